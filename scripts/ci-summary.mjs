@@ -1,0 +1,22 @@
+// Prints the closing line CI reads ("N passed, N failed") from vitest's JSON report and sets the exit code.
+// A run that produced no report (the typecheck failed, or vitest crashed) counts as one failure.
+import { existsSync, readFileSync } from 'node:fs';
+
+const [reportPath = 'test-results/vitest.json', statusText = '1'] = process.argv.slice(2);
+const status = Number(statusText);
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(reportPath)) {
+  const report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  passed = report.numPassedTests ?? 0;
+  failed = report.numFailedTests ?? 0;
+  skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+  // A suite that failed to load reports no failed test, but the run is still red.
+  if (failed === 0 && status !== 0) failed = 1;
+} else {
+  failed = 1;
+}
+if (passed + failed === 0) failed = 1;
+console.log(`${passed} passed, ${failed} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || status !== 0 ? 1 : 0);

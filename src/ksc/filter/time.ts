@@ -1,0 +1,62 @@
+const TIME_LITERAL = /^(\d{4})-(\d{1,2})-(\d{1,2}) +(\d{1,2}):(\d{1,2}):(\d{1,2})$/;
+
+/**
+ * Reads the inside of a `T"…"` literal (`YYYY-MM-DD hh:mm:ss`, UTC, month/day/hour/minute/second
+ * with 1 or 2 digits, KSC's own examples drop the zero padding) as epoch milliseconds, or
+ * `undefined` when it is not a real calendar time.
+ */
+export function parseTimeLiteral(text: string): number | undefined {
+  const m = TIME_LITERAL.exec(text);
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  return utcEpochMs(year, month, day, hour, minute, second);
+}
+
+/**
+ * Formats an instant as the inside of a `T"…"` literal, zero-padded, in UTC, truncated to whole
+ * seconds (the filter language has no sub-second precision). `undefined` when the instant has no
+ * four-digit year (before year 0 or after 9999) or is not a valid time.
+ */
+export function formatTimeLiteral(epochMs: number): string | undefined {
+  if (!Number.isFinite(epochMs)) return undefined;
+  const d = new Date(Math.floor(epochMs / 1000) * 1000);
+  const year = d.getUTCFullYear();
+  if (Number.isNaN(year) || year < 0 || year > 9999) return undefined;
+  const p2 = (n: number): string => String(n).padStart(2, '0');
+  return (
+    `${String(year).padStart(4, '0')}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())} ` +
+    `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`
+  );
+}
+
+// The KSC wire form is `2020-04-08T12:22:35Z`; an offset or fraction is accepted, a missing zone is
+// not, because a zone-less time could be read two ways.
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/i;
+
+/** Reads an ISO 8601 date-time string with an explicit zone as epoch milliseconds, or `undefined`. */
+export function parseIsoDateTime(text: string): number | undefined {
+  if (!ISO_DATE_TIME.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function utcEpochMs(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  // Date.UTC maps years 0-99 to 1900-1999, so build the date in a leap year and then set the real year.
+  const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+  d.setUTCFullYear(year);
+  return d.getTime();
+}

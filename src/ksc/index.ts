@@ -1,0 +1,10 @@
+/**
+ * `kconnect/ksc`: the Kaspersky Security Center Open API (KLOAPI) wire layer — typed values, lossless JSON,
+ * KLOAPI errors and the search-filter language.
+ */
+export * from './values.ts';
+export * from './json.ts';
+export * from './codec.ts';
+export * from './codec-errors.ts';
+export * from './kl.ts';
+export * from './pxg-error.ts';
