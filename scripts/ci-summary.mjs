@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 const [reportPath = 'test-results/vitest.json', statusText = '1'] = process.argv.slice(2);
 const status = Number(statusText);
 let passed = 0;
-let failed = 0;
+let failed;
 let skipped = 0;
 if (existsSync(reportPath)) {
   const report = JSON.parse(readFileSync(reportPath, 'utf8'));

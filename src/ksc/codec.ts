@@ -36,21 +36,20 @@ const CANONICAL_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9
 
 // ---------------------------------------------------------------------------------------------- datetime
 
-function pad(n: number, width: number): string {
-  return String(n).padStart(width, '0');
-}
-
 /** Formats a Date as a KLOAPI datetime (`YYYY-MM-DDTHH:MM:SSZ`); an invalid Date is the empty datetime `""`. */
 export function formatDateTime(date: Date, path = ''): string {
   const ms = date.getTime();
   if (Number.isNaN(ms)) return '';
-  const year = date.getUTCFullYear();
-  if (year < 0 || year > 9999) throw new KlValueError(path, `datetime year ${year} is outside 0000-9999`);
-  return (
-    `${pad(year, 4)}-${pad(date.getUTCMonth() + 1, 2)}-${pad(date.getUTCDate(), 2)}` +
-    `T${pad(date.getUTCHours(), 2)}:${pad(date.getUTCMinutes(), 2)}:${pad(date.getUTCSeconds(), 2)}Z`
-  );
+  if (ms < MIN_DATETIME_MS || ms > MAX_DATETIME_MS) {
+    throw new KlValueError(path, `datetime year ${date.getUTCFullYear()} is outside 0000-9999`);
+  }
+  // Within years 0000-9999 toISOString is `YYYY-MM-DDTHH:MM:SS.sssZ`; the native call is many times faster than
+  // assembling the fields.
+  return `${date.toISOString().slice(0, 19)}Z`;
 }
+
+const MIN_DATETIME_MS = new Date('0000-01-01T00:00:00Z').getTime();
+const MAX_DATETIME_MS = new Date('9999-12-31T23:59:59.999Z').getTime();
 
 /** Parses a KLOAPI datetime; `""` gives the empty datetime (an invalid Date). */
 export function parseDateTime(text: string, path = ''): Date {
@@ -82,17 +81,49 @@ export function parseDateTime(text: string, path = ''): Date {
   return date;
 }
 
-// ---------------------------------------------------------------------------------------------- encode
+// ---------------------------------------------------------------------------------------------- paths
 
-function checkNumber(value: number, path: string): void {
-  if (!Number.isFinite(value)) throw new KlValueError(path, `${value} is not a finite number`);
+/**
+ * Prefixes the path of a value error as it travels up through the containers. Paths are built only on failure:
+ * the happy path, encoding thousands of records a page, never formats one.
+ */
+function atPath(error: unknown, key: string | number): unknown {
+  if (!(error instanceof KlValueError) || key === '') return error;
+  const head = typeof key === 'number' ? `[${key}]` : childPath('', key);
+  const rest = error.path;
+  const joined = rest === '' ? head : rest.startsWith('[') ? `${head}${rest}` : `${head}.${rest}`;
+  return new KlValueError(joined, error.reason);
 }
 
-function checkLong(value: bigint, path: string): bigint {
-  if (value < INT64_MIN || value > INT64_MAX) {
-    throw new KlValueError(path, `${value} does not fit a 64-bit long`);
+/** Runs `fn` and reports any value error under `path` (a public entry point's base path). */
+function under<T>(path: string, fn: () => T): T {
+  if (path === '') return fn();
+  try {
+    return fn();
+  } catch (error) {
+    throw atPath(error, path);
   }
+}
+
+function fail(reason: string): never {
+  throw new KlValueError('', reason);
+}
+
+// ---------------------------------------------------------------------------------------------- encode
+
+function checkNumber(value: number): number {
+  if (!Number.isFinite(value)) fail(`${value} is not a finite number`);
   return value;
+}
+
+function checkLong(value: bigint): bigint {
+  if (value < INT64_MIN || value > INT64_MAX) fail(`${value} does not fit a 64-bit long`);
+  return value;
+}
+
+function checkDate(text: string): string {
+  if (!DATE.test(text)) fail(`date ${JSON.stringify(text)} is not YYYY-MM-DD`);
+  return text;
 }
 
 function encodeBinary(value: Uint8Array): string {
@@ -105,67 +136,62 @@ function typeName(value: unknown): string {
   return (value as object).constructor?.name ?? 'object';
 }
 
-/**
- * Encodes a value that stands inside a params container or an array (strongly typed layer).
- * A plain integer must fit 32 bits (pass a `bigint` for a long); a non-integer number is a double.
- */
-export function encodeValue(value: KlValue | null | undefined, path = '', inArray = false): WireJson {
+function encodeTyped(value: KlValue | null | undefined, inArray: boolean): WireJson {
   if (value === null || value === undefined) {
     if (inArray && value === null) return null;
-    throw new KlValueError(path, 'null is not allowed inside a params container');
+    return fail('null is not allowed inside a params container');
   }
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return value;
     case 'number':
-      checkNumber(value, path);
+      checkNumber(value);
       if (!Number.isInteger(value)) return { type: 'double', value };
-      if (value < INT32_MIN || value > INT32_MAX) {
-        throw new KlValueError(path, `${value} does not fit a 32-bit int (use a bigint for a long)`);
-      }
+      if (value < INT32_MIN || value > INT32_MAX)
+        fail(`${value} does not fit a 32-bit int (use a bigint for a long)`);
       return value;
     case 'bigint':
       // Safe longs travel as plain numbers in the tree, so only true 64-bit values pay for the bigint pass.
-      return {
-        type: 'long',
-        value: Number.isSafeInteger(Number(value)) ? Number(value) : checkLong(value, path),
-      };
+      return { type: 'long', value: Number.isSafeInteger(Number(value)) ? Number(value) : checkLong(value) };
     case 'object':
       break;
     default:
-      throw new KlValueError(path, `a ${typeof value} cannot be sent to KSC`);
+      return fail(`a ${typeof value} cannot be sent to KSC`);
   }
-  if (Array.isArray(value)) return encodeArray(value, path);
-  if (value instanceof Date) return { type: 'datetime', value: formatDateTime(value, path) };
+  if (Array.isArray(value)) return encodeArray(value);
+  if (value instanceof Date) return { type: 'datetime', value: formatDateTime(value) };
   if (value instanceof Uint8Array) return { type: 'binary', value: encodeBinary(value) };
-  if (value instanceof KlDate) return { type: 'date', value: checkDate(value.value, path) };
-  if (value instanceof KlFloat || value instanceof KlDouble) {
-    checkNumber(value.value, path);
-    return { type: value.type, value: value.value };
-  }
-  if (isKlParams(value)) return { type: 'params', value: encodeMembers(value, path) };
-  throw new KlValueError(path, `a ${typeName(value)} cannot be sent to KSC`);
+  if (value instanceof KlDate) return { type: 'date', value: checkDate(value.value) };
+  if (value instanceof KlFloat || value instanceof KlDouble)
+    return { type: value.type, value: checkNumber(value.value) };
+  if (isKlParams(value)) return { type: 'params', value: encodeMembers(value) };
+  return fail(`a ${typeName(value)} cannot be sent to KSC`);
 }
 
-function checkDate(text: string, path: string): string {
-  if (!DATE.test(text)) throw new KlValueError(path, `date ${JSON.stringify(text)} is not YYYY-MM-DD`);
-  return text;
-}
-
-function encodeArray(values: ReadonlyArray<KlValue | null>, path: string): WireJson[] {
+function encodeArray(values: ReadonlyArray<KlValue | null>): WireJson[] {
   const out: WireJson[] = new Array<WireJson>(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = encodeValue(values[i], childPath(path, i), true);
+  for (let i = 0; i < values.length; i++) {
+    try {
+      out[i] = encodeTyped(values[i], true);
+    } catch (error) {
+      throw atPath(error, i);
+    }
+  }
   return out;
 }
 
-function encodeMembers(params: KlParams, path: string): { [key: string]: WireJson } {
+function encodeMembers(params: KlParams): { [key: string]: WireJson } {
   const out: { [key: string]: WireJson } = {};
   for (const key of Object.keys(params)) {
     const member = params[key];
     // An undefined member is an absent member, as JSON.stringify treats it; null is an error.
     if (member === undefined) continue;
-    defineMember(out, key, encodeValue(member, childPath(path, key)));
+    try {
+      defineMember(out, key, encodeTyped(member, false));
+    } catch (error) {
+      throw atPath(error, key);
+    }
   }
   return out;
 }
@@ -176,46 +202,51 @@ function defineMember<T>(target: { [key: string]: T }, key: string, value: T): v
 }
 
 /**
+ * Encodes a value that stands inside a params container or an array (strongly typed layer).
+ * A plain integer must fit 32 bits (pass a `bigint` for a long); a non-integer number is a double.
+ */
+export function encodeValue(value: KlValue | null | undefined, path = '', inArray = false): WireJson {
+  return under(path, () => encodeTyped(value, inArray));
+}
+
+/**
  * Encodes a method argument, return value or out-parameter (method level: untyped on the wire).
  * `declared` checks the value against the method's declared type, e.g. `int` rejects values beyond 32 bits.
  */
 export function encodeArgument(value: KlArgument | undefined, path = '', declared?: DeclaredType): WireJson {
+  return under(path, () => encodeUntyped(value, declared));
+}
+
+function encodeUntyped(value: KlArgument | undefined, declared: DeclaredType | undefined): WireJson {
   if (value === null || value === undefined) return null;
-  if (declared !== undefined) checkDeclared(value, path, declared);
+  if (declared !== undefined) checkDeclared(value, declared);
   switch (typeof value) {
     case 'string':
     case 'boolean':
-    case 'bigint':
-      return typeof value === 'bigint' ? checkLong(value, path) : value;
-    case 'number':
-      checkNumber(value, path);
       return value;
+    case 'bigint':
+      return checkLong(value);
+    case 'number':
+      return checkNumber(value);
     default:
       break;
   }
-  if (Array.isArray(value)) return encodeArray(value, path);
-  if (value instanceof Date) return formatDateTime(value, path);
+  if (Array.isArray(value)) return encodeArray(value);
+  if (value instanceof Date) return formatDateTime(value);
   if (value instanceof Uint8Array) return encodeBinary(value);
-  if (value instanceof KlDate) return checkDate(value.value, path);
-  if (value instanceof KlFloat || value instanceof KlDouble) {
-    checkNumber(value.value, path);
-    return value.value;
-  }
-  if (isKlParams(value)) return encodeMembers(value, path);
-  throw new KlValueError(path, `a ${typeName(value)} cannot be sent to KSC`);
+  if (value instanceof KlDate) return checkDate(value.value);
+  if (value instanceof KlFloat || value instanceof KlDouble) return checkNumber(value.value);
+  if (isKlParams(value)) return encodeMembers(value);
+  return fail(`a ${typeName(value)} cannot be sent to KSC`);
 }
 
-function checkDeclared(value: KlValue, path: string, declared: DeclaredType): void {
-  const fail = (reason: string): never => {
-    throw new KlValueError(path, reason);
-  };
+function checkDeclared(value: KlValue, declared: DeclaredType): void {
   switch (declared) {
     case 'int':
       if (typeof value !== 'number' || !Number.isInteger(value))
         fail(`expected an int, got ${typeName(value)}`);
-      if ((value as number) < INT32_MIN || (value as number) > INT32_MAX) {
+      if ((value as number) < INT32_MIN || (value as number) > INT32_MAX)
         fail(`${String(value)} does not fit a 32-bit int`);
-      }
       return;
     case 'long':
       if (typeof value === 'bigint') return;
@@ -255,18 +286,98 @@ export function encodeArguments(
   return stringifyWireJson(body);
 }
 
+/** Encodes the members of a params container (without the `{"type":"params"}` wrapper). */
+export function encodeParams(params: KlParams, path = ''): { [key: string]: WireJson } {
+  return under(path, () => encodeMembers(params));
+}
+
+// ---------------------------------------------------------------------------------------------- encode to text
+
+/**
+ * The same encoding as {@link encodeValue} + {@link stringifyWireJson}, written straight to JSON text. Servers that
+ * encode thousands of records a page use it: no intermediate tree, far less garbage.
+ */
+export function stringifyValue(value: KlValue | null | undefined, inArray = false): string {
+  if (value === null || value === undefined) {
+    if (inArray && value === null) return 'null';
+    return fail('null is not allowed inside a params container');
+  }
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      checkNumber(value);
+      if (!Number.isInteger(value)) return `{"type":"double","value":${String(value)}}`;
+      if (value < INT32_MIN || value > INT32_MAX) fail(`${value} does not fit a 32-bit int (use a bigint for a long)`);
+      return String(value);
+    case 'bigint':
+      return `{"type":"long","value":${checkLong(value).toString()}}`;
+    case 'object':
+      break;
+    default:
+      return fail(`a ${typeof value} cannot be sent to KSC`);
+  }
+  if (Array.isArray(value)) {
+    const parts = new Array<string>(value.length);
+    for (let i = 0; i < value.length; i++) {
+      try {
+        parts[i] = stringifyValue(value[i], true);
+      } catch (error) {
+        throw atPath(error, i);
+      }
+    }
+    return `[${parts.join(',')}]`;
+  }
+  if (value instanceof Date) return `{"type":"datetime","value":"${formatDateTime(value)}"}`;
+  if (value instanceof Uint8Array) return `{"type":"binary","value":"${encodeBinary(value)}"}`;
+  if (value instanceof KlDate) return `{"type":"date","value":"${checkDate(value.value)}"}`;
+  if (value instanceof KlFloat || value instanceof KlDouble) {
+    return `{"type":"${value.type}","value":${String(checkNumber(value.value))}}`;
+  }
+  if (isKlParams(value)) return `{"type":"params","value":${stringifyParams(value)}}`;
+  return fail(`a ${typeName(value)} cannot be sent to KSC`);
+}
+
+// Attribute names repeat across every record of a page; quoting each once saves a JSON.stringify per member.
+const quotedKeys = new Map<string, string>();
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < 10_000) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
+/** The members of a params container as JSON text (no wrapper): `{"KLHST_WKS_DN":"WIN-1",…}`. */
+export function stringifyParams(params: KlParams): string {
+  let text = '{';
+  let first = true;
+  for (const key of Object.keys(params)) {
+    const member = params[key];
+    if (member === undefined) continue;
+    let encoded: string;
+    try {
+      encoded = stringifyValue(member, false);
+    } catch (error) {
+      throw atPath(error, key);
+    }
+    text += `${first ? '' : ','}${quotedKey(key)}:${encoded}`;
+    first = false;
+  }
+  return `${text}}`;
+}
+
 // ---------------------------------------------------------------------------------------------- decode
 
 function isObject(json: WireJson): json is { [key: string]: WireJson } {
   return typeof json === 'object' && json !== null && !Array.isArray(json);
 }
 
-/** Decodes a value that stands inside a params container or an array (strongly typed layer). */
-export function decodeValue(json: WireJson, path = '', inArray = false): KlValue | null {
-  if (json === null) {
-    if (inArray) return null;
-    throw new KlValueError(path, 'null is not allowed inside a params container');
-  }
+function decodeTypedValue(json: WireJson, inArray: boolean): KlValue | null {
+  if (json === null) return inArray ? null : fail('null is not allowed inside a params container');
   switch (typeof json) {
     case 'string':
     case 'boolean':
@@ -277,61 +388,72 @@ export function decodeValue(json: WireJson, path = '', inArray = false): KlValue
     default:
       break;
   }
-  if (Array.isArray(json)) return decodeArray(json, path);
-  if (!isObject(json)) throw new KlValueError(path, 'unexpected JSON value');
+  if (Array.isArray(json)) return decodeArray(json);
+  if (!isObject(json)) return fail('unexpected JSON value');
   const word = json['type'];
   if (typeof word === 'string' && 'value' in json) {
-    if (!isTypeWord(word)) throw new KlValueError(path, `unknown value type ${JSON.stringify(word)}`);
-    return decodeTyped(word, json['value'] ?? null, path);
+    if (!isTypeWord(word)) fail(`unknown value type ${JSON.stringify(word)}`);
+    return decodeWrapped(word, json['value'] ?? null);
   }
   // Tolerated: a nested container written without its {"type":"params"} wrapper.
-  return decodeMembers(json, path);
+  return decodeMembers(json);
 }
 
-function decodeTyped(word: string, value: WireJson, path: string): KlValue {
+function decodeWrapped(word: string, value: WireJson): KlValue {
   switch (word) {
     case 'long':
-      if (typeof value === 'bigint') return checkLong(value, path);
+      if (typeof value === 'bigint') return checkLong(value);
       if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
-      throw new KlValueError(path, `long value must be an integer, got ${JSON.stringify(String(value))}`);
+      return fail(`long value must be an integer, got ${JSON.stringify(String(value))}`);
     case 'datetime':
-      if (typeof value !== 'string') throw new KlValueError(path, 'datetime value must be a string');
-      return parseDateTime(value, path);
+      if (typeof value !== 'string') fail('datetime value must be a string');
+      return parseDateTime(value as string);
     case 'date':
-      if (typeof value !== 'string') throw new KlValueError(path, 'date value must be a string');
-      return new KlDate(checkDate(value, path));
+      if (typeof value !== 'string') fail('date value must be a string');
+      return new KlDate(checkDate(value as string));
     case 'binary':
-      if (typeof value !== 'string' || !CANONICAL_BASE64.test(value)) {
-        throw new KlValueError(path, 'binary value must be a base64 string');
-      }
-      return new Uint8Array(Buffer.from(value, 'base64'));
+      if (typeof value !== 'string' || !CANONICAL_BASE64.test(value))
+        fail('binary value must be a base64 string');
+      return new Uint8Array(Buffer.from(value as string, 'base64'));
     case 'float':
     case 'double': {
       const n = typeof value === 'bigint' ? Number(value) : value;
-      if (typeof n !== 'number') throw new KlValueError(path, `${word} value must be a number`);
-      return word === 'float' ? new KlFloat(n) : new KlDouble(n);
+      if (typeof n !== 'number') fail(`${word} value must be a number`);
+      return word === 'float' ? new KlFloat(n as number) : new KlDouble(n as number);
     }
-    default: {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        throw new KlValueError(path, 'params value must be an object');
-      }
-      return decodeMembers(value, path);
-    }
+    default:
+      if (!isObject(value)) fail('params value must be an object');
+      return decodeMembers(value as { [key: string]: WireJson });
   }
 }
 
-function decodeArray(json: readonly WireJson[], path: string): Array<KlValue | null> {
+function decodeArray(json: readonly WireJson[]): Array<KlValue | null> {
   const out = new Array<KlValue | null>(json.length);
-  for (let i = 0; i < json.length; i++) out[i] = decodeValue(json[i] ?? null, childPath(path, i), true);
+  for (let i = 0; i < json.length; i++) {
+    try {
+      out[i] = decodeTypedValue(json[i] ?? null, true);
+    } catch (error) {
+      throw atPath(error, i);
+    }
+  }
   return out;
 }
 
-function decodeMembers(json: { [key: string]: WireJson }, path: string): KlParams {
+function decodeMembers(json: { [key: string]: WireJson }): KlParams {
   const out: { [key: string]: KlValue } = {};
   for (const key of Object.keys(json)) {
-    defineMember(out, key, decodeValue(json[key] ?? null, childPath(path, key)) as KlValue);
+    try {
+      defineMember(out, key, decodeTypedValue(json[key] ?? null, false) as KlValue);
+    } catch (error) {
+      throw atPath(error, key);
+    }
   }
   return out;
+}
+
+/** Decodes a value that stands inside a params container or an array (strongly typed layer). */
+export function decodeValue(json: WireJson, path = '', inArray = false): KlValue | null {
+  return under(path, () => decodeTypedValue(json, inArray));
 }
 
 /**
@@ -341,12 +463,13 @@ function decodeMembers(json: { [key: string]: WireJson }, path: string): KlParam
  */
 export function decodeArgument(json: WireJson, path = ''): KlArgument {
   if (json === null || typeof json !== 'object') return json;
-  if (Array.isArray(json)) return decodeArray(json, path);
-  const keys = Object.keys(json);
-  const word = json['type'];
-  if (keys.length === 2 && isTypeWord(word) && 'value' in json)
-    return decodeTyped(word, json['value'] ?? null, path);
-  return decodeMembers(json, path);
+  return under(path, () => {
+    if (Array.isArray(json)) return decodeArray(json);
+    const word = json['type'];
+    if (Object.keys(json).length === 2 && isTypeWord(word) && 'value' in json)
+      return decodeWrapped(word, json['value'] ?? null);
+    return decodeMembers(json);
+  });
 }
 
 /** Decodes a whole JSON body (request arguments or a response) into method-level values by name. */
@@ -356,4 +479,12 @@ export function decodeArguments(text: string): Record<string, KlArgument> {
   const out: Record<string, KlArgument> = {};
   for (const key of Object.keys(json)) defineMember(out, key, decodeArgument(json[key] ?? null, key));
   return out;
+}
+
+/** Decodes the members of a params container given without its wrapper. */
+export function decodeParams(json: WireJson, path = ''): KlParams {
+  return under(path, () => {
+    if (!isObject(json)) fail('expected a params container');
+    return decodeMembers(json as { [key: string]: WireJson });
+  });
 }

@@ -8,3 +8,4 @@ export * from './codec.ts';
 export * from './codec-errors.ts';
 export * from './kl.ts';
 export * from './pxg-error.ts';
+export * from './filter/index.ts';

@@ -292,3 +292,37 @@ describe('values that cannot be encoded are typed errors naming their path', () 
     expect(kl.datetime('')).toBeInstanceOf(Date);
   });
 });
+
+describe('the text encoder', () => {
+  it('writes exactly what encode → stringifyWireJson writes, for arbitrary values', async () => {
+    const { stringifyParams, stringifyValue, encodeParams } = await import('../../src/ksc/index.ts');
+    fc.assert(
+      fc.property(
+        fc.dictionary(
+          fc.string({ maxLength: 12 }),
+          fc.oneof(
+            fc.string(),
+            fc.integer({ min: -2147483648, max: 2147483647 }),
+            fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+            fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)),
+            fc.boolean(),
+            fc.uint8Array({ maxLength: 10 }),
+            fc.integer({ min: 0, max: 253402300799 }).map((s) => new Date(s * 1000)),
+            fc.array(fc.option(fc.string(), { nil: null }), { maxLength: 3 }),
+          ),
+        ),
+        (params) => {
+          expect(stringifyParams(params)).toBe(stringifyWireJson(encodeParams(params)));
+          expect(stringifyValue(params)).toBe(stringifyWireJson(encodeValue(params)));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('reports the path of a value it cannot encode', async () => {
+    const { stringifyParams } = await import('../../src/ksc/index.ts');
+    expect(valueErrorOf(() => stringifyParams({ a: [{ b: null as never }] })).path).toBe('a[0].b');
+    expect(valueErrorOf(() => stringifyParams({ n: 2 ** 40 })).path).toBe('n');
+  });
+});

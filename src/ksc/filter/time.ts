@@ -54,7 +54,14 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-function utcEpochMs(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+function utcEpochMs(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): number {
   // Date.UTC maps years 0-99 to 1900-1999, so build the date in a leap year and then set the real year.
   const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
   d.setUTCFullYear(year);

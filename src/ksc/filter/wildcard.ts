@@ -1,9 +1,6 @@
 import type { CharSetElement, CharSetItem, PatternElement, WildcardPattern } from './ast.ts';
 import { foldCase } from './casefold.ts';
 
-/** The characters that turn a quoted string into a wildcard pattern. */
-export const WILDCARD_CHARACTERS: ReadonlySet<string> = new Set(['*', '?', '[']);
-
 /** Whether `text` contains a character that makes it a wildcard pattern (`*`, `?` or `[`). */
 export function hasWildcardCharacters(text: string): boolean {
   return text.includes('*') || text.includes('?') || text.includes('[');

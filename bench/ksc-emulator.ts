@@ -1,0 +1,168 @@
+/**
+ * The KSC emulator's targets (issue "KSC emulator, part 1"):
+ * - a world of 100,000 hosts and 1,000,000 events is generated and stored well under a minute;
+ * - enumerating 100,000 hosts (5 attributes) through FindHosts + GetItemsChunk with a plain HTTP client: ≤ 2 s;
+ * - serving events through GetRecordRange: ≥ 200,000 events per second per core of the emulator.
+ *
+ * The emulator runs in its own process (as a user would run it); its CPU time is read from /proc.
+ * Sizes: KCONNECT_BENCH_HOSTS, KCONNECT_BENCH_EVENTS. PostgreSQL instead of SQLite: KCONNECT_BENCH_PG_URL.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+
+const HOSTS = Number(process.env['KCONNECT_BENCH_HOSTS'] ?? 100_000);
+const EVENTS = Number(process.env['KCONNECT_BENCH_EVENTS'] ?? 1_000_000);
+const PASSWORD = 'bench-only-password';
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return ticks / 100;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /VmHWM:\s+(\d+) kB/.exec(status);
+  return match === null ? NaN : Number(match[1]) / 1024;
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-bench-'));
+const args = ['bin/kconnect.js', 'emulator', 'ksc', '--http', '--port', '0', '--data-dir', dataDir];
+args.push('--hosts', String(HOSTS), '--events', String(EVENTS), '--max-events', String(EVENTS * 2));
+if (process.env['KCONNECT_BENCH_PG_URL'] !== undefined)
+  args.push('--db', process.env['KCONNECT_BENCH_PG_URL']);
+
+const started = performance.now();
+const child = spawn(process.execPath, args, {
+  cwd: root,
+  env: { ...process.env, KCONNECT_EMULATOR_PASSWORD: PASSWORD },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = await new Promise<string>((resolve, reject) => {
+  let buffer = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const match = /listening on (\S+)/.exec(buffer);
+    if (match !== null) resolve(match[1]!);
+  });
+  child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
+});
+const startupSeconds = (performance.now() - started) / 1000;
+const pid = child.pid!;
+
+const agent = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
+let session = '';
+async function call(method: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await request(`${url}/api/v1.0/${method}`, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: {
+      'Content-Type': 'application/json',
+      ...(session === ''
+        ? {
+            Authorization: `KSCBasic user="${Buffer.from('admin').toString('base64')}", pass="${Buffer.from(PASSWORD).toString('base64')}"`,
+          }
+        : { 'X-KSC-Session': session }),
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  // Plain JSON.parse, as a third-party client would: the benchmark measures the server, not our codec.
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+try {
+  session = (await call('Session.StartSession', {}))['PxgRetVal'] as string;
+
+  // Hosts.
+  const hostsStart = performance.now();
+  const found = await call('HostGroup.FindHosts', {
+    wstrFilter: '',
+    vecFieldsToReturn: [
+      'KLHST_WKS_HOSTNAME',
+      'KLHST_WKS_DN',
+      'KLHST_WKS_STATUS',
+      'KLHST_WKS_IP_LONG',
+      'KLHST_WKS_LAST_VISIBLE',
+    ],
+    lMaxLifeTime: 600,
+  });
+  let hosts = 0;
+  for (let start = 0; ;) {
+    const page = await call('ChunkAccessor.GetItemsChunk', {
+      strAccessor: found['strAccessor'],
+      nStart: start,
+      nCount: 10_000,
+    });
+    const n = page['PxgRetVal'] as number;
+    if (n === 0) break;
+    hosts += n;
+    start += n;
+  }
+  await call('ChunkAccessor.Release', { strAccessor: found['strAccessor'] });
+  const hostsSeconds = (performance.now() - hostsStart) / 1000;
+
+  // Events.
+  const cpuBefore = cpuSeconds(pid);
+  const eventsStart = performance.now();
+  const iterator = (
+    await call('EventProcessingFactory.CreateEventProcessing', {
+      vecFieldsToReturn: [],
+      vecFieldsToOrder: [],
+      lifetimeSec: 600,
+    })
+  )['strIteratorId'];
+  let events = 0;
+  for (let start = 0; ;) {
+    const page = await call('EventProcessing.GetRecordRange', {
+      strIteratorId: iterator,
+      nStart: start,
+      nEnd: start + 10_000,
+    });
+    const n = (page['pParamsEvents'] as { KLEVP_EVENT_RANGE_ARRAY: unknown[] }).KLEVP_EVENT_RANGE_ARRAY
+      .length;
+    if (n === 0) break;
+    events += n;
+    start += n;
+  }
+  await call('EventProcessing.ReleaseIterator', { strIteratorId: iterator });
+  const eventsSeconds = (performance.now() - eventsStart) / 1000;
+  const eventsCpu = cpuSeconds(pid) - cpuBefore;
+
+  const line = (name: string, value: string, target: string): void =>
+    console.log(`${name.padEnd(58)} ${value.padStart(16)}   ${target}`);
+  console.log(
+    `KSC emulator on ${process.env['KCONNECT_BENCH_PG_URL'] === undefined ? 'SQLite' : 'PostgreSQL'}, ${HOSTS} hosts, ${EVENTS} events, Node ${process.version}, ${os.cpus().length} cores`,
+  );
+  line(
+    'start-up incl. generating and storing the world',
+    `${startupSeconds.toFixed(1)} s`,
+    'target: well under 60 s',
+  );
+  line(
+    `enumerate ${hosts} hosts, 5 attributes, pages of 10,000`,
+    `${hostsSeconds.toFixed(2)} s`,
+    'target: ≤ 2 s',
+  );
+  line(
+    `serve ${events} events through GetRecordRange (wall)`,
+    `${Math.round(events / eventsSeconds).toLocaleString('en-US')} /s`,
+    '',
+  );
+  line(
+    'serve events per second of emulator CPU',
+    `${Math.round(events / eventsCpu).toLocaleString('en-US')} /s`,
+    'target: ≥ 200,000 per core',
+  );
+  line('emulator peak RSS', `${rssMb(pid).toFixed(0)} MB`, '');
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  await agent.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}

@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { randomPassword, startKscEmulator } from '../emulator/ksc/emulator.ts';
+import { addEmulatorOptions, emulatorOptionsFrom, stopOnSignals } from './emulator-command.ts';
+
+/**
+ * The demo on embedded defaults: a seeded KSC emulator in live mode. The HTTP service and the web console join
+ * it when they exist (the Surfaces issue).
+ */
+export function demoCommand(): Command {
+  const demo = addEmulatorOptions(
+    new Command('demo').description('run the demo: a live KSC emulator on embedded defaults'),
+  );
+  demo.action(async (flags) => {
+    const password = (flags.adminPassword as string | undefined) ?? randomPassword();
+    const options = emulatorOptionsFrom(
+      { ...flags, liveRate: flags.liveRate || 2, dataDir: flags.dataDir },
+      password,
+    );
+    const running = await startKscEmulator(options);
+    console.log(`KSC emulator listening on ${running.url}`);
+    console.log(
+      `  login: ${options.adminUser ?? 'admin'} / ${password}   (self-signed certificate in ${options.dataDir}/tls)`,
+    );
+    console.log(
+      `  ${running.world.hosts.size} hosts, ${running.world.eventCount} events, ${options.liveRate} new events per second`,
+    );
+    console.log('  stop with Ctrl-C');
+    stopOnSignals(() => running.close());
+  });
+  return demo;
+}

@@ -1,0 +1,8 @@
+/** `kconnect/emulator`: emulators of the vendor APIs, for tests, demos and integration development. */
+export {
+  startKscEmulator,
+  defaultUsers,
+  type KscEmulatorOptions,
+  type RunningKscEmulator,
+} from './ksc/emulator.ts';
+export type { SeedUser } from './ksc/world.ts';

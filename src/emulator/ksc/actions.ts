@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import type { KlParams } from '../../ksc/values.ts';
+import type { Clock } from './clock.ts';
+import { faults } from './faults.ts';
+
+interface Action {
+  readonly owner: string;
+  readonly finishesAt: number;
+  readonly succeeded: boolean;
+  readonly stateCode: number;
+  readonly stateData: KlParams;
+}
+
+export interface ActionState {
+  readonly finalized: boolean;
+  readonly succeeded: boolean;
+  readonly stateCode: number;
+  readonly stateData: KlParams;
+  /** Milliseconds the client should wait before asking again (`lNextCheckDelay`). */
+  readonly nextCheckDelayMs: number;
+}
+
+/**
+ * Asynchronous actions (`strActionGuid`, checked with `AsyncActionStateChecker.CheckActionState`). The work is
+ * done when the action starts; the action reports itself finished after `durationMs` on the emulator clock, so
+ * clients exercise their polling.
+ */
+export class AsyncActions {
+  private readonly actions = new Map<string, Action>();
+
+  constructor(private readonly clock: Clock) {}
+
+  start(
+    owner: string,
+    outcome: { succeeded: boolean; stateCode?: number; stateData?: KlParams },
+    durationMs = 500,
+  ): string {
+    const guid = randomBytes(16).toString('hex').toUpperCase();
+    this.actions.set(guid, {
+      owner,
+      finishesAt: this.clock.now() + durationMs,
+      succeeded: outcome.succeeded,
+      stateCode: outcome.stateCode ?? 0,
+      stateData: outcome.stateData ?? {},
+    });
+    return guid;
+  }
+
+  check(guid: string, owner: string): ActionState {
+    const action = this.actions.get(guid);
+    if (action === undefined || action.owner !== owner)
+      throw faults.notFound(`Action '${guid}' was not found`);
+    const remaining = action.finishesAt - this.clock.now();
+    if (remaining > 0) {
+      return {
+        finalized: false,
+        succeeded: false,
+        stateCode: 0,
+        stateData: {},
+        nextCheckDelayMs: Math.min(remaining, 1000),
+      };
+    }
+    // A finished action is reported once more and then forgotten, as KSC drops finalized actions.
+    this.actions.delete(guid);
+    return {
+      finalized: true,
+      succeeded: action.succeeded,
+      stateCode: action.stateCode,
+      stateData: action.stateData,
+      nextCheckDelayMs: 0,
+    };
+  }
+}

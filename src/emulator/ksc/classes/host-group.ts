@@ -1,0 +1,310 @@
+import { z } from 'zod';
+import type { KlParams, KlValue } from '../../../ksc/values.ts';
+import { arg } from '../args.ts';
+import { need } from '../auth/rights.ts';
+import type { MethodContext } from '../context.ts';
+import { faults } from '../faults.ts';
+import { hostSearchType, hostView } from '../host-search.ts';
+import { defineClass, method } from '../method.ts';
+import { compileSearch, orderRecords, project } from '../records.ts';
+import type { GroupRecord, HostRecord } from '../world/model.ts';
+import { openChunkAccessor } from './chunk-accessor.ts';
+
+const READ = [need('basic', 'read')];
+const WRITE = [need('basic', 'read', 'write')];
+
+/** Group attributes of spec §7.8, stored and computed. */
+const GROUP_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'id',
+  'name',
+  'parentId',
+  'autoRemovePeriod',
+  'notifyPeriod',
+  'creationDate',
+  'KLGRP_HlfInherited ',
+  'KLGRP_HlfForceChildren',
+  'KLGRP_HlfForced',
+  'lastUpdate',
+  'hostsNum',
+  'childGroupsNum',
+  'grp_full_name',
+  'level',
+  'KLSRV_HSTSTAT_CRITICAL',
+  'KLSRV_HSTSTAT_WARNING',
+  'KLGRP_GRP_GROUPID_GP',
+  'c_grp_autoInstallPackageId',
+  'grp_from_unassigned',
+  'grp_enable_fscan',
+  'KLSRVH_SRV_DN',
+  'KLVSRV_ID',
+  'KLVSRV_DN',
+  'KLGRP_CHLDGRP_CNT',
+  'KLGRP_CHLDHST_CNT',
+  'KLGRP_CHLDHST_CNT_OK',
+  'KLGRP_CHLDHST_CNT_CRT',
+  'KLGRP_CHLDHST_CNT_WRN',
+]);
+
+/** The device scope of the caller's roles decides whether any device data comes back (seed 001's setup guide). */
+function canSeeDevices(ctx: MethodContext): boolean {
+  return ctx.rights.devices.basic?.includes('read') === true;
+}
+
+function visibleHost(ctx: MethodContext, id: string): HostRecord {
+  const host = ctx.world.hosts.get(id);
+  if (host === undefined || host.vserverId !== ctx.vserverId) throw faults.notFound(`Host '${id}' not found`);
+  if (!canSeeDevices(ctx)) throw faults.accessDenied();
+  return host;
+}
+
+function visibleGroup(ctx: MethodContext, id: number): GroupRecord {
+  const group = ctx.world.groups.get(id);
+  if (group === undefined || group.vserverId !== ctx.vserverId)
+    throw faults.notFound(`Group ${id} not found`);
+  return group;
+}
+
+/** A group's stored attributes plus the counters KSC computes from its hosts and subgroups. */
+function groupView(ctx: MethodContext, group: GroupRecord): KlParams {
+  const world = ctx.world;
+  let hosts = 0;
+  let ok = 0;
+  let critical = 0;
+  let warning = 0;
+  let direct = 0;
+  const subtree = world.subtree(group.id);
+  for (const host of world.hostsOf(group.vserverId)) {
+    if (!subtree.has(host.groupId)) continue;
+    hosts++;
+    if (host.groupId === group.id) direct++;
+    const status = host.attributes['KLHST_WKS_STATUS_ID'];
+    if (status === 1) critical++;
+    else if (status === 2) warning++;
+    else ok++;
+  }
+  let childGroups = 0;
+  for (const g of world.groups.values()) if (g.parentId === group.id) childGroups++;
+  const vserver = world.vservers.get(group.vserverId);
+  return {
+    ...group.attributes,
+    hostsNum: direct,
+    childGroupsNum: childGroups,
+    KLGRP_CHLDGRP_CNT: childGroups,
+    KLGRP_CHLDHST_CNT: hosts,
+    KLGRP_CHLDHST_CNT_OK: ok,
+    KLGRP_CHLDHST_CNT_CRT: critical,
+    KLGRP_CHLDHST_CNT_WRN: warning,
+    KLVSRV_DN: vserver?.displayName ?? '',
+  };
+}
+
+const findArgs = z.object({
+  wstrFilter: z.string().default(''),
+  vecFieldsToReturn: arg.strings(),
+  vecFieldsToOrder: arg.order(),
+  pParams: arg.params(),
+  lMaxLifeTime: arg.lifetime(),
+});
+
+function productsParams(host: HostRecord): KlParams {
+  const out: Record<string, Record<string, KlValue>> = {};
+  for (const product of host.products) (out[product.name] ??= {})[product.version] = product.info;
+  return out;
+}
+
+/** `HostGroup`: hosts and administration groups (spec §5.1, §7). */
+export const hostGroupClass = defineClass('HostGroup', {
+  FindHosts: method({
+    args: findArgs,
+    rights: READ,
+    handler: (ctx, args) => {
+      const search = compileSearch(args.wstrFilter, hostSearchType(ctx.world), () => ctx.clock.now());
+      const fields = args.vecFieldsToReturn;
+      const needed = new Set([...search.referenced, ...fields, ...args.vecFieldsToOrder.map((o) => o.Name)]);
+      const hosts = canSeeDevices(ctx) ? ctx.world.hostsOf(ctx.vserverId) : [];
+      const matched: KlParams[] = [];
+      for (const host of hosts) {
+        const view = hostView(ctx.world, host, needed);
+        if (search.predicate(view)) matched.push(view);
+      }
+      const ordered = orderRecords(matched, args.vecFieldsToOrder, (v) => v);
+      return openChunkAccessor(
+        ctx,
+        ordered.map((view) => project(view, fields)),
+        args.lMaxLifeTime,
+      );
+    },
+  }),
+
+  FindGroups: method({
+    args: findArgs,
+    rights: READ,
+    handler: (ctx, args) => {
+      const search = compileSearch(args.wstrFilter, { attributes: GROUP_ATTRIBUTES }, () => ctx.clock.now());
+      const views = ctx.world.groupsOf(ctx.vserverId).map((g) => groupView(ctx, g));
+      const matched = orderRecords(views.filter(search.predicate), args.vecFieldsToOrder, (v) => v);
+      return openChunkAccessor(
+        ctx,
+        matched.map((v) => project(v, args.vecFieldsToReturn)),
+        args.lMaxLifeTime,
+      );
+    },
+  }),
+
+  GetHostInfo: method({
+    args: z.object({ strHostName: arg.string(), pFields2Return: arg.strings() }),
+    rights: READ,
+    handler: (ctx, { strHostName, pFields2Return }) => {
+      const host = visibleHost(ctx, strHostName);
+      return { PxgRetVal: project(hostView(ctx.world, host, new Set(pFields2Return)), pFields2Return) };
+    },
+  }),
+
+  GetHostProducts: method({
+    args: z.object({ strHostName: arg.string() }),
+    rights: READ,
+    handler: (ctx, { strHostName }) => ({ PxgRetVal: productsParams(visibleHost(ctx, strHostName)) }),
+  }),
+
+  GetDomainHosts: method({
+    args: z.object({ domain: arg.string() }),
+    rights: READ,
+    handler: (ctx, { domain }) => {
+      const wanted = domain.toLowerCase();
+      const hosts = canSeeDevices(ctx) ? ctx.world.hostsOf(ctx.vserverId) : [];
+      const list = hosts
+        .filter((h) => String(h.attributes['KLHST_WKS_WINDOMAIN'] ?? '').toLowerCase() === wanted)
+        .map((h) =>
+          project(h.attributes, [
+            'KLHST_WKS_HOSTNAME',
+            'KLHST_WKS_WINHOSTNAME',
+            'KLHST_WKS_DN',
+            'KLHST_WKS_STATUS',
+          ]),
+        );
+      return { PxgRetVal: list };
+    },
+  }),
+
+  GetStaticInfo: method({
+    args: z.object({ pValues: arg.strings() }),
+    rights: READ,
+    handler: (ctx, { pValues }) => {
+      const vserver = ctx.world.vservers.get(ctx.vserverId);
+      const info: KlParams = {
+        KLADMSRV_IS_VIRTUAL: ctx.vserverId !== 0,
+        KLADMSRV_VSID: ctx.vserverId,
+        KLADMSRV_SERVER_VERSION_ID: 14,
+        KLADMSRV_PRODUCT_VERSION: '14.2.0.26967',
+        KLADMSRV_PRODUCT_FULL_VERSION: '14.2.0.26967',
+        KLADMSRV_PRODUCT_NAME: 'Kaspersky Security Center',
+        KLADMSRV_SERVER_HOSTNAME: vserver?.displayName ?? 'Administration Server',
+        KLADMSRV_GRP_ROOT: ctx.world.rootGroup(ctx.vserverId)?.id ?? 0,
+        KLADMSRV_GRP_UNASSIGNED: ctx.world.unassignedGroup(ctx.vserverId)?.id ?? 1,
+        KLADMSRV_USERID: ctx.user.id,
+        KLADMSRV_USER_NAME: ctx.user.name,
+        KLADMSRV_B2B_CLOUD_MODE: false,
+        KLADMSRV_EV_EV_SIZE: ctx.world.eventCount,
+      };
+      return { PxgRetVal: pValues.length === 0 ? info : project(info, pValues) };
+    },
+  }),
+
+  GroupIdGroups: method({
+    args: z.object({}),
+    rights: READ,
+    handler: (ctx) => ({ PxgRetVal: ctx.world.rootGroup(ctx.vserverId)?.id ?? 0 }),
+  }),
+
+  GroupIdUnassigned: method({
+    args: z.object({}),
+    rights: READ,
+    handler: (ctx) => ({ PxgRetVal: ctx.world.unassignedGroup(ctx.vserverId)?.id ?? 1 }),
+  }),
+
+  GroupIdSuper: method({
+    args: z.object({}),
+    rights: READ,
+    handler: (ctx) => ({
+      PxgRetVal: ctx.world.groupsOf(ctx.vserverId).find((g) => g.name === 'Administration Servers')?.id ?? 2,
+    }),
+  }),
+
+  GetGroupInfo: method({
+    args: z.object({ nGroupId: arg.int() }),
+    rights: READ,
+    handler: (ctx, { nGroupId }) => ({ PxgRetVal: groupView(ctx, visibleGroup(ctx, nGroupId)) }),
+  }),
+
+  GetGroupInfoEx: method({
+    args: z.object({ nGroupId: arg.int(), pArrAttributes: arg.strings() }),
+    rights: READ,
+    handler: (ctx, { nGroupId, pArrAttributes }) => {
+      if (pArrAttributes.length > 100) throw faults.badParameter('pArrAttributes');
+      return { PxgRetVal: project(groupView(ctx, visibleGroup(ctx, nGroupId)), pArrAttributes) };
+    },
+  }),
+
+  AddGroup: method({
+    args: z.object({ pInfo: z.object({ name: z.string().min(1), parentId: z.number().int() }) }),
+    rights: WRITE,
+    handler: async (ctx, { pInfo }) => {
+      const parent = visibleGroup(ctx, pInfo.parentId);
+      // AddGroup returns the id of an existing group of that name under the parent (spec §7.8).
+      for (const g of ctx.world.groups.values()) {
+        if (g.parentId === parent.id && g.name.toLowerCase() === pInfo.name.toLowerCase())
+          return { PxgRetVal: g.id };
+      }
+      const group = await ctx.world.addGroup(ctx.vserverId, parent.id, pInfo.name);
+      return { PxgRetVal: group.id };
+    },
+  }),
+
+  RemoveGroup: method({
+    args: z.object({ nGroup: arg.int(), nFlags: arg.int().default(1) }),
+    rights: WRITE,
+    handler: async (ctx, { nGroup, nFlags }) => {
+      const group = visibleGroup(ctx, nGroup);
+      if (group.parentId === null) throw faults.notPermitted('A root group cannot be removed');
+      const subtree = ctx.world.subtree(group.id);
+      const hosts = ctx.world.hostsOf(ctx.vserverId).filter((h) => subtree.has(h.groupId));
+      const hasChildren = subtree.size > 1;
+      // Flags (spec §7.8): 1 only if empty, 2 with subgroups, 3 with subgroups and hosts.
+      const allowed =
+        nFlags >= 3 || (nFlags === 2 && hosts.length === 0) || (!hasChildren && hosts.length === 0);
+      if (allowed) {
+        await ctx.world.deleteHosts(hosts.map((h) => h.id));
+        await ctx.world.removeGroups([...subtree]);
+      }
+      const strActionGuid = ctx.actions.start(ctx.owner, {
+        succeeded: allowed,
+        stateCode: allowed ? 0 : 1,
+        stateData: allowed ? {} : { GNRL_EA_DESCRIPTION: 'The group is not empty' },
+      });
+      return { strActionGuid };
+    },
+  }),
+
+  MoveHostsToGroup: method({
+    args: z.object({ nGroup: arg.int(), pHostNames: z.array(z.string()).min(1) }),
+    rights: WRITE,
+    handler: async (ctx, { nGroup, pHostNames }) => {
+      const group = visibleGroup(ctx, nGroup);
+      const fromUnassigned = group.attributes['grp_from_unassigned'] === true;
+      const moved = pHostNames.map((id) => {
+        const host = visibleHost(ctx, id);
+        return {
+          ...host,
+          groupId: group.id,
+          attributes: {
+            ...host.attributes,
+            KLHST_WKS_GROUPID: group.id,
+            KLHST_WKS_FROM_UNASSIGNED: fromUnassigned,
+          },
+        };
+      });
+      await ctx.world.saveHosts(moved);
+      return {};
+    },
+  }),
+});

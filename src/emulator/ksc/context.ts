@@ -1,0 +1,24 @@
+import type { AsyncActions } from './actions.ts';
+import type { Rights } from './auth/rights.ts';
+import type { Session, SessionStore } from './auth/sessions.ts';
+import type { Clock } from './clock.ts';
+import type { IteratorRegistry } from './iterators.ts';
+import type { KscWorld, UserRecord } from './world.ts';
+
+/** Everything a method handler may use. Handlers never see the HTTP request. */
+export interface MethodContext {
+  readonly world: KscWorld;
+  readonly clock: Clock;
+  readonly iterators: IteratorRegistry;
+  readonly actions: AsyncActions;
+  readonly sessions: SessionStore;
+  readonly user: UserRecord;
+  readonly vserverId: number;
+  /** The session the call came in, if any (per-request KSCBasic and KSCT calls have none). */
+  readonly session: Session | undefined;
+  /** Owner of the result sets and actions this call creates: its session, or the user for sessionless calls. */
+  readonly owner: string;
+  /** Effective rights in the two role scopes. */
+  readonly rights: { readonly server: Rights; readonly devices: Rights };
+  readonly requestId: string | undefined;
+}

@@ -1,0 +1,237 @@
+import type { FilterNode } from '../../ksc/filter/ast.ts';
+import {
+  FilterSyntaxError,
+  parseFilter,
+  compileFilter,
+  type FilterPredicate,
+} from '../../ksc/filter/index.ts';
+import { decodeParams } from '../../ksc/codec.ts';
+import { parseWireJson, stringifyWireJson, type WireJson } from '../../ksc/json.ts';
+import type { KlParams, KlValue } from '../../ksc/values.ts';
+import type { OrderSpec } from './args.ts';
+import { faults } from './faults.ts';
+import { orderRecords } from './records.ts';
+import type { KscWorld } from './world.ts';
+
+/** Event attributes of spec §6.3 that a `KLEVP_RFC2254_FILTER` or an ordering may name. */
+const EVENT_ATTRIBUTES: ReadonlySet<string> = new Set([
+  'GNRL_EA_SEVERITY',
+  'product_name',
+  'product_version',
+  'product_displ_version',
+  'hostname',
+  'task_display_name',
+  'hostdn',
+  'domain_name',
+  'host_id',
+  'host_type',
+  'group_name',
+  'group_id',
+  'event_db_id',
+  'event_type',
+  'event_id',
+  'event_type_display_name',
+  'GNRL_EA_DESCRIPTION',
+  'rise_time',
+  'registration_time',
+  'task_old_state',
+  'task_new_state',
+  'task_id',
+  'GNRL_COMPLETED_PERCENT',
+  'GNRL_EA_ID',
+  'event_type_id',
+  'KLVSRV_ID',
+  ...Array.from({ length: 9 }, (_, i) => `GNRL_EA_PARAM_${i + 1}`),
+]);
+
+/** Columns the database can filter and order by without reading the attributes. */
+const COLUMN_OF: Readonly<Record<string, 'id' | 'rise_time' | 'severity' | 'event_type' | 'host_id'>> = {
+  event_db_id: 'id',
+  rise_time: 'rise_time',
+  GNRL_EA_SEVERITY: 'severity',
+  event_type: 'event_type',
+  hostname: 'host_id',
+};
+
+export interface EventSelection {
+  readonly vserverId: number;
+  /** Only events of this host (`CreateEventProcessingForHost`). */
+  readonly hostId?: string;
+  /** `pFilter` of `CreateEventProcessing2` / `…ForHost2` (spec §6.2), or `{}`. */
+  readonly filter: KlParams;
+  readonly order: OrderSpec;
+  readonly now: number;
+}
+
+interface Bounds {
+  since?: number;
+  until?: number;
+}
+
+/** Narrows a time window from `(rise_time >= T"…")`-style terms at the top of an RFC filter, for the SQL side. */
+function riseTimeBounds(node: FilterNode, now: number, bounds: Bounds): void {
+  if (node.kind === 'and') {
+    for (const child of node.children) riseTimeBounds(child, now, bounds);
+    return;
+  }
+  if (node.kind !== 'compare' || node.attribute !== 'rise_time' || node.mask !== undefined) return;
+  const at =
+    node.value.kind === 'time'
+      ? node.value.epochMs
+      : node.value.kind === 'curtime'
+        ? now + node.value.offsetSeconds * 1000
+        : undefined;
+  if (at === undefined) return;
+  if (node.op === '>' || node.op === '>=') bounds.since = Math.max(bounds.since ?? -Infinity, at - 1000);
+  if (node.op === '<' || node.op === '<=') bounds.until = Math.min(bounds.until ?? Infinity, at + 1000);
+}
+
+function sameValue(actual: KlValue | undefined, wanted: KlValue): boolean {
+  if (actual === undefined) return false;
+  if (typeof wanted === 'string' && typeof actual === 'string')
+    return actual.toLowerCase() === wanted.toLowerCase();
+  if (actual instanceof Date && wanted instanceof Date) return actual.getTime() === wanted.getTime();
+  if (
+    (typeof actual === 'number' || typeof actual === 'bigint') &&
+    (typeof wanted === 'number' || typeof wanted === 'bigint')
+  ) {
+    return BigInt(actual) === BigInt(wanted);
+  }
+  return actual === wanted;
+}
+
+/**
+ * Selects the ids of the events an EventProcessing iterator will serve, in order. What maps to columns (server,
+ * host, time window, type, severity, id order) is done by the database; the rest of `pFilter` (attribute
+ * equalities, `EVENT_BODY_FILTER`, the RFC-2254 filter) is evaluated on the decoded attributes.
+ */
+export async function selectEventIds(world: KscWorld, selection: EventSelection): Promise<number[]> {
+  const equalities: Array<[string, KlValue]> = [];
+  let predicate: FilterPredicate | undefined;
+  const bounds: Bounds = {};
+  let query = world.db.selectFrom('events').where('vserver_id', '=', selection.vserverId);
+  if (selection.hostId !== undefined) query = query.where('host_id', '=', selection.hostId);
+
+  for (const [key, value] of Object.entries(selection.filter)) {
+    switch (key) {
+      case 'KLEVP_RFC2254_FILTER': {
+        if (typeof value !== 'string') throw faults.badParameter(key);
+        let ast: FilterNode;
+        try {
+          ast = parseFilter(value, {
+            attributes: (name) => EVENT_ATTRIBUTES.has(name) || name.startsWith('GNRL_EA_PARAM_'),
+          });
+        } catch (error) {
+          if (error instanceof FilterSyntaxError) throw faults.filterSyntax(error.message);
+          throw error;
+        }
+        riseTimeBounds(ast, selection.now, bounds);
+        predicate = compileFilter(ast, { now: () => selection.now });
+        break;
+      }
+      case 'KLEVP_EVENT_RISE_TIME_LAST_DAYS': {
+        if (typeof value !== 'number' || value < 0) throw faults.badParameter(key);
+        bounds.since = Math.max(bounds.since ?? -Infinity, selection.now - value * 86_400_000);
+        break;
+      }
+      case 'EVENT_TYPE':
+        equalities.push(['event_type', value]);
+        break;
+      case 'FILTER_EVENTS_PRODUCT_NAME':
+        equalities.push(['product_name', value]);
+        break;
+      case 'FILTER_EVENTS_VERSION':
+        equalities.push(['product_version', value]);
+        break;
+      case 'FILTER_EVENTS_COMPONENT_NAME':
+      case 'FILTER_EVENTS_INSTANCE_ID':
+        // The emulated products publish from their main component and one instance; nothing to narrow.
+        break;
+      case 'EVENT_BODY_FILTER':
+        if (typeof value !== 'object' || value === null || value instanceof Date || Array.isArray(value)) {
+          throw faults.badParameter(key);
+        }
+        for (const [name, wanted] of Object.entries(value as KlParams)) equalities.push([name, wanted]);
+        break;
+      default:
+        equalities.push([key, value]);
+    }
+  }
+
+  if (bounds.since !== undefined) query = query.where('rise_time', '>=', bounds.since);
+  if (bounds.until !== undefined) query = query.where('rise_time', '<=', bounds.until);
+  const rest: Array<[string, KlValue]> = [];
+  for (const [name, wanted] of equalities) {
+    if (name === 'event_type' && typeof wanted === 'string') query = query.where('event_type', '=', wanted);
+    else if (name === 'GNRL_EA_SEVERITY' && typeof wanted === 'number')
+      query = query.where('severity', '=', wanted);
+    else if (name === 'hostname' && typeof wanted === 'string') query = query.where('host_id', '=', wanted);
+    else rest.push([name, wanted]);
+  }
+
+  const sqlOrder = selection.order.every((o) => COLUMN_OF[o.Name] !== undefined);
+  if (sqlOrder) {
+    for (const { Name, Asc } of selection.order)
+      query = query.orderBy(COLUMN_OF[Name]!, Asc ? 'asc' : 'desc');
+  }
+  query = query.orderBy('id', 'asc');
+
+  const needsAttributes = predicate !== undefined || rest.length > 0 || !sqlOrder;
+  if (!needsAttributes) {
+    const rows = await query.select('id').execute();
+    return rows.map((r) => Number(r.id));
+  }
+  const rows = await query.select(['id', 'attrs']).execute();
+  const kept: Array<{ id: number; attrs: KlParams }> = [];
+  for (const row of rows) {
+    const attrs = decodeParams(parseWireJson(row.attrs));
+    if (predicate !== undefined && !predicate(attrs)) continue;
+    if (!rest.every(([name, wanted]) => sameValue(attrs[name], wanted))) continue;
+    kept.push({ id: Number(row.id), attrs });
+  }
+  if (!sqlOrder) {
+    return orderRecords(kept, selection.order, (k) => k.attrs).map((k) => k.id);
+  }
+  return kept.map((k) => k.id);
+}
+
+const READ_BATCH = 500;
+
+/**
+ * Reads events by id and returns each as the wire JSON of a params container, in the order of `ids`. Without a
+ * field list the stored JSON is used as it is, which keeps large ranges cheap.
+ */
+export async function readEventsJson(
+  world: KscWorld,
+  ids: readonly number[],
+  fields: readonly string[],
+): Promise<string[]> {
+  const byId = new Map<number, string>();
+  for (let i = 0; i < ids.length; i += READ_BATCH) {
+    const slice = ids.slice(i, i + READ_BATCH);
+    const rows = await world.db
+      .selectFrom('events')
+      .select(['id', 'attrs'])
+      .where('id', 'in', slice)
+      .execute();
+    for (const row of rows) byId.set(Number(row.id), row.attrs);
+  }
+  const out: string[] = [];
+  for (const id of ids) {
+    const attrs = byId.get(id);
+    // Deleted since the iterator was made (the store trims its oldest events): skipped, as KSC does.
+    if (attrs === undefined) continue;
+    out.push(`{"type":"params","value":${fields.length === 0 ? attrs : pickJson(attrs, fields)}}`);
+  }
+  return out;
+}
+
+function pickJson(attrs: string, fields: readonly string[]): string {
+  const all = parseWireJson(attrs) as { [key: string]: WireJson };
+  const picked: { [key: string]: WireJson } = {};
+  for (const field of fields) {
+    const value = all[field];
+    if (value !== undefined) picked[field] = value;
+  }
+  return stringifyWireJson(picked);
+}

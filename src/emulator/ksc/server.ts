@@ -1,0 +1,198 @@
+import type { Socket } from 'node:net';
+import type { HttpBindings } from '@hono/node-server';
+import { Hono, type Context } from 'hono';
+import { compress } from 'hono/compress';
+import { encodeArgument, decodeArguments } from '../../ksc/codec.ts';
+import { stringifyWireJson } from '../../ksc/json.ts';
+import { KconnectError } from '../../errors.ts';
+import type { KlArgument } from '../../ksc/values.ts';
+import { AsyncActions } from './actions.ts';
+import { Authenticator, type Authenticated, type LockoutPolicy } from './auth/authenticator.ts';
+import { effectiveRights, satisfies } from './auth/rights.ts';
+import { SessionStore, type Session } from './auth/sessions.ts';
+import type { Clock } from './clock.ts';
+import type { MethodContext } from './context.ts';
+import { FaultInjector } from './fault-injection.ts';
+import { faults, KscFault } from './faults.ts';
+import { IteratorRegistry } from './iterators.ts';
+import { RawJson, type KscClass, type MethodResult } from './method.ts';
+import type { KscWorld } from './world.ts';
+
+export interface KscServerOptions {
+  readonly world: KscWorld;
+  readonly clock: Clock;
+  readonly classes: readonly KscClass[];
+  readonly sessionIdleTimeoutMs: number;
+  readonly lockout: LockoutPolicy;
+  readonly faults?: FaultInjector;
+}
+
+/** The parts of the server other modules (control API, agents, tests) reach into. */
+export interface KscServerState {
+  readonly sessions: SessionStore;
+  readonly iterators: IteratorRegistry;
+  readonly actions: AsyncActions;
+  readonly faults: FaultInjector;
+}
+
+type Env = { Bindings: Partial<HttpBindings> };
+
+/** API versions clients use: v1.0 is documented; IKRAM's connector calls v1.1. */
+const API_VERSIONS = new Set(['v1.0', 'v1.1']);
+
+function jsonResponse(c: Context<Env>, body: string, status: number): Response {
+  return c.body(body, status as 200, { 'Content-Type': 'application/json; charset=utf-8' });
+}
+
+function renderResult(result: MethodResult): string {
+  const parts: string[] = [];
+  for (const [name, value] of Object.entries(result)) {
+    if (value === undefined) continue;
+    const text =
+      value instanceof RawJson ? value.text : stringifyWireJson(encodeArgument(value as KlArgument, name));
+    parts.push(`${JSON.stringify(name)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/**
+ * The KSC Open API over HTTP: `POST /api/v1.0/[Instance.]Class.Method` with named JSON arguments, the three ways
+ * to authenticate (connection-bound `login`, `X-KSC-Session`, per-request `KSCBasic` or `KSCT`), and KSC's error
+ * shapes. Method handlers are plain functions registered per class.
+ */
+export function createKscServer(options: KscServerOptions): { app: Hono<Env>; state: KscServerState } {
+  const { world, clock } = options;
+  const sessions = new SessionStore(clock, { idleTimeoutMs: options.sessionIdleTimeoutMs });
+  const iterators = new IteratorRegistry(clock);
+  const actions = new AsyncActions(clock);
+  const injector = options.faults ?? new FaultInjector();
+  const authenticator = new Authenticator(world, sessions, clock, options.lockout);
+  const connectionSessions = new WeakMap<Socket, string>();
+  sessions.onEnd((session) => iterators.releaseOwner(session.id));
+
+  const methods = new Map<string, { cls: string; name: string; def: KscClass['methods'][string] }>();
+  for (const cls of options.classes) {
+    for (const [name, def] of Object.entries(cls.methods))
+      methods.set(`${cls.name}.${name}`, { cls: cls.name, name, def });
+  }
+
+  const app = new Hono<Env>();
+  app.use('/api/*', compress({ threshold: 1024 }));
+  app.use('/api/*', async (c, next) => {
+    const requestId = c.req.header('X-KSC-RequestId');
+    if (requestId !== undefined) c.header('X-KSC-RequestId', requestId);
+    const decision = await injector.before(c.env.incoming?.socket);
+    // The socket is gone; this response is never written, it only ends the middleware chain.
+    if (decision === 'reset') return new Response(null, { status: 499 });
+    await next();
+    return undefined;
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof KscFault) return jsonResponse(c, error.body(), error.httpStatus);
+    const fault = new KscFault({ code: 1182, module: 'KLSTD', message: 'Unspecified error' }, 500);
+    return jsonResponse(c, fault.body(), 500);
+  });
+
+  app.notFound((c) =>
+    jsonResponse(c, new KscFault({ code: 1186, module: 'KLSTD', message: 'Not found' }, 404).body(), 404),
+  );
+
+  async function who(
+    c: Context<Env>,
+    method: string,
+  ): Promise<{ auth: Authenticated; session: Session | undefined }> {
+    const sessionHeader = c.req.header('X-KSC-Session');
+    const authorization = c.req.header('Authorization');
+    if (sessionHeader !== undefined && method !== 'Session.StartSession') {
+      const session = sessions.use(sessionHeader);
+      const user = session === undefined ? undefined : world.users.get(session.userId);
+      if (session === undefined || user === undefined) throw faults.sessionInvalid();
+      return { auth: { user, vserverId: session.vserverId }, session };
+    }
+    if (authorization !== undefined) {
+      return {
+        auth: await authenticator.authenticate(authorization, c.req.header('X-KSC-VServer')),
+        session: undefined,
+      };
+    }
+    const socket = c.env.incoming?.socket;
+    const bound = socket === undefined ? undefined : connectionSessions.get(socket);
+    if (bound !== undefined) {
+      const session = sessions.use(bound);
+      const user = session === undefined ? undefined : world.users.get(session.userId);
+      if (session !== undefined && user !== undefined)
+        return { auth: { user, vserverId: session.vserverId }, session };
+    }
+    throw faults.sessionInvalid();
+  }
+
+  app.post('/api/:version/login', async (c) => {
+    if (!API_VERSIONS.has(c.req.param('version'))) return c.notFound();
+    const authorization = c.req.header('Authorization');
+    if (authorization === undefined) throw faults.authenticationFailure();
+    const auth = await authenticator.authenticate(authorization, c.req.header('X-KSC-VServer'));
+    const socket = c.env.incoming?.socket;
+    // The login belongs to the TCP connection (spec §1.1): it ends when the connection closes.
+    const session = sessions.create(auth.user.id, auth.vserverId);
+    if (socket !== undefined) {
+      const previous = connectionSessions.get(socket);
+      if (previous !== undefined) sessions.end(previous);
+      connectionSessions.set(socket, session.id);
+      socket.once('close', () => sessions.end(session.id));
+    }
+    return jsonResponse(c, '{}', 200);
+  });
+
+  app.post('/api/:version/:call', async (c) => {
+    if (!API_VERSIONS.has(c.req.param('version'))) return c.notFound();
+    const parts = c.req.param('call').split('.');
+    // `Instance.Class.Method`: the instance names the default instance when omitted; the emulator has one.
+    const method = parts.length === 3 ? `${parts[1]}.${parts[2]}` : parts.join('.');
+    const { auth, session } = await who(c, method);
+    const entry = methods.get(method);
+    if (entry === undefined) throw faults.noSuchCall(method);
+
+    let decoded: Record<string, KlArgument>;
+    try {
+      decoded = decodeArguments(await c.req.text());
+    } catch (error) {
+      if (error instanceof KconnectError) {
+        throw new KscFault(
+          { code: 1192, module: 'KLSTD', message: 'Data is corrupted or has an unknown format' },
+          400,
+        );
+      }
+      throw error;
+    }
+    // A null argument is an absent argument: clients send null for optional containers (spec §2.1).
+    for (const key of Object.keys(decoded)) if (decoded[key] === null) delete decoded[key];
+    const parsed = entry.def.args.safeParse(decoded);
+    if (!parsed.success) {
+      const name = parsed.error.issues[0]?.path[0];
+      throw faults.badParameter(typeof name === 'string' ? name : method);
+    }
+    const rights = {
+      server: effectiveRights(auth.user.roles.server, world.roles),
+      devices: effectiveRights(auth.user.roles.devices, world.roles),
+    };
+    if (!satisfies(rights.server, entry.def.rights)) throw faults.accessDenied();
+    const ctx: MethodContext = {
+      world,
+      clock,
+      iterators,
+      actions,
+      sessions,
+      user: auth.user,
+      vserverId: auth.vserverId,
+      session,
+      owner: session?.id ?? `user:${auth.user.id}`,
+      rights,
+      requestId: c.req.header('X-KSC-RequestId'),
+    };
+    const result = await entry.def.handler(ctx, parsed.data);
+    return jsonResponse(c, renderResult(result), 200);
+  });
+
+  return { app, state: { sessions, iterators, actions, faults: injector } };
+}

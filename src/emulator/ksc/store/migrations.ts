@@ -1,0 +1,96 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { DatabaseKind } from '../../../store/database.ts';
+
+/** Migrations in code (not files on disk), so the emulator runs the same from `src/` and from `dist/`. */
+function migrations(kind: DatabaseKind): Record<string, Migration> {
+  // Event ids and times outgrow 32 bits in PostgreSQL's `integer`; SQLite integers are 64-bit anyway.
+  const bigint = kind === 'postgres' ? 'bigint' : 'integer';
+  return {
+    '0001-world': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('meta')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('vservers')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('groups')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('vserver_id', 'integer', (c) => c.notNull())
+          .addColumn('parent_id', 'integer')
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('attrs', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('groups_parent').on('groups').columns(['parent_id']).execute();
+        await db.schema
+          .createTable('hosts')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('vserver_id', 'integer', (c) => c.notNull())
+          .addColumn('group_id', 'integer', (c) => c.notNull())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('attrs', 'text', (c) => c.notNull())
+          .addColumn('products', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('hosts_group').on('hosts').columns(['group_id']).execute();
+        await db.schema
+          .createTable('events')
+          .addColumn('id', sql.raw(bigint), (c) => c.primaryKey())
+          .addColumn('vserver_id', 'integer', (c) => c.notNull())
+          .addColumn('host_id', 'text')
+          .addColumn('rise_time', sql.raw(bigint), (c) => c.notNull())
+          .addColumn('event_type', 'text', (c) => c.notNull())
+          .addColumn('severity', 'integer', (c) => c.notNull())
+          .addColumn('attrs', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createIndex('events_rise')
+          .on('events')
+          .columns(['vserver_id', 'rise_time'])
+          .execute();
+        await db.schema.createIndex('events_host').on('events').columns(['host_id', 'rise_time']).execute();
+        await db.schema
+          .createTable('roles')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('rights', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('users')
+          .addColumn('id', 'integer', (c) => c.primaryKey())
+          .addColumn('vserver_id', 'integer', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('internal', 'integer', (c) => c.notNull())
+          .addColumn('roles', 'text', (c) => c.notNull())
+          .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('locked_until', sql.raw(bigint))
+          .execute();
+        await db.schema
+          .createIndex('users_name')
+          .on('users')
+          .columns(['vserver_id', 'name'])
+          .unique()
+          .execute();
+      },
+    },
+  };
+}
+
+/** Brings the schema up to date; safe to run on every start. */
+export async function migrateToLatest(db: Kysely<unknown>, kind: DatabaseKind): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(kind)) };
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'kconnect_migrations',
+    migrationLockTableName: 'kconnect_migrations_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+}

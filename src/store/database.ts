@@ -1,0 +1,179 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import pg from 'pg';
+import { KconnectError } from '../errors.ts';
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** Where a store lives: a PostgreSQL URL, or a SQLite file path (`:memory:` for a throwaway database). */
+export interface DatabaseLocation {
+  readonly url?: string;
+  readonly file?: string;
+}
+
+export interface OpenDatabase<Schema> {
+  readonly db: Kysely<Schema>;
+  readonly kind: DatabaseKind;
+  /**
+   * Appends many rows at once, much faster than INSERT statements built per batch: a prepared statement in one
+   * transaction on SQLite, `INSERT … SELECT FROM unnest(…)` on PostgreSQL. `types` are the PostgreSQL column types.
+   */
+  bulkInsert(table: string, columns: readonly BulkColumn[], rows: Iterable<readonly BulkValue[]>): Promise<number>;
+  /** Human-readable location without credentials, for logs. */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
+export type BulkValue = string | number | null;
+export interface BulkColumn {
+  readonly name: string;
+  readonly pgType: 'text' | 'integer' | 'bigint';
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+const BULK_BATCH = 5000;
+
+function checkIdentifiers(table: string, columns: readonly BulkColumn[]): void {
+  for (const name of [table, ...columns.map((c) => c.name)]) {
+    if (!IDENTIFIER.test(name)) throw new KconnectError('INVALID_INPUT', `bulkInsert: invalid identifier ${JSON.stringify(name)}`);
+  }
+}
+
+function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
+  return (table: string, columns: readonly BulkColumn[], rows: Iterable<readonly BulkValue[]>): Promise<number> => {
+    checkIdentifiers(table, columns);
+    const statement = sqlite.prepare(
+      `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    );
+    // A bulk load is all-or-nothing in one transaction; per-commit durability buys nothing inside it.
+    const previous = sqlite.pragma('synchronous', { simple: true }) as number;
+    sqlite.pragma('synchronous = OFF');
+    const run = sqlite.transaction((all: Iterable<readonly BulkValue[]>) => {
+      let count = 0;
+      for (const row of all) {
+        statement.run(...row);
+        count++;
+      }
+      return count;
+    });
+    try {
+      return Promise.resolve(run(rows));
+    } finally {
+      sqlite.pragma(`synchronous = ${previous}`);
+    }
+  };
+}
+
+function postgresBulkInsert(pool: pg.Pool) {
+  return async (table: string, columns: readonly BulkColumn[], rows: Iterable<readonly BulkValue[]>): Promise<number> => {
+    checkIdentifiers(table, columns);
+    const text =
+      `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) ` +
+      `SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.pgType}[]`).join(', ')})`;
+    const client = await pool.connect();
+    let count = 0;
+    try {
+      await client.query('BEGIN');
+      let batch: Array<Array<BulkValue>> = columns.map(() => []);
+      let size = 0;
+      const flush = async (): Promise<void> => {
+        if (size === 0) return;
+        await client.query(text, batch);
+        count += size;
+        batch = columns.map(() => []);
+        size = 0;
+      };
+      for (const row of rows) {
+        for (let i = 0; i < columns.length; i++) batch[i]!.push(row[i] ?? null);
+        if (++size >= BULK_BATCH) await flush();
+      }
+      await flush();
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+    return count;
+  };
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** Reads int8 as a JS number when it is exact, so the same rows come back from SQLite and PostgreSQL. */
+function parseInt8(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : BigInt(text);
+}
+
+function postgresTypes(): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: string) => {
+      if (oid === INT8_OID) return parseInt8;
+      if (oid === NUMERIC_OID) return Number;
+      return pg.types.getTypeParser(oid, format as 'text');
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
+
+/** Removes the password from a connection URL so it can be shown. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}
+
+/**
+ * Opens a Kysely database on SQLite (better-sqlite3) or PostgreSQL (pg). The caller's code is the same for both;
+ * only this function knows the difference.
+ */
+export function openDatabase<Schema>(
+  location: DatabaseLocation,
+  options: { poolSize?: number } = {},
+): OpenDatabase<Schema> {
+  let dialect: Dialect;
+  let kind: DatabaseKind;
+  let description: string;
+  let bulkInsert: OpenDatabase<Schema>['bulkInsert'];
+  if (location.url !== undefined && location.url !== '') {
+    if (!/^postgres(ql)?:\/\//.test(location.url)) {
+      throw new KconnectError(
+        'INVALID_INPUT',
+        `db: expected a postgres:// URL, got ${redactUrl(location.url)}`,
+      );
+    }
+    kind = 'postgres';
+    description = redactUrl(location.url);
+    const pool = new pg.Pool({
+      connectionString: location.url,
+      max: options.poolSize ?? 10,
+      types: postgresTypes(),
+    });
+    dialect = new PostgresDialect({ pool });
+    bulkInsert = postgresBulkInsert(pool);
+  } else {
+    const file = location.file ?? ':memory:';
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    kind = 'sqlite';
+    description = `sqlite:${file}`;
+    const sqlite = new BetterSqlite3(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    // 256 MB of page cache: index maintenance during large event loads stays in memory.
+    sqlite.pragma('cache_size = -262144');
+    sqlite.defaultSafeIntegers(false);
+    dialect = new SqliteDialect({ database: sqlite });
+    bulkInsert = sqliteBulkInsert(sqlite);
+  }
+  const db = new Kysely<Schema>({ dialect });
+  return { db, kind, description, bulkInsert, close: () => db.destroy() };
+}

@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startKscEmulator } from '../../../src/emulator/ksc/emulator.ts';
+import {
+  basicAuth,
+  rawPost,
+  startTestEmulator,
+  TEST_PASSWORD,
+} from '../../support/ksc-emulator.ts';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-life-'));
+  dirs.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('KSC emulator lifecycle', () => {
+  it('keeps its world across restarts; sessions do not survive', async () => {
+    const dataDir = tempDir();
+    const options = { http: true, port: 0, dataDir, hosts: 120, events: 500, adminPassword: TEST_PASSWORD };
+    const first = await startKscEmulator(options);
+    const login = await rawPost(first.url, '/api/v1.0/Session.StartSession', '{}', {
+      Authorization: basicAuth('admin', TEST_PASSWORD),
+    });
+    const session = (login.json as { PxgRetVal: string }).PxgRetVal;
+    const hostsBefore = [...first.world.hosts.keys()];
+    const eventsBefore = first.world.eventCount;
+    await first.close();
+
+    const second = await startKscEmulator({ ...options, hosts: 5, seed: 99 });
+    try {
+      expect([...second.world.hosts.keys()]).toEqual(hostsBefore);
+      expect(second.world.eventCount).toBe(eventsBefore);
+      const stale = await rawPost(second.url, '/api/v1.0/Session.Ping', '{}', { 'X-KSC-Session': session });
+      expect(stale.status).toBe(403);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('generates the same world from the same seed, and another from another seed', async () => {
+    const a = await startKscEmulator({
+      http: true,
+      port: 0,
+      dataDir: tempDir(),
+      hosts: 80,
+      events: 300,
+      seed: 7,
+      adminPassword: TEST_PASSWORD,
+    });
+    const b = await startKscEmulator({
+      http: true,
+      port: 0,
+      dataDir: tempDir(),
+      hosts: 80,
+      events: 300,
+      seed: 7,
+      adminPassword: TEST_PASSWORD,
+    });
+    const c = await startKscEmulator({
+      http: true,
+      port: 0,
+      dataDir: tempDir(),
+      hosts: 80,
+      events: 300,
+      seed: 8,
+      adminPassword: TEST_PASSWORD,
+    });
+    try {
+      expect([...a.world.hosts.keys()]).toEqual([...b.world.hosts.keys()]);
+      expect([...a.world.hosts.keys()]).not.toEqual([...c.world.hosts.keys()]);
+    } finally {
+      await Promise.all([a.close(), b.close(), c.close()]);
+    }
+  });
+
+  it('serves HTTPS with a self-signed certificate kept in the data directory', async () => {
+    const dataDir = tempDir();
+    const ksc = await startKscEmulator({
+      port: 0,
+      dataDir,
+      hosts: 10,
+      events: 10,
+      adminPassword: TEST_PASSWORD,
+    });
+    try {
+      expect(ksc.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect(ksc.certificatePem).toContain('BEGIN CERTIFICATE');
+      expect(existsSync(path.join(dataDir, 'tls', 'cert.pem'))).toBe(true);
+      const { Agent, request } = await import('undici');
+      const trusted = new Agent({ connect: { ca: ksc.certificatePem!, servername: 'localhost' } });
+      const response = await request(`${ksc.url}/api/v1.0/Session.StartSession`, {
+        method: 'POST',
+        dispatcher: trusted,
+        headers: { Authorization: basicAuth('admin', TEST_PASSWORD) },
+        body: '{}',
+      });
+      expect(response.statusCode).toBe(200);
+      await response.body.text();
+      await trusted.close();
+      const untrusted = await request(`${ksc.url}/api/v1.0/Session.Ping`, {
+        method: 'POST',
+        body: '{}',
+      }).catch((e: unknown) => e);
+      expect(untrusted).toBeInstanceOf(Error);
+    } finally {
+      await ksc.close();
+    }
+    // The same certificate on the next start.
+    const again = await startKscEmulator({ port: 0, dataDir, adminPassword: TEST_PASSWORD });
+    try {
+      expect(again.certificatePem).toBe(ksc.certificatePem);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses a missing or short admin password with an error naming the field', async () => {
+    await expect(startKscEmulator({ http: true, port: 0, dataDir: tempDir() })).rejects.toThrow(
+      /^adminPassword: /,
+    );
+  });
+
+  it('starts from the CLI, prints one ready line with its URL, and stops on SIGTERM', async () => {
+    const dataDir = tempDir();
+    const child = spawn(
+      process.execPath,
+      [
+        'bin/kconnect.js',
+        'emulator',
+        'ksc',
+        '--http',
+        '--port',
+        '0',
+        '--hosts',
+        '20',
+        '--events',
+        '50',
+        '--data-dir',
+        dataDir,
+      ],
+      {
+        cwd: path.resolve(import.meta.dirname, '../../..'),
+        env: { ...process.env, KCONNECT_EMULATOR_PASSWORD: TEST_PASSWORD },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /^KSC emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/m.exec(output);
+        if (match !== null) resolve(match[1]!);
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
+    });
+    const reply = await rawPost(url, '/api/v1.0/Session.StartSession', '{}', {
+      Authorization: basicAuth('admin', TEST_PASSWORD),
+    });
+    expect(reply.status).toBe(200);
+    const code = await new Promise<number | null>((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    expect(output).not.toContain(TEST_PASSWORD);
+  });
+
+  it('protects the control API with its token', async () => {
+    const emu = await startTestEmulator('sqlite', { hosts: 20, events: 50 });
+    try {
+      const denied = await fetch(new URL('/__emulator/state', emu.url), {
+        headers: { Authorization: 'Bearer wrong' },
+      });
+      expect(denied.status).toBe(401);
+      const state = await emu.control('GET', '/__emulator/state');
+      expect(state.body).toMatchObject({ hosts: 20 });
+      const bad = await emu.control('POST', '/__emulator/faults', { resetRate: 2 });
+      expect(bad.status).toBe(400);
+      expect((bad.body as { error: string }).error).toMatch(/^resetRate: /);
+    } finally {
+      await emu.stop();
+    }
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * Starts the KSC emulator for a test file on a real port, on SQLite or on PostgreSQL, and gives tests a raw
+ * KLOAPI caller (plain HTTP, no kconnect client), so the emulator is tested the way any third-party client sees it.
+ */
+import { Buffer } from 'node:buffer';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { inject } from 'vitest';
+import {
+  decodeArguments,
+  encodeArguments,
+  parseWireJson,
+  type KlArguments,
+  type WireJson,
+} from '../../src/ksc/index.ts';
+import {
+  startKscEmulator,
+  type KscEmulatorOptions,
+  type RunningKscEmulator,
+} from '../../src/emulator/ksc/emulator.ts';
+import { createTestDatabase, type TestDatabase } from './postgres.ts';
+
+export type Backend = 'sqlite' | 'postgres';
+export const BACKENDS: readonly Backend[] = ['sqlite', 'postgres'];
+
+/** Placeholder credentials of the test worlds; obviously not a real secret. */
+export const TEST_PASSWORD = 'test-only-password-0001';
+export const CONTROL_TOKEN = 'test-control-token-0001';
+
+export interface TestEmulator {
+  readonly ksc: RunningKscEmulator;
+  readonly url: string;
+  /** A KLOAPI caller authenticated as `user` with a session (`Session.StartSession` + `X-KSC-Session`). */
+  session(user?: string, vserver?: string): Promise<KscCaller>;
+  /** Calls the control API. */
+  control(
+    method: 'GET' | 'POST' | 'DELETE',
+    route: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }>;
+  stop(): Promise<void>;
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly text: string;
+  readonly json: WireJson;
+}
+
+export function basicAuth(user: string, password: string, extra = ''): string {
+  const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
+  return `KSCBasic user="${b64(user)}", pass="${b64(password)}"${extra}`;
+}
+
+/** One HTTP request over the given agent (a single keep-alive socket keeps connection-bound logins). */
+export function rawPost(
+  url: string,
+  route: string,
+  body: string,
+  headers: Record<string, string> = {},
+  agent?: http.Agent,
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      new URL(route, url),
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(body),
+          ...headers,
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          let raw = Buffer.concat(chunks);
+          if (response.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
+          const text = raw.toString('utf8');
+          let json: WireJson;
+          try {
+            json = text === '' ? null : parseWireJson(text);
+          } catch {
+            json = null;
+          }
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
+/** Calls KLOAPI methods with fixed headers; `call` returns decoded values, `raw` the HTTP response. */
+export class KscCaller {
+  constructor(
+    readonly url: string,
+    readonly headers: Record<string, string>,
+    readonly agent?: http.Agent,
+  ) {}
+
+  raw(method: string, args: KlArguments = {}, headers: Record<string, string> = {}): Promise<RawResponse> {
+    return rawPost(
+      this.url,
+      `/api/v1.0/${method}`,
+      encodeArguments(args),
+      { ...this.headers, ...headers },
+      this.agent,
+    );
+  }
+
+  /** Returns the decoded reply; throws with the PxgError text when the server reports one. */
+  async call(method: string, args: KlArguments = {}): Promise<Record<string, unknown>> {
+    const response = await this.raw(method, args);
+    const decoded = decodeArguments(response.text);
+    if (response.status !== 200 || 'PxgError' in decoded) {
+      throw new KscCallError(method, response.status, response.json);
+    }
+    return decoded;
+  }
+
+  /** Pages through a ChunkAccessor and releases it. */
+  async chunkAll(accessor: string, page = 100): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    for (let start = 0; ;) {
+      const reply = await this.call('ChunkAccessor.GetItemsChunk', {
+        strAccessor: accessor,
+        nStart: start,
+        nCount: page,
+      });
+      const chunk = (reply['pChunk'] as { KLCSP_ITERATOR_ARRAY: Array<Record<string, unknown>> })
+        .KLCSP_ITERATOR_ARRAY;
+      items.push(...chunk);
+      if (chunk.length === 0) break;
+      start += chunk.length;
+    }
+    await this.call('ChunkAccessor.Release', { strAccessor: accessor });
+    return items;
+  }
+}
+
+export class KscCallError extends Error {
+  constructor(
+    readonly method: string,
+    readonly status: number,
+    readonly body: WireJson,
+  ) {
+    const error = (body as { PxgError?: { code?: number; message?: string } } | null)?.PxgError;
+    super(`${method}: HTTP ${status} ${error?.code ?? ''} ${error?.message ?? ''}`.trim());
+  }
+
+  get pxgCode(): number | undefined {
+    return (this.body as { PxgError?: { code?: number } } | null)?.PxgError?.code;
+  }
+
+  get pxgMessage(): string | undefined {
+    return (this.body as { PxgError?: { message?: string } } | null)?.PxgError?.message;
+  }
+}
+
+/** Starts an emulator for one test file, with its own data directory and (on PostgreSQL) its own database. */
+export async function startTestEmulator(
+  backend: Backend = 'sqlite',
+  options: Partial<KscEmulatorOptions> = {},
+): Promise<TestEmulator> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-ksc-'));
+  let database: TestDatabase | undefined;
+  if (backend === 'postgres') database = await createTestDatabase(inject('pgUrl'));
+  const ksc = await startKscEmulator({
+    http: true,
+    port: 0,
+    dataDir,
+    hosts: 300,
+    events: 3000,
+    virtualServers: ['vs-branch'],
+    adminPassword: TEST_PASSWORD,
+    controlToken: CONTROL_TOKEN,
+    ...(database === undefined ? {} : { db: database.url }),
+    ...options,
+  });
+  const agents: http.Agent[] = [];
+  return {
+    ksc,
+    url: ksc.url,
+    async session(user = 'admin', vserver?: string) {
+      const headers: Record<string, string> = { Authorization: basicAuth(user, TEST_PASSWORD) };
+      if (vserver !== undefined) headers['X-KSC-VServer'] = Buffer.from(vserver).toString('base64');
+      const reply = await rawPost(ksc.url, '/api/v1.0/Session.StartSession', '{}', headers);
+      const id = (reply.json as { PxgRetVal?: string } | null)?.PxgRetVal;
+      if (reply.status !== 200 || typeof id !== 'string')
+        throw new Error(`login as ${user} failed: ${reply.text}`);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+      agents.push(agent);
+      return new KscCaller(ksc.url, { 'X-KSC-Session': id }, agent);
+    },
+    async control(method, route, body) {
+      const response = await fetch(new URL(route, ksc.url), {
+        method,
+        headers: { Authorization: `Bearer ${CONTROL_TOKEN}`, 'Content-Type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: (await response.json()) as unknown };
+    },
+    async stop() {
+      for (const agent of agents) agent.destroy();
+      await ksc.close();
+      if (database !== undefined) await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
