@@ -4,6 +4,7 @@ import {
   encodeArguments,
   encodeValue,
   parseWireJson,
+  stringifyValue,
   stringifyWireJson,
   type KlParams,
 } from '../src/ksc/index.ts';
@@ -54,8 +55,11 @@ measure('parse host items with 64-bit longs (exact parser)', N, () => {
   parseWireJson(wide);
 });
 let eventJson: string[] = [];
-measure('encode events (11 attributes, to stored JSON)', N, () => {
+measure('encode events (11 attributes), tree + JSON.stringify', N, () => {
   eventJson = events.map((e) => stringifyWireJson(encodeValue(e)));
+});
+measure('encode events (11 attributes), text encoder', N, () => {
+  eventJson = events.map((e) => stringifyValue(e));
 });
 measure('decode events from stored JSON', N, () => {
   decodeArguments(`{"a":[${eventJson.join(',')}]}`);

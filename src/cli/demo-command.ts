@@ -1,6 +1,18 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { randomPassword, startKscEmulator } from '../emulator/ksc/emulator.ts';
 import { addEmulatorOptions, emulatorOptionsFrom, stopOnSignals } from './emulator-command.ts';
+
+/** A random password made on the first demo run and kept (mode 600) in the data directory, so the login stays. */
+function demoPassword(dataDir: string): string {
+  const file = join(dataDir, 'demo-password');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const password = randomPassword();
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
 
 /**
  * The demo on embedded defaults: a seeded KSC emulator in live mode. The HTTP service and the web console join
@@ -11,7 +23,7 @@ export function demoCommand(): Command {
     new Command('demo').description('run the demo: a live KSC emulator on embedded defaults'),
   );
   demo.action(async (flags) => {
-    const password = (flags.adminPassword as string | undefined) ?? randomPassword();
+    const password = (flags.adminPassword as string | undefined) ?? demoPassword(flags.dataDir as string);
     const options = emulatorOptionsFrom(
       { ...flags, liveRate: flags.liveRate || 2, dataDir: flags.dataDir },
       password,

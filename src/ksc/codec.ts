@@ -310,7 +310,8 @@ export function stringifyValue(value: KlValue | null | undefined, inArray = fals
     case 'number':
       checkNumber(value);
       if (!Number.isInteger(value)) return `{"type":"double","value":${String(value)}}`;
-      if (value < INT32_MIN || value > INT32_MAX) fail(`${value} does not fit a 32-bit int (use a bigint for a long)`);
+      if (value < INT32_MIN || value > INT32_MAX)
+        fail(`${value} does not fit a 32-bit int (use a bigint for a long)`);
       return String(value);
     case 'bigint':
       return `{"type":"long","value":${checkLong(value).toString()}}`;

@@ -20,7 +20,11 @@ export interface OpenDatabase<Schema> {
    * Appends many rows at once, much faster than INSERT statements built per batch: a prepared statement in one
    * transaction on SQLite, `INSERT … SELECT FROM unnest(…)` on PostgreSQL. `types` are the PostgreSQL column types.
    */
-  bulkInsert(table: string, columns: readonly BulkColumn[], rows: Iterable<readonly BulkValue[]>): Promise<number>;
+  bulkInsert(
+    table: string,
+    columns: readonly BulkColumn[],
+    rows: Iterable<readonly BulkValue[]>,
+  ): Promise<number>;
   /** Human-readable location without credentials, for logs. */
   readonly description: string;
   close(): Promise<void>;
@@ -37,12 +41,17 @@ const BULK_BATCH = 5000;
 
 function checkIdentifiers(table: string, columns: readonly BulkColumn[]): void {
   for (const name of [table, ...columns.map((c) => c.name)]) {
-    if (!IDENTIFIER.test(name)) throw new KconnectError('INVALID_INPUT', `bulkInsert: invalid identifier ${JSON.stringify(name)}`);
+    if (!IDENTIFIER.test(name))
+      throw new KconnectError('INVALID_INPUT', `bulkInsert: invalid identifier ${JSON.stringify(name)}`);
   }
 }
 
 function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
-  return (table: string, columns: readonly BulkColumn[], rows: Iterable<readonly BulkValue[]>): Promise<number> => {
+  return (
+    table: string,
+    columns: readonly BulkColumn[],
+    rows: Iterable<readonly BulkValue[]>,
+  ): Promise<number> => {
     checkIdentifiers(table, columns);
     const statement = sqlite.prepare(
       `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
@@ -67,7 +76,11 @@ function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
 }
 
 function postgresBulkInsert(pool: pg.Pool) {
-  return async (table: string, columns: readonly BulkColumn[], rows: Iterable<readonly BulkValue[]>): Promise<number> => {
+  return async (
+    table: string,
+    columns: readonly BulkColumn[],
+    rows: Iterable<readonly BulkValue[]>,
+  ): Promise<number> => {
     checkIdentifiers(table, columns);
     const text =
       `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) ` +
@@ -170,6 +183,8 @@ export function openDatabase<Schema>(
     sqlite.pragma('foreign_keys = ON');
     // 256 MB of page cache: index maintenance during large event loads stays in memory.
     sqlite.pragma('cache_size = -262144');
+    // Reads of large stores go through the OS page cache without a copy per page.
+    sqlite.pragma('mmap_size = 4294967296');
     sqlite.defaultSafeIntegers(false);
     dialect = new SqliteDialect({ database: sqlite });
     bulkInsert = sqliteBulkInsert(sqlite);

@@ -170,6 +170,11 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     maxEvents: options.maxEvents ?? 2_000_000,
   });
 
+  // The password given now is the administrator's, also in a world created by an earlier start.
+  for (const user of world.users.values()) {
+    if (user.name.toLowerCase() === adminUser.toLowerCase()) await world.setPassword(user, adminPassword);
+  }
+
   const { app, state } = createKscServer({
     world,
     clock,

@@ -2,8 +2,13 @@ import { sql } from 'kysely';
 import { decodeParams, stringifyParams } from '../../ksc/codec.ts';
 import { parseWireJson } from '../../ksc/json.ts';
 import type { KlParams } from '../../ksc/values.ts';
-import { openDatabase, type BulkColumn, type DatabaseLocation, type OpenDatabase } from '../../store/database.ts';
-import { hashPassword } from './auth/passwords.ts';
+import {
+  openDatabase,
+  type BulkColumn,
+  type DatabaseLocation,
+  type OpenDatabase,
+} from '../../store/database.ts';
+import { hashPassword, verifyPassword } from './auth/passwords.ts';
 import { DEFAULT_ROLES, type RoleAssignment, type RoleDefinition } from './auth/rights.ts';
 import type { Clock } from './clock.ts';
 import { migrateToLatest } from './store/migrations.ts';
@@ -116,7 +121,16 @@ export class KscWorld {
 
   /** Deletes everything and generates the world again from its seed. */
   async reset(): Promise<void> {
-    await this.seed();
+    await this.exclusively(() => this.seed());
+  }
+
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs writes that must not interleave (a reset and live events) one after another. */
+  private exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   // ------------------------------------------------------------------------------------------ seeding
@@ -159,8 +173,11 @@ export class KscWorld {
     }
     this.lastEventId = 0;
     this.eventCountCache = 0;
-    await this.insertEvents(generated.events);
-    await db.insertInto('meta').values({ key: 'seeded', value: String(this.clock.now()) }).execute();
+    await this.storeEvents(generated.events);
+    await db
+      .insertInto('meta')
+      .values({ key: 'seeded', value: String(this.clock.now()) })
+      .execute();
     this.vservers.clear();
     for (const v of generated.vservers) this.vservers.set(v.id, v);
     this.groups.clear();
@@ -205,10 +222,18 @@ export class KscWorld {
     }
     const hosts: HostRecord[] = [];
     for (const row of await db.selectFrom('hosts').selectAll().execute()) {
-      const products = (JSON.parse(row.products) as ProductRow[]).map(
-        (p): ProductInstall => ({ name: p.name, version: p.version, info: fromJson(p.info) }),
-      );
-      hosts.push({ id: row.id, vserverId: row.vserver_id, groupId: row.group_id, attributes: fromJson(row.attrs), products });
+      const products = (JSON.parse(row.products) as ProductRow[]).map((p): ProductInstall => ({
+        name: p.name,
+        version: p.version,
+        info: fromJson(p.info),
+      }));
+      hosts.push({
+        id: row.id,
+        vserverId: row.vserver_id,
+        groupId: row.group_id,
+        attributes: fromJson(row.attrs),
+        products,
+      });
     }
     this.setHosts(hosts);
     await this.loadAccounts();
@@ -224,7 +249,10 @@ export class KscWorld {
     const db = this.db;
     this.roles.clear();
     for (const row of await db.selectFrom('roles').selectAll().execute()) {
-      this.roles.set(row.name, { name: row.name, rights: JSON.parse(row.rights) as RoleDefinition['rights'] });
+      this.roles.set(row.name, {
+        name: row.name,
+        rights: JSON.parse(row.rights) as RoleDefinition['rights'],
+      });
     }
     this.users.clear();
     for (const row of await db.selectFrom('users').selectAll().execute()) {
@@ -316,6 +344,14 @@ export class KscWorld {
       .execute();
   }
 
+  /** Sets a user's password (the emulator's `--admin-password` wins over what an existing world stored). */
+  async setPassword(user: UserRecord, password: string): Promise<void> {
+    if (verifyPassword(password, user.passwordHash)) return;
+    const hash = hashPassword(password);
+    await this.db.updateTable('users').set({ password_hash: hash }).where('id', '=', user.id).execute();
+    this.users.set(user.id, { ...user, passwordHash: hash });
+  }
+
   async addGroup(vserverId: number, parentId: number, name: string): Promise<GroupRecord> {
     const parent = this.groups.get(parentId);
     if (parent === undefined) throw new RangeError(`no group ${parentId}`);
@@ -395,15 +431,20 @@ export class KscWorld {
   }
 
   /** Stores events, then deletes the oldest beyond the store's maximum size. */
-  async insertEvents(events: Iterable<EventRecord>): Promise<number> {
-    const world = this;
-    function* rows(): Generator<EventValues> {
+  insertEvents(events: Iterable<EventRecord>): Promise<number> {
+    return this.exclusively(() => this.storeEvents(events));
+  }
+
+  private async storeEvents(events: Iterable<EventRecord>): Promise<number> {
+    let lastId = this.lastEventId;
+    const rows = (function* (): Generator<EventValues> {
       for (const event of events) {
-        if (event.id > world.lastEventId) world.lastEventId = event.id;
+        if (event.id > lastId) lastId = event.id;
         yield eventValues(event);
       }
-    }
-    const inserted = await this.store.bulkInsert('events', EVENT_COLUMNS, rows());
+    })();
+    const inserted = await this.store.bulkInsert('events', EVENT_COLUMNS, rows);
+    this.lastEventId = lastId;
     this.eventCountCache += inserted;
     await this.trimEvents();
     return inserted;
@@ -459,7 +500,11 @@ function groupValues(group: GroupRecord): GroupValues {
 }
 
 function productsJson(host: HostRecord): string {
-  const products: ProductRow[] = host.products.map((p) => ({ name: p.name, version: p.version, info: toJson(p.info) }));
+  const products: ProductRow[] = host.products.map((p) => ({
+    name: p.name,
+    version: p.version,
+    info: toJson(p.info),
+  }));
   return JSON.stringify(products);
 }
 

@@ -4,12 +4,7 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startKscEmulator } from '../../../src/emulator/ksc/emulator.ts';
-import {
-  basicAuth,
-  rawPost,
-  startTestEmulator,
-  TEST_PASSWORD,
-} from '../../support/ksc-emulator.ts';
+import { basicAuth, rawPost, startTestEmulator, TEST_PASSWORD } from '../../support/ksc-emulator.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -42,6 +37,21 @@ describe('KSC emulator lifecycle', () => {
       expect(stale.status).toBe(403);
     } finally {
       await second.close();
+    }
+
+    // The administrator's password is the one given at start, also in an existing world.
+    const third = await startKscEmulator({ ...options, adminPassword: 'another-test-password' });
+    try {
+      const oldLogin = await rawPost(third.url, '/api/v1.0/Session.StartSession', '{}', {
+        Authorization: basicAuth('admin', TEST_PASSWORD),
+      });
+      expect(oldLogin.status).toBe(401);
+      const newLogin = await rawPost(third.url, '/api/v1.0/Session.StartSession', '{}', {
+        Authorization: basicAuth('admin', 'another-test-password'),
+      });
+      expect(newLogin.status).toBe(200);
+    } finally {
+      await third.close();
     }
   });
 

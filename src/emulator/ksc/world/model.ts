@@ -18,7 +18,7 @@ export interface VServerRecord {
 export interface GroupRecord {
   readonly id: number;
   readonly vserverId: number;
-  /** `null` only for the root "Managed devices" group of a server. */
+  /** `null` for the roots of a server: "Managed devices", "Unassigned devices" and "Administration Servers". */
   readonly parentId: number | null;
   readonly name: string;
   readonly attributes: KlParams;
@@ -28,6 +28,7 @@ export interface GroupRecord {
 export interface ProductInstall {
   /** Product code: `1093` (Administration Server), `1103` (Network Agent), `KES`, `KESL`, `EDRAgent`… */
   readonly name: string;
+  /** The version *key* KSC files the product under (`1.0.0.0` for the agent); the build is `info.ProdVersion`. */
   readonly version: string;
   /** The product's info container: `DisplayName`, `BaseDate`, `BaseRecords`, `LastUpdateTime`, … */
   readonly info: KlParams;

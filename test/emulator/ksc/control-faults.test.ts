@@ -1,0 +1,104 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  rawPost,
+  startTestEmulator,
+  type KscCaller,
+  type KscCallError,
+  type TestEmulator,
+} from '../../support/ksc-emulator.ts';
+
+describe('KSC emulator control API and fault injection', () => {
+  let emu: TestEmulator;
+  let admin: KscCaller;
+  beforeAll(async () => {
+    emu = await startTestEmulator('sqlite', { hosts: 60, events: 400, liveRate: 40 });
+    admin = await emu.session();
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+
+  it('adds latency to every API call', async () => {
+    await emu.control('POST', '/__emulator/faults', { latencyMs: 150 });
+    const started = performance.now();
+    await admin.call('Session.Ping');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    await emu.control('DELETE', '/__emulator/faults');
+  });
+
+  it('resets connections at the configured rate, before the call takes effect, with a repeatable sequence', async () => {
+    await emu.control('POST', '/__emulator/faults', { resetRate: 0.5, seed: 42 });
+    const outcomes: string[] = [];
+    const groupsBefore = emu.ksc.world.groups.size;
+    for (let i = 0; i < 40; i++) {
+      const agent = new http.Agent({ keepAlive: false });
+      try {
+        const reply = await rawPost(
+          emu.url,
+          '/api/v1.0/HostGroup.AddGroup',
+          JSON.stringify({ pInfo: { name: `reset-${i}`, parentId: 0 } }),
+          admin.headers,
+          agent,
+        );
+        outcomes.push(reply.status === 200 ? 'ok' : `status ${reply.status}`);
+      } catch (error) {
+        outcomes.push((error as NodeJS.ErrnoException).code ?? 'error');
+      } finally {
+        agent.destroy();
+      }
+    }
+    await emu.control('DELETE', '/__emulator/faults');
+    const resets = outcomes.filter((o) => o === 'ECONNRESET').length;
+    expect(resets).toBeGreaterThan(8);
+    expect(resets).toBeLessThan(32);
+    expect(outcomes.filter((o) => o !== 'ok' && o !== 'ECONNRESET')).toEqual([]);
+    // A reset call never ran: exactly the calls that answered created a group.
+    expect(emu.ksc.world.groups.size - groupsBefore).toBe(outcomes.filter((o) => o === 'ok').length);
+    const state = (await emu.control('GET', '/__emulator/state')).body as { counters: { resets: number } };
+    expect(state.counters.resets).toBeGreaterThanOrEqual(resets);
+  });
+
+  it('expires every session on demand: later calls in them get 403', async () => {
+    const caller = await emu.session('analyst');
+    expect((await caller.raw('Session.Ping')).status).toBe(200);
+    const ended = await emu.control('POST', '/__emulator/sessions/expire');
+    expect((ended.body as { ended: number }).ended).toBeGreaterThanOrEqual(1);
+    expect((await caller.raw('Session.Ping')).status).toBe(403);
+    admin = await emu.session();
+  });
+
+  it('destroys every result set on demand', async () => {
+    const found = await admin.call('HostGroup.FindHosts', {
+      vecFieldsToReturn: ['KLHST_WKS_DN'],
+      lMaxLifeTime: 600,
+    });
+    await emu.control('POST', '/__emulator/iterators/expire');
+    const gone = await admin
+      .call('ChunkAccessor.GetItemsCount', { strAccessor: found['strAccessor'] as string })
+      .catch((e: unknown) => e);
+    expect((gone as KscCallError).pxgCode).toBe(1186);
+  });
+
+  it('keeps adding events in live mode', async () => {
+    const before = emu.ksc.world.eventCount;
+    await new Promise((resolve) => setTimeout(resolve, 2300));
+    expect(emu.ksc.world.eventCount).toBeGreaterThanOrEqual(before + 40);
+    const newest = await emu.ksc.world.db
+      .selectFrom('events')
+      .select('rise_time')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    expect(Math.abs(Number(newest.rise_time) - emu.ksc.clock.now())).toBeLessThan(5000);
+  });
+
+  it('resets the world to its seed', async () => {
+    await admin.call('HostGroup.AddGroup', { pInfo: { name: 'to be forgotten', parentId: 0 } });
+    const reset = await emu.control('POST', '/__emulator/reset');
+    expect(reset.status).toBe(200);
+    expect([...emu.ksc.world.groups.values()].some((g) => g.name === 'to be forgotten')).toBe(false);
+    expect(emu.ksc.world.hosts.size).toBe(60);
+    expect((await admin.raw('Session.Ping')).status).toBe(403);
+  });
+});
