@@ -211,15 +211,13 @@ async function readAttrs(world: KscWorld, ids: readonly number[]): Promise<Array
   const last = ids[ids.length - 1]!;
   if (!ascending(ids) || last - first + 1 > ids.length * DENSE_FACTOR) return readScattered(world, ids);
   // Pages of an iterator in id order are dense: one range scan beats many `IN (…)` statements.
-  const rows = await world.db
-    .selectFrom('events')
-    .select(['id', 'attrs'])
-    .where('id', '>=', first)
-    .where('id', '<=', last)
-    .orderBy('id')
-    .execute();
-  // Every id of a contiguous range came back: the rows are the answer as they are.
-  if (last - first + 1 === ids.length && rows.length === ids.length) return rows.map((row) => row.attrs);
+  const range = world.db.selectFrom('events').where('id', '>=', first).where('id', '<=', last).orderBy('id');
+  if (last - first + 1 === ids.length) {
+    // A contiguous range that came back whole is the answer as it is, without reading the ids.
+    const whole = await range.select('attrs').execute();
+    if (whole.length === ids.length) return whole.map((row) => row.attrs);
+  }
+  const rows = await range.select(['id', 'attrs']).execute();
   const out = new Array<string | undefined>(ids.length);
   // Both lists ascend: walk them together instead of building a map.
   let r = 0;

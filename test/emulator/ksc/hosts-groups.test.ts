@@ -278,3 +278,50 @@ describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
     expect(list.some((i) => i['KLHST_WKS_HOSTNAME'] === withDomain.id)).toBe(true);
   });
 });
+
+describe('KSC emulator users (FindUsers)', () => {
+  let emu: TestEmulator;
+  beforeAll(async () => {
+    emu = await startTestEmulator('sqlite', { hosts: 20, events: 20 });
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+
+  it('finds the users of the caller’s server with the ul_* attributes of seed 001', async () => {
+    const admin = await emu.session();
+    const found = await admin.call('HostGroup.FindUsers', {
+      strFilter: '(ul_wstrSamAccountName = "resp*")',
+      pFieldsToReturn: [
+        'ul_wstrSamAccountName',
+        'ul_wstrDisplayName',
+        'ul_llTrusteeId',
+        'ul_binId',
+        'ul_InternalUser',
+        'ul_imgSid',
+      ],
+      pFieldsToOrder: [{ Name: 'ul_wstrSamAccountName', Asc: true }],
+      lMaxLifeTime: 60,
+    });
+    const users = await admin.chunkAll(found['strAccessor'] as string);
+    expect(users.map((u) => u['ul_wstrSamAccountName'])).toEqual(['responder']);
+    const [user] = users;
+    expect(typeof user!['ul_llTrusteeId']).toBe('bigint');
+    expect(user!['ul_binId']).toBeInstanceOf(Uint8Array);
+    expect(user!['ul_InternalUser']).toBe(true);
+    expect('ul_imgSid' in user!).toBe(false);
+    const all = await admin.call('HostGroup.FindUsers', {
+      pFieldsToReturn: ['ul_nVServer'],
+      lMaxLifeTime: 60,
+    });
+    expect(all['PxgRetVal']).toBe([...emu.ksc.world.users.values()].filter((u) => u.vserverId === 0).length);
+  });
+
+  it('needs "Access objects regardless of their ACLs: Read"', async () => {
+    const reader = await emu.session('reader');
+    const denied = await reader
+      .call('HostGroup.FindUsers', { pFieldsToReturn: ['ul_wstrSamAccountName'] })
+      .catch((e: unknown) => e);
+    expect((denied as KscCallError).pxgCode).toBe(1184);
+  });
+});

@@ -3,6 +3,7 @@ import type { KlParams, KlValue } from '../../../ksc/values.ts';
 import { arg } from '../args.ts';
 import { need } from '../auth/rights.ts';
 import type { MethodContext } from '../context.ts';
+import { internalUserView, USER_ATTRIBUTES } from '../directory-users.ts';
 import { faults } from '../faults.ts';
 import { hostSearchType, hostView } from '../host-search.ts';
 import { defineClass, method } from '../method.ts';
@@ -146,6 +147,29 @@ export const hostGroupClass = defineClass('HostGroup', {
       return openChunkAccessor(
         ctx,
         matched.map((v) => project(v, args.vecFieldsToReturn)),
+        args.lMaxLifeTime,
+      );
+    },
+  }),
+
+  FindUsers: method({
+    args: z.object({
+      strFilter: z.string().default(''),
+      pFieldsToReturn: arg.strings(),
+      pFieldsToOrder: arg.order(),
+      lMaxLifeTime: arg.lifetime(),
+    }),
+    // Seed 001: List Users needs "Access objects regardless of their ACLs: Read".
+    rights: [need('aclFree', 'read')],
+    handler: (ctx, args) => {
+      const search = compileSearch(args.strFilter, { attributes: USER_ATTRIBUTES }, () => ctx.clock.now());
+      const views = [...ctx.world.users.values()]
+        .filter((u) => u.vserverId === ctx.vserverId)
+        .map(internalUserView);
+      const matched = orderRecords(views.filter(search.predicate), args.pFieldsToOrder, (v) => v);
+      return openChunkAccessor(
+        ctx,
+        matched.map((v) => project(v, args.pFieldsToReturn)),
         args.lMaxLifeTime,
       );
     },
