@@ -11,7 +11,7 @@ import {
 import { hashPassword, verifyPassword } from './auth/passwords.ts';
 import { DEFAULT_ROLES, type RoleAssignment, type RoleDefinition } from './auth/rights.ts';
 import type { Clock } from './clock.ts';
-import { migrateToLatest } from './store/migrations.ts';
+import { createEventIndexes, dropEventIndexes, migrateToLatest } from './store/migrations.ts';
 import type { EmulatorSchema } from './store/schema.ts';
 import type {
   EventRecord,
@@ -173,7 +173,10 @@ export class KscWorld {
     }
     this.lastEventId = 0;
     this.eventCountCache = 0;
+    // Building the event indexes once after the load is much cheaper than maintaining them row by row.
+    await dropEventIndexes(db as never);
     await this.storeEvents(generated.events);
+    await createEventIndexes(db as never);
     await db
       .insertInto('meta')
       .values({ key: 'seeded', value: String(this.clock.now()) })
