@@ -9,21 +9,11 @@ import {
   isProcessAlive,
   startPostgres,
   type TestDatabase,
+  withClient,
 } from '../support/postgres.ts';
 
 /** The suite started its own server (not KCONNECT_TEST_PG_URL), so its settings are known. */
 const ownServer = !process.env.KCONNECT_TEST_PG_URL;
-
-async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 /** 'connected' or the error code of a plain TCP connection attempt. */
 function tryTcp(host: string, port: number): Promise<string> {

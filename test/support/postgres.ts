@@ -555,7 +555,8 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 // ---------------------------------------------------------------------------------------------------------------
 // Databases
 
-async function withAdminClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Connects one `pg` client to `url`, runs `use`, and always disconnects. */
+export async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   client.on('error', () => undefined);
   await client.connect();
@@ -583,7 +584,7 @@ export async function createTestDatabase(
   const adminUrl = typeof server === 'string' ? server : server.url;
   const dbName = uniqueDatabaseName(name);
   const ident = pg.escapeIdentifier(dbName);
-  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${ident}`));
+  await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${ident}`));
   const url = new URL(adminUrl);
   url.pathname = `/${encodeURIComponent(dbName)}`;
   let dropping: Promise<void> | undefined;
@@ -591,7 +592,7 @@ export async function createTestDatabase(
     url: url.toString(),
     name: dbName,
     drop: () =>
-      (dropping ??= withAdminClient(adminUrl, async (client) => {
+      (dropping ??= withClient(adminUrl, async (client) => {
         await client.query(`DROP DATABASE IF EXISTS ${ident} WITH (FORCE)`);
       })),
   };

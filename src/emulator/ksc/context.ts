@@ -22,3 +22,11 @@ export interface MethodContext {
   readonly rights: { readonly server: Rights; readonly devices: Rights };
   readonly requestId: string | undefined;
 }
+
+/**
+ * Whether device data may come back: the caller's roles in the Managed devices scope must grant Basic/Read
+ * (seed 001's setup guide; decisions/0004).
+ */
+export function canSeeDevices(ctx: MethodContext): boolean {
+  return ctx.rights.devices.basic?.includes('read') === true;
+}

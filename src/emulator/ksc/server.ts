@@ -104,12 +104,7 @@ export function createKscServer(options: KscServerOptions): { app: Hono<Env>; st
   ): Promise<{ auth: Authenticated; session: Session | undefined }> {
     const sessionHeader = c.req.header('X-KSC-Session');
     const authorization = c.req.header('Authorization');
-    if (sessionHeader !== undefined && method !== 'Session.StartSession') {
-      const session = sessions.use(sessionHeader);
-      const user = session === undefined ? undefined : world.users.get(session.userId);
-      if (session === undefined || user === undefined) throw faults.sessionInvalid();
-      return { auth: { user, vserverId: session.vserverId }, session };
-    }
+    if (sessionHeader !== undefined && method !== 'Session.StartSession') return liveSession(sessionHeader);
     if (authorization !== undefined) {
       return {
         auth: await authenticator.authenticate(authorization, c.req.header('X-KSC-VServer')),
@@ -118,13 +113,16 @@ export function createKscServer(options: KscServerOptions): { app: Hono<Env>; st
     }
     const socket = c.env.incoming?.socket;
     const bound = socket === undefined ? undefined : connectionSessions.get(socket);
-    if (bound !== undefined) {
-      const session = sessions.use(bound);
-      const user = session === undefined ? undefined : world.users.get(session.userId);
-      if (session !== undefined && user !== undefined)
-        return { auth: { user, vserverId: session.vserverId }, session };
-    }
+    if (bound !== undefined) return liveSession(bound);
     throw faults.sessionInvalid();
+  }
+
+  /** The caller behind a session id; an unknown, ended or idle-expired session is a 403. */
+  function liveSession(id: string): { auth: Authenticated; session: Session } {
+    const session = sessions.use(id);
+    const user = session === undefined ? undefined : world.users.get(session.userId);
+    if (session === undefined || user === undefined) throw faults.sessionInvalid();
+    return { auth: { user, vserverId: session.vserverId }, session };
   }
 
   app.post('/api/:version/login', async (c) => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startKscEmulator } from '../../../src/emulator/ksc/emulator.ts';
+import { startKscEmulator, type RunningKscEmulator } from '../../../src/emulator/ksc/emulator.ts';
 import { basicAuth, rawPost, startTestEmulator, TEST_PASSWORD } from '../../support/ksc-emulator.ts';
 
 const dirs: string[] = [];
@@ -56,33 +56,17 @@ describe('KSC emulator lifecycle', () => {
   });
 
   it('generates the same world from the same seed, and another from another seed', async () => {
-    const a = await startKscEmulator({
-      http: true,
-      port: 0,
-      dataDir: tempDir(),
-      hosts: 80,
-      events: 300,
-      seed: 7,
-      adminPassword: TEST_PASSWORD,
-    });
-    const b = await startKscEmulator({
-      http: true,
-      port: 0,
-      dataDir: tempDir(),
-      hosts: 80,
-      events: 300,
-      seed: 7,
-      adminPassword: TEST_PASSWORD,
-    });
-    const c = await startKscEmulator({
-      http: true,
-      port: 0,
-      dataDir: tempDir(),
-      hosts: 80,
-      events: 300,
-      seed: 8,
-      adminPassword: TEST_PASSWORD,
-    });
+    const start = (seed: number): Promise<RunningKscEmulator> =>
+      startKscEmulator({
+        http: true,
+        port: 0,
+        dataDir: tempDir(),
+        hosts: 80,
+        events: 300,
+        seed,
+        adminPassword: TEST_PASSWORD,
+      });
+    const [a, b, c] = await Promise.all([start(7), start(7), start(8)]);
     try {
       expect([...a.world.hosts.keys()]).toEqual([...b.world.hosts.keys()]);
       expect([...a.world.hosts.keys()]).not.toEqual([...c.world.hosts.keys()]);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { arg } from '../args.ts';
 import { need } from '../auth/rights.ts';
-import type { MethodContext } from '../context.ts';
+import { canSeeDevices, type MethodContext } from '../context.ts';
 import { readEventsJson, selectEventIds, type EventSelection } from '../event-query.ts';
 import { faults } from '../faults.ts';
 import { defineClass, method, RawJson } from '../method.ts';
@@ -20,8 +20,7 @@ async function open(
   fields: readonly string[],
   lifetime: number,
 ): Promise<{ strIteratorId: string }> {
-  const canSeeDevices = ctx.rights.devices.basic?.includes('read') === true;
-  const ids = canSeeDevices
+  const ids = canSeeDevices(ctx)
     ? await selectEventIds(ctx.world, { ...selection, vserverId: ctx.vserverId, now: ctx.clock.now() })
     : [];
   return {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { KlParams, KlValue } from '../../../ksc/values.ts';
-import { arg } from '../args.ts';
+import { arg, type OrderSpec } from '../args.ts';
 import { need } from '../auth/rights.ts';
-import type { MethodContext } from '../context.ts';
+import { canSeeDevices, type MethodContext } from '../context.ts';
 import { internalUserView, USER_ATTRIBUTES } from '../directory-users.ts';
 import { faults } from '../faults.ts';
 import { hostSearchType, hostView } from '../host-search.ts';
@@ -45,11 +45,6 @@ const GROUP_ATTRIBUTES: ReadonlySet<string> = new Set([
   'KLGRP_CHLDHST_CNT_CRT',
   'KLGRP_CHLDHST_CNT_WRN',
 ]);
-
-/** The device scope of the caller's roles decides whether any device data comes back (seed 001's setup guide). */
-function canSeeDevices(ctx: MethodContext): boolean {
-  return ctx.rights.devices.basic?.includes('read') === true;
-}
 
 function visibleHost(ctx: MethodContext, id: string): HostRecord {
   const host = ctx.world.hosts.get(id);
@@ -113,6 +108,21 @@ function productsParams(host: HostRecord): KlParams {
   return out;
 }
 
+/** Orders the matched records, keeps the requested fields, and opens the ChunkAccessor a `Find*` method answers with. */
+function answerFind(
+  ctx: MethodContext,
+  matched: KlParams[],
+  order: OrderSpec,
+  fields: readonly string[],
+  lifetime: number,
+) {
+  return openChunkAccessor(
+    ctx,
+    orderRecords(matched, order, (v) => v).map((v) => project(v, fields)),
+    lifetime,
+  );
+}
+
 /** `HostGroup`: hosts and administration groups (spec §5.1, §7). */
 export const hostGroupClass = defineClass('HostGroup', {
   FindHosts: method({
@@ -128,12 +138,7 @@ export const hostGroupClass = defineClass('HostGroup', {
         const view = hostView(ctx.world, host, needed);
         if (search.predicate(view)) matched.push(view);
       }
-      const ordered = orderRecords(matched, args.vecFieldsToOrder, (v) => v);
-      return openChunkAccessor(
-        ctx,
-        ordered.map((view) => project(view, fields)),
-        args.lMaxLifeTime,
-      );
+      return answerFind(ctx, matched, args.vecFieldsToOrder, fields, args.lMaxLifeTime);
     },
   }),
 
@@ -143,10 +148,11 @@ export const hostGroupClass = defineClass('HostGroup', {
     handler: (ctx, args) => {
       const search = compileSearch(args.wstrFilter, { attributes: GROUP_ATTRIBUTES }, () => ctx.clock.now());
       const views = ctx.world.groupsOf(ctx.vserverId).map((g) => groupView(ctx, g));
-      const matched = orderRecords(views.filter(search.predicate), args.vecFieldsToOrder, (v) => v);
-      return openChunkAccessor(
+      return answerFind(
         ctx,
-        matched.map((v) => project(v, args.vecFieldsToReturn)),
+        views.filter(search.predicate),
+        args.vecFieldsToOrder,
+        args.vecFieldsToReturn,
         args.lMaxLifeTime,
       );
     },
@@ -166,10 +172,11 @@ export const hostGroupClass = defineClass('HostGroup', {
       const views = [...ctx.world.users.values()]
         .filter((u) => u.vserverId === ctx.vserverId)
         .map(internalUserView);
-      const matched = orderRecords(views.filter(search.predicate), args.pFieldsToOrder, (v) => v);
-      return openChunkAccessor(
+      return answerFind(
         ctx,
-        matched.map((v) => project(v, args.pFieldsToReturn)),
+        views.filter(search.predicate),
+        args.pFieldsToOrder,
+        args.pFieldsToReturn,
         args.lMaxLifeTime,
       );
     },
