@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { Agent, request } from 'undici';
 
 const HOSTS = Number(process.env['KCONNECT_BENCH_HOSTS'] ?? 100_000);
@@ -34,8 +35,25 @@ function rssMb(pid: number): number {
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-bench-'));
 const args = ['bin/kconnect.js', 'emulator', 'ksc', '--http', '--port', '0', '--data-dir', dataDir];
 args.push('--hosts', String(HOSTS), '--events', String(EVENTS), '--max-events', String(EVENTS * 2));
-if (process.env['KCONNECT_BENCH_PG_URL'] !== undefined)
-  args.push('--db', process.env['KCONNECT_BENCH_PG_URL']);
+// On PostgreSQL, a database of its own for this run, so the world is generated (not loaded) and dropped after.
+const pgAdminUrl = process.env['KCONNECT_BENCH_PG_URL'];
+const pgDatabase = `kconnect_bench_${process.pid}`;
+if (pgAdminUrl !== undefined) {
+  await adminQuery(`CREATE DATABASE ${pgDatabase}`);
+  const url = new URL(pgAdminUrl);
+  url.pathname = `/${pgDatabase}`;
+  args.push('--db', url.toString());
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: pgAdminUrl });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
 
 const started = performance.now();
 const child = spawn(process.execPath, args, {
@@ -157,7 +175,7 @@ try {
   );
   line('CreateEventProcessing over every event', `${createSeconds.toFixed(2)} s`, '');
   passes.forEach((p, i) => {
-    const label = i === 0 ? 'first pass, cold SQLite cache' : 'second pass, steady state';
+    const label = i === 0 ? 'first pass, cold cache' : 'second pass, steady state';
     line(
       `serve ${p.events} events (${label}), wall`,
       `${Math.round(p.events / p.wall).toLocaleString('en-US')} /s`,
@@ -175,4 +193,5 @@ try {
   await new Promise((resolve) => child.once('exit', resolve));
   await agent.close();
   rmSync(dataDir, { recursive: true, force: true });
+  if (pgAdminUrl !== undefined) await adminQuery(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
 }

@@ -1,8 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import { once } from 'node:events';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { KconnectError } from '../errors.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -18,11 +20,11 @@ export interface OpenDatabase<Schema> {
   readonly kind: DatabaseKind;
   /**
    * Appends many rows at once, much faster than INSERT statements built per batch: a prepared statement in one
-   * transaction on SQLite, `INSERT … SELECT FROM unnest(…)` on PostgreSQL. `types` are the PostgreSQL column types.
+   * transaction on SQLite, `COPY … FROM STDIN` on PostgreSQL. Either way all rows land or none do.
    */
   bulkInsert(
     table: string,
-    columns: readonly BulkColumn[],
+    columns: readonly string[],
     rows: Iterable<readonly BulkValue[]>,
   ): Promise<number>;
   /** Human-readable location without credentials, for logs. */
@@ -31,30 +33,26 @@ export interface OpenDatabase<Schema> {
 }
 
 export type BulkValue = string | number | null;
-export interface BulkColumn {
-  readonly name: string;
-  readonly pgType: 'text' | 'integer' | 'bigint';
-}
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
-const BULK_BATCH = 5000;
 
-function checkIdentifiers(table: string, columns: readonly BulkColumn[]): void {
-  for (const name of [table, ...columns.map((c) => c.name)]) {
+function checkIdentifiers(table: string, columns: readonly string[]): void {
+  for (const name of [table, ...columns]) {
     if (!IDENTIFIER.test(name))
       throw new KconnectError('INVALID_INPUT', `bulkInsert: invalid identifier ${JSON.stringify(name)}`);
   }
 }
 
 function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
-  return (
+  // async, so a refused identifier or a failing row source rejects like the PostgreSQL path instead of throwing.
+  return async (
     table: string,
-    columns: readonly BulkColumn[],
+    columns: readonly string[],
     rows: Iterable<readonly BulkValue[]>,
   ): Promise<number> => {
     checkIdentifiers(table, columns);
     const statement = sqlite.prepare(
-      `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+      `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
     );
     // A bulk load is all-or-nothing in one transaction; per-commit durability buys nothing inside it.
     const previous = sqlite.pragma('synchronous', { simple: true }) as number;
@@ -68,47 +66,68 @@ function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
       return count;
     });
     try {
-      return Promise.resolve(run(rows));
+      return run(rows);
     } finally {
       sqlite.pragma(`synchronous = ${previous}`);
     }
   };
 }
 
+/** COPY text format: a backslash, tab, newline or carriage return inside a value is escaped; null is `\N`. */
+function copyField(value: BulkValue): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return /[\\\t\n\r]/.test(value)
+    ? value.replace(/[\\\t\n\r]/g, (c) =>
+        c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r',
+      )
+    : value;
+}
+
+const COPY_CHUNK_BYTES = 1 << 20;
+
 function postgresBulkInsert(pool: pg.Pool) {
   return async (
     table: string,
-    columns: readonly BulkColumn[],
+    columns: readonly string[],
     rows: Iterable<readonly BulkValue[]>,
   ): Promise<number> => {
     checkIdentifiers(table, columns);
-    const text =
-      `INSERT INTO ${table} (${columns.map((c) => c.name).join(', ')}) ` +
-      `SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.pgType}[]`).join(', ')})`;
     const client = await pool.connect();
     let count = 0;
+    let failure: Error | undefined;
     try {
-      await client.query('BEGIN');
-      let batch: Array<Array<BulkValue>> = columns.map(() => []);
-      let size = 0;
-      const flush = async (): Promise<void> => {
-        if (size === 0) return;
-        await client.query(text, batch);
-        count += size;
-        batch = columns.map(() => []);
-        size = 0;
-      };
-      for (const row of rows) {
-        for (let i = 0; i < columns.length; i++) batch[i]!.push(row[i] ?? null);
-        if (++size >= BULK_BATCH) await flush();
+      // COPY is PostgreSQL's bulk path: one stream, no per-row statement or parameter encoding.
+      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+      const done = new Promise<void>((resolve, reject) => {
+        stream.once('finish', resolve);
+        stream.once('error', reject);
+      });
+      // Awaited below on success; on the abort path the error is already being thrown.
+      done.catch(() => undefined);
+      try {
+        let chunk = '';
+        for (const row of rows) {
+          chunk += `${row.map(copyField).join('\t')}\n`;
+          count++;
+          if (chunk.length >= COPY_CHUNK_BYTES) {
+            if (!stream.write(chunk)) await once(stream, 'drain');
+            chunk = '';
+          }
+        }
+        stream.end(chunk);
+      } catch (error) {
+        // The rows could not be produced: abort the COPY, so nothing of it is stored.
+        stream.destroy(error instanceof Error ? error : new Error(String(error)));
+        throw error;
       }
-      await flush();
-      await client.query('COMMIT');
+      await done;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      failure = error instanceof Error ? error : new Error(String(error));
       throw error;
     } finally {
-      client.release();
+      // A connection whose COPY failed is not returned to the pool in an unknown state.
+      client.release(failure);
     }
     return count;
   };

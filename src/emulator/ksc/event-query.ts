@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { FilterNode } from '../../ksc/filter/ast.ts';
 import {
   FilterSyntaxError,
@@ -245,14 +246,38 @@ async function readScattered(world: KscWorld, ids: readonly number[]): Promise<A
 }
 
 /**
- * Reads events by id and returns each as the wire JSON of a params container, in the order of `ids`. Without a
- * field list the stored JSON is used as it is, which keeps large ranges cheap.
+ * A whole contiguous page, every event present, as one string built by PostgreSQL: one field crosses the wire
+ * instead of thousands of rows, and the driver parses one value. (On SQLite, in-process, the same aggregate was
+ * measured slower than joining in JavaScript, so it is not used there.) `undefined` when the page has gaps.
+ */
+async function readContiguousPage(world: KscWorld, ids: readonly number[]): Promise<string | undefined> {
+  const first = ids[0]!;
+  const last = ids[ids.length - 1]!;
+  if (last - first + 1 !== ids.length) return undefined;
+  const joined = sql<string>`string_agg('{"type":"params","value":' || attrs || '}', ',' ORDER BY id)`;
+  const row = await world.db
+    .selectFrom('events')
+    .select([sql<number>`count(*)`.as('count'), joined.as('page')])
+    .where('id', '>=', first)
+    .where('id', '<=', last)
+    .executeTakeFirst();
+  return row !== undefined && Number(row.count) === ids.length ? (row.page ?? '') : undefined;
+}
+
+/**
+ * Reads events by id and returns them as the JSON of a KLOAPI array's items (`{"type":"params",…},…`), in the
+ * order of `ids`. Without a field list the stored JSON is used as it is, which keeps large ranges cheap.
  */
 export async function readEventsJson(
   world: KscWorld,
   ids: readonly number[],
   fields: readonly string[],
-): Promise<string[]> {
+): Promise<string> {
+  if (ids.length === 0) return '';
+  if (fields.length === 0 && world.store.kind === 'postgres' && ascending(ids)) {
+    const page = await readContiguousPage(world, ids);
+    if (page !== undefined) return page;
+  }
   const attrs = await readAttrs(world, ids);
   const out: string[] = [];
   for (const json of attrs) {
@@ -260,7 +285,7 @@ export async function readEventsJson(
     if (json === undefined) continue;
     out.push(`{"type":"params","value":${fields.length === 0 ? json : pickJson(json, fields)}}`);
   }
-  return out;
+  return out.join(',');
 }
 
 function pickJson(attrs: string, fields: readonly string[]): string {

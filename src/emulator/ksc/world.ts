@@ -2,12 +2,7 @@ import { sql } from 'kysely';
 import { decodeParams, stringifyParams } from '../../ksc/codec.ts';
 import { parseWireJson } from '../../ksc/json.ts';
 import type { KlParams } from '../../ksc/values.ts';
-import {
-  openDatabase,
-  type BulkColumn,
-  type DatabaseLocation,
-  type OpenDatabase,
-} from '../../store/database.ts';
+import { openDatabase, type DatabaseLocation, type OpenDatabase } from '../../store/database.ts';
 import { hashPassword, verifyPassword } from './auth/passwords.ts';
 import { DEFAULT_ROLES, type RoleAssignment, type RoleDefinition } from './auth/rights.ts';
 import type { Clock } from './clock.ts';
@@ -473,29 +468,16 @@ type GroupValues = [number, number, number | null, string, string];
 type HostValues = [string, number, number, string, string, string];
 type EventValues = [number, number, string | null, number, string, number, string];
 
-const GROUP_COLUMNS: readonly BulkColumn[] = [
-  { name: 'id', pgType: 'integer' },
-  { name: 'vserver_id', pgType: 'integer' },
-  { name: 'parent_id', pgType: 'integer' },
-  { name: 'name', pgType: 'text' },
-  { name: 'attrs', pgType: 'text' },
-];
-const HOST_COLUMNS: readonly BulkColumn[] = [
-  { name: 'id', pgType: 'text' },
-  { name: 'vserver_id', pgType: 'integer' },
-  { name: 'group_id', pgType: 'integer' },
-  { name: 'display_name', pgType: 'text' },
-  { name: 'attrs', pgType: 'text' },
-  { name: 'products', pgType: 'text' },
-];
-const EVENT_COLUMNS: readonly BulkColumn[] = [
-  { name: 'id', pgType: 'bigint' },
-  { name: 'vserver_id', pgType: 'integer' },
-  { name: 'host_id', pgType: 'text' },
-  { name: 'rise_time', pgType: 'bigint' },
-  { name: 'event_type', pgType: 'text' },
-  { name: 'severity', pgType: 'integer' },
-  { name: 'attrs', pgType: 'text' },
+const GROUP_COLUMNS: readonly string[] = ['id', 'vserver_id', 'parent_id', 'name', 'attrs'];
+const HOST_COLUMNS: readonly string[] = ['id', 'vserver_id', 'group_id', 'display_name', 'attrs', 'products'];
+const EVENT_COLUMNS: readonly string[] = [
+  'id',
+  'vserver_id',
+  'host_id',
+  'rise_time',
+  'event_type',
+  'severity',
+  'attrs',
 ];
 
 function groupValues(group: GroupRecord): GroupValues {

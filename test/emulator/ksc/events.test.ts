@@ -221,3 +221,52 @@ describe.each(BACKENDS)('KSC emulator events (%s)', (backend) => {
     expect((gone as KscCallError).pxgCode).toBe(1186);
   });
 });
+
+describe.each(BACKENDS)('KSC emulator event pages on a single server (%s)', (backend) => {
+  let emu: TestEmulator;
+  let admin: KscCaller;
+  beforeAll(async () => {
+    // One server: event ids are contiguous, so pages take the database-built path.
+    emu = await startTestEmulator(backend, { virtualServers: [], hosts: 50, events: 1200 });
+    admin = await emu.session();
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+
+  it('serves contiguous pages whole, and skips events deleted after the result set was made', async () => {
+    const iterator = await open(admin, {});
+    const stored = await emu.ksc.world.db
+      .selectFrom('events')
+      .select(['id', 'attrs'])
+      .orderBy('id')
+      .execute();
+    const first = await admin.call('EventProcessing.GetRecordRange', {
+      strIteratorId: iterator,
+      nStart: 0,
+      nEnd: 300,
+    });
+    const page = (first['pParamsEvents'] as { KLEVP_EVENT_RANGE_ARRAY: Event[] }).KLEVP_EVENT_RANGE_ARRAY;
+    expect(page.map((e) => Number(e['event_db_id']))).toEqual(stored.slice(0, 300).map((r) => Number(r.id)));
+    expect(Object.keys(page[0]!).length).toBe(Object.keys(JSON.parse(stored[0]!.attrs) as object).length);
+
+    const gone = stored.slice(310, 320).map((r) => Number(r.id));
+    await emu.ksc.world.db.deleteFrom('events').where('id', 'in', gone).execute();
+    const second = await admin.call('EventProcessing.GetRecordRange', {
+      strIteratorId: iterator,
+      nStart: 300,
+      nEnd: 400,
+    });
+    const ids = (second['pParamsEvents'] as { KLEVP_EVENT_RANGE_ARRAY: Event[] }).KLEVP_EVENT_RANGE_ARRAY.map(
+      (e) => Number(e['event_db_id']),
+    );
+    expect(ids).toHaveLength(90);
+    expect(ids.filter((id) => gone.includes(id))).toEqual([]);
+    expect(ids).toEqual(
+      stored
+        .slice(300, 400)
+        .map((r) => Number(r.id))
+        .filter((id) => !gone.includes(id)),
+    );
+  });
+});

@@ -115,7 +115,7 @@ export const eventProcessingClass = defineClass('EventProcessing', {
       const start = Math.max(0, nStart);
       const ids = result.ids.slice(start, Math.max(start, nEnd));
       const events = await readEventsJson(ctx.world, ids, result.fields);
-      return { pParamsEvents: new RawJson(`{"KLEVP_EVENT_RANGE_ARRAY":[${events.join(',')}]}`) };
+      return { pParamsEvents: new RawJson(`{"KLEVP_EVENT_RANGE_ARRAY":[${events}]}`) };
     },
   }),
   ReleaseIterator: method({
