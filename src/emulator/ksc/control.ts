@@ -27,6 +27,7 @@ const advanceBody = z.object({
 const faultsBody = z.object({
   latencyMs: z.number().nonnegative().optional(),
   resetRate: z.number().min(0).max(1).optional(),
+  resetPhase: z.enum(['before', 'after']).optional(),
   seed: z.number().int().optional(),
 });
 const eventsBody = z.object({

@@ -6,6 +6,12 @@ export interface FaultSettings {
   readonly latencyMs?: number | undefined;
   /** Share of API calls (0–1) whose TCP connection is reset before they run. */
   readonly resetRate?: number | undefined;
+  /**
+   * When a reset happens: `before` the call runs (no effect: a client may retry any call), or `after` it took
+   * effect and before the answer is sent — the ambiguous failure after which a client must not blindly retry a
+   * mutating call. Default `before`.
+   */
+  readonly resetPhase?: 'before' | 'after' | undefined;
   /** Seed of the reset lottery, so a test sees the same sequence every run. */
   readonly seed?: number | undefined;
 }
@@ -22,10 +28,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/**
- * Faults the control API can switch on: latency and connection resets. A reset destroys the socket before the
- * call runs, so the call has no effect and a client may safely retry a read.
- */
+/** Faults the control API can switch on: latency, and connection resets before or after a call takes effect. */
 export class FaultInjector {
   private settings: FaultSettings = {};
   private random: () => number = mulberry32(1);
@@ -48,10 +51,21 @@ export class FaultInjector {
     return { ...this.settings };
   }
 
+  /** Applies the faults due before a call; `'reset'` means the connection is gone and the call must not run. */
   async before(socket: Socket | undefined): Promise<'continue' | 'reset'> {
     this.counters.calls++;
-    const { latencyMs = 0, resetRate = 0 } = this.settings;
+    const { latencyMs = 0, resetPhase = 'before' } = this.settings;
     if (latencyMs > 0) await sleep(latencyMs);
+    return resetPhase === 'before' ? this.maybeReset(socket) : 'continue';
+  }
+
+  /** Applies the faults due after a call took effect, before its answer is written. */
+  after(socket: Socket | undefined): 'continue' | 'reset' {
+    return this.settings.resetPhase === 'after' ? this.maybeReset(socket) : 'continue';
+  }
+
+  private maybeReset(socket: Socket | undefined): 'continue' | 'reset' {
+    const { resetRate = 0 } = this.settings;
     if (resetRate > 0 && socket !== undefined && this.random() < resetRate) {
       this.counters.resets++;
       socket.resetAndDestroy();

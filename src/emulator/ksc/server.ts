@@ -85,6 +85,7 @@ export function createKscServer(options: KscServerOptions): { app: Hono<Env>; st
     // The socket is gone; this response is never written, it only ends the middleware chain.
     if (decision === 'reset') return new Response(null, { status: 499 });
     await next();
+    injector.after(c.env.incoming?.socket);
     return undefined;
   });
 

@@ -59,6 +59,26 @@ describe('KSC emulator control API and fault injection', () => {
     expect(state.counters.resets).toBeGreaterThanOrEqual(resets);
   });
 
+  it('resets after the call took effect when asked: the ambiguous failure', async () => {
+    await emu.control('POST', '/__emulator/faults', { resetRate: 1, resetPhase: 'after' });
+    const agent = new http.Agent({ keepAlive: false });
+    const outcome = await rawPost(
+      emu.url,
+      '/api/v1.0/HostGroup.AddGroup',
+      JSON.stringify({ pInfo: { name: 'applied-then-reset', parentId: 0 } }),
+      admin.headers,
+      agent,
+    ).then(
+      (reply) => `status ${reply.status}`,
+      (error: NodeJS.ErrnoException) => error.code ?? 'error',
+    );
+    agent.destroy();
+    await emu.control('DELETE', '/__emulator/faults');
+    expect(outcome).toBe('ECONNRESET');
+    // The client saw a failure, yet the group exists: exactly why mutating calls are not retried blindly.
+    expect([...emu.ksc.world.groups.values()].some((g) => g.name === 'applied-then-reset')).toBe(true);
+  });
+
   it('expires every session on demand: later calls in them get 403', async () => {
     const caller = await emu.session('analyst');
     expect((await caller.raw('Session.Ping')).status).toBe(200);
