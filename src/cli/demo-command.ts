@@ -14,6 +14,9 @@ function demoPassword(dataDir: string): string {
   return password;
 }
 
+/** Agents sync often in the demo, so a scan or an isolation shows its effect within seconds. */
+const DEMO_SYNC_SECONDS = 10;
+
 /**
  * The demo on embedded defaults: a seeded KSC emulator in live mode. The HTTP service and the web console join
  * it when they exist (the Surfaces issue).
@@ -25,7 +28,12 @@ export function demoCommand(): Command {
   demo.action(async (flags) => {
     const password = (flags.adminPassword as string | undefined) ?? demoPassword(flags.dataDir as string);
     const options = emulatorOptionsFrom(
-      { ...flags, liveRate: flags.liveRate || 2, dataDir: flags.dataDir },
+      {
+        ...flags,
+        liveRate: flags.liveRate || 2,
+        syncInterval: flags.syncInterval ?? DEMO_SYNC_SECONDS,
+        dataDir: flags.dataDir,
+      },
       password,
     );
     const running = await startKscEmulator(options);

@@ -84,6 +84,14 @@ export function addEmulatorOptions(command: Command): Command {
         .default(3600),
     )
     .addOption(
+      new Option(
+        '--sync-interval <seconds>',
+        "interval of the simulated Network Agents' syncs (default 60; the demo uses 10)",
+      )
+        .argParser(integer('--sync-interval', 1))
+        .env('KCONNECT_EMULATOR_SYNC_INTERVAL'),
+    )
+    .addOption(
       new Option('--max-events <n>', 'maximum stored events; the oldest are deleted beyond it')
         .argParser(integer('--max-events', 1))
         .default(2_000_000),
@@ -108,6 +116,7 @@ interface EmulatorFlags {
   lockoutAttempts: number;
   lockoutSeconds: number;
   maxEvents: number;
+  syncInterval?: number;
 }
 
 export function emulatorOptionsFrom(flags: EmulatorFlags, password: string): KscEmulatorOptions {
@@ -129,6 +138,7 @@ export function emulatorOptionsFrom(flags: EmulatorFlags, password: string): Ksc
     lockoutAttempts: flags.lockoutAttempts,
     lockoutSeconds: flags.lockoutSeconds,
     maxEvents: flags.maxEvents,
+    ...(flags.syncInterval === undefined ? {} : { agentSyncSeconds: flags.syncInterval }),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AsyncActions } from './actions.ts';
+import type { AgentScheduler } from './agents/scheduler.ts';
 import type { Rights } from './auth/rights.ts';
 import type { Session, SessionStore } from './auth/sessions.ts';
 import type { Clock } from './clock.ts';
@@ -11,6 +12,8 @@ export interface MethodContext {
   readonly clock: Clock;
   readonly iterators: IteratorRegistry;
   readonly actions: AsyncActions;
+  /** The simulated Network Agents: queue work for a host's next sync, schedule timed follow-ups. */
+  readonly agents: AgentScheduler;
   readonly sessions: SessionStore;
   readonly user: UserRecord;
   readonly vserverId: number;

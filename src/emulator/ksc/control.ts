@@ -77,6 +77,7 @@ export function mountControlApi(app: Hono<never>, deps: ControlDependencies): vo
       iterators: deps.state.iterators.size,
       faults: deps.state.faults.current(),
       counters: deps.state.faults.counters,
+      agents: { failures: deps.state.agents.failures, lastFailure: deps.state.agents.lastFailure ?? null },
     }),
   );
 
@@ -84,7 +85,18 @@ export function mountControlApi(app: Hono<never>, deps: ControlDependencies): vo
     const body = await readJson(c.req.raw, advanceBody);
     if (!body.ok) return c.json({ error: body.error }, 400);
     const ms = (body.value.ms ?? 0) + (body.value.seconds ?? 0) * 1000;
-    return c.json({ now: new Date(deps.clock.advance(ms)).toISOString() });
+    const now = deps.clock.advance(ms);
+    // Agents that synced in the skipped time have done their work by the time the call returns.
+    const work = await deps.state.agents.runDue();
+    return c.json({ now: new Date(now).toISOString(), work });
+  });
+
+  app.get('/__emulator/agents/work', async (c) => {
+    const host = c.req.query('hostId');
+    const pending = await deps.state.agents.pending(host);
+    return c.json({
+      pending: pending.map((w) => ({ ...w, dueAt: new Date(w.dueAt).toISOString() })),
+    });
   });
 
   app.post('/__emulator/faults', async (c) => {

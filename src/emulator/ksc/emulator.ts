@@ -52,6 +52,8 @@ export interface KscEmulatorOptions {
   readonly lockoutSeconds?: number;
   /** Maximum number of stored events; the oldest are deleted beyond it. Default 2,000,000. */
   readonly maxEvents?: number;
+  /** Interval between two syncs of a simulated Network Agent, seconds. Default 60. */
+  readonly agentSyncSeconds?: number;
 }
 
 export interface RunningKscEmulator {
@@ -181,6 +183,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     classes: KSC_CLASSES,
     sessionIdleTimeoutMs: (options.sessionIdleSeconds ?? 1800) * 1000,
     lockout: { attempts: options.lockoutAttempts ?? 10, durationMs: (options.lockoutSeconds ?? 3600) * 1000 },
+    syncIntervalMs: (options.agentSyncSeconds ?? 60) * 1000,
   });
 
   const live = createLiveEvents(world, options.seed ?? 1);
@@ -228,6 +231,11 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     liveTimer.unref();
   }
 
+  // Agents keep working between calls: scheduled work falls due on the clock even when nobody asks.
+  // A failure here also fails the next API call, which reports it; the timer only must not crash the process.
+  const agentTimer = setInterval(() => void state.agents.runDue().catch(() => undefined), 1000);
+  agentTimer.unref();
+
   let closed = false;
   return {
     url,
@@ -240,6 +248,8 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
       if (closed) return;
       closed = true;
       if (liveTimer !== undefined) clearInterval(liveTimer);
+      clearInterval(agentTimer);
+      await state.agents.stop();
       state.sessions.endAll();
       await new Promise<void>((done) => {
         server.close(() => done());

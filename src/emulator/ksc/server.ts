@@ -1,3 +1,5 @@
+import { AgentScheduler } from './agents/scheduler.ts';
+import { WORK_HANDLERS } from './agents/work.ts';
 import type { Socket } from 'node:net';
 import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
@@ -25,6 +27,8 @@ export interface KscServerOptions {
   readonly sessionIdleTimeoutMs: number;
   readonly lockout: LockoutPolicy;
   readonly faults?: FaultInjector;
+  /** Interval of the simulated Network Agents' syncs, ms. */
+  readonly syncIntervalMs: number;
 }
 
 /** The parts of the server other modules (control API, agents, tests) reach into. */
@@ -33,6 +37,7 @@ export interface KscServerState {
   readonly iterators: IteratorRegistry;
   readonly actions: AsyncActions;
   readonly faults: FaultInjector;
+  readonly agents: AgentScheduler;
 }
 
 type Env = { Bindings: Partial<HttpBindings> };
@@ -65,6 +70,8 @@ export function createKscServer(options: KscServerOptions): { app: Hono<Env>; st
   const sessions = new SessionStore(clock, { idleTimeoutMs: options.sessionIdleTimeoutMs });
   const iterators = new IteratorRegistry(clock);
   const actions = new AsyncActions(clock);
+  const agents = new AgentScheduler(world, clock, { syncIntervalMs: options.syncIntervalMs });
+  for (const [kind, handler] of Object.entries(WORK_HANDLERS)) agents.on(kind, handler);
   const injector = options.faults ?? new FaultInjector();
   const authenticator = new Authenticator(world, sessions, clock, options.lockout);
   const connectionSessions = new WeakMap<Socket, string>();
@@ -176,11 +183,14 @@ export function createKscServer(options: KscServerOptions): { app: Hono<Env>; st
       devices: effectiveRights(auth.user.roles.devices, world.roles),
     };
     if (!satisfies(rights.server, entry.def.rights)) throw faults.accessDenied();
+    // What fell due since the last call happens first, so the caller sees a world consistent with the clock.
+    await agents.runDue();
     const ctx: MethodContext = {
       world,
       clock,
       iterators,
       actions,
+      agents,
       sessions,
       user: auth.user,
       vserverId: auth.vserverId,
@@ -193,5 +203,5 @@ export function createKscServer(options: KscServerOptions): { app: Hono<Env>; st
     return jsonResponse(c, renderResult(result), 200);
   });
 
-  return { app, state: { sessions, iterators, actions, faults: injector } };
+  return { app, state: { sessions, iterators, actions, faults: injector, agents } };
 }

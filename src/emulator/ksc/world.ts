@@ -6,7 +6,8 @@ import { openDatabase, type DatabaseLocation, type OpenDatabase } from '../../st
 import { hashPassword, verifyPassword } from './auth/passwords.ts';
 import { DEFAULT_ROLES, type RoleAssignment, type RoleDefinition } from './auth/rights.ts';
 import type { Clock } from './clock.ts';
-import { createEventIndexes, dropEventIndexes, migrateToLatest } from './store/migrations.ts';
+import { PART_TABLES } from './store/tables/index.ts';
+import { ALL_TABLES, createEventIndexes, dropEventIndexes, migrateToLatest } from './store/migrations.ts';
 import type { EmulatorSchema } from './store/schema.ts';
 import type {
   EventRecord,
@@ -117,6 +118,14 @@ export class KscWorld {
   /** Deletes everything and generates the world again from its seed. */
   async reset(): Promise<void> {
     await this.exclusively(() => this.seed());
+    for (const listener of this.resetListeners) listener();
+  }
+
+  private readonly resetListeners: Array<() => void> = [];
+
+  /** Parts that keep state beside the database (the agent scheduler's next due time) forget it on a reset. */
+  onReset(listener: () => void): void {
+    this.resetListeners.push(listener);
   }
 
   private queue: Promise<unknown> = Promise.resolve();
@@ -182,6 +191,12 @@ export class KscWorld {
     for (const g of generated.groups) this.groups.set(g.id, g);
     this.setHosts(generated.hosts);
     await this.loadAccounts();
+    for (const set of PART_TABLES) await set.seed?.(this);
+  }
+
+  /** Seed of the generated world: the parts derive their own seeded data (tasks, lists) from it. */
+  get seedValue(): number {
+    return this.options.world.seed;
   }
 
   /** Fills the host cache in the order the database returns them (display name, then id) on a later start. */
@@ -197,9 +212,7 @@ export class KscWorld {
   }
 
   private async clearTables(): Promise<void> {
-    for (const table of ['events', 'hosts', 'groups', 'vservers', 'users', 'roles', 'meta'] as const) {
-      await this.db.deleteFrom(table).execute();
-    }
+    for (const table of ALL_TABLES) await this.db.deleteFrom(table as never).execute();
   }
 
   private async load(): Promise<void> {

@@ -9,6 +9,8 @@ import { hostSearchType, hostView } from '../host-search.ts';
 import { defineClass, method } from '../method.ts';
 import { compileSearch, orderRecords, project } from '../records.ts';
 import type { GroupRecord, HostRecord } from '../world/model.ts';
+import { hostSettingsMethods } from '../settings/host-group-methods.ts';
+import { hostTaskMethods } from '../tasks/host-group-methods.ts';
 import { openChunkAccessor } from './chunk-accessor.ts';
 
 const READ = [need('basic', 'read')];
@@ -338,4 +340,7 @@ export const hostGroupClass = defineClass('HostGroup', {
       return {};
     },
   }),
+
+  ...hostTaskMethods,
+  ...hostSettingsMethods,
 });

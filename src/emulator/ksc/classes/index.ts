@@ -1,9 +1,16 @@
 import type { KscClass } from '../method.ts';
+import { appCtrlApiClass } from './app-ctrl-api.ts';
 import { asyncActionStateCheckerClass } from './async-action-state-checker.ts';
 import { chunkAccessorClass } from './chunk-accessor.ts';
 import { eventProcessingClass, eventProcessingFactoryClass } from './event-processing.ts';
 import { hostGroupClass } from './host-group.ts';
+import { hostTasksClass } from './host-tasks.ts';
+import { inventoryApiClass } from './inventory-api.ts';
+import { policyClass } from './policy.ts';
+import { qbtNetworkListApiClass } from './qbt-network-list-api.ts';
 import { sessionClass } from './session.ts';
+import { srvViewClass } from './srv-view.ts';
+import { tasksClass } from './tasks.ts';
 
 /** Every emulated KSC class. Adding a class is one file and one line here. */
 export const KSC_CLASSES: readonly KscClass[] = [
@@ -13,4 +20,11 @@ export const KSC_CLASSES: readonly KscClass[] = [
   asyncActionStateCheckerClass,
   eventProcessingFactoryClass,
   eventProcessingClass,
+  srvViewClass,
+  tasksClass,
+  hostTasksClass,
+  qbtNetworkListApiClass,
+  inventoryApiClass,
+  policyClass,
+  appCtrlApiClass,
 ];

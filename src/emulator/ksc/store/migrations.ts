@@ -1,5 +1,6 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { DatabaseKind } from '../../../store/database.ts';
+import { PART_TABLES } from './tables/index.ts';
 
 /** The indexes of the events table; a bulk load drops them and builds them again once at the end. */
 export const EVENT_INDEXES: ReadonlyArray<{ readonly name: string; readonly columns: readonly string[] }> = [
@@ -22,8 +23,29 @@ export async function createEventIndexes(db: Kysely<unknown>): Promise<void> {
   }
 }
 
+/** Tables of the world itself (migration 0001), children before parents. */
+export const WORLD_TABLES: readonly string[] = [
+  'events',
+  'hosts',
+  'groups',
+  'vservers',
+  'users',
+  'roles',
+  'meta',
+];
+
+/** Every table the emulator keeps, in the order a reset empties them. */
+export const ALL_TABLES: readonly string[] = [...PART_TABLES.flatMap((set) => set.tables), ...WORLD_TABLES];
+
 /** Migrations in code (not files on disk), so the emulator runs the same from `src/` and from `dist/`. */
 function migrations(kind: DatabaseKind): Record<string, Migration> {
+  const parts = Object.fromEntries(
+    PART_TABLES.map((set): [string, Migration] => [set.migration, { up: (db) => set.up(db, kind) }]),
+  );
+  return { ...worldMigration(kind), ...parts };
+}
+
+function worldMigration(kind: DatabaseKind): Record<string, Migration> {
   // Event ids and times outgrow 32 bits in PostgreSQL's `integer`; SQLite integers are 64-bit anyway.
   const bigint = kind === 'postgres' ? 'bigint' : 'integer';
   return {

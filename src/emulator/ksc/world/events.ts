@@ -1,4 +1,4 @@
-import type { KlValue } from '../../../ksc/values.ts';
+import type { KlParams, KlValue } from '../../../ksc/values.ts';
 import type {
   EventRecord,
   GroupRecord,
@@ -543,9 +543,11 @@ function addParams(
  * property stores monomorphic — with one shape per event type, building attributes was several times slower.
  */
 
+type EventNaming = Pick<EventTypeSpec, 'type' | 'displayName'>;
+
 function publishedAttributes(
   id: number,
-  spec: EventTypeSpec,
+  spec: EventNaming,
   severity: Severity,
   eaId: number,
   description: string,
@@ -579,7 +581,7 @@ function publishedAttributes(
 
 function serverAttributes(
   id: number,
-  spec: EventTypeSpec,
+  spec: EventNaming,
   severity: Severity,
   eaId: number,
   description: string,
@@ -891,4 +893,89 @@ export function makeHostStatusEvent(
   const type = statusId === STATUS_ID.CRITICAL ? 'KLSRV_HOST_STATUS_CRITICAL' : 'KLSRV_HOST_STATUS_WARNING';
   const rise = wholeSeconds(now);
   return buildHostEvent(rng, eventTypeSpec(type), viewOf(host, group), id, rise, rise, rise, undefined);
+}
+
+/** An event the emulated server records because something happened (a task ran, a file was quarantined). */
+export interface ActionEventSpec {
+  readonly type: string;
+  readonly displayName: string;
+  readonly severity: Severity;
+  readonly description: string;
+  /** `GNRL_EA_ID`; default 0. */
+  readonly eaId?: number;
+  /** Product code that published it (`KES`, `1103`, `EDRAgent`); default: the host's Network Agent. */
+  readonly product?: string;
+  /** Further attributes (`task_id`, `task_new_state`, `GNRL_EA_PARAM_1`, …); they win over the common ones. */
+  readonly attributes?: KlParams;
+}
+
+/**
+ * An event a host publishes about an action (task state, detection, quarantine), with the common attributes of
+ * every host event (spec §6.3). `null` when the host has no Network Agent or not the named product.
+ */
+export function makeHostActionEvent(
+  host: HostRecord,
+  group: GroupRecord | undefined,
+  id: number,
+  at: number,
+  event: ActionEventSpec,
+): EventRecord | null {
+  const view = viewOf(host, group);
+  const installed = event.product === undefined ? undefined : findProduct(host.products, event.product);
+  if (event.product !== undefined && installed === undefined) return null;
+  const product = installed === undefined ? view.agent : publisherOf(installed);
+  if (product === undefined) return null;
+  const rise = wholeSeconds(at);
+  const attributes = publishedAttributes(
+    id,
+    event,
+    event.severity,
+    event.eaId ?? 0,
+    event.description,
+    rise,
+    rise,
+    view,
+    view.groupName ?? '',
+    product,
+  );
+  Object.assign(attributes, event.attributes);
+  return {
+    id,
+    vserverId: host.vserverId,
+    hostId: host.id,
+    riseTime: rise,
+    eventType: event.type,
+    severity: event.severity,
+    attributes,
+  };
+}
+
+/** An event the Administration Server itself publishes (a server task's state, a general-status change). */
+export function makeServerActionEvent(
+  vserverId: number,
+  id: number,
+  at: number,
+  event: Omit<ActionEventSpec, 'product'>,
+): EventRecord {
+  const rise = wholeSeconds(at);
+  const attributes = serverAttributes(
+    id,
+    event,
+    event.severity,
+    event.eaId ?? 0,
+    event.description,
+    rise,
+    rise,
+    vserverId,
+  );
+  Object.assign(attributes, event.attributes);
+  return {
+    id,
+    vserverId,
+    hostId: null,
+    riseTime: rise,
+    eventType: event.type,
+    severity: event.severity,
+    attributes,
+  };
 }

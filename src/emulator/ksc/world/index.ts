@@ -30,6 +30,9 @@ export {
   generateEvents,
   makeHostStatusEvent,
   makeLiveEvent,
+  makeHostActionEvent,
+  makeServerActionEvent,
+  type ActionEventSpec,
   type EventGenerationOptions,
   type EventWorld,
 } from './events.ts';

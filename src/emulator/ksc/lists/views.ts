@@ -1,0 +1,4 @@
+import type { SrvViewDefinition } from '../views/view.ts';
+
+/** The network-list views (`Quarantine`, `Backup`, `TIF`) and the users view (`GlobalUsersListSrvViewName`). */
+export const listViews: readonly SrvViewDefinition[] = [];

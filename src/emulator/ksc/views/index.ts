@@ -1,0 +1,8 @@
+import { applicationControlViews } from '../inventory/views.ts';
+import { listViews } from '../lists/views.ts';
+import type { SrvViewDefinition } from './view.ts';
+
+/** Every server view the emulator serves through `SrvView`, by name. Each part contributes its own. */
+export const SRV_VIEWS: ReadonlyMap<string, SrvViewDefinition> = new Map(
+  [...listViews, ...applicationControlViews].map((view) => [view.name, view]),
+);

@@ -1,0 +1,18 @@
+import type { KlParams } from '../../../ksc/values.ts';
+import type { RightRequirement } from '../auth/rights.ts';
+import type { MethodContext } from '../context.ts';
+import type { SearchableType } from '../records.ts';
+
+/**
+ * One server view of `SrvView.ResetIterator` (spec §5.2): its name, the attributes a filter may use, the rights
+ * reading it needs, and its records for the caller. `SrvView` filters, orders and projects them.
+ */
+export interface SrvViewDefinition {
+  /** `wstrViewName` exactly as KSC spells it (`Quarantine`, `GlobalUsersListSrvViewName`). */
+  readonly name: string;
+  readonly type: SearchableType;
+  /** Rights in the Administration Server scope, checked on ResetIterator. */
+  readonly rights: readonly RightRequirement[];
+  /** The view's records for this caller (its virtual server, its device scope); `pParams` narrows some views. */
+  records(ctx: MethodContext, params: KlParams): readonly KlParams[] | Promise<readonly KlParams[]>;
+}
