@@ -22,17 +22,19 @@ export interface OpenDatabase<Schema> {
    * Appends many rows at once, much faster than INSERT statements built per batch: a prepared statement in one
    * transaction on SQLite, `COPY … FROM STDIN` on PostgreSQL. Either way all rows land or none do.
    */
-  bulkInsert(
-    table: string,
-    columns: readonly string[],
-    rows: Iterable<readonly BulkValue[]>,
-  ): Promise<number>;
+  bulkInsert(table: string, columns: readonly string[], rows: BulkRows): Promise<number>;
   /** Human-readable location without credentials, for logs. */
   readonly description: string;
   close(): Promise<void>;
 }
 
 export type BulkValue = string | number | null;
+/** Rows of a bulk load, produced at once or streamed (from a worker thread, say). */
+export type BulkRows = Iterable<readonly BulkValue[]> | AsyncIterable<readonly BulkValue[]>;
+
+function isAsync(rows: BulkRows): rows is AsyncIterable<readonly BulkValue[]> {
+  return Symbol.asyncIterator in rows;
+}
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -45,11 +47,7 @@ function checkIdentifiers(table: string, columns: readonly string[]): void {
 
 function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
   // async, so a refused identifier or a failing row source rejects like the PostgreSQL path instead of throwing.
-  return async (
-    table: string,
-    columns: readonly string[],
-    rows: Iterable<readonly BulkValue[]>,
-  ): Promise<number> => {
+  return async (table: string, columns: readonly string[], rows: BulkRows): Promise<number> => {
     checkIdentifiers(table, columns);
     const statement = sqlite.prepare(
       `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
@@ -69,8 +67,25 @@ function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
       }
       return count;
     });
+    // A streamed source awaits between rows, which a better-sqlite3 transaction function cannot; the transaction
+    // is then opened by hand. Nothing else uses the connection meanwhile: bulk loads run before serving.
+    const runStreamed = async (all: AsyncIterable<readonly BulkValue[]>): Promise<number> => {
+      let count = 0;
+      sqlite.exec('BEGIN');
+      try {
+        for await (const row of all) {
+          statement.run(...row);
+          count++;
+        }
+        sqlite.exec('COMMIT');
+      } catch (error) {
+        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+        throw error;
+      }
+      return count;
+    };
     try {
-      return run(rows);
+      return isAsync(rows) ? await runStreamed(rows) : run(rows);
     } finally {
       sqlite.pragma(`synchronous = ${previous}`);
       if (journal === 'wal') sqlite.pragma('journal_mode = WAL');
@@ -92,11 +107,7 @@ function copyField(value: BulkValue): string {
 const COPY_CHUNK_BYTES = 1 << 20;
 
 function postgresBulkInsert(pool: pg.Pool) {
-  return async (
-    table: string,
-    columns: readonly string[],
-    rows: Iterable<readonly BulkValue[]>,
-  ): Promise<number> => {
+  return async (table: string, columns: readonly string[], rows: BulkRows): Promise<number> => {
     checkIdentifiers(table, columns);
     const client = await pool.connect();
     let count = 0;
@@ -112,13 +123,20 @@ function postgresBulkInsert(pool: pg.Pool) {
       done.catch(() => undefined);
       try {
         let chunk = '';
-        for (const row of rows) {
+        // Only a full chunk awaits; a sync source is not wrapped in `for await`, which costs a promise per row.
+        const add = (row: readonly BulkValue[]): boolean => {
           chunk += `${row.map(copyField).join('\t')}\n`;
           count++;
-          if (chunk.length >= COPY_CHUNK_BYTES) {
-            if (!stream.write(chunk)) await once(stream, 'drain');
-            chunk = '';
-          }
+          return chunk.length >= COPY_CHUNK_BYTES;
+        };
+        const flush = async (): Promise<void> => {
+          if (!stream.write(chunk)) await once(stream, 'drain');
+          chunk = '';
+        };
+        if (isAsync(rows)) {
+          for await (const row of rows) if (add(row)) await flush();
+        } else {
+          for (const row of rows) if (add(row)) await flush();
         }
         stream.end(chunk);
       } catch (error) {

@@ -63,6 +63,31 @@ describe.each(['sqlite', 'postgres'] as const)('bulkInsert (%s)', (backend) => {
     expect(await store.bulkInsert('items', ['id', 'label', 'big'], [[5000, 'after', 1]])).toBe(1);
   });
 
+  it('stores a streamed (async) source, and nothing of it when the stream fails half-way', async () => {
+    async function* streamed(count: number, failAt?: number): AsyncGenerator<[number, string, number]> {
+      for (let i = 0; i < count; i++) {
+        if (i === failAt) throw new Error('stream broke');
+        // A real await between rows, as when rows arrive from a worker thread.
+        if (i % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
+        yield [20_000 + i, `streamed ${i}`, i];
+      }
+    }
+    const before = (await store.db.selectFrom('items').select('id').execute()).length;
+    await expect(store.bulkInsert('items', ['id', 'label', 'big'], streamed(2000, 1500))).rejects.toThrow(
+      'stream broke',
+    );
+    expect(await store.db.selectFrom('items').select('id').execute()).toHaveLength(before);
+    expect(await store.bulkInsert('items', ['id', 'label', 'big'], streamed(2000))).toBe(2000);
+    const stored = await store.db
+      .selectFrom('items')
+      .selectAll()
+      .where('id', '>=', 20_000)
+      .orderBy('id')
+      .execute();
+    expect(stored).toHaveLength(2000);
+    expect(stored[1999]?.label).toBe('streamed 1999');
+  });
+
   it('refuses identifiers that are not plain names', async () => {
     await expect(store.bulkInsert('items; drop table items', ['id'], [])).rejects.toThrow(
       /invalid identifier/,

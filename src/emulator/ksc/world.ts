@@ -18,6 +18,7 @@ import type {
   WorldOptions,
 } from './world/model.ts';
 import { generateWorld } from './world/index.ts';
+import { EVENT_COLUMNS, eventRow, eventRowsFromWorker, type EventRow } from './store/event-rows.ts';
 
 export interface UserRecord {
   readonly id: number;
@@ -48,7 +49,14 @@ export interface WorldOpenOptions {
   readonly users: readonly SeedUser[];
   /** The event store keeps at most this many events; beyond it the oldest are deleted, as KSC does. */
   readonly maxEvents: number;
+  /**
+   * Generate the seeded event history in a worker thread while storing it. Default: for 100,000 events or more,
+   * where the overlap pays for starting the worker.
+   */
+  readonly eventsInWorker?: boolean;
 }
+
+const WORKER_EVENTS_THRESHOLD = 100_000;
 
 const INSERT_BATCH = 500;
 
@@ -145,7 +153,8 @@ export class KscWorld {
    */
   private async seed(): Promise<void> {
     await this.clearTables();
-    const generated = generateWorld({ ...this.options.world, now: this.clock.now() });
+    const worldOptions = { ...this.options.world, now: this.clock.now() };
+    const generated = generateWorld(worldOptions);
     const db = this.db;
     await db
       .insertInto('vservers')
@@ -179,7 +188,9 @@ export class KscWorld {
     this.eventCountCache = 0;
     // Building the event indexes once after the load is much cheaper than maintaining them row by row.
     await dropEventIndexes(db as never);
-    await this.storeEvents(generated.events);
+    const inWorker = this.options.eventsInWorker ?? worldOptions.events >= WORKER_EVENTS_THRESHOLD;
+    if (inWorker) await this.storeEventRows(eventRowsFromWorker(worldOptions));
+    else await this.storeEvents(generated.events);
     await createEventIndexes(db as never);
     await db
       .insertInto('meta')
@@ -448,10 +459,10 @@ export class KscWorld {
 
   private async storeEvents(events: Iterable<EventRecord>): Promise<number> {
     let lastId = this.lastEventId;
-    const rows = (function* (): Generator<EventValues> {
+    const rows = (function* (): Generator<EventRow> {
       for (const event of events) {
         if (event.id > lastId) lastId = event.id;
-        yield eventValues(event);
+        yield eventRow(event);
       }
     })();
     const inserted = await this.store.bulkInsert('events', EVENT_COLUMNS, rows);
@@ -459,6 +470,17 @@ export class KscWorld {
     this.eventCountCache += inserted;
     await this.trimEvents();
     return inserted;
+  }
+
+  /** Stores the seeded history streamed as rows (from the generator worker). */
+  private async storeEventRows(rows: AsyncIterable<EventRow>): Promise<void> {
+    this.eventCountCache += await this.store.bulkInsert('events', EVENT_COLUMNS, rows);
+    const stats = await this.db
+      .selectFrom('events')
+      .select(sql<number>`coalesce(max(id), 0)`.as('maxId'))
+      .executeTakeFirstOrThrow();
+    this.lastEventId = Number(stats.maxId);
+    await this.trimEvents();
   }
 
   private async trimEvents(): Promise<void> {
@@ -479,19 +501,9 @@ export class KscWorld {
 
 type GroupValues = [number, number, number | null, string, string];
 type HostValues = [string, number, number, string, string, string];
-type EventValues = [number, number, string | null, number, string, number, string];
 
 const GROUP_COLUMNS: readonly string[] = ['id', 'vserver_id', 'parent_id', 'name', 'attrs'];
 const HOST_COLUMNS: readonly string[] = ['id', 'vserver_id', 'group_id', 'display_name', 'attrs', 'products'];
-const EVENT_COLUMNS: readonly string[] = [
-  'id',
-  'vserver_id',
-  'host_id',
-  'rise_time',
-  'event_type',
-  'severity',
-  'attrs',
-];
 
 function groupValues(group: GroupRecord): GroupValues {
   return [group.id, group.vserverId, group.parentId, group.name, toJson(group.attributes)];
@@ -514,18 +526,6 @@ function hostValues(host: HostRecord): HostValues {
     String(host.attributes['KLHST_WKS_DN'] ?? host.id),
     toJson(host.attributes),
     productsJson(host),
-  ];
-}
-
-function eventValues(event: EventRecord): EventValues {
-  return [
-    event.id,
-    event.vserverId,
-    event.hostId,
-    event.riseTime,
-    event.eventType,
-    event.severity,
-    toJson(event.attributes),
   ];
 }
 
