@@ -29,10 +29,14 @@ export interface OpenDatabase<Schema> {
 }
 
 export type BulkValue = string | number | null;
-/** Rows of a bulk load, produced at once or streamed (from a worker thread, say). */
-export type BulkRows = Iterable<readonly BulkValue[]> | AsyncIterable<readonly BulkValue[]>;
+export type BulkRow = readonly BulkValue[];
+/**
+ * Rows of a bulk load: produced one by one, or streamed in batches (from a worker thread, say). A stream is of
+ * batches, not rows: an await per row would cost more than storing the row.
+ */
+export type BulkRows = Iterable<BulkRow> | AsyncIterable<readonly BulkRow[]>;
 
-function isAsync(rows: BulkRows): rows is AsyncIterable<readonly BulkValue[]> {
+function isStream(rows: BulkRows): rows is AsyncIterable<readonly BulkRow[]> {
   return Symbol.asyncIterator in rows;
 }
 
@@ -59,7 +63,7 @@ function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
     const journal = sqlite.pragma('journal_mode', { simple: true }) as string;
     if (journal === 'wal') sqlite.pragma('journal_mode = DELETE');
     sqlite.pragma('synchronous = OFF');
-    const run = sqlite.transaction((all: Iterable<readonly BulkValue[]>) => {
+    const run = sqlite.transaction((all: Iterable<BulkRow>) => {
       let count = 0;
       for (const row of all) {
         statement.run(...row);
@@ -69,13 +73,13 @@ function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
     });
     // A streamed source awaits between rows, which a better-sqlite3 transaction function cannot; the transaction
     // is then opened by hand. Nothing else uses the connection meanwhile: bulk loads run before serving.
-    const runStreamed = async (all: AsyncIterable<readonly BulkValue[]>): Promise<number> => {
+    const runStreamed = async (batches: AsyncIterable<readonly BulkRow[]>): Promise<number> => {
       let count = 0;
       sqlite.exec('BEGIN');
       try {
-        for await (const row of all) {
-          statement.run(...row);
-          count++;
+        for await (const batch of batches) {
+          for (const row of batch) statement.run(...row);
+          count += batch.length;
         }
         sqlite.exec('COMMIT');
       } catch (error) {
@@ -85,7 +89,7 @@ function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
       return count;
     };
     try {
-      return isAsync(rows) ? await runStreamed(rows) : run(rows);
+      return isStream(rows) ? await runStreamed(rows) : run(rows);
     } finally {
       sqlite.pragma(`synchronous = ${previous}`);
       if (journal === 'wal') sqlite.pragma('journal_mode = WAL');
@@ -123,7 +127,7 @@ function postgresBulkInsert(pool: pg.Pool) {
       done.catch(() => undefined);
       try {
         let chunk = '';
-        // Only a full chunk awaits; a sync source is not wrapped in `for await`, which costs a promise per row.
+        // Only a full chunk awaits; a row source is not wrapped in `for await`, which costs a promise per row.
         const add = (row: readonly BulkValue[]): boolean => {
           chunk += `${row.map(copyField).join('\t')}\n`;
           count++;
@@ -133,8 +137,8 @@ function postgresBulkInsert(pool: pg.Pool) {
           if (!stream.write(chunk)) await once(stream, 'drain');
           chunk = '';
         };
-        if (isAsync(rows)) {
-          for await (const row of rows) if (add(row)) await flush();
+        if (isStream(rows)) {
+          for await (const batch of rows) for (const row of batch) if (add(row)) await flush();
         } else {
           for (const row of rows) if (add(row)) await flush();
         }

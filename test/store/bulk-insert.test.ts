@@ -64,12 +64,15 @@ describe.each(['sqlite', 'postgres'] as const)('bulkInsert (%s)', (backend) => {
   });
 
   it('stores a streamed (async) source, and nothing of it when the stream fails half-way', async () => {
-    async function* streamed(count: number, failAt?: number): AsyncGenerator<[number, string, number]> {
-      for (let i = 0; i < count; i++) {
-        if (i === failAt) throw new Error('stream broke');
-        // A real await between rows, as when rows arrive from a worker thread.
-        if (i % 500 === 0) await new Promise((resolve) => setImmediate(resolve));
-        yield [20_000 + i, `streamed ${i}`, i];
+    async function* streamed(
+      count: number,
+      failAt?: number,
+    ): AsyncGenerator<Array<[number, string, number]>> {
+      for (let start = 0; start < count; start += 500) {
+        if (failAt !== undefined && start >= failAt) throw new Error('stream broke');
+        // A real await between batches, as when they arrive from a worker thread.
+        await new Promise((resolve) => setImmediate(resolve));
+        yield Array.from({ length: 500 }, (_, i) => [20_000 + start + i, `streamed ${start + i}`, start + i]);
       }
     }
     const before = (await store.db.selectFrom('items').select('id').execute()).length;

@@ -473,7 +473,7 @@ export class KscWorld {
   }
 
   /** Stores the seeded history streamed as rows (from the generator worker). */
-  private async storeEventRows(rows: AsyncIterable<EventRow>): Promise<void> {
+  private async storeEventRows(rows: AsyncIterable<EventRow[]>): Promise<void> {
     this.eventCountCache += await this.store.bulkInsert('events', EVENT_COLUMNS, rows);
     const stats = await this.db
       .selectFrom('events')

@@ -52,11 +52,14 @@ function startWorker(job: EventRowsJob): Worker {
 }
 
 /**
- * The rows of a world's generated event history, generated and encoded in a worker thread while the caller
+ * The rows of a world's generated event history, in batches, generated and encoded in a worker thread while the caller
  * stores them: on two cores generating and storing a million events then overlap instead of adding up. The
  * worker regenerates the world from the same options, so the rows equal those of generating in-process.
  */
-export async function* eventRowsFromWorker(world: WorldOptions, batchSize = 4096): AsyncGenerator<EventRow> {
+export async function* eventRowsFromWorker(
+  world: WorldOptions,
+  batchSize = 4096,
+): AsyncGenerator<EventRow[]> {
   const job: EventRowsJob = { world, batchSize, ahead: 4 };
   const worker = startWorker(job);
   const queue: WorkerMessage[] = [];
@@ -86,7 +89,7 @@ export async function* eventRowsFromWorker(world: WorldOptions, batchSize = 4096
       if ('error' in message) throw new Error(`event generator worker: ${message.error}`);
       if ('done' in message) return;
       worker.postMessage('more');
-      yield* message.rows;
+      yield message.rows;
     }
   } finally {
     await worker.terminate();
