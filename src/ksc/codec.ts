@@ -43,10 +43,24 @@ export function formatDateTime(date: Date, path = ''): string {
   if (ms < MIN_DATETIME_MS || ms > MAX_DATETIME_MS) {
     throw new KlValueError(path, `datetime year ${date.getUTCFullYear()} is outside 0000-9999`);
   }
-  // Within years 0000-9999 toISOString is `YYYY-MM-DDTHH:MM:SS.sssZ`; the native call is many times faster than
-  // assembling the fields.
-  return `${date.toISOString().slice(0, 19)}Z`;
+  // Encoding an event history formats millions of datetimes, mostly of the same few days: the date part is
+  // formatted natively once per day and the time of day is assembled from a table.
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDayPrefix = date.toISOString().slice(0, 11);
+  }
+  const second = Math.floor((ms - day * DAY_MS) / 1000);
+  const hh = TWO_DIGITS[Math.floor(second / 3600)] ?? '';
+  const mm = TWO_DIGITS[Math.floor((second % 3600) / 60)] ?? '';
+  const ss = TWO_DIGITS[second % 60] ?? '';
+  return `${cachedDayPrefix}${hh}:${mm}:${ss}Z`;
 }
+
+const DAY_MS = 86_400_000;
+const TWO_DIGITS: readonly string[] = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+let cachedDay = Number.NaN;
+let cachedDayPrefix = '';
 
 const MIN_DATETIME_MS = new Date('0000-01-01T00:00:00Z').getTime();
 const MAX_DATETIME_MS = new Date('9999-12-31T23:59:59.999Z').getTime();

@@ -16,6 +16,8 @@ import {
   type KlValue,
 } from '../../src/ksc/index.ts';
 
+import { formatDateTime } from '../../src/ksc/codec.ts';
+
 const roundTrip = (text: string): string => encodeArguments(decodeArguments(text));
 
 function valueErrorOf(fn: () => unknown): KlValueError {
@@ -324,5 +326,41 @@ describe('the text encoder', () => {
     const { stringifyParams } = await import('../../src/ksc/index.ts');
     expect(valueErrorOf(() => stringifyParams({ a: [{ b: null as never }] })).path).toBe('a[0].b');
     expect(valueErrorOf(() => stringifyParams({ n: 2 ** 40 })).path).toBe('n');
+  });
+});
+
+describe('formatDateTime', () => {
+  it('equals the ISO form without milliseconds for any time in years 0000–9999, in any order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.integer({
+            min: new Date('0000-01-01T00:00:00Z').getTime(),
+            max: Date.UTC(9999, 11, 31, 23, 59, 59, 999),
+          }),
+          {
+            minLength: 1,
+            maxLength: 50,
+          },
+        ),
+        (times) => {
+          for (const ms of times) {
+            const date = new Date(ms);
+            expect(formatDateTime(date)).toBe(`${date.toISOString().slice(0, 19)}Z`);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('formats consecutive seconds of one day and the day boundary', () => {
+    const start = Date.UTC(2026, 10, 22, 23, 59, 58);
+    expect([0, 1000, 2000, 3000].map((d) => formatDateTime(new Date(start + d)))).toEqual([
+      '2026-11-22T23:59:58Z',
+      '2026-11-22T23:59:59Z',
+      '2026-11-23T00:00:00Z',
+      '2026-11-23T00:00:01Z',
+    ]);
   });
 });
