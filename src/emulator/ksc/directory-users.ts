@@ -3,9 +3,9 @@ import type { KlParams } from '../../ksc/values.ts';
 import type { UserRecord } from './world.ts';
 
 /**
- * Users as KSC's user lists show them (`HostGroup.FindUsers`, later the `GlobalUsersListSrvViewName` view): the
- * `ul_*` attributes of seed 001's List Users sample. Today the directory holds the server's internal users; the
- * domain accounts of the managed devices join it with the users part of the emulator's second issue.
+ * Users as KSC's user lists show them (`HostGroup.FindUsers`, the `GlobalUsersListSrvViewName` view): the `ul_*`
+ * attributes of seed 001's List Users sample. This module covers the server's internal users; the accounts of
+ * the managed devices are in `users/domain-users.ts`, and `users/list.ts` joins both.
  */
 export const USER_ATTRIBUTES: ReadonlySet<string> = new Set([
   'ul_Builtin',

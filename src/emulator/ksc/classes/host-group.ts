@@ -3,7 +3,7 @@ import type { KlParams, KlValue } from '../../../ksc/values.ts';
 import { arg, type OrderSpec } from '../args.ts';
 import { need } from '../auth/rights.ts';
 import { canSeeDevices, type MethodContext } from '../context.ts';
-import { internalUserView, USER_ATTRIBUTES } from '../directory-users.ts';
+import { USER_ATTRIBUTES } from '../directory-users.ts';
 import { faults } from '../faults.ts';
 import { hostSearchType, hostView } from '../host-search.ts';
 import { defineClass, method } from '../method.ts';
@@ -11,6 +11,7 @@ import { compileSearch, orderRecords, project } from '../records.ts';
 import type { GroupRecord, HostRecord } from '../world/model.ts';
 import { hostSettingsMethods } from '../settings/host-group-methods.ts';
 import { hostTaskMethods } from '../tasks/host-group-methods.ts';
+import { serverUsers } from '../users/list.ts';
 import { openChunkAccessor } from './chunk-accessor.ts';
 
 const READ = [need('basic', 'read')];
@@ -171,9 +172,7 @@ export const hostGroupClass = defineClass('HostGroup', {
     rights: [need('aclFree', 'read')],
     handler: (ctx, args) => {
       const search = compileSearch(args.strFilter, { attributes: USER_ATTRIBUTES }, () => ctx.clock.now());
-      const views = [...ctx.world.users.values()]
-        .filter((u) => u.vserverId === ctx.vserverId)
-        .map(internalUserView);
+      const views = serverUsers(ctx);
       return answerFind(
         ctx,
         views.filter(search.predicate),

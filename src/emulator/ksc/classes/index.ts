@@ -8,6 +8,7 @@ import { hostTasksClass } from './host-tasks.ts';
 import { inventoryApiClass } from './inventory-api.ts';
 import { policyClass } from './policy.ts';
 import { qbtNetworkListApiClass } from './qbt-network-list-api.ts';
+import { reportManagerClass } from './report-manager.ts';
 import { sessionClass } from './session.ts';
 import { srvViewClass } from './srv-view.ts';
 import { tasksClass } from './tasks.ts';
@@ -27,4 +28,5 @@ export const KSC_CLASSES: readonly KscClass[] = [
   inventoryApiClass,
   policyClass,
   appCtrlApiClass,
+  reportManagerClass,
 ];

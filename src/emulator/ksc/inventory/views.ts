@@ -1,4 +1,85 @@
+import type { KlParams } from '../../../ksc/values.ts';
+import { need } from '../auth/rights.ts';
+import { canSeeDevices } from '../context.ts';
 import type { SrvViewDefinition } from '../views/view.ts';
+import type { HostRecord } from '../world/model.ts';
+import type { KscWorld } from '../world.ts';
+import { hostExeFiles, instanceRecords, type ExeFileInstance } from './exe-files.ts';
+
+/** Attributes of a file (documented common attributes of an Application Control file). */
+const FILE_ATTRIBUTES = [
+  'FILE_ID',
+  'FILE_NAME',
+  'FILE_NONEMPTY_NAME',
+  'FILE_HASH_MD5',
+  'FILE_HASH_SHA256',
+  'FILE_TYPE',
+  'FILE_HIPS_ID',
+  'FILE_VERSION',
+  'FILE_VERSIONRAW',
+  'PRODUCT_NAME',
+  'PRODUCT_VERSION',
+  'PRODUCT_VERSIONRAW',
+  'ORGANIZATION_NAME',
+  'TRUSTED_GROUP',
+  'HST_FIRST_APPEAR',
+  'HOST_ID',
+  'HOST_NAME',
+] as const;
+
+/** Instances add where the file is: the host's display name and the file's full path (emulator's names). */
+const INSTANCE_ATTRIBUTES = [...FILE_ATTRIBUTES, 'HOST_DN', 'FILE_PATH'] as const;
+
+/** The files of a server, one record per `FILE_ID`, with the host and time the file first appeared on. */
+const fileCache = new WeakMap<readonly HostRecord[], ReadonlyMap<number, KlParams>>();
+
+export function serverExeFiles(world: KscWorld, vserverId: number): ReadonlyMap<number, KlParams> {
+  const hosts = world.hostsOf(vserverId);
+  let files = fileCache.get(hosts);
+  if (files === undefined) {
+    const first = new Map<number, { host: HostRecord; instance: ExeFileInstance }>();
+    for (const host of hosts) {
+      for (const instance of hostExeFiles(world.seedValue, host)) {
+        const known = first.get(instance.fileId);
+        if (known !== undefined && known.instance.firstAppear <= instance.firstAppear) continue;
+        first.set(instance.fileId, { host, instance });
+      }
+    }
+    files = new Map(
+      [...first]
+        .sort(([a], [b]) => a - b)
+        .map(([id, { host, instance }]) => {
+          const [record] = instanceRecords(host, [instance]);
+          const { HOST_DN: _dn, FILE_PATH: _path, ...common } = record ?? {};
+          return [id, common];
+        }),
+    );
+    fileCache.set(hosts, files);
+  }
+  return files;
+}
+
+const READ = [need('basic', 'read')];
 
 /** The Application Control views (`ACExeFilesSrvViewName`, `ACHostExeFilesSrvViewName`). */
-export const applicationControlViews: readonly SrvViewDefinition[] = [];
+export const applicationControlViews: readonly SrvViewDefinition[] = [
+  {
+    name: 'ACExeFilesSrvViewName',
+    type: { attributes: new Set<string>(FILE_ATTRIBUTES) },
+    rights: READ,
+    records: (ctx) => (canSeeDevices(ctx) ? [...serverExeFiles(ctx.world, ctx.vserverId).values()] : []),
+  },
+  {
+    name: 'ACHostExeFilesSrvViewName',
+    type: { attributes: new Set<string>(INSTANCE_ATTRIBUTES) },
+    rights: READ,
+    records: (ctx) => {
+      if (!canSeeDevices(ctx)) return [];
+      const out: KlParams[] = [];
+      for (const host of ctx.world.hostsOf(ctx.vserverId)) {
+        for (const record of instanceRecords(host, hostExeFiles(ctx.world.seedValue, host))) out.push(record);
+      }
+      return out;
+    },
+  },
+];

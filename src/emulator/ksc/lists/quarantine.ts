@@ -1,4 +1,8 @@
 import type { AgentScheduler } from '../agents/scheduler.ts';
+import { securityApplication } from '../world/index.ts';
+import { recordListEvent } from './events.ts';
+import { insertItem, OBJECT_STATUS } from './items.ts';
+import { objectSize, threatStatus, threatTypeOf } from './objects.ts';
 
 /** A file a host's security application moves into its quarantine. */
 export interface QuarantineObject {
@@ -20,9 +24,26 @@ export async function addToQuarantine(
   object: QuarantineObject,
   at: number,
 ): Promise<number> {
-  void agents;
-  void hostId;
-  void object;
-  void at;
-  throw new Error('addToQuarantine: not built yet');
+  const world = agents.world;
+  const host = world.hosts.get(hostId);
+  if (host === undefined) throw new RangeError(`no host ${hostId}`);
+  const product = securityApplication(host.products);
+  const threat = object.threat ?? null;
+  const item = await insertItem(world, {
+    vserverId: host.vserverId,
+    hostId,
+    list: 'Quarantine',
+    path: object.path,
+    threat,
+    threatType: threat === null ? null : threatTypeOf(threat),
+    status: threat === null ? OBJECT_STATUS.ADDED_BY_USER : threatStatus(threat),
+    size: object.sizeBytes ?? objectSize(`${hostId}\u0000${object.path}\u0000${at}`),
+    storedAt: at,
+    checkedAt: at,
+    sentAt: null,
+    productName: product?.name ?? 'KES',
+    productVersion: product?.version ?? '11.0.0.0',
+  });
+  await recordListEvent(world, item, 'quarantined', at);
+  return item.id;
 }

@@ -1,4 +1,5 @@
 import type { WorkHandler } from '../agents/scheduler.ts';
+import { isolationWork } from './isolation-agent.ts';
 
-/** Scheduled work of this part, by kind (`setting.…`). */
-export const settingsWork: Readonly<Record<string, WorkHandler>> = {};
+/** Scheduled work of this part, by kind (`isolation.…`). */
+export const settingsWork: Readonly<Record<string, WorkHandler>> = { ...isolationWork };
