@@ -22,23 +22,17 @@ export interface OpenDatabase<Schema> {
    * Appends many rows at once, much faster than INSERT statements built per batch: a prepared statement in one
    * transaction on SQLite, `COPY … FROM STDIN` on PostgreSQL. Either way all rows land or none do.
    */
-  bulkInsert(table: string, columns: readonly string[], rows: BulkRows): Promise<number>;
+  bulkInsert(
+    table: string,
+    columns: readonly string[],
+    rows: Iterable<readonly BulkValue[]>,
+  ): Promise<number>;
   /** Human-readable location without credentials, for logs. */
   readonly description: string;
   close(): Promise<void>;
 }
 
 export type BulkValue = string | number | null;
-export type BulkRow = readonly BulkValue[];
-/**
- * Rows of a bulk load: produced one by one, or streamed in batches (from a worker thread, say). A stream is of
- * batches, not rows: an await per row would cost more than storing the row.
- */
-export type BulkRows = Iterable<BulkRow> | AsyncIterable<readonly BulkRow[]>;
-
-function isStream(rows: BulkRows): rows is AsyncIterable<readonly BulkRow[]> {
-  return Symbol.asyncIterator in rows;
-}
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
@@ -51,7 +45,11 @@ function checkIdentifiers(table: string, columns: readonly string[]): void {
 
 function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
   // async, so a refused identifier or a failing row source rejects like the PostgreSQL path instead of throwing.
-  return async (table: string, columns: readonly string[], rows: BulkRows): Promise<number> => {
+  return async (
+    table: string,
+    columns: readonly string[],
+    rows: Iterable<readonly BulkValue[]>,
+  ): Promise<number> => {
     checkIdentifiers(table, columns);
     const statement = sqlite.prepare(
       `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
@@ -63,7 +61,7 @@ function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
     const journal = sqlite.pragma('journal_mode', { simple: true }) as string;
     if (journal === 'wal') sqlite.pragma('journal_mode = DELETE');
     sqlite.pragma('synchronous = OFF');
-    const run = sqlite.transaction((all: Iterable<BulkRow>) => {
+    const run = sqlite.transaction((all: Iterable<readonly BulkValue[]>) => {
       let count = 0;
       for (const row of all) {
         statement.run(...row);
@@ -71,25 +69,8 @@ function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
       }
       return count;
     });
-    // A streamed source awaits between rows, which a better-sqlite3 transaction function cannot; the transaction
-    // is then opened by hand. Nothing else uses the connection meanwhile: bulk loads run before serving.
-    const runStreamed = async (batches: AsyncIterable<readonly BulkRow[]>): Promise<number> => {
-      let count = 0;
-      sqlite.exec('BEGIN');
-      try {
-        for await (const batch of batches) {
-          for (const row of batch) statement.run(...row);
-          count += batch.length;
-        }
-        sqlite.exec('COMMIT');
-      } catch (error) {
-        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
-        throw error;
-      }
-      return count;
-    };
     try {
-      return isStream(rows) ? await runStreamed(rows) : run(rows);
+      return run(rows);
     } finally {
       sqlite.pragma(`synchronous = ${previous}`);
       if (journal === 'wal') sqlite.pragma('journal_mode = WAL');
@@ -111,7 +92,11 @@ function copyField(value: BulkValue): string {
 const COPY_CHUNK_BYTES = 1 << 20;
 
 function postgresBulkInsert(pool: pg.Pool) {
-  return async (table: string, columns: readonly string[], rows: BulkRows): Promise<number> => {
+  return async (
+    table: string,
+    columns: readonly string[],
+    rows: Iterable<readonly BulkValue[]>,
+  ): Promise<number> => {
     checkIdentifiers(table, columns);
     const client = await pool.connect();
     let count = 0;
@@ -127,20 +112,13 @@ function postgresBulkInsert(pool: pg.Pool) {
       done.catch(() => undefined);
       try {
         let chunk = '';
-        // Only a full chunk awaits; a row source is not wrapped in `for await`, which costs a promise per row.
-        const add = (row: readonly BulkValue[]): boolean => {
+        for (const row of rows) {
           chunk += `${row.map(copyField).join('\t')}\n`;
           count++;
-          return chunk.length >= COPY_CHUNK_BYTES;
-        };
-        const flush = async (): Promise<void> => {
-          if (!stream.write(chunk)) await once(stream, 'drain');
-          chunk = '';
-        };
-        if (isStream(rows)) {
-          for await (const batch of rows) for (const row of batch) if (add(row)) await flush();
-        } else {
-          for (const row of rows) if (add(row)) await flush();
+          if (chunk.length >= COPY_CHUNK_BYTES) {
+            if (!stream.write(chunk)) await once(stream, 'drain');
+            chunk = '';
+          }
         }
         stream.end(chunk);
       } catch (error) {
@@ -224,6 +202,9 @@ export function openDatabase<Schema>(
     kind = 'sqlite';
     description = `sqlite:${file}`;
     const sqlite = new BetterSqlite3(file);
+    // 16 KB pages for a new database (an existing one keeps its own): event rows are about 800 bytes, and with
+    // the default 4 KB a million-event load spent about a quarter longer in SQLite.
+    sqlite.pragma('page_size = 16384');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');

@@ -18,7 +18,7 @@ import type {
   WorldOptions,
 } from './world/model.ts';
 import { generateWorld } from './world/index.ts';
-import { EVENT_COLUMNS, eventRow, eventRowsFromWorker, type EventRow } from './store/event-rows.ts';
+import { EVENT_COLUMNS, eventRow, type EventRow } from './store/event-rows.ts';
 
 export interface UserRecord {
   readonly id: number;
@@ -49,14 +49,7 @@ export interface WorldOpenOptions {
   readonly users: readonly SeedUser[];
   /** The event store keeps at most this many events; beyond it the oldest are deleted, as KSC does. */
   readonly maxEvents: number;
-  /**
-   * Generate the seeded event history in a worker thread while storing it. Default: for 100,000 events or more,
-   * where the overlap pays for starting the worker.
-   */
-  readonly eventsInWorker?: boolean;
 }
-
-const WORKER_EVENTS_THRESHOLD = 100_000;
 
 const INSERT_BATCH = 500;
 
@@ -153,8 +146,7 @@ export class KscWorld {
    */
   private async seed(): Promise<void> {
     await this.clearTables();
-    const worldOptions = { ...this.options.world, now: this.clock.now() };
-    const generated = generateWorld(worldOptions);
+    const generated = generateWorld({ ...this.options.world, now: this.clock.now() });
     const db = this.db;
     await db
       .insertInto('vservers')
@@ -188,9 +180,7 @@ export class KscWorld {
     this.eventCountCache = 0;
     // Building the event indexes once after the load is much cheaper than maintaining them row by row.
     await dropEventIndexes(db as never);
-    const inWorker = this.options.eventsInWorker ?? worldOptions.events >= WORKER_EVENTS_THRESHOLD;
-    if (inWorker) await this.storeEventRows(eventRowsFromWorker(worldOptions));
-    else await this.storeEvents(generated.events);
+    await this.storeEvents(generated.events);
     await createEventIndexes(db as never);
     await db
       .insertInto('meta')
@@ -470,17 +460,6 @@ export class KscWorld {
     this.eventCountCache += inserted;
     await this.trimEvents();
     return inserted;
-  }
-
-  /** Stores the seeded history streamed as rows (from the generator worker). */
-  private async storeEventRows(rows: AsyncIterable<EventRow[]>): Promise<void> {
-    this.eventCountCache += await this.store.bulkInsert('events', EVENT_COLUMNS, rows);
-    const stats = await this.db
-      .selectFrom('events')
-      .select(sql<number>`coalesce(max(id), 0)`.as('maxId'))
-      .executeTakeFirstOrThrow();
-    this.lastEventId = Number(stats.maxId);
-    await this.trimEvents();
   }
 
   private async trimEvents(): Promise<void> {

@@ -4,6 +4,7 @@
  * Quarantine view → restore it → isolate the host → its settings show it → the isolation ends after its timeout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KlParams } from '../../../src/ksc/index.ts';
 import {
   BACKENDS,
   startTestEmulator,
@@ -74,7 +75,7 @@ describe.each(BACKENDS)('KSC emulator: scan, quarantine, restore, isolate (%s)',
     return (range['pRecords'] as { KLCSP_ITERATOR_ARRAY: Item[] }).KLCSP_ITERATOR_ARRAY;
   }
 
-  async function addAndRun(pData: Item): Promise<string> {
+  async function addAndRun(pData: KlParams): Promise<string> {
     const strTask = (await soc.call('Tasks.AddTask', { pData }))['PxgRetVal'] as string;
     await soc.call('Tasks.RunTask', { strTask });
     return strTask;
