@@ -14,6 +14,7 @@ import {
   encodeArguments,
   parseWireJson,
   type KlArguments,
+  type KlParams,
   type WireJson,
 } from '../../src/ksc/index.ts';
 import {
@@ -125,6 +126,47 @@ export class KscCaller {
       throw new KscCallError(method, response.status, response.json);
     }
     return decoded;
+  }
+
+  /**
+   * Opens a server view (`SrvView.ResetIterator`), pages through it by the number of records each page returns
+   * (never assuming how `nEnd` counts), checks the total against `GetRecordCount`, and releases it.
+   */
+  async viewAll(
+    view: string,
+    options: {
+      filter?: string;
+      fields?: string[];
+      order?: Array<{ Name: string; Asc: boolean }>;
+      params?: KlParams;
+      page?: number;
+    } = {},
+  ): Promise<Array<Record<string, unknown>>> {
+    const reset = await this.call('SrvView.ResetIterator', {
+      wstrViewName: view,
+      wstrFilter: options.filter ?? '',
+      vecFieldsToReturn: options.fields ?? [],
+      vecFieldsToOrder: options.order ?? [],
+      pParams: options.params ?? {},
+      lifetimeSec: 100,
+    });
+    const wstrIteratorId = reset['wstrIteratorId'] as string;
+    const count = (await this.call('SrvView.GetRecordCount', { wstrIteratorId }))['PxgRetVal'] as number;
+    const records: Array<Record<string, unknown>> = [];
+    while (records.length < count) {
+      const reply = await this.call('SrvView.GetRecordRange', {
+        wstrIteratorId,
+        nStart: records.length,
+        nEnd: records.length + (options.page ?? 50),
+      });
+      const page = (reply['pRecords'] as { KLCSP_ITERATOR_ARRAY: Array<Record<string, unknown>> })
+        .KLCSP_ITERATOR_ARRAY;
+      if (page.length === 0)
+        throw new Error(`${view}: GetRecordRange returned nothing at ${records.length} of ${count}`);
+      records.push(...page);
+    }
+    await this.call('SrvView.ReleaseIterator', { wstrIteratorId });
+    return records;
   }
 
   /** Pages through a ChunkAccessor and releases it. */

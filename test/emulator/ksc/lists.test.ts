@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KlParams } from '../../../src/ksc/index.ts';
 import { addToQuarantine } from '../../../src/emulator/ksc/lists/quarantine.ts';
 import {
   BACKENDS,
@@ -13,37 +14,14 @@ type Item = Record<string, unknown>;
 const SYNC_SECONDS = 600;
 const WRONG_ITEM = "Wrong identificator of the list's item.";
 
-async function view(
+function view(
   caller: KscCaller,
   name: string,
   filter = '',
   fields: string[] = [],
-  pParams: Record<string, unknown> = {},
+  params: KlParams = {},
 ): Promise<Item[]> {
-  const reset = await caller.call('SrvView.ResetIterator', {
-    wstrViewName: name,
-    wstrFilter: filter,
-    vecFieldsToReturn: fields,
-    vecFieldsToOrder: [{ Name: 'nId', Asc: true }],
-    pParams: pParams as never,
-    lifetimeSec: 100,
-  });
-  const id = reset['wstrIteratorId'] as string;
-  const count = (await caller.call('SrvView.GetRecordCount', { wstrIteratorId: id }))['PxgRetVal'] as number;
-  const items: Item[] = [];
-  for (let start = 0; start < count;) {
-    const reply = await caller.call('SrvView.GetRecordRange', {
-      wstrIteratorId: id,
-      nStart: start,
-      nEnd: start + 50,
-    });
-    const page = (reply['pRecords'] as { KLCSP_ITERATOR_ARRAY: Item[] }).KLCSP_ITERATOR_ARRAY;
-    if (page.length === 0) break;
-    items.push(...page);
-    start += page.length;
-  }
-  await caller.call('SrvView.ReleaseIterator', { wstrIteratorId: id });
-  return items;
+  return caller.viewAll(name, { filter, fields, order: [{ Name: 'nId', Asc: true }], params });
 }
 
 const ALL_FIELDS = [

@@ -62,17 +62,11 @@ describe.each(BACKENDS)('KSC emulator: scan, quarantine, restore, isolate (%s)',
     return (range['pParamsEvents'] as { KLEVP_EVENT_RANGE_ARRAY: Item[] }).KLEVP_EVENT_RANGE_ARRAY;
   }
 
-  async function quarantineOf(hostId: string, fileTitle: string): Promise<Item[]> {
-    const view = await soc.call('SrvView.ResetIterator', {
-      wstrViewName: 'Quarantine',
-      wstrFilter: `(&(strHostName = "${hostId}")(szFileTitle = "${fileTitle}"))`,
-      vecFieldsToReturn: ['nId', 'strHostName', 'szFileTitle'],
-      lifetimeSec: 60,
+  function quarantineOf(hostId: string, fileTitle: string): Promise<Item[]> {
+    return soc.viewAll('Quarantine', {
+      filter: `(&(strHostName = "${hostId}")(szFileTitle = "${fileTitle}"))`,
+      fields: ['nId', 'strHostName', 'szFileTitle'],
     });
-    const wstrIteratorId = view['wstrIteratorId'] as string;
-    const range = await soc.call('SrvView.GetRecordRange', { wstrIteratorId, nStart: 0, nEnd: 50 });
-    await soc.call('SrvView.ReleaseIterator', { wstrIteratorId });
-    return (range['pRecords'] as { KLCSP_ITERATOR_ARRAY: Item[] }).KLCSP_ITERATOR_ARRAY;
   }
 
   async function addAndRun(pData: KlParams): Promise<string> {

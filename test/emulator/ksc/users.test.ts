@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KlParams } from '../../../src/ksc/index.ts';
 import { hostAccounts } from '../../../src/emulator/ksc/users/accounts.ts';
 import {
   BACKENDS,
@@ -16,21 +17,10 @@ async function users(
   caller: KscCaller,
   filter = '',
   fields: string[] = [],
-  pParams: Record<string, unknown> = {},
+  params: KlParams = {},
 ): Promise<User[]> {
-  const reset = await caller.call('SrvView.ResetIterator', {
-    wstrViewName: VIEW,
-    wstrFilter: filter,
-    vecFieldsToReturn: fields,
-    vecFieldsToOrder: [{ Name: 'ul_wstrDisplayName', Asc: true }],
-    pParams: pParams as never,
-    lifetimeSec: 100,
-  });
-  const id = reset['wstrIteratorId'] as string;
-  const count = (await caller.call('SrvView.GetRecordCount', { wstrIteratorId: id }))['PxgRetVal'] as number;
-  const reply = await caller.call('SrvView.GetRecordRange', { wstrIteratorId: id, nStart: 0, nEnd: count });
-  await caller.call('SrvView.ReleaseIterator', { wstrIteratorId: id });
-  return (reply['pRecords'] as { KLCSP_ITERATOR_ARRAY: User[] }).KLCSP_ITERATOR_ARRAY;
+  const order = [{ Name: 'ul_wstrDisplayName', Asc: true }];
+  return (await caller.viewAll(VIEW, { filter, fields, order, params, page: 1000 })) as User[];
 }
 
 async function findUsers(caller: KscCaller, filter: string, fields: string[]): Promise<User[]> {
