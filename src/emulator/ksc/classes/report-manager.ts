@@ -15,8 +15,8 @@ const WRITE = [need('basic', 'read', 'write')];
 /**
  * `ReportManager`'s statistics: general statuses (spec §10; KLAK `ReportManager.py` and its statistics sample).
  * `RequestStatisticsData` stores the query and `GetStatisticsData` answers it with the state at the time it is
- * asked; of the general statuses only `KLSTS_Events` (seed 000) is modelled, other requested keys are left out
- * of the result (docs/decisions/0010).
+ * asked; of the general statuses only `KLSTS_Events` (seed 000) is modelled, other requested keys come back as
+ * empty containers (docs/decisions/0010).
  */
 export const reportManagerClass = defineClass('ReportManager', {
   RequestStatisticsData: method({
@@ -35,9 +35,12 @@ export const reportManagerClass = defineClass('ReportManager', {
     handler: async (ctx, args) => {
       const request = await findRequest(ctx.world, ctx.vserverId, ctx.owner, args.strRequestId);
       if (request === undefined) throw faults.notFound(`Statistics request '${args.strRequestId}' not found`);
+      // Every requested key is answered, so clients that poll until all of them are present (KlAkOAPI's
+      // statistics sample) finish; what the emulator does not model comes back empty.
       const result: Record<string, KlValue> = {};
-      if (EVENTS_STATUS in request.query)
-        result[EVENTS_STATUS] = await eventsStatus(ctx.world, ctx.vserverId);
+      for (const key of Object.keys(request.query)) {
+        result[key] = key === EVENTS_STATUS ? await eventsStatus(ctx.world, ctx.vserverId) : {};
+      }
       return { pResultData: result };
     },
   }),
