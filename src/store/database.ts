@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery, type Dialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { KconnectError } from '../errors.ts';
@@ -27,6 +27,11 @@ export interface OpenDatabase<Schema> {
     columns: readonly string[],
     rows: Iterable<readonly BulkValue[]>,
   ): Promise<number>;
+  /**
+   * The first column of every row of a compiled query, without building a row object per row: the hot read of
+   * large result pages (10,000 events) spends much of its time there otherwise.
+   */
+  pluck<T>(query: CompiledQuery): Promise<T[]>;
   /** Human-readable location without credentials, for logs. */
   readonly description: string;
   close(): Promise<void>;
@@ -74,6 +79,23 @@ function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
     } finally {
       sqlite.pragma(`synchronous = ${previous}`);
       if (journal === 'wal') sqlite.pragma('journal_mode = WAL');
+    }
+  };
+}
+
+function sqlitePluck(sqlite: BetterSqlite3.Database) {
+  // The few hot queries are prepared once; their text is fixed and their parameters vary.
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return <T>(query: CompiledQuery): Promise<T[]> => {
+    try {
+      let statement = statements.get(query.sql);
+      if (statement === undefined) {
+        statement = sqlite.prepare(query.sql).pluck();
+        if (statements.size < 64) statements.set(query.sql, statement);
+      }
+      return Promise.resolve(statement.all(...query.parameters) as T[]);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
   };
 }
@@ -180,6 +202,7 @@ export function openDatabase<Schema>(
   let kind: DatabaseKind;
   let description: string;
   let bulkInsert: OpenDatabase<Schema>['bulkInsert'];
+  let pluck: OpenDatabase<Schema>['pluck'];
   if (location.url !== undefined && location.url !== '') {
     if (!/^postgres(ql)?:\/\//.test(location.url)) {
       throw new KconnectError(
@@ -196,6 +219,14 @@ export function openDatabase<Schema>(
     });
     dialect = new PostgresDialect({ pool });
     bulkInsert = postgresBulkInsert(pool);
+    pluck = async <T>(query: CompiledQuery) => {
+      const result = await pool.query<unknown[]>({
+        text: query.sql,
+        values: [...query.parameters],
+        rowMode: 'array',
+      });
+      return result.rows.map((row) => row[0] as T);
+    };
   } else {
     const file = location.file ?? ':memory:';
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -215,7 +246,8 @@ export function openDatabase<Schema>(
     sqlite.defaultSafeIntegers(false);
     dialect = new SqliteDialect({ database: sqlite });
     bulkInsert = sqliteBulkInsert(sqlite);
+    pluck = sqlitePluck(sqlite);
   }
   const db = new Kysely<Schema>({ dialect });
-  return { db, kind, description, bulkInsert, close: () => db.destroy() };
+  return { db, kind, description, bulkInsert, pluck, close: () => db.destroy() };
 }

@@ -63,6 +63,34 @@ describe.each(['sqlite', 'postgres'] as const)('bulkInsert (%s)', (backend) => {
     expect(await store.bulkInsert('items', ['id', 'label', 'big'], [[5000, 'after', 1]])).toBe(1);
   });
 
+  it('plucks the first column of a compiled query, with its parameters, in order', async () => {
+    const query = store.db
+      .selectFrom('items')
+      .select('label')
+      .where('id', '>=', 2)
+      .where('id', '<=', 4)
+      .orderBy('id', 'desc')
+      .compile();
+    expect(await store.pluck<string | null>(query)).toEqual(['cr\rhere', 'line\nbreak', 'tab\there']);
+    // The same text with other parameters (SQLite reuses the prepared statement).
+    const other = store.db
+      .selectFrom('items')
+      .select('label')
+      .where('id', '>=', 1)
+      .where('id', '<=', 1)
+      .orderBy('id', 'desc')
+      .compile();
+    expect(await store.pluck<string>(other)).toEqual(['plain']);
+    await expect(
+      store.pluck(
+        store.db
+          .selectFrom('nosuch' as never)
+          .selectAll()
+          .compile(),
+      ),
+    ).rejects.toThrow();
+  });
+
   it('refuses identifiers that are not plain names', async () => {
     await expect(store.bulkInsert('items; drop table items', ['id'], [])).rejects.toThrow(
       /invalid identifier/,

@@ -215,8 +215,8 @@ async function readAttrs(world: KscWorld, ids: readonly number[]): Promise<Array
   const range = world.db.selectFrom('events').where('id', '>=', first).where('id', '<=', last).orderBy('id');
   if (last - first + 1 === ids.length) {
     // A contiguous range that came back whole is the answer as it is, without reading the ids.
-    const whole = await range.select('attrs').execute();
-    if (whole.length === ids.length) return whole.map((row) => row.attrs);
+    const whole = await world.store.pluck<string>(range.select('attrs').compile());
+    if (whole.length === ids.length) return whole;
   }
   const rows = await range.select(['id', 'attrs']).execute();
   const out = new Array<string | undefined>(ids.length);
