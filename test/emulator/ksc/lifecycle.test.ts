@@ -4,7 +4,13 @@ import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startKscEmulator, type RunningKscEmulator } from '../../../src/emulator/ksc/emulator.ts';
-import { basicAuth, rawPost, startTestEmulator, TEST_PASSWORD } from '../../support/ksc-emulator.ts';
+import {
+  basicAuth,
+  KscCaller,
+  rawPost,
+  startTestEmulator,
+  TEST_PASSWORD,
+} from '../../support/ksc-emulator.ts';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -52,6 +58,60 @@ describe('KSC emulator lifecycle', () => {
       expect(newLogin.status).toBe(200);
     } finally {
       await third.close();
+    }
+  });
+
+  it("keeps tasks, host settings and the agents' pending work across a restart", async () => {
+    const dataDir = tempDir();
+    const options = {
+      http: true,
+      port: 0,
+      dataDir,
+      hosts: 150,
+      events: 500,
+      adminPassword: TEST_PASSWORD,
+      agentSyncSeconds: 30,
+    };
+    const caller = (ksc: RunningKscEmulator) =>
+      new KscCaller(ksc.url, { Authorization: basicAuth('admin', TEST_PASSWORD) });
+    const first = await startKscEmulator(options);
+    const host = first.world.hostsOf(0).find((h) => h.products.some((p) => p.name === 'KES'));
+    if (host === undefined) throw new Error('the test world has no KES host');
+    let strTask: string;
+    try {
+      const admin = caller(first);
+      strTask = (
+        await admin.call('Tasks.AddTask', {
+          pData: {
+            TASK_NAME: 'ods',
+            TASKID_PRODUCT_NAME: 'KES',
+            TASKID_VERSION: '11.0.0.0',
+            TASK_INFO_PARAMS: { DisplayName: 'Survives a restart', HostList: [{ HostName: host.id }] },
+          },
+        })
+      )['PxgRetVal'] as string;
+      await admin.call('Tasks.RunTask', { strTask });
+      expect((await first.state.agents.pending(host.id)).length).toBeGreaterThan(0);
+    } finally {
+      await first.close();
+    }
+
+    const second = await startKscEmulator(options);
+    try {
+      const admin = caller(second);
+      const task = (await admin.call('Tasks.GetTask', { strTask }))['PxgRetVal'] as Record<string, unknown>;
+      expect(task['DisplayName']).toBe('Survives a restart');
+      expect((await second.state.agents.pending(host.id)).length).toBeGreaterThan(0);
+      // The run queued before the restart still reaches the host at its next sync.
+      second.clock.advance(31_000);
+      await second.state.agents.runDue();
+      const statistics = (await admin.call('Tasks.GetTaskStatistics', { strTask }))['PxgRetVal'] as Record<
+        string,
+        unknown
+      >;
+      expect(statistics['2']).toBe(1);
+    } finally {
+      await second.close();
     }
   });
 
