@@ -189,6 +189,17 @@ export class KscCaller {
   }
 }
 
+/** The KSC error a call failed with; fails the test when the call succeeds or fails otherwise. */
+export async function failure(promise: Promise<unknown>): Promise<KscCallError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof KscCallError) return error;
+    throw error;
+  }
+  throw new Error('expected a PxgError, but the call succeeded');
+}
+
 export class KscCallError extends Error {
   constructor(
     readonly method: string,

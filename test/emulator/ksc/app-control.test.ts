@@ -5,21 +5,12 @@ import { PLATFORM_TYPE } from '../../../src/emulator/ksc/world/platforms.ts';
 import {
   BACKENDS,
   startTestEmulator,
-  type KscCallError,
   type KscCaller,
   type TestEmulator,
+  failure,
 } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
-
-async function failure(promise: Promise<unknown>): Promise<KscCallError> {
-  return (await promise.then(
-    () => {
-      throw new Error('expected a PxgError');
-    },
-    (e: unknown) => e,
-  )) as KscCallError;
-}
 
 /** Opens a view, checks the count, pages by 7 records and releases the iterator. */
 async function view(caller: KscCaller, name: string, filter: string, fields: string[]): Promise<Item[]> {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKENDS,
-  KscCallError,
   startTestEmulator,
   type KscCaller,
   type TestEmulator,
+  failure,
 } from '../../support/ksc-emulator.ts';
 import { composeStatus } from '../../../src/emulator/ksc/status/compose.ts';
 import { EVENTS_REASONS } from '../../../src/emulator/ksc/status/reasons.ts';
@@ -13,16 +13,6 @@ import { makeServerActionEvent } from '../../../src/emulator/ksc/world/events.ts
 import { MASK_BIT, STATUS_ID } from '../../../src/emulator/ksc/world/status.ts';
 
 type Params = Record<string, unknown>;
-
-async function failure(promise: Promise<unknown>): Promise<KscCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KscCallError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 describe('general status reasons (seed 000)', () => {
   it('represents all 23 reasons, each with the parameters it names', () => {

@@ -5,9 +5,9 @@ import { PLATFORM_TYPE } from '../../../src/emulator/ksc/world/platforms.ts';
 import {
   BACKENDS,
   startTestEmulator,
-  type KscCallError,
   type KscCaller,
   type TestEmulator,
+  failure,
 } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
@@ -51,15 +51,6 @@ const PATCH_KEYS = [
 
 function items(reply: Record<string, unknown>): Item[] {
   return (reply['PxgRetVal'] as { GNRL_EA_PARAM_1: Item[] }).GNRL_EA_PARAM_1;
-}
-
-async function failure(promise: Promise<unknown>): Promise<KscCallError> {
-  return (await promise.then(
-    () => {
-      throw new Error('expected a PxgError');
-    },
-    (e: unknown) => e,
-  )) as KscCallError;
 }
 
 describe.each(BACKENDS)('KSC emulator inventory (%s)', (backend) => {

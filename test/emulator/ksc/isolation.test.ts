@@ -1,24 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKENDS,
-  KscCallError,
   startTestEmulator,
   type KscCaller,
   type TestEmulator,
+  failure,
 } from '../../support/ksc-emulator.ts';
 import type { HostRecord } from '../../../src/emulator/ksc/world/model.ts';
 
 type Params = Record<string, unknown>;
-
-async function failure(promise: Promise<unknown>): Promise<KscCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KscCallError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 const SYNC_SECONDS = 30;
 const SETTINGS = {

@@ -4,9 +4,9 @@ import { addToQuarantine } from '../../../src/emulator/ksc/lists/quarantine.ts';
 import {
   BACKENDS,
   startTestEmulator,
-  type KscCallError,
   type KscCaller,
   type TestEmulator,
+  failure,
 } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
@@ -40,15 +40,6 @@ const ALL_FIELDS = [
   'strListProductName',
   'strListProductVersion',
 ];
-
-async function failure(promise: Promise<unknown>): Promise<KscCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as KscCallError;
-  }
-  throw new Error('the call succeeded');
-}
 
 async function hostEvents(caller: KscCaller, hostId: string, type: string): Promise<Item[]> {
   const reply = await caller.call('EventProcessingFactory.CreateEventProcessing2', {

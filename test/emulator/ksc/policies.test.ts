@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKENDS,
   startTestEmulator,
-  type KscCallError,
   type KscCaller,
   type TestEmulator,
+  failure,
 } from '../../support/ksc-emulator.ts';
 
 type Policy = Record<string, unknown>;
@@ -28,15 +28,6 @@ const POLICY_KEYS = [
   'KLPOL_ROAMING',
   'KLPOL_VERSION',
 ];
-
-async function failure(promise: Promise<unknown>): Promise<KscCallError> {
-  return (await promise.then(
-    () => {
-      throw new Error('expected a PxgError');
-    },
-    (e: unknown) => e,
-  )) as KscCallError;
-}
 
 describe.each(BACKENDS)('KSC emulator policies (%s)', (backend) => {
   let emu: TestEmulator;

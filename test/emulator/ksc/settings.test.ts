@@ -1,25 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKENDS,
-  KscCallError,
   startTestEmulator,
   type KscCaller,
   type TestEmulator,
+  failure,
 } from '../../support/ksc-emulator.ts';
 import type { HostRecord } from '../../../src/emulator/ksc/world/model.ts';
 import { hostAccounts } from '../../../src/emulator/ksc/users/accounts.ts';
 
 type Params = Record<string, unknown>;
-
-async function failure(promise: Promise<unknown>): Promise<KscCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KscCallError) return error;
-    throw error;
-  }
-  throw new Error('the call succeeded');
-}
 
 const has = (host: HostRecord, code: string): boolean => host.products.some((p) => p.name === code);
 

@@ -1,22 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKENDS,
-  KscCallError,
   startTestEmulator,
   type KscCaller,
   type TestEmulator,
+  failure,
 } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
-
-async function failure(promise: Promise<unknown>): Promise<KscCallError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (error instanceof KscCallError) return error;
-  throw new Error(`expected a PxgError, got ${String(error)}`);
-}
 
 describe.each(BACKENDS)('SrvView result sets (%s)', (backend) => {
   let emu: TestEmulator;

@@ -3,10 +3,10 @@ import type { KscWorld } from '../../../src/emulator/ksc/world.ts';
 import type { HostRecord } from '../../../src/emulator/ksc/world/model.ts';
 import {
   BACKENDS,
-  KscCallError,
   startTestEmulator,
   type KscCaller,
   type TestEmulator,
+  failure,
 } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
@@ -31,16 +31,6 @@ function pickHosts(world: KscWorld) {
   if (licensed.length < 18 || expired === undefined || withoutKes === undefined)
     throw new Error('test world lacks the hosts the scenarios need');
   return { licensed, expired, withoutKes };
-}
-
-async function failure(promise: Promise<unknown>): Promise<KscCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof KscCallError) return error;
-    throw error;
-  }
-  throw new Error('expected a PxgError');
 }
 
 async function allTasks(caller: KscCaller, args: Record<string, unknown>): Promise<Item[]> {

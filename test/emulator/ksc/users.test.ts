@@ -4,9 +4,9 @@ import { hostAccounts } from '../../../src/emulator/ksc/users/accounts.ts';
 import {
   BACKENDS,
   startTestEmulator,
-  type KscCallError,
   type KscCaller,
   type TestEmulator,
+  failure,
 } from '../../support/ksc-emulator.ts';
 
 type User = Record<string, unknown>;
@@ -33,15 +33,6 @@ async function findUsers(caller: KscCaller, filter: string, fields: string[]): P
   const items = await caller.chunkAll(found['strAccessor'] as string);
   expect(items.length).toBe(found['PxgRetVal']);
   return items;
-}
-
-async function failure(promise: Promise<unknown>): Promise<KscCallError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as KscCallError;
-  }
-  throw new Error('the call succeeded');
 }
 
 const FIELDS = [
