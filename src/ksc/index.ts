@@ -9,3 +9,4 @@ export * from './codec-errors.ts';
 export * from './kl.ts';
 export * from './pxg-error.ts';
 export * from './filter/index.ts';
+export * from './client/index.ts';

@@ -83,6 +83,11 @@ export class SessionStore {
     return this.sessions.size;
   }
 
+  /** Ids of the live sessions (tests search logs and errors for them). */
+  ids(): string[] {
+    return [...this.sessions.keys()];
+  }
+
   createToken(userId: number, vserverId: number): string {
     const token = randomBytes(24).toString('base64url');
     this.tokens.set(token, {

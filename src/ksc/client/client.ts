@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import { decodeArguments, encodeArguments } from '../codec.ts';
+import { parseWireJson } from '../json.ts';
+import { readPxgError } from '../pxg-error.ts';
+import type { KlArgument, KlArguments } from '../values.ts';
+import { readSecret, resolveKscConfig, type KscClientOptions, type ResolvedKscConfig } from './config.ts';
+import {
+  AuthenticationError,
+  ConnectionError,
+  errorFromPxg,
+  KscClientError,
+  SessionExpiredError,
+  TimeoutError,
+} from './errors.ts';
+import { KscTransport, type HttpAnswer } from './transport.ts';
+
+/** One log record. It never carries credentials, tokens, session ids or request bodies. */
+export interface KscLogRecord {
+  readonly level: 'debug' | 'info' | 'warn' | 'error';
+  readonly message: string;
+  readonly method?: string;
+  readonly requestId?: string;
+  readonly status?: number;
+  readonly attempt?: number;
+}
+
+export type KscLogger = (record: KscLogRecord) => void;
+
+export interface KscCallOptions {
+  /** The call may be repeated after an ambiguous failure. Default: by its name (`Get…`, `Find…`, …). */
+  readonly idempotent?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+export interface KscClientDependencies {
+  readonly logger?: KscLogger;
+  /** Waits between retries (tests pass a fast one). */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+/**
+ * Reads that may be repeated after a reset connection or a timeout: they change nothing, or at most leave a
+ * result set the server will expire. Anything else is a change and is repeated only when it certainly never
+ * reached the server.
+ */
+const READ_METHOD =
+  /^(Get|Find|Check|Is|Ping|GroupId|Reset[A-Za-z]*Iterator|CreateEventProcessing|StartSession)/;
+
+export function isReadMethod(method: string): boolean {
+  return READ_METHOD.test(method.slice(method.lastIndexOf('.') + 1));
+}
+
+function b64(text: string): string {
+  return Buffer.from(text, 'utf8').toString('base64');
+}
+
+/**
+ * A client of one KSC Open API server: logs in with `Session.StartSession` and calls methods with
+ * `X-KSC-Session`; logs in again once when the session expires; never repeats a failed login; repeats reads
+ * (not changes) with full-jitter backoff after connection failures, timeouts and 503.
+ *
+ * @example
+ * const ksc = new KscClient({ url: 'https://ksc.example.com:13299', credentials: { user: 'soc', password } });
+ * const { PxgRetVal } = await ksc.call('HostGroup.GroupIdGroups');
+ * await ksc.close();
+ */
+export class KscClient {
+  readonly config: ResolvedKscConfig;
+  private readonly transport: KscTransport;
+  private readonly log: KscLogger;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+  private session: string | undefined;
+  private loggingIn: Promise<string> | undefined;
+  private authFailure: AuthenticationError | undefined;
+  private closed = false;
+
+  constructor(options: KscClientOptions, dependencies: KscClientDependencies = {}) {
+    this.config = resolveKscConfig(options);
+    this.transport = new KscTransport(this.config);
+    this.log = dependencies.logger ?? (() => undefined);
+    this.sleep = dependencies.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.random = dependencies.random ?? Math.random;
+    if (this.config.tls.insecure) {
+      this.log({ level: 'warn', message: `TLS certificate verification is off for ${this.config.origin}` });
+    }
+  }
+
+  /** Calls `Class.Method` with named arguments; resolves to `PxgRetVal` and the out-parameters, decoded. */
+  async call(
+    method: string,
+    args: KlArguments = {},
+    options: KscCallOptions = {},
+  ): Promise<Record<string, KlArgument>> {
+    if (this.closed) throw new KscClientError('INVALID_INPUT', 'The client is closed', { method });
+    const idempotent = options.idempotent ?? isReadMethod(method);
+    const body = encodeArguments(args);
+    let renewed = false;
+    for (let attempt = 1; ; attempt++) {
+      const requestId = randomUUID();
+      const session = await this.ensureSession();
+      let answer: HttpAnswer;
+      try {
+        this.log({ level: 'debug', message: 'call', method, requestId, attempt });
+        answer = await this.transport.post(
+          this.path(method),
+          body,
+          { 'X-KSC-Session': session, 'X-KSC-RequestId': requestId },
+          { method, requestId },
+          options.signal,
+        );
+      } catch (error) {
+        if (!(error instanceof ConnectionError || error instanceof TimeoutError)) throw error;
+        const repeatable = idempotent || error.retryable;
+        if (!repeatable || attempt >= this.config.attempts) throw this.final(error, repeatable);
+        await this.backoff(attempt, method, requestId, error.message);
+        continue;
+      }
+      if (answer.status === 403) {
+        if (renewed) throw new SessionExpiredError({ method, requestId });
+        renewed = true;
+        attempt--;
+        this.log({ level: 'info', message: 'session expired; logging in again', method, requestId });
+        this.forget(session);
+        continue;
+      }
+      if (answer.status === 401)
+        throw this.latch('The server refused the credentials', { method, requestId });
+      if (answer.status === 503 && idempotent && attempt < this.config.attempts) {
+        await this.backoff(attempt, method, requestId, 'HTTP 503');
+        continue;
+      }
+      return this.decode(answer, method, requestId);
+    }
+  }
+
+  /** Ends the session (`Session.EndSession`) and closes the connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const session = this.session;
+    this.session = undefined;
+    try {
+      if (session !== undefined) {
+        await this.transport.post(this.path('Session.EndSession'), '{}', { 'X-KSC-Session': session }, {});
+      }
+    } catch {
+      // The session expires on the server by itself; closing must not fail because the server is gone.
+    } finally {
+      await this.transport.close();
+    }
+  }
+
+  private path(method: string): string {
+    return `/api/${this.config.apiVersion}/${method}`;
+  }
+
+  private final(error: ConnectionError | TimeoutError, retryable: boolean): KscClientError {
+    const context = { method: error.method, requestId: error.requestId, retryable, cause: error.cause };
+    return error instanceof TimeoutError
+      ? new TimeoutError(error.message, context)
+      : new ConnectionError(error.message, context);
+  }
+
+  private async backoff(attempt: number, method: string, requestId: string, reason: string): Promise<void> {
+    const ms = Math.floor(this.random() * this.config.backoffMs * 2 ** (attempt - 1));
+    this.log({ level: 'warn', message: `retrying after ${reason} in ${ms} ms`, method, requestId, attempt });
+    await this.sleep(ms);
+  }
+
+  private decode(answer: HttpAnswer, method: string, requestId: string): Record<string, KlArgument> {
+    const pxg = answer.text.includes('"PxgError"') ? readPxgError(parseWireJson(answer.text)) : undefined;
+    if (pxg !== undefined) throw errorFromPxg(pxg, { method, requestId });
+    if (answer.status !== 200) {
+      throw new KscClientError('UPSTREAM_ERROR', `HTTP ${answer.status} from ${method}`, {
+        method,
+        requestId,
+        retryable: answer.status >= 500,
+      });
+    }
+    return decodeArguments(answer.text);
+  }
+
+  // ------------------------------------------------------------------------------------------- sessions
+
+  /** The current session, logging in first if needed; concurrent callers share one login. */
+  private ensureSession(): Promise<string> {
+    if (this.authFailure !== undefined) return Promise.reject(this.authFailure);
+    if (this.session !== undefined) return Promise.resolve(this.session);
+    this.loggingIn ??= this.login().finally(() => {
+      this.loggingIn = undefined;
+    });
+    return this.loggingIn;
+  }
+
+  /** Drops a session the server refused, unless another caller already replaced it. */
+  private forget(session: string): void {
+    if (this.session === session) this.session = undefined;
+  }
+
+  private latch(message: string, context: { method?: string; requestId?: string }): AuthenticationError {
+    // One refused login latches the client: repeating it from many workers would lock the account (10 tries).
+    this.authFailure ??= new AuthenticationError(message, context);
+    this.session = undefined;
+    return this.authFailure;
+  }
+
+  private async authorization(): Promise<string> {
+    const credentials = this.config.credentials;
+    if ('scheme' in credentials) return `${credentials.scheme} ${await readSecret(credentials.token)}`;
+    const password = await readSecret(credentials.password);
+    let header = `KSCBasic user="${b64(credentials.user)}", pass="${b64(password)}"`;
+    if (credentials.domain !== undefined) header += `, domain="${b64(credentials.domain)}"`;
+    if (credentials.internal === true) header += ', internal="1"';
+    return header;
+  }
+
+  private async login(): Promise<string> {
+    const method = 'Session.StartSession';
+    const headers: Record<string, string> = { Authorization: await this.authorization() };
+    if (this.config.virtualServer !== undefined) headers['X-KSC-VServer'] = b64(this.config.virtualServer);
+    for (let attempt = 1; ; attempt++) {
+      const requestId = randomUUID();
+      headers['X-KSC-RequestId'] = requestId;
+      let answer: HttpAnswer;
+      try {
+        this.log({ level: 'info', message: 'logging in', method, requestId, attempt });
+        answer = await this.transport.post(this.path(method), '{}', headers, { method, requestId });
+      } catch (error) {
+        if (!(error instanceof ConnectionError || error instanceof TimeoutError)) throw error;
+        if (attempt >= this.config.attempts) throw this.final(error, true);
+        await this.backoff(attempt, method, requestId, error.message);
+        continue;
+      }
+      if (answer.status === 401 || answer.status === 403) {
+        throw this.latch(`Login to ${this.config.origin} failed: the server refused the credentials`, {
+          method,
+          requestId,
+        });
+      }
+      const reply = this.decode(answer, method, requestId);
+      const session = reply['PxgRetVal'];
+      if (typeof session !== 'string' || session === '') {
+        throw new KscClientError('UPSTREAM_ERROR', 'Session.StartSession returned no session id', {
+          method,
+          requestId,
+        });
+      }
+      this.session = session;
+      return session;
+    }
+  }
+}

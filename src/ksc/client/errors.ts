@@ -1,0 +1,84 @@
+import { KconnectError, type ErrorCode } from '../../errors.ts';
+import { KscError, type KscErrorContext, type PxgErrorInfo } from '../pxg-error.ts';
+
+/** Where a client error happened: the call and its request id. Never a credential or a session id. */
+export interface CallContext {
+  readonly method?: string | undefined;
+  readonly requestId?: string | undefined;
+}
+
+/** An error of the client itself (no `PxgError` from KSC): transport, authentication, session. */
+export class KscClientError extends KconnectError {
+  override readonly name: string = 'KscClientError';
+  readonly method: string | undefined;
+  readonly requestId: string | undefined;
+  /** Whether repeating the same call may succeed (a reset connection, a timeout, a 503). */
+  readonly retryable: boolean;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    context: CallContext & { readonly retryable?: boolean; readonly cause?: unknown } = {},
+  ) {
+    super(code, message, { cause: context.cause });
+    this.method = context.method;
+    this.requestId = context.requestId;
+    this.retryable = context.retryable ?? false;
+  }
+}
+
+/** The server refused the credentials (HTTP 401), or the account is locked. The client stops trying. */
+export class AuthenticationError extends KscClientError {
+  override readonly name: string = 'AuthenticationError';
+  constructor(message: string, context: CallContext & { readonly cause?: unknown } = {}) {
+    super('UNAUTHENTICATED', message, { ...context, retryable: false });
+  }
+}
+
+/** The session ended or expired (HTTP 403): the client logs in again once and repeats the call. */
+export class SessionExpiredError extends KscClientError {
+  override readonly name: string = 'SessionExpiredError';
+  constructor(context: CallContext = {}) {
+    super('UNAUTHENTICATED', 'The KSC session is not valid or has expired', { ...context, retryable: true });
+  }
+}
+
+/** The connection failed: refused, reset, or closed before a whole answer arrived. */
+export class ConnectionError extends KscClientError {
+  override readonly name: string = 'ConnectionError';
+  constructor(
+    message: string,
+    context: CallContext & { readonly retryable: boolean; readonly cause?: unknown },
+  ) {
+    super('UPSTREAM_UNAVAILABLE', message, context);
+  }
+}
+
+/** No answer within the configured time. */
+export class TimeoutError extends KscClientError {
+  override readonly name: string = 'TimeoutError';
+  constructor(
+    message: string,
+    context: CallContext & { readonly retryable: boolean; readonly cause?: unknown },
+  ) {
+    super('TIMEOUT', message, context);
+  }
+}
+
+/** KSC's 1184 `Access denied`: the account lacks a right the method needs. */
+export class AccessDeniedError extends KscError {
+  override readonly name: string = 'AccessDeniedError';
+}
+
+/** KSC's "not found" family (1186 and friends): an unknown host, task, iterator or list item. */
+export class NotFoundError extends KscError {
+  override readonly name: string = 'NotFoundError';
+}
+
+/** The typed error for a `PxgError` answer. */
+export function errorFromPxg(pxg: PxgErrorInfo, context: KscErrorContext): KscError {
+  const generic = new KscError(pxg, context);
+  if (pxg.code === 1184) return new AccessDeniedError(pxg, context);
+  if (generic.code === 'NOT_FOUND') return new NotFoundError(pxg, context);
+  return generic;
+}

@@ -1,0 +1,195 @@
+import type { KlArguments, KlParams } from '../values.ts';
+import type { KscClient } from './client.ts';
+import { arrayIn, pagedResults, type KscResults } from './results.ts';
+
+export interface OrderField {
+  readonly Name: string;
+  readonly Asc: boolean;
+}
+
+export interface FindOptions {
+  /** Search filter (spec §4); empty for everything. */
+  readonly filter?: string;
+  readonly fields: readonly string[];
+  readonly order?: readonly OrderField[];
+  /** Seconds the server keeps the result set between reads (≤ 7200). Default 600. */
+  readonly lifetimeSeconds?: number;
+  /** Records per request. Default 500. */
+  readonly pageSize?: number;
+}
+
+/** Pages of a ChunkAccessor (`FindHosts`, `FindGroups`, `FindUsers`). */
+function chunkAccessor(
+  client: KscClient,
+  open: () => Promise<string>,
+  pageSize: number,
+): KscResults<KlParams> {
+  return pagedResults(
+    {
+      open,
+      page: async (strAccessor, nStart, nCount) =>
+        arrayIn(
+          (await client.call('ChunkAccessor.GetItemsChunk', { strAccessor, nStart, nCount }))['pChunk'],
+          'KLCSP_ITERATOR_ARRAY',
+        ),
+      release: async (strAccessor) => {
+        await client.call('ChunkAccessor.Release', { strAccessor }, { idempotent: false });
+      },
+    },
+    pageSize,
+  );
+}
+
+function accessorOf(reply: Record<string, unknown>): string {
+  const accessor = reply['strAccessor'];
+  if (typeof accessor !== 'string') throw new TypeError('the server returned no strAccessor');
+  return accessor;
+}
+
+/** `HostGroup.FindHosts`, as an async iterable of host attribute sets. */
+export function findHosts(client: KscClient, options: FindOptions): KscResults<KlParams> {
+  return chunkAccessor(
+    client,
+    async () =>
+      accessorOf(
+        await client.call('HostGroup.FindHosts', {
+          wstrFilter: options.filter ?? '',
+          vecFieldsToReturn: [...options.fields],
+          vecFieldsToOrder: (options.order ?? []).map((o) => ({ Name: o.Name, Asc: o.Asc })),
+          pParams: { KLGRP_FIND_FROM_CUR_VS_ONLY: true },
+          lMaxLifeTime: options.lifetimeSeconds ?? 600,
+        }),
+      ),
+    options.pageSize ?? 500,
+  );
+}
+
+/** `HostGroup.FindGroups`, as an async iterable of group attribute sets. */
+export function findGroups(client: KscClient, options: FindOptions): KscResults<KlParams> {
+  return chunkAccessor(
+    client,
+    async () =>
+      accessorOf(
+        await client.call('HostGroup.FindGroups', {
+          wstrFilter: options.filter ?? '',
+          vecFieldsToReturn: [...options.fields],
+          vecFieldsToOrder: (options.order ?? []).map((o) => ({ Name: o.Name, Asc: o.Asc })),
+          pParams: {},
+          lMaxLifeTime: options.lifetimeSeconds ?? 600,
+        }),
+      ),
+    options.pageSize ?? 500,
+  );
+}
+
+/** A server view (`SrvView.ResetIterator`: `Quarantine`, `GlobalUsersListSrvViewName`, …). */
+export function srvView(
+  client: KscClient,
+  view: string,
+  options: FindOptions & { readonly params?: KlParams },
+): KscResults<KlParams> {
+  return pagedResults(
+    {
+      open: async () => {
+        const reply = await client.call('SrvView.ResetIterator', {
+          wstrViewName: view,
+          wstrFilter: options.filter ?? '',
+          vecFieldsToReturn: [...options.fields],
+          vecFieldsToOrder: (options.order ?? []).map((o) => ({ Name: o.Name, Asc: o.Asc })),
+          pParams: options.params ?? {},
+          lifetimeSec: options.lifetimeSeconds ?? 600,
+        });
+        const id = reply['wstrIteratorId'];
+        if (typeof id !== 'string') throw new TypeError('the server returned no wstrIteratorId');
+        return id;
+      },
+      page: async (wstrIteratorId, nStart, count) =>
+        arrayIn(
+          (await client.call('SrvView.GetRecordRange', { wstrIteratorId, nStart, nEnd: nStart + count }))[
+            'pRecords'
+          ],
+          'KLCSP_ITERATOR_ARRAY',
+        ),
+      release: async (wstrIteratorId) => {
+        await client.call('SrvView.ReleaseIterator', { wstrIteratorId }, { idempotent: false });
+      },
+    },
+    options.pageSize ?? 500,
+  );
+}
+
+/** An EventProcessing result set opened by `open` (events, or a task's history). */
+export function eventResults(
+  client: KscClient,
+  open: () => Promise<Record<string, unknown>>,
+  pageSize = 1000,
+): KscResults<KlParams> {
+  return pagedResults(
+    {
+      open: async () => {
+        const id = (await open())['strIteratorId'];
+        if (typeof id !== 'string') throw new TypeError('the server returned no strIteratorId');
+        return id;
+      },
+      page: async (strIteratorId, nStart, count) =>
+        arrayIn(
+          (
+            await client.call('EventProcessing.GetRecordRange', {
+              strIteratorId,
+              nStart,
+              nEnd: nStart + count,
+            })
+          )['pParamsEvents'],
+          'KLEVP_EVENT_RANGE_ARRAY',
+        ),
+      release: async (strIteratorId) => {
+        await client.call('EventProcessing.ReleaseIterator', { strIteratorId }, { idempotent: false });
+      },
+    },
+    pageSize,
+  );
+}
+
+export interface EventOptions {
+  /** `pFilter` of `CreateEventProcessing2` (`KLEVP_RFC2254_FILTER`, `KLEVP_EVENT_RISE_TIME_LAST_DAYS`, …). */
+  readonly filter?: KlParams;
+  readonly fields?: readonly string[];
+  readonly order?: readonly OrderField[];
+  readonly lifetimeSeconds?: number;
+  readonly pageSize?: number;
+}
+
+/** Server events (`EventProcessingFactory.CreateEventProcessing2`). */
+export function events(client: KscClient, options: EventOptions = {}): KscResults<KlParams> {
+  const args: KlArguments = {
+    vecFieldsToReturn: [...(options.fields ?? [])],
+    vecFieldsToOrder: (options.order ?? []).map((o) => ({ Name: o.Name, Asc: o.Asc })),
+    pFilter: options.filter ?? {},
+    lifetimeSec: options.lifetimeSeconds ?? 600,
+  };
+  return eventResults(
+    client,
+    () => client.call('EventProcessingFactory.CreateEventProcessing2', args),
+    options.pageSize,
+  );
+}
+
+/** A task's history (`Tasks.GetTaskHistory`), read through EventProcessing. */
+export function taskHistory(
+  client: KscClient,
+  strTask: string,
+  options: EventOptions & { readonly hostName?: string } = {},
+): KscResults<KlParams> {
+  return eventResults(
+    client,
+    () =>
+      client.call('Tasks.GetTaskHistory', {
+        strTask,
+        pFields2Return: [...(options.fields ?? [])],
+        pSortFields: (options.order ?? []).map((o) => ({ Name: o.Name, Asc: o.Asc })),
+        strHostName: options.hostName ?? '',
+        pFilter: options.filter ?? {},
+      }),
+    options.pageSize,
+  );
+}
