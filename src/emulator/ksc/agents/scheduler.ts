@@ -4,6 +4,8 @@ import type { Clock } from '../clock.ts';
 import type { AgentTables } from '../store/tables/agents.ts';
 import type { KscWorld } from '../world.ts';
 
+const DRAIN_BATCH = 500;
+
 /** One piece of scheduled work: an action queued for a host's next sync, or a timed follow-up. */
 export interface AgentWork {
   readonly id: number;
@@ -40,6 +42,8 @@ export class AgentScheduler {
   failures = 0;
   lastFailure: string | undefined;
   private nextDue: number | undefined;
+  /** The earliest work scheduled since the drain read its current batch. */
+  private earliestScheduled: number | undefined;
   private nextId = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private loaded = false;
@@ -102,6 +106,8 @@ export class AgentScheduler {
       })
       .execute();
     if (this.nextDue === undefined || work.dueAt < this.nextDue) this.nextDue = work.dueAt;
+    if (this.earliestScheduled === undefined || work.dueAt < this.earliestScheduled)
+      this.earliestScheduled = work.dueAt;
     return id;
   }
 
@@ -154,31 +160,49 @@ export class AgentScheduler {
     await this.load();
     let done = 0;
     for (;;) {
-      const row = await this.db
+      // Due work is read a batch at a time; a group task run queues one piece per host.
+      const rows = await this.db
         .selectFrom('agent_work')
         .selectAll()
         .where('due_at', '<=', now)
         .orderBy('due_at')
         .orderBy('id')
-        .limit(1)
-        .executeTakeFirst();
-      if (row === undefined) break;
-      await this.db.deleteFrom('agent_work').where('id', '=', row.id).execute();
-      const handler = this.handlers.get(row.kind);
-      // Work of an unknown kind (left by an older emulator version) is dropped rather than retried forever.
-      // A failing handler loses its work rather than blocking every later piece; the failure is reported.
-      if (handler !== undefined) {
-        try {
-          await handler(toWork(row), this);
-        } catch (error) {
-          this.failures++;
-          this.lastFailure = `${row.kind}: ${error instanceof Error ? error.message : String(error)}`;
-        }
+        .limit(DRAIN_BATCH)
+        .execute();
+      if (rows.length === 0) break;
+      this.earliestScheduled = undefined;
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        // Taking the row is deleting it; a row a handler cancelled meanwhile is no longer there to take.
+        const taken = await this.db.deleteFrom('agent_work').where('id', '=', row.id).executeTakeFirst();
+        if (Number(taken.numDeletedRows) === 0) continue;
+        await this.run(row);
+        done++;
+        // Work a handler scheduled before the rest of this batch runs first: read the batch again.
+        const next = rows[i + 1];
+        if (
+          next !== undefined &&
+          this.earliestScheduled !== undefined &&
+          this.earliestScheduled < Number(next.due_at)
+        )
+          break;
       }
-      done++;
     }
     await this.refreshNextDue();
     return done;
+  }
+
+  private async run(row: AgentTables['agent_work']): Promise<void> {
+    const handler = this.handlers.get(row.kind);
+    // Work of an unknown kind (left by an older emulator version) is dropped rather than retried forever.
+    if (handler === undefined) return;
+    // A failing handler loses its work rather than blocking every later piece; the failure is reported.
+    try {
+      await handler(toWork(row), this);
+    } catch (error) {
+      this.failures++;
+      this.lastFailure = `${row.kind}: ${error instanceof Error ? error.message : String(error)}`;
+    }
   }
 
   private async load(): Promise<void> {
