@@ -18,7 +18,6 @@ import type {
   WorldOptions,
 } from './world/model.ts';
 import { generateWorld } from './world/index.ts';
-import { EVENT_COLUMNS, eventRow, type EventRow } from './store/event-rows.ts';
 
 export interface UserRecord {
   readonly id: number;
@@ -449,10 +448,10 @@ export class KscWorld {
 
   private async storeEvents(events: Iterable<EventRecord>): Promise<number> {
     let lastId = this.lastEventId;
-    const rows = (function* (): Generator<EventRow> {
+    const rows = (function* (): Generator<EventValues> {
       for (const event of events) {
         if (event.id > lastId) lastId = event.id;
-        yield eventRow(event);
+        yield eventValues(event);
       }
     })();
     const inserted = await this.store.bulkInsert('events', EVENT_COLUMNS, rows);
@@ -480,9 +479,19 @@ export class KscWorld {
 
 type GroupValues = [number, number, number | null, string, string];
 type HostValues = [string, number, number, string, string, string];
+type EventValues = [number, number, string | null, number, string, number, string];
 
 const GROUP_COLUMNS: readonly string[] = ['id', 'vserver_id', 'parent_id', 'name', 'attrs'];
 const HOST_COLUMNS: readonly string[] = ['id', 'vserver_id', 'group_id', 'display_name', 'attrs', 'products'];
+const EVENT_COLUMNS: readonly string[] = [
+  'id',
+  'vserver_id',
+  'host_id',
+  'rise_time',
+  'event_type',
+  'severity',
+  'attrs',
+];
 
 function groupValues(group: GroupRecord): GroupValues {
   return [group.id, group.vserverId, group.parentId, group.name, toJson(group.attributes)];
@@ -505,6 +514,18 @@ function hostValues(host: HostRecord): HostValues {
     String(host.attributes['KLHST_WKS_DN'] ?? host.id),
     toJson(host.attributes),
     productsJson(host),
+  ];
+}
+
+function eventValues(event: EventRecord): EventValues {
+  return [
+    event.id,
+    event.vserverId,
+    event.hostId,
+    event.riseTime,
+    event.eventType,
+    event.severity,
+    toJson(event.attributes),
   ];
 }
 
