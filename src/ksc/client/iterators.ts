@@ -40,46 +40,44 @@ function chunkAccessor(
   );
 }
 
-function accessorOf(reply: Record<string, unknown>): string {
-  const accessor = reply['strAccessor'];
-  if (typeof accessor !== 'string') throw new TypeError('the server returned no strAccessor');
-  return accessor;
-}
-
-/** `HostGroup.FindHosts`, as an async iterable of host attribute sets. */
-export function findHosts(client: KscClient, options: FindOptions): KscResults<KlParams> {
+/** A `HostGroup.Find*` search (the arguments FindHosts and FindGroups share), paged through its accessor. */
+function find(
+  client: KscClient,
+  method: string,
+  options: FindOptions,
+  pParams: KlParams,
+): KscResults<KlParams> {
   return chunkAccessor(
     client,
-    async () =>
-      accessorOf(
-        await client.call('HostGroup.FindHosts', {
-          wstrFilter: options.filter ?? '',
-          vecFieldsToReturn: [...options.fields],
-          vecFieldsToOrder: (options.order ?? []).map((o) => ({ Name: o.Name, Asc: o.Asc })),
-          pParams: { KLGRP_FIND_FROM_CUR_VS_ONLY: true },
-          lMaxLifeTime: options.lifetimeSeconds ?? 600,
-        }),
-      ),
+    async () => {
+      const reply = await client.call(method, {
+        wstrFilter: options.filter ?? '',
+        vecFieldsToReturn: [...options.fields],
+        vecFieldsToOrder: orderArgument(options.order),
+        pParams,
+        lMaxLifeTime: options.lifetimeSeconds ?? 600,
+      });
+      const accessor = reply['strAccessor'];
+      if (typeof accessor !== 'string') throw new TypeError(`${method} returned no strAccessor`);
+      return accessor;
+    },
     options.pageSize ?? 500,
   );
+}
+
+/** `vecFieldsToOrder` / `pSortFields`: an array of `{Name, Asc}` containers. */
+function orderArgument(order: readonly OrderField[] = []): KlParams[] {
+  return order.map((o) => ({ Name: o.Name, Asc: o.Asc }));
+}
+
+/** `HostGroup.FindHosts`, as an async iterable of host attribute sets (this virtual server's hosts only). */
+export function findHosts(client: KscClient, options: FindOptions): KscResults<KlParams> {
+  return find(client, 'HostGroup.FindHosts', options, { KLGRP_FIND_FROM_CUR_VS_ONLY: true });
 }
 
 /** `HostGroup.FindGroups`, as an async iterable of group attribute sets. */
 export function findGroups(client: KscClient, options: FindOptions): KscResults<KlParams> {
-  return chunkAccessor(
-    client,
-    async () =>
-      accessorOf(
-        await client.call('HostGroup.FindGroups', {
-          wstrFilter: options.filter ?? '',
-          vecFieldsToReturn: [...options.fields],
-          vecFieldsToOrder: (options.order ?? []).map((o) => ({ Name: o.Name, Asc: o.Asc })),
-          pParams: {},
-          lMaxLifeTime: options.lifetimeSeconds ?? 600,
-        }),
-      ),
-    options.pageSize ?? 500,
-  );
+  return find(client, 'HostGroup.FindGroups', options, {});
 }
 
 /** A server view (`SrvView.ResetIterator`: `Quarantine`, `GlobalUsersListSrvViewName`, …). */
@@ -95,7 +93,7 @@ export function srvView(
           wstrViewName: view,
           wstrFilter: options.filter ?? '',
           vecFieldsToReturn: [...options.fields],
-          vecFieldsToOrder: (options.order ?? []).map((o) => ({ Name: o.Name, Asc: o.Asc })),
+          vecFieldsToOrder: orderArgument(options.order),
           pParams: options.params ?? {},
           lifetimeSec: options.lifetimeSeconds ?? 600,
         });
@@ -163,7 +161,7 @@ export interface EventOptions {
 export function events(client: KscClient, options: EventOptions = {}): KscResults<KlParams> {
   const args: KlArguments = {
     vecFieldsToReturn: [...(options.fields ?? [])],
-    vecFieldsToOrder: (options.order ?? []).map((o) => ({ Name: o.Name, Asc: o.Asc })),
+    vecFieldsToOrder: orderArgument(options.order),
     pFilter: options.filter ?? {},
     lifetimeSec: options.lifetimeSeconds ?? 600,
   };
@@ -186,7 +184,7 @@ export function taskHistory(
       client.call('Tasks.GetTaskHistory', {
         strTask,
         pFields2Return: [...(options.fields ?? [])],
-        pSortFields: (options.order ?? []).map((o) => ({ Name: o.Name, Asc: o.Asc })),
+        pSortFields: orderArgument(options.order),
         strHostName: options.hostName ?? '',
         pFilter: options.filter ?? {},
       }),
