@@ -7,34 +7,16 @@
  * The emulator runs in its own process (as a user would run it); its CPU time is read from /proc.
  * Sizes: KCONNECT_BENCH_HOSTS, KCONNECT_BENCH_EVENTS. PostgreSQL instead of SQLite: KCONNECT_BENCH_PG_URL.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Agent, request } from 'undici';
+import { cpuSeconds, peakRssMb, startEmulator, type EmulatorProcess } from './_emulator-process.ts';
 
 const HOSTS = Number(process.env['KCONNECT_BENCH_HOSTS'] ?? 100_000);
 const EVENTS = Number(process.env['KCONNECT_BENCH_EVENTS'] ?? 1_000_000);
 const PASSWORD = 'bench-only-password';
-const root = fileURLToPath(new URL('..', import.meta.url));
 
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks / 100;
-}
-
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmHWM:\s+(\d+) kB/.exec(status);
-  return match === null ? NaN : Number(match[1]) / 1024;
-}
-
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-bench-'));
-const args = ['bin/kconnect.js', 'emulator', 'ksc', '--http', '--port', '0', '--data-dir', dataDir];
-args.push('--hosts', String(HOSTS), '--events', String(EVENTS), '--max-events', String(EVENTS * 2));
+const extraArgs: string[] = [];
 // On PostgreSQL, a database of its own for this run, so the world is generated (not loaded) and dropped after.
 const pgAdminUrl = process.env['KCONNECT_BENCH_PG_URL'];
 const pgDatabase = `kconnect_bench_${process.pid}`;
@@ -42,7 +24,7 @@ if (pgAdminUrl !== undefined) {
   await adminQuery(`CREATE DATABASE ${pgDatabase}`);
   const url = new URL(pgAdminUrl);
   url.pathname = `/${pgDatabase}`;
-  args.push('--db', url.toString());
+  extraArgs.push('--db', url.toString());
 }
 
 async function adminQuery(text: string): Promise<void> {
@@ -55,23 +37,14 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
-const started = performance.now();
-const child = spawn(process.execPath, args, {
-  cwd: root,
-  env: { ...process.env, KCONNECT_EMULATOR_PASSWORD: PASSWORD },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = await new Promise<string>((resolve, reject) => {
-  let buffer = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffer += chunk.toString();
-    const match = /listening on (\S+)/.exec(buffer);
-    if (match !== null) resolve(match[1]!);
-  });
-  child.once('exit', (code) => reject(new Error(`emulator exited with ${code}`)));
-});
-const startupSeconds = (performance.now() - started) / 1000;
-const pid = child.pid!;
+let emulator: EmulatorProcess;
+try {
+  emulator = await startEmulator({ hosts: HOSTS, events: EVENTS, password: PASSWORD, extraArgs });
+} catch (error) {
+  if (pgAdminUrl !== undefined) await adminQuery(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
+  throw error;
+}
+const { url, pid, startupSeconds } = emulator;
 
 const agent = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
 let session = '';
@@ -187,11 +160,9 @@ try {
       'target: ≥ 200,000 per core',
     );
   });
-  line('emulator peak RSS', `${rssMb(pid).toFixed(0)} MB`, '');
+  line('emulator peak RSS', `${peakRssMb(pid).toFixed(0)} MB`, '');
 } finally {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  await emulator.stop();
   await agent.close();
-  rmSync(dataDir, { recursive: true, force: true });
   if (pgAdminUrl !== undefined) await adminQuery(`DROP DATABASE IF EXISTS ${pgDatabase} WITH (FORCE)`);
 }

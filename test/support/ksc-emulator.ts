@@ -8,6 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
 import { inject } from 'vitest';
 import {
   decodeArguments,
@@ -255,12 +256,20 @@ export async function startTestEmulator(
       return new KscCaller(ksc.url, { 'X-KSC-Session': id }, agent);
     },
     async control(method, route, body) {
-      const response = await fetch(new URL(route, ksc.url), {
+      // Over HTTPS the control API trusts the emulator's current certificate, as an operator's tooling would.
+      const dispatcher =
+        ksc.certificatePem === undefined
+          ? undefined
+          : new UndiciAgent({ connect: { ca: ksc.certificatePem } });
+      const response = await undiciFetch(new URL(route, ksc.url), {
+        ...(dispatcher === undefined ? {} : { dispatcher }),
         method,
         headers: { Authorization: `Bearer ${CONTROL_TOKEN}`, 'Content-Type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
-      return { status: response.status, body: (await response.json()) as unknown };
+      const json = (await response.json()) as unknown;
+      await dispatcher?.close();
+      return { status: response.status, body: json };
     },
     async stop() {
       for (const agent of agents) agent.destroy();

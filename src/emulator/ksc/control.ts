@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'node:net';
 import type { Hono } from 'hono';
 import { z } from 'zod';
+import { KconnectError } from '../../errors.ts';
 import type { EmulatorClock } from './clock.ts';
 import type { KscServerState } from './server.ts';
 import type { KscWorld } from './world.ts';
@@ -12,6 +14,11 @@ export interface ControlDependencies {
   readonly token: string;
   /** Adds `count` new events as live mode would; returns the number stored. */
   readonly addEvents: (count: number, hostId?: string) => Promise<number>;
+  /**
+   * Switches to the reserve TLS certificate and drops open connections but `keep` (the caller's own, which
+   * closes after its answer); throws on plain HTTP.
+   */
+  readonly rotateCertificate: (keep?: Socket) => Promise<void>;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -112,6 +119,17 @@ export function mountControlApi(app: Hono<never>, deps: ControlDependencies): vo
   });
 
   app.post('/__emulator/sessions/expire', (c) => c.json({ ended: deps.state.sessions.endAll() }));
+
+  app.post('/__emulator/tls/rotate', async (c) => {
+    const socket = (c.env as { incoming?: { socket?: Socket } } | undefined)?.incoming?.socket;
+    try {
+      await deps.rotateCertificate(socket);
+    } catch (error) {
+      if (error instanceof KconnectError) return c.json({ error: error.message }, 409);
+      throw error;
+    }
+    return c.json({ rotated: true }, 200, { Connection: 'close' });
+  });
 
   app.post('/__emulator/iterators/expire', (c) => c.json({ destroyed: deps.state.iterators.expireAll() }));
 

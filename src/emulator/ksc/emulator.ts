@@ -1,16 +1,16 @@
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { mkdirSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { serve, type ServerType } from '@hono/node-server';
-import { generate as generateCertificate } from 'selfsigned';
 import { KconnectError } from '../../errors.ts';
 import type { RoleAssignment } from './auth/rights.ts';
 import { KSC_CLASSES } from './classes/index.ts';
 import { EmulatorClock } from './clock.ts';
 import { mountControlApi } from './control.ts';
 import { createKscServer, type KscServerState } from './server.ts';
+import { EmulatorCertificates } from './tls.ts';
 import { createLiveEvents } from './world/index.ts';
 import { KscWorld, type SeedUser } from './world.ts';
 
@@ -64,6 +64,10 @@ export interface RunningKscEmulator {
   readonly state: KscServerState;
   /** PEM of the self-signed certificate (HTTPS only), for clients that pin or trust it. */
   readonly certificatePem: string | undefined;
+  /** PEM of the reserve certificate that takes over at the next rotation (HTTPS only). */
+  readonly reserveCertificatePem: string | undefined;
+  /** Makes the reserve certificate current, issues a new reserve and drops open connections (HTTPS only). */
+  rotateCertificate(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,39 +105,6 @@ export function defaultUsers(
     },
     { name: 'no-rights', password, roles: { server: [], devices: [] }, displayName: 'No role at all' },
   ];
-}
-
-async function loadOrCreateCertificate(
-  dataDir: string,
-  host: string,
-): Promise<{ key: string; cert: string }> {
-  const dir = join(dataDir, 'tls');
-  const keyFile = join(dir, 'key.pem');
-  const certFile = join(dir, 'cert.pem');
-  if (existsSync(keyFile) && existsSync(certFile)) {
-    return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
-  }
-  mkdirSync(dir, { recursive: true });
-  const pems = await generateCertificate([{ name: 'commonName', value: 'kconnect KSC emulator' }], {
-    keySize: 2048,
-    notAfterDate: new Date(Date.now() + 825 * 86_400_000),
-    algorithm: 'sha256',
-    extensions: [
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2 as const, value: 'localhost' },
-          { type: 7 as const, ip: '127.0.0.1' },
-          ...(host !== '127.0.0.1' && host !== 'localhost' && host !== '0.0.0.0'
-            ? [{ type: 2 as const, value: host }]
-            : []),
-        ],
-      },
-    ],
-  });
-  writeFileSync(keyFile, pems.private, { mode: 0o600 });
-  writeFileSync(certFile, pems.cert);
-  return { key: pems.private, cert: pems.cert };
 }
 
 /**
@@ -188,24 +159,41 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
 
   const live = createLiveEvents(world, options.seed ?? 1);
   const addEvents = (count: number, hostId?: string): Promise<number> => live.add(count, clock.now(), hostId);
+  const certificates = options.http === true ? undefined : await EmulatorCertificates.open(dataDir, host);
+  const connections = new Set<Socket>();
+  const rotateCertificate = async (keep?: Socket): Promise<void> => {
+    if (certificates === undefined) throw new KconnectError('CONFLICT', 'the emulator serves plain HTTP');
+    const pair = await certificates.rotate();
+    (server as HttpsServer).setSecureContext({ key: pair.key, cert: pair.cert });
+    // KSC restarts its service to change certificates: every client reconnects and meets the new one.
+    for (const socket of connections) if (socket !== keep) socket.destroy();
+  };
   if (options.controlToken !== undefined) {
-    mountControlApi(app as never, { world, clock, state, token: options.controlToken, addEvents });
+    mountControlApi(app as never, {
+      world,
+      clock,
+      state,
+      token: options.controlToken,
+      addEvents,
+      rotateCertificate,
+    });
   }
 
-  let certificatePem: string | undefined;
   let server: ServerType;
   const fetch = app.fetch;
-  if (options.http === true) {
+  if (certificates === undefined) {
     server = serve({ fetch, port, hostname: host });
   } else {
-    const tls = await loadOrCreateCertificate(dataDir, host);
-    certificatePem = tls.cert;
     server = serve({
       fetch,
       port,
       hostname: host,
       createServer: createHttpsServer,
-      serverOptions: { key: tls.key, cert: tls.cert },
+      serverOptions: { key: certificates.current.key, cert: certificates.current.cert },
+    });
+    server.on('secureConnection', (socket: Socket) => {
+      connections.add(socket);
+      socket.once('close', () => connections.delete(socket));
     });
   }
   // KSC keeps a client's connection for the whole session (spec §1.1); Node's 5 s default would cut logins short.
@@ -243,7 +231,13 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     world,
     clock,
     state,
-    certificatePem,
+    get certificatePem() {
+      return certificates?.current.cert;
+    },
+    get reserveCertificatePem() {
+      return certificates?.reserve.cert;
+    },
+    rotateCertificate,
     async close() {
       if (closed) return;
       closed = true;

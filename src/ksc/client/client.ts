@@ -4,15 +4,9 @@ import { parseWireJson } from '../json.ts';
 import { readPxgError } from '../pxg-error.ts';
 import type { KlArgument, KlArguments } from '../values.ts';
 import { readSecret, resolveKscConfig, type KscClientOptions, type ResolvedKscConfig } from './config.ts';
-import {
-  AuthenticationError,
-  ConnectionError,
-  errorFromPxg,
-  KscClientError,
-  SessionExpiredError,
-  TimeoutError,
-} from './errors.ts';
-import { KscTransport, type HttpAnswer } from './transport.ts';
+import { AuthenticationError, errorFromPxg, KscClientError, SessionExpiredError } from './errors.ts';
+import type { KscMethodArgs, KscMethodName, KscMethodReply } from './methods/index.ts';
+import { KscTransport, TransportFailure, type HttpAnswer } from './transport.ts';
 
 /** One log record. It never carries credentials, tokens, session ids or request bodies. */
 export interface KscLogRecord {
@@ -37,6 +31,10 @@ export interface KscClientDependencies {
   /** Waits between retries (tests pass a fast one). */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** The time, ms since the epoch (certificate expiry warnings). Default `Date.now`. */
+  readonly now?: () => number;
+  /** Where `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are read. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -50,6 +48,18 @@ const READ_METHOD =
 export function isReadMethod(method: string): boolean {
   return READ_METHOD.test(method.slice(method.lastIndexOf('.') + 1));
 }
+
+/** The rest of a typed call: the arguments may be left out when every one of them is optional. */
+type TypedCallRest<M extends KscMethodName> =
+  Record<string, never> extends KscMethodArgs<M>
+    ? [args?: KscMethodArgs<M>, options?: KscCallOptions]
+    : [args: KscMethodArgs<M>, options?: KscCallOptions];
+
+/** Days before a server certificate expires from which the client warns. */
+const CERTIFICATE_WARNING_DAYS = 30;
+
+/** Stands for the session while a connection-bound login holds: calls then carry no session header. */
+const CONNECTION_LOGIN = '\u0000connection-login';
 
 function b64(text: string): string {
   return Buffer.from(text, 'utf8').toString('base64');
@@ -67,32 +77,78 @@ function b64(text: string): string {
  */
 export class KscClient {
   readonly config: ResolvedKscConfig;
+  /** Where the client reports what it does; iterators and helpers built on the client report here too. */
+  readonly log: KscLogger;
   private readonly transport: KscTransport;
-  private readonly log: KscLogger;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  /** The `X-KSC-Session` id, or {@link CONNECTION_LOGIN} while a connection-bound login holds. */
   private session: string | undefined;
   private loggingIn: Promise<string> | undefined;
   private authFailure: AuthenticationError | undefined;
   private closed = false;
 
   constructor(options: KscClientOptions, dependencies: KscClientDependencies = {}) {
-    this.config = resolveKscConfig(options);
-    this.transport = new KscTransport(this.config);
+    this.config = resolveKscConfig(options, dependencies.env);
+    const now = dependencies.now ?? Date.now;
+    const warned = new Set<string>();
+    this.transport = new KscTransport(this.config, (certificate) => {
+      // KSC swaps in its reserve certificate a day before the current one expires (spec: 397-day validity).
+      const daysLeft = (Date.parse(certificate.validTo) - now()) / 86_400_000;
+      if (daysLeft > CERTIFICATE_WARNING_DAYS || warned.has(certificate.fingerprint256)) return;
+      warned.add(certificate.fingerprint256);
+      this.log({
+        level: 'warn',
+        message:
+          `the server certificate expires on ${new Date(Date.parse(certificate.validTo)).toISOString()}` +
+          (this.config.tls.pins === undefined
+            ? ''
+            : '; make sure tls.pins holds the reserve certificate’s pin'),
+      });
+    });
     this.log = dependencies.logger ?? (() => undefined);
     this.sleep = dependencies.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = dependencies.random ?? Math.random;
     if (this.config.tls.insecure) {
       this.log({ level: 'warn', message: `TLS certificate verification is off for ${this.config.origin}` });
     }
+    if (this.config.proxy !== undefined) {
+      const { origin, source } = this.config.proxy;
+      this.log({ level: 'info', message: `connecting through the proxy ${origin} (from ${source})` });
+    }
+    if (this.config.login === 'connection') {
+      // The server forgets a connection-bound login with its connection; the next call logs in first.
+      this.transport.onDisconnect(() => {
+        if (this.session === CONNECTION_LOGIN) this.session = undefined;
+      });
+    }
   }
 
-  /** Calls `Class.Method` with named arguments; resolves to `PxgRetVal` and the out-parameters, decoded. */
+  /**
+   * Calls `Class.Method` with named arguments; resolves to `PxgRetVal` and the out-parameters, decoded. The
+   * methods of `KSC_METHODS` are typed (arguments and reply); any other name is accepted untyped, and
+   * `call<unknown>(…)` opts out of the types on purpose.
+   */
+  call<M extends KscMethodName>(method: M, ...rest: TypedCallRest<M>): Promise<KscMethodReply<M>>;
+  call<Reply = Record<string, KlArgument>, M extends string = string>(
+    method: M extends KscMethodName ? never : M,
+    args?: KlArguments,
+    options?: KscCallOptions,
+  ): Promise<Reply>;
   async call(
     method: string,
     args: KlArguments = {},
     options: KscCallOptions = {},
   ): Promise<Record<string, KlArgument>> {
+    if (method === 'Session.StartSession') {
+      throw new KscClientError(
+        'INVALID_INPUT',
+        'method: the client starts its own session when it needs one',
+        {
+          method,
+        },
+      );
+    }
     if (this.closed) throw new KscClientError('INVALID_INPUT', 'The client is closed', { method });
     const idempotent = options.idempotent ?? isReadMethod(method);
     const body = encodeArguments(args);
@@ -100,21 +156,18 @@ export class KscClient {
     for (let attempt = 1; ; attempt++) {
       const requestId = randomUUID();
       const session = await this.ensureSession();
+      const headers: Record<string, string> = { 'X-KSC-RequestId': requestId };
+      if (session !== CONNECTION_LOGIN) headers['X-KSC-Session'] = session;
       let answer: HttpAnswer;
       try {
         this.log({ level: 'debug', message: 'call', method, requestId, attempt });
-        answer = await this.transport.post(
-          this.path(method),
-          body,
-          { 'X-KSC-Session': session, 'X-KSC-RequestId': requestId },
-          { method, requestId },
-          options.signal,
-        );
+        answer = await this.transport.post(this.path(method), body, headers, options.signal);
       } catch (error) {
-        if (!(error instanceof ConnectionError || error instanceof TimeoutError)) throw error;
-        const repeatable = idempotent || error.retryable;
-        if (!repeatable || attempt >= this.config.attempts) throw this.final(error, repeatable);
-        await this.backoff(attempt, method, requestId, error.message);
+        if (!(error instanceof TransportFailure)) throw error;
+        const repeatable = !error.permanent && (idempotent || error.notSent);
+        const final = error.toError({ method, requestId }, repeatable);
+        if (!repeatable || attempt >= this.config.attempts) throw final;
+        await this.backoff(attempt, method, requestId, final.message);
         continue;
       }
       if (answer.status === 403) {
@@ -135,15 +188,15 @@ export class KscClient {
     }
   }
 
-  /** Ends the session (`Session.EndSession`) and closes the connections. */
+  /** Ends the session (`Session.EndSession`) and closes the connections (which ends a connection login). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     const session = this.session;
     this.session = undefined;
     try {
-      if (session !== undefined) {
-        await this.transport.post(this.path('Session.EndSession'), '{}', { 'X-KSC-Session': session }, {});
+      if (session !== undefined && session !== CONNECTION_LOGIN) {
+        await this.transport.post(this.path('Session.EndSession'), '{}', { 'X-KSC-Session': session });
       }
     } catch {
       // The session expires on the server by itself; closing must not fail because the server is gone.
@@ -154,13 +207,6 @@ export class KscClient {
 
   private path(method: string): string {
     return `/api/${this.config.apiVersion}/${method}`;
-  }
-
-  private final(error: ConnectionError | TimeoutError, retryable: boolean): KscClientError {
-    const context = { method: error.method, requestId: error.requestId, retryable, cause: error.cause };
-    return error instanceof TimeoutError
-      ? new TimeoutError(error.message, context)
-      : new ConnectionError(error.message, context);
   }
 
   private async backoff(attempt: number, method: string, requestId: string, reason: string): Promise<void> {
@@ -217,7 +263,8 @@ export class KscClient {
   }
 
   private async login(): Promise<string> {
-    const method = 'Session.StartSession';
+    const bound = this.config.login === 'connection';
+    const method = bound ? 'login' : 'Session.StartSession';
     const headers: Record<string, string> = { Authorization: await this.authorization() };
     if (this.config.virtualServer !== undefined) headers['X-KSC-VServer'] = b64(this.config.virtualServer);
     for (let attempt = 1; ; attempt++) {
@@ -226,11 +273,13 @@ export class KscClient {
       let answer: HttpAnswer;
       try {
         this.log({ level: 'info', message: 'logging in', method, requestId, attempt });
-        answer = await this.transport.post(this.path(method), '{}', headers, { method, requestId });
+        answer = await this.transport.post(this.path(method), bound ? '' : '{}', headers);
       } catch (error) {
-        if (!(error instanceof ConnectionError || error instanceof TimeoutError)) throw error;
-        if (attempt >= this.config.attempts) throw this.final(error, true);
-        await this.backoff(attempt, method, requestId, error.message);
+        if (!(error instanceof TransportFailure)) throw error;
+        // A login changes nothing on the server, so it may be repeated whenever repeating can help.
+        const final = error.toError({ method, requestId }, !error.permanent);
+        if (error.permanent || attempt >= this.config.attempts) throw final;
+        await this.backoff(attempt, method, requestId, final.message);
         continue;
       }
       if (answer.status === 401 || answer.status === 403) {
@@ -238,6 +287,11 @@ export class KscClient {
           method,
           requestId,
         });
+      }
+      if (bound && answer.status === 200 && !answer.text.includes('"PxgError"')) {
+        // Servers answer a connection login with an empty body or `{}`; only the status matters (KLAK).
+        this.session = CONNECTION_LOGIN;
+        return CONNECTION_LOGIN;
       }
       const reply = this.decode(answer, method, requestId);
       const session = reply['PxgRetVal'];

@@ -1,4 +1,6 @@
 import { KconnectError } from '../../errors.ts';
+import { normalizePin } from './pins.ts';
+import { proxyFor, type ResolvedProxy } from './proxy.ts';
 
 /** A secret given as a value or fetched when needed (a vault, a file), so it need not sit in a config object. */
 export type SecretSource = string | (() => Promise<string>);
@@ -35,8 +37,32 @@ export interface KscClientOptions {
   readonly attempts?: number;
   /** First backoff step, ms; each retry waits a random time up to base·2^n (full jitter). Default 200. */
   readonly backoffMs?: number;
-  /** TLS: trust this CA (PEM; e.g. the KSC server's self-signed certificate), or skip verification. */
-  readonly tls?: { readonly ca?: string; readonly insecure?: boolean };
+  /**
+   * How a login lasts: `session` (default) — `Session.StartSession` and `X-KSC-Session` on every call;
+   * `connection` — `POST /login` binds the login to one keep-alive connection (older servers, KLAK style), so
+   * calls go one at a time over that connection and a new connection logs in again.
+   */
+  readonly login?: 'session' | 'connection';
+  readonly tls?: KscTlsOptions;
+  /**
+   * HTTP proxy for the tunnel (`CONNECT`), e.g. `http://user:pass@proxy:3128`. Default: `HTTPS_PROXY` /
+   * `HTTP_PROXY` (by the server URL's scheme) unless `NO_PROXY` names the server; `false` ignores them.
+   */
+  readonly proxy?: string | false;
+}
+
+/** How the server's certificate is checked. Without options: the system's trusted CAs and the host name. */
+export interface KscTlsOptions {
+  /** Trust this CA (PEM), e.g. the KSC server's self-signed certificate (`klserver.cer`). */
+  readonly ca?: string;
+  /**
+   * SPKI pins, `sha256/<base64>` (see `spkiPin`): the server's key must be one of them. Give the current and
+   * the reserve certificate's pins, so KSC's certificate rotation does not lock the client out. Without `ca`,
+   * pins replace the CA and host-name checks (KSC's certificate is self-signed and often names another host).
+   */
+  readonly pins?: readonly string[];
+  /** Skip every check (a warning is logged at start). Only for labs. */
+  readonly insecure?: boolean;
 }
 
 export interface ResolvedKscConfig {
@@ -48,7 +74,13 @@ export interface ResolvedKscConfig {
   readonly connections: number;
   readonly attempts: number;
   readonly backoffMs: number;
-  readonly tls: { readonly ca: string | undefined; readonly insecure: boolean };
+  readonly login: 'session' | 'connection';
+  readonly tls: {
+    readonly ca: string | undefined;
+    readonly pins: readonly string[] | undefined;
+    readonly insecure: boolean;
+  };
+  readonly proxy: ResolvedProxy | undefined;
 }
 
 function invalid(field: string, reason: string): KconnectError {
@@ -62,8 +94,14 @@ function positiveInteger(field: string, value: number | undefined, fallback: num
   return value;
 }
 
-/** Checks the options once and freezes them; every error names the field and the reason. */
-export function resolveKscConfig(options: KscClientOptions): ResolvedKscConfig {
+/**
+ * Checks the options once and freezes them; every error names the field and the reason. `env` supplies the
+ * proxy variables (default `process.env`).
+ */
+export function resolveKscConfig(
+  options: KscClientOptions,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ResolvedKscConfig {
   let url: URL;
   try {
     url = new URL(options.url);
@@ -83,16 +121,37 @@ export function resolveKscConfig(options: KscClientOptions): ResolvedKscConfig {
   } else if (credentials.token === '') {
     throw invalid('credentials.token', 'required');
   }
+  const login = options.login ?? 'session';
+  if (login !== 'session' && login !== 'connection') throw invalid('login', 'session or connection');
+  if (login === 'connection' && options.connections !== undefined && options.connections !== 1) {
+    throw invalid('connections', 'a connection-bound login uses exactly one connection');
+  }
+  const tls = options.tls ?? {};
+  if (tls.insecure === true && (tls.ca !== undefined || tls.pins !== undefined)) {
+    throw invalid('tls.insecure', 'cannot be combined with tls.ca or tls.pins');
+  }
+  if (tls.pins !== undefined && tls.pins.length === 0) throw invalid('tls.pins', 'at least one pin');
+  const pins = tls.pins?.map((pin, i) => {
+    const normalized = normalizePin(pin);
+    if (normalized === undefined) throw invalid(`tls.pins[${i}]`, 'expected sha256/<base64 of 32 bytes>');
+    return normalized;
+  });
   return Object.freeze({
     origin: url.origin,
     apiVersion,
     credentials: Object.freeze({ ...credentials }),
     virtualServer: options.virtualServer,
     timeoutMs: positiveInteger('timeoutMs', options.timeoutMs, 60_000, 3_600_000),
-    connections: positiveInteger('connections', options.connections, 4, 64),
+    connections: login === 'connection' ? 1 : positiveInteger('connections', options.connections, 4, 64),
     attempts: positiveInteger('attempts', options.attempts, 4, 10),
     backoffMs: positiveInteger('backoffMs', options.backoffMs, 200, 60_000),
-    tls: Object.freeze({ ca: options.tls?.ca, insecure: options.tls?.insecure === true }),
+    login,
+    tls: Object.freeze({
+      ca: tls.ca,
+      pins: pins === undefined ? undefined : Object.freeze(pins),
+      insecure: tls.insecure === true,
+    }),
+    proxy: proxyFor(url, options.proxy, env, invalid),
   });
 }
 

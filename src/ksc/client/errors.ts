@@ -54,6 +54,31 @@ export class ConnectionError extends KscClientError {
   }
 }
 
+/** The server's certificate was refused: untrusted, expired, for another name, or not one of the pins. */
+export class TlsError extends ConnectionError {
+  override readonly name: string = 'TlsError';
+  constructor(message: string, context: CallContext & { readonly cause?: unknown }) {
+    super(message, { ...context, retryable: false });
+  }
+}
+
+/** The HTTP proxy did not open the tunnel. `proxyStatus` is its HTTP status when it answered. */
+export class ProxyError extends ConnectionError {
+  override readonly name: string = 'ProxyError';
+  readonly proxyStatus: number | undefined;
+  constructor(
+    message: string,
+    context: CallContext & {
+      readonly retryable: boolean;
+      readonly proxyStatus: number | undefined;
+      readonly cause?: unknown;
+    },
+  ) {
+    super(message, context);
+    this.proxyStatus = context.proxyStatus;
+  }
+}
+
 /** No answer within the configured time. */
 export class TimeoutError extends KscClientError {
   override readonly name: string = 'TimeoutError';

@@ -13,20 +13,34 @@ export {
   type PasswordCredentials,
   type ResolvedKscConfig,
   type SecretSource,
+  type KscTlsOptions,
   type TokenCredentials,
 } from './config.ts';
+export { spkiPin } from './pins.ts';
+export {
+  KSC_METHODS,
+  isKscMethodName,
+  kscMethod,
+  type KscMethod,
+  type KscMethodArgs,
+  type KscMethodName,
+  type KscMethodReply,
+} from './methods/index.ts';
+export type { ResolvedProxy } from './proxy.ts';
 export {
   AccessDeniedError,
   AuthenticationError,
   ConnectionError,
   KscClientError,
   NotFoundError,
+  ProxyError,
   SessionExpiredError,
   TimeoutError,
+  TlsError,
   errorFromPxg,
   type CallContext,
 } from './errors.ts';
-export { pagedResults, type KscResults, type ResultSetReader } from './results.ts';
+export { pagedResults, type KscResults, type PagingOptions, type ResultSetReader } from './results.ts';
 export {
   eventResults,
   events,

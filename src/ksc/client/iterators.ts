@@ -1,6 +1,6 @@
-import type { KlArguments, KlParams } from '../values.ts';
+import type { KlParams } from '../values.ts';
 import type { KscClient } from './client.ts';
-import { arrayIn, pagedResults, type KscResults } from './results.ts';
+import { arrayIn, pagedResults, type KscResults, type PagingOptions } from './results.ts';
 
 export interface OrderField {
   readonly Name: string;
@@ -16,13 +16,34 @@ export interface FindOptions {
   readonly lifetimeSeconds?: number;
   /** Records per request. Default 500. */
   readonly pageSize?: number;
+  /** Reopen a result set the server forgot and read on from the same position (default), or fail. */
+  readonly resume?: boolean;
+}
+
+/** How one iteration pages: its size, and whether (and with what notice) a forgotten result set is reopened. */
+function paging(
+  client: KscClient,
+  method: string,
+  options: { readonly pageSize?: number | undefined; readonly resume?: boolean | undefined },
+  defaultPageSize: number,
+): PagingOptions {
+  return {
+    pageSize: options.pageSize ?? defaultPageSize,
+    resume: options.resume ?? true,
+    onResume: (position) =>
+      client.log({
+        level: 'warn',
+        message: `the server forgot the result set; opened it again at record ${position}`,
+        method,
+      }),
+  };
 }
 
 /** Pages of a ChunkAccessor (`FindHosts`, `FindGroups`, `FindUsers`). */
 function chunkAccessor(
   client: KscClient,
   open: () => Promise<string>,
-  pageSize: number,
+  paged: PagingOptions,
 ): KscResults<KlParams> {
   return pagedResults(
     {
@@ -36,14 +57,14 @@ function chunkAccessor(
         await client.call('ChunkAccessor.Release', { strAccessor }, { idempotent: false });
       },
     },
-    pageSize,
+    paged,
   );
 }
 
 /** A `HostGroup.Find*` search (the arguments FindHosts and FindGroups share), paged through its accessor. */
 function find(
   client: KscClient,
-  method: string,
+  method: 'HostGroup.FindHosts' | 'HostGroup.FindGroups',
   options: FindOptions,
   pParams: KlParams,
 ): KscResults<KlParams> {
@@ -61,12 +82,12 @@ function find(
       if (typeof accessor !== 'string') throw new TypeError(`${method} returned no strAccessor`);
       return accessor;
     },
-    options.pageSize ?? 500,
+    paging(client, method, options, 500),
   );
 }
 
 /** `vecFieldsToOrder` / `pSortFields`: an array of `{Name, Asc}` containers. */
-function orderArgument(order: readonly OrderField[] = []): KlParams[] {
+function orderArgument(order: readonly OrderField[] = []): { Name: string; Asc: boolean }[] {
   return order.map((o) => ({ Name: o.Name, Asc: o.Asc }));
 }
 
@@ -112,7 +133,7 @@ export function srvView(
         await client.call('SrvView.ReleaseIterator', { wstrIteratorId }, { idempotent: false });
       },
     },
-    options.pageSize ?? 500,
+    paging(client, `SrvView ${view}`, options, 500),
   );
 }
 
@@ -120,7 +141,7 @@ export function srvView(
 export function eventResults(
   client: KscClient,
   open: () => Promise<Record<string, unknown>>,
-  pageSize = 1000,
+  paged: PagingOptions = { pageSize: 1000 },
 ): KscResults<KlParams> {
   return pagedResults(
     {
@@ -144,7 +165,7 @@ export function eventResults(
         await client.call('EventProcessing.ReleaseIterator', { strIteratorId }, { idempotent: false });
       },
     },
-    pageSize,
+    paged,
   );
 }
 
@@ -155,11 +176,12 @@ export interface EventOptions {
   readonly order?: readonly OrderField[];
   readonly lifetimeSeconds?: number;
   readonly pageSize?: number;
+  readonly resume?: boolean;
 }
 
 /** Server events (`EventProcessingFactory.CreateEventProcessing2`). */
 export function events(client: KscClient, options: EventOptions = {}): KscResults<KlParams> {
-  const args: KlArguments = {
+  const args = {
     vecFieldsToReturn: [...(options.fields ?? [])],
     vecFieldsToOrder: orderArgument(options.order),
     pFilter: options.filter ?? {},
@@ -168,7 +190,7 @@ export function events(client: KscClient, options: EventOptions = {}): KscResult
   return eventResults(
     client,
     () => client.call('EventProcessingFactory.CreateEventProcessing2', args),
-    options.pageSize,
+    paging(client, 'EventProcessingFactory.CreateEventProcessing2', options, 1000),
   );
 }
 
@@ -188,6 +210,6 @@ export function taskHistory(
         strHostName: options.hostName ?? '',
         pFilter: options.filter ?? {},
       }),
-    options.pageSize,
+    paging(client, 'Tasks.GetTaskHistory', options, 1000),
   );
 }

@@ -1,4 +1,5 @@
 import type { KlArgument, KlParams } from '../values.ts';
+import { NotFoundError } from './errors.ts';
 
 /** A lazily paged server result set. Iterating fetches page by page; the server side is always released. */
 export interface KscResults<T> extends AsyncIterable<T> {
@@ -15,17 +16,46 @@ export interface ResultSetReader {
   release(id: string): Promise<void>;
 }
 
+export interface PagingOptions {
+  readonly pageSize: number;
+  /**
+   * When the server has forgotten the result set (its lifetime passed, or it went with an expired session),
+   * open it again and go on from the same position. Default true.
+   */
+  readonly resume?: boolean;
+  /** Told each time the result set is opened again. */
+  readonly onResume?: (position: number) => void;
+}
+
+/** Reopenings per iteration: a result set that keeps vanishing is a fault to report, not to loop on. */
+const MAX_RESUMES = 3;
+
 /**
  * Pages through a result set, advancing by the number of records each page actually returned — so it neither
  * loses nor repeats records whatever the server's end-index convention — and releases it when the consumer
  * finishes, stops early or fails.
+ *
+ * A result set the server forgot (`NotFoundError` on a page) is opened again and read on from the same
+ * position. With a stable order and unchanged data nothing is lost or repeated; records added or removed
+ * meanwhile before that position shift it by as many.
  */
-export function pagedResults<T = KlParams>(reader: ResultSetReader, pageSize: number): KscResults<T> {
+export function pagedResults<T = KlParams>(reader: ResultSetReader, options: PagingOptions): KscResults<T> {
+  const { pageSize, resume = true } = options;
   async function* iterate(): AsyncGenerator<T> {
-    const id = await reader.open();
+    let id = await reader.open();
+    let resumes = 0;
     try {
       for (let start = 0; ;) {
-        const records = await reader.page(id, start, pageSize);
+        let records: readonly KlArgument[];
+        try {
+          records = await reader.page(id, start, pageSize);
+        } catch (error) {
+          if (!resume || !(error instanceof NotFoundError) || resumes >= MAX_RESUMES) throw error;
+          resumes++;
+          options.onResume?.(start);
+          id = await reader.open();
+          continue;
+        }
         if (records.length === 0) return;
         for (const record of records) yield record as T;
         start += records.length;
@@ -51,8 +81,9 @@ export function pagedResults<T = KlParams>(reader: ResultSetReader, pageSize: nu
 }
 
 /** The records of an iterator-array container (`{KLCSP_ITERATOR_ARRAY: […]}`, `{KLEVP_EVENT_RANGE_ARRAY: […]}`). */
-export function arrayIn(container: KlArgument | undefined, key: string): readonly KlArgument[] {
+export function arrayIn(container: unknown, key: string): readonly KlArgument[] {
+  // Replies are typed but not validated: a server that answers another shape must end the paging, not crash it.
   if (typeof container !== 'object' || container === null || Array.isArray(container)) return [];
-  const items = (container as Record<string, KlArgument>)[key];
-  return Array.isArray(items) ? items : [];
+  const items = (container as Record<string, unknown>)[key];
+  return Array.isArray(items) ? (items as KlArgument[]) : [];
 }

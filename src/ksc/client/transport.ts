@@ -1,6 +1,8 @@
+import type { X509Certificate } from 'node:crypto';
 import { Pool } from 'undici';
 import type { ResolvedKscConfig } from './config.ts';
-import { ConnectionError, TimeoutError, type CallContext } from './errors.ts';
+import { ConnectFailure, kscConnector } from './connector.ts';
+import { ConnectionError, ProxyError, TimeoutError, TlsError, type CallContext } from './errors.ts';
 
 export interface HttpAnswer {
   readonly status: number;
@@ -10,6 +12,8 @@ export interface HttpAnswer {
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 /** Failures where the request cannot have reached the server: repeating it is safe even for a change. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Certificate and handshake failures: repeating cannot help. */
+const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|^ERR_SSL_|^ERR_TLS_/;
 
 function errorCode(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
@@ -17,30 +21,53 @@ function errorCode(error: unknown): string {
 }
 
 /**
- * HTTP to one KSC server over a bounded pool of keep-alive connections. Failures become `ConnectionError` or
- * `TimeoutError`, whose `retryable` says whether the request certainly never reached the server.
+ * Why an exchange failed, before the client decides whether to repeat it: `notSent` — the request certainly
+ * never reached the server; `permanent` — repeating cannot succeed (a refused certificate, a refused proxy).
+ */
+export class TransportFailure extends Error {
+  constructor(
+    readonly toError: (context: CallContext, retryable: boolean) => ConnectionError | TimeoutError,
+    readonly notSent: boolean,
+    readonly permanent: boolean,
+  ) {
+    super('transport failure');
+  }
+}
+
+/**
+ * HTTP to one KSC server over a bounded pool of keep-alive connections, through a proxy tunnel and with pinned
+ * keys when configured. Failures become a {@link TransportFailure}.
  */
 export class KscTransport {
   private readonly pool: Pool;
 
-  constructor(private readonly config: ResolvedKscConfig) {
+  constructor(
+    private readonly config: ResolvedKscConfig,
+    onCertificate?: (certificate: X509Certificate) => void,
+  ) {
     this.pool = new Pool(config.origin, {
       connections: config.connections,
       keepAliveTimeout: 60_000,
       headersTimeout: config.timeoutMs,
       bodyTimeout: config.timeoutMs,
-      connect: {
-        rejectUnauthorized: !config.tls.insecure,
-        ...(config.tls.ca === undefined ? {} : { ca: config.tls.ca }),
-      },
+      connect: kscConnector({
+        ...config.tls,
+        proxy: config.proxy,
+        timeoutMs: config.timeoutMs,
+        ...(onCertificate === undefined ? {} : { onCertificate }),
+      }),
     });
+  }
+
+  /** Called whenever a connection closes (a connection-bound login ends with it). */
+  onDisconnect(listener: () => void): void {
+    this.pool.on('disconnect', listener);
   }
 
   async post(
     path: string,
     body: string,
     headers: Record<string, string>,
-    context: CallContext,
     signal?: AbortSignal,
   ): Promise<HttpAnswer> {
     try {
@@ -53,24 +80,68 @@ export class KscTransport {
       });
       return { status: response.statusCode, text: await response.body.text() };
     } catch (error) {
-      const code = errorCode(error);
-      const notSent = NOT_SENT_CODES.has(code);
-      if (TIMEOUT_CODES.has(code)) {
-        throw new TimeoutError(`No answer from ${this.config.origin} within ${this.config.timeoutMs} ms`, {
-          ...context,
-          retryable: notSent,
-          cause: error,
-        });
-      }
-      throw new ConnectionError(`Connection to ${this.config.origin} failed (${code || 'unknown error'})`, {
-        ...context,
-        retryable: notSent,
-        cause: error,
-      });
+      throw this.failure(error);
     }
   }
 
   close(): Promise<void> {
     return this.pool.close();
+  }
+
+  private failure(error: unknown): TransportFailure {
+    const origin = this.config.origin;
+    if (error instanceof ConnectFailure && error.kind === 'pin') {
+      return new TransportFailure(
+        (context) => new TlsError(`TLS to ${origin} refused: ${error.message}`, { ...context, cause: error }),
+        true,
+        true,
+      );
+    }
+    if (error instanceof ConnectFailure) {
+      // A proxy that refuses credentials or the destination says the same again; a 5xx or no answer may pass.
+      const status = error.proxyStatus;
+      const permanent = status !== undefined && status < 500;
+      return new TransportFailure(
+        (context, retryable) =>
+          new ProxyError(error.message, { ...context, retryable, proxyStatus: status, cause: error.cause }),
+        true,
+        permanent,
+      );
+    }
+    const code = errorCode(error);
+    if (TLS_CODE.test(code)) {
+      return new TransportFailure(
+        (context) =>
+          new TlsError(`TLS to ${origin} refused: the server's certificate failed verification (${code})`, {
+            ...context,
+            cause: error,
+          }),
+        true,
+        true,
+      );
+    }
+    const notSent = NOT_SENT_CODES.has(code);
+    if (TIMEOUT_CODES.has(code)) {
+      return new TransportFailure(
+        (context, retryable) =>
+          new TimeoutError(`No answer from ${origin} within ${this.config.timeoutMs} ms`, {
+            ...context,
+            retryable,
+            cause: error,
+          }),
+        notSent,
+        false,
+      );
+    }
+    return new TransportFailure(
+      (context, retryable) =>
+        new ConnectionError(`Connection to ${origin} failed (${code || 'unknown error'})`, {
+          ...context,
+          retryable,
+          cause: error,
+        }),
+      notSent,
+      false,
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import {
   AccessDeniedError,
   AuthenticationError,
@@ -6,6 +6,7 @@ import {
   KscClient,
   NotFoundError,
   type KscClientOptions,
+  type KlArgument,
   type KscLogRecord,
 } from '../../../src/ksc/index.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../../support/ksc-emulator.ts';
@@ -124,45 +125,59 @@ describe('KscClient against the emulator', () => {
     expect(groups).toHaveLength(1);
   });
 
-  it('never lets a password, a session id or an Authorization header into logs or errors', async () => {
-    const secret = 'S3cret-password-never-logged';
-    const { ksc: wrong, logs: wrongLogs } = client({}, 'analyst', secret);
-    const refused = await wrong.call('HostGroup.GroupIdGroups').catch((e: unknown) => e);
-    const { ksc, logs } = client();
-    await ksc.call('HostGroup.GroupIdGroups');
-    const session = [...emu.ksc.state.sessions.ids()];
-    await emu.control('POST', '/__emulator/sessions/expire');
-    await ksc.call('HostGroup.GroupIdGroups');
-    const denied = await client({}, 'no-rights')
-      .ksc.call('HostGroup.GroupIdGroups')
-      .catch((e: unknown) => e);
-    const text = JSON.stringify([
-      wrongLogs,
-      logs,
-      [refused, denied].map((e) => ({
-        ...(e as object),
-        message: (e as Error).message,
-        stack: (e as Error).stack,
-      })),
-    ]);
-    for (const forbidden of [
-      secret,
-      Buffer.from(secret).toString('base64'),
-      TEST_PASSWORD,
-      'KSCBasic',
-      ...session,
-    ]) {
-      expect(text).not.toContain(forbidden);
+  it('binds the login to its connection when asked, and logs in again on a new connection', async () => {
+    const { ksc, logs } = client({ login: 'connection', attempts: 10 });
+    const sessionsBefore = emu.ksc.state.sessions.size;
+    for (let i = 0; i < 10; i++)
+      expect((await ksc.call('HostGroup.GroupIdGroups'))['PxgRetVal']).toBeTypeOf('number');
+    expect(logins(logs)).toBe(1);
+    expect(logs.find((r) => r.message === 'logging in')?.method).toBe('login');
+    expect(emu.ksc.state.sessions.size).toBe(sessionsBefore + 1);
+
+    // Connections reset at random: each new connection logs in again before its first call.
+    await emu.control('POST', '/__emulator/faults', { resetRate: 0.3, seed: 11 });
+    try {
+      for (let i = 0; i < 20; i++) {
+        const reply = await ksc.call('HostGroup.GetStaticInfo', { pValues: ['KLADMSRV_SERVER_VERSION_ID'] });
+        expect(reply['PxgRetVal']).toEqual({ KLADMSRV_SERVER_VERSION_ID: 14 });
+      }
+    } finally {
+      await emu.control('DELETE', '/__emulator/faults');
     }
-    expect(session.length).toBeGreaterThan(0);
+    expect(logins(logs)).toBeGreaterThan(1);
+    expect(logs.some((r) => r.message.startsWith('session expired'))).toBe(false);
+
+    // A login the server ended while the connection stays open: one new login, then the call goes through.
+    const before = logins(logs);
+    await emu.control('POST', '/__emulator/sessions/expire');
+    expect((await ksc.call('HostGroup.GroupIdGroups'))['PxgRetVal']).toBeTypeOf('number');
+    expect(logins(logs)).toBe(before + 1);
   });
 
-  it('refuses bad options with the field and the reason', () => {
-    const make = (options: Partial<KscClientOptions>) => () =>
-      new KscClient({ url: emu.url, credentials: { user: 'admin', password: 'x' }, ...options });
-    expect(make({ url: 'ftp://example.com' })).toThrow('url: must be https:// or http://');
-    expect(make({ url: 'https://user:pw@example.com' })).toThrow(/^url: credentials go in/);
-    expect(make({ timeoutMs: 0 })).toThrow('timeoutMs: an integer from 1 to 3600000');
-    expect(make({ credentials: { user: ' ', password: 'x' } })).toThrow('credentials.user: required');
+  it('types the calls of the method map, leaves other names untyped, and keeps the session to itself', async () => {
+    const { ksc } = client();
+    // Compile-time checks (npm test type-checks the tests); the function is never run.
+    const typed = (k: KscClient) => {
+      expectTypeOf(k.call('HostGroup.FindHosts', { vecFieldsToReturn: ['KLHST_WKS_DN'] }))
+        .resolves.toHaveProperty('strAccessor')
+        .toEqualTypeOf<string>();
+      expectTypeOf(k.call('HostGroup.GroupIdGroups'))
+        .resolves.toHaveProperty('PxgRetVal')
+        .toEqualTypeOf<number>();
+      expectTypeOf(k.call('Vendor.Method', { anything: 1 })).resolves.toEqualTypeOf<
+        Record<string, KlArgument>
+      >();
+      expectTypeOf(k.call<unknown>('HostGroup.GroupIdGroups', { extra: 1 })).resolves.toBeUnknown();
+      // @ts-expect-error nCount is required
+      void k.call('ChunkAccessor.GetItemsChunk', { strAccessor: 'a', nStart: 0 });
+      // @ts-expect-error a misspelt argument (FSOAR's strAccessorId) is refused
+      void k.call('ChunkAccessor.GetItemsChunk', { strAccessorId: 'a', nStart: 0, nCount: 1 });
+      // @ts-expect-error nGroupId is an int
+      void k.call('HostGroup.GetGroupInfo', { nGroupId: '1' });
+    };
+    expect(typed).toBeTypeOf('function');
+    const refused = await ksc.call('Session.StartSession').catch((e: unknown) => e);
+    expect(refused).toMatchObject({ code: 'INVALID_INPUT', method: 'Session.StartSession' });
+    expect((refused as Error).message).toMatch(/^method: /);
   });
 });

@@ -4,9 +4,11 @@ import {
   findGroups,
   findHosts,
   KscClient,
+  NotFoundError,
   srvView,
   taskHistory,
   waitForAction,
+  type KscLogRecord,
 } from '../../../src/ksc/index.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../../support/ksc-emulator.ts';
 
@@ -17,7 +19,9 @@ describe('KscClient result sets and actions', () => {
     emu = await startTestEmulator('sqlite', { hosts: 150, events: 2000 });
     ksc = new KscClient({ url: emu.url, credentials: { user: 'admin', password: TEST_PASSWORD } });
   });
+  const extra: KscClient[] = [];
   afterAll(async () => {
+    for (const client of extra) await client.close();
     await ksc?.close();
     await emu?.stop();
   });
@@ -73,6 +77,90 @@ describe('KscClient result sets and actions', () => {
     await ksc.call('EventProcessing.ReleaseIterator', { strIteratorId });
     expect(count).toBeGreaterThan(0);
     expect(history).toHaveLength(count as number);
+  });
+
+  /** A client of its own, to count its logins and read its notices. */
+  function loggedClient(): { client: KscClient; logs: KscLogRecord[] } {
+    const logs: KscLogRecord[] = [];
+    const client = new KscClient(
+      { url: emu.url, credentials: { user: 'admin', password: TEST_PASSWORD } },
+      { logger: (r) => logs.push(r) },
+    );
+    extra.push(client);
+    return { client, logs };
+  }
+  const logins = (logs: readonly KscLogRecord[]) => logs.filter((r) => r.message === 'logging in').length;
+  const reopenings = (logs: readonly KscLogRecord[]) =>
+    logs.filter((r) => r.message.startsWith('the server forgot the result set'));
+
+  /** Iterates, running `meanwhile` once after the first `after` records. */
+  async function collect<T>(results: AsyncIterable<T>, after: number, meanwhile: () => Promise<unknown>) {
+    const out: T[] = [];
+    for await (const record of results) {
+      out.push(record);
+      if (out.length === after) await meanwhile();
+    }
+    return out;
+  }
+
+  it('goes on after the session expires mid-iteration, with exactly one new login', async () => {
+    const { client, logs } = loggedClient();
+    const hosts = await collect(findHosts(client, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 20 }), 20, () =>
+      emu.control('POST', '/__emulator/sessions/expire'),
+    );
+    const ids = hosts.map((h) => h['KLHST_WKS_HOSTNAME']);
+    expect(ids).toHaveLength(emu.ksc.world.hostsOf(0).length);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(logins(logs)).toBe(2);
+    expect(reopenings(logs)).toHaveLength(1);
+    expect(reopenings(logs)[0]?.message).toContain('at record 20');
+  });
+
+  it('reopens a result set whose lifetime passed, neither losing nor repeating records', async () => {
+    const { client, logs } = loggedClient();
+    const all = await events(client, { fields: ['event_db_id'], order: [{ Name: 'event_db_id', Asc: true }] })
+      .toArray()
+      .then((list) => list.map((e) => e['event_db_id']));
+    const read = await collect(
+      events(client, {
+        fields: ['event_db_id'],
+        order: [{ Name: 'event_db_id', Asc: true }],
+        pageSize: 300,
+        lifetimeSeconds: 60,
+      }),
+      300,
+      // Idle longer than the lifetime: the server drops the result set, the session itself stays valid.
+      () => emu.control('POST', '/__emulator/clock/advance', { seconds: 90 }),
+    );
+    expect(read.map((e) => e['event_db_id'])).toEqual(all);
+    expect(reopenings(logs)).toHaveLength(1);
+    expect(logins(logs)).toBe(1);
+
+    const views = await collect(srvView(client, 'Quarantine', { fields: ['nId'], pageSize: 3 }), 3, () =>
+      emu.control('POST', '/__emulator/iterators/expire'),
+    );
+    expect(new Set(views.map((v) => v['nId'])).size).toBe(views.length);
+    expect(reopenings(logs)).toHaveLength(2);
+  });
+
+  it('fails with NotFoundError instead when told not to resume, and never loops on a vanishing result set', async () => {
+    const { client } = loggedClient();
+    const once = collect(
+      findHosts(client, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 10, resume: false }),
+      10,
+      () => emu.control('POST', '/__emulator/iterators/expire'),
+    );
+    await expect(once).rejects.toBeInstanceOf(NotFoundError);
+    let expirations = 0;
+    const always = (async () => {
+      for await (const _host of findHosts(client, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 1 })) {
+        expirations++;
+        await emu.control('POST', '/__emulator/iterators/expire');
+      }
+    })();
+    await expect(always).rejects.toBeInstanceOf(NotFoundError);
+    // The first page, then three reopenings that each read one more record before the fourth loss fails it.
+    expect(expirations).toBe(4);
   });
 
   it('waits for an asynchronous action to finish', async () => {

@@ -1,35 +1,53 @@
+import { randomBytes, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionError, KscClient, type KscLogRecord } from '../../../src/ksc/index.ts';
+import {
+  ConnectionError,
+  KscClient,
+  spkiPin,
+  TlsError,
+  type KscLogRecord,
+  type KscTlsOptions,
+} from '../../../src/ksc/index.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../../support/ksc-emulator.ts';
 
 describe('KscClient over HTTPS', () => {
   let emu: TestEmulator;
+  const clients: KscClient[] = [];
   beforeAll(async () => {
     emu = await startTestEmulator('sqlite', { http: false, hosts: 60, events: 100 });
   });
   afterAll(async () => {
+    for (const client of clients) await client.close();
     await emu?.stop();
   });
 
-  async function attempt(tls: { ca?: string; insecure?: boolean } | undefined) {
+  function client(tls: KscTlsOptions | undefined): { ksc: KscClient; logs: KscLogRecord[] } {
     const logs: KscLogRecord[] = [];
     const ksc = new KscClient(
       {
         url: emu.url,
         credentials: { user: 'admin', password: TEST_PASSWORD },
-        attempts: 2,
+        attempts: 3,
         backoffMs: 1,
         ...(tls === undefined ? {} : { tls }),
       },
       { logger: (r) => logs.push(r) },
     );
-    try {
-      const reply = await ksc.call('HostGroup.GroupIdGroups');
-      return { reply, logs };
-    } finally {
-      await ksc.close();
-    }
+    clients.push(ksc);
+    return { ksc, logs };
   }
+
+  async function attempt(tls: KscTlsOptions | undefined) {
+    const { ksc, logs } = client(tls);
+    const reply = await ksc.call('HostGroup.GroupIdGroups');
+    return { reply, logs };
+  }
+
+  /** API calls the emulator has seen: a refused certificate must stop the client before it sends anything. */
+  const callsSeen = () => emu.ksc.state.faults.counters.calls;
+  const retries = (logs: readonly KscLogRecord[]) => logs.filter((r) => r.message.startsWith('retrying'));
+  // The pin of no key at all: it must not match.
+  const otherPin = `sha256/${randomBytes(32).toString('base64')}`;
 
   it('trusts the server’s self-signed certificate when given as the CA', async () => {
     expect(emu.url.startsWith('https://')).toBe(true);
@@ -38,15 +56,84 @@ describe('KscClient over HTTPS', () => {
     expect(logs.some((r) => r.level === 'warn')).toBe(false);
   });
 
-  it('refuses the certificate without it, naming the TLS failure', async () => {
-    const error = await attempt(undefined).catch((e: unknown) => e);
+  it('refuses the certificate without it, naming the TLS failure, and does not retry', async () => {
+    const before = callsSeen();
+    const { ksc, logs } = client(undefined);
+    const error = await ksc.call('HostGroup.GroupIdGroups').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TlsError);
     expect(error).toBeInstanceOf(ConnectionError);
-    expect((error as ConnectionError).message).toMatch(/SELF_SIGNED|CERT|certificate/i);
+    expect((error as TlsError).message).toMatch(/SELF_SIGNED|CERT/);
+    expect((error as TlsError).retryable).toBe(false);
+    expect(retries(logs)).toHaveLength(0);
+    expect(callsSeen()).toBe(before);
   });
 
   it('connects without verification only when told to, and says so', async () => {
     const { reply, logs } = await attempt({ insecure: true });
     expect(typeof reply['PxgRetVal']).toBe('number');
     expect(logs.some((r) => r.level === 'warn' && r.message.includes('verification is off'))).toBe(true);
+  });
+
+  it('accepts the server by its pinned key, in place of a CA or on top of one', async () => {
+    const pin = spkiPin(emu.ksc.certificatePem!);
+    expect(pin).toMatch(/^sha256\/[A-Za-z0-9+/]{43}=$/);
+    expect((await attempt({ pins: [otherPin, pin] })).reply['PxgRetVal']).toBeTypeOf('number');
+    expect((await attempt({ ca: emu.ksc.certificatePem!, pins: [pin] })).reply['PxgRetVal']).toBeTypeOf(
+      'number',
+    );
+  });
+
+  it('refuses a server whose key matches no pin before sending it anything', async () => {
+    for (const tls of [{ pins: [otherPin] }, { ca: emu.ksc.certificatePem!, pins: [otherPin] }]) {
+      const before = callsSeen();
+      const { ksc, logs } = client(tls);
+      const error = await ksc.call('HostGroup.GroupIdGroups').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TlsError);
+      expect((error as TlsError).message).toContain('matches none of tls.pins');
+      expect((error as TlsError).message).toContain(spkiPin(emu.ksc.certificatePem!));
+      expect(retries(logs)).toHaveLength(0);
+      expect(callsSeen()).toBe(before);
+    }
+  });
+
+  it('warns once when the server certificate is about to expire', async () => {
+    const validTo = Date.parse(new X509Certificate(emu.ksc.certificatePem!).validTo);
+    const logs: KscLogRecord[] = [];
+    const ksc = new KscClient(
+      {
+        url: emu.url,
+        credentials: { user: 'admin', password: TEST_PASSWORD },
+        tls: { pins: [spkiPin(emu.ksc.certificatePem!)] },
+      },
+      { logger: (r) => logs.push(r), now: () => validTo - 10 * 86_400_000 },
+    );
+    clients.push(ksc);
+    await Promise.all(Array.from({ length: 6 }, () => ksc.call('HostGroup.GroupIdGroups')));
+    const warnings = logs.filter((r) => r.message.startsWith('the server certificate expires'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toContain('reserve certificate’s pin');
+  });
+
+  // Last: it changes the emulator's certificate for the rest of the file.
+  it('keeps working across a certificate rotation when the reserve key is pinned too', async () => {
+    const current = emu.ksc.certificatePem!;
+    const reserve = emu.ksc.reserveCertificatePem!;
+    expect(spkiPin(reserve)).not.toBe(spkiPin(current));
+    const both = client({ pins: [spkiPin(current), spkiPin(reserve)] });
+    const currentOnly = client({ pins: [spkiPin(current)] });
+    const byCa = client({ ca: current });
+    for (const { ksc } of [both, currentOnly, byCa]) await ksc.call('HostGroup.GroupIdGroups');
+
+    expect((await emu.control('POST', '/__emulator/tls/rotate')).status).toBe(200);
+    expect(emu.ksc.certificatePem).toBe(reserve);
+
+    const reply = await both.ksc.call('HostGroup.GroupIdGroups');
+    expect(reply['PxgRetVal']).toBeTypeOf('number');
+    for (const { ksc } of [currentOnly, byCa]) {
+      await expect(ksc.call('HostGroup.GroupIdGroups')).rejects.toBeInstanceOf(TlsError);
+    }
+    // The new reserve differs from both, ready for the next rotation.
+    expect(emu.ksc.reserveCertificatePem).not.toBe(current);
+    expect(emu.ksc.reserveCertificatePem).not.toBe(reserve);
   });
 });

@@ -1,0 +1,87 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generate as generateCertificate } from 'selfsigned';
+
+/** A certificate and its private key, PEM. */
+export interface KeyPair {
+  readonly key: string;
+  readonly cert: string;
+}
+
+/**
+ * The emulator's TLS identity, kept like KSC keeps its own: a current self-signed certificate and a reserve one
+ * that takes over at rotation. Clients pin both (SPKI) so a rotation does not lock them out.
+ */
+export class EmulatorCertificates {
+  private constructor(
+    private readonly dir: string,
+    private readonly host: string,
+    private pair: { current: KeyPair; reserve: KeyPair },
+  ) {}
+
+  /** Loads the pair from `<dataDir>/tls`, creating what is missing, so restarts keep the same identity. */
+  static async open(dataDir: string, host: string): Promise<EmulatorCertificates> {
+    const dir = join(dataDir, 'tls');
+    mkdirSync(dir, { recursive: true });
+    const current = read(dir, '') ?? write(dir, '', await issue(host));
+    const reserve = read(dir, 'reserve-') ?? write(dir, 'reserve-', await issue(host));
+    return new EmulatorCertificates(dir, host, { current, reserve });
+  }
+
+  get current(): KeyPair {
+    return this.pair.current;
+  }
+
+  get reserve(): KeyPair {
+    return this.pair.reserve;
+  }
+
+  /** The reserve becomes current and a new reserve is issued; both are on disk before this returns. */
+  async rotate(): Promise<KeyPair> {
+    const next = await issue(this.host);
+    const current = this.pair.reserve;
+    // Write the new files beside the old ones, then swap by rename, so a crash leaves one whole pair.
+    write(this.dir, 'next-', current);
+    write(this.dir, 'next-reserve-', next);
+    for (const file of ['key.pem', 'cert.pem']) {
+      renameSync(join(this.dir, `next-${file}`), join(this.dir, file));
+      renameSync(join(this.dir, `next-reserve-${file}`), join(this.dir, `reserve-${file}`));
+    }
+    this.pair = { current, reserve: next };
+    return current;
+  }
+}
+
+function read(dir: string, prefix: string): KeyPair | undefined {
+  const keyFile = join(dir, `${prefix}key.pem`);
+  const certFile = join(dir, `${prefix}cert.pem`);
+  if (!existsSync(keyFile) || !existsSync(certFile)) return undefined;
+  return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8') };
+}
+
+function write(dir: string, prefix: string, pair: KeyPair): KeyPair {
+  writeFileSync(join(dir, `${prefix}key.pem`), pair.key, { mode: 0o600 });
+  writeFileSync(join(dir, `${prefix}cert.pem`), pair.cert);
+  return pair;
+}
+
+async function issue(host: string): Promise<KeyPair> {
+  const pems = await generateCertificate([{ name: 'commonName', value: 'kconnect KSC emulator' }], {
+    keySize: 2048,
+    notAfterDate: new Date(Date.now() + 825 * 86_400_000),
+    algorithm: 'sha256',
+    extensions: [
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2 as const, value: 'localhost' },
+          { type: 7 as const, ip: '127.0.0.1' },
+          ...(host !== '127.0.0.1' && host !== 'localhost' && host !== '0.0.0.0'
+            ? [{ type: 2 as const, value: host }]
+            : []),
+        ],
+      },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}

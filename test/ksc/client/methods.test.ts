@@ -1,0 +1,569 @@
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { decodeArguments, encodeArguments } from '../../../src/ksc/codec.ts';
+import { KscClient } from '../../../src/ksc/client/client.ts';
+import {
+  KSC_METHODS,
+  isKscMethodName,
+  type KscMethod,
+  type KscMethodArgs,
+  type KscMethodName,
+  type KscMethodReply,
+} from '../../../src/ksc/client/methods/index.ts';
+import type { KlArguments, KlParams } from '../../../src/ksc/values.ts';
+import {
+  basicAuth,
+  rawPost,
+  startTestEmulator,
+  TEST_PASSWORD,
+  type TestEmulator,
+} from '../../support/ksc-emulator.ts';
+
+/**
+ * Every method of the map, called against the emulator the way a playbook chains them, with each argument
+ * object and each reply checked against the map: a schema that disagrees with the server fails here.
+ */
+describe('KSC method map', () => {
+  let emu: TestEmulator;
+  let ksc: KscClient;
+  /** The virtual server `vs-branch`: in this small world, the only one whose hosts have quarantined files. */
+  let branch: KscClient;
+  const called = new Set<string>();
+
+  beforeAll(async () => {
+    emu = await startTestEmulator('sqlite', { hosts: 60, events: 300 });
+    ksc = new KscClient({
+      url: emu.url,
+      credentials: { user: 'admin', password: TEST_PASSWORD },
+      backoffMs: 1,
+    });
+    branch = new KscClient({
+      url: emu.url,
+      credentials: { user: 'admin', password: TEST_PASSWORD },
+      virtualServer: 'vs-branch',
+      backoffMs: 1,
+    });
+  });
+  afterAll(async () => {
+    await branch?.close();
+    await ksc?.close();
+    await emu?.stop();
+  });
+
+  /** A caller through `client` that checks the arguments and the reply against the map. */
+  function through(client: () => KscClient) {
+    return async <M extends KscMethodName>(method: M, args: KscMethodArgs<M>): Promise<KscMethodReply<M>> => {
+      const schema: KscMethod = KSC_METHODS[method];
+      const checked = schema.args.safeParse(args);
+      if (!checked.success) throw new Error(`${method} arguments: ${checked.error.message}`);
+      const reply = await client().call<unknown>(method, args as KlArguments);
+      called.add(method);
+      const parsed = schema.reply.safeParse(reply);
+      if (!parsed.success) throw new Error(`${method} reply: ${parsed.error.message}`);
+      return parsed.data as KscMethodReply<M>;
+    };
+  }
+  const call = through(() => ksc);
+
+  /** Reads a whole ChunkAccessor result set in pages of `page`, then releases it. */
+  async function chunks(strAccessor: string, page = 25): Promise<KlParams[]> {
+    const { PxgRetVal: count } = await call('ChunkAccessor.GetItemsCount', { strAccessor });
+    const items: KlParams[] = [];
+    while (items.length < count) {
+      const reply = await call('ChunkAccessor.GetItemsChunk', {
+        strAccessor,
+        nStart: items.length,
+        nCount: page,
+      });
+      expect(reply.PxgRetVal).toBe(reply.pChunk.KLCSP_ITERATOR_ARRAY.length);
+      if (reply.PxgRetVal === 0) break;
+      items.push(...reply.pChunk.KLCSP_ITERATOR_ARRAY);
+    }
+    await call('ChunkAccessor.Release', { strAccessor });
+    expect(items).toHaveLength(count);
+    return items;
+  }
+
+  /** Reads the first `n` events of an EventProcessing result set, then releases it. */
+  async function firstEvents(strIteratorId: string, n = 20): Promise<KlParams[]> {
+    const { PxgRetVal: count } = await call('EventProcessing.GetRecordCount', { strIteratorId });
+    const range = await call('EventProcessing.GetRecordRange', { strIteratorId, nStart: 0, nEnd: n });
+    await call('EventProcessing.ReleaseIterator', { strIteratorId });
+    const records = range.pParamsEvents.KLEVP_EVENT_RANGE_ARRAY;
+    expect(records).toHaveLength(Math.min(count, n));
+    return records;
+  }
+
+  /** Reads a whole server view, then releases it. */
+  async function view(wstrViewName: string, wstrFilter: string, vecFieldsToReturn: string[], on = call) {
+    const { wstrIteratorId } = await on('SrvView.ResetIterator', {
+      wstrViewName,
+      wstrFilter,
+      vecFieldsToReturn,
+      vecFieldsToOrder: [],
+      pParams: {},
+      lifetimeSec: 60,
+    });
+    const { PxgRetVal: count } = await on('SrvView.GetRecordCount', { wstrIteratorId });
+    const range = await on('SrvView.GetRecordRange', { wstrIteratorId, nStart: 0, nEnd: count });
+    await on('SrvView.ReleaseIterator', { wstrIteratorId });
+    expect(range.pRecords.KLCSP_ITERATOR_ARRAY).toHaveLength(count);
+    return range.pRecords.KLCSP_ITERATOR_ARRAY;
+  }
+
+  // Found by the first tests, used by the later ones.
+  let root: number;
+  let host: KlParams;
+  let kesHost: string;
+
+  it('starts a session with the Authorization header and keeps it alive', async () => {
+    // StartSession is the login itself: it takes credentials, not a session, so it goes out on its own.
+    const method = 'Session.StartSession';
+    const schema = KSC_METHODS[method];
+    const response = await rawPost(emu.url, `/api/v1.0/${method}`, encodeArguments(schema.args.parse({})), {
+      Authorization: basicAuth('admin', TEST_PASSWORD),
+    });
+    expect(response.status).toBe(200);
+    const reply = schema.reply.parse(decodeArguments(response.text));
+    called.add(method);
+    expect(reply.PxgRetVal).not.toBe('');
+    await call('Session.Ping', {});
+  });
+
+  it('reads the server and its groups', async () => {
+    root = (await call('HostGroup.GroupIdGroups', {})).PxgRetVal;
+    const unassigned = (await call('HostGroup.GroupIdUnassigned', {})).PxgRetVal;
+    const superGroup = (await call('HostGroup.GroupIdSuper', {})).PxgRetVal;
+    expect(new Set([root, unassigned, superGroup]).size).toBe(3);
+
+    const info = await call('HostGroup.GetStaticInfo', {
+      pValues: ['KLADMSRV_PRODUCT_VERSION', 'KLADMSRV_GRP_ROOT'],
+    });
+    expect(info.PxgRetVal['KLADMSRV_GRP_ROOT']).toBe(root);
+    const group = await call('HostGroup.GetGroupInfo', { nGroupId: root });
+    expect(group.PxgRetVal['id']).toBe(root);
+    const some = await call('HostGroup.GetGroupInfoEx', { nGroupId: root, pArrAttributes: ['id', 'name'] });
+    expect(Object.keys(some.PxgRetVal).sort()).toEqual(['id', 'name']);
+
+    const found = await call('HostGroup.FindGroups', {
+      wstrFilter: '',
+      vecFieldsToReturn: ['id', 'name', 'grp_full_name'],
+      vecFieldsToOrder: [{ Name: 'id', Asc: true }],
+      pParams: {},
+      lMaxLifeTime: 60,
+    });
+    const groups = await chunks(found.strAccessor);
+    expect(groups).toHaveLength(found.PxgRetVal);
+    expect(groups.map((g) => g['id'])).toContain(root);
+  });
+
+  it('finds hosts and describes them', async () => {
+    const found = await call('HostGroup.FindHosts', {
+      wstrFilter: '(KLHST_WKS_STATUS & 4 <> 0)',
+      vecFieldsToReturn: ['KLHST_WKS_HOSTNAME', 'KLHST_WKS_DN', 'KLHST_WKS_WINDOMAIN', 'KLHST_WKS_GROUPID'],
+      vecFieldsToOrder: [{ Name: 'KLHST_WKS_DN', Asc: true }],
+      pParams: { KLGRP_FIND_FROM_CUR_VS_ONLY: true },
+      lMaxLifeTime: 60,
+    });
+    const hosts = await chunks(found.strAccessor);
+    expect(hosts.length).toBeGreaterThan(10);
+    // A playbook names hosts by KLHST_WKS_HOSTNAME, never by display name.
+    for (const candidate of hosts) {
+      const products = await call('HostGroup.GetHostProducts', {
+        strHostName: String(candidate['KLHST_WKS_HOSTNAME']),
+      });
+      if (products.PxgRetVal['KES'] !== undefined) {
+        host = candidate;
+        kesHost = String(candidate['KLHST_WKS_HOSTNAME']);
+        expect(Object.keys(products.PxgRetVal['KES'])).toEqual(['11.0.0.0']);
+        break;
+      }
+    }
+    expect(kesHost).toBeDefined();
+
+    const info = await call('HostGroup.GetHostInfo', {
+      strHostName: kesHost,
+      pFields2Return: ['KLHST_WKS_DN', 'KLHST_WKS_STATUS', 'KLHST_WKS_LAST_VISIBLE'],
+    });
+    expect(info.PxgRetVal['KLHST_WKS_DN']).toBe(host['KLHST_WKS_DN']);
+    expect(info.PxgRetVal['KLHST_WKS_LAST_VISIBLE']).toBeInstanceOf(Date);
+    const domain = await call('HostGroup.GetDomainHosts', { domain: String(host['KLHST_WKS_WINDOMAIN']) });
+    expect(domain.PxgRetVal.map((h) => h['KLHST_WKS_HOSTNAME'])).toContain(kesHost);
+
+    const users = await call('HostGroup.FindUsers', {
+      strFilter: '',
+      pFieldsToReturn: ['ul_llTrusteeId', 'ul_wstrDisplayName'],
+      pFieldsToOrder: [{ Name: 'ul_wstrDisplayName', Asc: true }],
+      lMaxLifeTime: 60,
+    });
+    expect(await chunks(users.strAccessor)).toHaveLength(users.PxgRetVal);
+  });
+
+  it('creates a group, moves a host into it and back, and removes it asynchronously', async () => {
+    const added = await call('HostGroup.AddGroup', {
+      pInfo: { name: 'kconnect method map', parentId: root },
+    });
+    const home = host['KLHST_WKS_GROUPID'] as number;
+    await call('HostGroup.MoveHostsToGroup', { nGroup: added.PxgRetVal, pHostNames: [kesHost] });
+    const moved = await call('HostGroup.GetHostInfo', {
+      strHostName: kesHost,
+      pFields2Return: ['KLHST_WKS_GROUPID'],
+    });
+    expect(moved.PxgRetVal['KLHST_WKS_GROUPID']).toBe(added.PxgRetVal);
+    await call('HostGroup.MoveHostsToGroup', { nGroup: home, pHostNames: [kesHost] });
+
+    const { strActionGuid } = await call('HostGroup.RemoveGroup', { nGroup: added.PxgRetVal, nFlags: 1 });
+    const check = () => call('AsyncActionStateChecker.CheckActionState', { wstrActionGuid: strActionGuid });
+    let state = await check();
+    while (!state.bFinalized) {
+      await new Promise((resolve) => setTimeout(resolve, Number(state.lNextCheckDelay)));
+      state = await check();
+    }
+    expect(state.bSuccededFinalized).toBe(true);
+  });
+
+  it('lists, reads, writes and deletes host settings sections', async () => {
+    const kes = { strHostName: kesHost, strType: 'SS_SETTINGS', strProduct: 'KES', strVersion: '11.0.0.0' };
+    const products = await call('HostGroup.SS_GetNames', { strHostName: kesHost, strType: 'SS_SETTINGS' });
+    expect(products.PxgRetVal).toContain('KES');
+    expect((await call('HostGroup.SS_GetNames', kes)).PxgRetVal).toContain('NetworkSettings');
+    const network = await call('HostGroup.SS_Read', { ...kes, strSection: 'NetworkSettings' });
+    expect(network.PxgRetVal).toHaveProperty('portsMonitoring');
+
+    const custom = { ...kes, strProduct: '1103', strVersion: '1.0.0.0', strSection: 'KconnectMethodMap' };
+    await call('HostGroup.SS_CreateSection', custom);
+    const written = { revision: 7n, when: new Date('2024-05-01T10:00:00Z'), note: 'kconnect' };
+    await call('HostGroup.SS_Write', { ...custom, nOption: 3, pSettings: written });
+    expect((await call('HostGroup.SS_Read', custom)).PxgRetVal).toEqual(written);
+    await call('HostGroup.SS_DeleteSection', custom);
+  });
+
+  it('reads events of the server and of one host', async () => {
+    const fields = ['event_db_id', 'event_type', 'rise_time', 'hostname', 'GNRL_EA_SEVERITY'];
+    const order = [{ Name: 'rise_time', Asc: false }];
+    const all = await call('EventProcessingFactory.CreateEventProcessing', {
+      vecFieldsToReturn: fields,
+      vecFieldsToOrder: order,
+      lifetimeSec: 60,
+    });
+    const events = await firstEvents(all.strIteratorId);
+    expect(events.length).toBeGreaterThan(0);
+    expect(typeof events[0]?.['event_db_id']).toBe('bigint');
+    expect(events[0]?.['rise_time']).toBeInstanceOf(Date);
+
+    const severe = await call('EventProcessingFactory.CreateEventProcessing2', {
+      pFilter: { KLEVP_RFC2254_FILTER: '(GNRL_EA_SEVERITY >= 3)' },
+      vecFieldsToReturn: fields,
+      vecFieldsToOrder: order,
+      lifetimeSec: 60,
+    });
+    expect(
+      (await firstEvents(severe.strIteratorId)).every((e) => (e['GNRL_EA_SEVERITY'] as number) >= 3),
+    ).toBe(true);
+
+    const mine = await call('EventProcessingFactory.CreateEventProcessingForHost', {
+      strHostName: kesHost,
+      strProduct: '',
+      strVersion: '',
+      vecFieldsToReturn: fields,
+      vecFieldsToOrder: order,
+      lifetimeSec: 60,
+    });
+    expect((await firstEvents(mine.strIteratorId)).every((e) => e['hostname'] === kesHost)).toBe(true);
+    const mineOfKes = await call('EventProcessingFactory.CreateEventProcessingForHost2', {
+      strHostName: kesHost,
+      strProduct: 'KES',
+      strVersion: '11.0.0.0',
+      pFilter: { GNRL_EA_SEVERITY: 4 },
+      vecFieldsToReturn: fields,
+      lifetimeSec: 60,
+    });
+    expect((await firstEvents(mineOfKes.strIteratorId)).every((e) => e['GNRL_EA_SEVERITY'] === 4)).toBe(true);
+  });
+
+  it('lists quarantine items and queues actions on them', async () => {
+    const onBranch = through(() => branch);
+    const items = await view('Quarantine', '', ['nId', 'strHostName', 'szFileTitle'], onBranch);
+    expect(items.length).toBeGreaterThan(1);
+    const [first, second] = items as [KlParams, KlParams];
+    const info = await onBranch('QBTNetworkListApi.GetListItemInfo', { itemId: first['nId'] as number });
+    expect(info.PxgRetVal['szFileTitle']).toBe(first['szFileTitle']);
+    await onBranch('QBTNetworkListApi.AddListItemTask', {
+      listName: 'Quarantine',
+      itemId: first['nId'] as number,
+      taskName: 'ScanQuarantine',
+      pTaskParams: {},
+    });
+    await onBranch('QBTNetworkListApi.AddListItemsTask', {
+      listName: 'Quarantine',
+      pItemsIds: [BigInt(second['nId'] as number)],
+      taskName: 'ScanQuarantine',
+      pTaskParams: {},
+    });
+  });
+
+  it('reads inventory, policies and executable files', async () => {
+    const apps = await call('InventoryApi.GetHostInvProducts', { szwHostId: kesHost, pParams: {} });
+    expect(apps.PxgRetVal.GNRL_EA_PARAM_1.length).toBeGreaterThan(0);
+    await call('InventoryApi.GetHostInvPatches', { szwHostId: kesHost });
+    const allApps = await call('InventoryApi.GetInvProductsList', {});
+    expect(allApps.PxgRetVal.GNRL_EA_PARAM_1.length).toBeGreaterThanOrEqual(
+      apps.PxgRetVal.GNRL_EA_PARAM_1.length,
+    );
+    await call('InventoryApi.GetInvPatchesList', { pParams: null });
+
+    const policies = await call('Policy.GetPoliciesForGroup', { nGroupId: root });
+    const policyId = policies.PxgRetVal[0]?.['KLPOL_ID'];
+    expect(typeof policyId).toBe('number');
+    const policy = await call('Policy.GetPolicyData', { nPolicy: policyId as number });
+    expect(policy.PxgRetVal['KLPOL_ID']).toBe(policyId);
+
+    const [file] = await view('ACHostExeFilesSrvViewName', `(HOST_NAME = "${kesHost}")`, [
+      'FILE_ID',
+      'FILE_NAME',
+    ]);
+    expect(file).toBeDefined();
+    const exe = await call('AppCtrlApi.GetExeFileInfo', {
+      szwHostId: kesHost,
+      lFileId: BigInt(file?.['FILE_ID'] as number),
+      pFilter: {},
+    });
+    expect(exe.PxgRetVal['FILE_NAME']).toBe(file?.['FILE_NAME']);
+    expect(exe.PxgRetVal['FILE_HASH_SHA256']).toBeInstanceOf(Uint8Array);
+  });
+
+  it('iterates group tasks, then creates, runs, inspects and deletes a scan task', async () => {
+    const { strTaskIteratorId } = await call('Tasks.ResetTasksIterator', {
+      nGroupId: root,
+      bGroupIdSignificant: true,
+      strProductName: 'KES',
+      strVersion: null,
+      strComponentName: null,
+      strInstanceId: null,
+      strTaskName: null,
+      bIncludeSupergroups: false,
+    });
+    const seeded: KlParams[] = [];
+    for (;;) {
+      const { pTaskData } = await call('Tasks.GetNextTask', { strTaskIteratorId });
+      if (pTaskData === undefined || Object.keys(pTaskData).length === 0) break;
+      seeded.push(pTaskData);
+    }
+    await call('Tasks.ReleaseTasksIterator', { strTaskIteratorId });
+    const scan = seeded.find((t) => t['TASK_NAME'] === 'ods');
+    expect(scan).toBeDefined();
+
+    // KlAkOAPI's task sample: the newest task-state events of an existing task.
+    const history = await call('Tasks.GetTaskHistory', {
+      strTask: String(scan?.['TASK_UNIQUE_ID']),
+      pFields2Return: ['event_type', 'task_new_state', 'event_id', 'rise_time'],
+      pSortFields: [{ Name: 'rise_time', Asc: false }],
+      strHostName: '',
+      pFilter: { event_type: 'KLPRCI_TaskState' },
+    });
+    expect(
+      (await firstEvents(history.strIteratorId)).every((e) => e['event_type'] === 'KLPRCI_TaskState'),
+    ).toBe(true);
+
+    const added = await call('Tasks.AddTask', {
+      pData: {
+        TASK_NAME: 'ods',
+        TASKID_PRODUCT_NAME: 'KES',
+        TASKID_VERSION: '11.0.0.0',
+        TASKSCH_TYPE: 0,
+        TASK_INFO_PARAMS: {
+          DisplayName: 'kconnect method map scan',
+          HostList: [{ HostName: kesHost, HostDispName: String(host['KLHST_WKS_DN']) }],
+        },
+      },
+    });
+    const strTask = added.PxgRetVal;
+    expect(strTask).toMatch(/^\d+$/);
+    const task = await call('Tasks.GetTask', { strTask });
+    expect(task.PxgRetVal['DisplayName']).toBe('kconnect method map scan');
+    expect((await call('Tasks.GetTaskData', { strTask })).PxgRetVal['TASK_NAME']).toBe('ods');
+    expect(typeof (await call('Tasks.GetTaskGroup', { strTaskId: strTask })).PxgRetVal).toBe('number');
+    await call('Tasks.UpdateTask', {
+      strTask,
+      pData: { TASK_INFO_PARAMS: { DisplayName: 'kconnect renamed' } },
+    });
+    const others = await call('Tasks.GetAllTasksOfHost', { strDomainName: '', strHostName: kesHost });
+    expect(others.PxgRetVal).toContain(strTask);
+
+    await call('Tasks.RunTask', { strTask });
+    await call('Tasks.SuspendTask', { strTask });
+    await call('Tasks.ResumeTask', { strTask });
+    await call('Tasks.CancelTask', { strTask });
+    const stats = await call('Tasks.GetTaskStatistics', { strTask });
+    expect(stats.PxgRetVal).toHaveProperty('1');
+    expect(Object.keys((await call('Tasks.GetTaskStatistics2', { strTask })).PxgRetVal)).toContain('4');
+
+    const other = (
+      await call('HostGroup.GetDomainHosts', { domain: String(host['KLHST_WKS_WINDOMAIN']) })
+    ).PxgRetVal.map((h) => String(h['KLHST_WKS_HOSTNAME'])).find((id) => id !== kesHost);
+    expect(other).toBeDefined();
+    await call('Tasks.AddHostToTask', { strTask, strHostName: other as string });
+
+    const statuses = await call('Tasks.ResetHostIteratorForTaskStatus', {
+      strTask,
+      pFields2Return: ['hostname', 'state_code'],
+      nHostStateMask: 0,
+      nLifetime: 60,
+    });
+    const strHostIteratorId = statuses.strHostIteratorId;
+    expect((await call('Tasks.GetHostStatusRecordsCount', { strHostIteratorId })).PxgRetVal).toBe(2);
+    const next = await call('Tasks.GetNextHostStatus', { strHostIteratorId, nCount: 5 });
+    expect([next.PxgRetVal, next.nActual]).toEqual([true, 2]);
+    const range = await call('Tasks.GetHostStatusRecordRange', { strHostIteratorId, nStart: 0, nEnd: 5 });
+    expect(range.pParHostStatus.statuses).toEqual(next.pHostStatus.statuses);
+    await call('Tasks.ReleaseHostStatusIterator', { strHostIteratorId });
+    const ordered = await call('Tasks.ResetHostIteratorForTaskStatusEx', {
+      strTask,
+      pFields2Return: ['hostname'],
+      pFields2Order: [{ Name: 'hostname', Asc: true }],
+    });
+    await call('Tasks.ReleaseHostStatusIterator', { strHostIteratorId: ordered.strHostIteratorId });
+
+    await call('Tasks.DeleteTask', { strTask });
+  });
+
+  it("manages a host's local tasks", async () => {
+    const { PxgRetVal: strSrvObjId } = await call('HostGroup.GetHostTasks', { strHostName: kesHost });
+    await call('HostTasks.ResetTasksIterator', { strSrvObjId, strProductName: 'KES', strTaskName: null });
+    const local: KlParams[] = [];
+    for (;;) {
+      const { pTaskData } = await call('HostTasks.GetNextTask', { strSrvObjId });
+      if (pTaskData === undefined || Object.keys(pTaskData).length === 0) break;
+      local.push(pTaskData);
+    }
+    expect(local.length).toBeGreaterThan(0);
+    const first = String(local[0]?.['TASK_UNIQUE_ID']);
+    expect((await call('HostTasks.GetTaskData', { strSrvObjId, strTask: first })).PxgRetVal).toEqual(
+      local[0],
+    );
+
+    const added = await call('HostTasks.AddTask', {
+      strSrvObjId,
+      pData: {
+        TASK_NAME: 'Updater',
+        TASKID_PRODUCT_NAME: 'KES',
+        TASKID_VERSION: '11.0.0.0',
+        TASK_INFO_PARAMS: { DisplayName: 'kconnect update' },
+      },
+    });
+    const strTask = added.PxgRetVal;
+    await call('HostTasks.UpdateTask', {
+      strSrvObjId,
+      strTask,
+      pData: { TASK_INFO_PARAMS: { DisplayName: 'renamed' } },
+    });
+    const renamed = await call('HostTasks.GetTaskData', { strSrvObjId, strTask });
+    expect(renamed.PxgRetVal['TASK_INFO_PARAMS']).toEqual({ DisplayName: 'renamed' });
+    await call('HostTasks.DeleteTask', { strSrvObjId, strTask });
+  });
+
+  it('requests, reads, cancels and resets statistics', async () => {
+    const { strRequestId } = await call('ReportManager.RequestStatisticsData', {
+      pRequestParams: { KLSTS_Events: {} },
+    });
+    const data = await call('ReportManager.GetStatisticsData', { strRequestId });
+    expect(data.pResultData).toHaveProperty('KLSTS_Events');
+    await call('ReportManager.CancelStatisticsRequest', { strRequestId });
+    await call('ReportManager.ResetStatisticsData', {
+      pRequestParams: { KLSTS_Events: { KLSTS_Par_StatusReasonMask: 0 } },
+    });
+  });
+
+  it('ends the session; the client logs in again for the next call', async () => {
+    await call('Session.EndSession', {});
+    await call('Session.Ping', {});
+  });
+
+  it('has called every method of the map', () => {
+    expect([...called].sort()).toEqual(Object.keys(KSC_METHODS).sort());
+  });
+});
+
+describe('KSC method map schemas', () => {
+  it('rejects replies that lack documented out-parameters or carry the wrong types', () => {
+    const find = KSC_METHODS['HostGroup.FindHosts'].reply;
+    expect(find.safeParse({ strAccessor: 'ua1eizhXcYqZUuv64j8yB1', PxgRetVal: 1 }).success).toBe(true);
+    expect(find.safeParse({ PxgRetVal: 1 }).success).toBe(false);
+    expect(find.safeParse({ strAccessor: 'x', PxgRetVal: '1' }).success).toBe(false);
+
+    const chunk = KSC_METHODS['ChunkAccessor.GetItemsChunk'].reply;
+    expect(chunk.safeParse({ pChunk: { KLCSP_ITERATOR_ARRAY: [{ a: 1 }] }, PxgRetVal: 1 }).success).toBe(
+      true,
+    );
+    expect(chunk.safeParse({ pChunk: {}, PxgRetVal: 0 }).success).toBe(false);
+    expect(chunk.safeParse({ pChunk: { KLCSP_ITERATOR_ARRAY: ['host'] }, PxgRetVal: 1 }).success).toBe(false);
+
+    const state = KSC_METHODS['AsyncActionStateChecker.CheckActionState'].reply;
+    const done = {
+      bFinalized: true,
+      bSuccededFinalized: true,
+      lStateCode: 0,
+      pStateData: {},
+      lNextCheckDelay: 0,
+    };
+    expect(state.safeParse(done).success).toBe(true);
+    expect(state.safeParse({ ...done, lStateCode: 2n ** 40n }).success).toBe(true);
+    expect(state.safeParse({ ...done, bFinalized: undefined }).success).toBe(false);
+    expect(state.safeParse({ ...done, pStateData: [] }).success).toBe(false);
+  });
+
+  it('keeps out-parameters a newer server adds', () => {
+    const reply = KSC_METHODS['Tasks.AddTask'].reply.parse({ PxgRetVal: '42', wstrFuture: 'x' });
+    expect(reply).toEqual({ PxgRetVal: '42', wstrFuture: 'x' });
+  });
+
+  it('rejects wrong argument types, misspelt and missing names', () => {
+    const chunk = KSC_METHODS['ChunkAccessor.GetItemsChunk'].args;
+    expect(chunk.safeParse({ strAccessor: 'a', nStart: 0, nCount: 100 }).success).toBe(true);
+    expect(chunk.safeParse({ strAccessor: 'a', nStart: '0', nCount: 100 }).success).toBe(false);
+    expect(chunk.safeParse({ strAccessor: 'a', nStart: 0, nCount: 2 ** 31 }).success).toBe(false);
+    expect(chunk.safeParse({ strAccessor: 'a', nStart: 0n, nCount: 100 }).success).toBe(false);
+    // FSOAR's names for the same arguments (spec §2.1).
+    expect(chunk.safeParse({ strAccessorId: 'a', lFirstItemIndex: 0, lItemsCount: 100 }).success).toBe(false);
+
+    const info = KSC_METHODS['HostGroup.GetHostInfo'].args;
+    expect(info.safeParse({ pFields2Return: ['KLHST_WKS_DN'] }).success).toBe(false);
+    expect(info.safeParse({ strHostName: 'h', pFields2Return: 'KLHST_WKS_DN' }).success).toBe(false);
+
+    const exe = KSC_METHODS['AppCtrlApi.GetExeFileInfo'].args;
+    expect(exe.safeParse({ lFileId: 2n ** 62n }).success).toBe(true);
+    expect(exe.safeParse({ lFileId: 2n ** 63n }).success).toBe(false);
+    expect(exe.safeParse({ lFileId: 1.5 }).success).toBe(false);
+
+    const find = KSC_METHODS['HostGroup.FindHosts'].args;
+    expect(find.safeParse({}).success).toBe(true);
+    expect(find.safeParse({ pParams: new Date() }).success).toBe(false);
+    expect(find.safeParse({ vecFieldsToOrder: [{ Name: 'KLHST_WKS_DN' }] }).success).toBe(false);
+
+    expect(KSC_METHODS['Tasks.RunTask'].args.safeParse({ strTask: 'abc' }).success).toBe(false);
+    expect(KSC_METHODS['Tasks.RunTask'].args.safeParse({ strTask: 103 }).success).toBe(false);
+  });
+
+  it('names its methods', () => {
+    expect(isKscMethodName('HostGroup.FindHosts')).toBe(true);
+    expect(isKscMethodName('Session.CreateToken')).toBe(false);
+    expect(isKscMethodName('toString')).toBe(false);
+  });
+
+  it('types arguments as encodeArguments takes them and replies as the codec decodes them', () => {
+    expectTypeOf<KscMethodArgs<KscMethodName>>().toExtend<KlArguments>();
+    expectTypeOf<KscMethodArgs<'AppCtrlApi.GetExeFileInfo'>['lFileId']>().toEqualTypeOf<number | bigint>();
+    expectTypeOf<KscMethodArgs<'HostGroup.FindHosts'>>().toMatchObjectType<{
+      wstrFilter?: string | undefined;
+      lMaxLifeTime?: number | undefined;
+    }>();
+    expectTypeOf<KscMethodArgs<'Tasks.RunTask'>>().toEqualTypeOf<{ strTask: string }>();
+    expectTypeOf<KscMethodReply<'HostGroup.FindHosts'>['strAccessor']>().toEqualTypeOf<string>();
+    expectTypeOf<KscMethodReply<'HostGroup.GetHostInfo'>['PxgRetVal']>().toEqualTypeOf<KlParams>();
+    expectTypeOf<KscMethodReply<'AsyncActionStateChecker.CheckActionState'>['lStateCode']>().toEqualTypeOf<
+      number | bigint
+    >();
+    expectTypeOf<
+      KscMethodReply<'EventProcessing.GetRecordRange'>['pParamsEvents']['KLEVP_EVENT_RANGE_ARRAY']
+    >().toEqualTypeOf<KlParams[]>();
+  });
+});
