@@ -489,7 +489,11 @@ export function decodeArgument(json: WireJson, path = ''): KlArgument {
 
 /** Decodes a whole JSON body (request arguments or a response) into method-level values by name. */
 export function decodeArguments(text: string): Record<string, KlArgument> {
-  const json = text.trim() === '' ? {} : parseWireJson(text);
+  return decodeArgumentsFrom(text.trim() === '' ? {} : parseWireJson(text));
+}
+
+/** {@link decodeArguments} of a body already parsed (lossless) from its text. */
+export function decodeArgumentsFrom(json: WireJson): Record<string, KlArgument> {
   if (!isObject(json)) throw new KlValueError('', 'the body must be a JSON object of named values');
   const out: Record<string, KlArgument> = {};
   for (const key of Object.keys(json)) defineMember(out, key, decodeArgument(json[key] ?? null, key));

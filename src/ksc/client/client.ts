@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { decodeArguments, encodeArguments } from '../codec.ts';
-import { parseWireJson } from '../json.ts';
+import { decodeArgumentsFrom, encodeArguments } from '../codec.ts';
+import { parseWireJson, type WireJson } from '../json.ts';
 import { readPxgError } from '../pxg-error.ts';
 import type { KlArgument, KlArguments } from '../values.ts';
 import { readSecret, resolveKscConfig, type KscClientOptions, type ResolvedKscConfig } from './config.ts';
@@ -54,6 +54,13 @@ type TypedCallRest<M extends KscMethodName> =
   Record<string, never> extends KscMethodArgs<M>
     ? [args?: KscMethodArgs<M>, options?: KscCallOptions]
     : [args: KscMethodArgs<M>, options?: KscCallOptions];
+
+/** The answer of a call in its wire shape beside the decoded reply. */
+export interface WireAnswer<Reply> {
+  readonly reply: Reply;
+  /** `PxgRetVal` and the out-parameters as the server wrote them (lossless: longs beyond 2^53 are bigints). */
+  readonly wire: { readonly [name: string]: WireJson };
+}
 
 /** Days before a server certificate expires from which the client warns. */
 const CERTIFICATE_WARNING_DAYS = 30;
@@ -140,6 +147,35 @@ export class KscClient {
     args: KlArguments = {},
     options: KscCallOptions = {},
   ): Promise<Record<string, KlArgument>> {
+    return (await this.invoke(method, args, options)).reply;
+  }
+
+  /**
+   * Like {@link call}, and also gives the answer in its wire shape (`{"type": "params", "value": …}` wrappers
+   * and all), exactly as the server sent it: what commands return as `raw`.
+   */
+  callWire<M extends KscMethodName>(
+    method: M,
+    ...rest: TypedCallRest<M>
+  ): Promise<WireAnswer<KscMethodReply<M>>>;
+  callWire<Reply = Record<string, KlArgument>, M extends string = string>(
+    method: M extends KscMethodName ? never : M,
+    args?: KlArguments,
+    options?: KscCallOptions,
+  ): Promise<WireAnswer<Reply>>;
+  callWire(
+    method: string,
+    args: KlArguments = {},
+    options: KscCallOptions = {},
+  ): Promise<WireAnswer<Record<string, KlArgument>>> {
+    return this.invoke(method, args, options);
+  }
+
+  private async invoke(
+    method: string,
+    args: KlArguments,
+    options: KscCallOptions,
+  ): Promise<WireAnswer<Record<string, KlArgument>>> {
     if (method === 'Session.StartSession') {
       throw new KscClientError(
         'INVALID_INPUT',
@@ -215,8 +251,13 @@ export class KscClient {
     await this.sleep(ms);
   }
 
-  private decode(answer: HttpAnswer, method: string, requestId: string): Record<string, KlArgument> {
-    const pxg = answer.text.includes('"PxgError"') ? readPxgError(parseWireJson(answer.text)) : undefined;
+  private decode(
+    answer: HttpAnswer,
+    method: string,
+    requestId: string,
+  ): WireAnswer<Record<string, KlArgument>> {
+    const wire = answer.text.trim() === '' ? {} : parseWireJson(answer.text);
+    const pxg = readPxgError(wire);
     if (pxg !== undefined) throw errorFromPxg(pxg, { method, requestId });
     if (answer.status !== 200) {
       throw new KscClientError('UPSTREAM_ERROR', `HTTP ${answer.status} from ${method}`, {
@@ -225,7 +266,13 @@ export class KscClient {
         retryable: answer.status >= 500,
       });
     }
-    return decodeArguments(answer.text);
+    if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
+      throw new KscClientError('UPSTREAM_ERROR', `${method} answered something other than a JSON object`, {
+        method,
+        requestId,
+      });
+    }
+    return { reply: decodeArgumentsFrom(wire), wire };
   }
 
   // ------------------------------------------------------------------------------------------- sessions
@@ -293,7 +340,7 @@ export class KscClient {
         this.session = CONNECTION_LOGIN;
         return CONNECTION_LOGIN;
       }
-      const reply = this.decode(answer, method, requestId);
+      const { reply } = this.decode(answer, method, requestId);
       const session = reply['PxgRetVal'];
       if (typeof session !== 'string' || session === '') {
         throw new KscClientError('UPSTREAM_ERROR', 'Session.StartSession returned no session id', {

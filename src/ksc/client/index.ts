@@ -6,6 +6,7 @@ export {
   type KscClientDependencies,
   type KscLogger,
   type KscLogRecord,
+  type WireAnswer,
 } from './client.ts';
 export {
   resolveKscConfig,

@@ -180,4 +180,24 @@ describe('KscClient against the emulator', () => {
     expect(refused).toMatchObject({ code: 'INVALID_INPUT', method: 'Session.StartSession' });
     expect((refused as Error).message).toMatch(/^method: /);
   });
+
+  it('gives the answer in its wire shape beside the decoded reply', async () => {
+    const { ksc } = client();
+    const found = await ksc.call('HostGroup.FindHosts', {
+      vecFieldsToReturn: ['KLHST_WKS_HOSTNAME', 'KLHST_WKS_LAST_VISIBLE'],
+      lMaxLifeTime: 60,
+    });
+    const { reply, wire } = await ksc.callWire('ChunkAccessor.GetItemsChunk', {
+      strAccessor: found.strAccessor,
+      nStart: 0,
+      nCount: 2,
+    });
+    const first = (
+      wire['pChunk'] as { KLCSP_ITERATOR_ARRAY: { type: string; value: Record<string, unknown> }[] }
+    ).KLCSP_ITERATOR_ARRAY[0]!;
+    expect(first.type).toBe('params');
+    expect(first.value['KLHST_WKS_LAST_VISIBLE']).toMatchObject({ type: 'datetime' });
+    expect(reply.pChunk.KLCSP_ITERATOR_ARRAY[0]?.['KLHST_WKS_LAST_VISIBLE']).toBeInstanceOf(Date);
+    expect(wire['PxgRetVal']).toBe(reply.PxgRetVal);
+  });
 });
