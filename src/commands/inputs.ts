@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+/**
+ * Input fields shared by commands. Each carries a description written for people and AI assistants; the CLI,
+ * HTTP and MCP surfaces show it.
+ */
+export const inputs = {
+  /** A host named by id (`KLHST_WKS_HOSTNAME`), display name, FQDN or IPv4 address. */
+  host: () =>
+    z
+      .string()
+      .trim()
+      .min(1)
+      .max(256)
+      .describe('A host: its id (KLHST_WKS_HOSTNAME, from List Hosts), display name, FQDN or IPv4 address'),
+  hosts: () =>
+    z
+      .array(inputs.host())
+      .min(1)
+      .max(1000)
+      .describe('Hosts, each by id (KLHST_WKS_HOSTNAME), display name, FQDN or IPv4 address'),
+  /** A KSC search filter (spec §4), e.g. `(KLHST_WKS_STATUS_ID = 1)`; empty for everything. */
+  searchFilter: (what: string) =>
+    z
+      .string()
+      .max(4096)
+      .default('')
+      .describe(`KSC search filter over ${what}, e.g. (KLHST_WKS_DN = "WIN-*"); empty for all`),
+  limit: (fallback: number, max: number) =>
+    z.number().int().min(1).max(max).default(fallback).describe(`How many records at most (1–${max})`),
+  /** Destructive commands: the same key within a day returns the first result instead of acting again. */
+  idempotencyKey: () =>
+    z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Retry safety: a repeat with the same key within a day returns the first result'),
+} as const;
