@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { COMMANDS } from '../../src/commands/registry.ts';
+import { COMMANDS_DOC, renderCommandsDoc } from '../../scripts/commands-doc.ts';
+import { startCommandHarness, type CommandHarness } from './support.ts';
+
+describe('the command registry', () => {
+  let h: CommandHarness;
+  beforeAll(async () => {
+    h = await startCommandHarness();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('names every command once, in snake_case, with a title, a description and its KSC calls', () => {
+    expect(new Set(COMMANDS.map((c) => c.name)).size).toBe(COMMANDS.length);
+    expect(new Set(COMMANDS.map((c) => c.title)).size).toBe(COMMANDS.length);
+    for (const command of COMMANDS) {
+      expect(command.name).toMatch(/^[a-z]+(_[a-z]+)*$/);
+      expect(command.description.length, command.name).toBeGreaterThan(60);
+      expect(command.kscMethods.length, command.name).toBeGreaterThan(0);
+      if (command.destructive) {
+        expect(command.readOnly, command.name).toBe(false);
+        const schema = z.toJSONSchema(command.input, { io: 'input', unrepresentable: 'any' });
+        expect(Object.keys(schema.properties ?? {}), command.name).toContain('idempotencyKey');
+      }
+    }
+  });
+
+  it('runs every command’s documented example successfully against the emulator', async () => {
+    for (const command of COMMANDS) {
+      const result = await h.run(command, command.example);
+      expect(result.errors, `${command.name}: ${JSON.stringify(result.errors)}`).toEqual([]);
+      expect(result.status, command.name).toBe('Successful');
+    }
+  });
+
+  it('keeps docs/commands.md generated from the registry', async () => {
+    expect(readFileSync(COMMANDS_DOC, 'utf8'), 'run `npm run docs:commands`').toBe(await renderCommandsDoc());
+  });
+});
