@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { column, inventoryContext, inventoryInput, inventoryTable, readInventory } from './list-software.ts';
+import type { CommandDefinition } from './types.ts';
+
+const input = inventoryInput('patches');
+
+const keyFields = z.object({
+  PatchIDs: z.array(z.string()),
+  DisplayNames: z.array(z.string()),
+  Classifications: z.array(z.string()),
+  Publishers: z.array(z.string()),
+  TotalCount: z.number().int(),
+});
+
+/** `List Patches` (Cortex XSOAR's ksc-software-patches-list and ksc-host-software-patches-list). */
+export const listPatches: CommandDefinition<typeof input, typeof keyFields> = {
+  name: 'list_patches',
+  title: 'List Patches',
+  description:
+    'Lists installed patches and updates (Windows updates such as KB5034441, and application patches whose ' +
+    'ParentID is the patched application’s ProductID): of one host (named by id, display name, FQDN or IP; a ' +
+    'name matching several hosts is refused with the matches listed), or by default of the whole server, each ' +
+    'patch once. Optionally only names containing a text, e.g. "KB5034441" to see whether an update is in ' +
+    'place. Linux hosts have none. Returns at most `limit` items and the number that matched. Reads only.',
+  input,
+  keyFields,
+  readOnly: true,
+  destructive: false,
+  idempotent: true,
+  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
+  kscMethods: [
+    'HostGroup.FindHosts',
+    'ChunkAccessor.GetItemsChunk',
+    'ChunkAccessor.Release',
+    'InventoryApi.GetHostInvPatches',
+    'InventoryApi.GetInvPatchesList',
+  ],
+  example: { nameContains: 'Security Update', limit: 20 },
+  async run(ctx, args) {
+    const listing = await readInventory(ctx, args, {
+      host: async (szwHostId) => {
+        const answer = await ctx.ksc.callWire('InventoryApi.GetHostInvPatches', { szwHostId });
+        return { wire: answer.wire, items: answer.reply.PxgRetVal.GNRL_EA_PARAM_1 };
+      },
+      server: async () => {
+        const answer = await ctx.ksc.callWire('InventoryApi.GetInvPatchesList');
+        return { wire: answer.wire, items: answer.reply.PxgRetVal.GNRL_EA_PARAM_1 };
+      },
+    });
+    const items = listing.items;
+    return {
+      status: 'Successful',
+      raw: listing.raw,
+      context: inventoryContext(listing),
+      keyFields: {
+        PatchIDs: column(items, 'PatchID'),
+        DisplayNames: column(items, 'DisplayName'),
+        Classifications: column(items, 'Classification'),
+        Publishers: column(items, 'Publisher'),
+        TotalCount: listing.total,
+      },
+      result: inventoryTable('List Patches', items, {
+        Name: 'DisplayName',
+        'Patch ID': 'PatchID',
+        Classification: 'Classification',
+        Publisher: 'Publisher',
+      }),
+      errors: [],
+    };
+  },
+};

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import type { KlParams } from '../ksc/values.ts';
+import { groupReference, resolveGroup, type ResolvedGroup } from './list-groups.ts';
+import { toPlain } from './plain.ts';
+import type { CommandDefinition, PlainJson, ResultTable } from './types.ts';
+
+const input = z.object({
+  group: groupReference()
+    .optional()
+    .describe(
+      'The group whose policies to list (Cortex XSOAR: group_id): its id, name or full path; its own ' +
+        'policies and those it inherits. Default: every policy of the server',
+    ),
+});
+
+const keyFields = z.object({
+  PolicyIDs: z.array(z.number()),
+  PolicyNames: z.array(z.string()),
+  PolicyProducts: z.array(z.string()),
+  PolicyVersions: z.array(z.string()),
+  PolicyGroupIDs: z.array(z.number()),
+  PolicyActive: z.array(z.boolean()),
+  PolicyInherited: z.array(z.boolean()),
+  TotalPolicyCount: z.number().int(),
+});
+
+/** The columns of a policy table, and how a policy fills them. */
+export function policyTable(title: string, policies: readonly KlParams[]): ResultTable {
+  const cell = (value: unknown): PlainJson =>
+    typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+  return {
+    title,
+    columns: ['Policy ID', 'Name', 'Product', 'Version', 'Group', 'Active', 'Inherited'],
+    rows: policies.map((p) => [
+      cell(p['KLPOL_ID']),
+      cell(p['KLPOL_DN']),
+      cell(p['KLPOL_PRODUCT']),
+      cell(p['KLPOL_VERSION']),
+      cell(p['KLPOL_GROUP_NAME']),
+      cell(p['KLPOL_ACTIVE']),
+      cell(p['KLPOL_INHERITED']),
+    ]),
+  };
+}
+
+/** `List Policies` (Cortex XSOAR's ksc-policies-list): `Policy.GetPoliciesForGroup`, -1 for all. */
+export const listPolicies: CommandDefinition<typeof input, typeof keyFields> = {
+  name: 'list_policies',
+  title: 'List Policies',
+  description:
+    'Lists policies: of one administration group (its own and, marked inherited, those it takes from its ' +
+    'parents, each with the id and group of the policy it comes from) or, by default, every policy of the ' +
+    'server. Each has its id, name, product and version (e.g. KES 11.0.0.0, Network Agent 1103), group, and ' +
+    'whether it is active. Use Get Policy for one policy by id. Reads only.',
+  input,
+  keyFields,
+  readOnly: true,
+  destructive: false,
+  idempotent: true,
+  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
+  kscMethods: [
+    'HostGroup.FindGroups',
+    'ChunkAccessor.GetItemsChunk',
+    'ChunkAccessor.Release',
+    'HostGroup.GetGroupInfoEx',
+    'Policy.GetPoliciesForGroup',
+  ],
+  example: { group: 'Quarantine segment' },
+  async run(ctx, { group }) {
+    const target: ResolvedGroup | undefined =
+      group === undefined ? undefined : await resolveGroup(ctx, group);
+    const answer = await ctx.ksc.callWire('Policy.GetPoliciesForGroup', { nGroupId: target?.id ?? -1 });
+    const policies = answer.reply.PxgRetVal;
+    const values = (name: string) => policies.map((p) => p[name]);
+    const texts = (name: string) => values(name).filter((v): v is string => typeof v === 'string');
+    const numbers = (name: string) => values(name).filter((v): v is number => typeof v === 'number');
+    const flags = (name: string) => values(name).filter((v): v is boolean => typeof v === 'boolean');
+    return {
+      status: 'Successful',
+      raw: answer.wire,
+      context: policies.map((p) => toPlain(p)),
+      keyFields: {
+        PolicyIDs: numbers('KLPOL_ID'),
+        PolicyNames: texts('KLPOL_DN'),
+        PolicyProducts: texts('KLPOL_PRODUCT'),
+        PolicyVersions: texts('KLPOL_VERSION'),
+        PolicyGroupIDs: numbers('KLPOL_GROUP_ID'),
+        PolicyActive: flags('KLPOL_ACTIVE'),
+        PolicyInherited: flags('KLPOL_INHERITED'),
+        TotalPolicyCount: policies.length,
+      },
+      result: policyTable('List Policies', policies),
+      errors: [],
+    };
+  },
+};

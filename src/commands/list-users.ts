@@ -1,0 +1,187 @@
+import { z } from 'zod';
+import { KconnectError } from '../errors.ts';
+import { filter, type FilterExpression } from '../ksc/filter/index.ts';
+import type { WireJson } from '../ksc/json.ts';
+import type { KlParams } from '../ksc/values.ts';
+import { resolveOneHost } from './hosts.ts';
+import { inputs } from './inputs.ts';
+import { toPlain, wireRecords } from './plain.ts';
+import { errorEntry, statusOf, summaryTable } from './result.ts';
+import type { CommandDefinition, CommandErrorEntry, PlainJson } from './types.ts';
+
+/** The user list view (spec §9: `SrvView` `GlobalUsersListSrvViewName`). */
+const USERS_VIEW = 'GlobalUsersListSrvViewName';
+
+/** The attributes of seed 001's List Users sample. */
+export const USER_FIELDS = [
+  'ul_Builtin',
+  'ul_InternalUser',
+  'ul_Local',
+  'ul_bTotpException',
+  'ul_bTotpReigstered',
+  'ul_bUIS',
+  'ul_bUser',
+  'ul_binId',
+  'ul_binSidHash',
+  'ul_imgSid',
+  'ul_llTrusteeId',
+  'ul_nVServer',
+  'ul_strObjectGUID',
+  'ul_wstrCompany',
+  'ul_wstrDepartment',
+  'ul_wstrDisplayName',
+  'ul_wstrMail',
+  'ul_wstrMobile',
+  'ul_wstrPrincipalName',
+  'ul_wstrSamAccountName',
+  'ul_wstrTelephoneNumber',
+] as const;
+
+const input = z.object({
+  hostName: inputs
+    .host()
+    .optional()
+    .describe(
+      'Host Name: only the users logged on to this host, named by display name (KLHST_WKS_DN, from List ' +
+        'Hosts), id, FQDN or IPv4 address; it must name exactly one host',
+    ),
+  usernames: z
+    .array(z.string().trim().min(1).max(256))
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe(
+      'Usernames: only these users, each by account name (ul_wstrSamAccountName, e.g. "Administrator") or ' +
+        'display name (DOMAIN\\name), compared case-insensitively',
+    ),
+  limit: inputs.limit(1000, 100_000),
+});
+
+const keyFields = z.object({
+  UserNames: z.array(z.string()),
+  DisplayNames: z.array(z.string()),
+  IsLocalUser: z.array(z.boolean()),
+  IsBuiltInAccount: z.array(z.boolean()),
+  IsInternalUser: z.array(z.boolean()),
+});
+
+const PAGE = 500;
+
+function text(record: KlParams, name: string): string {
+  const value = record[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** `List Users` (seed 001): the server's users list view, narrowed to a host's users and to usernames. */
+export const listUsers: CommandDefinition<typeof input, typeof keyFields> = {
+  name: 'list_users',
+  title: 'List Users',
+  description:
+    'Lists the users the KSC server knows: its internal users and the accounts logged on to its managed ' +
+    'devices (domain or local), with names, SID, trustee id and flags (local, built-in, internal). Narrow it ' +
+    'to the users of one host (Host Name; the result adds ul_bVisited) and/or to given usernames. An unknown ' +
+    'or ambiguous host is an error (404 / 409 listing the matches), and a username that matches no user is a ' +
+    '404 error for that name while the others are returned (Partially Successful). Needs "Access objects ' +
+    'regardless of their ACLs" Read; naming a host also needs Basic functionality Read. Read-only.',
+  input,
+  keyFields,
+  readOnly: true,
+  destructive: false,
+  idempotent: true,
+  rights: [
+    {
+      product: 'Administration Server',
+      feature: 'Access objects regardless of their ACLs',
+      operations: ['Read'],
+    },
+    { product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] },
+  ],
+  kscMethods: [
+    'HostGroup.FindHosts',
+    'ChunkAccessor.GetItemsChunk',
+    'ChunkAccessor.Release',
+    'SrvView.ResetIterator',
+    'SrvView.GetRecordRange',
+    'SrvView.ReleaseIterator',
+  ],
+  example: { hostName: 'BR01-WS-0001' },
+  async run(ctx, { hostName, usernames, limit }) {
+    const host = hostName === undefined ? undefined : await resolveOneHost(ctx, hostName, 'hostName');
+    const parts: FilterExpression[] = [];
+    if (host !== undefined) parts.push(filter.eq('ul_bVisited', true));
+    if (usernames !== undefined) {
+      parts.push(
+        filter.or(
+          ...usernames.flatMap((u) => [
+            filter.eq('ul_wstrSamAccountName', u),
+            filter.eq('ul_wstrDisplayName', u),
+          ]),
+        ),
+      );
+    }
+    const { wstrIteratorId } = await ctx.ksc.call('SrvView.ResetIterator', {
+      wstrViewName: USERS_VIEW,
+      wstrFilter: filter.and(...parts).text,
+      vecFieldsToReturn: [...USER_FIELDS, ...(host === undefined ? [] : ['ul_bVisited'])],
+      vecFieldsToOrder: [{ Name: 'ul_wstrDisplayName', Asc: true }],
+      pParams: host === undefined ? {} : { strHostId: host.id },
+      lifetimeSec: 120,
+    });
+    const items: WireJson[] = [];
+    const records: KlParams[] = [];
+    try {
+      while (records.length < limit) {
+        const nStart = records.length;
+        const page = await ctx.ksc.callWire('SrvView.GetRecordRange', {
+          wstrIteratorId,
+          nStart,
+          nEnd: nStart + Math.min(PAGE, limit - nStart),
+        });
+        const decoded = page.reply.pRecords.KLCSP_ITERATOR_ARRAY;
+        if (decoded.length === 0) break;
+        // The server may answer more than asked for (spec §5.2): keep to `limit`.
+        const kept = decoded.slice(0, limit - nStart);
+        items.push(...wireRecords(page.wire['pRecords'], 'KLCSP_ITERATOR_ARRAY').slice(0, kept.length));
+        records.push(...kept);
+      }
+    } finally {
+      await ctx.ksc.call('SrvView.ReleaseIterator', { wstrIteratorId }).catch(() => undefined);
+    }
+
+    const errors: CommandErrorEntry[] = [];
+    let matched = 0;
+    // Past `limit` a name may match a user not read: it cannot be called missing then.
+    const complete = records.length < limit;
+    for (const name of new Set(usernames ?? [])) {
+      const wanted = name.toLowerCase();
+      const found = records.some(
+        (r) =>
+          text(r, 'ul_wstrSamAccountName').toLowerCase() === wanted ||
+          text(r, 'ul_wstrDisplayName').toLowerCase() === wanted,
+      );
+      if (found || !complete) {
+        matched++;
+        continue;
+      }
+      const where = host === undefined ? '' : ` among the users of ${host.displayName} (${host.id})`;
+      errors.push(
+        errorEntry(listUsers.title, new KconnectError('NOT_FOUND', `No user "${name}"${where}`), name),
+      );
+    }
+    const flag = (name: string) => records.map((r) => r[name] === true);
+    return {
+      status: usernames === undefined ? 'Successful' : statusOf(matched, errors.length),
+      raw: { pRecords: { KLCSP_ITERATOR_ARRAY: items } },
+      context: records.map((r) => toPlain(r) as PlainJson),
+      keyFields: {
+        UserNames: records.map((r) => text(r, 'ul_wstrSamAccountName')),
+        DisplayNames: records.map((r) => text(r, 'ul_wstrDisplayName')),
+        IsLocalUser: flag('ul_Local'),
+        IsBuiltInAccount: flag('ul_Builtin'),
+        IsInternalUser: flag('ul_InternalUser'),
+      },
+      result: summaryTable('List Users', { 'Users Count': records.length }),
+      errors,
+    };
+  },
+};

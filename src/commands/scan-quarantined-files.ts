@@ -1,0 +1,247 @@
+import { z } from 'zod';
+import { KconnectError } from '../errors.ts';
+import { NotFoundError } from '../ksc/client/errors.ts';
+import type { WireJson } from '../ksc/json.ts';
+import type { KlParams } from '../ksc/values.ts';
+import { inputs } from './inputs.ts';
+import { toPlain } from './plain.ts';
+import { errorEntry, recordsTable, statusOf } from './result.ts';
+import type {
+  CommandContext,
+  CommandDefinition,
+  CommandErrorEntry,
+  CommandResult,
+  PlainJson,
+} from './types.ts';
+
+/** Between two polls: agents act at their sync, so polling faster only adds load. */
+const POLL_INTERVAL_MS = 10_000;
+
+/** The inputs of commands whose effect comes at the hosts' next agent sync. */
+export const waitInputs = () => ({
+  wait: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Wait until the hosts have applied it (they do at their next agent sync) and report the final state; ' +
+        'default false: return at once with the queued state',
+    ),
+  waitTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(300)
+    .describe(
+      'With wait: how long to wait at most, in seconds (1–3600); what is not done by then is reported as pending',
+    ),
+});
+
+/**
+ * Calls `done` until it says so or `timeoutSeconds` pass (on the context's clock, sleeping with its `sleep`);
+ * resolves to whether it finished in time.
+ */
+export async function pollUntil(
+  ctx: CommandContext,
+  timeoutSeconds: number,
+  done: () => Promise<boolean>,
+): Promise<boolean> {
+  const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const deadline = ctx.now() + timeoutSeconds * 1000;
+  for (;;) {
+    if (await done()) return true;
+    const left = deadline - ctx.now();
+    if (left <= 0) return false;
+    ctx.signal?.throwIfAborted();
+    await sleep(Math.min(POLL_INTERVAL_MS, left));
+  }
+}
+
+/** A datetime of a decoded record as epoch ms, or undefined when it has none. */
+export function timeOf(record: KlParams | undefined, name: string): number | undefined {
+  const value = record?.[name];
+  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.getTime() : undefined;
+}
+
+function text(record: KlParams | undefined, name: string): string {
+  const value = record?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
+/** The actions on quarantined files these commands send to `QBTNetworkListApi` (spec §9.1). */
+export type QuarantineAction = 'ScanQuarantine' | 'RestoreObj';
+
+/** The state of one file's action: queued for its host's sync, done, or still pending when `wait` gave up. */
+type ActionState = 'queued' | 'done' | 'pending';
+
+interface ActionSpec {
+  readonly title: string;
+  readonly action: QuarantineAction;
+  readonly queued: (path: string) => string;
+  /** Whether the host has done it, from the item before and now (undefined: the item is gone). */
+  readonly isDone: (before: KlParams, now: KlParams | undefined) => boolean;
+  readonly doneMessage: (before: KlParams, now: KlParams | undefined) => string;
+}
+
+interface FileAction {
+  readonly fileId: number;
+  readonly before: KlParams;
+  state: ActionState;
+  now: KlParams | undefined;
+}
+
+/** The item now, or undefined once it has left the list (restored or deleted). */
+async function currentItem(ctx: CommandContext, itemId: number): Promise<KlParams | undefined> {
+  try {
+    return (await ctx.ksc.call('QBTNetworkListApi.GetListItemInfo', { itemId })).PxgRetVal;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** A NOT_FOUND that says which id, in KSC's words too (seed 001: "Wrong identificator of the list's item."). */
+function unknownFile(fileId: number, error: NotFoundError): KconnectError {
+  return new KconnectError('NOT_FOUND', `No quarantined file has the File ID ${fileId}: ${error.message}`, {
+    cause: error,
+  });
+}
+
+export const fileActionKeyFields = z.object({ FileIDs: z.array(z.number().int()) });
+
+/**
+ * Queues one action per file (`AddListItemTask`, one call each, so that a bad id fails only itself: the batch
+ * call fails whole), then with `wait` polls each item until its host has acted.
+ */
+export async function runQuarantineAction(
+  ctx: CommandContext,
+  spec: ActionSpec,
+  input: { readonly fileIds: readonly number[]; readonly wait: boolean; readonly waitTimeoutSeconds: number },
+): Promise<CommandResult<z.output<typeof fileActionKeyFields>>> {
+  const actions: FileAction[] = [];
+  const errors: CommandErrorEntry[] = [];
+  for (const fileId of [...new Set(input.fileIds)]) {
+    try {
+      const before = await currentItem(ctx, fileId);
+      if (before === undefined) {
+        throw new KconnectError(
+          'NOT_FOUND',
+          `No quarantined file has the File ID ${fileId}: Wrong identificator of the list's item.`,
+        );
+      }
+      await ctx.ksc.call('QBTNetworkListApi.AddListItemTask', {
+        listName: 'Quarantine',
+        itemId: fileId,
+        taskName: spec.action,
+        // Deprecated, "may be empty but should be not null" (spec §9.1).
+        pTaskParams: {},
+      });
+      actions.push({ fileId, before, state: 'queued', now: before });
+    } catch (error) {
+      const reported = error instanceof NotFoundError ? unknownFile(fileId, error) : error;
+      errors.push(errorEntry(spec.title, reported, String(fileId)));
+    }
+  }
+  if (input.wait && actions.length > 0) {
+    const finished = await pollUntil(ctx, input.waitTimeoutSeconds, async () => {
+      for (const action of actions.filter((a) => a.state !== 'done')) {
+        action.now = await currentItem(ctx, action.fileId);
+        if (spec.isDone(action.before, action.now)) action.state = 'done';
+      }
+      return actions.every((a) => a.state === 'done');
+    });
+    if (!finished) for (const action of actions) if (action.state !== 'done') action.state = 'pending';
+  }
+  const results: WireJson[] = [];
+  const context: PlainJson[] = [];
+  for (const action of actions) {
+    const path = text(action.before, 'szRestorePath') + text(action.before, 'szFileTitle');
+    const message =
+      action.state === 'done'
+        ? spec.doneMessage(action.before, action.now)
+        : action.state === 'pending'
+          ? `Still queued after ${input.waitTimeoutSeconds} s: the host has not synchronised yet and acts at its next sync.`
+          : spec.queued(path);
+    results.push({ fileID: action.fileId, message, state: action.state });
+    context.push({
+      fileID: action.fileId,
+      action: spec.action,
+      state: action.state,
+      message,
+      hostId: text(action.before, 'strHostName'),
+      filePath: path,
+      before: toPlain(action.before),
+      after: action.now === undefined ? null : toPlain(action.now),
+    });
+  }
+  return {
+    status: statusOf(actions.length, errors.length),
+    raw: { results },
+    context,
+    keyFields: { FileIDs: actions.map((a) => a.fileId) },
+    result: recordsTable(spec.title, results as PlainJson[], ['fileID', 'message']),
+    errors,
+  };
+}
+
+/** File IDs as seed 001 takes them: the `nId` of List Quarantine Files. */
+export const fileIdsInput = (what: string) =>
+  z
+    .array(z.number().int().min(0).max(2_147_483_647))
+    .min(1)
+    .max(500)
+    .describe(
+      `File IDs: the quarantined files ${what}, by their nId from List Quarantine Files, e.g. [31, 32, 33]`,
+    );
+
+const input = z.object({
+  fileIds: fileIdsInput('to scan again'),
+  ...waitInputs(),
+  idempotencyKey: inputs.idempotencyKey(),
+});
+
+const TITLE = 'Scan Quarantined Files';
+
+/** `Scan Quarantined Files` (seed 001): `QBTNetworkListApi.AddListItemTask(…, "ScanQuarantine", …)` per file. */
+export const scanQuarantinedFiles: CommandDefinition<typeof input, typeof fileActionKeyFields> = {
+  name: 'scan_quarantined_files',
+  title: TITLE,
+  description:
+    'Rescans quarantined files with the current anti-virus databases of their hosts, by their File IDs (nId ' +
+    'from List Quarantine Files). The scan is queued at once and runs at each host’s next agent sync; a file ' +
+    'the new databases can disinfect is disinfected. Returns per file whether it was queued (or, with wait, ' +
+    'scanned); an unknown File ID is a 404 for that file while the others go ahead. Use it after a database ' +
+    'update to clear false positives or disinfect stored threats. Side effect: changes the files’ scan state.',
+  input,
+  keyFields: fileActionKeyFields,
+  readOnly: false,
+  destructive: true,
+  idempotent: false,
+  rights: [
+    { product: 'Administration Server', feature: 'Basic functionality', operations: ['Read', 'Write'] },
+  ],
+  kscMethods: ['QBTNetworkListApi.GetListItemInfo', 'QBTNetworkListApi.AddListItemTask'],
+  example: { fileIds: [14] },
+  run(ctx, { fileIds, wait, waitTimeoutSeconds }) {
+    return runQuarantineAction(
+      ctx,
+      {
+        title: TITLE,
+        action: 'ScanQuarantine',
+        queued: () => 'Scan queued: the host rescans the file at its next agent sync.',
+        isDone: (before, now) => {
+          if (now === undefined) return true;
+          const last = timeOf(now, 'QBLastCheckBaseDate');
+          const previous = timeOf(before, 'QBLastCheckBaseDate');
+          return last !== undefined && (previous === undefined || last > previous);
+        },
+        doneMessage: (_before, now) => {
+          if (now === undefined) return 'The file left the quarantine before it was scanned.';
+          const last = timeOf(now, 'QBLastCheckBaseDate');
+          return `Scanned at ${last === undefined ? 'an unknown time' : new Date(last).toISOString()}.`;
+        },
+      },
+      { fileIds, wait, waitTimeoutSeconds },
+    );
+  },
+};
