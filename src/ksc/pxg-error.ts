@@ -36,6 +36,8 @@ export const KNOWN_PXG_ERRORS: readonly KnownPxgError[] = Object.freeze([
   row('KLPRSS', 1125, 'KLPRSS::NOT_EXIST', 'Parameter with the specified name does not exist', 'NOT_FOUND'),
   row('KLSTD', 1184, 'KLSTD::STDE_NOACCESS', 'Access denied', 'ACCESS_DENIED'),
   row('KLSTD', 1186, 'KLSTD::STDE_NOTFOUND', 'Object not found', 'NOT_FOUND'),
+  // Derived, not documented: the KLSTD enumeration of an SDK header places it here; seed 001 shows its text.
+  row('KLSTD', 1187, 'KLSTD::STDE_BADPARAM', 'Bad parameter', 'INVALID_INPUT'),
   row('KLSTD', 1192, 'KLSTD::STDE_BADFORMAT', 'Data is corrupted or has an unknown format', 'INVALID_INPUT'),
   row('KLSTD', 1193, 'KLSTD::STDE_NOTPERM', 'Operation is not permitted', 'ACCESS_DENIED'),
   row('KLCONN', 1194, 'KLCONN::GCR_NO_SUCH_CALL', 'No such GUI call', 'NOT_FOUND'),
