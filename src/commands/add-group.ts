@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { findGroups } from '../ksc/client/iterators.ts';
 import { filter } from '../ksc/filter/index.ts';
-import { groupReference, resolveGroup, type ResolvedGroup } from './list-groups.ts';
+import { BASIC_READ_WRITE } from './flags.ts';
+import { GROUP_LOOKUP_METHODS, groupReference, resolveGroup, type ResolvedGroup } from './groups.ts';
 import { summaryTable } from './result.ts';
 import type { CommandDefinition } from './types.ts';
 
@@ -44,15 +45,11 @@ export const addGroup: CommandDefinition<typeof input, typeof keyFields> = {
   readOnly: false,
   destructive: false,
   idempotent: true,
-  rights: [
-    { product: 'Administration Server', feature: 'Basic functionality', operations: ['Read', 'Write'] },
-  ],
+  rights: [BASIC_READ_WRITE],
   kscMethods: [
     'HostGroup.GroupIdGroups',
     'HostGroup.GetGroupInfoEx',
-    'HostGroup.FindGroups',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
+    ...GROUP_LOOKUP_METHODS,
     'HostGroup.AddGroup',
   ],
   example: { name: 'Incident 4711 containment', parent: 'Managed devices' },

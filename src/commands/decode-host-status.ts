@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import type { KlArgument, KlParams } from '../ksc/values.ts';
+import type { KlParams } from '../ksc/values.ts';
 import {
   decodeHostStatus as decodeStatusValues,
   EXTENDED_STATUS_BITS,
   HOST_STATE_FLAGS,
   type HostStatusValues,
 } from '../status/host-status.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { HOST_LOOKUP_METHODS, hostNotFound, lookupHostReference } from './hosts.ts';
 import { inputs } from './inputs.ts';
-import { lookupHostReference, notFoundHost } from './resolve-host.ts';
+import { numericValue } from './records.ts';
 import type { CommandDefinition, PlainJson } from './types.ts';
 
 const STATUS_FIELDS = [
@@ -66,17 +68,12 @@ const keyFields = z.object({
 
 type KeyFields = z.output<typeof keyFields>;
 
-function numberOf(value: KlArgument | undefined): number | undefined {
-  if (typeof value === 'bigint') return Number(value);
-  return typeof value === 'number' ? value : undefined;
-}
-
 function valuesOf(record: KlParams): HostStatusValues {
   return {
-    status: numberOf(record['KLHST_WKS_STATUS']),
-    statusId: numberOf(record['KLHST_WKS_STATUS_ID']),
-    statusMask: numberOf(record['KLHST_WKS_STATUS_MASK']),
-    rtpState: numberOf(record['KLHST_WKS_RTP_STATE']),
+    status: numericValue(record['KLHST_WKS_STATUS']),
+    statusId: numericValue(record['KLHST_WKS_STATUS_ID']),
+    statusMask: numericValue(record['KLHST_WKS_STATUS_MASK']),
+    rtpState: numericValue(record['KLHST_WKS_RTP_STATE']),
   };
 }
 
@@ -165,11 +162,9 @@ export const decodeHostStatus: CommandDefinition<typeof input, typeof keyFields>
     'Read-only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: ['HostGroup.FindHosts', 'ChunkAccessor.GetItemsChunk', 'ChunkAccessor.Release'],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: HOST_LOOKUP_METHODS,
   example: { status: 29, statusId: 1, statusMask: 192, rtpState: 4 },
   async run(ctx, { host, status, statusId, statusMask, rtpState }) {
     const keys: KeyFields = {
@@ -198,7 +193,7 @@ export const decodeHostStatus: CommandDefinition<typeof input, typeof keyFields>
       };
     }
     const lookup = await lookupHostReference(ctx, host, STATUS_FIELDS, 'host');
-    if (lookup.named.length === 0) throw notFoundHost(host);
+    if (lookup.named.length === 0) throw hostNotFound(host);
     const context: PlainJson[] = [];
     const rows: PlainJson[][] = [];
     for (const i of lookup.named) {

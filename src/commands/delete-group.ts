@@ -3,10 +3,12 @@ import { KconnectError } from '../errors.ts';
 import type { WireAnswer } from '../ksc/client/client.ts';
 import type { KscMethodReply } from '../ksc/client/methods/index.ts';
 import type { WireJson } from '../ksc/json.ts';
+import { BASIC_READ_WRITE } from './flags.ts';
+import { GROUP_LOOKUP_METHODS, groupReference, resolveGroup } from './groups.ts';
 import { inputs } from './inputs.ts';
-import { groupReference, resolveGroup } from './list-groups.ts';
 import { errorEntry, invalidInput, summaryTable } from './result.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
+import { poll, waitInputs } from './waiting.ts';
 
 /** `nFlags` of `HostGroup.RemoveGroup` (spec §7.8; Cortex XSOAR's flags 1, 2, 3). */
 const MODES = { onlyIfEmpty: 1, withSubgroups: 2, withHosts: 3 } as const;
@@ -22,14 +24,11 @@ const input = z.object({
       'What may go with it (Cortex XSOAR: flags 1/2/3): onlyIfEmpty (no hosts, no subgroups), withSubgroups ' +
         '(its subgroups, policies and tasks too, but no hosts), withHosts (also removes its hosts from KSC)',
     ),
-  wait: z.boolean().default(false).describe('Wait until KSC has finished removing the group'),
-  waitTimeoutSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(600)
-    .default(60)
-    .describe('How long `wait` waits at most (1–600 seconds)'),
+  wait: waitInputs.wait('Wait until KSC has finished removing the group'),
+  waitTimeoutSeconds: waitInputs.waitTimeoutSeconds(
+    { min: 1, max: 600, fallback: 60 },
+    'How long `wait` waits at most (1–600 seconds)',
+  ),
   idempotencyKey: inputs.idempotencyKey(),
 });
 
@@ -53,16 +52,16 @@ async function checkAction(
   wstrActionGuid: string,
   timeoutMs: number,
 ): Promise<ActionAnswer> {
-  const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const deadline = ctx.now() + timeoutMs;
-  for (;;) {
-    const answer = await ctx.ksc.callWire('AsyncActionStateChecker.CheckActionState', { wstrActionGuid });
-    const left = deadline - ctx.now();
-    if (answer.reply.bFinalized || left <= 0) return answer;
-    ctx.signal?.throwIfAborted();
-    const suggested = Number(answer.reply.lNextCheckDelay);
-    await sleep(Math.min(left, Math.max(100, Math.min(5000, suggested > 0 ? suggested : 1000))));
-  }
+  const polled = await poll(ctx, {
+    timeoutMs,
+    pauseMs: (answer) => {
+      const suggested = Number(answer.reply.lNextCheckDelay);
+      return Math.max(100, Math.min(5000, suggested > 0 ? suggested : 1000));
+    },
+    look: () => ctx.ksc.callWire('AsyncActionStateChecker.CheckActionState', { wstrActionGuid }),
+    done: (answer) => answer.reply.bFinalized,
+  });
+  return polled.value;
 }
 
 function failureText(state: ActionState): string {
@@ -89,13 +88,9 @@ export const deleteGroup: CommandDefinition<typeof input, typeof keyFields> = {
   readOnly: false,
   destructive: true,
   idempotent: true,
-  rights: [
-    { product: 'Administration Server', feature: 'Basic functionality', operations: ['Read', 'Write'] },
-  ],
+  rights: [BASIC_READ_WRITE],
   kscMethods: [
-    'HostGroup.FindGroups',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
+    ...GROUP_LOOKUP_METHODS,
     'HostGroup.GetGroupInfoEx',
     'HostGroup.RemoveGroup',
     'AsyncActionStateChecker.CheckActionState',

@@ -1,48 +1,13 @@
 import { z } from 'zod';
 import { filter } from '../ksc/filter/index.ts';
-import type { WireJson } from '../ksc/json.ts';
 import type { KlArgument, KlParams, KlValue } from '../ksc/values.ts';
-import { inputs } from './inputs.ts';
-import { enrichWire, toPlain, unwrapParams, wireRecords } from './plain.ts';
+import { EVENT_FIELDS, EVENT_RANGE_METHODS, readEventRange } from './events.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { ATTRIBUTE_NAME, inputs } from './inputs.ts';
+import { enrichWire, plainRecord } from './plain.ts';
+import { isoTimeOf, numberOf, textOf } from './records.ts';
 import { invalidInput, recordsTable } from './result.ts';
-import type { CommandContext, CommandDefinition, PlainJson } from './types.ts';
-
-/**
- * Event attributes asked of KSC (spec §6.3). Named one by one: an empty list means "all" only on the emulator
- * (decisions/0005), and no source says what a real server does with it.
- */
-export const EVENT_FIELDS = [
-  'event_id',
-  'event_db_id',
-  'event_type',
-  'event_type_id',
-  'event_type_display_name',
-  'GNRL_EA_DESCRIPTION',
-  'GNRL_EA_SEVERITY',
-  'GNRL_EA_ID',
-  'GNRL_EA_PARAM_1',
-  'GNRL_EA_PARAM_2',
-  'GNRL_EA_PARAM_3',
-  'GNRL_EA_PARAM_4',
-  'rise_time',
-  'registration_time',
-  'hostname',
-  'hostdn',
-  'host_id',
-  'host_type',
-  'domain_name',
-  'group_id',
-  'group_name',
-  'product_name',
-  'product_version',
-  'product_displ_version',
-  'task_display_name',
-  'task_id',
-  'task_old_state',
-  'task_new_state',
-  'GNRL_COMPLETED_PERCENT',
-  'KLVSRV_ID',
-] as const;
+import type { CommandDefinition } from './types.ts';
 
 /** `GNRL_EA_SEVERITY` (spec §6.3): 1 Information, 2 Warning, 3 Error, 4 Critical. */
 const SEVERITY_NAMES: Readonly<Record<number, string>> = {
@@ -55,70 +20,6 @@ const SEVERITY_NAMES: Readonly<Record<number, string>> = {
 
 export function severityName(value: KlArgument | undefined): string {
   return typeof value === 'number' ? (SEVERITY_NAMES[value] ?? `Unknown (${value})`) : 'Unknown';
-}
-
-/** Events as KSC sent them (`raw`) beside their decoded form, item for item. */
-export interface EventRange {
-  readonly items: WireJson[];
-  readonly records: KlParams[];
-}
-
-const PAGE = 1000;
-
-/**
- * Reads up to `limit` events of an EventProcessing result set and releases it. Pages advance by the number of
- * records returned, so the reading does not depend on how the server counts `nEnd` (DESIGN).
- */
-export async function readEventRange(
-  ctx: CommandContext,
-  strIteratorId: string,
-  limit: number,
-): Promise<EventRange> {
-  const items: WireJson[] = [];
-  const records: KlParams[] = [];
-  try {
-    while (records.length < limit) {
-      ctx.signal?.throwIfAborted();
-      const nStart = records.length;
-      const page = await ctx.ksc.callWire('EventProcessing.GetRecordRange', {
-        strIteratorId,
-        nStart,
-        nEnd: nStart + Math.min(PAGE, limit - nStart),
-      });
-      const decoded = page.reply.pParamsEvents.KLEVP_EVENT_RANGE_ARRAY;
-      if (decoded.length === 0) break;
-      const wire = wireRecords(unwrapParams(page.wire['pParamsEvents'] ?? null), 'KLEVP_EVENT_RANGE_ARRAY');
-      const kept = decoded.slice(0, limit - nStart);
-      records.push(...kept);
-      items.push(...wire.slice(0, kept.length));
-    }
-  } finally {
-    // The server would free it after its lifetime anyway; a failed release must not hide the answer.
-    await ctx.ksc.call('EventProcessing.ReleaseIterator', { strIteratorId }).catch(() => undefined);
-  }
-  return { items, records };
-}
-
-/** A string attribute of a record, or nothing. */
-export function textOf(record: KlParams, name: string): string[] {
-  const value = record[name];
-  return typeof value === 'string' ? [value] : [];
-}
-
-/** A number attribute of a record (an int, or a long that fits), or nothing. */
-export function numberOf(record: KlParams, name: string): number[] {
-  const value = toPlain(record[name]);
-  return typeof value === 'number' ? [value] : [];
-}
-
-/** A datetime attribute of a record as ISO text, or nothing. */
-export function timeOf(record: KlParams, name: string): string[] {
-  const value = record[name];
-  return value instanceof Date && !Number.isNaN(value.getTime()) ? [toPlain(value) as string] : [];
-}
-
-export function plainRecord(record: KlParams): { [key: string]: PlainJson } {
-  return toPlain(record) as { [key: string]: PlainJson };
 }
 
 const UTC_TIME =
@@ -168,8 +69,6 @@ const utcTime = () =>
     .refine((text) => parseUtcTime(text) !== undefined, {
       message: 'expected a UTC time such as "2024-06-24 00:00" or "2024-06-24T00:00:00Z"',
     });
-
-const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Integer event attributes (spec §6.3): `GNRL_EA_SEVERITY=4` must reach KSC as the int 4, not the text "4". */
 const INT_ATTRIBUTES: ReadonlySet<string> = new Set([
@@ -318,15 +217,9 @@ export const fetchEvent: CommandDefinition<typeof input, typeof keyFields> = {
     'the next batch, call again with startTime at the last event time. Read-only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: [
-    'EventProcessingFactory.CreateEventProcessing2',
-    'EventProcessing.GetRecordRange',
-    'EventProcessing.ReleaseIterator',
-  ],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: ['EventProcessingFactory.CreateEventProcessing2', ...EVENT_RANGE_METHODS],
   example: { startTime: '2024-01-01 00:00', limit: 20, searchCondition: { GNRL_EA_SEVERITY: 4 } },
   async run(ctx, { startTime, endTime, limit, searchCondition: condition }) {
     const since = parseUtcTime(startTime);
@@ -362,7 +255,7 @@ export const fetchEvent: CommandDefinition<typeof input, typeof keyFields> = {
         EventTypeIDs: records.flatMap((r) => numberOf(r, 'event_type_id')),
         HostIDs: records.flatMap((r) => textOf(r, 'hostname')),
         HostNames: records.flatMap((r) => textOf(r, 'hostdn')),
-        EventTimes: records.flatMap((r) => timeOf(r, 'rise_time')),
+        EventTimes: records.flatMap((r) => isoTimeOf(r, 'rise_time')),
       },
       result: recordsTable('Fetch Event', context, RESULT_COLUMNS),
       errors: [],

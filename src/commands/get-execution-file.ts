@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { WireJson } from '../ksc/json.ts';
 import type { KlParams } from '../ksc/values.ts';
-import { resolveOneHost } from './hosts.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { HOST_LOOKUP_METHODS, resolveOneHost } from './hosts.ts';
 import { inputs } from './inputs.ts';
 import { exeFileContext, exeFileKeyFields, exeFileKeys } from './list-execution-files.ts';
 import { errorEntry, recordsTable, statusOf } from './result.ts';
@@ -37,16 +38,9 @@ export const getExecutionFile: CommandDefinition<typeof input, typeof exeFileKey
     'Read-only.',
   input,
   keyFields: exeFileKeyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
-    'AppCtrlApi.GetExeFileInfo',
-  ],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: [...HOST_LOOKUP_METHODS, 'AppCtrlApi.GetExeFileInfo'],
   example: { fileIds: [140566193] },
   async run(ctx, { hostId, fileIds }) {
     const host = hostId === undefined ? undefined : await resolveOneHost(ctx, hostId, 'hostId');

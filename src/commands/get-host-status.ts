@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { WireJson } from '../ksc/json.ts';
-import { isKlParams, type KlArgument, type KlParams } from '../ksc/values.ts';
+import { isKlParams, type KlParams } from '../ksc/values.ts';
 import {
   extendedStatusText,
   hostStateDescriptions,
@@ -8,17 +8,13 @@ import {
   platformTypeName,
   rtpStateDescription,
 } from '../status/host-status.ts';
+import { CONCURRENCY, mapLimited, settle } from './concurrency.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { HOST_LOOKUP_METHODS, hostNotFound, lookupHostReference, type ReferenceLookup } from './hosts.ts';
 import { inputs } from './inputs.ts';
 import { ipv4FromLong } from './ipv4.ts';
-import { enrichWire, toPlain } from './plain.ts';
-import {
-  CONCURRENCY,
-  lookupHostReference,
-  mapLimited,
-  notFoundHost,
-  settle,
-  type ReferenceLookup,
-} from './resolve-host.ts';
+import { enrichWire, plainRecord, toPlain } from './plain.ts';
+import { numericValue, textAttr } from './records.ts';
 import { errorEntry, statusOf, summaryTable } from './result.ts';
 import type { CommandContext, CommandDefinition, CommandErrorEntry, PlainJson } from './types.ts';
 
@@ -85,15 +81,10 @@ const input = z.object({
       'Host Names: the hosts to report on, each by display name (KLHST_WKS_DN, from List Hosts), id ' +
         '(KLHST_WKS_HOSTNAME), FQDN or IPv4 address. A name matching several hosts reports each of them',
     ),
-  returnFields: z
-    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an attribute name'))
-    .min(1)
-    .max(100)
-    .optional()
-    .describe(
-      'Return Fields: host attributes to return, e.g. ["KLHST_WKS_ANTI_SPAM_STATUS"]; default: those of ' +
-        "seed 001's sample. The id, names, address and status attributes are always returned",
-    ),
+  returnFields: inputs.attributeNames(
+    'Return Fields: host attributes to return, e.g. ["KLHST_WKS_ANTI_SPAM_STATUS"]; default: those of ' +
+      "seed 001's sample. The id, names, address and status attributes are always returned",
+  ),
 });
 
 const keyFields = z.object({
@@ -129,18 +120,17 @@ interface HostDetails {
   readonly applications: readonly Application[];
 }
 
-function numberOf(value: KlArgument | undefined): number | null {
-  if (typeof value === 'bigint') return Number(value);
-  return typeof value === 'number' ? value : null;
-}
-
 /** `KLHST_APP_INFO`: product → version → `{KLHST_APP_STATE, KLHST_APP_STATE_TIME}` (spec §7.7). */
 function applicationsOfAppInfo(appInfo: KlParams): Application[] {
   const apps: Application[] = [];
   for (const [name, versions] of Object.entries(appInfo)) {
     if (!isKlParams(versions)) continue;
     for (const [version, info] of Object.entries(versions)) {
-      apps.push({ name, version, state: isKlParams(info) ? numberOf(info['KLHST_APP_STATE']) : null });
+      apps.push({
+        name,
+        version,
+        state: isKlParams(info) ? (numericValue(info['KLHST_APP_STATE']) ?? null) : null,
+      });
     }
   }
   return apps;
@@ -172,11 +162,6 @@ async function hostDetails(ctx: CommandContext, hostId: string): Promise<HostDet
   };
 }
 
-function text(record: KlParams, name: string): string | null {
-  const value = record[name];
-  return typeof value === 'string' ? value : null;
-}
-
 function isoTime(record: KlParams, name: string): string | null {
   const plain = toPlain(record[name]);
   return typeof plain === 'string' && plain !== '' ? plain : null;
@@ -187,16 +172,16 @@ function enrichments(record: KlParams): { [key: string]: string | string[] | nul
   const out: { [key: string]: string | string[] | null } = {
     ipAddress: ipv4FromLong(record['KLHST_WKS_IP_LONG']),
   };
-  const ptype = numberOf(record['KLHST_WKS_PTYPE']);
-  if (ptype !== null) out['platformType'] = platformTypeName(ptype);
-  const rtp = numberOf(record['KLHST_WKS_RTP_STATE']);
-  if (rtp !== null) out['rtpStateDescription'] = rtpStateDescription(rtp);
-  const status = numberOf(record['KLHST_WKS_STATUS']);
-  if (status !== null) out['statusDescriptions'] = hostStateDescriptions(status);
-  const statusId = numberOf(record['KLHST_WKS_STATUS_ID']);
-  if (statusId !== null) out['status'] = hostStatusName(statusId);
-  const mask = numberOf(record['KLHST_WKS_STATUS_MASK']);
-  if (mask !== null) out['hostExtStatuses'] = extendedStatusText(mask);
+  const ptype = numericValue(record['KLHST_WKS_PTYPE']);
+  if (ptype !== undefined) out['platformType'] = platformTypeName(ptype);
+  const rtp = numericValue(record['KLHST_WKS_RTP_STATE']);
+  if (rtp !== undefined) out['rtpStateDescription'] = rtpStateDescription(rtp);
+  const status = numericValue(record['KLHST_WKS_STATUS']);
+  if (status !== undefined) out['statusDescriptions'] = hostStateDescriptions(status);
+  const statusId = numericValue(record['KLHST_WKS_STATUS_ID']);
+  if (statusId !== undefined) out['status'] = hostStatusName(statusId);
+  const mask = numericValue(record['KLHST_WKS_STATUS_MASK']);
+  if (mask !== undefined) out['hostExtStatuses'] = extendedStatusText(mask);
   return out;
 }
 
@@ -214,17 +199,9 @@ export const getHostStatus: CommandDefinition<typeof input, typeof keyFields> = 
     'a 404 error for that item and the others are still reported (Partially Successful). Read-only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
-    'HostGroup.GetHostInfo',
-    'HostGroup.GetHostProducts',
-  ],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: [...HOST_LOOKUP_METHODS, 'HostGroup.GetHostInfo', 'HostGroup.GetHostProducts'],
   example: { hostNames: ['BR01-WS-0001'] },
   async run(ctx, { hostNames, returnFields }) {
     const fields = [...new Set([...(returnFields ?? HOST_STATUS_FIELDS), ...REQUIRED_FIELDS])];
@@ -243,10 +220,10 @@ export const getHostStatus: CommandDefinition<typeof input, typeof keyFields> = 
         return;
       }
       const { items, records, named }: ReferenceLookup = lookup.value;
-      if (named.length === 0) failed.set(name, notFoundHost(name));
+      if (named.length === 0) failed.set(name, hostNotFound(name));
       for (const i of named) {
         const record = records[i]!;
-        const id = text(record, 'KLHST_WKS_HOSTNAME') ?? '';
+        const id = textAttr(record, 'KLHST_WKS_HOSTNAME');
         const known = byId.get(id);
         if (known !== undefined) {
           known.names.push(name);
@@ -259,7 +236,7 @@ export const getHostStatus: CommandDefinition<typeof input, typeof keyFields> = 
     });
 
     const details = await mapLimited(hosts, CONCURRENCY, (host) =>
-      settle(hostDetails(ctx, text(host.record, 'KLHST_WKS_HOSTNAME') ?? '')),
+      settle(hostDetails(ctx, textAttr(host.record, 'KLHST_WKS_HOSTNAME'))),
     );
     const items: WireJson[] = [];
     const context: PlainJson[] = [];
@@ -278,7 +255,7 @@ export const getHostStatus: CommandDefinition<typeof input, typeof keyFields> = 
           : enriched,
       );
       context.push({
-        ...(toPlain(host.record) as { [key: string]: PlainJson }),
+        ...plainRecord(host.record),
         ...extra,
         appInfo: detail.value.appInfoPlain,
         applications: detail.value.applications.map((a) => ({ ...a })),
@@ -289,7 +266,7 @@ export const getHostStatus: CommandDefinition<typeof input, typeof keyFields> = 
     const errors: CommandErrorEntry[] = [...new Set(hostNames)].flatMap((name) =>
       failed.has(name) ? [errorEntry(getHostStatus.title, failed.get(name), name)] : [],
     );
-    const num = (record: KlParams, name: string) => numberOf(record[name]) ?? 0;
+    const num = (record: KlParams, name: string) => numericValue(record[name]) ?? 0;
     const records = reported.map((r) => r.record);
     const apps = reported.flatMap((r) => r.details.applications);
     return {
@@ -297,16 +274,16 @@ export const getHostStatus: CommandDefinition<typeof input, typeof keyFields> = 
       raw: { pChunk: { KLCSP_ITERATOR_ARRAY: items }, PxgRetVal: items.length },
       context,
       keyFields: {
-        HostIDs: records.map((r) => text(r, 'KLHST_WKS_HOSTNAME') ?? ''),
+        HostIDs: records.map((r) => textAttr(r, 'KLHST_WKS_HOSTNAME')),
         HostIPs: records.flatMap((r) => {
           const ip = ipv4FromLong(r['KLHST_WKS_IP_LONG']);
           return ip === null ? [] : [ip];
         }),
         LongHostIPs: records.flatMap((r) => {
-          const ip = numberOf(r['KLHST_WKS_IP_LONG']);
-          return ip === null ? [] : [ip];
+          const ip = numericValue(r['KLHST_WKS_IP_LONG']);
+          return ip === undefined ? [] : [ip];
         }),
-        HostNames: records.map((r) => text(r, 'KLHST_WKS_DN') ?? ''),
+        HostNames: records.map((r) => textAttr(r, 'KLHST_WKS_DN')),
         StatusIDs: records.map((r) => num(r, 'KLHST_WKS_STATUS_ID')),
         HostGeneralStatuses: records.map((r) => hostStatusName(num(r, 'KLHST_WKS_STATUS_ID'))),
         HostStatusMasks: records.map((r) => num(r, 'KLHST_WKS_STATUS_MASK')),

@@ -1,19 +1,12 @@
 import { z } from 'zod';
-import { KconnectError } from '../errors.ts';
-import { NotFoundError } from '../ksc/client/errors.ts';
 import type { WireJson } from '../ksc/json.ts';
 import { isKlParams, type KlArgument, type KlParams } from '../ksc/values.ts';
+import { CONCURRENCY, mapLimited, settle } from './concurrency.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { readHostSection } from './host-settings.ts';
+import { HOST_LOOKUP_METHODS, hostNotFound, lookupHostReference, REFERENCE_FIELDS } from './hosts.ts';
 import { inputs } from './inputs.ts';
 import { toPlain } from './plain.ts';
-import {
-  CONCURRENCY,
-  describeHost,
-  lookupHostReference,
-  mapLimited,
-  notFoundHost,
-  REFERENCE_FIELDS,
-  settle,
-} from './resolve-host.ts';
 import { errorEntry, statusOf } from './result.ts';
 import type { CommandContext, CommandDefinition, CommandErrorEntry, PlainJson } from './types.ts';
 
@@ -71,23 +64,16 @@ function portsOf(settings: KlParams): { allPorts: boolean | null; ports: PortEnt
   return { allPorts: typeof allPorts === 'boolean' ? allPorts : null, ports };
 }
 
-async function readNetworkSettings(ctx: CommandContext, record: KlParams) {
-  const hostId = String(record['KLHST_WKS_HOSTNAME'] ?? '');
-  try {
-    return await ctx.ksc.callWire('HostGroup.SS_Read', { strHostName: hostId, ...NETWORK_SETTINGS });
-  } catch (error) {
-    // KSC answers `Parameter with name "KES" not exist`: say what that means for this command.
-    if (error instanceof NotFoundError) {
-      throw new KconnectError(
-        'NOT_FOUND',
-        `Host ${describeHost(record)} has no Kaspersky Endpoint Security for Windows network settings ` +
-          `(${NETWORK_SETTINGS.strProduct} ${NETWORK_SETTINGS.strVersion}): open ports are read from KES for ` +
-          `Windows only (${error.message})`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+function readNetworkSettings(ctx: CommandContext, record: KlParams) {
+  return readHostSection(
+    ctx,
+    record,
+    NETWORK_SETTINGS,
+    (host, error) =>
+      `Host ${host} has no Kaspersky Endpoint Security for Windows network settings ` +
+      `(${NETWORK_SETTINGS.strProduct} ${NETWORK_SETTINGS.strVersion}): open ports are read from KES for ` +
+      `Windows only (${error.message})`,
+  );
 }
 
 /** `Get Open Ports` (seed 001): the ports KES for Windows monitors on each host, from its network settings. */
@@ -103,16 +89,9 @@ export const getOpenPorts: CommandDefinition<typeof input, typeof keyFields> = {
     'error for that item; the other hosts are still reported (Partially Successful). Read-only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
-    'HostGroup.SS_Read',
-  ],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: [...HOST_LOOKUP_METHODS, 'HostGroup.SS_Read'],
   example: { hostIds: ['BR01-WS-0001'] },
   async run(ctx, { hostIds }) {
     const lookups = await mapLimited(hostIds, CONCURRENCY, (reference) =>
@@ -124,7 +103,7 @@ export const getOpenPorts: CommandDefinition<typeof input, typeof keyFields> = {
     hostIds.forEach((reference, index) => {
       const lookup = lookups[index]!;
       if (!lookup.ok) return void failed.set(reference, lookup.error);
-      if (lookup.value.named.length === 0) return void failed.set(reference, notFoundHost(reference));
+      if (lookup.value.named.length === 0) return void failed.set(reference, hostNotFound(reference));
       for (const i of lookup.value.named) {
         const record = lookup.value.records[i]!;
         const id = String(record['KLHST_WKS_HOSTNAME'] ?? '');

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { toPlain } from './plain.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
 import { policyTable } from './list-policies.ts';
+import { toPlain } from './plain.ts';
+import { textAttr } from './records.ts';
 import type { CommandDefinition } from './types.ts';
 
 const input = z.object({
@@ -32,19 +34,14 @@ export const getPolicy: CommandDefinition<typeof input, typeof keyFields> = {
     'profiles. An unknown id is a not-found error (404). Reads only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
   kscMethods: ['Policy.GetPolicyData'],
   example: { policyId: 1 },
   async run(ctx, { policyId }) {
     const answer = await ctx.ksc.callWire('Policy.GetPolicyData', { nPolicy: policyId });
     const policy = answer.reply.PxgRetVal;
-    const text = (name: string) => {
-      const value = policy[name];
-      return typeof value === 'string' ? value : '';
-    };
+    const text = (name: string) => textAttr(policy, name);
     const id = policy['KLPOL_ID'];
     const groupId = policy['KLPOL_GROUP_ID'];
     return {

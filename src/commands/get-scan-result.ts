@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import { KconnectError } from '../errors.ts';
 import type { KlParams } from '../ksc/values.ts';
-import { EVENT_FIELDS, numberOf, plainRecord, readEventRange, textOf } from './fetch-event.ts';
+import { EVENT_FIELDS, EVENT_RANGE_METHODS, readEventRange } from './events.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { HOST_LOOKUP_METHODS, resolveReadHost } from './hosts.ts';
 import { inputs } from './inputs.ts';
-import { resolveHostForRead, taskDetails } from './list-host-tasks.ts';
+import { plainRecord } from './plain.ts';
+import { numberOf, textOf } from './records.ts';
 import { recordsTable } from './result.ts';
+import { taskDetails } from './tasks.ts';
 import type { CommandContext, CommandDefinition } from './types.ts';
 
 const input = z.object({
@@ -66,23 +70,18 @@ export const getScanResult: CommandDefinition<typeof input, typeof keyFields> = 
     'not an empty result. Read-only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
   kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
+    ...HOST_LOOKUP_METHODS,
     'EventProcessingFactory.CreateEventProcessingForHost2',
-    'EventProcessing.GetRecordRange',
-    'EventProcessing.ReleaseIterator',
+    ...EVENT_RANGE_METHODS,
     'Tasks.GetAllTasksOfHost',
     'Tasks.GetTask',
   ],
   example: { hostId: 'BR01-WS-0001', scanTaskName: 'Virus scan', days: 30 },
   async run(ctx, { hostId, scanTaskName, days, limit }) {
-    const host = await resolveHostForRead(ctx, hostId, 'hostId');
+    const host = await resolveReadHost(ctx, hostId, 'hostId');
     const pFilter: KlParams = {
       task_display_name: scanTaskName,
       ...(days === undefined ? {} : { KLEVP_EVENT_RISE_TIME_LAST_DAYS: days }),

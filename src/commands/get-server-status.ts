@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { KconnectError } from '../errors.ts';
 import { isKlParams } from '../ksc/values.ts';
 import { decodeEventsStatus, type StatusValue } from '../status/general-status.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
 import { toPlain, unwrapParams } from './plain.ts';
+import { plainJsonSchema } from './result.ts';
 import type { CommandDefinition, PlainJson } from './types.ts';
+import { poll } from './waiting.ts';
 
 const TITLE = 'Get Server Status';
 const EVENTS_STATUS = 'KLSTS_Events';
@@ -18,17 +21,6 @@ const input = z.object({
     .describe('How long to wait at most for KSC to collect the status (1–300 seconds)'),
 });
 
-const plainJson: z.ZodType<PlainJson> = z.lazy(() =>
-  z.union([
-    z.null(),
-    z.boolean(),
-    z.number(),
-    z.string(),
-    z.array(plainJson),
-    z.record(z.string(), plainJson),
-  ]),
-);
-
 const keyFields = z.object({
   /** OK, Informational, Warning or Critical (`KLSTS_Par_Status`). */
   Status: z.string(),
@@ -37,7 +29,7 @@ const keyFields = z.object({
   ReasonBits: z.array(z.number().int()),
   Reasons: z.array(z.string()),
   /** The counters and other parameters of the reasons that hold, by their KSC names. */
-  Parameters: z.record(z.string(), plainJson),
+  Parameters: z.record(z.string(), plainJsonSchema),
 });
 
 /** `Get Server Status`: seed 000's general status through `ReportManager` statistics (decision 0010). */
@@ -54,10 +46,8 @@ export const getServerStatus: CommandDefinition<typeof input, typeof keyFields> 
     'then polls until it is there (up to `timeoutSeconds`). Reads only; nothing is reset.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
   kscMethods: [
     'ReportManager.RequestStatisticsData',
     'ReportManager.GetStatisticsData',
@@ -65,73 +55,67 @@ export const getServerStatus: CommandDefinition<typeof input, typeof keyFields> 
   ],
   example: {},
   async run(ctx, { timeoutSeconds }) {
-    const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const { strRequestId } = await ctx.ksc.call('ReportManager.RequestStatisticsData', {
       pRequestParams: { [EVENTS_STATUS]: {} },
     });
-    const deadline = ctx.now() + timeoutSeconds * 1000;
-    let delay = 250;
-    for (;;) {
-      const answer = await ctx.ksc.callWire('ReportManager.GetStatisticsData', { strRequestId });
-      const data = answer.reply.pResultData;
-      const status = data?.[EVENTS_STATUS];
-      if (isKlParams(status)) {
-        const plain = toPlain(status) as Record<string, StatusValue>;
-        const decoded = decodeEventsStatus(plain);
-        const wireData = unwrapParams(answer.wire['pResultData'] ?? null);
-        const parameters: Record<string, PlainJson> = {};
-        for (const r of decoded.reasons) Object.assign(parameters, r.parameters);
-        Object.assign(parameters, decoded.otherParameters);
-        return {
-          status: 'Successful',
-          raw: { pResultData: wireData },
-          context: {
-            status: decoded.level,
-            statusCode: decoded.levelCode,
-            reasonMask: decoded.reasonMask,
-            reasons: decoded.reasons.map((r) => ({
-              bit: r.bit,
-              text: r.text,
-              parameters: r.parameters,
-              resettable: r.resettable,
-            })),
-            unknownBits: [...decoded.unknownBits],
-            otherParameters: decoded.otherParameters,
-            [EVENTS_STATUS]: plain,
-          },
-          keyFields: {
-            Status: decoded.level,
-            StatusCode: decoded.levelCode,
-            ReasonMask: decoded.reasonMask,
-            ReasonBits: [...decoded.reasons.map((r) => r.bit), ...decoded.unknownBits],
-            Reasons: [
-              ...decoded.reasons.map((r) => r.text),
-              ...decoded.unknownBits.map((bit) => `Reason bit ${bit}, which this version does not know.`),
-            ],
-            Parameters: parameters,
-          },
-          result: {
-            title: TITLE,
-            columns: ['Status', 'Reason Bit', 'Reason'],
-            rows: [
-              ...decoded.reasons.map((r) => [decoded.level, r.bit, r.text]),
-              ...decoded.unknownBits.map((bit) => [decoded.level, bit, 'Unknown reason']),
-            ],
-          },
-          errors: [],
-        };
-      }
-      const left = deadline - ctx.now();
-      if (left <= 0) {
-        await ctx.ksc.call('ReportManager.CancelStatisticsRequest', { strRequestId }).catch(() => undefined);
-        throw new KconnectError(
-          'TIMEOUT',
-          `KSC did not deliver the general status within ${timeoutSeconds} seconds; try again or raise timeoutSeconds`,
-        );
-      }
-      ctx.signal?.throwIfAborted();
-      await sleep(Math.min(left, delay));
-      delay = Math.min(5000, delay * 2);
+    const polled = await poll(ctx, {
+      timeoutMs: timeoutSeconds * 1000,
+      pauseMs: (_answer, pauses) => Math.min(5000, 250 * 2 ** pauses),
+      look: () => ctx.ksc.callWire('ReportManager.GetStatisticsData', { strRequestId }),
+      done: (answer) => isKlParams(answer.reply.pResultData?.[EVENTS_STATUS]),
+    });
+    const answer = polled.value;
+    const status = answer.reply.pResultData?.[EVENTS_STATUS];
+    if (!isKlParams(status)) {
+      await ctx.ksc.call('ReportManager.CancelStatisticsRequest', { strRequestId }).catch(() => undefined);
+      throw new KconnectError(
+        'TIMEOUT',
+        `KSC did not deliver the general status within ${timeoutSeconds} seconds; try again or raise timeoutSeconds`,
+      );
     }
+    const plain = toPlain(status) as Record<string, StatusValue>;
+    const decoded = decodeEventsStatus(plain);
+    const wireData = unwrapParams(answer.wire['pResultData'] ?? null);
+    const parameters: Record<string, PlainJson> = {};
+    for (const r of decoded.reasons) Object.assign(parameters, r.parameters);
+    Object.assign(parameters, decoded.otherParameters);
+    return {
+      status: 'Successful',
+      raw: { pResultData: wireData },
+      context: {
+        status: decoded.level,
+        statusCode: decoded.levelCode,
+        reasonMask: decoded.reasonMask,
+        reasons: decoded.reasons.map((r) => ({
+          bit: r.bit,
+          text: r.text,
+          parameters: r.parameters,
+          resettable: r.resettable,
+        })),
+        unknownBits: [...decoded.unknownBits],
+        otherParameters: decoded.otherParameters,
+        [EVENTS_STATUS]: plain,
+      },
+      keyFields: {
+        Status: decoded.level,
+        StatusCode: decoded.levelCode,
+        ReasonMask: decoded.reasonMask,
+        ReasonBits: [...decoded.reasons.map((r) => r.bit), ...decoded.unknownBits],
+        Reasons: [
+          ...decoded.reasons.map((r) => r.text),
+          ...decoded.unknownBits.map((bit) => `Reason bit ${bit}, which this version does not know.`),
+        ],
+        Parameters: parameters,
+      },
+      result: {
+        title: TITLE,
+        columns: ['Status', 'Reason Bit', 'Reason'],
+        rows: [
+          ...decoded.reasons.map((r) => [decoded.level, r.bit, r.text]),
+          ...decoded.unknownBits.map((bit) => [decoded.level, bit, 'Unknown reason']),
+        ],
+      },
+      errors: [],
+    };
   },
 };

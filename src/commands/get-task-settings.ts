@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { WireJson } from '../ksc/json.ts';
 import type { KlParams } from '../ksc/values.ts';
-import { numberOf, plainRecord, textOf } from './fetch-event.ts';
-import { perTask, taskIdsInput } from './get-task-history.ts';
+import { BASIC_READ, KES_AV_READ, READ_ONLY } from './flags.ts';
+import { plainRecord } from './plain.ts';
+import { numberOf, textOf } from './records.ts';
 import { statusOf, summaryTable } from './result.ts';
+import { perTask, taskIdsInput } from './tasks.ts';
 import type { CommandDefinition } from './types.ts';
 
 const input = z.object({ taskIds: taskIdsInput() });
@@ -33,13 +35,8 @@ export const getTaskSettings: CommandDefinition<typeof input, typeof keyFields> 
     '(Partially Successful). Read-only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [
-    { product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] },
-    { product: 'Kaspersky Endpoint Security', feature: 'Anti-virus functionality', operations: ['Read'] },
-  ],
+  ...READ_ONLY,
+  rights: [BASIC_READ, KES_AV_READ],
   kscMethods: ['Tasks.GetTaskData'],
   example: { taskIds: ['103'] },
   async run(ctx, { taskIds }) {

@@ -1,19 +1,14 @@
 import { z } from 'zod';
 import { KconnectError } from '../errors.ts';
-import { NotFoundError } from '../ksc/client/errors.ts';
 import { filter } from '../ksc/filter/index.ts';
 import type { WireJson } from '../ksc/json.ts';
 import { isKlParams, type KlParams } from '../ksc/values.ts';
+import { CONCURRENCY, mapLimited, settle } from './concurrency.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { readHostSection } from './host-settings.ts';
+import { findHostsWire, HOST_LOOKUP_METHODS, MAX_REFERENCE_MATCHES } from './hosts.ts';
 import { ipv4ToLong } from './ipv4.ts';
 import { toPlain } from './plain.ts';
-import {
-  CONCURRENCY,
-  describeHost,
-  findHostsWire,
-  mapLimited,
-  MAX_REFERENCE_MATCHES,
-  settle,
-} from './resolve-host.ts';
 import { errorEntry, statusOf } from './result.ts';
 import type { CommandContext, CommandDefinition, CommandErrorEntry, PlainJson } from './types.ts';
 
@@ -72,23 +67,15 @@ function accountsOf(section: KlParams): Account[] {
   });
 }
 
-async function readAccounts(ctx: CommandContext, record: KlParams) {
-  try {
-    return await ctx.ksc.callWire('HostGroup.SS_Read', {
-      strHostName: String(record['KLHST_WKS_HOSTNAME'] ?? ''),
-      ...AGENT_ACCOUNTS,
-    });
-  } catch (error) {
-    if (error instanceof NotFoundError) {
-      throw new KconnectError(
-        'NOT_FOUND',
-        `Host ${describeHost(record)} reports no accounts: its users are known only through Network Agent, ` +
-          `which does not report them on this host (${error.message})`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+function readAccounts(ctx: CommandContext, record: KlParams) {
+  return readHostSection(
+    ctx,
+    record,
+    AGENT_ACCOUNTS,
+    (host, error) =>
+      `Host ${host} reports no accounts: its users are known only through Network Agent, ` +
+      `which does not report them on this host (${error.message})`,
+  );
 }
 
 interface IpResult {
@@ -134,16 +121,9 @@ export const getUserByIp: CommandDefinition<typeof input, typeof keyFields> = {
     'still reported (Partially Successful). Several hosts with the same address are each reported. Read-only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
-    'HostGroup.SS_Read',
-  ],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: [...HOST_LOOKUP_METHODS, 'HostGroup.SS_Read'],
   example: { ipAddresses: ['10.5.1.2'] },
   async run(ctx, { ipAddresses }) {
     const settled = await mapLimited(ipAddresses, CONCURRENCY, (ip) => settle(usersAt(ctx, ip)));

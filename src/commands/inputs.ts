@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** A KSC attribute name, e.g. `KLHST_WKS_DN`. */
+export const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * Input fields shared by commands. Each carries a description written for people and AI assistants; the CLI,
  * HTTP and MCP surfaces show it.
@@ -26,6 +29,9 @@ export const inputs = {
       .max(4096)
       .default('')
       .describe(`KSC search filter over ${what}, e.g. (KLHST_WKS_DN = "WIN-*"); empty for all`),
+  /** Attributes to return instead of a command's default set (`pattern`: what the object's names look like). */
+  attributeNames: (description: string, pattern: RegExp = ATTRIBUTE_NAME) =>
+    z.array(z.string().regex(pattern, 'an attribute name')).min(1).max(100).optional().describe(description),
   limit: (fallback: number, max: number) =>
     z.number().int().min(1).max(max).default(fallback).describe(`How many records at most (1–${max})`),
   /** Destructive commands: the same key within a day returns the first result instead of acting again. */

@@ -2,19 +2,20 @@ import { z } from 'zod';
 import { KconnectError } from '../errors.ts';
 import type { WireJson } from '../ksc/json.ts';
 import type { KlParams } from '../ksc/values.ts';
-import { resolveOneHost, type ResolvedHost } from './hosts.ts';
+import { BASIC_READ_WRITE } from './flags.ts';
+import { HOST_LOOKUP_METHODS, resolveOneHost, type ResolvedHost } from './hosts.ts';
 import { inputs } from './inputs.ts';
 import { toPlain } from './plain.ts';
+import { epochMsOf } from './records.ts';
 import { errorEntry, statusOf, summaryTable } from './result.ts';
-import { pollUntil, timeOf, waitInputs } from './scan-quarantined-files.ts';
 import type {
   CommandContext,
   CommandDefinition,
   CommandErrorEntry,
   CommandResult,
-  KscRight,
   PlainJson,
 } from './types.ts';
+import { pollUntil, waitInputs } from './waiting.ts';
 
 /**
  * Where Kaspersky Endpoint Agent keeps network isolation in a host's settings storage, and where it reports
@@ -26,14 +27,8 @@ const STATE_SECTION = 'NetworkIsolationState';
 /** `SS_Write` option 3: add or update the given variables, keeping the others (the exclusions). */
 const REPLACE = 3;
 
-export const ISOLATION_RIGHTS: readonly KscRight[] = [
-  { product: 'Administration Server', feature: 'Basic functionality', operations: ['Read', 'Write'] },
-];
-
 export const ISOLATION_METHODS: readonly string[] = [
-  'HostGroup.FindHosts',
-  'ChunkAccessor.GetItemsChunk',
-  'ChunkAccessor.Release',
+  ...HOST_LOOKUP_METHODS,
   'HostGroup.GetHostProducts',
   'HostGroup.SS_Write',
   'HostGroup.SS_Read',
@@ -182,8 +177,8 @@ export async function runIsolation(
   const context: PlainJson[] = actions.map((action, i) => {
     const settings = action.decoded;
     const timeout = toPlain(settings['IsolationTimeout']);
-    const start = timeOf(action.state.record, 'IsolationStart');
-    const end = timeOf(action.state.record, 'IsolationEnd');
+    const start = epochMsOf(action.state.record, 'IsolationStart');
+    const end = epochMsOf(action.state.record, 'IsolationEnd');
     return {
       hostId: action.host.id,
       hostName: action.host.displayName,
@@ -229,7 +224,7 @@ const input = z.object({
       'Isolation Timeout: minutes after which isolation ends by itself (1–43200), e.g. 60; when omitted, ' +
         'the host’s current setting stays (Kaspersky Endpoint Agent’s default is 30 minutes)',
     ),
-  ...waitInputs(),
+  ...waitInputs.untilAgentSync(),
   idempotencyKey: inputs.idempotencyKey(),
 });
 
@@ -255,7 +250,7 @@ export const isolateHosts: CommandDefinition<typeof input, typeof isolationKeyFi
   readOnly: false,
   destructive: true,
   idempotent: true,
-  rights: ISOLATION_RIGHTS,
+  rights: [BASIC_READ_WRITE],
   kscMethods: ISOLATION_METHODS,
   example: { hostIds: ['DC01'], isolationTimeout: 60 },
   run(ctx, { hostIds, isolationTimeout, wait, waitTimeoutSeconds }) {

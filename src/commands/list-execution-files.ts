@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import type { KlParams } from '../ksc/values.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { HOST_LOOKUP_METHODS, hostFilter } from './hosts.ts';
 import { inputs } from './inputs.ts';
-import { hostFilter, readSrvViewWire } from './list-quarantine-files.ts';
-import { toPlain } from './plain.ts';
+import { plainRecord, toPlain } from './plain.ts';
 import { summaryTable } from './result.ts';
+import { readSrvViewWire, SRV_VIEW_METHODS } from './srv-view.ts';
 import type { CommandDefinition, PlainJson } from './types.ts';
 
 /** The documented attributes of an Application Control file (and of its instances on hosts). */
@@ -35,7 +37,7 @@ export function hexOf(value: unknown): string | null {
 /** A file record as plain JSON, with its hashes also as hex (`md5`, `sha256`). */
 export function exeFileContext(record: KlParams): Record<string, PlainJson> {
   return {
-    ...(toPlain(record) as Record<string, PlainJson>),
+    ...plainRecord(record),
     md5: hexOf(record['FILE_HASH_MD5']),
     sha256: hexOf(record['FILE_HASH_SHA256']),
   };
@@ -84,12 +86,9 @@ const input = z.object({
     ),
   filter: inputs.searchFilter('file attributes, e.g. (TRUSTED_GROUP = 3) or (FILE_NAME = "cmd.exe")'),
   limit: inputs.limit(1000, 100_000),
-  fields: z
-    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an attribute name'))
-    .min(1)
-    .max(100)
-    .optional()
-    .describe('File attributes to return; default: the documented Application Control file attributes'),
+  fields: inputs.attributeNames(
+    'File attributes to return; default: the documented Application Control file attributes',
+  ),
 });
 
 /**
@@ -107,18 +106,9 @@ export const listExecutionFiles: CommandDefinition<typeof input, typeof exeFileK
     'search filter. Use it to hunt for a hash or an untrusted executable across the fleet. Read-only.',
   input,
   keyFields: exeFileKeyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
-    'SrvView.ResetIterator',
-    'SrvView.GetRecordRange',
-    'SrvView.ReleaseIterator',
-  ],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: [...HOST_LOOKUP_METHODS, ...SRV_VIEW_METHODS],
   example: { filter: '(TRUSTED_GROUP = 3)', limit: 20 },
   async run(ctx, { hostId, filter: search, limit, fields }) {
     let view = 'ACExeFilesSrvViewName';

@@ -1,54 +1,11 @@
 import { z } from 'zod';
-import { KconnectError } from '../errors.ts';
-import type { KlParams } from '../ksc/values.ts';
-import { plainRecord } from './fetch-event.ts';
-import { findHostsByReference, type ResolvedHost } from './hosts.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { HOST_LOOKUP_METHODS, resolveReadHost } from './hosts.ts';
 import { inputs } from './inputs.ts';
+import { plainRecord } from './plain.ts';
 import { summaryTable } from './result.ts';
-import type { CommandContext, CommandDefinition } from './types.ts';
-
-/**
- * The one host a read command is about. Unlike `resolveOneHost` it takes the reference literally (a `*` is a
- * character), but it too refuses a name several hosts share, listing them, rather than guess.
- */
-export async function resolveHostForRead(
-  ctx: CommandContext,
-  reference: string,
-  field: string,
-): Promise<ResolvedHost> {
-  const hosts = await findHostsByReference(ctx, reference, field);
-  if (hosts.length === 0) {
-    throw new KconnectError('NOT_FOUND', `No host is named "${reference}" (by id, name, FQDN or IP)`);
-  }
-  if (hosts.length > 1) {
-    const shown = hosts
-      .map((h) => `${h.displayName} (${h.id}${h.ip === null ? '' : `, ${h.ip}`})`)
-      .join('; ');
-    throw new KconnectError(
-      'CONFLICT',
-      `"${reference}" names ${hosts.length} hosts: ${shown}. Name one by its id.`,
-    );
-  }
-  return hosts[0]!;
-}
-
-/** Display names of the tasks `Tasks.GetTask` reports for `ids`, in order; a task gone meanwhile is left out. */
-export async function taskDetails(
-  ctx: CommandContext,
-  ids: readonly string[],
-): Promise<Array<{ id: string; task: KlParams }>> {
-  const out: Array<{ id: string; task: KlParams }> = [];
-  for (const id of ids) {
-    try {
-      out.push({ id, task: (await ctx.ksc.call('Tasks.GetTask', { strTask: id })).PxgRetVal });
-    } catch (error) {
-      // Deleted between the two calls: the id list is still the server's answer, the details just lack it.
-      if (error instanceof KconnectError && error.code === 'NOT_FOUND') continue;
-      throw error;
-    }
-  }
-  return out;
-}
+import { taskDetails } from './tasks.ts';
+import type { CommandDefinition } from './types.ts';
 
 const input = z.object({
   hostName: inputs
@@ -74,20 +31,12 @@ export const listHostTasks: CommandDefinition<typeof input, typeof keyFields> = 
     'display name, id, FQDN or IP; an unknown or ambiguous name is an error. Read-only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
-    'Tasks.GetAllTasksOfHost',
-    'Tasks.GetTask',
-  ],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: [...HOST_LOOKUP_METHODS, 'Tasks.GetAllTasksOfHost', 'Tasks.GetTask'],
   example: { hostName: 'BR01-WS-0001' },
   async run(ctx, { hostName }) {
-    const host = await resolveHostForRead(ctx, hostName, 'hostName');
+    const host = await resolveReadHost(ctx, hostName, 'hostName');
     const answer = await ctx.ksc.callWire('Tasks.GetAllTasksOfHost', {
       strDomainName: '',
       strHostName: host.id,

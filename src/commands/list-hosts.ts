@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import type { WireJson } from '../ksc/json.ts';
-import type { KlParams } from '../ksc/values.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { findHostsWire, HOST_LOOKUP_METHODS } from './hosts.ts';
 import { inputs } from './inputs.ts';
 import { ipv4FromLong } from './ipv4.ts';
-import { toPlain, wireRecords } from './plain.ts';
+import { plainRecord } from './plain.ts';
+import { numberOf, textOf } from './records.ts';
 import { summaryTable } from './result.ts';
-import type { CommandDefinition, PlainJson } from './types.ts';
+import type { CommandDefinition } from './types.ts';
 
 /** The attributes of seed 001's List Hosts sample. */
 export const HOST_LIST_FIELDS = [
@@ -35,12 +36,7 @@ export const HOST_LIST_FIELDS = [
 const input = z.object({
   filter: inputs.searchFilter('host attributes'),
   limit: inputs.limit(1000, 100_000),
-  fields: z
-    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an attribute name'))
-    .min(1)
-    .max(100)
-    .optional()
-    .describe("Host attributes to return; default: those of seed 001's sample"),
+  fields: inputs.attributeNames("Host attributes to return; default: those of seed 001's sample"),
 });
 
 const keyFields = z.object({
@@ -64,60 +60,33 @@ export const listHosts: CommandDefinition<typeof input, typeof keyFields> = {
     'most `limit` hosts and the total number that matched.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: ['HostGroup.FindHosts', 'ChunkAccessor.GetItemsChunk', 'ChunkAccessor.Release'],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: HOST_LOOKUP_METHODS,
   example: { filter: '(KLHST_WKS_STATUS_ID = 2)', limit: 10 },
   async run(ctx, { filter, limit, fields }) {
-    const found = await ctx.ksc.callWire('HostGroup.FindHosts', {
-      wstrFilter: filter,
-      vecFieldsToReturn: [...(fields ?? HOST_LIST_FIELDS)],
-      vecFieldsToOrder: [],
-      pParams: { KLGRP_FIND_FROM_CUR_VS_ONLY: true },
-      lMaxLifeTime: 300,
+    const { items, records, total } = await findHostsWire(ctx, {
+      filter,
+      fields: fields ?? HOST_LIST_FIELDS,
+      limit,
+      lifetimeSeconds: 300,
+      pageSize: PAGE,
     });
-    const strAccessor = found.reply.strAccessor;
-    const items: WireJson[] = [];
-    const records: KlParams[] = [];
-    try {
-      while (records.length < limit) {
-        const page = await ctx.ksc.callWire('ChunkAccessor.GetItemsChunk', {
-          strAccessor,
-          nStart: records.length,
-          nCount: Math.min(PAGE, limit - records.length),
-        });
-        const decoded = page.reply.pChunk.KLCSP_ITERATOR_ARRAY;
-        if (decoded.length === 0) break;
-        items.push(...wireRecords(page.wire['pChunk'], 'KLCSP_ITERATOR_ARRAY'));
-        records.push(...decoded);
-      }
-    } finally {
-      await ctx.ksc.call('ChunkAccessor.Release', { strAccessor }).catch(() => undefined);
-    }
     const context = records.map((record) => ({
-      ...(toPlain(record) as Record<string, PlainJson>),
+      ...plainRecord(record),
       ipAddress: ipv4FromLong(record['KLHST_WKS_IP_LONG']),
     }));
-    const text = (record: KlParams, name: string) => {
-      const value = record[name];
-      return typeof value === 'string' ? [value] : [];
-    };
     return {
       status: 'Successful',
-      raw: { pChunk: { KLCSP_ITERATOR_ARRAY: items }, PxgRetVal: found.reply.PxgRetVal },
+      raw: { pChunk: { KLCSP_ITERATOR_ARRAY: items }, PxgRetVal: total },
       context,
       keyFields: {
-        AgentIDs: records.flatMap((r) => text(r, 'KLHST_INSTANCEID')),
+        AgentIDs: records.flatMap((r) => textOf(r, 'KLHST_INSTANCEID')),
         HostIPs: context.flatMap((c) => (c.ipAddress === null ? [] : [c.ipAddress])),
-        LongHostIPs: records.flatMap((r) => {
-          const ip = toPlain(r['KLHST_WKS_IP_LONG']);
-          return typeof ip === 'number' ? [ip] : [];
-        }),
-        HostNames: records.flatMap((r) => text(r, 'KLHST_WKS_DN')),
-        HostIDs: records.flatMap((r) => text(r, 'KLHST_WKS_HOSTNAME')),
-        TotalHostCount: found.reply.PxgRetVal,
+        LongHostIPs: records.flatMap((r) => numberOf(r, 'KLHST_WKS_IP_LONG')),
+        HostNames: records.flatMap((r) => textOf(r, 'KLHST_WKS_DN')),
+        HostIDs: records.flatMap((r) => textOf(r, 'KLHST_WKS_HOSTNAME')),
+        TotalHostCount: total,
       },
       result: summaryTable('List Hosts', { 'Hosts Count': records.length }),
       errors: [],

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { column, inventoryContext, inventoryInput, inventoryTable, readInventory } from './list-software.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { HOST_LOOKUP_METHODS } from './hosts.ts';
+import { column, inventoryInput, inventoryResult, readInventory } from './inventory.ts';
 import type { CommandDefinition } from './types.ts';
 
 const input = inventoryInput('patches');
@@ -24,48 +26,29 @@ export const listPatches: CommandDefinition<typeof input, typeof keyFields> = {
     'place. Linux hosts have none. Returns at most `limit` items and the number that matched. Reads only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
-    'InventoryApi.GetHostInvPatches',
-    'InventoryApi.GetInvPatchesList',
-  ],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: [...HOST_LOOKUP_METHODS, 'InventoryApi.GetHostInvPatches', 'InventoryApi.GetInvPatchesList'],
   example: { nameContains: 'Security Update', limit: 20 },
   async run(ctx, args) {
-    const listing = await readInventory(ctx, args, {
-      host: async (szwHostId) => {
-        const answer = await ctx.ksc.callWire('InventoryApi.GetHostInvPatches', { szwHostId });
-        return { wire: answer.wire, items: answer.reply.PxgRetVal.GNRL_EA_PARAM_1 };
-      },
-      server: async () => {
-        const answer = await ctx.ksc.callWire('InventoryApi.GetInvPatchesList');
-        return { wire: answer.wire, items: answer.reply.PxgRetVal.GNRL_EA_PARAM_1 };
-      },
-    });
+    const listing = await readInventory(ctx, args, 'patches');
     const items = listing.items;
-    return {
-      status: 'Successful',
-      raw: listing.raw,
-      context: inventoryContext(listing),
-      keyFields: {
+    return inventoryResult(
+      'List Patches',
+      listing,
+      {
         PatchIDs: column(items, 'PatchID'),
         DisplayNames: column(items, 'DisplayName'),
         Classifications: column(items, 'Classification'),
         Publishers: column(items, 'Publisher'),
         TotalCount: listing.total,
       },
-      result: inventoryTable('List Patches', items, {
+      {
         Name: 'DisplayName',
         'Patch ID': 'PatchID',
         Classification: 'Classification',
         Publisher: 'Publisher',
-      }),
-      errors: [],
-    };
+      },
+    );
   },
 };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KlParams } from '../ksc/values.ts';
-import { groupReference, resolveGroup, type ResolvedGroup } from './list-groups.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { GROUP_LOOKUP_METHODS, groupReference, resolveGroup, type ResolvedGroup } from './groups.ts';
 import { toPlain } from './plain.ts';
 import type { CommandDefinition, PlainJson, ResultTable } from './types.ts';
 
@@ -54,17 +55,9 @@ export const listPolicies: CommandDefinition<typeof input, typeof keyFields> = {
     'whether it is active. Use Get Policy for one policy by id. Reads only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: [
-    'HostGroup.FindGroups',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
-    'HostGroup.GetGroupInfoEx',
-    'Policy.GetPoliciesForGroup',
-  ],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: [...GROUP_LOOKUP_METHODS, 'HostGroup.GetGroupInfoEx', 'Policy.GetPoliciesForGroup'],
   example: { group: 'Quarantine segment' },
   async run(ctx, { group }) {
     const target: ResolvedGroup | undefined =

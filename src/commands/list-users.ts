@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { KconnectError } from '../errors.ts';
 import { filter, type FilterExpression } from '../ksc/filter/index.ts';
-import type { WireJson } from '../ksc/json.ts';
-import type { KlParams } from '../ksc/values.ts';
-import { resolveOneHost } from './hosts.ts';
+import { ACL_FREE, BASIC_READ, READ_ONLY, right } from './flags.ts';
+import { HOST_LOOKUP_METHODS, resolveOneHost } from './hosts.ts';
 import { inputs } from './inputs.ts';
-import { toPlain, wireRecords } from './plain.ts';
+import { toPlain } from './plain.ts';
+import { textAttr } from './records.ts';
 import { errorEntry, statusOf, summaryTable } from './result.ts';
+import { readSrvViewWire, SRV_VIEW_METHODS } from './srv-view.ts';
 import type { CommandDefinition, CommandErrorEntry, PlainJson } from './types.ts';
 
 /** The user list view (spec §9: `SrvView` `GlobalUsersListSrvViewName`). */
@@ -65,13 +66,6 @@ const keyFields = z.object({
   IsInternalUser: z.array(z.boolean()),
 });
 
-const PAGE = 500;
-
-function text(record: KlParams, name: string): string {
-  const value = record[name];
-  return typeof value === 'string' ? value : '';
-}
-
 /** `List Users` (seed 001): the server's users list view, narrowed to a host's users and to usernames. */
 export const listUsers: CommandDefinition<typeof input, typeof keyFields> = {
   name: 'list_users',
@@ -85,25 +79,9 @@ export const listUsers: CommandDefinition<typeof input, typeof keyFields> = {
     'regardless of their ACLs" Read; naming a host also needs Basic functionality Read. Read-only.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [
-    {
-      product: 'Administration Server',
-      feature: 'Access objects regardless of their ACLs',
-      operations: ['Read'],
-    },
-    { product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] },
-  ],
-  kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
-    'SrvView.ResetIterator',
-    'SrvView.GetRecordRange',
-    'SrvView.ReleaseIterator',
-  ],
+  ...READ_ONLY,
+  rights: [right(ACL_FREE, 'Read'), BASIC_READ],
+  kscMethods: [...HOST_LOOKUP_METHODS, ...SRV_VIEW_METHODS],
   example: { hostName: 'BR01-WS-0001' },
   async run(ctx, { hostName, usernames, limit }) {
     const host = hostName === undefined ? undefined : await resolveOneHost(ctx, hostName, 'hostName');
@@ -119,34 +97,14 @@ export const listUsers: CommandDefinition<typeof input, typeof keyFields> = {
         ),
       );
     }
-    const { wstrIteratorId } = await ctx.ksc.call('SrvView.ResetIterator', {
-      wstrViewName: USERS_VIEW,
-      wstrFilter: filter.and(...parts).text,
-      vecFieldsToReturn: [...USER_FIELDS, ...(host === undefined ? [] : ['ul_bVisited'])],
-      vecFieldsToOrder: [{ Name: 'ul_wstrDisplayName', Asc: true }],
-      pParams: host === undefined ? {} : { strHostId: host.id },
-      lifetimeSec: 120,
+    const { items, records } = await readSrvViewWire(ctx, USERS_VIEW, {
+      filter: filter.and(...parts).text,
+      fields: [...USER_FIELDS, ...(host === undefined ? [] : ['ul_bVisited'])],
+      order: [{ Name: 'ul_wstrDisplayName', Asc: true }],
+      limit,
+      params: host === undefined ? {} : { strHostId: host.id },
+      lifetimeSeconds: 120,
     });
-    const items: WireJson[] = [];
-    const records: KlParams[] = [];
-    try {
-      while (records.length < limit) {
-        const nStart = records.length;
-        const page = await ctx.ksc.callWire('SrvView.GetRecordRange', {
-          wstrIteratorId,
-          nStart,
-          nEnd: nStart + Math.min(PAGE, limit - nStart),
-        });
-        const decoded = page.reply.pRecords.KLCSP_ITERATOR_ARRAY;
-        if (decoded.length === 0) break;
-        // The server may answer more than asked for (spec §5.2): keep to `limit`.
-        const kept = decoded.slice(0, limit - nStart);
-        items.push(...wireRecords(page.wire['pRecords'], 'KLCSP_ITERATOR_ARRAY').slice(0, kept.length));
-        records.push(...kept);
-      }
-    } finally {
-      await ctx.ksc.call('SrvView.ReleaseIterator', { wstrIteratorId }).catch(() => undefined);
-    }
 
     const errors: CommandErrorEntry[] = [];
     let matched = 0;
@@ -156,8 +114,8 @@ export const listUsers: CommandDefinition<typeof input, typeof keyFields> = {
       const wanted = name.toLowerCase();
       const found = records.some(
         (r) =>
-          text(r, 'ul_wstrSamAccountName').toLowerCase() === wanted ||
-          text(r, 'ul_wstrDisplayName').toLowerCase() === wanted,
+          textAttr(r, 'ul_wstrSamAccountName').toLowerCase() === wanted ||
+          textAttr(r, 'ul_wstrDisplayName').toLowerCase() === wanted,
       );
       if (found || !complete) {
         matched++;
@@ -174,8 +132,8 @@ export const listUsers: CommandDefinition<typeof input, typeof keyFields> = {
       raw: { pRecords: { KLCSP_ITERATOR_ARRAY: items } },
       context: records.map((r) => toPlain(r) as PlainJson),
       keyFields: {
-        UserNames: records.map((r) => text(r, 'ul_wstrSamAccountName')),
-        DisplayNames: records.map((r) => text(r, 'ul_wstrDisplayName')),
+        UserNames: records.map((r) => textAttr(r, 'ul_wstrSamAccountName')),
+        DisplayNames: records.map((r) => textAttr(r, 'ul_wstrDisplayName')),
         IsLocalUser: flag('ul_Local'),
         IsBuiltInAccount: flag('ul_Builtin'),
         IsInternalUser: flag('ul_InternalUser'),

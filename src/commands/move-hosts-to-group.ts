@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import type { WireJson } from '../ksc/json.ts';
+import { BASIC_READ_WRITE } from './flags.ts';
+import { GROUP_LOOKUP_METHODS, groupReference, resolveGroup } from './groups.ts';
 import { resolveOneHost, type ResolvedHost } from './hosts.ts';
 import { inputs } from './inputs.ts';
-import { groupReference, resolveGroup } from './list-groups.ts';
 import { errorEntry, statusOf } from './result.ts';
-import type { WireJson } from '../ksc/json.ts';
 import type { CommandDefinition, CommandErrorEntry } from './types.ts';
 
 const TITLE = 'Move Hosts To Group';
@@ -52,13 +53,9 @@ export const moveHostsToGroup: CommandDefinition<typeof input, typeof keyFields>
   readOnly: false,
   destructive: true,
   idempotent: true,
-  rights: [
-    { product: 'Administration Server', feature: 'Basic functionality', operations: ['Read', 'Write'] },
-  ],
+  rights: [BASIC_READ_WRITE],
   kscMethods: [
-    'HostGroup.FindGroups',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
+    ...GROUP_LOOKUP_METHODS,
     'HostGroup.FindHosts',
     'HostGroup.GetHostInfo',
     'HostGroup.MoveHostsToGroup',

@@ -1,6 +1,6 @@
 import { formatDateTime } from '../ksc/codec.ts';
 import type { WireJson } from '../ksc/json.ts';
-import { isEmptyDateTime, KlDate, KlDouble, KlFloat, type KlArgument } from '../ksc/values.ts';
+import { isEmptyDateTime, KlDate, KlDouble, KlFloat, type KlArgument, type KlParams } from '../ksc/values.ts';
 import type { PlainJson } from './types.ts';
 
 /**
@@ -21,6 +21,11 @@ export function toPlain(value: KlArgument | undefined): PlainJson {
   const out: { [key: string]: PlainJson } = {};
   for (const [key, member] of Object.entries(value)) out[key] = toPlain(member);
   return out;
+}
+
+/** A decoded record as plain JSON (an object stays an object). */
+export function plainRecord(record: KlParams): { [key: string]: PlainJson } {
+  return toPlain(record) as { [key: string]: PlainJson };
 }
 
 /** The records of a wire iterator array (`{"KLCSP_ITERATOR_ARRAY": [{"type": "params", "value": …}]}`). */

@@ -3,13 +3,16 @@ import { KconnectError } from '../errors.ts';
 import { filter } from '../ksc/filter/index.ts';
 import type { WireJson } from '../ksc/json.ts';
 import type { KlParams } from '../ksc/values.ts';
-import { resolveOneHost, type ResolvedHost } from './hosts.ts';
+import { EVENT_RANGE_METHODS } from './events.ts';
+import { BASIC, EVERY_OPERATION, KES_AV, right } from './flags.ts';
+import { HOST_LOOKUP_METHODS, licenceExpired, resolveOneHost, type ResolvedHost } from './hosts.ts';
 import { inputs } from './inputs.ts';
-import { fullPath, readSrvViewWire } from './list-quarantine-files.ts';
-import { wireRecords } from './plain.ts';
+import { fullPath } from './quarantine.ts';
 import { errorEntry, failedResult, statusOf, summaryTable } from './result.ts';
-import { pollUntil, waitInputs } from './scan-quarantined-files.ts';
+import { readSrvViewWire, SRV_VIEW_METHODS } from './srv-view.ts';
+import { readTaskHistory } from './tasks.ts';
 import type { CommandContext, CommandDefinition, CommandErrorEntry, PlainJson } from './types.ts';
+import { pollUntil, waitInputs } from './waiting.ts';
 
 const TITLE = 'Quarantine Files';
 
@@ -17,8 +20,6 @@ const TITLE = 'Quarantine Files';
 const PRODUCT = 'KES';
 /** Decision 0006: the KES task type that quarantines `TASK_ADDITIONAL_PARAMS.FilePaths`. */
 const TASK_TYPE = 'QuarantineFile';
-/** Extended status bit 9, "Old license" (spec §7.4): the application may not run the task. */
-const LICENSE_BIT = 1 << 9;
 
 /** `task_new_state` of `KLPRCI_TaskState` (spec §8.4). */
 const TASK_STATE_NAMES: Readonly<Record<number, string>> = {
@@ -33,7 +34,8 @@ const FINAL_STATES = new Set([3, 4, 5]);
 /** Host-state bits of `GetTaskStatistics` a host ends in: completed, completed with warning, failed. */
 const FINISHED_BITS = ['4', '8', '16'];
 
-const EVENT_FIELDS = [
+/** What the outcome per host is read from: the task's state changes and the reasons of failed runs. */
+const TASK_EVENT_FIELDS = [
   'event_id',
   'event_type',
   'event_type_display_name',
@@ -62,12 +64,7 @@ async function target(ctx: CommandContext, reference: string, host: ResolvedHost
         `the files (installed: ${Object.keys(products).join(', ') || 'no Kaspersky application'})`,
     );
   }
-  const info = await ctx.ksc.call('HostGroup.GetHostInfo', {
-    strHostName: host.id,
-    pFields2Return: ['KLHST_WKS_STATUS_MASK'],
-  });
-  const mask = Number(info.PxgRetVal['KLHST_WKS_STATUS_MASK'] ?? 0);
-  if ((mask & LICENSE_BIT) !== 0) {
+  if (await licenceExpired(ctx, host.id)) {
     throw new KconnectError(
       'CONFLICT',
       `Host ${host.displayName} (${host.id}): the licence of Kaspersky Endpoint Security has expired, so it ` +
@@ -75,40 +72,6 @@ async function target(ctx: CommandContext, reference: string, host: ResolvedHost
     );
   }
   return { reference, host, version };
-}
-
-/** The task's events, as the server sends them (for `raw`) and decoded, oldest first. */
-async function taskEvents(
-  ctx: CommandContext,
-  strTask: string,
-): Promise<{ items: WireJson[]; events: KlParams[] }> {
-  const { strIteratorId } = await ctx.ksc.call('Tasks.GetTaskHistory', {
-    strTask,
-    pFields2Return: EVENT_FIELDS,
-    pSortFields: [{ Name: 'rise_time', Asc: true }],
-    strHostName: '',
-    pFilter: {},
-  });
-  const items: WireJson[] = [];
-  const events: KlParams[] = [];
-  try {
-    for (;;) {
-      const page = await ctx.ksc.callWire('EventProcessing.GetRecordRange', {
-        strIteratorId,
-        nStart: events.length,
-        nEnd: events.length + 500,
-      });
-      const decoded = page.reply.pParamsEvents.KLEVP_EVENT_RANGE_ARRAY;
-      if (decoded.length === 0) break;
-      items.push(
-        ...wireRecords(page.wire['pParamsEvents'], 'KLEVP_EVENT_RANGE_ARRAY').slice(0, decoded.length),
-      );
-      events.push(...decoded);
-    }
-  } finally {
-    await ctx.ksc.call('EventProcessing.ReleaseIterator', { strIteratorId }).catch(() => undefined);
-  }
-  return { items, events };
 }
 
 /** Per host: the last `KLPRCI_TaskState` state and, for a failed run, the reason the host gave. */
@@ -182,7 +145,7 @@ const input = z.object({
     .min(1)
     .max(100)
     .describe('Quarantine Display Name: the display name of the quarantine task (at most 100 characters)'),
-  ...waitInputs(),
+  ...waitInputs.untilAgentSync(),
   idempotencyKey: inputs.idempotencyKey(),
 });
 
@@ -216,32 +179,19 @@ export const quarantineFiles: CommandDefinition<typeof input, typeof keyFields> 
   destructive: true,
   idempotent: false,
   rights: [
-    {
-      product: 'Administration Server',
-      feature: 'Basic functionality',
-      operations: ['Read', 'Execute', 'Perform operations on device selections'],
-    },
-    {
-      product: 'Kaspersky Endpoint Security',
-      feature: 'Anti-virus functionality',
-      operations: ['Read', 'Write', 'Execute', 'Perform operations on device selections'],
-    },
+    right(BASIC, 'Read', 'Execute', 'Perform operations on device selections'),
+    right(KES_AV, ...EVERY_OPERATION),
   ],
   kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
+    ...HOST_LOOKUP_METHODS,
     'HostGroup.GetHostProducts',
     'HostGroup.GetHostInfo',
     'Tasks.AddTask',
     'Tasks.RunTask',
     'Tasks.GetTaskStatistics',
     'Tasks.GetTaskHistory',
-    'EventProcessing.GetRecordRange',
-    'EventProcessing.ReleaseIterator',
-    'SrvView.ResetIterator',
-    'SrvView.GetRecordRange',
-    'SrvView.ReleaseIterator',
+    ...EVENT_RANGE_METHODS,
+    ...SRV_VIEW_METHODS,
   ],
   example: {
     hostNames: ['DC01'],
@@ -287,7 +237,11 @@ export const quarantineFiles: CommandDefinition<typeof input, typeof keyFields> 
       });
     }
 
-    const { items, events } = await taskEvents(ctx, strTask);
+    const { items, records: events } = await readTaskHistory(ctx, strTask, {
+      fields: TASK_EVENT_FIELDS,
+      oldestFirst: true,
+      limit: Number.POSITIVE_INFINITY,
+    });
     const outcomes = hostOutcomes(events);
     const completed = targets.filter((t) => outcomes.get(t.host.id)?.state === 4).map((t) => t.host);
     let fileIds = new Map<string, number>();

@@ -77,14 +77,15 @@ export function invalidInput(field: string, reason: string): KconnectError {
   return new KconnectError('INVALID_INPUT', `The value for parameter (${field}) is invalid: ${reason}.`);
 }
 
-const plainJson: z.ZodType<PlainJson> = z.lazy(() =>
+/** Any {@link PlainJson} value. */
+export const plainJsonSchema: z.ZodType<PlainJson> = z.lazy(() =>
   z.union([
     z.null(),
     z.boolean(),
     z.number(),
     z.string(),
-    z.array(plainJson),
-    z.record(z.string(), plainJson),
+    z.array(plainJsonSchema),
+    z.record(z.string(), plainJsonSchema),
   ]),
 );
 const wireJson: z.ZodType<WireJson> = z.lazy(() =>
@@ -104,12 +105,12 @@ export function commandOutputSchema<KeyFields extends z.ZodType>(keyFields: KeyF
   return z.object({
     status: z.enum(['Successful', 'Partially Successful', 'Failed']),
     raw: wireJson,
-    context: plainJson,
+    context: plainJsonSchema,
     keyFields: z.union([keyFields, z.object({}).strict()]),
     result: z.object({
       title: z.string(),
       columns: z.array(z.string()),
-      rows: z.array(z.array(plainJson)),
+      rows: z.array(z.array(plainJsonSchema)),
     }),
     errors: z.array(
       z.object({

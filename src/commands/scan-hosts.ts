@@ -1,15 +1,25 @@
 import { z } from 'zod';
 import { KconnectError } from '../errors.ts';
 import type { WireJson } from '../ksc/json.ts';
-import { numberOf } from './fetch-event.ts';
-import { describeTaskEvents, readTaskHistory } from './get-task-history.ts';
-import { readTaskProgress, type TaskProgress } from './get-task-statistics.ts';
-import { resolveOneHost, type ResolvedHost } from './hosts.ts';
+import { mapLimited } from './concurrency.ts';
+import { EVENT_RANGE_METHODS } from './events.ts';
+import { BASIC, KES_AV_READ, right } from './flags.ts';
+import { HOST_LOOKUP_METHODS, licenceExpired, resolveOneHost, type ResolvedHost } from './hosts.ts';
 import { inputs } from './inputs.ts';
-import { toPlain } from './plain.ts';
+import { numberOf } from './records.ts';
 import { errorEntry, failedResult, statusOf, summaryTable } from './result.ts';
+import {
+  describeTaskEvents,
+  HOST_STATE_METHODS,
+  plainHostStates,
+  readHostStates,
+  readTaskHistory,
+  readTaskProgress,
+  waitUntilFinished,
+  type TaskProgress,
+} from './tasks.ts';
 import type { CommandContext, CommandDefinition, CommandErrorEntry, PlainJson } from './types.ts';
-import { plainHostStates, readHostStates, waitInputs, waitUntilFinished } from './wait-for-task.ts';
+import { waitInputs } from './waiting.ts';
 
 const TITLE = 'Scan Hosts';
 
@@ -61,9 +71,8 @@ type ScanTypeName = keyof typeof SCAN_TYPES;
 const SCAN_TYPE_NAMES = Object.keys(SCAN_TYPES) as [ScanTypeName, ...ScanTypeName[]];
 
 const NETWORK_AGENT = '1103';
-/** `KLHST_WKS_STATUS_MASK` bit 9, "Old license" (spec §7.4). */
-const LICENSE_EXPIRED = 1 << 9;
-const CONCURRENCY = 8;
+/** Host checks in flight: each is a few light reads. */
+const HOST_CHECKS = 8;
 const POLL_SECONDS = 15;
 /** What D3's sample shows of each state change, plus the host id other commands take. */
 const STATE_EVENT_FIELDS = [
@@ -78,20 +87,6 @@ const STATE_EVENT_FIELDS = [
 
 function describe(host: ResolvedHost): string {
   return `${host.displayName} (${host.id})`;
-}
-
-/** Runs `fn` over `items` with at most `limit` calls at a time, results in input order. */
-async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 /**
@@ -121,12 +116,7 @@ async function scannableHost(
       `${scan.application} is not installed on ${describe(host)}: the scan cannot run there`,
     );
   }
-  const info = await ctx.ksc.call('HostGroup.GetHostInfo', {
-    strHostName: host.id,
-    pFields2Return: ['KLHST_WKS_STATUS_MASK'],
-  });
-  const mask = toPlain(info.PxgRetVal['KLHST_WKS_STATUS_MASK']);
-  if (typeof mask === 'number' && (mask & LICENSE_EXPIRED) !== 0) {
+  if (await licenceExpired(ctx, host.id)) {
     throw new KconnectError(
       'CONFLICT',
       `The licence of ${describe(host)} has expired: the application would refuse the scan ("Component not supported by license")`,
@@ -152,7 +142,7 @@ const input = z.object({
     .min(1)
     .max(100)
     .describe('Scan Display Name: the name of the scan task KSC creates, at most 100 characters'),
-  ...waitInputs,
+  ...waitInputs.untilTaskFinished(),
   idempotencyKey: inputs.idempotencyKey(),
 });
 
@@ -192,29 +182,17 @@ export const scanHosts: CommandDefinition<typeof input, typeof keyFields> = {
   readOnly: false,
   destructive: true,
   idempotent: false,
-  rights: [
-    {
-      product: 'Administration Server',
-      feature: 'Basic functionality',
-      operations: ['Read', 'Execute', 'Perform operations on device selections'],
-    },
-    { product: 'Kaspersky Endpoint Security', feature: 'Anti-virus functionality', operations: ['Read'] },
-  ],
+  rights: [right(BASIC, 'Read', 'Execute', 'Perform operations on device selections'), KES_AV_READ],
   kscMethods: [
-    'HostGroup.FindHosts',
-    'ChunkAccessor.GetItemsChunk',
-    'ChunkAccessor.Release',
+    ...HOST_LOOKUP_METHODS,
     'HostGroup.GetHostProducts',
     'HostGroup.GetHostInfo',
     'Tasks.AddTask',
     'Tasks.RunTask',
     'Tasks.GetTaskStatistics',
-    'Tasks.ResetHostIteratorForTaskStatus',
-    'Tasks.GetHostStatusRecordRange',
-    'Tasks.ReleaseHostStatusIterator',
+    ...HOST_STATE_METHODS,
     'Tasks.GetTaskHistory',
-    'EventProcessing.GetRecordRange',
-    'EventProcessing.ReleaseIterator',
+    ...EVENT_RANGE_METHODS,
   ],
   example: {
     hostNames: ['BR01-WS-0001'],
@@ -224,7 +202,7 @@ export const scanHosts: CommandDefinition<typeof input, typeof keyFields> = {
   async run(ctx, { hostNames, scanType, scanDisplayName, wait, waitTimeoutSeconds }) {
     const scan: ScanType = SCAN_TYPES[scanType];
     const references = [...new Set(hostNames)];
-    const checked = await mapPool(references, CONCURRENCY, async (reference) => {
+    const checked = await mapLimited(references, HOST_CHECKS, async (reference) => {
       try {
         return { reference, ok: await scannableHost(ctx, reference, scan) };
       } catch (error) {

@@ -3,8 +3,11 @@ import { KconnectError } from '../errors.ts';
 import { NotFoundError } from '../ksc/client/errors.ts';
 import type { WireJson } from '../ksc/json.ts';
 import type { KlParams } from '../ksc/values.ts';
+import { BASIC_READ_WRITE } from './flags.ts';
 import { inputs } from './inputs.ts';
 import { toPlain } from './plain.ts';
+import { quarantinedPath } from './quarantine.ts';
+import { epochMsOf, textAttr } from './records.ts';
 import { errorEntry, recordsTable, statusOf } from './result.ts';
 import type {
   CommandContext,
@@ -13,60 +16,7 @@ import type {
   CommandResult,
   PlainJson,
 } from './types.ts';
-
-/** Between two polls: agents act at their sync, so polling faster only adds load. */
-const POLL_INTERVAL_MS = 10_000;
-
-/** The inputs of commands whose effect comes at the hosts' next agent sync. */
-export const waitInputs = () => ({
-  wait: z
-    .boolean()
-    .default(false)
-    .describe(
-      'Wait until the hosts have applied it (they do at their next agent sync) and report the final state; ' +
-        'default false: return at once with the queued state',
-    ),
-  waitTimeoutSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(3600)
-    .default(300)
-    .describe(
-      'With wait: how long to wait at most, in seconds (1–3600); what is not done by then is reported as pending',
-    ),
-});
-
-/**
- * Calls `done` until it says so or `timeoutSeconds` pass (on the context's clock, sleeping with its `sleep`);
- * resolves to whether it finished in time.
- */
-export async function pollUntil(
-  ctx: CommandContext,
-  timeoutSeconds: number,
-  done: () => Promise<boolean>,
-): Promise<boolean> {
-  const sleep = ctx.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const deadline = ctx.now() + timeoutSeconds * 1000;
-  for (;;) {
-    if (await done()) return true;
-    const left = deadline - ctx.now();
-    if (left <= 0) return false;
-    ctx.signal?.throwIfAborted();
-    await sleep(Math.min(POLL_INTERVAL_MS, left));
-  }
-}
-
-/** A datetime of a decoded record as epoch ms, or undefined when it has none. */
-export function timeOf(record: KlParams | undefined, name: string): number | undefined {
-  const value = record?.[name];
-  return value instanceof Date && !Number.isNaN(value.getTime()) ? value.getTime() : undefined;
-}
-
-function text(record: KlParams | undefined, name: string): string {
-  const value = record?.[name];
-  return typeof value === 'string' ? value : '';
-}
+import { pollUntil, waitInputs } from './waiting.ts';
 
 /** The actions on quarantined files these commands send to `QBTNetworkListApi` (spec §9.1). */
 export type QuarantineAction = 'ScanQuarantine' | 'RestoreObj';
@@ -106,6 +56,12 @@ function unknownFile(fileId: number, error: NotFoundError): KconnectError {
     cause: error,
   });
 }
+
+/** The KSC methods {@link runQuarantineAction} calls. */
+export const FILE_ACTION_METHODS: readonly string[] = [
+  'QBTNetworkListApi.GetListItemInfo',
+  'QBTNetworkListApi.AddListItemTask',
+];
 
 export const fileActionKeyFields = z.object({ FileIDs: z.array(z.number().int()) });
 
@@ -155,7 +111,7 @@ export async function runQuarantineAction(
   const results: WireJson[] = [];
   const context: PlainJson[] = [];
   for (const action of actions) {
-    const path = text(action.before, 'szRestorePath') + text(action.before, 'szFileTitle');
+    const path = quarantinedPath(action.before);
     const message =
       action.state === 'done'
         ? spec.doneMessage(action.before, action.now)
@@ -168,7 +124,7 @@ export async function runQuarantineAction(
       action: spec.action,
       state: action.state,
       message,
-      hostId: text(action.before, 'strHostName'),
+      hostId: textAttr(action.before, 'strHostName'),
       filePath: path,
       before: toPlain(action.before),
       after: action.now === undefined ? null : toPlain(action.now),
@@ -184,21 +140,21 @@ export async function runQuarantineAction(
   };
 }
 
-/** File IDs as seed 001 takes them: the `nId` of List Quarantine Files. */
-export const fileIdsInput = (what: string) =>
-  z
-    .array(z.number().int().min(0).max(2_147_483_647))
-    .min(1)
-    .max(500)
-    .describe(
-      `File IDs: the quarantined files ${what}, by their nId from List Quarantine Files, e.g. [31, 32, 33]`,
-    );
+/** What an action on quarantined files takes: File IDs as seed 001 takes them (the `nId` of List Quarantine Files). */
+export const fileActionInput = (what: string) =>
+  z.object({
+    fileIds: z
+      .array(z.number().int().min(0).max(2_147_483_647))
+      .min(1)
+      .max(500)
+      .describe(
+        `File IDs: the quarantined files ${what}, by their nId from List Quarantine Files, e.g. [31, 32, 33]`,
+      ),
+    ...waitInputs.untilAgentSync(),
+    idempotencyKey: inputs.idempotencyKey(),
+  });
 
-const input = z.object({
-  fileIds: fileIdsInput('to scan again'),
-  ...waitInputs(),
-  idempotencyKey: inputs.idempotencyKey(),
-});
+const input = fileActionInput('to scan again');
 
 const TITLE = 'Scan Quarantined Files';
 
@@ -217,12 +173,10 @@ export const scanQuarantinedFiles: CommandDefinition<typeof input, typeof fileAc
   readOnly: false,
   destructive: true,
   idempotent: false,
-  rights: [
-    { product: 'Administration Server', feature: 'Basic functionality', operations: ['Read', 'Write'] },
-  ],
-  kscMethods: ['QBTNetworkListApi.GetListItemInfo', 'QBTNetworkListApi.AddListItemTask'],
+  rights: [BASIC_READ_WRITE],
+  kscMethods: FILE_ACTION_METHODS,
   example: { fileIds: [14] },
-  run(ctx, { fileIds, wait, waitTimeoutSeconds }) {
+  run(ctx, args) {
     return runQuarantineAction(
       ctx,
       {
@@ -231,17 +185,17 @@ export const scanQuarantinedFiles: CommandDefinition<typeof input, typeof fileAc
         queued: () => 'Scan queued: the host rescans the file at its next agent sync.',
         isDone: (before, now) => {
           if (now === undefined) return true;
-          const last = timeOf(now, 'QBLastCheckBaseDate');
-          const previous = timeOf(before, 'QBLastCheckBaseDate');
+          const last = epochMsOf(now, 'QBLastCheckBaseDate');
+          const previous = epochMsOf(before, 'QBLastCheckBaseDate');
           return last !== undefined && (previous === undefined || last > previous);
         },
         doneMessage: (_before, now) => {
           if (now === undefined) return 'The file left the quarantine before it was scanned.';
-          const last = timeOf(now, 'QBLastCheckBaseDate');
+          const last = epochMsOf(now, 'QBLastCheckBaseDate');
           return `Scanned at ${last === undefined ? 'an unknown time' : new Date(last).toISOString()}.`;
         },
       },
-      { fileIds, wait, waitTimeoutSeconds },
+      args,
     );
   },
 };

@@ -1,26 +1,22 @@
 import { z } from 'zod';
 import { KconnectError } from '../errors.ts';
 import type { WireJson } from '../ksc/json.ts';
+import {
+  ACL_FREE,
+  BASIC,
+  BASIC_READ,
+  EVERY_OPERATION,
+  KEA_HIPS,
+  KES_AV,
+  READ_ONLY,
+  right,
+  type Operation,
+  type RightArea,
+} from './flags.ts';
 import { errorEntry } from './result.ts';
 import type { CommandContext, CommandDefinition, CommandErrorEntry, KscRight, PlainJson } from './types.ts';
 
 const TITLE = 'Test Connection';
-
-type Operation = KscRight['operations'][number];
-
-const BASIC = { product: 'Administration Server', feature: 'Basic functionality' } as const;
-const ACL_FREE = {
-  product: 'Administration Server',
-  feature: 'Access objects regardless of their ACLs',
-} as const;
-const KES_AV = { product: 'Kaspersky Endpoint Security', feature: 'Anti-virus functionality' } as const;
-const KEA_HIPS = { product: 'Kaspersky Endpoint Agent', feature: 'Host Intrusion Prevention' } as const;
-const EVERY: readonly Operation[] = ['Read', 'Write', 'Execute', 'Perform operations on device selections'];
-
-const right = (area: Pick<KscRight, 'product' | 'feature'>, ...operations: Operation[]): KscRight => ({
-  ...area,
-  operations,
-});
 
 /** Seed 001's "Permission Requirements" table, command by command (its section titles). */
 export const SEED_PERMISSIONS: readonly { readonly title: string; readonly rights: readonly KscRight[] }[] = [
@@ -39,9 +35,9 @@ export const SEED_PERMISSIONS: readonly { readonly title: string; readonly right
   { title: 'List Groups', rights: [right(BASIC, 'Read')] },
   { title: 'List Hosts', rights: [right(BASIC, 'Read')] },
   { title: 'List Host Tasks', rights: [right(BASIC, 'Read')] },
-  { title: 'List Quarantine Files', rights: [right(BASIC, 'Read'), right(KEA_HIPS, ...EVERY)] },
+  { title: 'List Quarantine Files', rights: [right(BASIC, 'Read'), right(KEA_HIPS, ...EVERY_OPERATION)] },
   { title: 'List Users', rights: [right(ACL_FREE, 'Read')] },
-  { title: 'Quarantine Files', rights: [right(BASIC, 'Read'), right(KES_AV, ...EVERY)] },
+  { title: 'Quarantine Files', rights: [right(BASIC, 'Read'), right(KES_AV, ...EVERY_OPERATION)] },
   { title: 'Scan Hosts', rights: [right(BASIC, 'Execute', 'Perform operations on device selections')] },
   // The table spells it "Scan QuarantinedFiles"; the command's own section is "Scan Quarantined Files".
   { title: 'Scan Quarantined Files', rights: [right(BASIC, 'Read', 'Write')] },
@@ -52,13 +48,13 @@ export const SEED_PERMISSIONS: readonly { readonly title: string; readonly right
 
 /** Every right the table names, one operation each, as `Product > Feature > Operation`. */
 const ALL_RIGHTS: readonly string[] = [
-  ...EVERY.map((op) => keyOf(BASIC, op)),
+  ...EVERY_OPERATION.map((op) => keyOf(BASIC, op)),
   keyOf(ACL_FREE, 'Read'),
-  ...EVERY.map((op) => keyOf(KES_AV, op)),
-  ...EVERY.map((op) => keyOf(KEA_HIPS, op)),
+  ...EVERY_OPERATION.map((op) => keyOf(KES_AV, op)),
+  ...EVERY_OPERATION.map((op) => keyOf(KEA_HIPS, op)),
 ];
 
-function keyOf(area: Pick<KscRight, 'product' | 'feature'>, operation: Operation): string {
+function keyOf(area: RightArea, operation: Operation): string {
   return `${area.product} > ${area.feature} > ${operation}`;
 }
 
@@ -167,6 +163,21 @@ async function readProbes(ctx: CommandContext) {
   const basicRead = [keyOf(BASIC, 'Read')];
   const wire = async (answer: Promise<{ readonly wire: { readonly [name: string]: WireJson } }>) =>
     (await answer).wire;
+  // Opening a view is what KSC checks the rights on; the records themselves are not needed.
+  const openView = async (wstrViewName: string, field: string) => {
+    const answer = await ctx.ksc.callWire('SrvView.ResetIterator', {
+      wstrViewName,
+      wstrFilter: '',
+      vecFieldsToReturn: [field],
+      vecFieldsToOrder: [],
+      pParams: {},
+      lifetimeSec: 60,
+    });
+    await ctx.ksc
+      .call('SrvView.ReleaseIterator', { wstrIteratorId: answer.reply.wstrIteratorId })
+      .catch(() => undefined);
+    return answer.wire;
+  };
 
   const info = await probe(
     probes,
@@ -239,20 +250,7 @@ async function readProbes(ctx: CommandContext) {
     'SrvView.ResetIterator GlobalUsersListSrvViewName',
     'Access objects regardless of their ACLs Read (the users view, as List Users reads it)',
     [keyOf(ACL_FREE, 'Read')],
-    async () => {
-      const answer = await ctx.ksc.callWire('SrvView.ResetIterator', {
-        wstrViewName: 'GlobalUsersListSrvViewName',
-        wstrFilter: '',
-        vecFieldsToReturn: ['ul_llTrusteeId'],
-        vecFieldsToOrder: [],
-        pParams: {},
-        lifetimeSec: 60,
-      });
-      await ctx.ksc
-        .call('SrvView.ReleaseIterator', { wstrIteratorId: answer.reply.wstrIteratorId })
-        .catch(() => undefined);
-      return answer.wire;
-    },
+    () => openView('GlobalUsersListSrvViewName', 'ul_llTrusteeId'),
   );
   let taskId: string | undefined;
   await probe(probes, 'Tasks.ResetTasksIterator', 'a task to read the settings of', basicRead, async () => {
@@ -283,21 +281,8 @@ async function readProbes(ctx: CommandContext) {
     probes,
     'SrvView.ResetIterator Quarantine',
     'Kaspersky Endpoint Agent Host Intrusion Prevention (the Quarantine view, as List Quarantine Files reads it)',
-    [...basicRead, ...keysOf([right(KEA_HIPS, ...EVERY)])],
-    async () => {
-      const answer = await ctx.ksc.callWire('SrvView.ResetIterator', {
-        wstrViewName: 'Quarantine',
-        wstrFilter: '',
-        vecFieldsToReturn: ['nId'],
-        vecFieldsToOrder: [],
-        pParams: {},
-        lifetimeSec: 60,
-      });
-      await ctx.ksc
-        .call('SrvView.ReleaseIterator', { wstrIteratorId: answer.reply.wstrIteratorId })
-        .catch(() => undefined);
-      return answer.wire;
-    },
+    [...basicRead, ...keysOf([right(KEA_HIPS, ...EVERY_OPERATION)])],
+    () => openView('Quarantine', 'nId'),
   );
   return { probes, info, counted, visible };
 }
@@ -335,10 +320,8 @@ export const testConnection: CommandDefinition<typeof input, typeof keyFields> =
     'Reads only; changes nothing.',
   input,
   keyFields,
-  readOnly: true,
-  destructive: false,
-  idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
+  ...READ_ONLY,
+  rights: [BASIC_READ],
   kscMethods: [
     'HostGroup.GetStaticInfo',
     'HostGroup.GroupIdGroups',

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { BASIC_READ_WRITE } from './flags.ts';
 import { inputs } from './inputs.ts';
-import { ISOLATION_METHODS, ISOLATION_RIGHTS, isolationKeyFields, runIsolation } from './isolate-hosts.ts';
-import { waitInputs } from './scan-quarantined-files.ts';
+import { ISOLATION_METHODS, isolationKeyFields, runIsolation } from './isolate-hosts.ts';
 import type { CommandDefinition } from './types.ts';
+import { waitInputs } from './waiting.ts';
 
 const input = z.object({
   hostIds: inputs
@@ -11,7 +12,7 @@ const input = z.object({
       'Host IDs: the hosts to reconnect, each by id (KLHST_WKS_HOSTNAME, from List Hosts), display name, ' +
         'FQDN or IPv4 address; a name matching several hosts is refused',
     ),
-  ...waitInputs(),
+  ...waitInputs.untilAgentSync(),
   idempotencyKey: inputs.idempotencyKey(),
 });
 
@@ -32,7 +33,7 @@ export const unisolateHosts: CommandDefinition<typeof input, typeof isolationKey
   readOnly: false,
   destructive: true,
   idempotent: true,
-  rights: ISOLATION_RIGHTS,
+  rights: [BASIC_READ_WRITE],
   kscMethods: ISOLATION_METHODS,
   example: { hostIds: ['DC01'] },
   run(ctx, { hostIds, wait, waitTimeoutSeconds }) {

@@ -1,26 +1,16 @@
-import { z } from 'zod';
-import { inputs } from './inputs.ts';
+import { BASIC_READ } from './flags.ts';
+import { quarantinedPath } from './quarantine.ts';
 import {
+  FILE_ACTION_METHODS,
+  fileActionInput,
   fileActionKeyFields,
-  fileIdsInput,
   runQuarantineAction,
-  waitInputs,
 } from './scan-quarantined-files.ts';
 import type { CommandDefinition } from './types.ts';
 
-const input = z.object({
-  fileIds: fileIdsInput('to restore'),
-  ...waitInputs(),
-  idempotencyKey: inputs.idempotencyKey(),
-});
+const input = fileActionInput('to restore');
 
 const TITLE = 'Unquarantine Files';
-
-function pathOf(record: { readonly [key: string]: unknown }): string {
-  const folder = record['szRestorePath'];
-  const title = record['szFileTitle'];
-  return `${typeof folder === 'string' ? folder : ''}${typeof title === 'string' ? title : ''}`;
-}
 
 /** `Unquarantine Files` (seed 001): `QBTNetworkListApi.AddListItemTask(…, "RestoreObj", …)` per file. */
 export const unquarantineFiles: CommandDefinition<typeof input, typeof fileActionKeyFields> = {
@@ -37,10 +27,10 @@ export const unquarantineFiles: CommandDefinition<typeof input, typeof fileActio
   readOnly: false,
   destructive: true,
   idempotent: true,
-  rights: [{ product: 'Administration Server', feature: 'Basic functionality', operations: ['Read'] }],
-  kscMethods: ['QBTNetworkListApi.GetListItemInfo', 'QBTNetworkListApi.AddListItemTask'],
+  rights: [BASIC_READ],
+  kscMethods: FILE_ACTION_METHODS,
   example: { fileIds: [14] },
-  run(ctx, { fileIds, wait, waitTimeoutSeconds }) {
+  run(ctx, args) {
     return runQuarantineAction(
       ctx,
       {
@@ -49,9 +39,9 @@ export const unquarantineFiles: CommandDefinition<typeof input, typeof fileActio
         queued: (path) => `Restore queued: the host restores ${path} at its next agent sync.`,
         // Restored files leave the list.
         isDone: (_before, now) => now === undefined,
-        doneMessage: (before) => `Restored to ${pathOf(before)}.`,
+        doneMessage: (before) => `Restored to ${quarantinedPath(before)}.`,
       },
-      { fileIds, wait, waitTimeoutSeconds },
+      args,
     );
   },
 };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KconnectError } from '../../src/errors.ts';
-import { listGroups, resolveGroup } from '../../src/commands/list-groups.ts';
+import { resolveGroup } from '../../src/commands/groups.ts';
+import { listGroups } from '../../src/commands/list-groups.ts';
 import { firstError, startCommandHarness, type CommandHarness } from './support.ts';
 
 type Wrapped = { type: string; value: Record<string, unknown> };

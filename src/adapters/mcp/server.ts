@@ -1,0 +1,139 @@
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import {
+  CallToolRequestSchema,
+  ErrorCode,
+  ListToolsRequestSchema,
+  McpError,
+  type CallToolResult,
+} from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import {
+  executeCommand,
+  type CommandContext,
+  type CommandDefinition,
+  type CommandResult,
+} from '../../commands/index.ts';
+import { errorEntry, failedResult } from '../../commands/result.ts';
+import { KconnectError } from '../../errors.ts';
+import { toolCatalog, type ToolCatalog } from './tools.ts';
+import { toolResult } from './tool-result.ts';
+
+export interface McpServerOptions {
+  /** The commands to offer as tools, usually the whole registry (`COMMANDS`). */
+  readonly commands: readonly CommandDefinition[];
+  /** The context of one tool call (the KSC client, the clock…), asked for at every call. */
+  readonly context: () => CommandContext | Promise<CommandContext>;
+  /** Whether commands flagged destructive are tools. When false they are not listed and a call is refused. */
+  readonly allowDestructive: boolean;
+  /** The server's name in the MCP handshake. Default `kconnect`. */
+  readonly name?: string;
+  /** The server's version in the MCP handshake. Default: the package's version. */
+  readonly version?: string;
+  /** Receives one line per tool call: the tool, its status and duration (never its arguments). */
+  readonly log?: (line: string) => void;
+}
+
+let packageVersion: string | undefined;
+
+/** Read once, and only when no version is given: `package.json` sits three levels up from src/ and dist/ alike. */
+function ownVersion(): string {
+  packageVersion ??= (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+  return packageVersion;
+}
+
+function instructions(catalog: ToolCatalog): string {
+  const lines = [
+    'kconnect drives a Kaspersky Security Center server through its Open API. Each tool is one kconnect command.',
+    'A result has status, raw (the KSC answer in its wire shape), context (the records as plain JSON), keyFields ' +
+      'and a result table. Longs beyond 2^53 are decimal strings.',
+    'Hosts can be named by id (KLHST_WKS_HOSTNAME), display name, FQDN or IPv4 address. Destructive tools accept ' +
+      'an idempotencyKey: a repeated call with the same key acts once.',
+  ];
+  if (catalog.disabled.size > 0) {
+    lines.push(
+      `Destructive tools are disabled on this server (${[...catalog.disabled.keys()].join(', ')}); an ` +
+        'administrator can enable them.',
+    );
+  }
+  return lines.join('\n');
+}
+
+function refusal(command: CommandDefinition): CommandResult {
+  const error = new KconnectError(
+    'ACCESS_DENIED',
+    `${command.name} is a destructive tool and destructive tools are disabled on this MCP server, so nothing ` +
+      'was done. An administrator can enable them with `kconnect mcp --allow-destructive` or in the ' +
+      'connection’s configuration.',
+  );
+  return failedResult(command.title, [errorEntry(command.title, error)]);
+}
+
+function withSignal(ctx: CommandContext, signal: AbortSignal): CommandContext {
+  return { ...ctx, signal: ctx.signal === undefined ? signal : AbortSignal.any([ctx.signal, signal]) };
+}
+
+/**
+ * Builds servers that offer the commands as MCP tools, for transports that need a fresh server per connection
+ * or per request (stateless streamable HTTP). The tool catalog is computed once, here.
+ *
+ * @throws {Error} when a command cannot be a tool (see {@link toolCatalog}).
+ */
+export function mcpServerFactory(options: McpServerOptions): () => Server {
+  const catalog = toolCatalog(options.commands, options.allowDestructive);
+  const info = { name: options.name ?? 'kconnect', version: options.version ?? ownVersion() };
+  const text = instructions(catalog);
+  // The SDK builds a JSON Schema validator (for elicitation, which kconnect never asks for) per server.
+  const jsonSchemaValidator = new AjvJsonSchemaValidator();
+  const log = options.log;
+
+  const call = async (name: string, args: unknown, signal: AbortSignal): Promise<CallToolResult> => {
+    const command = catalog.enabled.get(name);
+    if (command === undefined) {
+      const held = catalog.disabled.get(name);
+      if (held === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name}`);
+      log?.(`tool ${name}: refused (destructive tools are disabled)`);
+      return toolResult(held.title, refusal(held));
+    }
+    const started = performance.now();
+    let result: CommandResult;
+    try {
+      result = await executeCommand(command, withSignal(await options.context(), signal), args);
+    } catch (error) {
+      // executeCommand turns a command's failures into results; what reaches here is the context failing.
+      result = failedResult(command.title, [errorEntry(command.title, error)]);
+    }
+    log?.(`tool ${name}: ${result.status} in ${Math.round(performance.now() - started)} ms`);
+    return toolResult(command.title, result);
+  };
+
+  return () => {
+    const server = new Server(info, {
+      capabilities: { tools: {} },
+      instructions: text,
+      jsonSchemaValidator,
+    });
+    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...catalog.tools] }));
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
+      call(request.params.name, request.params.arguments, extra.signal),
+    );
+    return server;
+  };
+}
+
+/**
+ * An MCP server offering every given command as a tool: title, description, input schema and the
+ * `readOnlyHint` / `destructiveHint` / `idempotentHint` / `openWorldHint` annotations. A call validates its
+ * arguments with the command's schema (an error names the field), runs the command with a fresh context, and
+ * answers with the whole result as structured content plus a Markdown summary. Connect it to a transport
+ * (`serveStdio`, `serveHttp`) or to any SDK transport.
+ *
+ * @throws {Error} when a command cannot be a tool (see {@link toolCatalog}).
+ * @example
+ * const server = createMcpServer({ commands: COMMANDS, context: () => ({ ksc, now: Date.now }), allowDestructive: false });
+ * await server.connect(new StdioServerTransport());
+ */
+export function createMcpServer(options: McpServerOptions): Server {
+  return mcpServerFactory(options)();
+}

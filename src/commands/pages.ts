@@ -1,0 +1,68 @@
+import type { WireJson } from '../ksc/json.ts';
+import type { KlParams } from '../ksc/values.ts';
+import { wireRecords } from './plain.ts';
+import type { CommandContext } from './types.ts';
+
+/** Records as KSC sent them (for `raw`) beside their decoded form, item for item. */
+export interface WireRecords {
+  readonly items: WireJson[];
+  readonly records: KlParams[];
+}
+
+/** One page of a result set, in both shapes. */
+export interface WirePage {
+  readonly records: readonly KlParams[];
+  readonly items: readonly WireJson[];
+}
+
+/**
+ * Reads up to `limit` records of a server-side result set and releases it whatever happens. Pages advance by
+ * the number of records returned, so the reading does not depend on how the server counts `nEnd` (DESIGN); a
+ * page longer than asked for is cut to `limit`.
+ */
+export async function readPagesWire(
+  ctx: CommandContext,
+  options: {
+    readonly limit: number;
+    readonly pageSize: number;
+    readonly page: (nStart: number, count: number) => Promise<WirePage>;
+    readonly release: () => Promise<unknown>;
+  },
+): Promise<WireRecords> {
+  const items: WireJson[] = [];
+  const records: KlParams[] = [];
+  try {
+    while (records.length < options.limit) {
+      ctx.signal?.throwIfAborted();
+      const nStart = records.length;
+      const page = await options.page(nStart, Math.min(options.pageSize, options.limit - nStart));
+      if (page.records.length === 0) break;
+      const kept = page.records.slice(0, options.limit - nStart);
+      records.push(...kept);
+      items.push(...page.items.slice(0, kept.length));
+    }
+  } finally {
+    // The server would free it after its lifetime anyway; a failed release must not hide the answer.
+    await options.release().catch(() => undefined);
+  }
+  return { items, records };
+}
+
+/** The records of a ChunkAccessor (what `HostGroup.FindHosts` and `FindGroups` open), read and released. */
+export function readAccessorWire(
+  ctx: CommandContext,
+  strAccessor: string,
+  options: { readonly limit: number; readonly pageSize: number },
+): Promise<WireRecords> {
+  return readPagesWire(ctx, {
+    ...options,
+    page: async (nStart, nCount) => {
+      const page = await ctx.ksc.callWire('ChunkAccessor.GetItemsChunk', { strAccessor, nStart, nCount });
+      return {
+        records: page.reply.pChunk.KLCSP_ITERATOR_ARRAY,
+        items: wireRecords(page.wire['pChunk'], 'KLCSP_ITERATOR_ARRAY'),
+      };
+    },
+    release: () => ctx.ksc.call('ChunkAccessor.Release', { strAccessor }),
+  });
+}
