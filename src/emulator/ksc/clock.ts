@@ -9,11 +9,29 @@ export interface Clock {
  */
 export class EmulatorClock implements Clock {
   private offsetMs = 0;
+  /** While frozen, the real time at which the clock stopped: only `advance` moves it then. */
+  private frozenAt: number | undefined;
 
   constructor(private readonly base: () => number = Date.now) {}
 
   now(): number {
-    return this.base() + this.offsetMs;
+    return (this.frozenAt ?? this.base()) + this.offsetMs;
+  }
+
+  get frozen(): boolean {
+    return this.frozenAt !== undefined;
+  }
+
+  /** Stops the clock (tests that assert "not yet" must not race the wall clock); `advance` still moves it. */
+  freeze(): void {
+    this.frozenAt ??= this.base();
+  }
+
+  /** Lets the clock run again from where it stands, without a jump. */
+  resume(): void {
+    if (this.frozenAt === undefined) return;
+    this.offsetMs += this.frozenAt - this.base();
+    this.frozenAt = undefined;
   }
 
   advance(ms: number): number {

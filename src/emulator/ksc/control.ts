@@ -31,6 +31,7 @@ const advanceBody = z.object({
   ms: z.number().nonnegative().optional(),
   seconds: z.number().nonnegative().optional(),
 });
+const freezeBody = z.object({ frozen: z.boolean().default(true) });
 const faultsBody = z.object({
   latencyMs: z.number().nonnegative().optional(),
   resetRate: z.number().min(0).max(1).optional(),
@@ -96,6 +97,14 @@ export function mountControlApi(app: Hono<never>, deps: ControlDependencies): vo
     // Agents that synced in the skipped time have done their work by the time the call returns.
     const work = await deps.state.agents.runDue();
     return c.json({ now: new Date(now).toISOString(), work });
+  });
+
+  app.post('/__emulator/clock/freeze', async (c) => {
+    const body = await readJson(c.req.raw, freezeBody);
+    if (!body.ok) return c.json({ error: body.error }, 400);
+    if (body.value.frozen) deps.clock.freeze();
+    else deps.clock.resume();
+    return c.json({ now: new Date(deps.clock.now()).toISOString(), frozen: deps.clock.frozen });
   });
 
   app.get('/__emulator/agents/work', async (c) => {

@@ -9,6 +9,8 @@ describe.each(BACKENDS)('simulated agents (%s)', (backend) => {
   const done: Array<{ kind: string; dueAt: number; payload: unknown }> = [];
   beforeAll(async () => {
     emu = await startTestEmulator(backend, { agentSyncSeconds: SYNC_SECONDS });
+    // "Not before the next sync" must not race the wall clock.
+    await emu.control('POST', '/__emulator/clock/freeze', { frozen: true });
     const agents = emu.ksc.state.agents;
     const record = async (work: AgentWork) => {
       done.push({ kind: work.kind, dueAt: work.dueAt, payload: work.payload });
@@ -59,7 +61,8 @@ describe.each(BACKENDS)('simulated agents (%s)', (backend) => {
     expect(listed.pending.map((w) => w.kind)).toEqual(['test.record']);
     expect(done).toHaveLength(0);
 
-    const reply = (await advance(SYNC_SECONDS)).body as { work: number };
+    // A whole interval brings every host's next sync; the follow-up falls due a second after b's, hence + 2.
+    const reply = (await advance(SYNC_SECONDS + 2)).body as { work: number };
     expect(reply.work).toBe(3);
     const expected = [
       { kind: 'test.record', dueAt: dueA, payload: 'a' },

@@ -32,6 +32,8 @@ describe.each(BACKENDS)('KSC emulator network isolation (%s)', (backend) => {
 
   beforeAll(async () => {
     emu = await startTestEmulator(backend, { agentSyncSeconds: SYNC_SECONDS });
+    // Steps assert what has not happened before a sync: real time must not move the clock meanwhile.
+    await emu.control('POST', '/__emulator/clock/freeze', { frozen: true });
     admin = await emu.session();
     const all = emu.ksc.world.hostsOf(0);
     hosts = all.filter((h) => h.products.some((p) => p.name === 'EDRAgent'));

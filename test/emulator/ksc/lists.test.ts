@@ -67,6 +67,8 @@ describe.each(BACKENDS)('KSC emulator Quarantine, Backup and TIF lists (%s)', (b
 
   beforeAll(async () => {
     emu = await startTestEmulator(backend, { agentSyncSeconds: SYNC_SECONDS });
+    // Steps assert what has not happened before a sync: real time must not move the clock meanwhile.
+    await emu.control('POST', '/__emulator/clock/freeze', { frozen: true });
     admin = await emu.session('admin');
     branch = await emu.session('admin', 'vs-branch');
     // What the Tasks part's KES "quarantine a file" task does at the host's sync.

@@ -24,6 +24,8 @@ describe.each(BACKENDS)('KSC emulator: scan, quarantine, restore, isolate (%s)',
   beforeAll(async () => {
     emu = await startTestEmulator(backend, { agentSyncSeconds: SYNC_SECONDS, sessionIdleSeconds: 86_400 });
     soc = await emu.session('admin');
+    // Each step asserts that nothing happens before the next sync: real time must not move the clock meanwhile.
+    await emu.control('POST', '/__emulator/clock/freeze', { frozen: true });
   });
   afterAll(async () => {
     await emu?.stop();

@@ -101,6 +101,8 @@ describe.each(BACKENDS)('KSC emulator tasks (%s)', (backend) => {
 
   beforeAll(async () => {
     emu = await startTestEmulator(backend, { agentSyncSeconds: SYNC_SECONDS });
+    // Steps assert what has not happened before a sync: real time must not move the clock meanwhile.
+    await emu.control('POST', '/__emulator/clock/freeze', { frozen: true });
     admin = await emu.session('admin');
     hosts = pickHosts(emu.ksc.world);
   });

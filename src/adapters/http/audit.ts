@@ -1,0 +1,149 @@
+import type { Kysely } from 'kysely';
+import type { ServiceTables } from './store.ts';
+
+/**
+ * How a command call ended: the command's own status, or why the service refused it before it ran
+ * (`unauthenticated` 401, `denied` 403, `invalid` 400 for a body that is not JSON or an unknown connection,
+ * `rate_limited` 429, `unavailable` 503 while shutting down).
+ */
+export type AuditOutcome =
+  | 'Successful'
+  | 'Partially Successful'
+  | 'Failed'
+  | 'unauthenticated'
+  | 'denied'
+  | 'invalid'
+  | 'rate_limited'
+  | 'unavailable';
+
+/** One command call: who, which command on which connection, the target hosts, how it ended and how long it took. */
+export interface AuditEntry {
+  readonly at: number;
+  readonly requestId: string;
+  readonly replica: string;
+  /** Null when the caller was not authenticated. */
+  readonly tokenId: string | null;
+  readonly tokenName: string | null;
+  readonly command: string;
+  readonly connection: string;
+  readonly hosts: readonly string[];
+  readonly idempotencyKey: string | null;
+  readonly outcome: AuditOutcome;
+  readonly statusCode: number;
+  /** The first error's code (`ACCESS_DENIED`, `NOT_FOUND`, …) for failures and refusals. */
+  readonly errorCode: string | null;
+  readonly message: string | null;
+  readonly durationMs: number;
+}
+
+export interface StoredAuditEntry extends AuditEntry {
+  readonly id: number;
+}
+
+export interface AuditQuery {
+  readonly command?: string;
+  /** Entries at or after this time (ms since the epoch). */
+  readonly since?: number;
+  /** Only entries with a smaller id: the next page after the last id seen. */
+  readonly before?: number;
+  readonly limit: number;
+}
+
+/** Input fields that name hosts, across the catalog (`hostIds`, `hostNames`, `host`, `hosts`, `ipAddresses`, …). */
+const HOST_FIELD = /^(host|hosts|hostId|hostIds|hostName|hostNames|ipAddresses)$/;
+/** The audit row keeps this many hosts of one call; the rest are counted. */
+const MAX_HOSTS = 100;
+const MAX_TEXT = 256;
+
+/** Caller text made storable: PostgreSQL text refuses NUL, and control characters only mislead a reader. */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, '\ufffd');
+}
+
+function clip(text: string): string {
+  const cleaned = clean(text);
+  return cleaned.length <= MAX_TEXT ? cleaned : `${cleaned.slice(0, MAX_TEXT - 1)}…`;
+}
+
+/** The hosts a command input names, as given (before validation: a refused call still shows what it aimed at). */
+export function targetHosts(input: unknown): string[] {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) return [];
+  const hosts: string[] = [];
+  let more = 0;
+  for (const [field, value] of Object.entries(input)) {
+    if (!HOST_FIELD.test(field)) continue;
+    for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
+      if (typeof item !== 'string' || item === '') continue;
+      if (hosts.length < MAX_HOSTS) hosts.push(clip(item));
+      else more++;
+    }
+  }
+  if (more > 0) hosts.push(`… and ${more} more`);
+  return hosts;
+}
+
+/** The `idempotencyKey` of an input, if it has a usable one. */
+export function idempotencyKeyOf(input: unknown): string | null {
+  if (input === null || typeof input !== 'object') return null;
+  const key = (input as { idempotencyKey?: unknown }).idempotencyKey;
+  return typeof key === 'string' && key !== '' ? clip(key) : null;
+}
+
+function toRow(entry: AuditEntry): Omit<ServiceTables['audit_log'], 'id'> {
+  return {
+    at: entry.at,
+    request_id: entry.requestId,
+    replica: entry.replica,
+    token_id: entry.tokenId,
+    token_name: entry.tokenName,
+    command: clip(entry.command),
+    connection: clip(entry.connection),
+    hosts: JSON.stringify(entry.hosts),
+    idempotency_key: entry.idempotencyKey,
+    outcome: entry.outcome,
+    status_code: entry.statusCode,
+    error_code: entry.errorCode,
+    message: entry.message === null ? null : clean(entry.message.slice(0, 2000)),
+    duration_ms: Math.max(0, Math.round(entry.durationMs)),
+  };
+}
+
+function fromRow(row: ServiceTables['audit_log'] & { id: number }): StoredAuditEntry {
+  return {
+    id: Number(row.id),
+    at: Number(row.at),
+    requestId: row.request_id,
+    replica: row.replica,
+    tokenId: row.token_id,
+    tokenName: row.token_name,
+    command: row.command,
+    connection: row.connection,
+    hosts: JSON.parse(row.hosts) as string[],
+    idempotencyKey: row.idempotency_key,
+    outcome: row.outcome as AuditOutcome,
+    statusCode: row.status_code,
+    errorCode: row.error_code,
+    message: row.message,
+    durationMs: row.duration_ms,
+  };
+}
+
+/** The audit log in the service database, shared by every replica. */
+export class AuditLog {
+  constructor(private readonly db: Kysely<ServiceTables>) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    await this.db.insertInto('audit_log').values(toRow(entry)).execute();
+  }
+
+  /** Entries newest first. */
+  async query(query: AuditQuery): Promise<StoredAuditEntry[]> {
+    let select = this.db.selectFrom('audit_log').selectAll();
+    if (query.command !== undefined) select = select.where('command', '=', query.command);
+    if (query.since !== undefined) select = select.where('at', '>=', query.since);
+    if (query.before !== undefined) select = select.where('id', '<', query.before);
+    const rows = await select.orderBy('id', 'desc').limit(query.limit).execute();
+    return rows.map((row) => fromRow(row as ServiceTables['audit_log'] & { id: number }));
+  }
+}

@@ -1,0 +1,215 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { CommandDefinition } from '../../commands/index.ts';
+import { KconnectError } from '../../errors.ts';
+import type { ServiceTables } from './store.ts';
+
+/** What an API token may do: run read-only commands, run commands that change things, read the audit log. */
+export const SCOPES = ['read', 'respond', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** The caller behind a request, as the audit log names it. */
+export interface Principal {
+  readonly tokenId: string;
+  readonly name: string;
+  readonly scopes: readonly Scope[];
+}
+
+/** A stored token as lists show it: never the token itself. */
+export interface ApiTokenInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly scopes: readonly Scope[];
+  readonly createdAt: number;
+  readonly lastUsedAt: number | null;
+  readonly revokedAt: number | null;
+}
+
+/** `kc_` and 32 random bytes in base64url: 256 bits, recognisable by secret scanners. */
+const TOKEN_PATTERN = /^kc_[A-Za-z0-9_-]{43}$/;
+const NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._@:/-]{0,99}$/u;
+/** `last_used_at` is written at most this often per token: a write per request would cost more than the call. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** The scope a command needs: `read` for read-only commands; anything that changes KSC needs `respond`. */
+export function requiredScope(command: Pick<CommandDefinition, 'readOnly'>): Scope {
+  return command.readOnly ? 'read' : 'respond';
+}
+
+/**
+ * Scopes from a comma-separated list or an array; duplicates are dropped.
+ *
+ * @throws {KconnectError} INVALID_INPUT naming the unknown scope, or for an empty list.
+ */
+export function parseScopes(value: string | readonly string[]): Scope[] {
+  const items = (typeof value === 'string' ? value.split(',') : value).map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) {
+    throw new KconnectError('INVALID_INPUT', `scope: at least one of ${SCOPES.join(', ')} is needed`);
+  }
+  const scopes: Scope[] = [];
+  for (const item of items) {
+    if (!(SCOPES as readonly string[]).includes(item)) {
+      throw new KconnectError(
+        'INVALID_INPUT',
+        `scope: unknown scope ${JSON.stringify(item)} (one of ${SCOPES.join(', ')})`,
+      );
+    }
+    if (!scopes.includes(item as Scope)) scopes.push(item as Scope);
+  }
+  return scopes;
+}
+
+/** SHA-256 of a token, hex: what the database holds. A fast hash suffices for 256 random bits. */
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** The 401 message: what is missing, or that the token is not one the service accepts (never which reason). */
+export function unauthenticatedMessage(given: string | undefined): string {
+  return given === undefined
+    ? 'Missing API token: send "Authorization: Bearer kc_…" (make one with `kconnect token create`)'
+    : 'Unknown or revoked API token';
+}
+
+/** The `WWW-Authenticate` header of a 401 (RFC 6750). */
+export function wwwAuthenticate(given: string | undefined): string {
+  return given === undefined ? 'Bearer realm="kconnect"' : 'Bearer realm="kconnect", error="invalid_token"';
+}
+
+/** The 403 message: which token, which scope is missing for what, and what the token has. */
+export function deniedMessage(principal: Principal, scope: Scope, what: string): string {
+  return (
+    `The API token "${principal.name}" (${principal.tokenId}) lacks the "${scope}" scope that ${what} needs ` +
+    `(it has: ${principal.scopes.join(', ')})`
+  );
+}
+
+/** The token of an `Authorization: Bearer …` header, if there is one. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ ]+(\S+)\s*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+function rowInfo(row: ServiceTables['api_tokens']): ApiTokenInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    scopes: parseScopes(row.scopes),
+    createdAt: Number(row.created_at),
+    lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+  };
+}
+
+/**
+ * API tokens in the service database: created with a name and scopes, shown once, stored only as their SHA-256,
+ * revoked by id or name. Revocation holds at once on every replica: each request looks its token up.
+ */
+export class ApiTokens {
+  private readonly lastWritten = new Map<string, number>();
+
+  constructor(
+    private readonly db: Kysely<ServiceTables>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Creates a token; the returned `token` is the only copy there will ever be.
+   *
+   * @throws {KconnectError} INVALID_INPUT for a bad name or scope; CONFLICT when a live token has the name.
+   */
+  async create(
+    name: string,
+    scopes: string | readonly string[],
+  ): Promise<{ token: string; info: ApiTokenInfo }> {
+    const trimmed = name.trim();
+    if (!NAME_PATTERN.test(trimmed)) {
+      throw new KconnectError(
+        'INVALID_INPUT',
+        'name: 1–100 letters, digits, spaces and . _ @ : / -, starting with a letter or digit',
+      );
+    }
+    const parsed = parseScopes(scopes);
+    if ((await this.findLive(trimmed)) !== undefined) {
+      throw new KconnectError(
+        'CONFLICT',
+        `name: a token named ${JSON.stringify(trimmed)} exists; revoke it first`,
+      );
+    }
+    const token = `kc_${randomBytes(32).toString('base64url')}`;
+    const row: ServiceTables['api_tokens'] = {
+      id: `tok_${randomBytes(9).toString('base64url')}`,
+      name: trimmed,
+      token_hash: hashToken(token),
+      scopes: parsed.join(','),
+      created_at: this.now(),
+      last_used_at: null,
+      revoked_at: null,
+    };
+    try {
+      await this.db.insertInto('api_tokens').values(row).execute();
+    } catch (error) {
+      // Another creator took the name between the check and the insert (the partial unique index).
+      if ((await this.findLive(trimmed)) !== undefined) {
+        throw new KconnectError('CONFLICT', `name: a token named ${JSON.stringify(trimmed)} exists`);
+      }
+      throw error;
+    }
+    return { token, info: rowInfo(row) };
+  }
+
+  /** Tokens, newest first; revoked ones only when asked. */
+  async list(options: { includeRevoked?: boolean } = {}): Promise<ApiTokenInfo[]> {
+    let query = this.db.selectFrom('api_tokens').selectAll().orderBy('created_at', 'desc').orderBy('id');
+    if (options.includeRevoked !== true) query = query.where('revoked_at', 'is', null);
+    return (await query.execute()).map(rowInfo);
+  }
+
+  /**
+   * Revokes a live token by id (`tok_…`) or name.
+   *
+   * @throws {KconnectError} NOT_FOUND when no live token has that id or name.
+   */
+  async revoke(idOrName: string): Promise<ApiTokenInfo> {
+    const key = idOrName.trim();
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('id', '=', key), eb('name', '=', key)]))
+      .executeTakeFirst();
+    if (row === undefined) {
+      throw new KconnectError('NOT_FOUND', `token: no live token with the id or name ${JSON.stringify(key)}`);
+    }
+    const at = this.now();
+    await this.db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', row.id).execute();
+    return rowInfo({ ...row, revoked_at: at });
+  }
+
+  /** The caller a token stands for, or undefined for a malformed, unknown or revoked token. */
+  async authenticate(token: string | undefined): Promise<Principal | undefined> {
+    if (token === undefined || !TOKEN_PATTERN.test(token)) return undefined;
+    const row = await this.db
+      .selectFrom('api_tokens')
+      .select(['id', 'name', 'scopes'])
+      .where('token_hash', '=', hashToken(token))
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (row === undefined) return undefined;
+    const now = this.now();
+    if (now - (this.lastWritten.get(row.id) ?? 0) >= LAST_USED_RESOLUTION_MS) {
+      this.lastWritten.set(row.id, now);
+      await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
+    }
+    return { tokenId: row.id, name: row.name, scopes: parseScopes(row.scopes) };
+  }
+
+  private findLive(name: string) {
+    return this.db
+      .selectFrom('api_tokens')
+      .select('id')
+      .where('name', '=', name)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+  }
+}

@@ -1,0 +1,330 @@
+import type { Context } from 'hono';
+import {
+  executeCommand,
+  type CommandContext,
+  type CommandErrorEntry,
+  type CommandResult,
+} from '../../commands/index.ts';
+import { errorEntry, failedResult } from '../../commands/result.ts';
+import { ERROR_CODES, KconnectError, type ErrorCode } from '../../errors.ts';
+import { parseWireJson, stringifyWireJson, type WireJson } from '../../ksc/json.ts';
+import type { ServiceDependencies, ServiceEnv } from './app.ts';
+import { idempotencyKeyOf, targetHosts, type AuditOutcome } from './audit.ts';
+import {
+  bearerToken,
+  deniedMessage,
+  requiredScope,
+  unauthenticatedMessage,
+  wwwAuthenticate,
+  type Principal,
+} from './auth.ts';
+import { QueueFullError } from './limits.ts';
+import { CONNECTION_HEADER } from './openapi.ts';
+
+const CONNECTION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+const MAX_BODY_BYTES = 1 << 20;
+const JSON_TYPE = 'application/json; charset=utf-8';
+/** Retry-After of a replica that is shutting down: another replica (or this one, restarted) takes the call. */
+const DRAIN_RETRY_SECONDS = 1;
+
+/** A refusal before the command runs: its audit outcome, code and HTTP status. */
+class Refusal extends Error {
+  constructor(
+    readonly outcome: AuditOutcome,
+    readonly code: ErrorCode,
+    message: string,
+    readonly status: number = ERROR_CODES[code].httpStatus,
+    readonly headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** One command call as the audit log, the metrics and the log see it. */
+interface Call {
+  readonly requestId: string;
+  readonly principal: Principal | undefined;
+  readonly command: string;
+  /** Whether the catalog has the command: only then its name is a metrics label (bounded series). */
+  readonly known: boolean;
+  readonly connection: string;
+  /** Whether the configuration knows the connection, likewise. */
+  readonly knownConnection: boolean;
+  readonly input: unknown;
+  readonly outcome: AuditOutcome;
+  readonly status: number;
+  readonly firstError: CommandErrorEntry | undefined;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  /** Whether the command ran (refusals have no latency). */
+  readonly ran: boolean;
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+function entry(title: string, code: ErrorCode, statusCode: number, message: string): CommandErrorEntry {
+  return { failureIndicator: `${title} failed.`, statusCode, code, message };
+}
+
+function httpStatusOf(result: CommandResult): number {
+  if (result.status !== 'Failed') return 200;
+  return result.errors[0]?.statusCode ?? 500;
+}
+
+/**
+ * `POST /v1/commands/{name}`: checks the call (shutting down, token, command, body, scope, connection, queue),
+ * runs the command on the connection's context with the shared idempotency store, records the call, and
+ * answers its CommandResult — a refusal too, so a playbook reads one shape whatever happened.
+ */
+export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>) => Promise<Response> {
+  const byName = new Map(deps.commands.map((c) => [c.name, c]));
+  const defaultConnection = deps.defaultConnection ?? 'default';
+
+  return async (c) => {
+    const requestId = c.get('requestId');
+    const name = c.req.param('name') ?? '';
+    const command = byName.get(name);
+    const title = command?.title ?? name;
+    const startedAt = deps.now();
+    const started = performance.now();
+    const requested = c.req.query('connection') ?? c.req.header(CONNECTION_HEADER);
+    const connection = requested ?? defaultConnection;
+    let principal: Principal | undefined;
+    let input: unknown;
+    let ran = false;
+    let knownConnection = requested === undefined;
+    let result: CommandResult;
+    let headers: Record<string, string> = {};
+    let outcome: AuditOutcome;
+    try {
+      if (deps.health.draining) {
+        throw new Refusal(
+          'unavailable',
+          'UPSTREAM_UNAVAILABLE',
+          'This replica is shutting down; retry (another replica will take the call)',
+          503,
+          { 'Retry-After': String(DRAIN_RETRY_SECONDS) },
+        );
+      }
+      const given = bearerToken(c.req.header('Authorization'));
+      principal = await deps.tokens.authenticate(given);
+      if (principal === undefined) {
+        throw new Refusal('unauthenticated', 'UNAUTHENTICATED', unauthenticatedMessage(given), 401, {
+          'WWW-Authenticate': wwwAuthenticate(given),
+        });
+      }
+      if (command === undefined) {
+        throw new Refusal('invalid', 'NOT_FOUND', `No command "${name}": GET /v1/commands lists them`);
+      }
+      input = await readInput(c.req.raw);
+      const scope = requiredScope(command);
+      if (!principal.scopes.includes(scope)) {
+        throw new Refusal('denied', 'ACCESS_DENIED', deniedMessage(principal, scope, command.name));
+      }
+      const base = connectionContext(requested);
+      knownConnection = true;
+      let release: () => void;
+      try {
+        release = await deps.limits.acquire(connection);
+      } catch (error) {
+        if (error instanceof QueueFullError) {
+          throw new Refusal('rate_limited', 'RATE_LIMITED', error.message, 429, {
+            'Retry-After': String(error.retryAfterSeconds),
+          });
+        }
+        throw error;
+      }
+      ran = true;
+      try {
+        const ctx: CommandContext = {
+          ...base,
+          idempotency: deps.idempotency.scoped(`${connection}/${principal.tokenId}`),
+          signal: base.signal === undefined ? deps.signal : AbortSignal.any([base.signal, deps.signal]),
+        };
+        result = await run(requestId, command.title, () => executeCommand(command, ctx, input));
+      } finally {
+        release();
+      }
+      outcome = result.status;
+    } catch (error) {
+      if (error instanceof Refusal) {
+        result = failedResult(title, [entry(title, error.code, error.status, error.message)]);
+        headers = { ...error.headers };
+        outcome = error.outcome;
+      } else {
+        deps.log({
+          level: 'error',
+          message: 'command call failed',
+          requestId,
+          command: name,
+          error: describeError(error),
+        });
+        result = failedResult(title, [
+          entry(title, 'INTERNAL', 500, `Internal error; the request id is ${requestId}`),
+        ]);
+        outcome = 'Failed';
+      }
+    }
+    const status = httpStatusOf(result);
+    await record({
+      requestId,
+      principal,
+      command: name,
+      known: command !== undefined,
+      connection,
+      knownConnection,
+      input,
+      outcome,
+      status,
+      firstError: result.errors[0],
+      startedAt,
+      durationMs: performance.now() - started,
+      ran,
+    });
+    return new Response(stringifyWireJson(result as unknown as WireJson), {
+      status,
+      headers: { 'Content-Type': JSON_TYPE, ...headers },
+    });
+  };
+
+  /**
+   * Runs the command. `executeCommand` turns the command's own failures into results; what still throws comes
+   * from the idempotency store (its database, or a wait cut short by the shutdown).
+   */
+  async function run(
+    requestId: string,
+    title: string,
+    work: () => Promise<CommandResult>,
+  ): Promise<CommandResult> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof KconnectError) return failedResult(title, [errorEntry(title, error)]);
+      deps.log({
+        level: 'error',
+        message: 'idempotency store failed',
+        requestId,
+        error: describeError(error),
+      });
+      return failedResult(title, [
+        entry(
+          title,
+          'UPSTREAM_UNAVAILABLE',
+          503,
+          'The service database did not answer, so the call did not run (its idempotency key could not be ' +
+            `checked); retry later. The request id is ${requestId}`,
+        ),
+      ]);
+    }
+  }
+
+  /** The context of the requested connection; a malformed or unknown name is refused. */
+  function connectionContext(requested: string | undefined): CommandContext {
+    if (requested !== undefined && !CONNECTION_NAME.test(requested)) {
+      throw new Refusal(
+        'invalid',
+        'INVALID_INPUT',
+        'The value for parameter (connection) is invalid: 1–64 letters, digits, dots, dashes or underscores.',
+      );
+    }
+    try {
+      return deps.contexts(requested);
+    } catch (error) {
+      if (error instanceof KconnectError) {
+        const status = error.code === 'NOT_FOUND' || error.code === 'INVALID_INPUT' ? error.httpStatus : 500;
+        throw new Refusal('invalid', error.code, error.message, status);
+      }
+      throw error;
+    }
+  }
+
+  async function record(call: Call): Promise<void> {
+    const errorCode = call.firstError?.code ?? null;
+    deps.metrics.observe({
+      command: call.known ? call.command : '(unknown)',
+      connection: call.knownConnection ? call.connection : '(unknown)',
+      outcome: call.outcome,
+      errorCode,
+      ...(call.ran ? { seconds: call.durationMs / 1000 } : {}),
+    });
+    deps.log({
+      level: call.status >= 500 ? 'error' : call.status >= 400 ? 'warn' : 'info',
+      message: 'command',
+      requestId: call.requestId,
+      command: call.command,
+      connection: call.connection,
+      outcome: call.outcome,
+      status: call.status,
+      durationMs: Math.round(call.durationMs),
+      ...(call.principal === undefined
+        ? {}
+        : { token: `${call.principal.name} (${call.principal.tokenId})` }),
+      ...(call.firstError === undefined
+        ? {}
+        : { error: `${call.firstError.code}: ${call.firstError.message}` }),
+    });
+    try {
+      await deps.audit.record({
+        at: call.startedAt,
+        requestId: call.requestId,
+        replica: deps.replica,
+        tokenId: call.principal?.tokenId ?? null,
+        tokenName: call.principal?.name ?? null,
+        command: call.command,
+        connection: call.connection,
+        hosts: targetHosts(call.input),
+        idempotencyKey: idempotencyKeyOf(call.input),
+        outcome: call.outcome,
+        statusCode: call.status,
+        errorCode,
+        message: call.firstError?.message ?? null,
+        durationMs: call.durationMs,
+      });
+    } catch (error) {
+      deps.log({
+        level: 'error',
+        message: 'audit log write failed',
+        requestId: call.requestId,
+        command: call.command,
+        error: describeError(error),
+      });
+    }
+  }
+}
+
+/** The JSON body as the command's input; an empty body is `{}`. Integers beyond 2^53 stay exact. */
+async function readInput(request: Request): Promise<unknown> {
+  const tooLarge = () =>
+    new Refusal('invalid', 'INVALID_INPUT', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
+  if (Number(request.headers.get('Content-Length') ?? '0') > MAX_BODY_BYTES) throw tooLarge();
+  const text = await readLimited(request, MAX_BODY_BYTES, tooLarge);
+  if (text.trim() === '') return {};
+  try {
+    return parseWireJson(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'not JSON';
+    throw new Refusal('invalid', 'INVALID_INPUT', `The request body is not JSON: ${reason}`);
+  }
+}
+
+/** The body as text, reading no more than `limit` bytes (a chunked body has no length to check first). */
+async function readLimited(request: Request, limit: number, tooLarge: () => Error): Promise<string> {
+  if (request.body === null) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,101 @@
+import { KconnectError } from '../../errors.ts';
+
+/** One dependency's state, as `/readyz` reports it. */
+export interface CheckResult {
+  readonly name: string;
+  readonly ok: boolean;
+  /** Why it is not ready: an error message without secrets (the client's and the database layer's). */
+  readonly error?: string;
+  readonly durationMs: number;
+}
+
+export interface Readiness {
+  readonly ready: boolean;
+  readonly checks: readonly CheckResult[];
+}
+
+export interface HealthOptions {
+  /** The checks, by name: `database`, `ksc:<connection>`, … Each resolves when the dependency answers. */
+  readonly checks: ReadonlyArray<{ readonly name: string; run(signal: AbortSignal): Promise<void> }>;
+  /** A check that has not answered by then fails. Default 5 s. */
+  readonly timeoutMs?: number;
+  /**
+   * Probes come every few seconds from every load balancer and orchestrator; an answer is reused this long so
+   * they do not become load on KSC. Default 2 s.
+   */
+  readonly cacheMs?: number;
+  readonly now?: () => number;
+}
+
+function message(error: unknown): string {
+  if (error instanceof KconnectError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/**
+ * Liveness and readiness. Live means the process serves HTTP; ready means it can do its work now: the database
+ * answers and every KSC connection answers a cheap authenticated call. A replica that is shutting down is not
+ * ready, so load balancers stop sending it calls while it finishes those in flight.
+ */
+export class Health {
+  private readonly timeoutMs: number;
+  private readonly cacheMs: number;
+  private readonly now: () => number;
+  private cached: { at: number; readiness: Promise<Readiness> } | undefined;
+  private stopping = false;
+
+  constructor(private readonly options: HealthOptions) {
+    this.timeoutMs = options.timeoutMs ?? 5000;
+    this.cacheMs = options.cacheMs ?? 2000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** From now on `/readyz` says not ready. */
+  drain(): void {
+    this.stopping = true;
+  }
+
+  get draining(): boolean {
+    return this.stopping;
+  }
+
+  ready(): Promise<Readiness> {
+    if (this.stopping) {
+      return Promise.resolve({
+        ready: false,
+        checks: [{ name: 'service', ok: false, error: 'shutting down', durationMs: 0 }],
+      });
+    }
+    const now = this.now();
+    if (this.cached !== undefined && now - this.cached.at < this.cacheMs) return this.cached.readiness;
+    const readiness = this.runChecks();
+    this.cached = { at: now, readiness };
+    return readiness;
+  }
+
+  private async runChecks(): Promise<Readiness> {
+    const checks = await Promise.all(this.options.checks.map((check) => this.runCheck(check)));
+    return { ready: checks.every((c) => c.ok), checks };
+  }
+
+  private async runCheck(check: HealthOptions['checks'][number]): Promise<CheckResult> {
+    const started = this.now();
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new KconnectError('TIMEOUT', `no answer within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+    });
+    try {
+      await Promise.race([check.run(controller.signal), timeout]);
+      return { name: check.name, ok: true, durationMs: this.now() - started };
+    } catch (error) {
+      return { name: check.name, ok: false, error: message(error), durationMs: this.now() - started };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

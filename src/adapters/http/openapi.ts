@@ -1,0 +1,369 @@
+import { z } from 'zod';
+import { commandOutputSchema, type CommandDefinition } from '../../commands/index.ts';
+import { requiredScope, SCOPES } from './auth.ts';
+
+/** A JSON value of the document (plain JSON: the document is served with `JSON.stringify`). */
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+export interface OpenApiOptions {
+  readonly title?: string;
+  readonly version?: string;
+}
+
+/** The header that selects a KSC connection (the `connection` query parameter does the same). */
+export const CONNECTION_HEADER = 'Kconnect-Connection';
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+const ref = (name: string): JsonObject => ({ $ref: `#/components/schemas/${name}` });
+
+/** `list_hosts` → `ListHosts`: component names in the style most generators turn into type names. */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[_\W]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+// Schemas of the routes other than the commands; the same objects validate nothing at run time, they only
+// document what the handlers write.
+const errorBody = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+  requestId: z.string(),
+});
+const catalog = z.object({
+  commands: z.array(
+    z.object({
+      name: z.string(),
+      title: z.string(),
+      description: z.string(),
+      path: z.string(),
+      readOnly: z.boolean(),
+      destructive: z.boolean(),
+      idempotent: z.boolean(),
+      scope: z.enum(SCOPES),
+      kscMethods: z.array(z.string()),
+      example: z.unknown(),
+    }),
+  ),
+});
+const auditEntries = z.object({
+  entries: z.array(
+    z.object({
+      id: z.number().int(),
+      at: z.string().describe('ISO 8601 time the call started'),
+      requestId: z.string(),
+      replica: z.string(),
+      token: z.object({ id: z.string(), name: z.string() }).nullable().describe('Null when unauthenticated'),
+      command: z.string(),
+      connection: z.string(),
+      hosts: z.array(z.string()),
+      idempotencyKey: z.string().nullable(),
+      outcome: z.enum([
+        'Successful',
+        'Partially Successful',
+        'Failed',
+        'unauthenticated',
+        'denied',
+        'invalid',
+        'rate_limited',
+        'unavailable',
+      ]),
+      statusCode: z.number().int(),
+      errorCode: z.string().nullable(),
+      message: z.string().nullable(),
+      durationMs: z.number().int(),
+    }),
+  ),
+  next: z.string().nullable().describe('The query of the next (older) page, or null'),
+});
+const readiness = z.object({
+  ready: z.boolean(),
+  checks: z.array(
+    z.object({ name: z.string(), ok: z.boolean(), error: z.string().optional(), durationMs: z.number() }),
+  ),
+});
+
+/** Zod's JSON Schema (draft 2020-12, OpenAPI 3.1's dialect) of a registry, with references into components. */
+function componentSchemas(
+  entries: ReadonlyArray<readonly [string, z.ZodType]>,
+  io: 'input' | 'output',
+  shared: ReadonlyArray<readonly [string, z.ZodType]>,
+): Record<string, JsonObject> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of [...shared, ...entries]) registry.add(schema, { id });
+  const generated = z.toJSONSchema(registry, {
+    io,
+    uri: (id) => `#/components/schemas/${id}`,
+    unrepresentable: 'any',
+    override: (ctx) => {
+      // Longs beyond 2^53 travel as exact JSON integers (the writer is lossless), not as anything.
+      if (ctx.zodSchema._zod.def.type === 'bigint') ctx.jsonSchema.type = 'integer';
+    },
+  }) as { schemas: Record<string, JsonObject> };
+  const schemas: Record<string, JsonObject> = {};
+  for (const [id, schema] of Object.entries(generated.schemas)) {
+    const { $schema: _s, $id: _i, ...rest } = schema;
+    schemas[id] = rest;
+  }
+  return hoistShared(schemas);
+}
+
+/**
+ * Zod puts schemas used by several components but registered under no id into `__shared`, referenced as
+ * `…/__shared#/$defs/x`; a single OpenAPI document wants each as a component of its own.
+ */
+function hoistShared(schemas: Record<string, JsonObject>): Record<string, JsonObject> {
+  const shared = schemas['__shared'];
+  if (shared === undefined) return schemas;
+  const { __shared: _omit, ...rest } = schemas;
+  const defs = (shared['$defs'] ?? {}) as Record<string, JsonObject>;
+  for (const [name, schema] of Object.entries(defs)) rest[`Shared${pascalCase(name)}`] = schema;
+  const text = JSON.stringify(rest).replace(
+    /#\/components\/schemas\/__shared#\/\$defs\/([A-Za-z0-9_]+)/g,
+    (_whole, name: string) => `#/components/schemas/Shared${pascalCase(name)}`,
+  );
+  return JSON.parse(text) as Record<string, JsonObject>;
+}
+
+const failure = (description: string, extra: JsonObject = {}): JsonObject => ({
+  description,
+  ...extra,
+  content: { 'application/json': { schema: ref('CommandFailure') } },
+});
+
+const jsonResponse = (description: string, schema: string): JsonObject => ({
+  description,
+  content: { 'application/json': { schema: ref(schema) } },
+});
+
+function commandOperation(command: CommandDefinition): JsonObject {
+  const name = pascalCase(command.name);
+  const scope = requiredScope(command);
+  const flags = [
+    command.readOnly ? 'read-only' : 'changes KSC',
+    command.destructive ? 'destructive' : undefined,
+    command.idempotent ? 'idempotent' : 'not idempotent',
+  ].filter(Boolean);
+  return {
+    operationId: command.name,
+    summary: command.title,
+    description: `${command.description}\n\nNeeds the \`${scope}\` scope (${flags.join(', ')}). KSC methods: ${command.kscMethods.join(', ') || 'none'}.`,
+    tags: [scope],
+    parameters: [
+      { $ref: '#/components/parameters/connection' },
+      { $ref: '#/components/parameters/connectionHeader' },
+    ],
+    requestBody: {
+      required: false,
+      description: 'The command input as JSON; an empty body is `{}`.',
+      content: {
+        'application/json': { schema: ref(`${name}Input`), example: command.example as Json },
+      },
+    },
+    responses: {
+      '200': {
+        description:
+          'The command ran: `Successful`, or `Partially Successful` with the failed items in `errors`',
+        headers: { [REQUEST_ID_HEADER]: { $ref: '#/components/headers/requestId' } },
+        content: { 'application/json': { schema: ref(`${name}Result`) } },
+      },
+      '400': { $ref: '#/components/responses/BadInput' },
+      '401': { $ref: '#/components/responses/Unauthenticated' },
+      '403': { $ref: '#/components/responses/Forbidden' },
+      '404': { $ref: '#/components/responses/NotFound' },
+      '409': { $ref: '#/components/responses/Conflict' },
+      '429': { $ref: '#/components/responses/TooManyRequests' },
+      '500': { $ref: '#/components/responses/Internal' },
+      '502': { $ref: '#/components/responses/UpstreamError' },
+      '503': { $ref: '#/components/responses/Unavailable' },
+      '504': { $ref: '#/components/responses/Timeout' },
+    },
+    'x-kconnect-scope': scope,
+    'x-kconnect-flags': {
+      readOnly: command.readOnly,
+      destructive: command.destructive,
+      idempotent: command.idempotent,
+    },
+  };
+}
+
+const publicRoute = (summary: string, responses: JsonObject, extra: JsonObject = {}): JsonObject => ({
+  get: { summary, security: [], tags: ['service'], ...extra, responses },
+});
+
+/**
+ * The OpenAPI 3.1 document of the service: one `POST /v1/commands/<name>` per command with its input and
+ * result schemas (from the same zod schemas that validate them), and the service's own routes.
+ */
+export function buildOpenApiDocument(
+  commands: readonly CommandDefinition[],
+  options: OpenApiOptions = {},
+): JsonObject {
+  const base = commandOutputSchema(z.object({}).strict());
+  const shared: Array<readonly [string, z.ZodType]> = [
+    ['WireJson', base.shape.raw],
+    ['PlainJson', base.shape.context],
+  ];
+  const inputs = componentSchemas(
+    commands.map((c) => [`${pascalCase(c.name)}Input`, c.input] as const),
+    'input',
+    shared,
+  );
+  const outputs = componentSchemas(
+    [
+      ...commands.map((c) => [`${pascalCase(c.name)}Result`, commandOutputSchema(c.keyFields)] as const),
+      ['CommandFailure', base] as const,
+      ['ErrorBody', errorBody] as const,
+      ['CommandCatalog', catalog] as const,
+      ['AuditEntries', auditEntries] as const,
+      ['Readiness', readiness] as const,
+    ],
+    'output',
+    shared,
+  );
+  const paths: JsonObject = {};
+  for (const command of commands) paths[`/v1/commands/${command.name}`] = { post: commandOperation(command) };
+  paths['/v1/commands'] = {
+    get: {
+      summary: 'The command catalog',
+      description: 'Every command with its flags and the scope it needs. Any valid token may read it.',
+      tags: ['service'],
+      responses: {
+        '200': jsonResponse('The catalog', 'CommandCatalog'),
+        '401': jsonResponse('No token, or an unknown or revoked one', 'ErrorBody'),
+      },
+    },
+  };
+  paths['/v1/audit'] = {
+    get: {
+      summary: 'The audit log',
+      description:
+        'Command calls, newest first: who, which command, target hosts, idempotency key, outcome, duration and ' +
+        'request id, refused calls included. Needs the `admin` scope.',
+      tags: ['admin'],
+      parameters: [
+        {
+          name: 'command',
+          in: 'query',
+          schema: { type: 'string' },
+          description: 'Only calls of this command',
+        },
+        {
+          name: 'since',
+          in: 'query',
+          schema: { type: 'string' },
+          description: 'Only calls at or after this time: ISO 8601, or milliseconds since the epoch',
+        },
+        {
+          name: 'limit',
+          in: 'query',
+          schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
+          description: 'How many entries at most',
+        },
+        {
+          name: 'before',
+          in: 'query',
+          schema: { type: 'integer', minimum: 1 },
+          description: 'Only entries with a smaller id (the next page)',
+        },
+      ],
+      responses: {
+        '200': jsonResponse('Audit entries, newest first', 'AuditEntries'),
+        '400': jsonResponse('A bad query parameter, named', 'ErrorBody'),
+        '401': jsonResponse('No token, or an unknown or revoked one', 'ErrorBody'),
+        '403': jsonResponse('The token lacks the `admin` scope', 'ErrorBody'),
+      },
+    },
+  };
+  paths['/openapi.json'] = publicRoute('This document', {
+    '200': { description: 'The OpenAPI 3.1 document' },
+  });
+  paths['/docs'] = publicRoute('The interactive reference', {
+    '200': { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+  });
+  paths['/healthz'] = publicRoute('Liveness: the process serves HTTP', {
+    '200': { description: 'Alive', content: { 'application/json': { schema: { type: 'object' } } } },
+  });
+  paths['/readyz'] = publicRoute('Readiness: the database and every KSC connection answer', {
+    '200': jsonResponse('Ready', 'Readiness'),
+    '503': jsonResponse('Not ready (a check failed, or the replica is shutting down)', 'Readiness'),
+  });
+  paths['/metrics'] = publicRoute('Prometheus metrics', {
+    '200': { description: 'Text format 0.0.4', content: { 'text/plain': { schema: { type: 'string' } } } },
+  });
+
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: options.title ?? 'kconnect',
+      version: options.version ?? '0.0.0',
+      description:
+        'Kaspersky Security Center commands over HTTP. Every command answers a CommandResult (status, raw, ' +
+        'context, keyFields, result, errors): 200 for Successful and Partially Successful, otherwise the status ' +
+        'code of its first error with the CommandResult as the body. Integers beyond 2^53 in `raw` are exact.',
+    },
+    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
+    security: [{ apiToken: [] }],
+    tags: [
+      { name: 'read', description: 'Read-only commands: need the `read` scope' },
+      { name: 'respond', description: 'Commands that change KSC: need the `respond` scope' },
+      { name: 'admin', description: 'Service administration: needs the `admin` scope' },
+      { name: 'service', description: 'The service itself' },
+    ],
+    paths,
+    components: {
+      securitySchemes: {
+        apiToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'kc_…',
+          description: 'An API token made with `kconnect token create --name … --scope read,respond`',
+        },
+      },
+      parameters: {
+        connection: {
+          name: 'connection',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+          description: 'The KSC connection to run on (the default connection when omitted)',
+        },
+        connectionHeader: {
+          name: CONNECTION_HEADER,
+          in: 'header',
+          required: false,
+          schema: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+          description: 'The KSC connection, as a header (the query parameter wins when both are given)',
+        },
+      },
+      headers: {
+        requestId: {
+          description: 'The id of the request in logs and the audit log (the caller’s own when it sent one)',
+          schema: { type: 'string' },
+        },
+        retryAfter: { description: 'Seconds to wait before trying again', schema: { type: 'integer' } },
+      },
+      responses: {
+        BadInput: failure('Bad input: each error names the field and the reason'),
+        Unauthenticated: failure('No API token, or an unknown or revoked one; or KSC refused the login', {
+          headers: { 'WWW-Authenticate': { schema: { type: 'string' } } },
+        }),
+        Forbidden: failure('The token lacks the scope the command needs, or KSC denied access'),
+        NotFound: failure('No such command, connection or KSC object'),
+        Conflict: failure('The request conflicts with the state in KSC, or names several objects'),
+        TooManyRequests: failure('The KSC server’s queue is full', {
+          headers: { 'Retry-After': { $ref: '#/components/headers/retryAfter' } },
+        }),
+        Internal: failure('A bug in kconnect'),
+        UpstreamError: failure('KSC answered with an error kconnect cannot map'),
+        Unavailable: failure('KSC cannot be reached, or this replica is shutting down', {
+          headers: { 'Retry-After': { $ref: '#/components/headers/retryAfter' } },
+        }),
+        Timeout: failure('KSC did not answer in time'),
+      },
+      schemas: { ...inputs, ...outputs },
+    },
+  };
+}

@@ -1,0 +1,202 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import { serve, type ServerType } from '@hono/node-server';
+import { sql } from 'kysely';
+import { COMMANDS, type CommandContext, type CommandDefinition } from '../../commands/index.ts';
+import { createServiceApp, type ServiceLogger } from './app.ts';
+import { AuditLog } from './audit.ts';
+import { ApiTokens } from './auth.ts';
+import { Health } from './health.ts';
+import { DatabaseIdempotencyStore } from './idempotency.ts';
+import { ServerLimits, type LimitOptions } from './limits.ts';
+import { ServiceMetrics } from './metrics.ts';
+import { buildOpenApiDocument } from './openapi.ts';
+import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseLocation } from './store.ts';
+
+export interface ServiceOptions {
+  /** The commands to serve. Default: the whole catalog. */
+  readonly commands?: readonly CommandDefinition[];
+  /** The command context of a KSC connection (the default one for `undefined`); throw a KconnectError NOT_FOUND for an unknown name. */
+  readonly contexts: (connection?: string) => CommandContext;
+  /** Connections `/readyz` checks. Default: the default connection only. */
+  readonly connections?: readonly string[];
+  /** The name of the default connection in audit rows, metrics and limits. Default `default`. */
+  readonly defaultConnection?: string;
+  /** The service database: a SQLite file for one process, PostgreSQL for replicas that share it. */
+  readonly database: ServiceDatabaseLocation;
+  /** Default 127.0.0.1: put a TLS-terminating proxy in front before listening elsewhere. */
+  readonly host?: string;
+  /** Default 8080; 0 picks a free port. */
+  readonly port?: number;
+  readonly limits?: LimitOptions;
+  readonly idempotency?: { readonly windowMs?: number; readonly leaseMs?: number; readonly pollMs?: number };
+  readonly readiness?: {
+    readonly timeoutMs?: number;
+    readonly cacheMs?: number;
+    /** How a KSC connection proves it answers. Default: `HostGroup.GroupIdGroups` (a login and a cheap read). */
+    readonly check?: (ctx: CommandContext, signal: AbortSignal) => Promise<void>;
+  };
+  /** How long a shutdown waits for calls in flight before aborting them. Default 30 s. */
+  readonly shutdownGraceMs?: number;
+  readonly logger?: ServiceLogger;
+  /** Milliseconds since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+  /** This replica's name in audit rows and claims. Default: host name, process id and a random suffix. */
+  readonly replica?: string;
+  /** `info` of the OpenAPI document. */
+  readonly title?: string;
+  readonly version?: string;
+}
+
+export interface RunningService {
+  /** `http://host:port`. */
+  readonly url: string;
+  readonly port: number;
+  readonly replica: string;
+  /** The token store (the CLI's `token` commands use the same on the same database). */
+  readonly tokens: ApiTokens;
+  readonly audit: AuditLog;
+  /**
+   * Graceful shutdown: readiness turns false, new connections are refused, calls in flight finish (each
+   * connection closes after its answer), then the database closes. After `shutdownGraceMs` calls still running
+   * are aborted. Idempotent.
+   */
+  close(): Promise<void>;
+}
+
+/** Extra time after the abort for aborted calls to answer before connections are cut. */
+const ABORT_GRACE_MS = 2000;
+
+function defaultReplica(): string {
+  return `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+const defaultKscCheck = async (ctx: CommandContext, signal: AbortSignal): Promise<void> => {
+  await ctx.ksc.call('HostGroup.GroupIdGroups', {}, { signal });
+};
+
+/**
+ * Starts the HTTP service: opens (and migrates) its database, serves the routes of {@link createServiceApp},
+ * and resolves once it listens.
+ *
+ * @example
+ * const service = await startService({ contexts: factory.context, database: { url: process.env.DB_URL! }, port: 8080 });
+ * // … on SIGTERM:
+ * await service.close();
+ */
+export async function startService(options: ServiceOptions): Promise<RunningService> {
+  const now = options.now ?? Date.now;
+  const log: ServiceLogger = options.logger ?? (() => undefined);
+  const replica = options.replica ?? defaultReplica();
+  const commands = options.commands ?? COMMANDS;
+  const titles = new Map(commands.map((c) => [c.name, c.title]));
+  const limits = new ServerLimits(options.limits, now);
+  const database: ServiceDatabase = await openServiceDatabase(options.database);
+  const shutdown = new AbortController();
+  const tokens = new ApiTokens(database.db, now);
+  const audit = new AuditLog(database.db);
+  const idempotency = new DatabaseIdempotencyStore(database.db, {
+    now,
+    replica,
+    signal: shutdown.signal,
+    titleOf: (name) => titles.get(name) ?? name,
+    ...options.idempotency,
+  });
+  const kscCheck = options.readiness?.check ?? defaultKscCheck;
+  const health = new Health({
+    now,
+    ...(options.readiness?.timeoutMs === undefined ? {} : { timeoutMs: options.readiness.timeoutMs }),
+    ...(options.readiness?.cacheMs === undefined ? {} : { cacheMs: options.readiness.cacheMs }),
+    checks: [
+      {
+        name: 'database',
+        run: async () => {
+          await sql`select 1`.execute(database.db);
+        },
+      },
+      ...(options.connections ?? [undefined]).map((connection) => ({
+        name: `ksc:${connection ?? options.defaultConnection ?? 'default'}`,
+        run: (signal: AbortSignal) => kscCheck(options.contexts(connection), signal),
+      })),
+    ],
+  });
+  const app = createServiceApp({
+    commands,
+    contexts: options.contexts,
+    ...(options.defaultConnection === undefined ? {} : { defaultConnection: options.defaultConnection }),
+    tokens,
+    audit,
+    idempotency,
+    limits,
+    metrics: new ServiceMetrics(now),
+    health,
+    openapi: JSON.stringify(
+      buildOpenApiDocument(commands, {
+        ...(options.title === undefined ? {} : { title: options.title }),
+        ...(options.version === undefined ? {} : { version: options.version }),
+      }),
+    ),
+    replica,
+    now,
+    log,
+    signal: shutdown.signal,
+  });
+
+  const host = options.host ?? '127.0.0.1';
+  let server: ServerType;
+  try {
+    server = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host });
+    await new Promise<void>((resolve, reject) => {
+      if (server.listening) resolve();
+      server.once('listening', () => resolve());
+      server.once('error', reject);
+    });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log({
+    level: 'info',
+    message: `listening on ${url} (database ${database.description}, replica ${replica})`,
+  });
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    health.drain();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    const grace = options.shutdownGraceMs ?? 30_000;
+    if (!(await settlesWithin(closed, grace))) {
+      log({ level: 'warn', message: `calls still running after ${grace} ms: aborting them` });
+      shutdown.abort();
+      if (!(await settlesWithin(closed, ABORT_GRACE_MS))) {
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        await closed;
+      }
+    }
+    await database.close();
+    log({ level: 'info', message: 'stopped' });
+  };
+  return {
+    url,
+    port,
+    replica,
+    tokens,
+    audit,
+    close: () => (closing ??= close()),
+  };
+}
+
+async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true as const), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

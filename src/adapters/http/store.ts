@@ -1,0 +1,179 @@
+import { Migrator, sql, type Generated, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { KconnectError } from '../../errors.ts';
+import { openDatabase, redactUrl, type DatabaseKind, type OpenDatabase } from '../../store/database.ts';
+
+/**
+ * The service's own tables. Every replica of the service shares them through one PostgreSQL database (or, for a
+ * single process, one SQLite file), which is what makes tokens, the audit log and idempotency keys hold across
+ * replicas.
+ */
+// A type alias, not an interface: Kysely needs an index-compatible record.
+export type ServiceTables = {
+  api_tokens: {
+    /** `tok_…`, public: it names the token in lists, audit rows and logs. */
+    id: string;
+    name: string;
+    /** SHA-256 of the token, hex. The token itself is never stored. */
+    token_hash: string;
+    /** Comma-separated scopes. */
+    scopes: string;
+    created_at: number;
+    last_used_at: number | null;
+    revoked_at: number | null;
+  };
+  audit_log: {
+    id: Generated<number>;
+    at: number;
+    request_id: string;
+    replica: string;
+    token_id: string | null;
+    token_name: string | null;
+    command: string;
+    connection: string;
+    /** JSON array of the hosts the input names. */
+    hosts: string;
+    idempotency_key: string | null;
+    outcome: string;
+    status_code: number;
+    error_code: string | null;
+    message: string | null;
+    duration_ms: number;
+  };
+  idempotency_keys: {
+    /** Who may see the key's result: the connection and the token (keys of different callers never meet). */
+    scope: string;
+    command: string;
+    key: string;
+    /** `running`, `done` or `failed`. */
+    state: string;
+    /** The replica and request that claimed the key. */
+    owner: string;
+    /** The CommandResult as lossless JSON, once finished. */
+    result: string | null;
+    claimed_at: number;
+    /** A running claim whose lease has passed belongs to a replica that stopped. */
+    lease_until: number;
+    expires_at: number;
+  };
+};
+
+export type ServiceDatabase = OpenDatabase<ServiceTables>;
+
+/** Where the service database lives: a SQLite file or a PostgreSQL URL. */
+export type ServiceDatabaseLocation = { readonly file: string } | { readonly url: string };
+
+/** The database named on a command line or in a configuration: a `postgres://` URL, or else a SQLite file. */
+export function serviceDatabaseLocation(text: string): ServiceDatabaseLocation {
+  const trimmed = text.trim();
+  if (trimmed === '')
+    throw new KconnectError('INVALID_INPUT', 'database: empty (a file path or a postgres:// URL)');
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { url: trimmed };
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    throw new KconnectError(
+      'INVALID_INPUT',
+      `database: expected a postgres:// URL or a file path, got ${redactUrl(trimmed)}`,
+    );
+  }
+  return { file: trimmed };
+}
+
+function int64(kind: DatabaseKind): 'bigint' | 'integer' {
+  return kind === 'postgres' ? 'bigint' : 'integer';
+}
+
+function migrations(kind: DatabaseKind): Record<string, Migration> {
+  const big = sql.raw(int64(kind));
+  return {
+    '0001-service': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('api_tokens')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('scopes', 'text', (c) => c.notNull())
+          .addColumn('created_at', big, (c) => c.notNull())
+          .addColumn('last_used_at', big)
+          .addColumn('revoked_at', big)
+          .execute();
+        // Names identify live tokens; a revoked token keeps its name for the audit trail and frees it.
+        await db.schema
+          .createIndex('api_tokens_live_name')
+          .on('api_tokens')
+          .column('name')
+          .unique()
+          .where(sql.ref('revoked_at'), 'is', null)
+          .execute();
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('id', kind === 'postgres' ? 'bigserial' : 'integer', (c) =>
+            kind === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement(),
+          )
+          .addColumn('at', big, (c) => c.notNull())
+          .addColumn('request_id', 'text', (c) => c.notNull())
+          .addColumn('replica', 'text', (c) => c.notNull())
+          .addColumn('token_id', 'text')
+          .addColumn('token_name', 'text')
+          .addColumn('command', 'text', (c) => c.notNull())
+          .addColumn('connection', 'text', (c) => c.notNull())
+          .addColumn('hosts', 'text', (c) => c.notNull())
+          .addColumn('idempotency_key', 'text')
+          .addColumn('outcome', 'text', (c) => c.notNull())
+          .addColumn('status_code', 'integer', (c) => c.notNull())
+          .addColumn('error_code', 'text')
+          .addColumn('message', 'text')
+          .addColumn('duration_ms', 'integer', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_log_at').on('audit_log').columns(['at']).execute();
+        await db.schema.createIndex('audit_log_command').on('audit_log').columns(['command', 'at']).execute();
+        await db.schema
+          .createTable('idempotency_keys')
+          .addColumn('scope', 'text', (c) => c.notNull())
+          .addColumn('command', 'text', (c) => c.notNull())
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('owner', 'text', (c) => c.notNull())
+          .addColumn('result', 'text')
+          .addColumn('claimed_at', big, (c) => c.notNull())
+          .addColumn('lease_until', big, (c) => c.notNull())
+          .addColumn('expires_at', big, (c) => c.notNull())
+          .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'command', 'key'])
+          .execute();
+        await db.schema
+          .createIndex('idempotency_keys_expiry')
+          .on('idempotency_keys')
+          .columns(['expires_at'])
+          .execute();
+      },
+    },
+  };
+}
+
+/** Brings the service tables up to date; safe on every start and from several replicas at once (Kysely's lock). */
+export async function migrateServiceDatabase(db: Kysely<unknown>, kind: DatabaseKind): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(kind)) };
+  // Own bookkeeping tables: the service may share a PostgreSQL database with other kconnect parts.
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: 'kconnect_service_migrations',
+    migrationLockTableName: 'kconnect_service_migrations_lock',
+  });
+  const { error } = await migrator.migrateToLatest();
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+}
+
+/** Opens the service database and migrates it. */
+export async function openServiceDatabase(
+  location: ServiceDatabaseLocation,
+  options: { poolSize?: number } = {},
+): Promise<ServiceDatabase> {
+  const database = openDatabase<ServiceTables>(location, options);
+  try {
+    await migrateServiceDatabase(database.db as Kysely<unknown>, database.kind);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  return database;
+}

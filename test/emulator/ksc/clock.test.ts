@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { EmulatorClock } from '../../../src/emulator/ksc/clock.ts';
+
+describe('EmulatorClock', () => {
+  it('follows real time plus what was advanced; frozen, only advancing moves it; resumed, it goes on without a jump', () => {
+    let real = 1_000_000;
+    const clock = new EmulatorClock(() => real);
+    real += 500;
+    expect(clock.now()).toBe(1_000_500);
+    clock.advance(10_000);
+    expect(clock.now()).toBe(1_010_500);
+
+    clock.freeze();
+    real += 60_000;
+    expect(clock.now()).toBe(1_010_500);
+    clock.advance(1_000);
+    expect(clock.now()).toBe(1_011_500);
+    clock.freeze(); // freezing twice keeps the first stop
+    expect(clock.frozen).toBe(true);
+
+    clock.resume();
+    expect(clock.now()).toBe(1_011_500);
+    real += 250;
+    expect(clock.now()).toBe(1_011_750);
+    expect(() => clock.advance(-1)).toThrow(RangeError);
+  });
+});
