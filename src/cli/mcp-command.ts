@@ -4,6 +4,7 @@ import { McpOptionsError } from '../adapters/mcp/errors.ts';
 import { mcpServerFactory } from '../adapters/mcp/server.ts';
 import { DEFAULT_MCP_HTTP_PORT, serveHttp, serveStdio } from '../adapters/mcp/transports.ts';
 import { COMMANDS, type CommandContext, type CommandDefinition } from '../commands/index.ts';
+import { onProcessSignals } from './signals.ts';
 
 /** What the configuration gives the MCP server: a context per call, and whether destructive tools are on. */
 export interface LoadedMcpContext {
@@ -51,15 +52,6 @@ function port(text: string): number {
     );
   }
   return value;
-}
-
-function onProcessSignals(stop: () => void): () => void {
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  };
 }
 
 /**

@@ -6,6 +6,7 @@ import type { CommandContext, CommandDefinition } from '../commands/index.ts';
 import { ERROR_CODES, KconnectError } from '../errors.ts';
 import { DEFAULT_SERVICE_DATABASE, SERVICE_DATABASE_ENV } from './token-command.ts';
 import type { ServiceSection } from '../config/index.ts';
+import { onProcessSignals } from './signals.ts';
 
 /** What the configuration gives the service. */
 export interface LoadedServeContexts {
@@ -57,15 +58,6 @@ function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
       throw new InvalidArgumentError(`${flag} must be an integer from ${min} to ${max}`);
     }
     return value;
-  };
-}
-
-function onProcessSignals(stop: () => void): () => void {
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return () => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
   };
 }
 
