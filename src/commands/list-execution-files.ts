@@ -7,27 +7,10 @@ import { plainRecord, toPlain } from './plain.ts';
 import { summaryTable } from './result.ts';
 import { readSrvViewWire, SRV_VIEW_METHODS } from './srv-view.ts';
 import type { CommandDefinition, PlainJson } from './types.ts';
+import { EXE_FILE_ATTRIBUTES } from '../ksc/view-attributes.ts';
 
 /** The documented attributes of an Application Control file (and of its instances on hosts). */
-export const EXE_FILE_FIELDS = [
-  'FILE_ID',
-  'FILE_NAME',
-  'FILE_NONEMPTY_NAME',
-  'FILE_HASH_MD5',
-  'FILE_HASH_SHA256',
-  'FILE_TYPE',
-  'FILE_HIPS_ID',
-  'FILE_VERSION',
-  'FILE_VERSIONRAW',
-  'PRODUCT_NAME',
-  'PRODUCT_VERSION',
-  'PRODUCT_VERSIONRAW',
-  'ORGANIZATION_NAME',
-  'TRUSTED_GROUP',
-  'HST_FIRST_APPEAR',
-  'HOST_ID',
-  'HOST_NAME',
-] as const;
+export const EXE_FILE_FIELDS = EXE_FILE_ATTRIBUTES;
 
 /** Hashes are binary on the wire; SOC tools compare them as lowercase hex. */
 export function hexOf(value: unknown): string | null {

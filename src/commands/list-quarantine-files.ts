@@ -9,25 +9,10 @@ import { textAttr } from './records.ts';
 import { invalidInput, summaryTable } from './result.ts';
 import { readSrvViewWire, SRV_VIEW_METHODS } from './srv-view.ts';
 import type { CommandDefinition, PlainJson } from './types.ts';
+import { LIST_ITEM_ATTRIBUTES } from '../ksc/view-attributes.ts';
 
 /** The attributes of seed 001's List Quarantine Files sample, plus the threat name (`szDescription`). */
-export const QUARANTINE_FIELDS = [
-  'nId',
-  'strId',
-  'ObjName',
-  'strHostName',
-  'nGroup',
-  'szFileTitle',
-  'szRestorePath',
-  'szDescription',
-  'QBObjSize',
-  'QBStoreTime',
-  'QBLastCheckBaseDate',
-  'SentToKLDate',
-  'iObjStatus',
-  'strListProductName',
-  'strListProductVersion',
-] as const;
+export const QUARANTINE_FIELDS = LIST_ITEM_ATTRIBUTES;
 
 const input = z.object({
   hostId: inputs

@@ -9,34 +9,13 @@ import { textAttr } from './records.ts';
 import { errorEntry, statusOf, summaryTable } from './result.ts';
 import { readSrvViewWire, SRV_VIEW_METHODS } from './srv-view.ts';
 import type { CommandDefinition, CommandErrorEntry, PlainJson } from './types.ts';
+import { USER_VIEW_ATTRIBUTES } from '../ksc/view-attributes.ts';
 
 /** The user list view (spec §9: `SrvView` `GlobalUsersListSrvViewName`). */
 const USERS_VIEW = 'GlobalUsersListSrvViewName';
 
 /** The attributes of seed 001's List Users sample. */
-export const USER_FIELDS = [
-  'ul_Builtin',
-  'ul_InternalUser',
-  'ul_Local',
-  'ul_bTotpException',
-  'ul_bTotpReigstered',
-  'ul_bUIS',
-  'ul_bUser',
-  'ul_binId',
-  'ul_binSidHash',
-  'ul_imgSid',
-  'ul_llTrusteeId',
-  'ul_nVServer',
-  'ul_strObjectGUID',
-  'ul_wstrCompany',
-  'ul_wstrDepartment',
-  'ul_wstrDisplayName',
-  'ul_wstrMail',
-  'ul_wstrMobile',
-  'ul_wstrPrincipalName',
-  'ul_wstrSamAccountName',
-  'ul_wstrTelephoneNumber',
-] as const;
+export const USER_FIELDS = USER_VIEW_ATTRIBUTES;
 
 const input = z.object({
   hostName: inputs

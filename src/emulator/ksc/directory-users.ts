@@ -1,35 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { KlParams } from '../../ksc/values.ts';
 import type { UserRecord } from './world.ts';
+import { USER_VIEW_ATTRIBUTES } from '../../ksc/view-attributes.ts';
 
 /**
  * Users as KSC's user lists show them (`HostGroup.FindUsers`, the `GlobalUsersListSrvViewName` view): the `ul_*`
  * attributes of seed 001's List Users sample. This module covers the server's internal users; the accounts of
  * the managed devices are in `users/domain-users.ts`, and `users/list.ts` joins both.
  */
-export const USER_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'ul_Builtin',
-  'ul_InternalUser',
-  'ul_Local',
-  'ul_bTotpException',
-  'ul_bTotpReigstered',
-  'ul_bUIS',
-  'ul_bUser',
-  'ul_binId',
-  'ul_binSidHash',
-  'ul_imgSid',
-  'ul_llTrusteeId',
-  'ul_nVServer',
-  'ul_strObjectGUID',
-  'ul_wstrCompany',
-  'ul_wstrDepartment',
-  'ul_wstrDisplayName',
-  'ul_wstrMail',
-  'ul_wstrMobile',
-  'ul_wstrPrincipalName',
-  'ul_wstrSamAccountName',
-  'ul_wstrTelephoneNumber',
-]);
+export const USER_ATTRIBUTES: ReadonlySet<string> = new Set(USER_VIEW_ATTRIBUTES);
 
 /** Stable per-user bytes, so ids do not change between starts of the same world. */
 function digest(user: UserRecord, purpose: string): Buffer {

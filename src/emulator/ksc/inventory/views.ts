@@ -5,30 +5,10 @@ import type { SrvViewDefinition } from '../views/view.ts';
 import type { HostRecord } from '../world/model.ts';
 import type { KscWorld } from '../world.ts';
 import { hostExeFiles, instanceRecords, type ExeFileInstance } from './exe-files.ts';
-
-/** Attributes of a file (documented common attributes of an Application Control file). */
-const FILE_ATTRIBUTES = [
-  'FILE_ID',
-  'FILE_NAME',
-  'FILE_NONEMPTY_NAME',
-  'FILE_HASH_MD5',
-  'FILE_HASH_SHA256',
-  'FILE_TYPE',
-  'FILE_HIPS_ID',
-  'FILE_VERSION',
-  'FILE_VERSIONRAW',
-  'PRODUCT_NAME',
-  'PRODUCT_VERSION',
-  'PRODUCT_VERSIONRAW',
-  'ORGANIZATION_NAME',
-  'TRUSTED_GROUP',
-  'HST_FIRST_APPEAR',
-  'HOST_ID',
-  'HOST_NAME',
-] as const;
+import { EXE_FILE_ATTRIBUTES } from '../../../ksc/view-attributes.ts';
 
 /** Instances add where the file is: the host's display name and the file's full path (emulator's names). */
-const INSTANCE_ATTRIBUTES = [...FILE_ATTRIBUTES, 'HOST_DN', 'FILE_PATH'] as const;
+const INSTANCE_ATTRIBUTES = [...EXE_FILE_ATTRIBUTES, 'HOST_DN', 'FILE_PATH'] as const;
 
 /** The files of a server, one record per `FILE_ID`, with the host and time the file first appeared on. */
 const fileCache = new WeakMap<readonly HostRecord[], ReadonlyMap<number, KlParams>>();
@@ -65,7 +45,7 @@ const READ = [need('basic', 'read')];
 export const applicationControlViews: readonly SrvViewDefinition[] = [
   {
     name: 'ACExeFilesSrvViewName',
-    type: { attributes: new Set<string>(FILE_ATTRIBUTES) },
+    type: { attributes: new Set<string>(EXE_FILE_ATTRIBUTES) },
     rights: READ,
     records: (ctx) => (canSeeDevices(ctx) ? [...serverExeFiles(ctx.world, ctx.vserverId).values()] : []),
   },

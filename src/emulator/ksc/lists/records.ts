@@ -1,29 +1,14 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import type { KscWorld } from '../world.ts';
 import type { ListItem } from './items.ts';
+import { LIST_ITEM_ATTRIBUTES as LIST_ITEM_ATTRIBUTE_NAMES } from '../../../ksc/view-attributes.ts';
 
 /**
  * The attributes of a network-list item as the `Quarantine`, `Backup` and `TIF` views and
  * `QBTNetworkListApi.GetListItemInfo` show them: the keys of seed 001's List Quarantine Files sample, plus
  * `szDescription` (spec §9 names it in the official sample's field list) carrying the threat.
  */
-export const LIST_ITEM_ATTRIBUTES: ReadonlySet<string> = new Set([
-  'nId',
-  'strId',
-  'ObjName',
-  'strHostName',
-  'nGroup',
-  'szFileTitle',
-  'szRestorePath',
-  'szDescription',
-  'QBObjSize',
-  'QBStoreTime',
-  'QBLastCheckBaseDate',
-  'SentToKLDate',
-  'iObjStatus',
-  'strListProductName',
-  'strListProductVersion',
-]);
+export const LIST_ITEM_ATTRIBUTES: ReadonlySet<string> = new Set(LIST_ITEM_ATTRIBUTE_NAMES);
 
 /** Splits a full path into folder (with its trailing separator, as the sample's `szRestorePath`) and file name. */
 export function splitPath(path: string): { folder: string; file: string } {
