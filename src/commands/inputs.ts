@@ -32,6 +32,8 @@ export const inputs = {
   /** Attributes to return instead of a command's default set (`pattern`: what the object's names look like). */
   attributeNames: (description: string, pattern: RegExp = ATTRIBUTE_NAME) =>
     z.array(z.string().regex(pattern, 'an attribute name')).min(1).max(100).optional().describe(description),
+  /** The display name of a task KSC creates; seed 001 limits it to 100 characters. */
+  taskDisplayName: (description: string) => z.string().trim().min(1).max(100).describe(description),
   limit: (fallback: number, max: number) =>
     z.number().int().min(1).max(max).default(fallback).describe(`How many records at most (1–${max})`),
   /** Destructive commands: the same key within a day returns the first result instead of acting again. */

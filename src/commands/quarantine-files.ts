@@ -139,12 +139,9 @@ const input = z.object({
     .min(1)
     .max(100)
     .describe('Files: the full paths of the files to quarantine on every host, e.g. ["C:\\\\Test\\\\5.txt"]'),
-  displayName: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .describe('Quarantine Display Name: the display name of the quarantine task (at most 100 characters)'),
+  displayName: inputs.taskDisplayName(
+    'Quarantine Display Name: the display name of the quarantine task (at most 100 characters)',
+  ),
   ...waitInputs.untilAgentSync(),
   idempotencyKey: inputs.idempotencyKey(),
 });

@@ -136,12 +136,9 @@ const input = z.object({
     .describe(
       'Scan Type: the scan to run, by the application that runs it (it must be installed on the hosts)',
     ),
-  scanDisplayName: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .describe('Scan Display Name: the name of the scan task KSC creates, at most 100 characters'),
+  scanDisplayName: inputs.taskDisplayName(
+    'Scan Display Name: the name of the scan task KSC creates, at most 100 characters',
+  ),
   ...waitInputs.untilTaskFinished(),
   idempotencyKey: inputs.idempotencyKey(),
 });
