@@ -7,6 +7,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node } },
+  { files: ['src/adapters/http/console/**/*.js'], languageOptions: { globals: globals.browser } },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {

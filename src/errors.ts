@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'UPSTREAM_ERROR'
   | 'UPSTREAM_UNAVAILABLE'
   | 'TIMEOUT'
+  | 'CANCELLED'
   | 'INTERNAL';
 
 export interface ErrorCodeProjection {
@@ -31,6 +32,9 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, ErrorCodeProjection>> = Obj
   UPSTREAM_ERROR: { httpStatus: 502, exitCode: 8 },
   UPSTREAM_UNAVAILABLE: { httpStatus: 503, exitCode: 8 },
   TIMEOUT: { httpStatus: 504, exitCode: 9 },
+  // The caller gave up (Ctrl-C, an MCP cancel, a service shutting down): not KSC's failure, so not a 5xx. 499
+  // is the status nginx and gRPC's HTTP mapping give a cancelled request; 130 is what a shell reports for Ctrl-C.
+  CANCELLED: { httpStatus: 499, exitCode: 130 },
   INTERNAL: { httpStatus: 500, exitCode: 1 },
 });
 

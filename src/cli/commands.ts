@@ -220,6 +220,7 @@ async function runCommand(
         now,
         sleep,
         signal: interrupt.signal,
+        ...(progress === undefined ? {} : { progress: progress.update }),
         idempotency:
           io.idempotency ?? new FileIdempotencyStore(join(stateDirectory(io.env), 'idempotency'), now),
         logger: stderrLogger(io),
@@ -233,7 +234,8 @@ async function runCommand(
   } finally {
     progress?.clear();
     stopListening?.();
-    await factory?.close();
+    // After Ctrl-C, do not wait for a slow KSC to end the session: it expires by itself.
+    await factory?.close(interrupt.signal);
   }
   const output = formatResult(result, format);
   if (output.stdout !== '') io.stdout.write(output.stdout);

@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command } from 'commander';
-import { randomPassword, startKscEmulator } from '../emulator/ksc/emulator.ts';
-import { addEmulatorOptions, emulatorOptionsFrom, stopOnSignals } from './emulator-command.ts';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { randomPassword } from '../emulator/ksc/emulator.ts';
+import { startDemo, type RunningDemo } from './demo.ts';
+import { addEmulatorOptions, emulatorOptionsFrom } from './emulator-command.ts';
+import { onProcessSignals } from './signals.ts';
 
 /** A random password made on the first demo run and kept (mode 600) in the data directory, so the login stays. */
 function demoPassword(dataDir: string): string {
@@ -16,36 +18,91 @@ function demoPassword(dataDir: string): string {
 
 /** Agents sync often in the demo, so a scan or an isolation shows its effect within seconds. */
 const DEMO_SYNC_SECONDS = 10;
+/** And tasks run ten times faster than on real hosts: a full scan ends within a minute or two. */
+const DEMO_TASK_TIME_SCALE = 0.1;
+
+/** The process around the demo, injected so tests run it in-process. */
+export interface DemoCommandIo {
+  readonly stdout?: (line: string) => void;
+  /** Calls `stop` when the process is asked to stop; returns how to stop listening. Default: SIGINT, SIGTERM. */
+  readonly onStopSignal?: (stop: () => void) => () => void;
+  readonly onReady?: (demo: RunningDemo) => void;
+}
+
+function port(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 65535) throw new InvalidArgumentError('--service-port must be 0–65535');
+  return value;
+}
 
 /**
- * The demo on embedded defaults: a seeded KSC emulator in live mode. The HTTP service and the web console join
- * it when they exist (the Surfaces issue).
+ * `kconnect demo` (`npm start`): the KSC emulator with a seeded world in live mode, the HTTP service connected to
+ * it and the web console, on embedded defaults. Prints the console's address with a fresh token and stops
+ * cleanly on Ctrl-C.
  */
-export function demoCommand(): Command {
+export function demoCommand(io: DemoCommandIo = {}): Command {
+  const stdout = io.stdout ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const onStopSignal = io.onStopSignal ?? onProcessSignals;
   const demo = addEmulatorOptions(
-    new Command('demo').description('run the demo: a live KSC emulator on embedded defaults'),
-  );
+    new Command('demo').description(
+      'run the demo: a live KSC emulator, the HTTP service and the web console, on embedded defaults',
+    ),
+  )
+    .addOption(
+      new Option('--service-host <address>', 'address the service and console listen on').default(
+        '127.0.0.1',
+      ),
+    )
+    .addOption(
+      new Option('--service-port <port>', 'port of the service and console; 0 picks a free one')
+        .argParser(port)
+        .default(8080),
+    );
   demo.action(async (flags) => {
     const password = (flags.adminPassword as string | undefined) ?? demoPassword(flags.dataDir as string);
-    const options = emulatorOptionsFrom(
+    const emulatorOptions = emulatorOptionsFrom(
       {
         ...flags,
         liveRate: flags.liveRate || 2,
         syncInterval: flags.syncInterval ?? DEMO_SYNC_SECONDS,
+        taskTimeScale: flags.taskTimeScale ?? DEMO_TASK_TIME_SCALE,
         dataDir: flags.dataDir,
       },
       password,
     );
-    const running = await startKscEmulator(options);
-    console.log(`KSC emulator listening on ${running.url}`);
-    console.log(
-      `  login: ${options.adminUser ?? 'admin'} / ${password}   (self-signed certificate in ${options.dataDir}/tls)`,
+    const running = await startDemo({
+      emulator: { ...emulatorOptions, dataDir: flags.dataDir as string, adminPassword: password },
+      service: { host: flags.serviceHost as string, port: flags.servicePort as number },
+    });
+    const world = running.emulator.world;
+    stdout('kconnect demo is running.');
+    stdout('');
+    stdout(`  Web console:   ${running.consoleUrl}`);
+    stdout(`  API token:     ${running.token}   (read, respond, admin; a new one each start)`);
+    stdout(`  HTTP API:      ${running.service.url}/docs`);
+    stdout(
+      `  KSC emulator:  ${running.emulator.url}   login ${emulatorOptions.adminUser ?? 'admin'} / ${password}`,
     );
-    console.log(
-      `  ${running.world.hosts.size} hosts, ${running.world.eventCount} events, ${options.liveRate} new events per second`,
+    stdout(
+      `                 ${world.hosts.size} hosts, ${world.eventCount} events, ${emulatorOptions.liveRate} new events a second`,
     );
-    console.log('  stop with Ctrl-C');
-    stopOnSignals(() => running.close());
+    stdout('');
+    stdout('Open the web console link, or try:');
+    stdout(
+      `  curl -s -H "Authorization: Bearer ${running.token}" -X POST ${running.service.url}/v1/commands/list_hosts -d '{"limit":3}'`,
+    );
+    stdout('Stop with Ctrl-C.');
+    io.onReady?.(running);
+    await new Promise<void>((resolve, reject) => {
+      const stopListening = onStopSignal(() => {
+        stopListening();
+        stdout('stopping…');
+        running.close().then(() => {
+          stdout('stopped.');
+          resolve();
+        }, reject);
+      });
+    });
   });
   return demo;
 }

@@ -18,6 +18,14 @@ function rate(text: string): number {
   return value;
 }
 
+function scale(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 100) {
+    throw new InvalidArgumentError('--task-time-scale must be a number above 0 and at most 100');
+  }
+  return value;
+}
+
 /** Options shared by `kconnect emulator ksc` and the demo, with their environment variables. */
 export function addEmulatorOptions(command: Command): Command {
   return command
@@ -92,6 +100,14 @@ export function addEmulatorOptions(command: Command): Command {
         .env('KCONNECT_EMULATOR_SYNC_INTERVAL'),
     )
     .addOption(
+      new Option(
+        '--task-time-scale <factor>',
+        'new task runs take this share of their realistic length (default 1; the demo uses 0.1)',
+      )
+        .argParser(scale)
+        .env('KCONNECT_EMULATOR_TASK_TIME_SCALE'),
+    )
+    .addOption(
       new Option('--max-events <n>', 'maximum stored events; the oldest are deleted beyond it')
         .argParser(integer('--max-events', 1))
         .default(2_000_000),
@@ -117,6 +133,7 @@ interface EmulatorFlags {
   lockoutSeconds: number;
   maxEvents: number;
   syncInterval?: number;
+  taskTimeScale?: number;
 }
 
 export function emulatorOptionsFrom(flags: EmulatorFlags, password: string): KscEmulatorOptions {
@@ -139,6 +156,7 @@ export function emulatorOptionsFrom(flags: EmulatorFlags, password: string): Ksc
     lockoutSeconds: flags.lockoutSeconds,
     maxEvents: flags.maxEvents,
     ...(flags.syncInterval === undefined ? {} : { agentSyncSeconds: flags.syncInterval }),
+    ...(flags.taskTimeScale === undefined ? {} : { taskTimeScale: flags.taskTimeScale }),
   };
 }
 

@@ -56,6 +56,7 @@ export function readEventRange(
   return readPagesWire(ctx, {
     limit,
     pageSize: PAGE,
+    label: 'events',
     page: async (nStart, count) => {
       const page = await ctx.ksc.callWire('EventProcessing.GetRecordRange', {
         strIteratorId,

@@ -225,6 +225,8 @@ export async function findHostsWire(
   const read = await readAccessorWire(ctx, found.reply.strAccessor, {
     limit: options.limit,
     pageSize: options.pageSize ?? 500,
+    label: 'hosts',
+    total: found.reply.PxgRetVal,
   });
   return { ...read, total: found.reply.PxgRetVal };
 }

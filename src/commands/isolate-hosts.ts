@@ -22,7 +22,8 @@ import { pollUntil, waitInputs } from './waiting.ts';
  * whether isolation is in force (the emulator's convention, decision 0009: no public source names them).
  */
 const PRODUCT = 'EDRAgent';
-const SETTINGS_SECTION = 'NetworkIsolation';
+export const ISOLATION_PRODUCT = PRODUCT;
+export const SETTINGS_SECTION = 'NetworkIsolation';
 const STATE_SECTION = 'NetworkIsolationState';
 /** `SS_Write` option 3: add or update the given variables, keeping the others (the exclusions). */
 const REPLACE = 3;
@@ -41,12 +42,12 @@ export const isolationKeyFields = z.object({
 });
 
 /** Isolation as a host reports it: in force or not, or unknown when the host does not say. */
-interface IsolationState {
+export interface IsolationState {
   readonly active: boolean | undefined;
   readonly record: KlParams | undefined;
 }
 
-type HostState = 'isolated' | 'not isolated' | 'pending' | 'unknown';
+export type HostState = 'isolated' | 'not isolated' | 'pending' | 'unknown';
 
 interface HostAction {
   readonly host: ResolvedHost;
@@ -57,7 +58,7 @@ interface HostAction {
 }
 
 /** The version key of Kaspersky Endpoint Agent on the host, or the explicit error D3 leaves to be guessed. */
-async function agentVersion(ctx: CommandContext, host: ResolvedHost): Promise<string> {
+export async function agentVersion(ctx: CommandContext, host: ResolvedHost): Promise<string> {
   const products = (await ctx.ksc.call('HostGroup.GetHostProducts', { strHostName: host.id })).PxgRetVal;
   const versions = Object.keys(products[PRODUCT] ?? {});
   if (versions[0] === undefined) {
@@ -70,7 +71,7 @@ async function agentVersion(ctx: CommandContext, host: ResolvedHost): Promise<st
   return versions[0];
 }
 
-async function isolationState(
+export async function isolationState(
   ctx: CommandContext,
   host: ResolvedHost,
   version: string,
@@ -93,7 +94,7 @@ async function isolationState(
   }
 }
 
-function hostState(enable: boolean, state: IsolationState): HostState {
+export function hostState(enable: boolean, state: IsolationState): HostState {
   if (state.active === undefined) return 'unknown';
   if (state.active === enable) return enable ? 'isolated' : 'not isolated';
   return 'pending';

@@ -65,6 +65,8 @@ export const listGroups: CommandDefinition<typeof input, typeof keyFields> = {
     const { items, records } = await readAccessorWire(ctx, found.reply.strAccessor, {
       limit,
       pageSize: PAGE,
+      label: 'groups',
+      total: found.reply.PxgRetVal,
     });
     const context = records.map(plainRecord);
     const numbers = (name: string) =>

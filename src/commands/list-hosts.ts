@@ -4,9 +4,11 @@ import { findHostsWire, HOST_LOOKUP_METHODS } from './hosts.ts';
 import { inputs } from './inputs.ts';
 import { ipv4FromLong } from './ipv4.ts';
 import { plainRecord } from './plain.ts';
-import { numberOf, textOf } from './records.ts';
+import { numberOf, numericValue, textOf } from './records.ts';
 import { summaryTable } from './result.ts';
-import type { CommandDefinition } from './types.ts';
+import type { CommandDefinition, PlainJson } from './types.ts';
+import type { KlParams } from '../ksc/values.ts';
+import { hostStateDescriptions, hostStatusName, rtpStateDescription } from '../status/host-status.ts';
 
 /** The attributes of seed 001's List Hosts sample. */
 export const HOST_LIST_FIELDS = [
@@ -50,6 +52,22 @@ const keyFields = z.object({
 
 const PAGE = 1000;
 
+/**
+ * The status attributes of a host in words, beside the numbers, so that no reader of the list has to decode
+ * them: `statusName` (OK, Critical, Warning), `statusDescriptions` (the host state flags), and
+ * `rtpStateDescription`. Each is there only when its attribute was returned.
+ */
+function statusWords(record: KlParams): { [key: string]: PlainJson } {
+  const statusId = numericValue(record['KLHST_WKS_STATUS_ID']);
+  const status = numericValue(record['KLHST_WKS_STATUS']);
+  const rtpState = numericValue(record['KLHST_WKS_RTP_STATE']);
+  return {
+    ...(statusId === undefined ? {} : { statusName: hostStatusName(statusId) }),
+    ...(status === undefined ? {} : { statusDescriptions: hostStateDescriptions(status) }),
+    ...(rtpState === undefined ? {} : { rtpStateDescription: rtpStateDescription(rtpState) }),
+  };
+}
+
 /** `List Hosts` (seed 001): `HostGroup.FindHosts`, then its ChunkAccessor page by page up to `limit`. */
 export const listHosts: CommandDefinition<typeof input, typeof keyFields> = {
   name: 'list_hosts',
@@ -57,7 +75,8 @@ export const listHosts: CommandDefinition<typeof input, typeof keyFields> = {
   description:
     'Lists managed hosts with their attributes (id, name, FQDN, IP, OS, status, real-time protection state), ' +
     'optionally narrowed by a KSC search filter. Use it to find host ids for the other commands. Returns at ' +
-    'most `limit` hosts and the total number that matched.',
+    'most `limit` hosts and the total number that matched; each host carries its status in words ' +
+    '(statusName, statusDescriptions, rtpStateDescription) beside the numbers.',
   input,
   keyFields,
   ...READ_ONLY,
@@ -75,6 +94,7 @@ export const listHosts: CommandDefinition<typeof input, typeof keyFields> = {
     const context = records.map((record) => ({
       ...plainRecord(record),
       ipAddress: ipv4FromLong(record['KLHST_WKS_IP_LONG']),
+      ...statusWords(record),
     }));
     return {
       status: 'Successful',

@@ -1,6 +1,7 @@
 import type { WireJson } from '../ksc/json.ts';
 import type { KlParams } from '../ksc/values.ts';
 import { wireRecords } from './plain.ts';
+import { reportProgress } from './progress.ts';
 import type { CommandContext } from './types.ts';
 
 /** Records as KSC sent them (for `raw`) beside their decoded form, item for item. */
@@ -15,14 +16,23 @@ export interface WirePage {
   readonly items: readonly WireJson[];
 }
 
+/** What a reading reports as progress: what the records are, and how many the server said the set holds. */
+export interface ReadProgress {
+  /** The records, plural, for people (`hosts`, `events`). Default `records`. */
+  readonly label?: string;
+  /** How many records the result set holds, when the call that opened it said (e.g. FindHosts' `PxgRetVal`). */
+  readonly total?: number;
+}
+
 /**
  * Reads up to `limit` records of a server-side result set and releases it whatever happens. Pages advance by
  * the number of records returned, so the reading does not depend on how the server counts `nEnd` (DESIGN); a
- * page longer than asked for is cut to `limit`.
+ * page longer than asked for is cut to `limit`. Reports `reading` progress after every page (the total is
+ * `total` capped by `limit`, when given).
  */
 export async function readPagesWire(
   ctx: CommandContext,
-  options: {
+  options: ReadProgress & {
     readonly limit: number;
     readonly pageSize: number;
     readonly page: (nStart: number, count: number) => Promise<WirePage>;
@@ -31,6 +41,8 @@ export async function readPagesWire(
 ): Promise<WireRecords> {
   const items: WireJson[] = [];
   const records: KlParams[] = [];
+  const label = options.label ?? 'records';
+  const total = options.total === undefined ? undefined : Math.min(Math.max(0, options.total), options.limit);
   try {
     while (records.length < options.limit) {
       ctx.signal?.throwIfAborted();
@@ -40,6 +52,13 @@ export async function readPagesWire(
       const kept = page.records.slice(0, options.limit - nStart);
       records.push(...kept);
       items.push(...page.items.slice(0, kept.length));
+      reportProgress(ctx, {
+        phase: 'reading',
+        label,
+        done: records.length,
+        // A server whose count was low (the set grew meanwhile) must not make done exceed total.
+        ...(total === undefined ? {} : { total: Math.max(total, records.length) }),
+      });
     }
   } finally {
     // The server would free it after its lifetime anyway; a failed release must not hide the answer.
@@ -52,7 +71,7 @@ export async function readPagesWire(
 export function readAccessorWire(
   ctx: CommandContext,
   strAccessor: string,
-  options: { readonly limit: number; readonly pageSize: number },
+  options: ReadProgress & { readonly limit: number; readonly pageSize: number },
 ): Promise<WireRecords> {
   return readPagesWire(ctx, {
     ...options,

@@ -1,5 +1,6 @@
 import { addGroup } from './add-group.ts';
 import { decodeHostStatus } from './decode-host-status.ts';
+import { getIsolationState } from './get-isolation-state.ts';
 import { deleteGroup } from './delete-group.ts';
 import { fetchEvent } from './fetch-event.ts';
 import { getExecutionFile } from './get-execution-file.ts';
@@ -77,6 +78,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
   waitForTask,
   getServerStatus,
   decodeHostStatus,
+  getIsolationState,
 ];
 
 export function commandByName(name: string): CommandDefinition | undefined {

@@ -25,6 +25,8 @@ export async function readSrvViewWire(
     readonly params?: KlParams;
     /** `lifetimeSec` of the iterator, default 300 s. */
     readonly lifetimeSeconds?: number;
+    /** What the records are, for progress (`users`, `files`). Default `records`. */
+    readonly label?: string;
   },
 ): Promise<WireRecords> {
   const reset = await ctx.ksc.call('SrvView.ResetIterator', {
@@ -39,6 +41,7 @@ export async function readSrvViewWire(
   return readPagesWire(ctx, {
     limit: options.limit,
     pageSize: PAGE,
+    ...(options.label === undefined ? {} : { label: options.label }),
     page: async (nStart, count) => {
       const page = await ctx.ksc.callWire('SrvView.GetRecordRange', {
         wstrIteratorId,

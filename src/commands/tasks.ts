@@ -181,6 +181,7 @@ export async function waitUntilFinished(
     pauseMs: intervalSeconds * 1000,
     look: () => readTaskProgress(ctx, strTask),
     done: (progress) => progress.finished,
+    label: 'task',
   });
   return {
     progress: polled.value,
@@ -226,6 +227,7 @@ export async function readHostStates(ctx: CommandContext, strTask: string): Prom
   return readPagesWire(ctx, {
     limit: MAX_HOST_STATES,
     pageSize: 1000,
+    label: 'host states',
     page: async (nStart, count) => {
       const page = await ctx.ksc.callWire('Tasks.GetHostStatusRecordRange', {
         strHostIteratorId,

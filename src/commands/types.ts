@@ -53,12 +53,51 @@ export interface KscRight {
   readonly operations: readonly ('Read' | 'Write' | 'Execute' | 'Perform operations on device selections')[];
 }
 
+/**
+ * How far a long piece of work has got, for a person or a client waiting on it. Commands do not report it
+ * themselves: the shared helpers do — reading a result set page by page (`readPagesWire`) and waiting between
+ * looks (`poll`) — so every command that pages or waits reports progress without code of its own, and each
+ * surface draws it its own way (a bar on a terminal, MCP `notifications/progress`) or not at all.
+ */
+export type ProgressUpdate =
+  | {
+      /** Reading a server-side result set; one update after every page. */
+      readonly phase: 'reading';
+      /** What the records are, plural, for people: `hosts`, `events`, `records`. */
+      readonly label: string;
+      /** Records read so far. */
+      readonly done: number;
+      /** How many will be read in all (what KSC said the set holds, capped by the limit), when known. */
+      readonly total?: number;
+    }
+  | {
+      /** Waiting for something that happens later (a task, an agent sync); one update after every look. */
+      readonly phase: 'waiting';
+      /** What is waited for, for people: `task`, `agent sync`, `KSC`. */
+      readonly label: string;
+      /** Milliseconds waited so far, on the context's clock. */
+      readonly done: number;
+      /** Milliseconds the wait may last at most. */
+      readonly total: number;
+      /** Looks so far (the first is 1). */
+      readonly looks: number;
+    };
+
 /** What a command runs with. It never sees argv, HTTP requests or MCP envelopes. */
 export interface CommandContext {
   readonly ksc: KscClient;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
+  /**
+   * Cancels the command: `executeCommand` joins it to every KSC call (a call in flight is abandoned), and the
+   * paging and waiting helpers check it between pages and looks. The command then fails with `CANCELLED`.
+   */
   readonly signal?: AbortSignal;
+  /**
+   * Receives progress of long work (see {@link ProgressUpdate}). Called synchronously from the command: keep it
+   * cheap, and let it throttle drawing itself; what it throws is ignored.
+   */
+  readonly progress?: (update: ProgressUpdate) => void;
   /** Remembers the results of destructive commands by idempotency key. */
   readonly idempotency?: IdempotencyStore;
   /** Waits between polls (tests pass a fast one). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { reportProgress } from './progress.ts';
 import type { CommandContext } from './types.ts';
 
 /**
@@ -55,11 +56,14 @@ export interface PollSpec<T> {
   readonly pauseMs: number | ((last: T, pauses: number) => number);
   readonly look: () => Promise<T>;
   readonly done: (value: T) => boolean;
+  /** What is waited for, in `waiting` progress (`task`, `agent sync`). Default `KSC`. */
+  readonly label?: string;
 }
 
 /**
  * Looks until `done` says so or `timeoutMs` pass, on the context's clock, pausing with its `sleep` (tests move
- * the emulator's clock instead of waiting). An abort stops the waiting, never the first look.
+ * the emulator's clock instead of waiting). Before each pause it reports `waiting` progress. An abort stops
+ * the waiting, and (through the context's client) a look in flight.
  */
 export async function poll<T>(ctx: CommandContext, spec: PollSpec<T>): Promise<Polled<T>> {
   const sleep = ctx.sleep ?? defaultSleep;
@@ -72,6 +76,13 @@ export async function poll<T>(ctx: CommandContext, spec: PollSpec<T>): Promise<P
     const left = deadline - now;
     if (left <= 0) return { value, done: false, waitedMs: now - started };
     const pause = typeof spec.pauseMs === 'number' ? spec.pauseMs : spec.pauseMs(value, pauses);
+    reportProgress(ctx, {
+      phase: 'waiting',
+      label: spec.label ?? 'KSC',
+      done: now - started,
+      total: spec.timeoutMs,
+      looks: pauses + 1,
+    });
     ctx.signal?.throwIfAborted();
     await sleep(Math.min(pause, left));
     ctx.signal?.throwIfAborted();
@@ -89,6 +100,7 @@ export async function pollUntil(
     pauseMs: AGENT_SYNC_POLL_MS,
     look: check,
     done: (finished) => finished,
+    label: 'agent sync',
   });
   return polled.done;
 }

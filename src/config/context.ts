@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { CommandContext } from '../commands/types.ts';
+import type { CommandContext, ProgressUpdate } from '../commands/types.ts';
 import type { IdempotencyStore } from '../commands/idempotency.ts';
 // The modules themselves, not the `ksc` barrel: a CLI run should not load the filter language it never uses.
 import { KscClient, type KscClientDependencies, type KscLogger } from '../ksc/client/client.ts';
@@ -16,6 +16,8 @@ export interface ContextFactoryOptions {
   /** Waits between polls of waiting commands. */
   readonly sleep?: (ms: number) => Promise<void>;
   readonly signal?: AbortSignal;
+  /** Receives the progress of long reads and waits (the CLI draws it on a terminal). */
+  readonly progress?: (update: ProgressUpdate) => void;
   readonly idempotency?: IdempotencyStore;
   readonly logger?: KscLogger;
   /** Proxy variables for the clients. Default `process.env`. */
@@ -33,8 +35,11 @@ export interface ContextFactory {
   client(name?: string): KscClient;
   /** A command context on the connection's client. */
   context(name?: string): CommandContext;
-  /** Ends the sessions and closes the connections of every client made. */
-  close(): Promise<void>;
+  /**
+   * Ends the sessions and closes the connections of every client made; quickly, cutting what is in flight,
+   * once `signal` aborts (see `KscClient.close`).
+   */
+  close(signal?: AbortSignal): Promise<void>;
 }
 
 /**
@@ -99,12 +104,14 @@ export function createContextFactory(
         ksc: client(name),
         now: options.now ?? Date.now,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(options.progress === undefined ? {} : { progress: options.progress }),
         ...(options.idempotency === undefined ? {} : { idempotency: options.idempotency }),
         ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
       };
     },
-    async close() {
-      const closing = [...clients.values()].map((c) => c.close().catch(() => undefined));
+    async close(signal) {
+      const options = signal === undefined ? {} : { signal };
+      const closing = [...clients.values()].map((c) => c.close(options).catch(() => undefined));
       clients.clear();
       await Promise.all(closing);
     },

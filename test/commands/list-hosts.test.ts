@@ -28,6 +28,12 @@ describe('list_hosts', () => {
     expect(context).toHaveLength(5);
     expect(typeof context[0]!['KLHST_WKS_IP_LONG']).toBe('number');
     expect(context[0]!['ipAddress']).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    for (const [i, host] of context.entries()) {
+      const statusId = host['KLHST_WKS_STATUS_ID'] as number;
+      expect(host['statusName']).toBe(['OK', 'Critical', 'Warning'][statusId]);
+      expect(Array.isArray(host['statusDescriptions'])).toBe(true);
+      expect(host['rtpStateDescription'], `host ${i}`).toEqual(expect.any(String));
+    }
     expect(result.keyFields).toMatchObject({ TotalHostCount: raw.PxgRetVal });
     const keys = result.keyFields as Record<string, unknown[]>;
     expect(keys['HostIDs']).toEqual(context.map((c) => c['KLHST_WKS_HOSTNAME']));

@@ -14,6 +14,7 @@ import {
   type Scope,
 } from './auth.ts';
 import { commandRoute, describeError } from './command-route.ts';
+import { registerConsoleRoutes } from './console-routes.ts';
 import { docsPage } from './docs-page.ts';
 import type { Health } from './health.ts';
 import type { DatabaseIdempotencyStore } from './idempotency.ts';
@@ -46,6 +47,8 @@ export interface ServiceDependencies {
   readonly contexts: (connection?: string) => CommandContext;
   /** The name audit rows, metrics and limits use for the default connection. Default `default`. */
   readonly defaultConnection?: string;
+  /** Every configured connection by name, the default one included (the console lists them). */
+  readonly connections?: readonly string[];
   readonly tokens: ApiTokens;
   readonly audit: AuditLog;
   readonly idempotency: DatabaseIdempotencyStore;
@@ -225,6 +228,13 @@ export function createServiceApp(deps: ServiceDependencies): Hono<ServiceEnv> {
     }
     return c.json({ entries: entries.map(auditJson), next });
   });
+
+  registerConsoleRoutes(
+    app,
+    deps,
+    authorise,
+    (c) => (code, message, status) => errorBody(code, message, c.get('requestId'), status),
+  );
 
   app.get('/openapi.json', () => new Response(deps.openapi, { headers: { 'Content-Type': JSON_TYPE } }));
 

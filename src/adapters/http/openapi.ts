@@ -277,6 +277,98 @@ export function buildOpenApiDocument(
       },
     },
   };
+  const problems = (scope: string) => ({
+    '400': jsonResponse('A bad query parameter, named', 'ErrorBody'),
+    '401': jsonResponse('No token, or an unknown or revoked one', 'ErrorBody'),
+    '403': jsonResponse(`The token lacks the \`${scope}\` scope`, 'ErrorBody'),
+  });
+  const objectAnswer = (description: string, properties: JsonObject) => ({
+    description,
+    content: { 'application/json': { schema: { type: 'object', properties } } },
+  });
+  paths['/v1/me'] = {
+    get: {
+      summary: 'The caller',
+      description:
+        'The name, id and scopes of the token the request carries (the console shows what it allows).',
+      tags: ['service'],
+      responses: {
+        '200': objectAnswer('The token', {
+          tokenId: { type: 'string' },
+          name: { type: 'string' },
+          scopes: { type: 'array', items: { type: 'string', enum: ['read', 'respond', 'admin'] } },
+        }),
+        '401': jsonResponse('No token, or an unknown or revoked one', 'ErrorBody'),
+      },
+    },
+  };
+  paths['/v1/connections'] = {
+    get: {
+      summary: 'The KSC connections and their health',
+      description:
+        'Every configured connection by name, which one is the default, and whether it answered the readiness ' +
+        'check (the same check and cache as `/readyz`). Needs the `read` scope.',
+      tags: ['service'],
+      responses: {
+        '200': objectAnswer('The connections', {
+          connections: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                name: { type: 'string' },
+                default: { type: 'boolean' },
+                ok: { type: 'boolean' },
+                error: { type: ['string', 'null'] },
+                durationMs: { type: ['number', 'null'] },
+              },
+            },
+          },
+        }),
+        ...problems('read'),
+      },
+    },
+  };
+  paths['/v1/events'] = {
+    get: {
+      summary: 'The newest events',
+      description:
+        'Events of the Administration Server, newest first (what a live view polls; Fetch Event reads oldest ' +
+        'first for a reader that must not miss one). Not a command call: not audited. Needs the `read` scope.',
+      tags: ['service'],
+      parameters: [
+        {
+          name: 'connection',
+          in: 'query',
+          schema: { type: 'string' },
+          description: 'Default: the default one',
+        },
+        {
+          name: 'since',
+          in: 'query',
+          schema: { type: 'string' },
+          description: 'Only events raised at or after this ISO 8601 time',
+        },
+        {
+          name: 'limit',
+          in: 'query',
+          schema: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          description: 'How many events at most',
+        },
+      ],
+      responses: {
+        '200': objectAnswer('Events with their attributes and a severityName', {
+          events: { type: 'array', items: { type: 'object' } },
+        }),
+        ...problems('read'),
+        '404': jsonResponse('No such connection', 'ErrorBody'),
+        '429': jsonResponse("The KSC server's queue is full; see Retry-After", 'ErrorBody'),
+      },
+    },
+  };
+  paths['/console'] = publicRoute('The web console (it asks for a token)', {
+    '200': { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
+  });
   paths['/openapi.json'] = publicRoute('This document', {
     '200': { description: 'The OpenAPI 3.1 document' },
   });

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
+import { KconnectError } from '../../errors.ts';
 import { COMMANDS, type CommandContext, type CommandDefinition } from '../../commands/index.ts';
 import { createServiceApp, type ServiceLogger } from './app.ts';
 import { AuditLog } from './audit.ts';
@@ -125,6 +126,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     commands,
     contexts: options.contexts,
     ...(options.defaultConnection === undefined ? {} : { defaultConnection: options.defaultConnection }),
+    connections: (options.connections ?? [undefined]).map(
+      (connection) => connection ?? options.defaultConnection ?? 'default',
+    ),
     tokens,
     audit,
     idempotency,
@@ -170,7 +174,13 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     const grace = options.shutdownGraceMs ?? 30_000;
     if (!(await settlesWithin(closed, grace))) {
       log({ level: 'warn', message: `calls still running after ${grace} ms: aborting them` });
-      shutdown.abort();
+      // The caller did nothing wrong and another replica can take the call: 503, not the 499 of a cancel.
+      shutdown.abort(
+        new KconnectError(
+          'UPSTREAM_UNAVAILABLE',
+          'The service is shutting down; retry the call (another replica takes it)',
+        ),
+      );
       if (!(await settlesWithin(closed, ABORT_GRACE_MS))) {
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
         await closed;

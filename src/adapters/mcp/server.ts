@@ -7,6 +7,8 @@ import {
   ListToolsRequestSchema,
   McpError,
   type CallToolResult,
+  type ProgressToken,
+  type ServerNotification,
 } from '@modelcontextprotocol/sdk/types.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import {
@@ -14,7 +16,9 @@ import {
   type CommandContext,
   type CommandDefinition,
   type CommandResult,
+  type ProgressUpdate,
 } from '../../commands/index.ts';
+import { progressText } from '../../commands/progress.ts';
 import { errorEntry, failedResult } from '../../commands/result.ts';
 import { KconnectError } from '../../errors.ts';
 import { toolCatalog, type ToolCatalog } from './tools.ts';
@@ -70,8 +74,65 @@ function refusal(command: CommandDefinition): CommandResult {
   return failedResult(command.title, [errorEntry(command.title, error)]);
 }
 
-function withSignal(ctx: CommandContext, signal: AbortSignal): CommandContext {
-  return { ...ctx, signal: ctx.signal === undefined ? signal : AbortSignal.any([ctx.signal, signal]) };
+/** How a tool call reports back while it runs: its abort signal, and where progress goes when asked for. */
+interface CallChannel {
+  readonly signal: AbortSignal;
+  readonly progress?: (update: ProgressUpdate) => void;
+}
+
+/** The context of one call: the request's signal joined to the context's, and its progress listener added. */
+function forCall(ctx: CommandContext, channel: CallChannel): CommandContext {
+  const signal = ctx.signal === undefined ? channel.signal : AbortSignal.any([ctx.signal, channel.signal]);
+  const notify = channel.progress;
+  if (notify === undefined) return { ...ctx, signal };
+  const own = ctx.progress;
+  return {
+    ...ctx,
+    signal,
+    progress:
+      own === undefined
+        ? notify
+        : (update) => {
+            own(update);
+            notify(update);
+          },
+  };
+}
+
+/**
+ * Progress as MCP `notifications/progress` for the request's `progressToken`. MCP wants `progress` to grow
+ * with every notification, while a command's updates restart at 0 in each phase (reading hosts, then waiting
+ * for their agent sync): each new phase continues from the last value sent, and an update that would not grow
+ * it is dropped. The `message` says what the numbers are (`List Hosts: reading 2,000/2,500 hosts`). A failed
+ * send (the client went away) is ignored: the call's signal deals with a gone client.
+ */
+export function progressNotifier(
+  title: string,
+  progressToken: ProgressToken,
+  send: (notification: ServerNotification) => Promise<void>,
+): (update: ProgressUpdate) => void {
+  let phase = '';
+  let base = 0;
+  let last: number | undefined;
+  return (update) => {
+    const key = `${update.phase}\u0000${update.label}`;
+    if (key !== phase) {
+      phase = key;
+      base = last ?? 0;
+    }
+    const progress = base + update.done;
+    if (last !== undefined && progress <= last) return;
+    last = progress;
+    send({
+      method: 'notifications/progress',
+      params: {
+        progressToken,
+        progress,
+        ...(update.total === undefined ? {} : { total: base + update.total }),
+        message: `${title}: ${progressText(update)}`,
+      },
+    }).catch(() => undefined);
+  };
 }
 
 /**
@@ -88,7 +149,11 @@ export function mcpServerFactory(options: McpServerOptions): () => Server {
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
   const log = options.log;
 
-  const call = async (name: string, args: unknown, signal: AbortSignal): Promise<CallToolResult> => {
+  const call = async (
+    name: string,
+    args: unknown,
+    channel: (title: string) => CallChannel,
+  ): Promise<CallToolResult> => {
     const command = catalog.enabled.get(name);
     if (command === undefined) {
       const held = catalog.disabled.get(name);
@@ -99,7 +164,7 @@ export function mcpServerFactory(options: McpServerOptions): () => Server {
     const started = performance.now();
     let result: CommandResult;
     try {
-      result = await executeCommand(command, withSignal(await options.context(), signal), args);
+      result = await executeCommand(command, forCall(await options.context(), channel(command.title)), args);
     } catch (error) {
       // executeCommand turns a command's failures into results; what reaches here is the context failing.
       result = failedResult(command.title, [errorEntry(command.title, error)]);
@@ -115,9 +180,16 @@ export function mcpServerFactory(options: McpServerOptions): () => Server {
       jsonSchemaValidator,
     });
     server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...catalog.tools] }));
-    server.setRequestHandler(CallToolRequestSchema, (request, extra) =>
-      call(request.params.name, request.params.arguments, extra.signal),
-    );
+    server.setRequestHandler(CallToolRequestSchema, (request, extra) => {
+      // A client that wants progress sends a token with the request; without one, no notifications.
+      const token = extra._meta?.progressToken;
+      return call(request.params.name, request.params.arguments, (title) => ({
+        signal: extra.signal,
+        ...(token === undefined
+          ? {}
+          : { progress: progressNotifier(title, token, (n) => extra.sendNotification(n)) }),
+      }));
+    });
     return server;
   };
 }

@@ -54,6 +54,8 @@ export interface KscEmulatorOptions {
   readonly maxEvents?: number;
   /** Interval between two syncs of a simulated Network Agent, seconds. Default 60. */
   readonly agentSyncSeconds?: number;
+  /** New task runs take this share of their realistic length (0.1: a full scan in about a minute). Default 1. */
+  readonly taskTimeScale?: number;
 }
 
 export interface RunningKscEmulator {
@@ -157,6 +159,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     syncIntervalMs: (options.agentSyncSeconds ?? 60) * 1000,
   });
 
+  world.taskTimeScale = options.taskTimeScale ?? 1;
   const live = createLiveEvents(world, options.seed ?? 1);
   const addEvents = (count: number, hostId?: string): Promise<number> => live.add(count, clock.now(), hostId);
   const certificates = options.http === true ? undefined : await EmulatorCertificates.open(dataDir, host);

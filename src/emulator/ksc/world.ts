@@ -73,6 +73,11 @@ interface ProductRow {
  */
 export class KscWorld {
   readonly vservers = new Map<number, VServerRecord>();
+  /**
+   * How long new task runs take, as a share of their realistic length (1). The demo shortens them so that a
+   * scan started from the console ends within a minute; the seeded history keeps its realistic lengths.
+   */
+  taskTimeScale = 1;
   readonly groups = new Map<number, GroupRecord>();
   readonly hosts = new Map<string, HostRecord>();
   readonly roles = new Map<string, RoleDefinition>();

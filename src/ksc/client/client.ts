@@ -4,7 +4,14 @@ import { parseWireJson, type WireJson } from '../json.ts';
 import { readPxgError } from '../pxg-error.ts';
 import type { KlArgument, KlArguments } from '../values.ts';
 import { readSecret, resolveKscConfig, type KscClientOptions, type ResolvedKscConfig } from './config.ts';
-import { AuthenticationError, errorFromPxg, KscClientError, SessionExpiredError } from './errors.ts';
+import { KconnectError } from '../../errors.ts';
+import {
+  AuthenticationError,
+  CancelledError,
+  errorFromPxg,
+  KscClientError,
+  SessionExpiredError,
+} from './errors.ts';
 import type { KscMethodArgs, KscMethodName, KscMethodReply } from './methods/index.ts';
 import { KscTransport, TransportFailure, type HttpAnswer } from './transport.ts';
 
@@ -62,6 +69,40 @@ export interface WireAnswer<Reply> {
   readonly wire: { readonly [name: string]: WireJson };
 }
 
+/** The mutable part of a client, shared with its views. */
+interface SessionState {
+  /** The `X-KSC-Session` id, or {@link CONNECTION_LOGIN} while a connection-bound login holds. */
+  session: string | undefined;
+  loggingIn: Promise<string> | undefined;
+  authFailure: AuthenticationError | undefined;
+  closed: boolean;
+  /** Aborted by {@link KscClient.close}: a login nobody will use any more must not hold the connections open. */
+  readonly closing: AbortController;
+}
+
+/**
+ * Settles as `work` does, or rejects with `onAbort()` as soon as `signal` aborts. The work itself goes on: it
+ * may be shared with other callers (one login serves every call waiting for it).
+ */
+async function unlessAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort: () => Error,
+): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) throw onAbort();
+  let listener: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    listener = () => reject(onAbort());
+    signal.addEventListener('abort', listener, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', listener);
+  }
+}
+
 /** Days before a server certificate expires from which the client warns. */
 const CERTIFICATE_WARNING_DAYS = 30;
 
@@ -89,11 +130,19 @@ export class KscClient {
   private readonly transport: KscTransport;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
-  /** The `X-KSC-Session` id, or {@link CONNECTION_LOGIN} while a connection-bound login holds. */
-  private session: string | undefined;
-  private loggingIn: Promise<string> | undefined;
-  private authFailure: AuthenticationError | undefined;
-  private closed = false;
+  /**
+   * What changes while the client lives, in one object that views made by {@link withSignal} share with the
+   * client (they read it through their prototype, so a login through a view is the client's login).
+   */
+  private readonly state: SessionState = {
+    session: undefined,
+    loggingIn: undefined,
+    authFailure: undefined,
+    closed: false,
+    closing: new AbortController(),
+  };
+  /** Joined to every call's own signal: set on the views {@link withSignal} makes, never on the client itself. */
+  private boundSignal: AbortSignal | undefined;
 
   constructor(options: KscClientOptions, dependencies: KscClientDependencies = {}) {
     this.config = resolveKscConfig(options, dependencies.env);
@@ -126,9 +175,27 @@ export class KscClient {
     if (this.config.login === 'connection') {
       // The server forgets a connection-bound login with its connection; the next call logs in first.
       this.transport.onDisconnect(() => {
-        if (this.session === CONNECTION_LOGIN) this.session = undefined;
+        if (this.state.session === CONNECTION_LOGIN) this.state.session = undefined;
       });
     }
+  }
+
+  /**
+   * This client with `signal` joined to the signal of every call made through it: the same session, connection
+   * pool, settings and log — a view, not a second client. A command context hands it its abort signal this way,
+   * so every KSC call a command makes stops when the command is cancelled, without each call passing it.
+   * Closing a view closes the client.
+   *
+   * @example
+   * const ksc = client.withSignal(AbortSignal.timeout(30_000));
+   * await ksc.call('HostGroup.FindHosts', args); // CancelledError once the 30 s are up
+   */
+  withSignal(signal: AbortSignal | undefined): KscClient {
+    if (signal === undefined) return this;
+    // The prototype chain shares every field, the state object included; only the view's own signal differs.
+    const view = Object.create(this) as KscClient;
+    view.boundSignal = this.boundSignal === undefined ? signal : AbortSignal.any([this.boundSignal, signal]);
+    return view;
   }
 
   /**
@@ -185,25 +252,35 @@ export class KscClient {
         },
       );
     }
-    if (this.closed) throw new KscClientError('INVALID_INPUT', 'The client is closed', { method });
+    if (this.state.closed) throw new KscClientError('INVALID_INPUT', 'The client is closed', { method });
     const idempotent = options.idempotent ?? isReadMethod(method);
+    const signal = this.signalOf(options);
     const body = encodeArguments(args);
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
       const requestId = randomUUID();
-      const session = await this.ensureSession();
+      const cancelled = (sent: boolean) => () =>
+        this.cancelled(signal, method, requestId, sent && !idempotent);
+      // Also throws at once when the signal has already aborted: nothing is sent then.
+      const session = await unlessAborted(this.ensureSession(), signal, cancelled(false));
       const headers: Record<string, string> = { 'X-KSC-RequestId': requestId };
       if (session !== CONNECTION_LOGIN) headers['X-KSC-Session'] = session;
       let answer: HttpAnswer;
       try {
         this.log({ level: 'debug', message: 'call', method, requestId, attempt });
-        answer = await this.transport.post(this.path(method), body, headers, options.signal);
+        answer = await this.transport.post(this.path(method), body, headers, signal);
       } catch (error) {
+        // undici rejects an aborted request with the signal's reason: a cancel, never a failure to repeat.
+        if (signal?.aborted === true) throw cancelled(true)();
         if (!(error instanceof TransportFailure)) throw error;
         const repeatable = !error.permanent && (idempotent || error.notSent);
         const final = error.toError({ method, requestId }, repeatable);
         if (!repeatable || attempt >= this.config.attempts) throw final;
-        await this.backoff(attempt, method, requestId, final.message);
+        await unlessAborted(
+          this.backoff(attempt, method, requestId, final.message),
+          signal,
+          cancelled(false),
+        );
         continue;
       }
       if (answer.status === 403) {
@@ -217,27 +294,62 @@ export class KscClient {
       if (answer.status === 401)
         throw this.latch('The server refused the credentials', { method, requestId });
       if (answer.status === 503 && idempotent && attempt < this.config.attempts) {
-        await this.backoff(attempt, method, requestId, 'HTTP 503');
+        await unlessAborted(this.backoff(attempt, method, requestId, 'HTTP 503'), signal, cancelled(false));
         continue;
       }
       return this.decode(answer, method, requestId);
     }
   }
 
-  /** Ends the session (`Session.EndSession`) and closes the connections (which ends a connection login). */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    const session = this.session;
-    this.session = undefined;
+  /** The call's own signal joined to the one of this view, if any. */
+  private signalOf(options: KscCallOptions): AbortSignal | undefined {
+    const own = options.signal;
+    if (own === undefined || this.boundSignal === undefined) return own ?? this.boundSignal;
+    return AbortSignal.any([this.boundSignal, own]);
+  }
+
+  /**
+   * What an aborted call throws: the abort's reason when it is a kconnect error (so whoever aborts can say why,
+   * e.g. a service that shuts down), else a {@link CancelledError}. `ambiguous`: a change was sent and KSC may
+   * have carried it out.
+   */
+  private cancelled(
+    signal: AbortSignal | undefined,
+    method: string,
+    requestId: string,
+    ambiguous: boolean,
+  ): Error {
+    const reason: unknown = signal?.reason;
+    if (reason instanceof KconnectError) return reason;
+    this.log({ level: 'debug', message: 'call cancelled', method, requestId });
+    return new CancelledError(
+      `${method} was cancelled before KSC answered${ambiguous ? '; KSC may have carried it out' : ''}`,
+      { method, requestId, cause: reason },
+    );
+  }
+
+  /**
+   * Ends the session (`Session.EndSession`) and closes the connections (which ends a connection login); a login
+   * still under way is abandoned. With `signal`, closing is quick once it aborts (or if it already has): the
+   * session is left to expire on the server and requests still in flight are cut — what a CLI wants after
+   * Ctrl-C, when KSC may be the slow part.
+   */
+  async close(options: { readonly signal?: AbortSignal } = {}): Promise<void> {
+    if (this.state.closed) return;
+    this.state.closed = true;
+    this.state.closing.abort();
+    const { signal } = options;
+    const session = this.state.session;
+    this.state.session = undefined;
     try {
-      if (session !== undefined && session !== CONNECTION_LOGIN) {
-        await this.transport.post(this.path('Session.EndSession'), '{}', { 'X-KSC-Session': session });
+      if (session !== undefined && session !== CONNECTION_LOGIN && signal?.aborted !== true) {
+        const headers = { 'X-KSC-Session': session };
+        await this.transport.post(this.path('Session.EndSession'), '{}', headers, signal);
       }
     } catch {
       // The session expires on the server by itself; closing must not fail because the server is gone.
     } finally {
-      await this.transport.close();
+      await this.transport.close(signal);
     }
   }
 
@@ -279,24 +391,24 @@ export class KscClient {
 
   /** The current session, logging in first if needed; concurrent callers share one login. */
   private ensureSession(): Promise<string> {
-    if (this.authFailure !== undefined) return Promise.reject(this.authFailure);
-    if (this.session !== undefined) return Promise.resolve(this.session);
-    this.loggingIn ??= this.login().finally(() => {
-      this.loggingIn = undefined;
+    if (this.state.authFailure !== undefined) return Promise.reject(this.state.authFailure);
+    if (this.state.session !== undefined) return Promise.resolve(this.state.session);
+    this.state.loggingIn ??= this.login().finally(() => {
+      this.state.loggingIn = undefined;
     });
-    return this.loggingIn;
+    return this.state.loggingIn;
   }
 
   /** Drops a session the server refused, unless another caller already replaced it. */
   private forget(session: string): void {
-    if (this.session === session) this.session = undefined;
+    if (this.state.session === session) this.state.session = undefined;
   }
 
   private latch(message: string, context: { method?: string; requestId?: string }): AuthenticationError {
     // One refused login latches the client: repeating it from many workers would lock the account (10 tries).
-    this.authFailure ??= new AuthenticationError(message, context);
-    this.session = undefined;
-    return this.authFailure;
+    this.state.authFailure ??= new AuthenticationError(message, context);
+    this.state.session = undefined;
+    return this.state.authFailure;
   }
 
   private async authorization(): Promise<string> {
@@ -320,8 +432,16 @@ export class KscClient {
       let answer: HttpAnswer;
       try {
         this.log({ level: 'info', message: 'logging in', method, requestId, attempt });
-        answer = await this.transport.post(this.path(method), bound ? '' : '{}', headers);
+        answer = await this.transport.post(
+          this.path(method),
+          bound ? '' : '{}',
+          headers,
+          this.state.closing.signal,
+        );
       } catch (error) {
+        if (this.state.closing.signal.aborted) {
+          throw new KscClientError('INVALID_INPUT', 'The client is closed', { method, requestId });
+        }
         if (!(error instanceof TransportFailure)) throw error;
         // A login changes nothing on the server, so it may be repeated whenever repeating can help.
         const final = error.toError({ method, requestId }, !error.permanent);
@@ -337,7 +457,7 @@ export class KscClient {
       }
       if (bound && answer.status === 200 && !answer.text.includes('"PxgError"')) {
         // Servers answer a connection login with an empty body or `{}`; only the status matters (KLAK).
-        this.session = CONNECTION_LOGIN;
+        this.state.session = CONNECTION_LOGIN;
         return CONNECTION_LOGIN;
       }
       const { reply } = this.decode(answer, method, requestId);
@@ -348,7 +468,7 @@ export class KscClient {
           requestId,
         });
       }
-      this.session = session;
+      this.state.session = session;
       return session;
     }
   }

@@ -90,6 +90,17 @@ export class TimeoutError extends KscClientError {
   }
 }
 
+/**
+ * The caller's abort signal stopped the call (Ctrl-C, an MCP cancel, a shutdown). It is never repeated; the
+ * message says when a change had been sent, since KSC may then have carried it out.
+ */
+export class CancelledError extends KscClientError {
+  override readonly name: string = 'CancelledError';
+  constructor(message: string, context: CallContext & { readonly cause?: unknown }) {
+    super('CANCELLED', message, { ...context, retryable: false });
+  }
+}
+
 /** KSC's 1184 `Access denied`: the account lacks a right the method needs. */
 export class AccessDeniedError extends KscError {
   override readonly name: string = 'AccessDeniedError';

@@ -31,6 +31,7 @@ export type { ResolvedProxy } from './proxy.ts';
 export {
   AccessDeniedError,
   AuthenticationError,
+  CancelledError,
   ConnectionError,
   KscClientError,
   NotFoundError,

@@ -84,8 +84,23 @@ export class KscTransport {
     }
   }
 
-  close(): Promise<void> {
-    return this.pool.close();
+  /**
+   * Closes the pool once the requests in flight have ended; when `signal` aborts (or already has), at once,
+   * cutting them.
+   */
+  async close(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted === true) return this.pool.destroy();
+    if (signal === undefined) return this.pool.close();
+    let cut: () => void = () => undefined;
+    const destroyed = new Promise<void>((resolve, reject) => {
+      cut = () => this.pool.destroy().then(resolve, reject);
+      signal.addEventListener('abort', cut, { once: true });
+    });
+    try {
+      await Promise.race([this.pool.close(), destroyed]);
+    } finally {
+      signal.removeEventListener('abort', cut);
+    }
   }
 
   private failure(error: unknown): TransportFailure {

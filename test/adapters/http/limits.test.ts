@@ -130,9 +130,11 @@ describe('graceful shutdown', () => {
       await h.service.close();
       // The grace period, then the abort's own grace (2 s): well before the KSC call would have answered.
       expect(Date.now() - started).toBeLessThan(3500);
-      const outcome = await slow;
-      // Either the aborted command answered in time, or its connection was cut: never the 5 s result.
-      if (!(outcome instanceof Error)) expect(resultOf(outcome as never).status).toBe('Failed');
+      // The KSC call in flight is cut, and the caller told to retry elsewhere: never the 5 s result.
+      const outcome = (await slow) as Awaited<ReturnType<typeof h.call>>;
+      expect(outcome.status).toBe(503);
+      expect(resultOf(outcome).errors[0]).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', statusCode: 503 });
+      expect(resultOf(outcome).errors[0]!.message).toContain('shutting down');
       expect(h.logs.some((r) => r.level === 'warn' && r.message.includes('aborting them'))).toBe(true);
     } finally {
       await h.emu.control('DELETE', '/__emulator/faults');

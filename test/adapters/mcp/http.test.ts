@@ -103,6 +103,20 @@ describe('MCP over streamable HTTP (SDK client, loopback port)', () => {
     }
   });
 
+  it('answers a call that asks for progress (JSON responses carry no notifications)', async () => {
+    const client = await connect(served.url, TOKEN);
+    try {
+      let notifications = 0;
+      const result = await client.callTool({ name: 'list_hosts', arguments: { limit: 5 } }, undefined, {
+        onprogress: () => notifications++,
+      });
+      expect(structured(result).status).toBe('Successful');
+      expect(notifications).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+
   it('answers 401 without the right bearer token, and never echoes a token', async () => {
     await expect(connect(served.url)).rejects.toThrow();
     const missing = await request(served.url, 'POST', JSON_HEADERS, LIST);

@@ -1,9 +1,15 @@
 import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { progressNotifier } from '../../../src/adapters/mcp/server.ts';
 import { jsonSafe, KEY_FIELDS_TEXT_LIMIT } from '../../../src/adapters/mcp/tool-result.ts';
 import { toolCatalog } from '../../../src/adapters/mcp/tools.ts';
-import { COMMANDS, type CommandContext, type CommandDefinition } from '../../../src/commands/index.ts';
+import {
+  COMMANDS,
+  type CommandContext,
+  type CommandDefinition,
+  type ProgressUpdate,
+} from '../../../src/commands/index.ts';
 import { KconnectError } from '../../../src/errors.ts';
 import { TEST_PASSWORD } from '../../support/ksc-emulator.ts';
 import {
@@ -322,6 +328,75 @@ describe('MCP server (SDK client, in memory, on a real emulator)', () => {
       await expect(call).rejects.toThrow();
       expect(await aborted).toBeDefined();
     } finally {
+      await mcp.close();
+    }
+  });
+
+  it('sends progress notifications to a client that asked for them with a progress token', async () => {
+    const mcp = await connectInMemory({ commands: COMMANDS, context: () => admin, allowDestructive: false });
+    try {
+      const seen: { progress: number; total?: number | undefined; message?: string | undefined }[] = [];
+      const result = await mcp.client.callTool({ name: 'list_hosts', arguments: {} }, undefined, {
+        onprogress: (p) => seen.push(p),
+      });
+      const hosts = world.emu.ksc.world.hostsOf(0).length;
+      expect(structured(result).status).toBe('Successful');
+      expect(seen.length).toBeGreaterThanOrEqual(1);
+      expect(seen.at(-1)).toEqual({
+        progress: hosts,
+        total: hosts,
+        message: `List Hosts: reading ${hosts}/${hosts} hosts`,
+      });
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  it('keeps MCP progress growing across the phases of a command', () => {
+    const sent: { progress: number; total?: number; message?: string }[] = [];
+    const notify = progressNotifier('Isolate Hosts', 'token-1', (n) => {
+      sent.push(n.params as never);
+      return Promise.reject(new Error('the client went away'));
+    });
+    const updates: ProgressUpdate[] = [
+      { phase: 'reading', label: 'hosts', done: 1000, total: 1500 },
+      { phase: 'reading', label: 'hosts', done: 1500, total: 1500 },
+      { phase: 'waiting', label: 'agent sync', done: 0, total: 60_000, looks: 1 },
+      { phase: 'waiting', label: 'agent sync', done: 10_000, total: 60_000, looks: 2 },
+      { phase: 'waiting', label: 'agent sync', done: 10_000, total: 60_000, looks: 3 },
+    ];
+    for (const update of updates) notify(update);
+    expect(sent.map((p) => [p.progress, p.total])).toEqual([
+      [1000, 1500],
+      [1500, 1500],
+      [11_500, 61_500],
+    ]);
+    expect(sent.every((p) => (p as { progressToken?: unknown }).progressToken === 'token-1')).toBe(true);
+    expect(sent.at(-1)?.message).toBe('Isolate Hosts: waiting for agent sync 0:10 of 1:00 (look 2)');
+  });
+
+  it('aborts the KSC call in flight when the client cancels a tool call', async () => {
+    const log: string[] = [];
+    const mcp = await connectInMemory({
+      commands: COMMANDS,
+      context: () => admin,
+      allowDestructive: false,
+      log: (line) => log.push(line),
+    });
+    await world.emu.control('POST', '/__emulator/faults', { latencyMs: 3000 });
+    try {
+      const controller = new AbortController();
+      const started = Date.now();
+      const call = mcp.client.callTool({ name: 'list_hosts', arguments: { limit: 3 } }, undefined, {
+        signal: controller.signal,
+      });
+      setTimeout(() => controller.abort('user cancelled'), 200);
+      await expect(call).rejects.toThrow();
+      await expect.poll(() => log.length, { timeout: 2000 }).toBe(1);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(log[0]).toMatch(/^tool list_hosts: Failed in \d+ ms$/);
+    } finally {
+      await world.emu.control('DELETE', '/__emulator/faults');
       await mcp.close();
     }
   });

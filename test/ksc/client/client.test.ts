@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
 import {
   AccessDeniedError,
   AuthenticationError,
+  CancelledError,
   ConnectionError,
   KscClient,
   NotFoundError,
@@ -199,5 +200,84 @@ describe('KscClient against the emulator', () => {
     expect(first.value['KLHST_WKS_LAST_VISIBLE']).toMatchObject({ type: 'datetime' });
     expect(reply.pChunk.KLCSP_ITERATOR_ARRAY[0]?.['KLHST_WKS_LAST_VISIBLE']).toBeInstanceOf(Date);
     expect(wire['PxgRetVal']).toBe(reply.PxgRetVal);
+  });
+
+  it('shares the session with views that carry a signal, and aborts their calls, even while logging in', async () => {
+    const { ksc, logs } = client();
+    const stop = new AbortController();
+    const view = ksc.withSignal(stop.signal);
+    expect(view).toBeInstanceOf(KscClient);
+    expect(ksc.withSignal(undefined)).toBe(ksc);
+    await view.call('HostGroup.GroupIdGroups');
+    await ksc.call('HostGroup.GroupIdGroups');
+    const other = new AbortController();
+    await view.withSignal(other.signal).call('HostGroup.GroupIdGroups');
+    expect(logins(logs)).toBe(1);
+
+    // A per-call signal and the view's both count.
+    const perCall = await view
+      .call('HostGroup.GroupIdGroups', {}, { signal: AbortSignal.abort() })
+      .catch((e: unknown) => e);
+    expect(perCall).toBeInstanceOf(CancelledError);
+    other.abort();
+    const chained = await view
+      .withSignal(other.signal)
+      .call('HostGroup.GroupIdGroups')
+      .catch((e: unknown) => e);
+    expect(chained).toMatchObject({ code: 'CANCELLED', method: 'HostGroup.GroupIdGroups' });
+
+    // A fresh client logs in on a slow server: the view's caller is released at once, the login goes on.
+    const { ksc: fresh, logs: freshLogs } = client();
+    await emu.control('POST', '/__emulator/faults', { latencyMs: 800 });
+    try {
+      const quick = new AbortController();
+      const started = Date.now();
+      const waiting = fresh
+        .withSignal(quick.signal)
+        .call('HostGroup.GroupIdGroups')
+        .catch((e: unknown) => e);
+      setTimeout(() => quick.abort(), 100);
+      expect(await waiting).toBeInstanceOf(CancelledError);
+      expect(Date.now() - started).toBeLessThan(700);
+      // The client itself still works, through the same login.
+      expect(typeof (await fresh.call('HostGroup.GroupIdGroups'))['PxgRetVal']).toBe('number');
+      expect(logins(freshLogs)).toBe(1);
+    } finally {
+      await emu.control('DELETE', '/__emulator/faults');
+    }
+    stop.abort();
+    await expect(view.call('HostGroup.GroupIdGroups')).rejects.toBeInstanceOf(CancelledError);
+    expect(typeof (await ksc.call('HostGroup.GroupIdGroups'))['PxgRetVal']).toBe('number');
+  });
+
+  it('closes at once when a login is under way on a slow server, or when the close signal aborts', async () => {
+    await emu.control('POST', '/__emulator/faults', { latencyMs: 3000 });
+    try {
+      // A login nobody waits for any more does not hold the connections open.
+      const { ksc: loggingIn } = client();
+      const pending = loggingIn.call('HostGroup.GroupIdGroups').catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      let started = Date.now();
+      await loggingIn.close();
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(await pending).toMatchObject({ code: 'INVALID_INPUT', message: 'The client is closed' });
+
+      // A call in flight is cut when the close signal aborts.
+      const { ksc: busy } = client();
+      await emu.control('DELETE', '/__emulator/faults');
+      await busy.call('HostGroup.GroupIdGroups');
+      await emu.control('POST', '/__emulator/faults', { latencyMs: 3000 });
+      const slow = busy.call('HostGroup.GroupIdGroups').catch((e: unknown) => e);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const interrupt = new AbortController();
+      started = Date.now();
+      const closing = busy.close({ signal: interrupt.signal });
+      setTimeout(() => interrupt.abort(), 100);
+      await closing;
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(await slow).toBeInstanceOf(Error);
+    } finally {
+      await emu.control('DELETE', '/__emulator/faults');
+    }
   });
 });

@@ -128,7 +128,7 @@ export async function resumeTask(ctx: MethodContext, task: TaskRecord): Promise<
       } satisfies TaskWorkPayload);
       continue;
     }
-    const total = runDurationMs(ctx.world.seedValue, task, host.id);
+    const total = runDurationMs(ctx.world.seedValue, task, host.id, ctx.world.taskTimeScale);
     const dueAt = now + state.remainingMs;
     changed.push({
       ...state,

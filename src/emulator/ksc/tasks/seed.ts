@@ -78,10 +78,15 @@ export async function seedTasks(world: KscWorld): Promise<void> {
   await insertTasks(world, tasks);
 }
 
-/** A run's length on one host: the type's base plus up to a quarter more, fixed per host and task. */
-export function runDurationMs(seed: number, task: TaskRecord, hostId: string): number {
+/**
+ * A run's length on one host: the type's base plus up to a quarter more, fixed per host and task, times `scale`
+ * (the world's {@link KscWorld.taskTimeScale} for new runs).
+ */
+export function runDurationMs(seed: number, task: TaskRecord, hostId: string, scale = 1): number {
   const base = taskTypeSpec(task.type).durationMs;
-  return base + (hashString(`${seed}:${task.id}:${hostId}:duration`) % Math.max(1, Math.floor(base / 4)));
+  const realistic =
+    base + (hashString(`${seed}:${task.id}:${hostId}:duration`) % Math.max(1, Math.floor(base / 4)));
+  return Math.max(1000, Math.round(realistic * scale));
 }
 
 function state(

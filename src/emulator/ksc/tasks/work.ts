@@ -102,7 +102,7 @@ const onRun: WorkHandler = async (work, agents) => {
     ]);
     return;
   }
-  const dueAt = at + runDurationMs(world.seedValue, task, host.id);
+  const dueAt = at + runDurationMs(world.seedValue, task, host.id, world.taskTimeScale);
   await saveStates(world, [{ ...started, state: HOST_TASK_STATE.RUNNING, dueAt, descr: 'Running' }]);
   await recordHostEvents(world, host, at, [
     taskStateEvent(task, host, PRCI_STATE.CREATED, PRCI_STATE.RUNNING, 0),

@@ -1,0 +1,121 @@
+import { z } from 'zod';
+import type { WireJson } from '../ksc/json.ts';
+import type { KlParams } from '../ksc/values.ts';
+import { BASIC_READ, READ_ONLY } from './flags.ts';
+import { HOST_LOOKUP_METHODS, resolveOneHost } from './hosts.ts';
+import { inputs } from './inputs.ts';
+import {
+  agentVersion,
+  hostState,
+  ISOLATION_PRODUCT,
+  isolationState,
+  SETTINGS_SECTION,
+  type HostState,
+} from './isolate-hosts.ts';
+import { toPlain } from './plain.ts';
+import { epochMsOf } from './records.ts';
+import { errorEntry, statusOf, recordsTable } from './result.ts';
+import type { CommandDefinition, CommandErrorEntry, PlainJson } from './types.ts';
+
+const TITLE = 'Get Isolation State';
+
+const input = z.object({
+  hostIds: inputs
+    .hosts()
+    .describe(
+      'Host IDs: the hosts to report on, each by id (KLHST_WKS_HOSTNAME, from List Hosts), display name, ' +
+        'FQDN or IPv4 address; a name matching several hosts is refused',
+    ),
+});
+
+const keyFields = z.object({
+  HostIDs: z.array(z.string()),
+  HostNames: z.array(z.string()),
+  IsolationStates: z.array(z.string()),
+});
+
+/**
+ * What is asked (the stored setting) against what is in force (what the agent reports): the two differ
+ * between a change and the host's next agent sync, which is when a responder most wants to know.
+ */
+function stateOf(setting: boolean | undefined, active: boolean | undefined): HostState {
+  if (setting === undefined) return active === undefined ? 'unknown' : active ? 'isolated' : 'not isolated';
+  return hostState(setting, { active, record: undefined });
+}
+
+/** `Get Isolation State` (kconnect): Kaspersky Endpoint Agent's isolation setting and state, read with `SS_Read`. */
+export const getIsolationState: CommandDefinition<typeof input, typeof keyFields> = {
+  name: 'get_isolation_state',
+  title: TITLE,
+  description:
+    'Reports whether hosts are cut off the network by Kaspersky Endpoint Agent network isolation: the ' +
+    'stored setting (what Isolate Hosts / Unisolate Hosts asked) and the state the agent reports, as ' +
+    '"isolated", "not isolated", "pending" (the host applies the setting at its next agent sync) or ' +
+    '"unknown", with the isolation start, end and timeout. A host without Kaspersky Endpoint Agent is an ' +
+    'explicit error for that host. Read-only.',
+  input,
+  keyFields,
+  ...READ_ONLY,
+  rights: [BASIC_READ],
+  kscMethods: [...HOST_LOOKUP_METHODS, 'HostGroup.GetHostProducts', 'HostGroup.SS_Read'],
+  example: { hostIds: ['DC01'] },
+  async run(ctx, { hostIds }) {
+    const context: Array<{ [key: string]: PlainJson }> = [];
+    const states: HostState[] = [];
+    const ids: string[] = [];
+    const names: string[] = [];
+    const errors: CommandErrorEntry[] = [];
+    const raw: WireJson[] = [];
+    const seen = new Set<string>();
+    for (const reference of hostIds) {
+      try {
+        const host = await resolveOneHost(ctx, reference, 'hostIds');
+        if (seen.has(host.id)) continue;
+        seen.add(host.id);
+        const version = await agentVersion(ctx, host);
+        const stored = await ctx.ksc
+          .callWire('HostGroup.SS_Read', {
+            strHostName: host.id,
+            strType: 'SS_SETTINGS',
+            strProduct: ISOLATION_PRODUCT,
+            strVersion: version,
+            strSection: SETTINGS_SECTION,
+          })
+          // A host that never had isolation configured has no such section.
+          .catch(() => undefined);
+        const settings: KlParams | undefined = stored?.reply.PxgRetVal;
+        const reported = await isolationState(ctx, host, version);
+        const enable = settings?.['Enable'];
+        const state = stateOf(typeof enable === 'boolean' ? enable : undefined, reported.active);
+        const timeout = toPlain(settings?.['IsolationTimeout']);
+        const start = epochMsOf(reported.record, 'IsolationStart');
+        const end = epochMsOf(reported.record, 'IsolationEnd');
+        raw.push({ hostId: host.id, PxgRetVal: stored?.wire['PxgRetVal'] ?? null });
+        ids.push(host.id);
+        names.push(host.displayName);
+        states.push(state);
+        context.push({
+          hostId: host.id,
+          hostName: host.displayName,
+          state,
+          isolationSetting: typeof enable === 'boolean' ? enable : null,
+          isolationActive: reported.active ?? null,
+          isolationTimeoutMinutes: typeof timeout === 'number' ? timeout / 60 : null,
+          isolationStart: start === undefined ? null : new Date(start).toISOString(),
+          isolationEnd: end === undefined ? null : new Date(end).toISOString(),
+          agentVersion: version,
+        });
+      } catch (error) {
+        errors.push(errorEntry(TITLE, error, reference));
+      }
+    }
+    return {
+      status: statusOf(context.length, errors.length),
+      raw,
+      context,
+      keyFields: { HostIDs: ids, HostNames: names, IsolationStates: states },
+      result: recordsTable(TITLE, context, ['hostId', 'hostName', 'state', 'isolationStart', 'isolationEnd']),
+      errors,
+    };
+  },
+};

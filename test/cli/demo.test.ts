@@ -1,0 +1,101 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '../../bin/kconnect.js');
+
+interface Demo {
+  readonly child: ChildProcess;
+  readonly consoleUrl: string;
+  readonly token: string;
+  readonly serviceUrl: string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+/** `npm start` as a newcomer runs it (`node bin/kconnect.js demo`), on free ports and a data directory of its own. */
+async function startDemoProcess(dataDir: string): Promise<Demo> {
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'demo',
+      '--port',
+      '0',
+      '--service-port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--hosts',
+      '40',
+      '--events',
+      '200',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  while (!out.includes('Stop with Ctrl-C.')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the demo did not start:\n${out}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const consoleUrl = /Web console:\s+(\S+)/.exec(out)?.[1] ?? '';
+  const token = /API token:\s+(kc_\S+)/.exec(out)?.[1] ?? '';
+  return { child, consoleUrl, token, serviceUrl: new URL(consoleUrl).origin, output: () => out, exited };
+}
+
+describe('npm start (kconnect demo) as a process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kconnect-demo-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the console link and a token, serves both, and stops cleanly on Ctrl-C', async () => {
+    const demo = await startDemoProcess(dir);
+    try {
+      expect(demo.consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/console#token=kc_[\w-]{43}$/);
+      expect(demo.consoleUrl.endsWith(demo.token)).toBe(true);
+      expect(demo.output()).toMatch(/KSC emulator:\s+https:\/\/127\.0\.0\.1:\d+\s+login admin \/ \S+/);
+
+      const page = await fetch(demo.consoleUrl.replace(/#.*/, ''));
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('kconnect');
+      const ready = await fetch(`${demo.serviceUrl}/readyz`);
+      expect(ready.status).toBe(200);
+      const answer = await fetch(`${demo.serviceUrl}/v1/commands/list_hosts`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${demo.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ limit: 3 }),
+      });
+      expect(answer.status).toBe(200);
+      const result = (await answer.json()) as { status: string; keyFields: { TotalHostCount: number } };
+      expect(result.status).toBe('Successful');
+      expect(result.keyFields.TotalHostCount).toBeGreaterThan(0);
+    } finally {
+      demo.child.kill('SIGINT');
+    }
+    expect(await demo.exited).toBe(0);
+    expect(demo.output()).toContain('stopped.');
+    await expect(fetch(`${demo.serviceUrl}/healthz`)).rejects.toThrow();
+  }, 90_000);
+
+  it('starts again on the same data directory with a new token and revokes the old one', async () => {
+    const first = await startDemoProcess(dir);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    const second = await startDemoProcess(dir);
+    try {
+      expect(second.token).not.toBe(first.token);
+      const call = (token: string) =>
+        fetch(`${second.serviceUrl}/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+      expect((await call(second.token)).status).toBe(200);
+      expect((await call(first.token)).status).toBe(401);
+    } finally {
+      second.child.kill('SIGINT');
+    }
+    expect(await second.exited).toBe(0);
+  }, 90_000);
+});

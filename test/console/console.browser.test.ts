@@ -1,0 +1,265 @@
+/**
+ * The web console in a real Chromium (Debian's, driven by playwright-core) against the demo: a live KSC
+ * emulator, the HTTP service and the console, started in-process on free ports. Screenshots of the main pages
+ * go to test-results/console/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemo, type RunningDemo } from '../../src/cli/demo.ts';
+import type { HostRecord } from '../../src/emulator/ksc/world/model.ts';
+
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const SHOTS = path.resolve('test-results/console');
+const PASSWORD = 'console-test-password-7715';
+const LICENSE_EXPIRED = 1 << 9;
+
+const has = (host: HostRecord, product: string) => host.products.some((p) => p.name === product);
+const dn = (host: HostRecord) => String(host.attributes['KLHST_WKS_DN']);
+
+describe('the web console in Chromium', () => {
+  let dir: string;
+  let demo: RunningDemo;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  const consoleAt = (hash: string) => page.goto(`${demo.service.url}/console#${hash}`);
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-console-'));
+    demo = await startDemo({
+      emulator: {
+        dataDir: dir,
+        adminPassword: PASSWORD,
+        port: 0,
+        hosts: 80,
+        events: 600,
+        liveRate: 4,
+        // Agents sync every second and a full scan takes a few seconds: the scan test ends in well under a minute.
+        agentSyncSeconds: 1,
+        taskTimeScale: 0.01,
+      },
+      service: { port: 0 },
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // Root in a container needs --no-sandbox; the rest keeps Chromium off the (closed) network.
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs in with the link the demo prints, takes the token out of the address bar, and shows the overview', async () => {
+    await page.goto(demo.consoleUrl);
+    await page.getByTestId('status-reasons').waitFor();
+    expect(page.url()).not.toContain(demo.token);
+    expect(page.url()).toMatch(/\/console#\/$/);
+    const connections = page.getByTestId('connections');
+    await expect.poll(() => connections.locator('tbody tr').count()).toBe(1);
+    expect(await connections.locator('tbody tr').first().innerText()).toMatch(/demo \(default\)\s+OK/);
+    expect(await page.getByTestId('server-status').innerText()).toMatch(
+      /Status:\s*(OK|Informational|Warning|Critical)/,
+    );
+    // The token lives in this tab's sessionStorage only: never in the page, nor in storage that outlives the tab.
+    expect(await page.locator('body').innerText()).not.toContain(demo.token);
+    expect(await page.evaluate('localStorage.length')).toBe(0);
+    await shot('overview');
+  });
+
+  it('searches hosts by name and filters them by status, in words', async () => {
+    const hosts = demo.emulator.world.hostsOf(0);
+    const target = hosts[7]!;
+    await consoleAt('/hosts');
+    await page.locator('#host-search').fill(dn(target).toLowerCase());
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('host-count').textContent()).toMatch(/^1 of 1 matching/);
+    const rows = page.getByTestId('hosts').locator('tbody tr');
+    expect(await rows.first().locator('a').innerText()).toBe(dn(target));
+
+    await page.locator('#host-search').fill('');
+    await page.locator('#host-status').selectOption('1');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const critical = hosts.filter((x) => x.attributes['KLHST_WKS_STATUS_ID'] === 1).length;
+    expect(critical).toBeGreaterThan(0);
+    await expect
+      .poll(() => page.getByTestId('host-count').textContent())
+      .toBe(`${critical} of ${critical} matching hosts`);
+    const badges = await rows.locator('.badge').allInnerTexts();
+    expect(badges).toHaveLength(critical);
+    expect(new Set(badges)).toEqual(new Set(['Critical']));
+    expect(page.url()).toContain('#/hosts?status=1');
+    await shot('hosts');
+  });
+
+  it('shows a host in words, starts a scan from its page and follows it to its result', async () => {
+    const host = demo.emulator.world
+      .hostsOf(0)
+      .find(
+        (x) =>
+          has(x, '1103') &&
+          has(x, 'KES') &&
+          (Number(x.attributes['KLHST_WKS_STATUS_MASK'] ?? 0) & LICENSE_EXPIRED) === 0 &&
+          !String(x.attributes['KLHST_WKS_OS_NAME']).includes('Server'),
+      )!;
+    await consoleAt(`/host/${encodeURIComponent(host.id)}`);
+    const facts = page.getByTestId('host-facts');
+    await facts.waitFor();
+    expect(await page.locator('h1').innerText()).toBe(dn(host));
+    const text = await facts.innerText();
+    expect(text).toMatch(/Status\s+(OK|Critical|Warning)/);
+    expect(text).toContain('Real-time protection');
+    expect(text).toMatch(/Kaspersky applications\s+.*KES/);
+    // Isolation needs Kaspersky Endpoint Agent: the section says so for a host without it.
+    await expect
+      .poll(() => page.getByTestId('isolation').innerText())
+      .toMatch(
+        has(host, 'EDRAgent') ? /State\s+(not isolated|isolated|pending)/ : /no Kaspersky Endpoint Agent/,
+      );
+    await page.getByTestId('tasks').locator('table').waitFor();
+    await page.getByTestId('applications').locator('table').waitFor();
+    await shot('host');
+
+    const scanType = await page.locator('#scan-type').inputValue();
+    expect(scanType).toContain('Kaspersky Endpoint Security for Windows');
+    await page.locator('#start-scan').click();
+    const state = page.getByTestId('scan-state');
+    await state.waitFor();
+    // Progress is shown while it runs: a task state, then the end and the scan's own events.
+    await expect.poll(() => state.textContent(), { timeout: 10_000 }).toMatch(/^Task \d+: /);
+    await page.getByTestId('scan-events').waitFor({ timeout: 60_000 });
+    expect(await state.getAttribute('data-state')).toMatch(/^completed/);
+    expect(await page.locator('[role=progressbar]').getAttribute('aria-valuenow')).toBe('100');
+    const events = await page.getByTestId('scan-events').locator('tbody tr').allInnerTexts();
+    expect(events.join('\n')).toMatch(/Task state changed|completed/i);
+    expect(await page.getByTestId('action-log').innerText()).toContain('Successful');
+    await shot('scan');
+  }, 90_000);
+
+  it('isolates a host and restores a quarantined file from the host page, each shown as it changes', async () => {
+    const listed = await fetch(`${demo.service.url}/v1/commands/list_quarantine_files`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${demo.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ limit: 50 }),
+    });
+    const files = ((await listed.json()) as { context: Array<{ nId: number; strHostName: string }> }).context;
+    const file = files.find((f) => has(demo.emulator.world.hosts.get(f.strHostName)!, 'EDRAgent'));
+    expect(file, 'a quarantined file on a host with Kaspersky Endpoint Agent').toBeDefined();
+    await consoleAt(`/host/${encodeURIComponent(file!.strHostName)}`);
+    const isolation = page.getByTestId('isolation');
+    await expect.poll(() => isolation.innerText()).toMatch(/State\s+not isolated/);
+    await page.locator('#isolation-minutes').fill('15');
+    await page.locator('#isolate').click();
+    await expect.poll(() => page.getByTestId('action-log').innerText()).toContain('Successful Isolate Hosts');
+    // The section reads the state again: pending until the agent's next sync, then isolated.
+    await expect.poll(() => isolation.innerText()).toMatch(/State\s+(pending|isolated)/);
+
+    const row = page.getByTestId('quarantine-files').locator('tbody tr', { hasText: String(file!.nId) });
+    await row.getByRole('button', { name: 'Restore' }).click();
+    await expect
+      .poll(() => page.getByTestId('action-log').innerText())
+      .toContain('Successful Unquarantine Files');
+    await page.locator('#unisolate').click();
+    await expect
+      .poll(() => page.getByTestId('action-log').innerText())
+      .toContain('Successful Unisolate Hosts');
+    await shot('host-actions');
+  });
+
+  it('shows events as they arrive, newest first', async () => {
+    await consoleAt('/events');
+    const rows = page.getByTestId('events').locator('tbody tr');
+    await rows.first().waitFor();
+    const before = await rows.count();
+    const firstBefore = await rows.first().innerText();
+    // The demo's emulator raises four events a second; the page asks every three seconds.
+    await expect.poll(() => rows.first().innerText(), { timeout: 15_000 }).not.toBe(firstBefore);
+    expect(await rows.count()).toBeGreaterThan(before);
+    await page.locator('#event-severity').selectOption('1');
+    expect(await rows.count()).toBeGreaterThan(0);
+    for (const cell of await rows.locator('td:nth-child(2)').allInnerTexts()) expect(cell).toMatch(/^Info/);
+    await shot('events');
+  });
+
+  it('lists the calls it made in the audit log, the scan among them', async () => {
+    await consoleAt('/audit');
+    const audit = page.getByTestId('audit');
+    await audit.waitFor();
+    const text = await audit.innerText();
+    expect(text).toMatch(/demo\s+scan_hosts\s+demo/);
+    expect(text).toContain('get_host_status');
+    await page.locator('#audit-command').selectOption('scan_hosts');
+    await expect.poll(() => audit.locator('tbody tr').count()).toBe(1);
+    await shot('audit');
+  });
+
+  it('runs a command and shows its result table and its raw JSON', async () => {
+    await consoleAt('/run/get_server_status');
+    expect(await page.locator('#command-input').inputValue()).toBe('{}');
+    await page.locator('#run-command').click();
+    await page.getByTestId('command-status').waitFor();
+    expect(await page.getByTestId('command-status').innerText()).toMatch(/^Successful in \d+ ms/);
+    const table = page.getByTestId('result-table');
+    expect(await table.locator('th').allInnerTexts()).toEqual(['Status', 'Reason Bit', 'Reason']);
+    const raw = JSON.parse(await page.getByTestId('raw-json').innerText()) as Record<string, unknown>;
+    expect(JSON.stringify(raw)).toContain('KLSTS_Par_Status');
+    await shot('run');
+
+    await consoleAt('/run/list_hosts');
+    await page.locator('#command-input').fill('{"limit": "many"}');
+    await page.locator('#run-command').click();
+    await page.getByTestId('errors').waitFor();
+    expect(await page.getByTestId('errors').innerText()).toContain('limit');
+  });
+
+  it('gives a read-only token no actions, and refuses a wrong token', async () => {
+    const reader = await demo.service.tokens.create('console-reader', 'read');
+    const other = await browser.newContext();
+    try {
+      const readerPage = await other.newPage();
+      await readerPage.goto(`${demo.service.url}/console`);
+      await readerPage.locator('#token').fill('kc_not-a-token');
+      await readerPage.getByRole('button', { name: 'Sign in' }).click();
+      await expect.poll(() => readerPage.locator('.login .error').textContent()).toMatch(/token/i);
+
+      await readerPage.locator('#token').fill(reader.token);
+      await readerPage.getByRole('button', { name: 'Sign in' }).click();
+      await readerPage.getByTestId('connections').waitFor();
+      const host = demo.emulator.world.hostsOf(0)[0]!;
+      await readerPage.goto(`${demo.service.url}/console#/host/${encodeURIComponent(host.id)}`);
+      await readerPage.getByTestId('host-facts').waitFor();
+      await expect.poll(() => readerPage.getByTestId('actions').innerText()).toContain('no respond scope');
+      expect(await readerPage.locator('#start-scan').count()).toBe(0);
+      await readerPage.goto(`${demo.service.url}/console#/audit`);
+      await expect.poll(() => readerPage.locator('main').innerText()).toContain('needs the admin scope');
+      await readerPage.goto(`${demo.service.url}/console#/run/scan_hosts`);
+      expect(await readerPage.locator('#run-command').isDisabled()).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('ran without a script error', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
