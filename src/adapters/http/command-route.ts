@@ -142,7 +142,9 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
         const ctx: CommandContext = {
           ...base,
           idempotency: deps.idempotency.scoped(`${connection}/${principal.tokenId}`),
-          signal: base.signal === undefined ? deps.signal : AbortSignal.any([base.signal, deps.signal]),
+          // A signal of the call's own, tied to the shutdown: waits inside the call listen to it, not to the
+          // shutdown signal every call in flight shares.
+          signal: AbortSignal.any(base.signal === undefined ? [deps.signal] : [base.signal, deps.signal]),
         };
         result = await run(requestId, command.title, () => executeCommand(command, ctx, input));
       } finally {

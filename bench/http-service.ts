@@ -1,0 +1,228 @@
+/**
+ * `npm run bench -- http-service`: the HTTP service under command fan-out (target B5 of
+ * shared/spec/performance-and-reliability.md). The emulator answers every call after 50 ms; the service runs as
+ * a user runs it (`kconnect serve`, its own process) with a KSC pool of 16 connections; between the two sits a
+ * TCP relay that counts the connections the emulator sees. This process fires 1000 command calls at once, three
+ * rounds, and reports throughput, latency, errors, the peak of connections at the emulator and the service's
+ * peak RSS; before that, calls one at a time give the service's own overhead above the emulator's 50 ms.
+ *
+ * Targets: ≥ 288 commands/s (90 % of 16 / 50 ms), 0 errors, ≤ 16 connections at the emulator, p99 overhead
+ * ≤ 5 ms, RSS ≤ 200 MB.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+import { KscClient } from '../src/ksc/client/client.ts';
+import { cpuSeconds, peakRssMb, startEmulator } from './_emulator-process.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const PASSWORD = 'bench-service-password-0042';
+const CONTROL_TOKEN = 'bench-control-token-0042';
+const POOL = 16;
+const LATENCY_MS = 50;
+const FAN_OUT = 1000;
+const ROUNDS = 3;
+const SEQUENTIAL = 200;
+// One cheap KSC call per command (Tasks.GetTaskData), so commands/s is KSC calls/s and the emulator's own
+// work stays small beside its 50 ms.
+const COMMAND = 'get_task_settings';
+const TASK_ID = '101';
+const INPUT = JSON.stringify({ taskIds: [TASK_ID] });
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+/** A loopback TCP relay to the emulator that counts the connections open through it at once. */
+function startRelay(target: URL): Promise<{ port: number; peak: () => number; close(): void }> {
+  let open = 0;
+  let peak = 0;
+  const server = net.createServer((client) => {
+    open++;
+    peak = Math.max(peak, open);
+    const upstream = net.connect(Number(target.port), target.hostname);
+    client.pipe(upstream).pipe(client);
+    const done = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    let counted = true;
+    const closeOne = () => {
+      if (counted) open--;
+      counted = false;
+      done();
+    };
+    client.on('close', closeOne).on('error', closeOne);
+    upstream.on('close', closeOne).on('error', closeOne);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        peak: () => peak,
+        close: () => server.close(),
+      }),
+    ),
+  );
+}
+
+async function main(): Promise<void> {
+  const emulator = await startEmulator({
+    hosts: 1000,
+    events: 1000,
+    password: PASSWORD,
+    extraArgs: ['--control-token', CONTROL_TOKEN],
+  });
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-bench-service-'));
+  const relay = await startRelay(new URL(emulator.url));
+  let service: ReturnType<typeof spawn> | undefined;
+  try {
+    const faults = await fetch(`${emulator.url}/__emulator/faults`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${CONTROL_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ latencyMs: LATENCY_MS }),
+    });
+    if (!faults.ok) throw new Error(`faults: ${faults.status}`);
+    const database = path.join(dir, 'service.db');
+    writeFileSync(
+      path.join(dir, 'kconnect.yaml'),
+      [
+        'connections:',
+        '  bench:',
+        `    url: http://127.0.0.1:${relay.port}`,
+        '    user: admin',
+        '    passwordEnv: BENCH_KSC_PASSWORD',
+        `    connections: ${POOL}`,
+        'service:',
+        `  database: ${database}`,
+        `  maxConcurrentPerServer: ${POOL * 2}`,
+        `  maxQueue: ${FAN_OUT * 2}`,
+        '',
+      ].join('\n'),
+    );
+    const env = { ...process.env, BENCH_KSC_PASSWORD: PASSWORD };
+    const bin = path.join(root, 'bin/kconnect.js');
+    const created = spawnSync(
+      process.execPath,
+      [bin, 'token', 'create', '--name', 'bench', '--scope', 'read'],
+      {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+      },
+    );
+    const token = created.stdout.trim();
+    if (!token.startsWith('kc_')) throw new Error(`token create: ${created.stderr}`);
+
+    // BENCH_SERVICE_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the service.
+    const nodeArgs = (process.env['BENCH_SERVICE_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    service = spawn(process.execPath, [...nodeArgs, bin, 'serve', '--port', '0', '--log-level', 'warn'], {
+      cwd: dir,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      service!.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /listening on (\S+)/.exec(out);
+        if (match !== null) resolve(match[1]!);
+      });
+      service!.once('exit', (code) => reject(new Error(`kconnect serve exited with ${code}`)));
+    });
+    // Enough sockets for every call at once: the queue under test is the service's, not this client's.
+    const dispatcher = new Agent({ connections: FAN_OUT, pipelining: 0 });
+    const call = async (): Promise<{ ok: boolean; ms: number; status: number }> => {
+      const started = performance.now();
+      const response = await request(`${url}/v1/commands/${COMMAND}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: INPUT,
+        dispatcher,
+      });
+      const body = (await response.body.json()) as { status: string };
+      const ok = response.statusCode === 200 && body.status === 'Successful';
+      return { ok, ms: performance.now() - started, status: response.statusCode };
+    };
+
+    const first = await call();
+    if (!first.ok) throw new Error(`${COMMAND} failed with ${first.status}`);
+    // Warm up both processes' JIT first: the first thousand calls cost twice the CPU of the later ones.
+    await Promise.all(Array.from({ length: FAN_OUT }, () => call()));
+
+    // The same KSC call made directly, one at a time: what the service adds is the difference.
+    // Straight to the emulator, so that the relay counts the service's connections only.
+    const direct = new KscClient({
+      url: emulator.url,
+      credentials: { user: 'admin', password: PASSWORD },
+      connections: POOL,
+    });
+    const directMs: number[] = [];
+    for (let i = 0; i < 20 + SEQUENTIAL; i++) {
+      const started = performance.now();
+      await direct.call('Tasks.GetTaskData', { strTask: TASK_ID });
+      if (i >= 20) directMs.push(performance.now() - started);
+    }
+    // The ceiling the emulator itself sets: the same fan-out straight from a client with the same pool.
+    const fanOutStarted = performance.now();
+    await Promise.all(
+      Array.from({ length: FAN_OUT }, () => direct.call('Tasks.GetTaskData', { strTask: TASK_ID })),
+    );
+    const directRate = FAN_OUT / ((performance.now() - fanOutStarted) / 1000);
+    console.log(`fan-out straight from a KscClient with ${POOL} connections: ${directRate.toFixed(0)}/s`);
+    await direct.close();
+    const serviceMs: number[] = [];
+    for (let i = 0; i < SEQUENTIAL; i++) serviceMs.push((await call()).ms);
+    directMs.sort((a, b) => a - b);
+    serviceMs.sort((a, b) => a - b);
+    const line = (name: string, ms: number[]) =>
+      `${name} p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms`;
+    console.log(
+      `one at a time, ${SEQUENTIAL} calls: ${line('KSC call direct', directMs)}; ${line('through the service', serviceMs)}`,
+    );
+    console.log(
+      `service overhead: p50 ${(percentile(serviceMs, 50) - percentile(directMs, 50)).toFixed(1)} ms, ` +
+        `p99 ${(percentile(serviceMs, 99) - percentile(directMs, 99)).toFixed(1)} ms`,
+    );
+
+    for (let round = 1; round <= ROUNDS; round++) {
+      const cpuBefore = [cpuSeconds(service.pid!), cpuSeconds(emulator.pid), process.cpuUsage()] as const;
+      const started = performance.now();
+      const results = await Promise.all(Array.from({ length: FAN_OUT }, () => call()));
+      const seconds = (performance.now() - started) / 1000;
+      const own = process.cpuUsage(cpuBefore[2]);
+      const perCall = (cpu: number) => ((cpu * 1000) / FAN_OUT).toFixed(2);
+      console.log(
+        `  CPU per call: service ${perCall(cpuSeconds(service.pid!) - cpuBefore[0])} ms, emulator ` +
+          `${perCall(cpuSeconds(emulator.pid) - cpuBefore[1])} ms, load generator ` +
+          `${perCall((own.user + own.system) / 1e6)} ms`,
+      );
+      const latencies = results.map((r) => r.ms).sort((a, b) => a - b);
+      const errors = results.filter((r) => !r.ok);
+      console.log(
+        `fan-out round ${round}: ${FAN_OUT} calls in ${seconds.toFixed(2)} s = ${(FAN_OUT / seconds).toFixed(0)}/s ` +
+          `(bound ${(POOL * 1000) / LATENCY_MS}/s), errors ${errors.length}` +
+          `${errors.length === 0 ? '' : ` (HTTP ${[...new Set(errors.map((e) => e.status))].join(', ')})`}, ` +
+          `latency p50 ${percentile(latencies, 50).toFixed(0)} ms, p99 ${percentile(latencies, 99).toFixed(0)} ms`,
+      );
+    }
+    console.log(`connections the emulator saw at once, at most: ${relay.peak()} (pool ${POOL})`);
+    console.log(`service peak RSS: ${peakRssMb(service.pid!).toFixed(0)} MB`);
+    await dispatcher.close();
+  } finally {
+    if (service !== undefined && service.exitCode === null) {
+      const exited = new Promise((resolve) => service!.once('exit', resolve));
+      service.kill('SIGTERM');
+      await exited;
+    }
+    relay.close();
+    await emulator.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
