@@ -52,7 +52,9 @@ export async function startEmulator(options: EmulatorProcessOptions): Promise<Em
   args.push('--max-events', String(options.events * 2), ...(options.extraArgs ?? []));
 
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  // BENCH_EMULATOR_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the emulator.
+  const nodeArgs = (process.env['BENCH_EMULATOR_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: root,
     env: { ...process.env, KCONNECT_EMULATOR_PASSWORD: options.password },
     stdio: ['ignore', 'pipe', 'inherit'],
