@@ -27,7 +27,18 @@ describe('the web console in Chromium', () => {
   let page: Page;
   const pageErrors: string[] = [];
 
-  const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  /** A screenshot of the page, after checking that no secret is on it: screenshots are kept as artefacts. */
+  const shot = async (name: string) => {
+    const text = await page.locator('body').innerText();
+    const fields = await page
+      .locator('input, textarea')
+      .evaluateAll((nodes) => nodes.map((n) => (n as unknown as { value: string }).value));
+    for (const secret of [demo.token, PASSWORD]) {
+      expect(text, `${name}: page text`).not.toContain(secret);
+      for (const value of fields) expect(value, `${name}: a field`).not.toContain(secret);
+    }
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  };
   const consoleAt = (hash: string) => page.goto(`${demo.service.url}/console#${hash}`);
 
   beforeAll(async () => {
@@ -199,6 +210,11 @@ describe('the web console in Chromium', () => {
     expect(await rows.count()).toBeGreaterThan(0);
     for (const cell of await rows.locator('td:nth-child(2)').allInnerTexts()) expect(cell).toMatch(/^Info/);
     await shot('events');
+    // An event's host leads to the host's page.
+    const link = rows.locator('td:nth-child(4) a').first();
+    const name = await link.innerText();
+    await link.click();
+    await expect.poll(() => page.locator('h1').innerText()).toBe(name);
   });
 
   it('lists the calls it made in the audit log, the scan among them', async () => {

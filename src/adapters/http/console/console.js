@@ -119,6 +119,12 @@ function errorList(errors) {
   );
 }
 
+/** A link to a host's page, or the name alone when the record names no host id. */
+function hostLink(id, name) {
+  if (typeof id !== 'string' || id === '') return name ?? '';
+  return h('a', { href: `#/host/${encodeURIComponent(id)}`, text: name || id });
+}
+
 function failure(message) {
   return h('p', { class: 'error', text: message });
 }
@@ -409,14 +415,7 @@ function hostsPage(params) {
           table(
             hosts,
             [
-              [
-                'Host',
-                (x) =>
-                  h('a', {
-                    href: `#/host/${encodeURIComponent(x.KLHST_WKS_HOSTNAME)}`,
-                    text: x.KLHST_WKS_DN,
-                  }),
-              ],
+              ['Host', (x) => hostLink(x.KLHST_WKS_HOSTNAME, x.KLHST_WKS_DN)],
               ['IP address', (x) => x.ipAddress],
               ['Operating system', (x) => x.KLHST_WKS_OS_NAME],
               ['Status', (x) => badge(x.statusName ?? '?')],
@@ -791,7 +790,7 @@ function eventsPage() {
           ['Time', (e) => time(e.rise_time)],
           ['Severity', (e) => e.severityName],
           ['Event', (e) => e.event_type_display_name ?? e.event_type],
-          ['Host', (e) => e.hostdn],
+          ['Host', (e) => hostLink(e.hostname, e.hostdn)],
           ['Description', (e) => e.GNRL_EA_DESCRIPTION],
           ['Task', (e) => e.task_display_name],
         ],
