@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when the package is built, and the TypeScript sources (through tsx) in a checkout.
+// In a checkout (src/ is there) runs the TypeScript sources through tsx, so a dist/ left from an earlier build
+// never runs stale code; an installed package has no src/ and runs the compiled dist/. KCONNECT_PREFER_DIST=1
+// runs dist/ in a checkout too (to measure the compiled code).
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const built = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-if (existsSync(built)) {
+const sources = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const preferDist = process.env.KCONNECT_PREFER_DIST === '1';
+if (existsSync(built) && (preferDist || !existsSync(sources))) {
   const { buildProgram } = await import(pathToFileURL(built).href);
   await run(buildProgram);
 } else {
