@@ -7,6 +7,7 @@ import { emulatorCommand } from './emulator-command.ts';
 import { mcpCommand, type LoadedMcpContext } from './mcp-command.ts';
 import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
+import { kconnectVersion } from '../version.ts';
 
 /** The MCP server's connection: the configuration (file, environment), one context factory for the process. */
 async function loadMcpContext(connection?: string): Promise<LoadedMcpContext> {
@@ -39,6 +40,7 @@ async function loadServeContexts(): Promise<LoadedServeContexts> {
 export function buildProgram(): Command {
   const program = new Command('kconnect')
     .description('Kaspersky Security Center and KICS for Networks from the command line')
+    .version(kconnectVersion(), '-V, --version')
     .showHelpAfterError();
   for (const command of commandsFromRegistry()) program.addCommand(command);
   program.addCommand(configCommand());

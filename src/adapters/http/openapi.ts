@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { kconnectVersion } from '../../version.ts';
 import { commandOutputSchema, type CommandDefinition } from '../../commands/index.ts';
 import { requiredScope, SCOPES } from './auth.ts';
 
@@ -390,7 +391,7 @@ export function buildOpenApiDocument(
     openapi: '3.1.0',
     info: {
       title: options.title ?? 'kconnect',
-      version: options.version ?? '0.0.0',
+      version: options.version ?? kconnectVersion(),
       description:
         'Kaspersky Security Center commands over HTTP. Every command answers a CommandResult (status, raw, ' +
         'context, keyFields, result, errors): 200 for Successful and Partially Successful, otherwise the status ' +

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { kconnectVersion } from '../../version.ts';
 import { performance } from 'node:perf_hooks';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import {
@@ -37,14 +37,6 @@ export interface McpServerOptions {
   readonly version?: string;
   /** Receives one line per tool call: the tool, its status and duration (never its arguments). */
   readonly log?: (line: string) => void;
-}
-
-let packageVersion: string | undefined;
-
-/** Read once, and only when no version is given: `package.json` sits three levels up from src/ and dist/ alike. */
-function ownVersion(): string {
-  packageVersion ??= (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
-  return packageVersion;
 }
 
 function instructions(catalog: ToolCatalog): string {
@@ -143,7 +135,7 @@ export function progressNotifier(
  */
 export function mcpServerFactory(options: McpServerOptions): () => Server {
   const catalog = toolCatalog(options.commands, options.allowDestructive);
-  const info = { name: options.name ?? 'kconnect', version: options.version ?? ownVersion() };
+  const info = { name: options.name ?? 'kconnect', version: options.version ?? kconnectVersion() };
   const text = instructions(catalog);
   // The SDK builds a JSON Schema validator (for elicitation, which kconnect never asks for) per server.
   const jsonSchemaValidator = new AjvJsonSchemaValidator();
