@@ -101,7 +101,10 @@ export function registerConsoleRoutes(
     try {
       const ctx = deps.contexts(requested);
       release = await deps.limits.acquire(requested ?? defaultConnection);
-      const events = await readRecentEvents({ ...ctx, signal: AbortSignal.any([deps.signal]) }, { since, limit });
+      const events = await readRecentEvents(
+        { ...ctx, signal: AbortSignal.any([deps.signal]) },
+        { since, limit },
+      );
       return c.json({ events });
     } catch (thrown) {
       if (thrown instanceof QueueFullError) {
