@@ -1,13 +1,12 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { randomPassword } from '../emulator/ksc/emulator.ts';
-import { startDemo, type RunningDemo } from './demo.ts';
+import type { RunningDemo } from './demo.ts';
 import { addEmulatorOptions, emulatorOptionsFrom } from './emulator-command.ts';
 import { onProcessSignals } from './signals.ts';
 
 /** A random password made on the first demo run and kept (mode 600) in the data directory, so the login stays. */
-function demoPassword(dataDir: string): string {
+function demoPassword(dataDir: string, randomPassword: () => string): string {
   const file = join(dataDir, 'demo-password');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
@@ -59,7 +58,13 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
         .default(8080),
     );
   demo.action(async (flags) => {
-    const password = (flags.adminPassword as string | undefined) ?? demoPassword(flags.dataDir as string);
+    // Loaded when the demo runs only: the emulator and the service are the heaviest parts of kconnect.
+    const [{ randomPassword }, { startDemo }] = await Promise.all([
+      import('../emulator/ksc/emulator.ts'),
+      import('./demo.ts'),
+    ]);
+    const password =
+      (flags.adminPassword as string | undefined) ?? demoPassword(flags.dataDir as string, randomPassword);
     const emulatorOptions = emulatorOptionsFrom(
       {
         ...flags,

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startKscEmulator, type KscEmulatorOptions } from '../emulator/ksc/emulator.ts';
+import type { KscEmulatorOptions } from '../emulator/ksc/emulator.ts';
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (text: string): number => {
@@ -187,6 +187,8 @@ export function emulatorCommand(): Command {
     if (flags.adminPassword === undefined) {
       throw new InvalidArgumentError('--admin-password or KCONNECT_EMULATOR_PASSWORD is required');
     }
+    // Loaded here, not at the top: every other kconnect command would otherwise load the emulator too.
+    const { startKscEmulator } = await import('../emulator/ksc/emulator.ts');
     const running = await startKscEmulator(emulatorOptionsFrom(flags, flags.adminPassword));
     // One line, for scripts that wait for the emulator to be ready.
     console.log(`KSC emulator listening on ${running.url}`);

@@ -1,8 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { McpOptionsError } from '../adapters/mcp/errors.ts';
-import { mcpServerFactory } from '../adapters/mcp/server.ts';
-import { DEFAULT_MCP_HTTP_PORT, serveHttp, serveStdio } from '../adapters/mcp/transports.ts';
+import { DEFAULT_MCP_HTTP_PORT } from '../adapters/mcp/defaults.ts';
 import { COMMANDS, type CommandContext, type CommandDefinition } from '../commands/index.ts';
 import { onProcessSignals } from './signals.ts';
 
@@ -92,6 +91,11 @@ export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {})
     try {
       const allowDestructive = flags.allowDestructive === true || loaded.allowDestructive;
       const log = (line: string): void => stderr(`kconnect mcp: ${line}`);
+      // Loaded when the MCP server runs only, so the other kconnect commands do not load the MCP SDK.
+      const [{ mcpServerFactory }, { serveHttp, serveStdio }] = await Promise.all([
+        import('../adapters/mcp/server.ts'),
+        import('../adapters/mcp/transports.ts'),
+      ]);
       const factory = mcpServerFactory({ commands, context: loaded.context, allowDestructive, log });
       const held = allowDestructive ? 0 : commands.filter((c) => c.destructive).length;
       const summary = `${commands.length - held} tools${held > 0 ? `; ${held} destructive tools disabled` : ''}`;

@@ -1,7 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { ServiceLogRecord } from '../adapters/http/app.ts';
-import { startService, type RunningService, type ServiceOptions } from '../adapters/http/service.ts';
-import { serviceDatabaseLocation } from '../adapters/http/store.ts';
+import type { RunningService, ServiceOptions } from '../adapters/http/service.ts';
 import type { CommandContext, CommandDefinition } from '../commands/index.ts';
 import { ERROR_CODES, KconnectError } from '../errors.ts';
 import { DEFAULT_SERVICE_DATABASE, SERVICE_DATABASE_ENV } from './token-command.ts';
@@ -120,6 +119,11 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
     let loaded: LoadedServeContexts | undefined;
     let service: RunningService;
     try {
+      // Loaded when serving only: the other kconnect commands start faster and smaller without it.
+      const [{ startService }, { serviceDatabaseLocation }] = await Promise.all([
+        import('../adapters/http/service.ts'),
+        import('../adapters/http/store.ts'),
+      ]);
       loaded = await loadContexts();
       const section = loaded.service ?? {};
       const options: ServiceOptions = {

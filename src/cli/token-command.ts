@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
-import { ApiTokens, type ApiTokenInfo } from '../adapters/http/auth.ts';
-import { openServiceDatabase, serviceDatabaseLocation } from '../adapters/http/store.ts';
+import type { ApiTokenInfo, ApiTokens } from '../adapters/http/auth.ts';
 import { ERROR_CODES, KconnectError } from '../errors.ts';
 
 /** The service database when neither `--database` nor the environment names one. */
@@ -73,6 +72,11 @@ export function tokenCommand(io: TokenCommandIo = {}): Command {
     try {
       const flags = command.optsWithGlobals<{ database?: string }>();
       const where = flags.database ?? (await io.configuredDatabase?.()) ?? DEFAULT_SERVICE_DATABASE;
+      // Loaded here: the database drivers are for the token commands, not for every kconnect command.
+      const [{ ApiTokens }, { openServiceDatabase, serviceDatabaseLocation }] = await Promise.all([
+        import('../adapters/http/auth.ts'),
+        import('../adapters/http/store.ts'),
+      ]);
       const database = await openServiceDatabase(serviceDatabaseLocation(where));
       try {
         await work(new ApiTokens(database.db, io.now));

@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { DEFAULT_MCP_HTTP_PORT } from './defaults.ts';
 import type { Readable, Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
@@ -54,8 +55,7 @@ export async function serveStdio(options: StdioOptions): Promise<RunningStdio> {
   };
 }
 
-/** The port `kconnect mcp --http` listens on when none is given. */
-export const DEFAULT_MCP_HTTP_PORT = 13300;
+export { DEFAULT_MCP_HTTP_PORT } from './defaults.ts';
 
 export interface HttpOptions {
   /** Makes the server of one request: the HTTP transport is stateless (see decision 0015). */
