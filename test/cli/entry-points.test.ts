@@ -1,3 +1,4 @@
+/** kconnect's own entry points as real processes: the demo (`npm start`), `--version`, the emulator. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,4 +113,53 @@ describe('kconnect --version', () => {
     expect(code).toBe(0);
     expect(out.trim()).toBe(version);
   });
+});
+
+describe('kconnect emulator ksc as a process', () => {
+  it('listens, answers a KSC login, and stops on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kconnect-emulator-'));
+    const password = 'emulator-process-password-5150';
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'emulator',
+        'ksc',
+        '--http',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--hosts',
+        '10',
+        '--events',
+        '10',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KCONNECT_EMULATOR_PASSWORD: password } },
+    );
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    try {
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const deadline = Date.now() + 30_000;
+      while (!/listening on (\S+)/.test(out)) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no listening line:\n${out}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const url = /listening on (\S+)/.exec(out)![1]!;
+      const login = await fetch(`${url}/api/v1.0/login`, {
+        method: 'POST',
+        headers: {
+          Authorization: `KSCBasic user="${Buffer.from('admin').toString('base64')}", pass="${Buffer.from(password).toString('base64')}", internal="1"`,
+          'Content-Type': 'application/json',
+        },
+      });
+      expect(login.status).toBe(200);
+      expect(out).not.toContain(password);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
 });
