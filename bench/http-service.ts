@@ -194,6 +194,26 @@ async function main(): Promise<void> {
         `p99 ${(percentile(serviceMs, 99) - percentile(directMs, 99)).toFixed(1)} ms`,
     );
 
+    // The service's own cost, without KSC: a command that makes no KSC call, and the liveness route.
+    const alone = async (route: string, init: { method?: 'POST'; body?: string }) => {
+      const ms: number[] = [];
+      for (let i = 0; i < 300 + SEQUENTIAL * 5; i++) {
+        const started = performance.now();
+        const answer = await request(`${url}${route}`, {
+          ...init,
+          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+          dispatcher,
+        });
+        await answer.body.text();
+        if (i >= 300) ms.push(performance.now() - started);
+      }
+      return ms.sort((a, b) => a - b);
+    };
+    console.log(
+      `the service alone, one at a time: ${line('decode_host_status (no KSC call)', await alone('/v1/commands/decode_host_status', { method: 'POST', body: '{"status":29,"statusId":1}' }))}; ` +
+        `${line('GET /healthz', await alone('/healthz', {}))}`,
+    );
+
     // From here on, only the service's connections are open through the relay.
     relay.resetPeak();
     for (let round = 1; round <= ROUNDS; round++) {
