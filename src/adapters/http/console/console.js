@@ -690,7 +690,7 @@ function hostPage(id) {
 /** Follows a scan task until it finished on its host, then shows what the scan reported. */
 function followScan(section, hostId, taskId, scanName) {
   const stateText = h('p', { 'data-testid': 'scan-state', text: `Task ${taskId}: starting…` });
-  const bar = h('div', { style: undefined });
+  const bar = h('div');
   const barWrap = h(
     'div',
     { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100 },
@@ -987,7 +987,7 @@ function runPage(name) {
         ' scope. KSC calls: ',
         chosen.kscMethods.join(' → '),
       ),
-      h('label', { style: undefined }, 'Input (JSON)', input),
+      h('label', {}, 'Input (JSON)', input),
       h(
         'p',
         {},
