@@ -29,12 +29,25 @@ export interface RunningDemo {
   close(): Promise<void>;
 }
 
+/** A port someone else listens on, said in the demo's words: which option chooses another. */
+function portInUse(error: unknown, option: string): KconnectError | undefined {
+  const { code, port } = error as { code?: unknown; port?: unknown };
+  if (code !== 'EADDRINUSE') return undefined;
+  return new KconnectError(
+    'CONFLICT',
+    `port ${String(port)} is in use (another demo, or another program): choose another with ${option}, or ${option} 0 for a free one`,
+    { cause: error },
+  );
+}
+
 /**
  * The demo on embedded defaults: a seeded KSC emulator in live mode, the HTTP service connected to it over
  * HTTPS (trusting the emulator's own certificate, nothing turned off), and the console, with a fresh token.
  */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
-  const emulator = await startKscEmulator(options.emulator);
+  const emulator = await startKscEmulator(options.emulator).catch((error: unknown) => {
+    throw portInUse(error, '--port') ?? error;
+  });
   const client = new KscClient({
     url: emulator.url,
     credentials: { user: options.emulator.adminUser ?? 'admin', password: options.emulator.adminPassword },
@@ -62,7 +75,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   } catch (error) {
     await client.close().catch(() => undefined);
     await emulator.close();
-    throw error;
+    throw portInUse(error, '--service-port') ?? error;
   }
   const stale = (await service.tokens.list()).filter((t) => t.name === DEMO_TOKEN_NAME);
   for (const token of stale) await service.tokens.revoke(token.id);

@@ -101,6 +101,33 @@ describe('npm start (kconnect demo) as a process', () => {
   }, 90_000);
 });
 
+describe('kconnect demo on a port in use', () => {
+  it('says which option chooses another port, and leaves nothing running', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'kconnect-demo-busy-'));
+    try {
+      const child = spawn(
+        process.execPath,
+        [BIN, 'demo', '--port', '0', '--service-port', String(port), '--data-dir', dataDir, '--hosts', '10'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).not.toBe(0);
+      expect(out).toContain(`port ${port} is in use`);
+      expect(out).toContain('--service-port');
+    } finally {
+      blocker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 describe('kconnect --version', () => {
   it('prints the package version', async () => {
     const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
