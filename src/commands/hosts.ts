@@ -213,17 +213,22 @@ export async function findHostsWire(
     readonly lifetimeSeconds?: number;
     /** Records per page, default 500. */
     readonly pageSize?: number;
+    /** Hosts to skip first (paging across calls: give `order` too, so that pages do not overlap). */
+    readonly offset?: number;
+    /** Attributes to sort by, ascending. Default: the server's order. */
+    readonly order?: readonly string[];
   },
 ): Promise<WireHosts> {
   const found = await ctx.ksc.callWire('HostGroup.FindHosts', {
     wstrFilter: options.filter,
     vecFieldsToReturn: [...options.fields],
-    vecFieldsToOrder: [],
+    vecFieldsToOrder: (options.order ?? []).map((Name) => ({ Name, Asc: true })),
     pParams: { KLGRP_FIND_FROM_CUR_VS_ONLY: true },
     lMaxLifeTime: options.lifetimeSeconds ?? 120,
   });
   const read = await readAccessorWire(ctx, found.reply.strAccessor, {
     limit: options.limit,
+    ...(options.offset === undefined ? {} : { start: options.offset }),
     pageSize: options.pageSize ?? 500,
     label: 'hosts',
     total: found.reply.PxgRetVal,

@@ -38,6 +38,16 @@ export const HOST_LIST_FIELDS = [
 const input = z.object({
   filter: inputs.searchFilter('host attributes'),
   limit: inputs.limit(1000, 100_000),
+  offset: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000_000)
+    .default(0)
+    .describe(
+      'Hosts to skip first, for paging: the next page starts at offset + limit. Hosts come sorted by display ' +
+        'name, then id, so that pages neither overlap nor leave gaps while the host list stays the same',
+    ),
   fields: inputs.attributeNames("Host attributes to return; default: those of seed 001's sample"),
 });
 
@@ -51,6 +61,8 @@ const keyFields = z.object({
 });
 
 const PAGE = 1000;
+/** Display name, then the id that tells apart hosts with the same name: a total order, so pages are stable. */
+const SORT_ORDER = ['KLHST_WKS_DN', 'KLHST_WKS_HOSTNAME'];
 
 /**
  * The status attributes of a host in words, beside the numbers, so that no reader of the list has to decode
@@ -75,7 +87,8 @@ export const listHosts: CommandDefinition<typeof input, typeof keyFields> = {
   description:
     'Lists managed hosts with their attributes (id, name, FQDN, IP, OS, status, real-time protection state), ' +
     'optionally narrowed by a KSC search filter. Use it to find host ids for the other commands. Returns at ' +
-    'most `limit` hosts and the total number that matched; each host carries its status in words ' +
+    'most `limit` hosts, sorted by name, from `offset` on (paging), and the total number that matched; ' +
+    'each host carries its status in words ' +
     '(statusName, statusDescriptions, rtpStateDescription) beside the numbers.',
   input,
   keyFields,
@@ -83,11 +96,13 @@ export const listHosts: CommandDefinition<typeof input, typeof keyFields> = {
   rights: [BASIC_READ],
   kscMethods: HOST_LOOKUP_METHODS,
   example: { filter: '(KLHST_WKS_STATUS_ID = 2)', limit: 10 },
-  async run(ctx, { filter, limit, fields }) {
+  async run(ctx, { filter, limit, offset, fields }) {
     const { items, records, total } = await findHostsWire(ctx, {
       filter,
       fields: fields ?? HOST_LIST_FIELDS,
       limit,
+      offset,
+      order: SORT_ORDER,
       lifetimeSeconds: 300,
       pageSize: PAGE,
     });

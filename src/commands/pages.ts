@@ -35,6 +35,8 @@ export async function readPagesWire(
   options: ReadProgress & {
     readonly limit: number;
     readonly pageSize: number;
+    /** The first record to read (0-based): paging across calls. Default 0. */
+    readonly start?: number;
     readonly page: (nStart: number, count: number) => Promise<WirePage>;
     readonly release: () => Promise<unknown>;
   },
@@ -42,14 +44,16 @@ export async function readPagesWire(
   const items: WireJson[] = [];
   const records: KlParams[] = [];
   const label = options.label ?? 'records';
-  const total = options.total === undefined ? undefined : Math.min(Math.max(0, options.total), options.limit);
+  const start = options.start ?? 0;
+  const total =
+    options.total === undefined ? undefined : Math.min(Math.max(0, options.total - start), options.limit);
   try {
     while (records.length < options.limit) {
       ctx.signal?.throwIfAborted();
-      const nStart = records.length;
-      const page = await options.page(nStart, Math.min(options.pageSize, options.limit - nStart));
+      const read = records.length;
+      const page = await options.page(start + read, Math.min(options.pageSize, options.limit - read));
       if (page.records.length === 0) break;
-      const kept = page.records.slice(0, options.limit - nStart);
+      const kept = page.records.slice(0, options.limit - read);
       records.push(...kept);
       items.push(...page.items.slice(0, kept.length));
       reportProgress(ctx, {
@@ -71,7 +75,7 @@ export async function readPagesWire(
 export function readAccessorWire(
   ctx: CommandContext,
   strAccessor: string,
-  options: ReadProgress & { readonly limit: number; readonly pageSize: number },
+  options: ReadProgress & { readonly limit: number; readonly pageSize: number; readonly start?: number },
 ): Promise<WireRecords> {
   return readPagesWire(ctx, {
     ...options,

@@ -44,7 +44,7 @@ describe('options generated from input schemas', () => {
       'wait-timeout-seconds',
       'idempotency-key',
     ]);
-    expect(names('list_hosts')).toEqual(['filter', 'limit', 'fields']);
+    expect(names('list_hosts')).toEqual(['filter', 'limit', 'offset', 'fields']);
     for (const [command, aliases] of Object.entries(OPTION_ALIASES)) {
       const definition = commandByName(command);
       expect(definition, command).toBeDefined();

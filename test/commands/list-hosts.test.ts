@@ -41,6 +41,29 @@ describe('list_hosts', () => {
     expect(result.result).toEqual({ title: 'List Hosts', columns: ['Hosts Count'], rows: [[5]] });
   });
 
+  it('pages through the hosts sorted by name: offset + limit, no overlap, no gap', async () => {
+    const all = h.emu.ksc.world.hostsOf(0);
+    const expected = [...all]
+      .map((x) => [x.attributes['KLHST_WKS_DN'] as string, x.id] as const)
+      .sort(([a, i], [b, j]) => (a === b ? (i < j ? -1 : 1) : a.localeCompare(b, 'en')))
+      .map(([, id]) => id);
+    const size = Math.ceil(all.length / 3);
+    const seen: string[] = [];
+    for (let offset = 0; offset < all.length; offset += size) {
+      const page = await h.run(listHosts, { limit: size, offset });
+      expect(page.status).toBe('Successful');
+      expect(page.keyFields['TotalHostCount']).toBe(all.length);
+      seen.push(...(page.keyFields['HostIDs'] as string[]));
+    }
+    expect(new Set(seen).size).toBe(all.length);
+    const names = (ids: string[]) =>
+      ids.map((id) => h.emu.ksc.world.hosts.get(id)!.attributes['KLHST_WKS_DN']);
+    expect(names(seen)).toEqual(names(expected));
+    const beyond = await h.run(listHosts, { limit: 10, offset: all.length });
+    expect(beyond.keyFields['HostIDs']).toEqual([]);
+    expect(beyond.keyFields['TotalHostCount']).toBe(all.length);
+  });
+
   it('filters with the KSC search syntax and reports a bad filter as seed 001 does', async () => {
     const host = [...h.emu.ksc.world.hostsOf(0)][0]!;
     const dn = host.attributes['KLHST_WKS_DN'] as string;

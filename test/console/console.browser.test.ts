@@ -104,7 +104,7 @@ describe('the web console in Chromium', () => {
     await consoleAt('/hosts');
     await page.locator('#host-search').fill(dn(target).toLowerCase());
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.getByTestId('host-count').textContent()).toMatch(/^1 of 1 matching/);
+    await expect.poll(() => page.getByTestId('host-count').textContent()).toBe('1–1 of 1 matching hosts');
     const rows = page.getByTestId('hosts').locator('tbody tr');
     expect(await rows.first().locator('a').innerText()).toBe(dn(target));
 
@@ -115,11 +115,32 @@ describe('the web console in Chromium', () => {
     expect(critical).toBeGreaterThan(0);
     await expect
       .poll(() => page.getByTestId('host-count').textContent())
-      .toBe(`${critical} of ${critical} matching hosts`);
+      .toBe(`1–${critical} of ${critical} matching hosts`);
     const badges = await rows.locator('.badge').allInnerTexts();
     expect(badges).toHaveLength(critical);
     expect(new Set(badges)).toEqual(new Set(['Critical']));
     expect(page.url()).toContain('#/hosts?status=1');
+
+    // Pages: sorted by name, Next and Previous, none past the end.
+    await page.locator('#host-status').selectOption('');
+    await page.locator('#host-page-size').selectOption('50');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect
+      .poll(() => page.getByTestId('host-count').textContent())
+      .toBe(`1–50 of ${hosts.length} matching hosts`);
+    const firstPage = await rows.locator('td:first-child').allInnerTexts();
+    expect(firstPage).toEqual([...firstPage].sort((a, b) => a.localeCompare(b, 'en')));
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect
+      .poll(() => page.getByTestId('host-count').textContent())
+      .toBe(`51–${hosts.length} of ${hosts.length} matching hosts`);
+    expect(await page.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true);
+    const secondPage = await rows.locator('td:first-child').allInnerTexts();
+    expect(secondPage.filter((name) => firstPage.includes(name))).toEqual([]);
+    await page.getByRole('button', { name: 'Previous' }).click();
+    await expect
+      .poll(() => page.getByTestId('host-count').textContent())
+      .toBe(`1–50 of ${hosts.length} matching hosts`);
     await shot('hosts');
   });
 

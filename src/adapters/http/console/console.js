@@ -361,9 +361,23 @@ function hostFilter(search, statusId) {
   return parts.length === 1 ? parts[0] : `(&${parts.join('')})`;
 }
 
+const PAGE_SIZES = ['50', '200', '1000'];
+
+/** The hosts page's address for a search, a status, a page size and an offset. */
+function hostsHash(search, statusId, size, offset) {
+  const query = new URLSearchParams();
+  if (search !== '') query.set('q', search);
+  if (statusId !== '') query.set('status', statusId);
+  if (size !== '200') query.set('size', size);
+  if (offset > 0) query.set('offset', String(offset));
+  return `#/hosts?${query}`;
+}
+
 function hostsPage(params) {
   const search = params.get('q') ?? '';
   const statusId = params.get('status') ?? '';
+  const size = PAGE_SIZES.includes(params.get('size')) ? params.get('size') : '200';
+  const offset = Math.max(0, Math.floor(Number(params.get('offset') ?? 0)) || 0);
   const input = h('input', {
     id: 'host-search',
     type: 'search',
@@ -380,20 +394,23 @@ function hostsPage(params) {
       ['2', 'Warning'],
     ].map(([value, text]) => h('option', { value, text, selected: value === statusId })),
   );
+  const perPage = h(
+    'select',
+    { id: 'host-page-size' },
+    PAGE_SIZES.map((value) => h('option', { value, text: value, selected: value === size })),
+  );
   const form = h(
     'form',
     {
       class: 'row',
       onsubmit: (event) => {
         event.preventDefault();
-        const query = new URLSearchParams();
-        if (input.value.trim() !== '') query.set('q', input.value.trim());
-        if (status.value !== '') query.set('status', status.value);
-        location.hash = `#/hosts?${query}`;
+        location.hash = hostsHash(input.value.trim(), status.value, perPage.value, 0);
       },
     },
     h('label', {}, 'Search', input),
     h('label', {}, 'Status', status),
+    h('label', {}, 'Per page', perPage),
     h('button', { type: 'submit', text: 'Search' }),
   );
   show(
@@ -403,15 +420,37 @@ function hostsPage(params) {
       'Managed hosts',
       async () => {
         const filter = hostFilter(search, statusId);
-        const result = await command('list_hosts', { limit: 200, ...(filter ? { filter } : {}) });
+        const result = await command('list_hosts', {
+          limit: Number(size),
+          offset,
+          ...(filter ? { filter } : {}),
+        });
         if (result.status === 'Failed') return failure(firstError(result));
         const hosts = result.context;
+        const total = result.keyFields.TotalHostCount;
+        const shown = hosts.length === 0 ? '0' : `${offset + 1}–${offset + hosts.length}`;
+        const page = (label, to, enabled) =>
+          h('button', {
+            type: 'button',
+            class: 'quiet',
+            text: label,
+            disabled: !enabled,
+            onclick: () => {
+              location.hash = hostsHash(search, statusId, size, to);
+            },
+          });
         return [
-          h('p', {
-            class: 'muted',
-            'data-testid': 'host-count',
-            text: `${hosts.length} of ${result.keyFields.TotalHostCount} matching hosts`,
-          }),
+          h(
+            'div',
+            { class: 'row' },
+            h('p', {
+              class: 'muted',
+              'data-testid': 'host-count',
+              text: `${shown} of ${total} matching hosts`,
+            }),
+            page('Previous', Math.max(0, offset - Number(size)), offset > 0),
+            page('Next', offset + Number(size), offset + hosts.length < total),
+          ),
           table(
             hosts,
             [
