@@ -185,6 +185,8 @@ describe('the web console in Chromium', () => {
     const events = await page.getByTestId('scan-events').locator('tbody tr').allInnerTexts();
     expect(events.join('\n')).toMatch(/Task state changed|completed/i);
     expect(await page.getByTestId('action-log').innerText()).toContain('Successful');
+    // The host's task list is read again and now holds the scan task.
+    await expect.poll(() => page.getByTestId('tasks').innerText()).toContain('Virus Scan_kconnect');
     await shot('scan');
   }, 90_000);
 

@@ -582,6 +582,22 @@ function hostPage(id) {
     'quarantine',
   );
   const progress = h('section', { class: 'card', id: 'scan', hidden: true, 'data-testid': 'scan' });
+  const tasks = lazySection(
+    'Tasks',
+    async () => {
+      const result = await command('list_host_tasks', { hostName: id });
+      if (result.status === 'Failed') return failure(firstError(result));
+      return table(result.context, [
+        ['Task', (t) => t.DisplayName],
+        ['Id', (t) => t.TASK_UNIQUE_ID],
+        [
+          'Last run',
+          (t) => (t.TASK_LAST_EXEC_TIME?.startsWith('1970') ? 'never' : time(t.TASK_LAST_EXEC_TIME)),
+        ],
+      ]);
+    },
+    'tasks',
+  );
   const title = h('h1', { text: `Host ${id}` });
   show(
     title,
@@ -622,27 +638,7 @@ function hostPage(id) {
     ),
     actions,
     progress,
-    h(
-      'div',
-      { class: 'grid2' },
-      isolation,
-      lazySection(
-        'Tasks',
-        async () => {
-          const result = await command('list_host_tasks', { hostName: id });
-          if (result.status === 'Failed') return failure(firstError(result));
-          return table(result.context, [
-            ['Task', (t) => t.DisplayName],
-            ['Id', (t) => t.TASK_UNIQUE_ID],
-            [
-              'Last run',
-              (t) => (t.TASK_LAST_EXEC_TIME?.startsWith('1970') ? 'never' : time(t.TASK_LAST_EXEC_TIME)),
-            ],
-          ]);
-        },
-        'tasks',
-      ),
-    ),
+    h('div', { class: 'grid2' }, isolation, tasks),
     quarantine,
     lazySection(
       'Applications',
@@ -689,7 +685,9 @@ function hostPage(id) {
     scan.addEventListener(
       'click',
       act(scan, 'scan_hosts', scanRequest, (result, request) =>
-        followScan(progress, hostId, result.keyFields.ScanTaskID, request.scanDisplayName),
+        followScan(progress, hostId, result.keyFields.ScanTaskID, request.scanDisplayName, () =>
+          tasks.reload(),
+        ),
       ),
     );
     const isolate = h('button', { id: 'isolate', type: 'button', class: 'danger', text: 'Isolate' });
@@ -726,8 +724,11 @@ function hostPage(id) {
   }
 }
 
-/** Follows a scan task until it finished on its host, then shows what the scan reported. */
-function followScan(section, hostId, taskId, scanName) {
+/**
+ * Follows a scan task until it finished on its host, then shows what the scan reported and calls `finished`
+ * (the host page reads its tasks again).
+ */
+function followScan(section, hostId, taskId, scanName, finished) {
   const stateText = h('p', { 'data-testid': 'scan-state', text: `Task ${taskId}: starting…` });
   const bar = h('div');
   const barWrap = h(
@@ -765,6 +766,7 @@ function followScan(section, hostId, taskId, scanName) {
       ),
     );
     if (!keys.Finished) return true;
+    finished?.();
     const report = await command('get_scan_result', { hostId, scanTaskName: scanName, limit: 50 });
     fill(
       outcome,
