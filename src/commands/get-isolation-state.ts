@@ -7,15 +7,14 @@ import { inputs } from './inputs.ts';
 import {
   agentVersion,
   hostState,
-  ISOLATION_PRODUCT,
+  isolationSettingsSection,
   isolationState,
-  SETTINGS_SECTION,
+  isolationTime,
+  isolationTimeoutMinutes,
   type HostState,
 } from './isolate-hosts.ts';
-import { toPlain } from './plain.ts';
-import { epochMsOf } from './records.ts';
 import { errorEntry, statusOf, recordsTable } from './result.ts';
-import type { CommandDefinition, CommandErrorEntry, PlainJson } from './types.ts';
+import type { CommandDefinition, CommandErrorEntry } from './types.ts';
 
 const TITLE = 'Get Isolation State';
 
@@ -33,6 +32,14 @@ const keyFields = z.object({
   HostNames: z.array(z.string()),
   IsolationStates: z.array(z.string()),
 });
+
+/** One host's line of the context. */
+interface HostIsolation {
+  readonly [key: string]: string | number | boolean | null;
+  readonly hostId: string;
+  readonly hostName: string;
+  readonly state: HostState;
+}
 
 /**
  * What is asked (the stored setting) against what is in force (what the agent reports): the two differ
@@ -60,12 +67,8 @@ export const getIsolationState: CommandDefinition<typeof input, typeof keyFields
   kscMethods: [...HOST_LOOKUP_METHODS, 'HostGroup.GetHostProducts', 'HostGroup.SS_Read'],
   example: { hostIds: ['DC01'] },
   async run(ctx, { hostIds }) {
-    const context: Array<{ [key: string]: PlainJson }> = [];
-    const states: HostState[] = [];
-    const ids: string[] = [];
-    const names: string[] = [];
+    const reports: Array<{ readonly raw: WireJson; readonly context: HostIsolation }> = [];
     const errors: CommandErrorEntry[] = [];
-    const raw: WireJson[] = [];
     const seen = new Set<string>();
     for (const reference of hostIds) {
       try {
@@ -74,46 +77,41 @@ export const getIsolationState: CommandDefinition<typeof input, typeof keyFields
         seen.add(host.id);
         const version = await agentVersion(ctx, host);
         const stored = await ctx.ksc
-          .callWire('HostGroup.SS_Read', {
-            strHostName: host.id,
-            strType: 'SS_SETTINGS',
-            strProduct: ISOLATION_PRODUCT,
-            strVersion: version,
-            strSection: SETTINGS_SECTION,
-          })
+          .callWire('HostGroup.SS_Read', isolationSettingsSection(host.id, version))
           // A host that never had isolation configured has no such section.
           .catch(() => undefined);
         const settings: KlParams | undefined = stored?.reply.PxgRetVal;
         const reported = await isolationState(ctx, host, version);
         const enable = settings?.['Enable'];
-        const state = stateOf(typeof enable === 'boolean' ? enable : undefined, reported.active);
-        const timeout = toPlain(settings?.['IsolationTimeout']);
-        const start = epochMsOf(reported.record, 'IsolationStart');
-        const end = epochMsOf(reported.record, 'IsolationEnd');
-        raw.push({ hostId: host.id, PxgRetVal: stored?.wire['PxgRetVal'] ?? null });
-        ids.push(host.id);
-        names.push(host.displayName);
-        states.push(state);
-        context.push({
-          hostId: host.id,
-          hostName: host.displayName,
-          state,
-          isolationSetting: typeof enable === 'boolean' ? enable : null,
-          isolationActive: reported.active ?? null,
-          isolationTimeoutMinutes: typeof timeout === 'number' ? timeout / 60 : null,
-          isolationStart: start === undefined ? null : new Date(start).toISOString(),
-          isolationEnd: end === undefined ? null : new Date(end).toISOString(),
-          agentVersion: version,
+        const setting = typeof enable === 'boolean' ? enable : undefined;
+        reports.push({
+          raw: { hostId: host.id, PxgRetVal: stored?.wire['PxgRetVal'] ?? null },
+          context: {
+            hostId: host.id,
+            hostName: host.displayName,
+            state: stateOf(setting, reported.active),
+            isolationSetting: setting ?? null,
+            isolationActive: reported.active ?? null,
+            isolationTimeoutMinutes: isolationTimeoutMinutes(settings),
+            isolationStart: isolationTime(reported, 'IsolationStart'),
+            isolationEnd: isolationTime(reported, 'IsolationEnd'),
+            agentVersion: version,
+          },
         });
       } catch (error) {
         errors.push(errorEntry(TITLE, error, reference));
       }
     }
+    const context = reports.map((r) => r.context);
     return {
-      status: statusOf(context.length, errors.length),
-      raw,
+      status: statusOf(reports.length, errors.length),
+      raw: reports.map((r) => r.raw),
       context,
-      keyFields: { HostIDs: ids, HostNames: names, IsolationStates: states },
+      keyFields: {
+        HostIDs: context.map((c) => c.hostId),
+        HostNames: context.map((c) => c.hostName),
+        IsolationStates: context.map((c) => c.state),
+      },
       result: recordsTable(TITLE, context, ['hostId', 'hostName', 'state', 'isolationStart', 'isolationEnd']),
       errors,
     };

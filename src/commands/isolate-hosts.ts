@@ -22,8 +22,7 @@ import { pollUntil, waitInputs } from './waiting.ts';
  * whether isolation is in force (the emulator's convention, decision 0009: no public source names them).
  */
 const PRODUCT = 'EDRAgent';
-export const ISOLATION_PRODUCT = PRODUCT;
-export const SETTINGS_SECTION = 'NetworkIsolation';
+const SETTINGS_SECTION = 'NetworkIsolation';
 const STATE_SECTION = 'NetworkIsolationState';
 /** `SS_Write` option 3: add or update the given variables, keeping the others (the exclusions). */
 const REPLACE = 3;
@@ -69,6 +68,29 @@ export async function agentVersion(ctx: CommandContext, host: ResolvedHost): Pro
     );
   }
   return versions[0];
+}
+
+/** Where a host's isolation setting is stored: the address `SS_Read` and `SS_Write` take. */
+export function isolationSettingsSection(hostId: string, version: string) {
+  return {
+    strHostName: hostId,
+    strType: 'SS_SETTINGS',
+    strProduct: PRODUCT,
+    strVersion: version,
+    strSection: SETTINGS_SECTION,
+  };
+}
+
+/** The isolation timeout of stored settings in minutes (KSC keeps seconds), or null when none is set. */
+export function isolationTimeoutMinutes(settings: KlParams | undefined): number | null {
+  const timeout = toPlain(settings?.['IsolationTimeout']);
+  return typeof timeout === 'number' ? timeout / 60 : null;
+}
+
+/** `IsolationStart` or `IsolationEnd` of a reported state as ISO text, or null when the host does not say. */
+export function isolationTime(state: IsolationState, name: 'IsolationStart' | 'IsolationEnd'): string | null {
+  const ms = epochMsOf(state.record, name);
+  return ms === undefined ? null : new Date(ms).toISOString();
 }
 
 export async function isolationState(
@@ -140,13 +162,7 @@ export async function runIsolation(
       if (seen.has(host.id)) continue;
       seen.add(host.id);
       const version = await agentVersion(ctx, host);
-      const section = {
-        strHostName: host.id,
-        strType: 'SS_SETTINGS',
-        strProduct: PRODUCT,
-        strVersion: version,
-        strSection: SETTINGS_SECTION,
-      };
+      const section = isolationSettingsSection(host.id, version);
       const pSettings: KlParams =
         input.enable && input.timeoutMinutes !== undefined
           ? { Enable: true, UseIsolationTimeout: true, IsolationTimeout: input.timeoutMinutes * 60 }
@@ -177,9 +193,6 @@ export async function runIsolation(
   const states = actions.map((a) => hostState(input.enable, a.state));
   const context: PlainJson[] = actions.map((action, i) => {
     const settings = action.decoded;
-    const timeout = toPlain(settings['IsolationTimeout']);
-    const start = epochMsOf(action.state.record, 'IsolationStart');
-    const end = epochMsOf(action.state.record, 'IsolationEnd');
     return {
       hostId: action.host.id,
       hostName: action.host.displayName,
@@ -187,11 +200,11 @@ export async function runIsolation(
       message: message(input.enable, states[i] ?? 'unknown', input.wait),
       enable: toPlain(settings['Enable']),
       useIsolationTimeout: toPlain(settings['UseIsolationTimeout']),
-      isolationTimeoutMinutes: typeof timeout === 'number' ? timeout / 60 : null,
+      isolationTimeoutMinutes: isolationTimeoutMinutes(settings),
       notifyUser: toPlain(settings['NotifyUser']),
       isolationActive: action.state.active ?? null,
-      isolationStart: start === undefined ? null : new Date(start).toISOString(),
-      isolationEnd: end === undefined ? null : new Date(end).toISOString(),
+      isolationStart: isolationTime(action.state, 'IsolationStart'),
+      isolationEnd: isolationTime(action.state, 'IsolationEnd'),
     };
   });
   return {
