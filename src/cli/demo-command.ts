@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 import type { RunningDemo } from './demo.ts';
 import { addEmulatorOptions, emulatorOptionsFrom } from './emulator-command.ts';
+import { integer } from './serve-command.ts';
 import { onProcessSignals } from './signals.ts';
 
 /** A random password made on the first demo run and kept (mode 600) in the data directory, so the login stays. */
@@ -28,12 +29,6 @@ export interface DemoCommandIo {
   readonly onReady?: (demo: RunningDemo) => void;
 }
 
-function port(text: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value > 65535) throw new InvalidArgumentError('--service-port must be 0–65535');
-  return value;
-}
-
 /**
  * `kconnect demo` (`npm start`): the KSC emulator with a seeded world in live mode, the HTTP service connected to
  * it and the web console, on embedded defaults. Prints the console's address with a fresh token and stops
@@ -54,7 +49,7 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
     )
     .addOption(
       new Option('--service-port <port>', 'port of the service and console; 0 picks a free one')
-        .argParser(port)
+        .argParser(integer('--service-port', 0, 65535))
         .default(8080),
     );
   demo.action(async (flags) => {

@@ -50,7 +50,8 @@ interface ServeFlags {
 
 const LEVELS: readonly ServiceLogRecord['level'][] = ['debug', 'info', 'warn', 'error'];
 
-function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+/** An option parser for a whole number from `min` to `max`, naming the flag when the value is not one. */
+export function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (text: string): number => {
     const value = Number(text);
     if (!/^\d+$/.test(text.trim()) || value < min || value > max) {

@@ -21,7 +21,8 @@ import {
 import { QueueFullError } from './limits.ts';
 import { CONNECTION_HEADER } from './openapi.ts';
 
-const CONNECTION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** What a connection name may be, wherever a request names one. */
+export const CONNECTION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_BODY_BYTES = 1 << 20;
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** Retry-After of a replica that is shutting down: another replica (or this one, restarted) takes the call. */

@@ -4,9 +4,8 @@ import { readRecentEvents } from '../../commands/recent-events.ts';
 import { KconnectError } from '../../errors.ts';
 import type { ServiceDependencies, ServiceEnv } from './app.ts';
 import type { Principal, Scope } from './auth.ts';
+import { CONNECTION_NAME } from './command-route.ts';
 import { QueueFullError } from './limits.ts';
-
-const CONNECTION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** The console's files: read once, served from memory. They sit beside this module in `src` and in `dist`. */
 const ASSETS: ReadonlyArray<{ readonly route: string; readonly file: string; readonly type: string }> = [

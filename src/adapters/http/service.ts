@@ -105,6 +105,11 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     ...options.idempotency,
   });
   const kscCheck = options.readiness?.check ?? defaultKscCheck;
+  // `undefined` is the default connection: contexts are asked for it so, and it is named for people.
+  const connections = (options.connections ?? [undefined]).map((connection) => ({
+    connection,
+    name: connection ?? options.defaultConnection ?? 'default',
+  }));
   const health = new Health({
     now,
     ...(options.readiness?.timeoutMs === undefined ? {} : { timeoutMs: options.readiness.timeoutMs }),
@@ -116,8 +121,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           await sql`select 1`.execute(database.db);
         },
       },
-      ...(options.connections ?? [undefined]).map((connection) => ({
-        name: `ksc:${connection ?? options.defaultConnection ?? 'default'}`,
+      ...connections.map(({ connection, name }) => ({
+        name: `ksc:${name}`,
         run: (signal: AbortSignal) => kscCheck(options.contexts(connection), signal),
       })),
     ],
@@ -126,9 +131,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     commands,
     contexts: options.contexts,
     ...(options.defaultConnection === undefined ? {} : { defaultConnection: options.defaultConnection }),
-    connections: (options.connections ?? [undefined]).map(
-      (connection) => connection ?? options.defaultConnection ?? 'default',
-    ),
+    connections: connections.map((c) => c.name),
     tokens,
     audit,
     idempotency,
