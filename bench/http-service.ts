@@ -37,6 +37,17 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
+/** Runs `work` one call after another; answers the times of all but the first `warmUp` calls, sorted (ms). */
+async function oneAtATime(count: number, warmUp: number, work: () => Promise<unknown>): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < warmUp + count; i++) {
+    const started = performance.now();
+    await work();
+    if (i >= warmUp) ms.push(performance.now() - started);
+  }
+  return ms.sort((a, b) => a - b);
+}
+
 /** A loopback TCP relay to the emulator that counts the connections open through it at once. */
 function startRelay(
   target: URL,
@@ -141,14 +152,15 @@ async function main(): Promise<void> {
     });
     // Enough sockets for every call at once: the queue under test is the service's, not this client's.
     const dispatcher = new Agent({ connections: FAN_OUT, pipelining: 0 });
-    const call = async (): Promise<{ ok: boolean; ms: number; status: number }> => {
-      const started = performance.now();
-      const response = await request(`${url}/v1/commands/${COMMAND}`, {
-        method: 'POST',
+    const send = (route: string, body?: string) =>
+      request(`${url}${route}`, {
+        ...(body === undefined ? {} : { method: 'POST' as const, body }),
         headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-        body: INPUT,
         dispatcher,
       });
+    const call = async (): Promise<{ ok: boolean; ms: number; status: number }> => {
+      const started = performance.now();
+      const response = await send(`/v1/commands/${COMMAND}`, INPUT);
       const body = (await response.body.json()) as { status: string };
       const ok = response.statusCode === 200 && body.status === 'Successful';
       return { ok, ms: performance.now() - started, status: response.statusCode };
@@ -166,12 +178,9 @@ async function main(): Promise<void> {
       credentials: { user: 'admin', password: PASSWORD },
       connections: POOL,
     });
-    const directMs: number[] = [];
-    for (let i = 0; i < 20 + SEQUENTIAL; i++) {
-      const started = performance.now();
-      await direct.call('Tasks.GetTaskData', { strTask: TASK_ID });
-      if (i >= 20) directMs.push(performance.now() - started);
-    }
+    const directMs = await oneAtATime(SEQUENTIAL, 20, () =>
+      direct.call('Tasks.GetTaskData', { strTask: TASK_ID }),
+    );
     // The ceiling the emulator itself sets: the same fan-out straight from a client with the same pool.
     const fanOutStarted = performance.now();
     await Promise.all(
@@ -180,10 +189,7 @@ async function main(): Promise<void> {
     const directRate = FAN_OUT / ((performance.now() - fanOutStarted) / 1000);
     console.log(`fan-out straight from a KscClient with ${POOL} connections: ${directRate.toFixed(0)}/s`);
     await direct.close();
-    const serviceMs: number[] = [];
-    for (let i = 0; i < SEQUENTIAL; i++) serviceMs.push((await call()).ms);
-    directMs.sort((a, b) => a - b);
-    serviceMs.sort((a, b) => a - b);
+    const serviceMs = await oneAtATime(SEQUENTIAL, 0, call);
     const line = (name: string, ms: number[]) =>
       `${name} p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms`;
     console.log(
@@ -195,23 +201,13 @@ async function main(): Promise<void> {
     );
 
     // The service's own cost, without KSC: a command that makes no KSC call, and the liveness route.
-    const alone = async (route: string, init: { method?: 'POST'; body?: string }) => {
-      const ms: number[] = [];
-      for (let i = 0; i < 300 + SEQUENTIAL * 5; i++) {
-        const started = performance.now();
-        const answer = await request(`${url}${route}`, {
-          ...init,
-          headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-          dispatcher,
-        });
-        await answer.body.text();
-        if (i >= 300) ms.push(performance.now() - started);
-      }
-      return ms.sort((a, b) => a - b);
-    };
+    const alone = (route: string, body?: string) =>
+      oneAtATime(SEQUENTIAL * 5, 300, async () => (await send(route, body)).body.text());
+    const decode = await alone('/v1/commands/decode_host_status', '{"status":29,"statusId":1}');
+    const health = await alone('/healthz');
     console.log(
-      `the service alone, one at a time: ${line('decode_host_status (no KSC call)', await alone('/v1/commands/decode_host_status', { method: 'POST', body: '{"status":29,"statusId":1}' }))}; ` +
-        `${line('GET /healthz', await alone('/healthz', {}))}`,
+      `the service alone, one at a time: ${line('decode_host_status (no KSC call)', decode)}; ` +
+        `${line('GET /healthz', health)}`,
     );
 
     // From here on, only the service's connections are open through the relay.
