@@ -125,6 +125,11 @@ function hostLink(id, name) {
   return h('a', { href: `#/host/${encodeURIComponent(id)}`, text: name || id });
 }
 
+/** What a refused route answer says, or its status when it says nothing. */
+function problemOf(status, body) {
+  return body?.error?.message ?? `The service answered ${status}`;
+}
+
 function failure(message) {
   return h('p', { class: 'error', text: message });
 }
@@ -223,7 +228,7 @@ async function signIn() {
   const { status, body } = await api('/v1/me', { allowUnauthenticated: true });
   if (status !== 200) {
     sessionStorage.removeItem(TOKEN_KEY);
-    loginView(body?.error?.message ?? `The service answered ${status}`);
+    loginView(problemOf(status, body));
     return;
   }
   sessionStorage.setItem(TOKEN_KEY, state.token);
@@ -846,7 +851,7 @@ function eventsPage() {
     const extra = connectionQuery('&');
     const { status, body } = await api(`/v1/events?${query}${extra}`);
     if (status !== 200) {
-      fill(problem, failure(body?.error?.message ?? `The service answered ${status}`));
+      fill(problem, failure(problemOf(status, body)));
       return true;
     }
     fill(problem);
@@ -900,7 +905,7 @@ function auditPage(params) {
   async function load() {
     const { status, body } = await api(next);
     if (status !== 200) {
-      fill(holder, failure(body?.error?.message ?? `The service answered ${status}`));
+      fill(holder, failure(problemOf(status, body)));
       return;
     }
     entries.push(...body.entries);
