@@ -7,47 +7,71 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const BIN = join(import.meta.dirname, '../../bin/kconnect.js');
 
-interface Demo {
+interface Kconnect {
   readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stdout(): string;
+  /** stdout and stderr, as they came. */
+  output(): string;
+  /** The first match of `pattern` in the output once it appears; fails if the process exits or `ms` pass first. */
+  waitFor(pattern: RegExp, ms: number): Promise<RegExpExecArray>;
+}
+
+/** `node bin/kconnect.js …` as a user runs it, its output collected. */
+function kconnect(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Kconnect {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let stdout = '';
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    stdout: () => stdout,
+    output: () => output,
+    async waitFor(pattern, ms) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const match = pattern.exec(output);
+        if (match !== null) return match;
+        if (child.exitCode !== null || Date.now() > deadline) {
+          throw new Error(`kconnect ${args.join(' ')}: no ${pattern} in its output:\n${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+}
+
+interface Demo extends Kconnect {
   readonly consoleUrl: string;
   readonly token: string;
   readonly serviceUrl: string;
-  output(): string;
-  exited: Promise<number | null>;
 }
 
 /** `npm start` as a newcomer runs it (`node bin/kconnect.js demo`), on free ports and a data directory of its own. */
 async function startDemoProcess(dataDir: string): Promise<Demo> {
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'demo',
-      '--port',
-      '0',
-      '--service-port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--hosts',
-      '40',
-      '--events',
-      '200',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  while (!out.includes('Stop with Ctrl-C.')) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the demo did not start:\n${out}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const consoleUrl = /Web console:\s+(\S+)/.exec(out)?.[1] ?? '';
-  const token = /API token:\s+(kc_\S+)/.exec(out)?.[1] ?? '';
-  return { child, consoleUrl, token, serviceUrl: new URL(consoleUrl).origin, output: () => out, exited };
+  const demo = kconnect([
+    'demo',
+    '--port',
+    '0',
+    '--service-port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--hosts',
+    '40',
+    '--events',
+    '200',
+  ]);
+  await demo.waitFor(/Stop with Ctrl-C\./, 60_000);
+  const consoleUrl = /Web console:\s+(\S+)/.exec(demo.output())?.[1] ?? '';
+  const token = /API token:\s+(kc_\S+)/.exec(demo.output())?.[1] ?? '';
+  return { ...demo, consoleUrl, token, serviceUrl: new URL(consoleUrl).origin };
 }
 
 describe('npm start (kconnect demo) as a process', () => {
@@ -109,18 +133,20 @@ describe('kconnect demo on a port in use', () => {
     const port = (blocker.address() as { port: number }).port;
     const dataDir = mkdtempSync(join(tmpdir(), 'kconnect-demo-busy-'));
     try {
-      const child = spawn(
-        process.execPath,
-        [BIN, 'demo', '--port', '0', '--service-port', String(port), '--data-dir', dataDir, '--hosts', '10'],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let out = '';
-      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      expect(code).not.toBe(0);
-      expect(out).toContain(`port ${port} is in use`);
-      expect(out).toContain('--service-port');
+      const demo = kconnect([
+        'demo',
+        '--port',
+        '0',
+        '--service-port',
+        String(port),
+        '--data-dir',
+        dataDir,
+        '--hosts',
+        '10',
+      ]);
+      expect(await demo.exited).not.toBe(0);
+      expect(demo.output()).toContain(`port ${port} is in use`);
+      expect(demo.output()).toContain('--service-port');
     } finally {
       blocker.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -133,12 +159,9 @@ describe('kconnect --version', () => {
     const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
       version: string;
     };
-    const child = spawn(process.execPath, [BIN, '--version'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect(code).toBe(0);
-    expect(out.trim()).toBe(version);
+    const run = kconnect(['--version']);
+    expect(await run.exited).toBe(0);
+    expect(run.stdout().trim()).toBe(version);
   });
 });
 
@@ -146,34 +169,12 @@ describe('kconnect emulator ksc as a process', () => {
   it('listens, answers a KSC login, and stops on SIGTERM', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kconnect-emulator-'));
     const password = 'emulator-process-password-5150';
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'emulator',
-        'ksc',
-        '--http',
-        '--port',
-        '0',
-        '--data-dir',
-        dataDir,
-        '--hosts',
-        '10',
-        '--events',
-        '10',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KCONNECT_EMULATOR_PASSWORD: password } },
+    const emulator = kconnect(
+      ['emulator', 'ksc', '--http', '--port', '0', '--data-dir', dataDir, '--hosts', '10', '--events', '10'],
+      { ...process.env, KCONNECT_EMULATOR_PASSWORD: password },
     );
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      let out = '';
-      child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      const deadline = Date.now() + 30_000;
-      while (!/listening on (\S+)/.test(out)) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`no listening line:\n${out}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      const url = /listening on (\S+)/.exec(out)![1]!;
+      const url = (await emulator.waitFor(/listening on (\S+)/, 30_000))[1]!;
       const login = await fetch(`${url}/api/v1.0/login`, {
         method: 'POST',
         headers: {
@@ -182,11 +183,11 @@ describe('kconnect emulator ksc as a process', () => {
         },
       });
       expect(login.status).toBe(200);
-      expect(out).not.toContain(password);
+      expect(emulator.output()).not.toContain(password);
     } finally {
-      child.kill('SIGTERM');
+      emulator.child.kill('SIGTERM');
     }
-    expect(await exited).toBe(0);
+    expect(await emulator.exited).toBe(0);
     rmSync(dataDir, { recursive: true, force: true });
   }, 60_000);
 });
