@@ -5,8 +5,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const built = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-const sources = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+const built = fileURLToPath(new URL('../dist/adapters/cli/main.js', import.meta.url));
+const sources = fileURLToPath(new URL('../src/adapters/cli/main.ts', import.meta.url));
 const preferDist = process.env.KCONNECT_PREFER_DIST === '1';
 if (existsSync(built) && (preferDist || !existsSync(sources))) {
   const { buildProgram } = await import(pathToFileURL(built).href);
@@ -14,7 +14,7 @@ if (existsSync(built) && (preferDist || !existsSync(sources))) {
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  const { buildProgram } = await import('../src/cli/main.ts');
+  const { buildProgram } = await import('../src/adapters/cli/main.ts');
   await run(buildProgram);
 }
 

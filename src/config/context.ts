@@ -1,7 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { CommandContext, ProgressUpdate } from '../commands/types.ts';
-import type { IdempotencyStore } from '../commands/idempotency.ts';
+import type { CommandContext, ProgressUpdate } from '../commands/core/types.ts';
+import type { IdempotencyStore } from '../commands/core/idempotency.ts';
 // The modules themselves, not the `ksc` barrel: a CLI run should not load the filter language it never uses.
 import { KscClient, type KscClientDependencies, type KscLogger } from '../ksc/client/client.ts';
 import type { KscClientOptions } from '../ksc/client/config.ts';

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { childPath, KlValueError } from './codec-errors.ts';
-import { parseWireJson, stringifyWireJson, type WireJson } from './json.ts';
+import { parseWireJson, stringifyWireJson, type WireJson } from '../wire/json.ts';
 import {
   INT32_MAX,
   INT32_MIN,

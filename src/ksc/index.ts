@@ -3,7 +3,7 @@
  * KLOAPI errors and the search-filter language.
  */
 export * from './values.ts';
-export * from './json.ts';
+export * from '../wire/json.ts';
 export * from './codec.ts';
 export * from './codec-errors.ts';
 export * from './kl.ts';

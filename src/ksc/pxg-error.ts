@@ -1,5 +1,5 @@
 import { KconnectError, type ErrorCode } from '../errors.ts';
-import type { WireJson } from './json.ts';
+import type { WireJson } from '../wire/json.ts';
 
 /**
  * A KLOAPI method error as the server reports it in `{"PxgError": {…}}` (spec §2.3). `locdata` carries the

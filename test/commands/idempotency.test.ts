@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryIdempotencyStore } from '../../src/commands/idempotency.ts';
-import type { CommandResult } from '../../src/commands/types.ts';
+import { MemoryIdempotencyStore } from '../../src/commands/core/idempotency.ts';
+import type { CommandResult } from '../../src/commands/core/types.ts';
 
 const result = (status: CommandResult['status'], n: number): CommandResult => ({
   status,

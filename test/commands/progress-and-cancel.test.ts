@@ -4,10 +4,10 @@
  * flight (the emulator made slow), which fails the command at once with CANCELLED, without retries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeCommand } from '../../src/commands/execute.ts';
-import { isolateHosts } from '../../src/commands/isolate-hosts.ts';
-import { listHosts } from '../../src/commands/list-hosts.ts';
-import type { CommandContext, ProgressUpdate } from '../../src/commands/types.ts';
+import { executeCommand } from '../../src/commands/core/execute.ts';
+import { isolateHosts } from '../../src/commands/ksc/isolate-hosts.ts';
+import { listHosts } from '../../src/commands/ksc/list-hosts.ts';
+import type { CommandContext, ProgressUpdate } from '../../src/commands/core/types.ts';
 import { KconnectError } from '../../src/errors.ts';
 import { KscClient, type KscLogRecord } from '../../src/ksc/index.ts';
 import { TEST_PASSWORD } from '../support/ksc-emulator.ts';

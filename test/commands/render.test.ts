@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderTable } from '../../src/commands/render.ts';
-import type { ResultTable } from '../../src/commands/types.ts';
+import { renderTable } from '../../src/commands/core/render.ts';
+import type { ResultTable } from '../../src/commands/core/types.ts';
 
 const table: ResultTable = {
   title: 'List Hosts',

@@ -3,10 +3,10 @@
  * checks each result against the command's own output schema, so a command cannot drift from its contract.
  */
 import { expect } from 'vitest';
-import { executeCommand } from '../../src/commands/execute.ts';
-import { MemoryIdempotencyStore } from '../../src/commands/idempotency.ts';
-import { commandOutputSchema } from '../../src/commands/result.ts';
-import type { CommandContext, CommandDefinition, CommandResult } from '../../src/commands/types.ts';
+import { executeCommand } from '../../src/commands/core/execute.ts';
+import { MemoryIdempotencyStore } from '../../src/commands/core/idempotency.ts';
+import { commandOutputSchema } from '../../src/commands/core/result.ts';
+import type { CommandContext, CommandDefinition, CommandResult } from '../../src/commands/core/types.ts';
 import { KscClient } from '../../src/ksc/index.ts';
 import type { KscEmulatorOptions } from '../../src/emulator/ksc/emulator.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../support/ksc-emulator.ts';

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeCommand } from '../../src/commands/execute.ts';
+import { executeCommand } from '../../src/commands/core/execute.ts';
 import { commandByName } from '../../src/commands/registry.ts';
 import {
   ConfigError,

@@ -5,9 +5,9 @@ import {
   type CommandErrorEntry,
   type CommandResult,
 } from '../../commands/index.ts';
-import { errorEntry, failedResult } from '../../commands/result.ts';
+import { errorEntry, failedResult } from '../../commands/core/result.ts';
 import { ERROR_CODES, KconnectError, type ErrorCode } from '../../errors.ts';
-import { parseWireJson, stringifyWireJson, type WireJson } from '../../ksc/json.ts';
+import { parseWireJson, stringifyWireJson, type WireJson } from '../../wire/json.ts';
 import type { ServiceDependencies, ServiceEnv } from './app.ts';
 import { idempotencyKeyOf, targetHosts, type AuditOutcome } from './audit.ts';
 import {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Context, Hono } from 'hono';
-import { readRecentEvents } from '../../commands/recent-events.ts';
+import { readRecentEvents } from '../../commands/ksc/shared/recent-events.ts';
 import { KconnectError } from '../../errors.ts';
 import type { ServiceDependencies, ServiceEnv } from './app.ts';
 import type { Principal, Scope } from './auth.ts';

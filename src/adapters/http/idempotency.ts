@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { CommandResult, IdempotencyStore } from '../../commands/index.ts';
-import { failedResult } from '../../commands/result.ts';
+import { failedResult } from '../../commands/core/result.ts';
 import { KconnectError } from '../../errors.ts';
-import { parseWireJson, stringifyWireJson, type WireJson } from '../../ksc/json.ts';
+import { parseWireJson, stringifyWireJson, type WireJson } from '../../wire/json.ts';
 import type { ServiceTables } from './store.ts';
 
 export interface DatabaseIdempotencyOptions {

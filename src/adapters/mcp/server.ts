@@ -18,8 +18,8 @@ import {
   type CommandResult,
   type ProgressUpdate,
 } from '../../commands/index.ts';
-import { progressText } from '../../commands/progress.ts';
-import { errorEntry, failedResult } from '../../commands/result.ts';
+import { progressText } from '../../commands/core/progress.ts';
+import { errorEntry, failedResult } from '../../commands/core/result.ts';
 import { KconnectError } from '../../errors.ts';
 import { toolCatalog, type ToolCatalog } from './tools.ts';
 import { toolResult } from './tool-result.ts';

@@ -1,6 +1,6 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { CommandErrorEntry, CommandResult } from '../../commands/index.ts';
-import { renderTable } from '../../commands/render.ts';
+import { renderTable } from '../../commands/core/render.ts';
 
 /** JSON as MCP carries it: what `JSON.stringify` writes without loss. */
 export type McpJson = null | boolean | number | string | McpJson[] | { [key: string]: McpJson };

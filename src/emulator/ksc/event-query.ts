@@ -7,7 +7,7 @@ import {
   type FilterPredicate,
 } from '../../ksc/filter/index.ts';
 import { decodeParams } from '../../ksc/codec.ts';
-import { parseWireJson, stringifyWireJson, type WireJson } from '../../ksc/json.ts';
+import { parseWireJson, stringifyWireJson, type WireJson } from '../../wire/json.ts';
 import type { KlParams, KlValue } from '../../ksc/values.ts';
 import type { OrderSpec } from './args.ts';
 import { faults } from './faults.ts';

@@ -1,5 +1,5 @@
 import { writePxgError, type PxgErrorInfo } from '../../ksc/pxg-error.ts';
-import { stringifyWireJson } from '../../ksc/json.ts';
+import { stringifyWireJson } from '../../wire/json.ts';
 
 /**
  * An error the emulated server answers with: a KLOAPI `PxgError` body and the HTTP status KSC would use

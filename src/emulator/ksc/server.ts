@@ -5,7 +5,7 @@ import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
 import { encodeArgument, decodeArguments } from '../../ksc/codec.ts';
-import { stringifyWireJson } from '../../ksc/json.ts';
+import { stringifyWireJson } from '../../wire/json.ts';
 import { KconnectError } from '../../errors.ts';
 import type { KlArgument } from '../../ksc/values.ts';
 import { AsyncActions } from './actions.ts';

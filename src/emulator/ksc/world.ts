@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { decodeParams, stringifyParams } from '../../ksc/codec.ts';
-import { parseWireJson } from '../../ksc/json.ts';
+import { parseWireJson } from '../../wire/json.ts';
 import type { KlParams } from '../../ksc/values.ts';
 import { openDatabase, type DatabaseLocation, type OpenDatabase } from '../../store/database.ts';
 import { hashPassword, verifyPassword } from './auth/passwords.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decodeArgumentsFrom, encodeArguments } from '../codec.ts';
-import { parseWireJson, type WireJson } from '../json.ts';
+import { parseWireJson, type WireJson } from '../../wire/json.ts';
 import { readPxgError } from '../pxg-error.ts';
 import type { KlArgument, KlArguments } from '../values.ts';
 import { readSecret, resolveKscConfig, type KscClientOptions, type ResolvedKscConfig } from './config.ts';
@@ -13,7 +13,7 @@ import {
   SessionExpiredError,
 } from './errors.ts';
 import type { KscMethodArgs, KscMethodName, KscMethodReply } from './methods/index.ts';
-import { KscTransport, TransportFailure, type HttpAnswer } from './transport.ts';
+import { KscTransport, TransportFailure, type HttpAnswer } from '../../http/transport.ts';
 
 /** One log record. It never carries credentials, tokens, session ids or request bodies. */
 export interface KscLogRecord {

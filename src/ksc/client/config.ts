@@ -1,6 +1,6 @@
 import { KconnectError } from '../../errors.ts';
-import { normalizePin } from './pins.ts';
-import { proxyFor, type ResolvedProxy } from './proxy.ts';
+import { normalizePin } from '../../http/pins.ts';
+import { proxyFor, type ResolvedProxy } from '../../http/proxy.ts';
 
 /** A secret given as a value or fetched when needed (a vault, a file), so it need not sit in a config object. */
 export type SecretSource = string | (() => Promise<string>);

@@ -17,7 +17,7 @@ export {
   type KscTlsOptions,
   type TokenCredentials,
 } from './config.ts';
-export { spkiPin } from './pins.ts';
+export { spkiPin } from '../../http/pins.ts';
 export {
   KSC_METHODS,
   isKscMethodName,
@@ -27,7 +27,7 @@ export {
   type KscMethodName,
   type KscMethodReply,
 } from './methods/index.ts';
-export type { ResolvedProxy } from './proxy.ts';
+export type { ResolvedProxy } from '../../http/proxy.ts';
 export {
   AccessDeniedError,
   AuthenticationError,

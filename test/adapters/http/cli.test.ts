@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningService } from '../../../src/adapters/http/service.ts';
-import { serveCommand, type LoadedServeContexts } from '../../../src/cli/serve-command.ts';
-import { tokenCommand } from '../../../src/cli/token-command.ts';
+import { serveCommand, type LoadedServeContexts } from '../../../src/adapters/cli/serve-command.ts';
+import { tokenCommand } from '../../../src/adapters/cli/token-command.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../../support/ksc-emulator.ts';
 import { request, resultOf, TestContexts } from './support.ts';
 

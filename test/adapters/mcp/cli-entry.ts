@@ -4,7 +4,7 @@
  * connection name is the KSC user, and `wrong-password` logs in as `reader` with a wrong password.
  */
 import { Command } from 'commander';
-import { mcpCommand } from '../../../src/cli/mcp-command.ts';
+import { mcpCommand } from '../../../src/adapters/cli/mcp-command.ts';
 import { MemoryIdempotencyStore } from '../../../src/commands/index.ts';
 import { KscClient } from '../../../src/ksc/index.ts';
 

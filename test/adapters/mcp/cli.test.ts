@@ -5,7 +5,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { CommanderError, Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { McpOptionsError } from '../../../src/adapters/mcp/errors.ts';
-import { mcpCommand, type McpCommandIo, type McpContextLoader } from '../../../src/cli/mcp-command.ts';
+import {
+  mcpCommand,
+  type McpCommandIo,
+  type McpContextLoader,
+} from '../../../src/adapters/cli/mcp-command.ts';
 import { COMMANDS, type CommandContext } from '../../../src/commands/index.ts';
 import { startMcpWorld, type McpWorld } from './support.ts';
 

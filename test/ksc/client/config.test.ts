@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolveKscConfig, type KscClientOptions } from '../../../src/ksc/index.ts';
-import { normalizePin } from '../../../src/ksc/client/pins.ts';
+import { normalizePin } from '../../../src/http/pins.ts';
 
 const base: KscClientOptions = {
   url: 'https://ksc.example.com:13299',

@@ -1,5 +1,5 @@
 import { decodeParams } from '../../../ksc/codec.ts';
-import { parseWireJson } from '../../../ksc/json.ts';
+import { parseWireJson } from '../../../wire/json.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import { MASK_BIT, STATUS_ID } from '../world/status.ts';
 import { SEVERITY } from '../world/model.ts';

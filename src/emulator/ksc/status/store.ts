@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { decodeParams, stringifyParams } from '../../../ksc/codec.ts';
-import { parseWireJson } from '../../../ksc/json.ts';
+import { parseWireJson } from '../../../wire/json.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import type { StatusTables } from '../store/tables/status.ts';
 import type { KscWorld } from '../world.ts';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { decodeParams, stringifyParams } from '../../../ksc/codec.ts';
-import { parseWireJson } from '../../../ksc/json.ts';
+import { parseWireJson } from '../../../wire/json.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import type { TaskTables } from '../store/tables/tasks.ts';
 import type { KscWorld } from '../world.ts';

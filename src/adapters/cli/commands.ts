@@ -1,0 +1,287 @@
+import { join } from 'node:path';
+import { Command, Option, type CommanderError } from 'commander';
+import { executeCommand } from '../../commands/core/execute.ts';
+import { COMMANDS } from '../../commands/registry.ts';
+import type { CommandDefinition, CommandErrorEntry, CommandResult } from '../../commands/core/types.ts';
+import { createContextFactory, type ContextFactory } from '../../config/context.ts';
+import { loadConfig, type ConnectionFlags } from '../../config/load.ts';
+import { ERROR_CODES, KconnectError } from '../../errors.ts';
+import type { KscLogger } from '../../ksc/client/client.ts';
+import { processIo, type CliIo } from './cli-io.ts';
+import {
+  exampleArgs,
+  inputFromOptions,
+  inputOptions,
+  kebabCase,
+  type InputOption,
+} from './command-options.ts';
+import {
+  defaultFormat,
+  exitCodeOf,
+  formatResult,
+  INTERRUPTED_EXIT_CODE,
+  OUTPUT_FORMATS,
+  type OutputFormat,
+} from './format.ts';
+import { FileIdempotencyStore, stateDirectory } from './idempotency-file-store.ts';
+import { ProgressLine } from './progress.ts';
+
+/** Options every command takes besides its input's; generated input options may not reuse these names. */
+const CLI_OPTIONS = [
+  'connection',
+  'config',
+  'url',
+  'user',
+  'domain',
+  'password-file',
+  'password-env',
+  'ca',
+  'pin',
+  'insecure',
+  'virtual-server',
+  'format',
+  'input',
+  'help',
+] as const;
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * The connection flags (`--connection`, `--url`, `--user`, `--password-file`, `--ca`, `--pin`, …); each beats
+ * its `KCONNECT_*` variable and the configuration file. There is deliberately no `--password`: a command line
+ * is visible to every user of the machine.
+ */
+export function addConnectionOptions(command: Command): Command {
+  const group = 'Connection:';
+  const options = [
+    new Option(
+      '--connection <name>',
+      'configured connection to use (KCONNECT_CONNECTION; default: the default one)',
+    ),
+    new Option(
+      '--config <file>',
+      'configuration file (KCONNECT_CONFIG; default: kconnect.yaml|yml|json here)',
+    ),
+    new Option('--url <url>', 'KSC server, e.g. https://ksc.example.com:13299 (KCONNECT_URL)'),
+    new Option('--user <name>', 'KSC account (KCONNECT_USER)'),
+    new Option('--domain <domain>', 'Windows domain of the account (KCONNECT_DOMAIN)'),
+    new Option(
+      '--password-file <file>',
+      'file holding the password (KCONNECT_PASSWORD_FILE, or KCONNECT_PASSWORD)',
+    ),
+    new Option('--password-env <variable>', 'environment variable holding the password'),
+    new Option('--ca <file>', 'certificate to trust, PEM or DER, e.g. KSC’s klserver.cer (KCONNECT_CA)'),
+    new Option(
+      '--pin <pin>',
+      'SPKI pin sha256/<base64>; repeat for the reserve one (KCONNECT_PIN)',
+    ).argParser(collect),
+    new Option('--insecure', 'no certificate checks, labs only (KCONNECT_INSECURE)'),
+    new Option('--virtual-server <name>', 'KSC virtual server (KCONNECT_VIRTUAL_SERVER)'),
+  ];
+  for (const option of options) command.addOption(option.helpGroup(group));
+  return command;
+}
+
+/** The connection flags commander parsed. */
+export function connectionFlagsFrom(values: Readonly<Record<string, unknown>>): {
+  readonly file: string | undefined;
+  readonly flags: ConnectionFlags;
+} {
+  const text = (key: string): string | undefined => {
+    const value = values[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const flags: Record<string, unknown> = {
+    connection: text('connection'),
+    url: text('url'),
+    user: text('user'),
+    domain: text('domain'),
+    passwordFile: text('passwordFile'),
+    passwordEnv: text('passwordEnv'),
+    ca: text('ca'),
+    pin: Array.isArray(values['pin']) ? (values['pin'] as string[]) : undefined,
+    insecure: values['insecure'] === true ? true : undefined,
+    virtualServer: text('virtualServer'),
+  };
+  for (const key of Object.keys(flags)) if (flags[key] === undefined) delete flags[key];
+  return { file: text('config'), flags: flags as ConnectionFlags };
+}
+
+/** Commander's usage errors (unknown option, missing value) are bad input: exit 2, like a schema error. */
+export function cliCommand(name: string, io: CliIo): Command {
+  return new Command(name)
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .exitOverride((error: CommanderError) =>
+      io.terminate(error.exitCode === 0 ? 0 : ERROR_CODES.INVALID_INPUT.exitCode),
+    )
+    .showHelpAfterError('(see --help)');
+}
+
+/** Client warnings (insecure mode, an expiring certificate, a reopened result set) for the person at the terminal. */
+export function stderrLogger(io: CliIo): KscLogger {
+  return (record) => {
+    if (record.level === 'warn' || record.level === 'error') io.stderr.write(`warning: ${record.message}\n`);
+  };
+}
+
+function failure(
+  title: string,
+  errors: readonly { code: KconnectError['code']; message: string }[],
+): CommandResult {
+  return {
+    status: 'Failed',
+    raw: null,
+    context: null,
+    keyFields: {},
+    result: { title, columns: [], rows: [] },
+    errors: errors.map((e): CommandErrorEntry => ({
+      failureIndicator: `${title} failed.`,
+      statusCode: ERROR_CODES[e.code].httpStatus,
+      code: e.code,
+      message: e.message,
+    })),
+  };
+}
+
+/** A sleep an interrupt cuts short, so Ctrl-C does not wait out a ten-second poll interval. */
+function interruptibleSleep(signal: AbortSignal): (ms: number) => Promise<void> {
+  return (ms) =>
+    new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const done = (): void => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
+}
+
+function baseInput(text: unknown): Record<string, unknown> {
+  if (typeof text !== 'string') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch {
+    throw new KconnectError('INVALID_INPUT', '--input: not valid JSON');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new KconnectError('INVALID_INPUT', '--input: expected a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Runs one command from its parsed options: input, configuration, context, result, output, exit code. */
+async function runCommand(
+  command: CommandDefinition,
+  options: readonly InputOption[],
+  values: Readonly<Record<string, unknown>>,
+  io: CliIo,
+): Promise<void> {
+  const format = (values['format'] as OutputFormat | undefined) ?? defaultFormat(io.stdout.isTTY);
+  const now = io.now ?? Date.now;
+  const interrupt = new AbortController();
+  const stopListening = io.onInterrupt?.(() => interrupt.abort());
+  let factory: ContextFactory | undefined;
+  let progress: ProgressLine | undefined;
+  let result: CommandResult;
+  try {
+    const { input, problems } = inputFromOptions(options, values, baseInput(values['input']));
+    if (problems.length > 0) {
+      result = failure(
+        command.title,
+        problems.map((p) => ({ code: 'INVALID_INPUT', message: `${p.option}: ${p.reason}` })),
+      );
+    } else {
+      const { file, flags } = connectionFlagsFrom(values);
+      const config = loadConfig({ ...(file === undefined ? {} : { file }), env: io.env, flags, cwd: io.cwd });
+      let sleep = io.sleep ?? interruptibleSleep(interrupt.signal);
+      if (io.stderr.isTTY === true) {
+        // The schema's default when the option was left out.
+        const checked = command.input.safeParse(input);
+        const limit = checked.success
+          ? (checked.data as Record<string, unknown>)['waitTimeoutSeconds']
+          : undefined;
+        progress = new ProgressLine(
+          io.stderr,
+          command.title,
+          now,
+          typeof limit === 'number' ? limit : undefined,
+        );
+        sleep = progress.sleeper(sleep);
+      }
+      factory = createContextFactory(config, {
+        now,
+        sleep,
+        signal: interrupt.signal,
+        ...(progress === undefined ? {} : { progress: progress.update }),
+        idempotency:
+          io.idempotency ?? new FileIdempotencyStore(join(stateDirectory(io.env), 'idempotency'), now),
+        logger: stderrLogger(io),
+        env: io.env,
+      });
+      result = await executeCommand(command, factory.context(), input);
+    }
+  } catch (error) {
+    if (!(error instanceof KconnectError)) throw error;
+    result = failure(command.title, [error]);
+  } finally {
+    progress?.clear();
+    stopListening?.();
+    // After Ctrl-C, do not wait for a slow KSC to end the session: it expires by itself.
+    await factory?.close(interrupt.signal);
+  }
+  const output = formatResult(result, format);
+  if (output.stdout !== '') io.stdout.write(output.stdout);
+  if (output.stderr !== '') io.stderr.write(output.stderr);
+  io.exit(interrupt.signal.aborted ? INTERRUPTED_EXIT_CODE : exitCodeOf(result));
+}
+
+/** `kconnect list-hosts --filter … --limit 5`: the command line of an example input, for the help. */
+function exampleLine(name: string, example: unknown, options: readonly InputOption[]): string {
+  const quote = (text: string): string =>
+    /^[\w./:@=+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return [`kconnect ${name}`, ...exampleArgs(example, options).map(quote)].join(' ');
+}
+
+/**
+ * One commander subcommand per registry command, named in kebab-case (`list_hosts` → `kconnect list-hosts`),
+ * with options generated from its input schema, the connection flags, `--format` and `--input`. Exit codes:
+ * 0 success, 10 partial success, otherwise the CLI code of the first error (2 bad input, 3 authentication,
+ * 4 access denied, 5 not found, 6 conflict, 8 upstream, 9 timeout), 130 interrupted.
+ */
+export function commandsFromRegistry(
+  io: CliIo = processIo(),
+  commands: readonly CommandDefinition[] = COMMANDS,
+): Command[] {
+  const reserved = new Set<string>(CLI_OPTIONS);
+  return commands.map((definition) => {
+    const name = kebabCase(definition.name);
+    const { options, commander } = inputOptions(definition, reserved);
+    const command = cliCommand(name, io)
+      .summary(`${definition.title}${definition.destructive ? ' (changes KSC)' : ''}`)
+      .description(`${definition.title}: ${definition.description}`)
+      .allowExcessArguments(false);
+    for (const option of commander) command.addOption(option);
+    command.addOption(
+      new Option('--input <json>', 'the whole input as a JSON object; options beside it win'),
+    );
+    addConnectionOptions(command);
+    command.addOption(
+      new Option('--format <format>', 'output: table on a terminal, json when piped')
+        .choices(OUTPUT_FORMATS)
+        .helpGroup('Output:'),
+    );
+    command.addHelpText('after', `\nExample:\n  ${exampleLine(name, definition.example, options)}\n`);
+    command.action(async (_options: unknown, self: Command) => {
+      await runCommand(definition, options, self.opts(), io);
+    });
+    return command;
+  });
+}

@@ -1,0 +1,108 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import type { RunningDemo } from './demo.ts';
+import { addEmulatorOptions, emulatorOptionsFrom } from './emulator-command.ts';
+import { integer } from './serve-command.ts';
+import { onProcessSignals } from './signals.ts';
+
+/** A random password made on the first demo run and kept (mode 600) in the data directory, so the login stays. */
+function demoPassword(dataDir: string, randomPassword: () => string): string {
+  const file = join(dataDir, 'demo-password');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const password = randomPassword();
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/** Agents sync often in the demo, so a scan or an isolation shows its effect within seconds. */
+const DEMO_SYNC_SECONDS = 10;
+/** And tasks run ten times faster than on real hosts: a full scan ends within a minute or two. */
+const DEMO_TASK_TIME_SCALE = 0.1;
+
+/** The process around the demo, injected so tests run it in-process. */
+export interface DemoCommandIo {
+  readonly stdout?: (line: string) => void;
+  /** Calls `stop` when the process is asked to stop; returns how to stop listening. Default: SIGINT, SIGTERM. */
+  readonly onStopSignal?: (stop: () => void) => () => void;
+  readonly onReady?: (demo: RunningDemo) => void;
+}
+
+/**
+ * `kconnect demo` (`npm start`): the KSC emulator with a seeded world in live mode, the HTTP service connected to
+ * it and the web console, on embedded defaults. Prints the console's address with a fresh token and stops
+ * cleanly on Ctrl-C.
+ */
+export function demoCommand(io: DemoCommandIo = {}): Command {
+  const stdout = io.stdout ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const onStopSignal = io.onStopSignal ?? onProcessSignals;
+  const demo = addEmulatorOptions(
+    new Command('demo').description(
+      'run the demo: a live KSC emulator, the HTTP service and the web console, on embedded defaults',
+    ),
+  )
+    .addOption(
+      new Option('--service-host <address>', 'address the service and console listen on').default(
+        '127.0.0.1',
+      ),
+    )
+    .addOption(
+      new Option('--service-port <port>', 'port of the service and console; 0 picks a free one')
+        .argParser(integer('--service-port', 0, 65535))
+        .default(8080),
+    );
+  demo.action(async (flags) => {
+    // Loaded when the demo runs only: the emulator and the service are the heaviest parts of kconnect.
+    const [{ randomPassword }, { startDemo }] = await Promise.all([
+      import('../../emulator/ksc/emulator.ts'),
+      import('./demo.ts'),
+    ]);
+    const password =
+      (flags.adminPassword as string | undefined) ?? demoPassword(flags.dataDir as string, randomPassword);
+    const emulatorOptions = emulatorOptionsFrom(
+      {
+        ...flags,
+        liveRate: flags.liveRate || 2,
+        syncInterval: flags.syncInterval ?? DEMO_SYNC_SECONDS,
+        taskTimeScale: flags.taskTimeScale ?? DEMO_TASK_TIME_SCALE,
+        dataDir: flags.dataDir,
+      },
+      password,
+    );
+    const running = await startDemo({
+      emulator: { ...emulatorOptions, dataDir: flags.dataDir as string, adminPassword: password },
+      service: { host: flags.serviceHost as string, port: flags.servicePort as number },
+    });
+    const world = running.emulator.world;
+    stdout('kconnect demo is running.');
+    stdout('');
+    stdout(`  Web console:   ${running.consoleUrl}`);
+    stdout(`  API token:     ${running.token}   (read, respond, admin; a new one each start)`);
+    stdout(`  HTTP API:      ${running.service.url}/docs`);
+    stdout(
+      `  KSC emulator:  ${running.emulator.url}   login ${emulatorOptions.adminUser ?? 'admin'} / ${password}`,
+    );
+    stdout(
+      `                 ${world.hosts.size} hosts, ${world.eventCount} events, ${emulatorOptions.liveRate} new events a second`,
+    );
+    stdout('');
+    stdout('Open the web console link, or try:');
+    stdout(
+      `  curl -s -H "Authorization: Bearer ${running.token}" -X POST ${running.service.url}/v1/commands/list_hosts -d '{"limit":3}'`,
+    );
+    stdout('Stop with Ctrl-C.');
+    io.onReady?.(running);
+    await new Promise<void>((resolve, reject) => {
+      const stopListening = onStopSignal(() => {
+        stopListening();
+        stdout('stopping…');
+        running.close().then(() => {
+          stdout('stopped.');
+          resolve();
+        }, reject);
+      });
+    });
+  });
+  return demo;
+}

@@ -1,0 +1,94 @@
+import { join } from 'node:path';
+import { startService, type RunningService } from '../http/service.ts';
+import type { CommandContext } from '../../commands/index.ts';
+import {
+  startKscEmulator,
+  type KscEmulatorOptions,
+  type RunningKscEmulator,
+} from '../../emulator/ksc/emulator.ts';
+import { KconnectError } from '../../errors.ts';
+import { KscClient } from '../../ksc/client/client.ts';
+
+/** The token the demo makes on every start; the one of the previous run is revoked first. */
+const DEMO_TOKEN_NAME = 'demo';
+
+export interface DemoOptions {
+  /** The emulator: its `dataDir` also holds the service database. */
+  readonly emulator: KscEmulatorOptions & { readonly dataDir: string; readonly adminPassword: string };
+  readonly service: { readonly host?: string; readonly port?: number };
+}
+
+export interface RunningDemo {
+  readonly emulator: RunningKscEmulator;
+  readonly service: RunningService;
+  /** The console, signed in by the token in the fragment (which never reaches a server). */
+  readonly consoleUrl: string;
+  /** An API token with every scope, made for this run. */
+  readonly token: string;
+  /** Stops the service (calls in flight finish), ends the KSC session, then stops the emulator. */
+  close(): Promise<void>;
+}
+
+/** A port someone else listens on, said in the demo's words: which option chooses another. */
+function portInUse(error: unknown, option: string): KconnectError | undefined {
+  const { code, port } = error as { code?: unknown; port?: unknown };
+  if (code !== 'EADDRINUSE') return undefined;
+  return new KconnectError(
+    'CONFLICT',
+    `port ${String(port)} is in use (another demo, or another program): choose another with ${option}, or ${option} 0 for a free one`,
+    { cause: error },
+  );
+}
+
+/**
+ * The demo on embedded defaults: a seeded KSC emulator in live mode, the HTTP service connected to it over
+ * HTTPS (trusting the emulator's own certificate, nothing turned off), and the console, with a fresh token.
+ */
+export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
+  const emulator = await startKscEmulator(options.emulator).catch((error: unknown) => {
+    throw portInUse(error, '--port') ?? error;
+  });
+  const client = new KscClient({
+    url: emulator.url,
+    credentials: { user: options.emulator.adminUser ?? 'admin', password: options.emulator.adminPassword },
+    ...(emulator.certificatePem === undefined ? {} : { tls: { ca: emulator.certificatePem } }),
+  });
+  const context = (): CommandContext => ({ ksc: client, now: Date.now });
+  let service: RunningService;
+  try {
+    service = await startService({
+      contexts: (connection) => {
+        if (connection !== undefined && connection !== 'demo') {
+          throw new KconnectError(
+            'NOT_FOUND',
+            `no connection named "${connection}" (the demo has one: demo)`,
+          );
+        }
+        return context();
+      },
+      defaultConnection: 'demo',
+      database: { file: join(options.emulator.dataDir, 'service.db') },
+      host: options.service.host ?? '127.0.0.1',
+      port: options.service.port ?? 8080,
+      shutdownGraceMs: 5000,
+    });
+  } catch (error) {
+    await client.close().catch(() => undefined);
+    await emulator.close();
+    throw portInUse(error, '--service-port') ?? error;
+  }
+  const stale = (await service.tokens.list()).filter((t) => t.name === DEMO_TOKEN_NAME);
+  for (const token of stale) await service.tokens.revoke(token.id);
+  const { token } = await service.tokens.create(DEMO_TOKEN_NAME, ['read', 'respond', 'admin']);
+  return {
+    emulator,
+    service,
+    consoleUrl: `${service.url}/console#token=${token}`,
+    token,
+    async close() {
+      await service.close();
+      await client.close().catch(() => undefined);
+      await emulator.close();
+    },
+  };
+}

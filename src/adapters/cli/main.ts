@@ -1,0 +1,57 @@
+import { Command } from 'commander';
+import { createContextFactory, loadConfig } from '../../config/index.ts';
+import { commandsFromRegistry } from './commands.ts';
+import { configCommand } from './config-command.ts';
+import { demoCommand } from './demo-command.ts';
+import { emulatorCommand } from './emulator-command.ts';
+import { mcpCommand, type LoadedMcpContext } from './mcp-command.ts';
+import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
+import { tokenCommand } from './token-command.ts';
+import { kconnectVersion } from '../../version.ts';
+
+/** The MCP server's connection: the configuration (file, environment), one context factory for the process. */
+async function loadMcpContext(connection?: string): Promise<LoadedMcpContext> {
+  const config = loadConfig({
+    env: process.env,
+    ...(connection === undefined ? {} : { flags: { connection } }),
+  });
+  const factory = createContextFactory(config);
+  return {
+    context: () => factory.context(connection),
+    allowDestructive: config.mcp?.allowDestructive === true,
+    close: () => factory.close(),
+  };
+}
+
+/** The service's connections: every configured one, each with its own client, made on first use. */
+async function loadServeContexts(): Promise<LoadedServeContexts> {
+  const config = loadConfig({ env: process.env });
+  const factory = createContextFactory(config);
+  return {
+    contexts: (connection) => factory.context(connection),
+    connections: Object.keys(config.connections),
+    ...(config.defaultConnection === undefined ? {} : { defaultConnection: config.defaultConnection }),
+    ...(config.service === undefined ? {} : { service: config.service }),
+    close: () => factory.close(),
+  };
+}
+
+/** The `kconnect` command line: every command of the registry, plus the emulator, the demo and the servers. */
+export function buildProgram(): Command {
+  const program = new Command('kconnect')
+    .description('Kaspersky Security Center and KICS for Networks from the command line')
+    .version(kconnectVersion(), '-V, --version')
+    .showHelpAfterError();
+  for (const command of commandsFromRegistry()) program.addCommand(command);
+  program.addCommand(configCommand());
+  program.addCommand(mcpCommand(loadMcpContext));
+  program.addCommand(serveCommand(loadServeContexts));
+  program.addCommand(
+    tokenCommand({
+      configuredDatabase: () => Promise.resolve(loadConfig({ env: process.env }).service?.database),
+    }),
+  );
+  program.addCommand(emulatorCommand());
+  program.addCommand(demoCommand());
+  return program;
+}

@@ -1,0 +1,132 @@
+import type { Readable, Writable } from 'node:stream';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { McpOptionsError } from '../mcp/errors.ts';
+import { DEFAULT_MCP_HTTP_PORT } from '../mcp/defaults.ts';
+import { COMMANDS, type CommandContext, type CommandDefinition } from '../../commands/index.ts';
+import { onProcessSignals } from './signals.ts';
+
+/** What the configuration gives the MCP server: a context per call, and whether destructive tools are on. */
+export interface LoadedMcpContext {
+  readonly context: () => CommandContext;
+  /** Whether the connection's configuration allows destructive tools (`--allow-destructive` also does). */
+  readonly allowDestructive: boolean;
+  /** Ends the KSC sessions and releases what the context holds. */
+  close(): Promise<void>;
+}
+
+/** Loads the named connection of the configuration (the default connection when none is named). */
+export type McpContextLoader = (connection?: string) => Promise<LoadedMcpContext>;
+
+/** The process around the command, injected so tests can run it in-process. */
+export interface McpCommandIo {
+  /** Default `process.stdin`. */
+  readonly stdin?: Readable;
+  /** Default `process.stdout`; in stdio mode only the protocol is written there. */
+  readonly stdout?: Writable;
+  /** Status lines and the call log. Default: `process.stderr`. */
+  readonly stderr?: (line: string) => void;
+  /** Default `process.env`; the HTTP bearer token is read from `KCONNECT_MCP_TOKEN`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Calls `stop` when the process is asked to stop; returns how to stop listening. Default: SIGINT, SIGTERM. */
+  readonly onStopSignal?: (stop: () => void) => () => void;
+  /** Default: the whole registry. */
+  readonly commands?: readonly CommandDefinition[];
+}
+
+interface McpFlags {
+  http?: true | number;
+  host?: string;
+  connection?: string;
+  allowDestructive?: true;
+}
+
+/** The environment variable that holds the HTTP bearer token: a flag would show in `ps` and shell history. */
+export const MCP_TOKEN_ENV = 'KCONNECT_MCP_TOKEN';
+
+function port(text: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value > 65535) {
+    throw new InvalidArgumentError(
+      '--http: the port must be an integer from 0 to 65535 (0 picks a free one)',
+    );
+  }
+  return value;
+}
+
+/**
+ * `kconnect mcp`: serves every command as an MCP tool, over stdio (an MCP client starts the process) or, with
+ * `--http`, over streamable HTTP on 127.0.0.1. Destructive tools stay off unless `--allow-destructive` or the
+ * connection's configuration turns them on.
+ *
+ * @param loadContext loads the connection (`--connection`) into a command context; `main.ts` passes the
+ *   configuration's loader.
+ */
+export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {}): Command {
+  const stderr = io.stderr ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const env = io.env ?? process.env;
+  const commands = io.commands ?? COMMANDS;
+  const onStopSignal = io.onStopSignal ?? onProcessSignals;
+
+  const command = new Command('mcp')
+    .description('serve every command as an MCP tool (stdio by default, or streamable HTTP)')
+    .addOption(
+      new Option(
+        '--http [port]',
+        `serve streamable HTTP on this port instead of stdio (default ${DEFAULT_MCP_HTTP_PORT}; 0 picks a free one); ` +
+          `a bearer token is required when ${MCP_TOKEN_ENV} is set`,
+      ).argParser(port),
+    )
+    .addOption(new Option('--host <address>', 'address to listen on with --http (default 127.0.0.1)'))
+    .addOption(new Option('--connection <name>', 'the configured KSC connection to use'))
+    .addOption(new Option('--allow-destructive', 'offer destructive tools (isolate, quarantine, delete…)'));
+
+  command.action(async (flags: McpFlags) => {
+    if (flags.host !== undefined && flags.http === undefined) {
+      throw new McpOptionsError('--host', 'only applies with --http');
+    }
+    const token = env[MCP_TOKEN_ENV] === '' ? undefined : env[MCP_TOKEN_ENV];
+    const loaded = await loadContext(flags.connection);
+    let dispose: (() => void) | undefined;
+    const stopRequested = new Promise<void>((resolve) => (dispose = onStopSignal(resolve)));
+    try {
+      const allowDestructive = flags.allowDestructive === true || loaded.allowDestructive;
+      const log = (line: string): void => stderr(`kconnect mcp: ${line}`);
+      // Loaded when the MCP server runs only, so the other kconnect commands do not load the MCP SDK.
+      const [{ mcpServerFactory }, { serveHttp, serveStdio }] = await Promise.all([
+        import('../mcp/server.ts'),
+        import('../mcp/transports.ts'),
+      ]);
+      const factory = mcpServerFactory({ commands, context: loaded.context, allowDestructive, log });
+      const held = allowDestructive ? 0 : commands.filter((c) => c.destructive).length;
+      const summary = `${commands.length - held} tools${held > 0 ? `; ${held} destructive tools disabled` : ''}`;
+      if (flags.http !== undefined) {
+        const running = await serveHttp({
+          server: factory,
+          port: flags.http === true ? DEFAULT_MCP_HTTP_PORT : flags.http,
+          ...(flags.host === undefined ? {} : { host: flags.host }),
+          ...(token === undefined ? {} : { token }),
+          log,
+        });
+        // One line, for scripts that wait for the server to be ready.
+        stderr(
+          `kconnect MCP server listening on ${running.url} (${summary}${token ? '; bearer token required' : ''})`,
+        );
+        await stopRequested;
+        await running.close();
+      } else {
+        const running = await serveStdio({
+          server: factory(),
+          ...(io.stdin === undefined ? {} : { stdin: io.stdin }),
+          ...(io.stdout === undefined ? {} : { stdout: io.stdout }),
+        });
+        stderr(`kconnect MCP server on stdio (${summary})`);
+        await Promise.race([running.closed, stopRequested]);
+        await running.close();
+      }
+    } finally {
+      dispose?.();
+      await loaded.close();
+    }
+  });
+  return command;
+}

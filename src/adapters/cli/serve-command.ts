@@ -1,0 +1,178 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { ServiceLogRecord } from '../http/app.ts';
+import type { RunningService, ServiceOptions } from '../http/service.ts';
+import type { CommandContext, CommandDefinition } from '../../commands/index.ts';
+import { ERROR_CODES, KconnectError } from '../../errors.ts';
+import { DEFAULT_SERVICE_DATABASE, SERVICE_DATABASE_ENV } from './token-command.ts';
+import type { ServiceSection } from '../../config/index.ts';
+import { onProcessSignals } from './signals.ts';
+
+/** What the configuration gives the service. */
+export interface LoadedServeContexts {
+  /** The command context of a connection; the default connection for `undefined`. */
+  readonly contexts: (connection?: string) => CommandContext;
+  /** The configured connection names: `/readyz` checks each. Default: the default connection only. */
+  readonly connections?: readonly string[];
+  /** The default connection's name, for audit rows and metrics. */
+  readonly defaultConnection?: string;
+  readonly service?: ServiceSection;
+  /** Ends the KSC sessions. */
+  close(): Promise<void>;
+}
+
+export type ServeContextLoader = () => Promise<LoadedServeContexts>;
+
+/** The process around the command, injected so tests run it in-process. */
+export interface ServeCommandIo {
+  /** The "listening" line. Default `process.stdout`. */
+  readonly stdout?: (line: string) => void;
+  /** Log records, one JSON object a line. Default `process.stderr`. */
+  readonly stderr?: (line: string) => void;
+  /** Calls `stop` when the process is asked to stop; returns how to stop listening. Default: SIGINT, SIGTERM. */
+  readonly onStopSignal?: (stop: () => void) => () => void;
+  /** Sets the exit code. Default `process.exitCode`. */
+  readonly exit?: (code: number) => void;
+  /** Told once the service listens (tests read its URL from here). */
+  readonly onListening?: (service: RunningService) => void;
+  readonly commands?: readonly CommandDefinition[];
+  readonly now?: () => number;
+}
+
+interface ServeFlags {
+  host?: string;
+  port?: number;
+  database?: string;
+  maxConcurrentPerServer?: number;
+  maxQueue?: number;
+  shutdownGrace?: number;
+  logLevel: ServiceLogRecord['level'];
+}
+
+const LEVELS: readonly ServiceLogRecord['level'][] = ['debug', 'info', 'warn', 'error'];
+
+/** An option parser for a whole number from `min` to `max`, naming the flag when the value is not one. */
+export function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
+      throw new InvalidArgumentError(`${flag} must be an integer from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+/**
+ * `kconnect serve`: the HTTP service. Settings come from flags, then `KCONNECT_SERVICE_*` variables, then the
+ * configuration's `service` section, then defaults. Stops gracefully on SIGINT/SIGTERM: calls in flight finish.
+ *
+ * @param loadContexts loads the configured connections; `main.ts` passes the configuration's loader.
+ */
+export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandIo = {}): Command {
+  const stdout = io.stdout ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const stderr = io.stderr ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const onStopSignal = io.onStopSignal ?? onProcessSignals;
+  const exit =
+    io.exit ??
+    ((code: number) => {
+      process.exitCode = code;
+    });
+
+  const command = new Command('serve')
+    .description('serve every command over HTTP with OpenAPI, API tokens, an audit log and metrics')
+    .addOption(
+      new Option('--host <address>', 'address to listen on (default 127.0.0.1)').env('KCONNECT_SERVICE_HOST'),
+    )
+    .addOption(
+      new Option('--port <port>', 'port; 0 picks a free one (default 8080)')
+        .argParser(integer('--port', 0, 65535))
+        .env('KCONNECT_SERVICE_PORT'),
+    )
+    .addOption(
+      new Option(
+        '--database <file-or-url>',
+        `SQLite file, or a postgres:// URL shared by replicas (default ${DEFAULT_SERVICE_DATABASE})`,
+      ).env(SERVICE_DATABASE_ENV),
+    )
+    .addOption(
+      new Option('--max-concurrent-per-server <n>', 'command calls at once per KSC server (default 8)')
+        .argParser(integer('--max-concurrent-per-server', 1))
+        .env('KCONNECT_SERVICE_MAX_CONCURRENT_PER_SERVER'),
+    )
+    .addOption(
+      new Option('--max-queue <n>', 'calls waiting per KSC server before 429 (default 32)')
+        .argParser(integer('--max-queue', 0))
+        .env('KCONNECT_SERVICE_MAX_QUEUE'),
+    )
+    .addOption(
+      new Option(
+        '--shutdown-grace <seconds>',
+        'how long a stop waits for calls in flight (default 30)',
+      ).argParser(integer('--shutdown-grace', 0, 3600)),
+    )
+    .addOption(new Option('--log-level <level>', 'least level logged').choices([...LEVELS]).default('info'));
+
+  command.action(async (flags: ServeFlags) => {
+    const minimum = LEVELS.indexOf(flags.logLevel);
+    const logger = (record: ServiceLogRecord) => {
+      if (LEVELS.indexOf(record.level) < minimum) return;
+      stderr(JSON.stringify({ time: new Date().toISOString(), ...record }));
+    };
+    let loaded: LoadedServeContexts | undefined;
+    let service: RunningService;
+    try {
+      // Loaded when serving only: the other kconnect commands start faster and smaller without it.
+      const [{ startService }, { serviceDatabaseLocation }] = await Promise.all([
+        import('../http/service.ts'),
+        import('../http/store.ts'),
+      ]);
+      loaded = await loadContexts();
+      const section = loaded.service ?? {};
+      const options: ServiceOptions = {
+        contexts: loaded.contexts,
+        database: serviceDatabaseLocation(flags.database ?? section.database ?? DEFAULT_SERVICE_DATABASE),
+        host: flags.host ?? section.host ?? '127.0.0.1',
+        port: flags.port ?? section.port ?? 8080,
+        limits: {
+          maxConcurrentPerServer: flags.maxConcurrentPerServer ?? section.maxConcurrentPerServer ?? 8,
+          maxQueue: flags.maxQueue ?? section.maxQueue ?? 32,
+        },
+        logger,
+        ...(flags.shutdownGrace === undefined ? {} : { shutdownGraceMs: flags.shutdownGrace * 1000 }),
+        ...(loaded.connections === undefined ? {} : { connections: loaded.connections }),
+        ...(loaded.defaultConnection === undefined ? {} : { defaultConnection: loaded.defaultConnection }),
+        ...(io.commands === undefined ? {} : { commands: io.commands }),
+        ...(io.now === undefined ? {} : { now: io.now }),
+      };
+      service = await startService(options);
+    } catch (error) {
+      await loaded?.close();
+      if (!(error instanceof KconnectError)) throw error;
+      stderr(`error: ${error.message}`);
+      exit(ERROR_CODES[error.code].exitCode);
+      return;
+    }
+    const running = service;
+    const contexts = loaded;
+    stdout(`kconnect service listening on ${running.url} (reference: ${running.url}/docs)`);
+    io.onListening?.(running);
+    await new Promise<void>((resolve) => {
+      const stopListening = onStopSignal(() => {
+        stopListening();
+        logger({ level: 'info', message: 'stopping: finishing the calls in flight' });
+        running
+          .close()
+          .then(() => contexts.close())
+          .then(resolve, (error: unknown) => {
+            logger({
+              level: 'error',
+              message: 'stop failed',
+              error: error instanceof Error ? error.message : String(error),
+            });
+            exit(1);
+            resolve();
+          });
+      });
+    });
+  });
+  return command;
+}

@@ -1,0 +1,91 @@
+import type { WireJson } from '../../../wire/json.ts';
+import type { KlParams } from '../../../ksc/values.ts';
+import { wireRecords } from './plain.ts';
+import { reportProgress } from '../../core/progress.ts';
+import type { CommandContext } from '../../core/types.ts';
+
+/** Records as KSC sent them (for `raw`) beside their decoded form, item for item. */
+export interface WireRecords {
+  readonly items: WireJson[];
+  readonly records: KlParams[];
+}
+
+/** One page of a result set, in both shapes. */
+export interface WirePage {
+  readonly records: readonly KlParams[];
+  readonly items: readonly WireJson[];
+}
+
+/** What a reading reports as progress: what the records are, and how many the server said the set holds. */
+export interface ReadProgress {
+  /** The records, plural, for people (`hosts`, `events`). Default `records`. */
+  readonly label?: string;
+  /** How many records the result set holds, when the call that opened it said (e.g. FindHosts' `PxgRetVal`). */
+  readonly total?: number;
+}
+
+/**
+ * Reads up to `limit` records of a server-side result set and releases it whatever happens. Pages advance by
+ * the number of records returned, so the reading does not depend on how the server counts `nEnd` (DESIGN); a
+ * page longer than asked for is cut to `limit`. Reports `reading` progress after every page (the total is
+ * `total` capped by `limit`, when given).
+ */
+export async function readPagesWire(
+  ctx: CommandContext,
+  options: ReadProgress & {
+    readonly limit: number;
+    readonly pageSize: number;
+    /** The first record to read (0-based): paging across calls. Default 0. */
+    readonly start?: number;
+    readonly page: (nStart: number, count: number) => Promise<WirePage>;
+    readonly release: () => Promise<unknown>;
+  },
+): Promise<WireRecords> {
+  const items: WireJson[] = [];
+  const records: KlParams[] = [];
+  const label = options.label ?? 'records';
+  const start = options.start ?? 0;
+  const total =
+    options.total === undefined ? undefined : Math.min(Math.max(0, options.total - start), options.limit);
+  try {
+    while (records.length < options.limit) {
+      ctx.signal?.throwIfAborted();
+      const read = records.length;
+      const page = await options.page(start + read, Math.min(options.pageSize, options.limit - read));
+      if (page.records.length === 0) break;
+      const kept = page.records.slice(0, options.limit - read);
+      records.push(...kept);
+      items.push(...page.items.slice(0, kept.length));
+      reportProgress(ctx, {
+        phase: 'reading',
+        label,
+        done: records.length,
+        // A server whose count was low (the set grew meanwhile) must not make done exceed total.
+        ...(total === undefined ? {} : { total: Math.max(total, records.length) }),
+      });
+    }
+  } finally {
+    // The server would free it after its lifetime anyway; a failed release must not hide the answer.
+    await options.release().catch(() => undefined);
+  }
+  return { items, records };
+}
+
+/** The records of a ChunkAccessor (what `HostGroup.FindHosts` and `FindGroups` open), read and released. */
+export function readAccessorWire(
+  ctx: CommandContext,
+  strAccessor: string,
+  options: ReadProgress & { readonly limit: number; readonly pageSize: number; readonly start?: number },
+): Promise<WireRecords> {
+  return readPagesWire(ctx, {
+    ...options,
+    page: async (nStart, nCount) => {
+      const page = await ctx.ksc.callWire('ChunkAccessor.GetItemsChunk', { strAccessor, nStart, nCount });
+      return {
+        records: page.reply.pChunk.KLCSP_ITERATOR_ARRAY,
+        items: wireRecords(page.wire['pChunk'], 'KLCSP_ITERATOR_ARRAY'),
+      };
+    },
+    release: () => ctx.ksc.call('ChunkAccessor.Release', { strAccessor }),
+  });
+}

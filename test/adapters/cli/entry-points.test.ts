@@ -1,0 +1,193 @@
+/** kconnect's own entry points as real processes: the demo (`npm start`), `--version`, the emulator. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = join(import.meta.dirname, '../../../bin/kconnect.js');
+
+interface Kconnect {
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  stdout(): string;
+  /** stdout and stderr, as they came. */
+  output(): string;
+  /** The first match of `pattern` in the output once it appears; fails if the process exits or `ms` pass first. */
+  waitFor(pattern: RegExp, ms: number): Promise<RegExpExecArray>;
+}
+
+/** `node bin/kconnect.js …` as a user runs it, its output collected. */
+function kconnect(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Kconnect {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  let stdout = '';
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    output += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    exited,
+    stdout: () => stdout,
+    output: () => output,
+    async waitFor(pattern, ms) {
+      const deadline = Date.now() + ms;
+      for (;;) {
+        const match = pattern.exec(output);
+        if (match !== null) return match;
+        if (child.exitCode !== null || Date.now() > deadline) {
+          throw new Error(`kconnect ${args.join(' ')}: no ${pattern} in its output:\n${output}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
+  };
+}
+
+interface Demo extends Kconnect {
+  readonly consoleUrl: string;
+  readonly token: string;
+  readonly serviceUrl: string;
+}
+
+/** `npm start` as a newcomer runs it (`node bin/kconnect.js demo`), on free ports and a data directory of its own. */
+async function startDemoProcess(dataDir: string): Promise<Demo> {
+  const demo = kconnect([
+    'demo',
+    '--port',
+    '0',
+    '--service-port',
+    '0',
+    '--data-dir',
+    dataDir,
+    '--hosts',
+    '40',
+    '--events',
+    '200',
+  ]);
+  await demo.waitFor(/Stop with Ctrl-C\./, 60_000);
+  const consoleUrl = /Web console:\s+(\S+)/.exec(demo.output())?.[1] ?? '';
+  const token = /API token:\s+(kc_\S+)/.exec(demo.output())?.[1] ?? '';
+  return { ...demo, consoleUrl, token, serviceUrl: new URL(consoleUrl).origin };
+}
+
+describe('npm start (kconnect demo) as a process', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kconnect-demo-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the console link and a token, serves both, and stops cleanly on Ctrl-C', async () => {
+    const demo = await startDemoProcess(dir);
+    try {
+      expect(demo.consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/console#token=kc_[\w-]{43}$/);
+      expect(demo.consoleUrl.endsWith(demo.token)).toBe(true);
+      expect(demo.output()).toMatch(/KSC emulator:\s+https:\/\/127\.0\.0\.1:\d+\s+login admin \/ \S+/);
+
+      const page = await fetch(demo.consoleUrl.replace(/#.*/, ''));
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('kconnect');
+      const ready = await fetch(`${demo.serviceUrl}/readyz`);
+      expect(ready.status).toBe(200);
+      const answer = await fetch(`${demo.serviceUrl}/v1/commands/list_hosts`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${demo.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ limit: 3 }),
+      });
+      expect(answer.status).toBe(200);
+      const result = (await answer.json()) as { status: string; keyFields: { TotalHostCount: number } };
+      expect(result.status).toBe('Successful');
+      expect(result.keyFields.TotalHostCount).toBeGreaterThan(0);
+    } finally {
+      demo.child.kill('SIGINT');
+    }
+    expect(await demo.exited).toBe(0);
+    expect(demo.output()).toContain('stopped.');
+    await expect(fetch(`${demo.serviceUrl}/healthz`)).rejects.toThrow();
+  }, 90_000);
+
+  it('starts again on the same data directory with a new token and revokes the old one', async () => {
+    const first = await startDemoProcess(dir);
+    first.child.kill('SIGINT');
+    expect(await first.exited).toBe(0);
+    const second = await startDemoProcess(dir);
+    try {
+      expect(second.token).not.toBe(first.token);
+      const call = (token: string) =>
+        fetch(`${second.serviceUrl}/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
+      expect((await call(second.token)).status).toBe(200);
+      expect((await call(first.token)).status).toBe(401);
+    } finally {
+      second.child.kill('SIGINT');
+    }
+    expect(await second.exited).toBe(0);
+  }, 90_000);
+});
+
+describe('kconnect demo on a port in use', () => {
+  it('says which option chooses another port, and leaves nothing running', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'kconnect-demo-busy-'));
+    try {
+      const demo = kconnect([
+        'demo',
+        '--port',
+        '0',
+        '--service-port',
+        String(port),
+        '--data-dir',
+        dataDir,
+        '--hosts',
+        '10',
+      ]);
+      expect(await demo.exited).not.toBe(0);
+      expect(demo.output()).toContain(`port ${port} is in use`);
+      expect(demo.output()).toContain('--service-port');
+    } finally {
+      blocker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('kconnect --version', () => {
+  it('prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../../package.json'), 'utf8')) as {
+      version: string;
+    };
+    const run = kconnect(['--version']);
+    expect(await run.exited).toBe(0);
+    expect(run.stdout().trim()).toBe(version);
+  });
+});
+
+describe('kconnect emulator ksc as a process', () => {
+  it('listens, answers a KSC login, and stops on SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kconnect-emulator-'));
+    const password = 'emulator-process-password-5150';
+    const emulator = kconnect(
+      ['emulator', 'ksc', '--http', '--port', '0', '--data-dir', dataDir, '--hosts', '10', '--events', '10'],
+      { ...process.env, KCONNECT_EMULATOR_PASSWORD: password },
+    );
+    try {
+      const url = (await emulator.waitFor(/listening on (\S+)/, 30_000))[1]!;
+      const login = await fetch(`${url}/api/v1.0/login`, {
+        method: 'POST',
+        headers: {
+          Authorization: `KSCBasic user="${Buffer.from('admin').toString('base64')}", pass="${Buffer.from(password).toString('base64')}", internal="1"`,
+          'Content-Type': 'application/json',
+        },
+      });
+      expect(login.status).toBe(200);
+      expect(emulator.output()).not.toContain(password);
+    } finally {
+      emulator.child.kill('SIGTERM');
+    }
+    expect(await emulator.exited).toBe(0);
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 60_000);
+});
