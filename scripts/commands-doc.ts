@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { COMMANDS } from '../src/commands/registry.ts';
-import { commandReference } from '../src/commands/core/reference.ts';
+import { commandReference } from '../src/commands/reference.ts';
 
 export const COMMANDS_DOC = fileURLToPath(new URL('../docs/commands.md', import.meta.url));
 

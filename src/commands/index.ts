@@ -1,6 +1,9 @@
 /** The command catalog: definitions, the registry every surface is generated from, and how to run them. */
 export * from './core/types.ts';
+export { VENDORS, VENDOR_NAMES, commandNameProblem, type Vendor, type VendorApi } from './core/vendors.ts';
 export { COMMANDS, commandByName } from './registry.ts';
+export { KSC_COMMANDS } from './ksc/index.ts';
+export type { KscApi, KscCommand, KscContext, KscRight } from './ksc/shared/vendor.ts';
 export { executeCommand } from './core/execute.ts';
 export { commandOutputSchema } from './core/result.ts';
 export { MemoryIdempotencyStore, type IdempotencyStore } from './core/idempotency.ts';

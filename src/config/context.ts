@@ -34,7 +34,7 @@ export interface ContextFactory {
   /** The client of a connection, made on first use and kept. */
   client(name?: string): KscClient;
   /** A command context on the connection's client. */
-  context(name?: string): CommandContext;
+  context(name?: string): CommandContext & { readonly ksc: KscClient };
   /**
    * Ends the sessions and closes the connections of every client made; quickly, cutting what is in flight,
    * once `signal` aborts (see `KscClient.close`).

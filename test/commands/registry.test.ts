@@ -20,7 +20,7 @@ describe('the command registry', () => {
     for (const command of COMMANDS) {
       expect(command.name).toMatch(/^[a-z]+(_[a-z]+)*$/);
       expect(command.description.length, command.name).toBeGreaterThan(60);
-      expect(command.kscMethods.length, command.name).toBeGreaterThan(0);
+      expect(command.api.operations.length, command.name).toBeGreaterThan(0);
       if (command.destructive) {
         expect(command.readOnly, command.name).toBe(false);
         const schema = z.toJSONSchema(command.input, { io: 'input', unrepresentable: 'any' });

@@ -6,7 +6,8 @@ import { expect } from 'vitest';
 import { executeCommand } from '../../src/commands/core/execute.ts';
 import { MemoryIdempotencyStore } from '../../src/commands/core/idempotency.ts';
 import { commandOutputSchema } from '../../src/commands/core/result.ts';
-import type { CommandContext, CommandDefinition, CommandResult } from '../../src/commands/core/types.ts';
+import type { CommandDefinition, CommandResult } from '../../src/commands/core/types.ts';
+import type { KscContext } from '../../src/commands/ksc/shared/vendor.ts';
 import { KscClient } from '../../src/ksc/index.ts';
 import type { KscEmulatorOptions } from '../../src/emulator/ksc/emulator.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../support/ksc-emulator.ts';
@@ -14,7 +15,7 @@ import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../support/
 export interface CommandHarness {
   readonly emu: TestEmulator;
   /** The context of `user` (default `admin`), with a client of its own. */
-  context(user?: string, virtualServer?: string): CommandContext;
+  context(user?: string, virtualServer?: string): KscContext;
   /** Runs a command as `user` and checks the result against the command's output schema. */
   run(command: CommandDefinition, input: unknown, user?: string): Promise<CommandResult>;
   stop(): Promise<void>;
@@ -25,9 +26,9 @@ export async function startCommandHarness(
 ): Promise<CommandHarness> {
   const emu = await startTestEmulator('sqlite', { hosts: 80, events: 600, ...options });
   const clients = new Map<string, KscClient>();
-  const contexts = new Map<string, CommandContext>();
+  const contexts = new Map<string, KscContext>();
   const idempotency = new MemoryIdempotencyStore(() => emu.ksc.clock.now());
-  const context = (user = 'admin', virtualServer?: string): CommandContext => {
+  const context = (user = 'admin', virtualServer?: string): KscContext => {
     const id = `${user}\u0000${virtualServer ?? ''}`;
     let ctx = contexts.get(id);
     if (ctx === undefined) {

@@ -38,30 +38,6 @@ export interface InputOption {
   readonly alias: boolean;
 }
 
-/**
- * Shorter names the issue uses for some options (`kconnect isolate-hosts --host … --timeout 60`), offered
- * beside the generated ones. Keyed by command, then input field.
- */
-export const OPTION_ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  isolate_hosts: { hostIds: 'host', isolationTimeout: 'timeout' },
-  unisolate_hosts: { hostIds: 'host' },
-  get_open_ports: { hostIds: 'host' },
-  get_host_status: { hostNames: 'host' },
-  list_applications: { hostNames: 'host' },
-  scan_hosts: { hostNames: 'host' },
-  quarantine_files: { hostNames: 'host', files: 'file' },
-  resolve_host: { hosts: 'host' },
-  move_hosts_to_group: { hosts: 'host' },
-  get_execution_file: { fileIds: 'file-id' },
-  scan_quarantined_files: { fileIds: 'file-id' },
-  unquarantine_files: { fileIds: 'file-id' },
-  get_task_settings: { taskIds: 'task-id' },
-  get_task_statistics: { taskIds: 'task-id' },
-  get_user_by_ip: { ipAddresses: 'ip' },
-  list_quarantine_files: { filePaths: 'file' },
-  list_users: { usernames: 'user-name' },
-};
-
 export function kebabCase(name: string): string {
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
@@ -148,7 +124,7 @@ export function inputOptions(
   };
 
   for (const [property, field] of Object.entries(properties)) {
-    const aliases = OPTION_ALIASES[command.name]?.[property];
+    const aliases = (command.hints?.cliAliases as Readonly<Record<string, string>> | undefined)?.[property];
     const names = [kebabCase(property), ...(aliases === undefined ? [] : [aliases])];
     const isArray = typesOf(field).length === 1 && typesOf(field)[0] === 'array' && field.items !== undefined;
     const isBoolean = typesOf(field).length === 1 && typesOf(field)[0] === 'boolean';

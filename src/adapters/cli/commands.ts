@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import { Command, Option, type CommanderError } from 'commander';
 import { executeCommand } from '../../commands/core/execute.ts';
 import { COMMANDS } from '../../commands/registry.ts';
-import type { CommandDefinition, CommandErrorEntry, CommandResult } from '../../commands/core/types.ts';
+import type {
+  CommandDefinition,
+  CommandErrorEntry,
+  CommandResult,
+  IdempotencyStore,
+} from '../../commands/core/types.ts';
+import { VENDORS } from '../../commands/core/vendors.ts';
 import { createContextFactory, type ContextFactory } from '../../config/context.ts';
 import { loadConfig, type ConnectionFlags } from '../../config/load.ts';
 import { ERROR_CODES, KconnectError } from '../../errors.ts';
@@ -203,11 +209,13 @@ async function runCommand(
       const config = loadConfig({ ...(file === undefined ? {} : { file }), env: io.env, flags, cwd: io.cwd });
       let sleep = io.sleep ?? interruptibleSleep(interrupt.signal);
       if (io.stderr.isTTY === true) {
-        // The schema's default when the option was left out.
+        // The command's wait bound, with the schema's default when the option was left out.
         const checked = command.input.safeParse(input);
-        const limit = checked.success
-          ? (checked.data as Record<string, unknown>)['waitTimeoutSeconds']
-          : undefined;
+        const waitField = command.hints?.waitField;
+        const limit =
+          checked.success && waitField !== undefined
+            ? (checked.data as Record<string, unknown>)[waitField]
+            : undefined;
         progress = new ProgressLine(
           io.stderr,
           command.title,
@@ -221,8 +229,7 @@ async function runCommand(
         sleep,
         signal: interrupt.signal,
         ...(progress === undefined ? {} : { progress: progress.update }),
-        idempotency:
-          io.idempotency ?? new FileIdempotencyStore(join(stateDirectory(io.env), 'idempotency'), now),
+        idempotency: io.idempotency ?? cliIdempotencyStore(io.env, now),
         logger: stderrLogger(io),
         env: io.env,
       });
@@ -256,6 +263,14 @@ function exampleLine(name: string, example: unknown, options: readonly InputOpti
  * 0 success, 10 partial success, otherwise the CLI code of the first error (2 bad input, 3 authentication,
  * 4 access denied, 5 not found, 6 conflict, 8 upstream, 9 timeout), 130 interrupted.
  */
+/** The durable idempotency store of every CLI process (commands and `kconnect mcp`), in the state directory. */
+export function cliIdempotencyStore(
+  env: Readonly<Record<string, string | undefined>>,
+  now: () => number,
+): IdempotencyStore {
+  return new FileIdempotencyStore(join(stateDirectory(env), 'idempotency'), now);
+}
+
 export function commandsFromRegistry(
   io: CliIo = processIo(),
   commands: readonly CommandDefinition[] = COMMANDS,
@@ -263,9 +278,11 @@ export function commandsFromRegistry(
   const reserved = new Set<string>(CLI_OPTIONS);
   return commands.map((definition) => {
     const name = kebabCase(definition.name);
+    const vendor = VENDORS[definition.vendor];
     const { options, commander } = inputOptions(definition, reserved);
     const command = cliCommand(name, io)
-      .summary(`${definition.title}${definition.destructive ? ' (changes KSC)' : ''}`)
+      .summary(`${definition.title}${definition.destructive ? ` (changes ${vendor.short})` : ''}`)
+      .helpGroup(`${vendor.title} commands:`)
       .description(`${definition.title}: ${definition.description}`)
       .allowExcessArguments(false);
     for (const option of commander) command.addOption(option);

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { createContextFactory, loadConfig } from '../../config/index.ts';
-import { commandsFromRegistry } from './commands.ts';
+import { cliIdempotencyStore, commandsFromRegistry } from './commands.ts';
 import { configCommand } from './config-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { emulatorCommand } from './emulator-command.ts';
@@ -15,7 +15,9 @@ async function loadMcpContext(connection?: string): Promise<LoadedMcpContext> {
     env: process.env,
     ...(connection === undefined ? {} : { flags: { connection } }),
   });
-  const factory = createContextFactory(config);
+  // Destructive tools promise that a repeated idempotency key acts once, across restarts too: the same durable
+  // store the CLI's commands use.
+  const factory = createContextFactory(config, { idempotency: cliIdempotencyStore(process.env, Date.now) });
   return {
     context: () => factory.context(connection),
     allowDestructive: config.mcp?.allowDestructive === true,
@@ -43,6 +45,7 @@ export function buildProgram(): Command {
     .version(kconnectVersion(), '-V, --version')
     .showHelpAfterError();
   for (const command of commandsFromRegistry()) program.addCommand(command);
+  program.commandsGroup('Configuration, servers and emulators:');
   program.addCommand(configCommand());
   program.addCommand(mcpCommand(loadMcpContext));
   program.addCommand(serveCommand(loadServeContexts));

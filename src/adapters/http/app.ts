@@ -186,7 +186,9 @@ export function createServiceApp(deps: ServiceDependencies): Hono<ServiceEnv> {
         destructive: command.destructive,
         idempotent: command.idempotent,
         scope: requiredScope(command),
-        kscMethods: command.kscMethods,
+        vendor: command.vendor,
+        operations: command.api.operations,
+        ...(command.vendor === 'ksc' ? { kscMethods: command.api.operations } : {}),
         example: command.example as unknown,
       })),
     });

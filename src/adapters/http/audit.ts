@@ -1,3 +1,4 @@
+import { idempotencyKeyOf } from '../../commands/core/execute.ts';
 import type { Kysely } from 'kysely';
 import type { ServiceTables } from './store.ts';
 
@@ -49,8 +50,6 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
-/** Input fields that name hosts, across the catalog (`hostIds`, `hostNames`, `host`, `hosts`, `ipAddresses`, …). */
-const HOST_FIELD = /^(host|hosts|hostId|hostIds|hostName|hostNames|ipAddresses)$/;
 /** The audit row keeps this many hosts of one call; the rest are counted. */
 const MAX_HOSTS = 100;
 const MAX_TEXT = 256;
@@ -66,13 +65,16 @@ function clip(text: string): string {
   return cleaned.length <= MAX_TEXT ? cleaned : `${cleaned.slice(0, MAX_TEXT - 1)}…`;
 }
 
-/** The hosts a command input names, as given (before validation: a refused call still shows what it aimed at). */
-export function targetHosts(input: unknown): string[] {
+/**
+ * The hosts a command input names in `fields` (the command's `targetFields` hint), as given: before
+ * validation, so a refused call still shows what it aimed at.
+ */
+export function targetHosts(input: unknown, fields: readonly string[]): string[] {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) return [];
   const hosts: string[] = [];
   let more = 0;
   for (const [field, value] of Object.entries(input)) {
-    if (!HOST_FIELD.test(field)) continue;
+    if (!fields.includes(field)) continue;
     for (const item of Array.isArray(value) ? (value as unknown[]) : [value]) {
       if (typeof item !== 'string' || item === '') continue;
       if (hosts.length < MAX_HOSTS) hosts.push(clip(item));
@@ -83,11 +85,10 @@ export function targetHosts(input: unknown): string[] {
   return hosts;
 }
 
-/** The `idempotencyKey` of an input, if it has a usable one. */
-export function idempotencyKeyOf(input: unknown): string | null {
-  if (input === null || typeof input !== 'object') return null;
-  const key = (input as { idempotencyKey?: unknown }).idempotencyKey;
-  return typeof key === 'string' && key !== '' ? clip(key) : null;
+/** The `idempotencyKey` of an input as the audit row keeps it, or null when it has no usable one. */
+export function auditedIdempotencyKey(input: unknown): string | null {
+  const key = idempotencyKeyOf(input);
+  return key === undefined ? null : clip(key);
 }
 
 function toRow(entry: AuditEntry): Omit<ServiceTables['audit_log'], 'id'> {

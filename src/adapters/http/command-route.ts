@@ -9,7 +9,7 @@ import { errorEntry, failedResult } from '../../commands/core/result.ts';
 import { ERROR_CODES, KconnectError, type ErrorCode } from '../../errors.ts';
 import { parseWireJson, stringifyWireJson, type WireJson } from '../../wire/json.ts';
 import type { ServiceDependencies, ServiceEnv } from './app.ts';
-import { idempotencyKeyOf, targetHosts, type AuditOutcome } from './audit.ts';
+import { auditedIdempotencyKey, targetHosts, type AuditOutcome } from './audit.ts';
 import {
   bearerToken,
   deniedMessage,
@@ -48,6 +48,8 @@ interface Call {
   readonly command: string;
   /** Whether the catalog has the command: only then its name is a metrics label (bounded series). */
   readonly known: boolean;
+  /** The input fields that name the hosts it acts on (the command's hint). */
+  readonly targetFields: readonly string[];
   readonly connection: string;
   /** Whether the configuration knows the connection, likewise. */
   readonly knownConnection: boolean;
@@ -177,6 +179,7 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
       principal,
       command: name,
       known: command !== undefined,
+      targetFields: command?.hints?.targetFields ?? [],
       connection,
       knownConnection,
       input,
@@ -278,8 +281,8 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
         tokenName: call.principal?.name ?? null,
         command: call.command,
         connection: call.connection,
-        hosts: targetHosts(call.input),
-        idempotencyKey: idempotencyKeyOf(call.input),
+        hosts: targetHosts(call.input, call.targetFields),
+        idempotencyKey: auditedIdempotencyKey(call.input),
         outcome: call.outcome,
         statusCode: call.status,
         errorCode,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Context, Hono } from 'hono';
-import { readRecentEvents } from '../../commands/ksc/shared/recent-events.ts';
+import { executeCommand } from '../../commands/core/execute.ts';
+import { listRecentEvents } from '../../commands/ksc/list-recent-events.ts';
 import { KconnectError } from '../../errors.ts';
 import type { ServiceDependencies, ServiceEnv } from './app.ts';
 import type { Principal, Scope } from './auth.ts';
@@ -78,6 +79,7 @@ export function registerConsoleRoutes(
     });
   });
 
+  // The live view polls, so its reads are not audited; it runs the registry's command like any other call.
   app.get('/v1/events', async (c) => {
     const principal = await authorise(c, 'read');
     if (principal instanceof Response) return principal;
@@ -86,25 +88,26 @@ export function registerConsoleRoutes(
     if (requested !== undefined && !CONNECTION_NAME.test(requested)) {
       return fail('INVALID_INPUT', 'connection: 1–64 letters, digits, dots, dashes or underscores', 400);
     }
-    const limitText = c.req.query('limit') ?? '100';
-    const limit = Number(limitText);
-    if (!/^\d+$/.test(limitText) || limit < 1 || limit > 500) {
-      return fail('INVALID_INPUT', 'limit: expected an integer from 1 to 500', 400);
-    }
-    const sinceText = c.req.query('since');
-    const since = sinceText === undefined ? undefined : Date.parse(sinceText);
-    if (since !== undefined && Number.isNaN(since)) {
-      return fail('INVALID_INPUT', 'since: expected an ISO 8601 time such as 2025-01-31T08:00:00Z', 400);
-    }
+    const limit = c.req.query('limit');
+    const since = c.req.query('since');
+    const input = {
+      ...(limit === undefined ? {} : { limit: /^\d+$/.test(limit) ? Number(limit) : limit }),
+      ...(since === undefined ? {} : { since }),
+    };
     let release: (() => void) | undefined;
     try {
       const ctx = deps.contexts(requested);
       release = await deps.limits.acquire(requested ?? defaultConnection);
-      const events = await readRecentEvents(
+      const result = await executeCommand(
+        listRecentEvents,
         { ...ctx, signal: AbortSignal.any([deps.signal]) },
-        { since, limit },
+        input,
       );
-      return c.json({ events });
+      const failure = result.errors[0];
+      if (result.status === 'Failed' && failure !== undefined) {
+        return fail(failure.code as KconnectError['code'], failure.message, failure.statusCode);
+      }
+      return c.json({ events: result.context });
     } catch (thrown) {
       if (thrown instanceof QueueFullError) {
         const answer = fail('RATE_LIMITED', thrown.message, 429);

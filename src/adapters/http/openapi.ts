@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { kconnectVersion } from '../../version.ts';
 import { commandOutputSchema, type CommandDefinition } from '../../commands/index.ts';
+import { VENDOR_NAMES, VENDORS, type Vendor } from '../../commands/core/vendors.ts';
 import { requiredScope, SCOPES } from './auth.ts';
 
 /** A JSON value of the document (plain JSON: the document is served with `JSON.stringify`). */
@@ -44,7 +45,11 @@ const catalog = z.object({
       destructive: z.boolean(),
       idempotent: z.boolean(),
       scope: z.enum(SCOPES),
-      kscMethods: z.array(z.string()),
+      vendor: z.enum(VENDOR_NAMES as [Vendor, ...Vendor[]]),
+      /** The vendor API operations the command calls, in order. */
+      operations: z.array(z.string()),
+      /** KSC commands: the same list, under its earlier name. */
+      kscMethods: z.array(z.string()).optional(),
       example: z.unknown(),
     }),
   ),
@@ -150,8 +155,8 @@ function commandOperation(command: CommandDefinition): JsonObject {
   return {
     operationId: command.name,
     summary: command.title,
-    description: `${command.description}\n\nNeeds the \`${scope}\` scope (${flags.join(', ')}). KSC methods: ${command.kscMethods.join(', ') || 'none'}.`,
-    tags: [scope],
+    description: `${command.description}\n\nNeeds the \`${scope}\` scope (${flags.join(', ')}). ${VENDORS[command.vendor].operationsLabel}: ${command.api.operations.join(', ') || 'none'}.`,
+    tags: [command.vendor, scope],
     parameters: [
       { $ref: '#/components/parameters/connection' },
       { $ref: '#/components/parameters/connectionHeader' },
@@ -400,6 +405,10 @@ export function buildOpenApiDocument(
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     security: [{ apiToken: [] }],
     tags: [
+      ...VENDOR_NAMES.filter((vendor) => commands.some((c) => c.vendor === vendor)).map((vendor) => ({
+        name: vendor,
+        description: `${VENDORS[vendor].title} commands`,
+      })),
       { name: 'read', description: 'Read-only commands: need the `read` scope' },
       { name: 'respond', description: 'Commands that change KSC: need the `respond` scope' },
       { name: 'admin', description: 'Service administration: needs the `admin` scope' },

@@ -4,6 +4,7 @@ import os from 'node:os';
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import { KconnectError } from '../../errors.ts';
+import type { KscClient } from '../../ksc/client/client.ts';
 import { COMMANDS, type CommandContext, type CommandDefinition } from '../../commands/index.ts';
 import { createServiceApp, type ServiceLogger } from './app.ts';
 import { AuditLog } from './audit.ts';
@@ -74,7 +75,7 @@ function defaultReplica(): string {
 }
 
 const defaultKscCheck = async (ctx: CommandContext, signal: AbortSignal): Promise<void> => {
-  await ctx.ksc.call('HostGroup.GroupIdGroups', {}, { signal });
+  await (ctx.ksc as KscClient).call('HostGroup.GroupIdGroups', {}, { signal });
 };
 
 /**

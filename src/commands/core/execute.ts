@@ -1,27 +1,40 @@
 import { KconnectError } from '../../errors.ts';
 import { errorEntry, failedResult, inputErrors } from './result.ts';
-import type { CommandContext, CommandDefinition, CommandResult } from './types.ts';
+import { unknownFieldErrors } from './strict-input.ts';
+import type { CommandContext, CommandDefinition, CommandResult, VendorContext } from './types.ts';
+import { VENDOR_NAMES, VENDORS, type Vendor } from './vendors.ts';
 
 /**
- * Runs a command on untrusted input: validates it (errors name the field), runs it, and turns anything thrown
- * into a `Failed` result. A destructive command given an `idempotencyKey` acts at most once per key within
- * the store's window; a repeat gets the first result. The context's `signal` reaches every KSC call the
- * command makes (through `KscClient.withSignal`), so a cancel stops a call in flight, not only the
+ * Runs a command on untrusted input: validates it (errors name the field; an unknown field is an error, not
+ * dropped), runs it, and turns anything thrown into a `Failed` result. A destructive command given an `idempotencyKey` acts at most once per key within
+ * the store's window; a repeat gets the first result. The context's `signal` reaches every vendor call the
+ * command makes (through each client's `withSignal`), so a cancel stops a call in flight, not only the
  * loop around it; the command then fails with `CANCELLED` (or the abort's reason, when that is a kconnect
- * error).
+ * error). A context without the client of the command's vendor (a KICS connection for a KSC command) fails
+ * the command before it starts.
  */
 export async function executeCommand(
   command: CommandDefinition,
   ctx: CommandContext,
   input: unknown,
 ): Promise<CommandResult> {
+  const unknown = unknownFieldErrors(command, input);
+  if (unknown.length > 0) return failedResult(command.title, unknown);
   const parsed = command.input.safeParse(input ?? {});
   if (!parsed.success) return failedResult(command.title, inputErrors(command.title, parsed.error));
+  if (ctx[command.vendor] === undefined) {
+    const needed = new KconnectError(
+      'INVALID_INPUT',
+      `connection: ${command.name} needs a connection to ${VENDORS[command.vendor].title}, and the chosen one is not`,
+    );
+    return failedResult(command.title, [errorEntry(command.title, needed)]);
+  }
   const signal = ctx.signal;
-  const bound: CommandContext = signal === undefined ? ctx : { ...ctx, ksc: ctx.ksc.withSignal(signal) };
+  const bound = signal === undefined ? ctx : withSignal(ctx, signal);
   const run = async (): Promise<CommandResult> => {
     try {
-      return await command.run(bound, parsed.data);
+      // The vendor's client is there (checked above): the context is the command's own.
+      return await command.run(bound as VendorContext<Vendor>, parsed.data);
     } catch (error) {
       const cause = signal?.aborted === true ? cancellation(command, signal, error) : error;
       return failedResult(command.title, [errorEntry(command.title, cause)]);
@@ -34,7 +47,18 @@ export async function executeCommand(
   return run();
 }
 
-function idempotencyKeyOf(input: unknown): string | undefined {
+/** The context with every vendor client it holds bound to `signal`. */
+function withSignal(ctx: CommandContext, signal: AbortSignal): CommandContext {
+  const bound: { -readonly [K in keyof CommandContext]: CommandContext[K] } = { ...ctx };
+  for (const vendor of VENDOR_NAMES) {
+    const client = ctx[vendor];
+    if (client !== undefined) bound[vendor] = client.withSignal(signal);
+  }
+  return bound;
+}
+
+/** The `idempotencyKey` of an input, when it has a usable one. */
+export function idempotencyKeyOf(input: unknown): string | undefined {
   if (input === null || typeof input !== 'object') return undefined;
   const key = (input as { idempotencyKey?: unknown }).idempotencyKey;
   return typeof key === 'string' && key !== '' ? key : undefined;

@@ -1,16 +1,6 @@
-import type { CommandResult } from './types.ts';
+import type { CommandResult, IdempotencyStore } from './types.ts';
 
-/**
- * Remembers the result of a destructive command by its idempotency key for a while, so a playbook that
- * retries (a timeout, a restarted runner) gets the first result instead of acting twice.
- */
-export interface IdempotencyStore {
-  /** The remembered result for this command and key, if still within its window. */
-  get(command: string, key: string): Promise<CommandResult | undefined>;
-  remember(command: string, key: string, result: CommandResult): Promise<void>;
-  /** Runs `work` once per key at a time: a concurrent second call waits for the first and gets its result. */
-  once(command: string, key: string, work: () => Promise<CommandResult>): Promise<CommandResult>;
-}
+export type { IdempotencyStore } from './types.ts';
 
 /** An in-process store with a fixed window (default one day), on an injected clock. */
 export class MemoryIdempotencyStore implements IdempotencyStore {

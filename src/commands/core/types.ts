@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import type { KscClient } from '../../ksc/client/client.ts';
+import type { VendorClient } from '../../vendor-client.ts';
 import type { WireJson } from '../../wire/json.ts';
-import type { IdempotencyStore } from './idempotency.ts';
+import type { ApiOf, ClientOf, Vendor } from './vendors.ts';
 
 /** Seed 001's Return Data. */
 export type CommandStatus = 'Successful' | 'Partially Successful' | 'Failed';
@@ -42,17 +42,6 @@ export interface CommandResult<KeyFields extends Record<string, PlainJson> = Rec
   readonly errors: readonly CommandErrorEntry[];
 }
 
-/** A right a command needs, in seed 001's words (product › feature › operations). */
-export interface KscRight {
-  readonly product: 'Administration Server' | 'Kaspersky Endpoint Security' | 'Kaspersky Endpoint Agent';
-  readonly feature:
-    | 'Basic functionality'
-    | 'Access objects regardless of their ACLs'
-    | 'Anti-virus functionality'
-    | 'Host Intrusion Prevention';
-  readonly operations: readonly ('Read' | 'Write' | 'Execute' | 'Perform operations on device selections')[];
-}
-
 /**
  * How far a long piece of work has got, for a person or a client waiting on it. Commands do not report it
  * themselves: the shared helpers do — reading a result set page by page (`readPagesWire`) and waiting between
@@ -83,13 +72,18 @@ export type ProgressUpdate =
       readonly looks: number;
     };
 
-/** What a command runs with. It never sees argv, HTTP requests or MCP envelopes. */
+/**
+ * What a command runs with. It never sees argv, HTTP requests or MCP envelopes. The clients of the chosen
+ * connection(s) sit under their vendor's name (`ksc`, `kics`); a command's own context type
+ * ({@link VendorContext}) makes its vendor's client required and typed.
+ */
 export interface CommandContext {
-  readonly ksc: KscClient;
+  readonly ksc?: VendorClient;
+  readonly kics?: VendorClient;
   /** Milliseconds since the epoch. */
   readonly now: () => number;
   /**
-   * Cancels the command: `executeCommand` joins it to every KSC call (a call in flight is abandoned), and the
+   * Cancels the command: `executeCommand` joins it to every vendor call (a call in flight is abandoned), and the
    * paging and waiting helpers check it between pages and looks. The command then fails with `CANCELLED`.
    */
   readonly signal?: AbortSignal;
@@ -104,26 +98,65 @@ export interface CommandContext {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** The context of a command of vendor `V`: that vendor's client is there, with its own type. */
+export type VendorContext<V extends Vendor> = Omit<CommandContext, V> & {
+  readonly [K in V]: ClientOf<K>;
+};
+
+/**
+ * Where surfaces need to know more of a command than its schema says. Kept in the definition, so an adapter
+ * never carries a table keyed by command names.
+ */
+export interface SurfaceHints<Input extends z.ZodType = z.ZodType> {
+  /** Short CLI option names beside the generated ones: `{ hostIds: 'host' }` adds `--host` to `--host-ids`. */
+  readonly cliAliases?: { readonly [Field in InputField<Input>]?: string };
+  /** Input fields that name the hosts or devices a call acts on, kept in the audit log as given. */
+  readonly targetFields?: readonly InputField<Input>[];
+  /** The input field holding how many seconds the command may wait; surfaces bound their own waits by it. */
+  readonly waitField?: InputField<Input>;
+}
+
+/** The names of an input schema's fields. */
+export type InputField<Input extends z.ZodType> = Extract<keyof z.input<Input>, string>;
+
 export interface CommandDefinition<
   Input extends z.ZodType = z.ZodType,
   KeyFields extends z.ZodType<Record<string, PlainJson>> = z.ZodType<Record<string, PlainJson>>,
+  V extends Vendor = Vendor,
 > {
-  /** snake_case, e.g. `list_hosts`. */
+  /**
+   * snake_case; a KSC command keeps seed 001's name (`list_hosts`), another vendor's carries the vendor as prefix
+   * (`kics_list_devices`) — see {@link commandNameProblem}.
+   */
   readonly name: string;
   /** Seed 001's title, e.g. "List Hosts". */
   readonly title: string;
   /** For people and for AI assistants: what it does, what it returns, when to use it. */
   readonly description: string;
+  /** The product whose API it calls: the context gives it that vendor's client. */
+  readonly vendor: V;
+  /** What the vendor API asks of it (for KSC: rights, Open API methods), in the vendor's own terms. */
+  readonly api: ApiOf<V>;
   readonly input: Input;
   /** The schema of `keyFields`; the whole output schema is {@link commandOutputSchema} of it. */
   readonly keyFields: KeyFields;
   readonly readOnly: boolean;
   readonly destructive: boolean;
   readonly idempotent: boolean;
-  readonly rights: readonly KscRight[];
-  /** The KSC Open API methods it calls, in order (for the reference and for rights checks). */
-  readonly kscMethods: readonly string[];
+  readonly hints?: SurfaceHints<Input>;
   /** An input that works against the emulator's demo world (for the reference and the console). */
   readonly example: z.input<Input>;
-  run(ctx: CommandContext, input: z.output<Input>): Promise<CommandResult<z.output<KeyFields>>>;
+  run(ctx: VendorContext<V>, input: z.output<Input>): Promise<CommandResult<z.output<KeyFields>>>;
+}
+
+/**
+ * Remembers the result of a destructive command by its idempotency key for a while, so a playbook that
+ * retries (a timeout, a restarted runner) gets the first result instead of acting twice.
+ */
+export interface IdempotencyStore {
+  /** The remembered result for this command and key, if still within its window. */
+  get(command: string, key: string): Promise<CommandResult | undefined>;
+  remember(command: string, key: string, result: CommandResult): Promise<void>;
+  /** Runs `work` once per key at a time: a concurrent second call waits for the first and gets its result. */
+  once(command: string, key: string, work: () => Promise<CommandResult>): Promise<CommandResult>;
 }

@@ -1,10 +1,10 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { findGroups } from '../../ksc/client/iterators.ts';
 import { filter } from '../../ksc/filter/index.ts';
 import { BASIC_READ_WRITE } from './shared/flags.ts';
 import { GROUP_LOOKUP_METHODS, groupReference, resolveGroup, type ResolvedGroup } from './shared/groups.ts';
 import { summaryTable } from '../core/result.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 const input = z.object({
   name: z
@@ -31,7 +31,7 @@ const keyFields = z.object({
 });
 
 /** `Add Group` (Cortex XSOAR's ksc-group-add): `HostGroup.AddGroup`, which returns an existing group's id. */
-export const addGroup: CommandDefinition<typeof input, typeof keyFields> = {
+export const addGroup: KscCommand<typeof input, typeof keyFields> = {
   name: 'add_group',
   title: 'Add Group',
   description:
@@ -45,13 +45,16 @@ export const addGroup: CommandDefinition<typeof input, typeof keyFields> = {
   readOnly: false,
   destructive: false,
   idempotent: true,
-  rights: [BASIC_READ_WRITE],
-  kscMethods: [
-    'HostGroup.GroupIdGroups',
-    'HostGroup.GetGroupInfoEx',
-    ...GROUP_LOOKUP_METHODS,
-    'HostGroup.AddGroup',
-  ],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ_WRITE],
+    operations: [
+      'HostGroup.GroupIdGroups',
+      'HostGroup.GetGroupInfoEx',
+      ...GROUP_LOOKUP_METHODS,
+      'HostGroup.AddGroup',
+    ],
+  },
   example: { name: 'Incident 4711 containment', parent: 'Managed devices' },
   async run(ctx, { name, parent }) {
     const parentGroup: ResolvedGroup =

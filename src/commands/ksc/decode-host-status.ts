@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import type { KlParams } from '../../ksc/values.ts';
 import {
@@ -10,7 +11,7 @@ import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { HOST_LOOKUP_METHODS, hostNotFound, lookupHostReference } from './shared/hosts.ts';
 import { inputs } from './shared/inputs.ts';
 import { numericValue } from './shared/records.ts';
-import type { CommandDefinition, PlainJson } from '../core/types.ts';
+import type { PlainJson } from '../core/types.ts';
 
 const STATUS_FIELDS = [
   'KLHST_WKS_STATUS',
@@ -148,7 +149,7 @@ function addKeys(keys: KeyFields, values: HostStatusValues): void {
 }
 
 /** `Decode Host Status` (beyond seed 001): KSC's host status numbers in words. */
-export const decodeHostStatus: CommandDefinition<typeof input, typeof keyFields> = {
+export const decodeHostStatus: KscCommand<typeof input, typeof keyFields> = {
   name: 'decode_host_status',
   title: 'Decode Host Status',
   description:
@@ -163,8 +164,12 @@ export const decodeHostStatus: CommandDefinition<typeof input, typeof keyFields>
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: HOST_LOOKUP_METHODS,
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: HOST_LOOKUP_METHODS,
+  },
+  hints: { targetFields: ['host'] },
   example: { status: 29, statusId: 1, statusMask: 192, rtpState: 4 },
   async run(ctx, { host, status, statusId, statusMask, rtpState }) {
     const keys: KeyFields = {

@@ -1,3 +1,4 @@
+import type { KscCommand, KscContext } from './shared/vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../errors.ts';
 import type { WireAnswer } from '../../ksc/client/client.ts';
@@ -7,7 +8,6 @@ import { BASIC_READ_WRITE } from './shared/flags.ts';
 import { GROUP_LOOKUP_METHODS, groupReference, resolveGroup } from './shared/groups.ts';
 import { inputs } from './shared/inputs.ts';
 import { errorEntry, invalidInput, summaryTable } from '../core/result.ts';
-import type { CommandContext, CommandDefinition } from '../core/types.ts';
 import { poll, waitInputs } from '../core/waiting.ts';
 
 /** `nFlags` of `HostGroup.RemoveGroup` (spec §7.8; Cortex XSOAR's flags 1, 2, 3). */
@@ -48,7 +48,7 @@ type ActionAnswer = WireAnswer<ActionState>;
  * server suggests (between 100 ms and 5 s).
  */
 async function checkAction(
-  ctx: CommandContext,
+  ctx: KscContext,
   wstrActionGuid: string,
   timeoutMs: number,
 ): Promise<ActionAnswer> {
@@ -72,7 +72,7 @@ function failureText(state: ActionState): string {
 }
 
 /** `Delete Group` (Cortex XSOAR's ksc-group-delete): `HostGroup.RemoveGroup`, an asynchronous action. */
-export const deleteGroup: CommandDefinition<typeof input, typeof keyFields> = {
+export const deleteGroup: KscCommand<typeof input, typeof keyFields> = {
   name: 'delete_group',
   title: 'Delete Group',
   description:
@@ -88,14 +88,18 @@ export const deleteGroup: CommandDefinition<typeof input, typeof keyFields> = {
   readOnly: false,
   destructive: true,
   idempotent: true,
-  rights: [BASIC_READ_WRITE],
-  kscMethods: [
-    ...GROUP_LOOKUP_METHODS,
-    'HostGroup.GetGroupInfoEx',
-    'HostGroup.RemoveGroup',
-    'AsyncActionStateChecker.CheckActionState',
-  ],
-  // The group Add Group's example creates.
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ_WRITE],
+    operations: [
+      ...GROUP_LOOKUP_METHODS,
+      'HostGroup.GetGroupInfoEx',
+      'HostGroup.RemoveGroup',
+      'AsyncActionStateChecker.CheckActionState',
+    ],
+    // The group Add Group's example creates.
+  },
+  hints: { waitField: 'waitTimeoutSeconds' },
   example: { group: 'Managed devices/Incident 4711 containment', wait: true },
   async run(ctx, { group, mode, wait, waitTimeoutSeconds }) {
     const target = await resolveGroup(ctx, group);

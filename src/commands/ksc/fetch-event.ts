@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { filter } from '../../ksc/filter/index.ts';
 import type { KlParams, KlValue } from '../../ksc/values.ts';
@@ -7,7 +8,6 @@ import { ATTRIBUTE_NAME, inputs } from './shared/inputs.ts';
 import { enrichWire, plainRecord } from './shared/plain.ts';
 import { isoTimeOf, numberOf, textOf } from './shared/records.ts';
 import { invalidInput, recordsTable } from '../core/result.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 const UTC_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
@@ -193,7 +193,7 @@ const RESULT_COLUMNS = [
 ];
 
 /** `Fetch Event` (seed 001): `CreateEventProcessing2` over a time range and attribute equalities, oldest first. */
-export const fetchEvent: CommandDefinition<typeof input, typeof keyFields> = {
+export const fetchEvent: KscCommand<typeof input, typeof keyFields> = {
   name: 'fetch_event',
   title: 'Fetch Event',
   description:
@@ -205,8 +205,11 @@ export const fetchEvent: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: ['EventProcessingFactory.CreateEventProcessing2', ...EVENT_RANGE_METHODS],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: ['EventProcessingFactory.CreateEventProcessing2', ...EVENT_RANGE_METHODS],
+  },
   example: { startTime: '2024-01-01 00:00', limit: 20, searchCondition: { GNRL_EA_SEVERITY: 4 } },
   async run(ctx, { startTime, endTime, limit, searchCondition: condition }) {
     const since = parseUtcTime(startTime);

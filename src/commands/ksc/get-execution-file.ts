@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import type { WireJson } from '../../wire/json.ts';
 import type { KlParams } from '../../ksc/values.ts';
@@ -6,7 +7,7 @@ import { HOST_LOOKUP_METHODS, resolveOneHost } from './shared/hosts.ts';
 import { inputs } from './shared/inputs.ts';
 import { exeFileContext, exeFileKeyFields, exeFileKeys } from './shared/exe-files.ts';
 import { errorEntry, recordsTable, statusOf } from '../core/result.ts';
-import type { CommandDefinition, CommandErrorEntry, PlainJson } from '../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 
 const TITLE = 'Get Execution File';
 
@@ -27,7 +28,7 @@ const input = z.object({
 });
 
 /** `Get Execution File` (seed 001): `AppCtrlApi.GetExeFileInfo` per file id. */
-export const getExecutionFile: CommandDefinition<typeof input, typeof exeFileKeyFields> = {
+export const getExecutionFile: KscCommand<typeof input, typeof exeFileKeyFields> = {
   name: 'get_execution_file',
   title: TITLE,
   description:
@@ -39,8 +40,12 @@ export const getExecutionFile: CommandDefinition<typeof input, typeof exeFileKey
   input,
   keyFields: exeFileKeyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, 'AppCtrlApi.GetExeFileInfo'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [...HOST_LOOKUP_METHODS, 'AppCtrlApi.GetExeFileInfo'],
+  },
+  hints: { cliAliases: { fileIds: 'file-id' }, targetFields: ['hostId'] },
   example: { fileIds: [140566193] },
   async run(ctx, { hostId, fileIds }) {
     const host = hostId === undefined ? undefined : await resolveOneHost(ctx, hostId, 'hostId');

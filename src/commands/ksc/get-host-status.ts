@@ -1,3 +1,4 @@
+import type { KscCommand, KscContext } from './shared/vendor.ts';
 import { z } from 'zod';
 import type { WireJson } from '../../wire/json.ts';
 import { isKlParams, type KlParams } from '../../ksc/values.ts';
@@ -21,7 +22,7 @@ import { ipv4FromLong } from './shared/ipv4.ts';
 import { enrichWire, plainRecord, toPlain } from './shared/plain.ts';
 import { numericValue, textAttr } from './shared/records.ts';
 import { errorEntry, statusOf, summaryTable } from '../core/result.ts';
-import type { CommandContext, CommandDefinition, CommandErrorEntry, PlainJson } from '../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 
 /** The attributes of seed 001's Get Host Status sample: the default Return Fields. */
 export const HOST_STATUS_FIELDS = [
@@ -145,7 +146,7 @@ function applicationsOfAppInfo(appInfo: KlParams): Application[] {
  * Seed 001's `appInfo` of one host. A server that does not report `KLHST_APP_INFO` (the emulator does not) still
  * has the installed products: their names come from `GetHostProducts`, without a state.
  */
-async function hostDetails(ctx: CommandContext, hostId: string): Promise<HostDetails> {
+async function hostDetails(ctx: KscContext, hostId: string): Promise<HostDetails> {
   const info = await ctx.ksc.callWire('HostGroup.GetHostInfo', {
     strHostName: hostId,
     pFields2Return: APP_INFO_FIELDS,
@@ -191,7 +192,7 @@ function enrichments(record: KlParams): { [key: string]: string | string[] | nul
 }
 
 /** `Get Host Status` (seed 001): per host, its attributes with D3's decoded status fields and its applications. */
-export const getHostStatus: CommandDefinition<typeof input, typeof keyFields> = {
+export const getHostStatus: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_host_status',
   title: 'Get Host Status',
   description:
@@ -205,8 +206,12 @@ export const getHostStatus: CommandDefinition<typeof input, typeof keyFields> = 
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, 'HostGroup.GetHostInfo', 'HostGroup.GetHostProducts'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [...HOST_LOOKUP_METHODS, 'HostGroup.GetHostInfo', 'HostGroup.GetHostProducts'],
+  },
+  hints: { cliAliases: { hostNames: 'host' }, targetFields: ['hostNames'] },
   example: { hostNames: ['BR01-WS-0001'] },
   async run(ctx, { hostNames, returnFields }) {
     const fields = [...new Set([...(returnFields ?? HOST_STATUS_FIELDS), ...REQUIRED_FIELDS])];

@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import type { WireJson } from '../../wire/json.ts';
 import type { KlParams } from '../../ksc/values.ts';
@@ -14,7 +15,7 @@ import {
   type HostState,
 } from './shared/isolation.ts';
 import { errorEntry, statusOf, recordsTable } from '../core/result.ts';
-import type { CommandDefinition, CommandErrorEntry } from '../core/types.ts';
+import type { CommandErrorEntry } from '../core/types.ts';
 
 const TITLE = 'Get Isolation State';
 
@@ -51,7 +52,7 @@ function stateOf(setting: boolean | undefined, active: boolean | undefined): Hos
 }
 
 /** `Get Isolation State` (kconnect): Kaspersky Endpoint Agent's isolation setting and state, read with `SS_Read`. */
-export const getIsolationState: CommandDefinition<typeof input, typeof keyFields> = {
+export const getIsolationState: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_isolation_state',
   title: TITLE,
   description:
@@ -63,8 +64,12 @@ export const getIsolationState: CommandDefinition<typeof input, typeof keyFields
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, 'HostGroup.GetHostProducts', 'HostGroup.SS_Read'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [...HOST_LOOKUP_METHODS, 'HostGroup.GetHostProducts', 'HostGroup.SS_Read'],
+  },
+  hints: { targetFields: ['hostIds'] },
   example: { hostIds: ['DC01'] },
   async run(ctx, { hostIds }) {
     const reports: Array<{ readonly raw: WireJson; readonly context: HostIsolation }> = [];

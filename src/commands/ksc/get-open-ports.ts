@@ -1,3 +1,4 @@
+import type { KscCommand, KscContext } from './shared/vendor.ts';
 import { z } from 'zod';
 import type { WireJson } from '../../wire/json.ts';
 import { isKlParams, type KlArgument, type KlParams } from '../../ksc/values.ts';
@@ -8,7 +9,7 @@ import { HOST_LOOKUP_METHODS, hostNotFound, lookupHostReference, REFERENCE_FIELD
 import { inputs } from './shared/inputs.ts';
 import { toPlain } from './shared/plain.ts';
 import { errorEntry, statusOf } from '../core/result.ts';
-import type { CommandContext, CommandDefinition, CommandErrorEntry, PlainJson } from '../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 
 /**
  * Where KES for Windows keeps its network settings in the host settings storage (spec §9.1; the emulator's
@@ -64,7 +65,7 @@ function portsOf(settings: KlParams): { allPorts: boolean | null; ports: PortEnt
   return { allPorts: typeof allPorts === 'boolean' ? allPorts : null, ports };
 }
 
-function readNetworkSettings(ctx: CommandContext, record: KlParams) {
+function readNetworkSettings(ctx: KscContext, record: KlParams) {
   return readHostSection(
     ctx,
     record,
@@ -77,7 +78,7 @@ function readNetworkSettings(ctx: CommandContext, record: KlParams) {
 }
 
 /** `Get Open Ports` (seed 001): the ports KES for Windows monitors on each host, from its network settings. */
-export const getOpenPorts: CommandDefinition<typeof input, typeof keyFields> = {
+export const getOpenPorts: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_open_ports',
   title: 'Get Open Ports',
   description:
@@ -90,8 +91,12 @@ export const getOpenPorts: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, 'HostGroup.SS_Read'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [...HOST_LOOKUP_METHODS, 'HostGroup.SS_Read'],
+  },
+  hints: { cliAliases: { hostIds: 'host' }, targetFields: ['hostIds'] },
   example: { hostIds: ['BR01-WS-0001'] },
   async run(ctx, { hostIds }) {
     const lookups = await mapLimited(hostIds, CONCURRENCY, (reference) =>

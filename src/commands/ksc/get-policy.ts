@@ -1,9 +1,9 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { policyTable } from './shared/policies.ts';
 import { toPlain } from './shared/plain.ts';
 import { textAttr } from './shared/records.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 const input = z.object({
   policyId: z
@@ -25,7 +25,7 @@ const keyFields = z.object({
 });
 
 /** `Get Policy` (Cortex XSOAR's ksc-policy-get): `Policy.GetPolicyData`. */
-export const getPolicy: CommandDefinition<typeof input, typeof keyFields> = {
+export const getPolicy: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_policy',
   title: 'Get Policy',
   description:
@@ -35,8 +35,11 @@ export const getPolicy: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: ['Policy.GetPolicyData'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: ['Policy.GetPolicyData'],
+  },
   example: { policyId: 1 },
   async run(ctx, { policyId }) {
     const answer = await ctx.ksc.callWire('Policy.GetPolicyData', { nPolicy: policyId });

@@ -1,3 +1,4 @@
+import type { KscCommand, KscContext } from './shared/vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../errors.ts';
 import type { KlParams } from '../../ksc/values.ts';
@@ -9,7 +10,6 @@ import { plainRecord } from './shared/plain.ts';
 import { numberOf, textOf } from './shared/records.ts';
 import { recordsTable } from '../core/result.ts';
 import { taskDetails } from './shared/tasks.ts';
-import type { CommandContext, CommandDefinition } from '../core/types.ts';
 
 const input = z.object({
   hostId: inputs
@@ -43,7 +43,7 @@ const keyFields = z.object({
  * No event can also mean a misspelt task name, which D3 answers with an empty success. When no task of that
  * name applies to the host either, say so and list the names that do.
  */
-async function checkTaskName(ctx: CommandContext, hostId: string, hostName: string, name: string) {
+async function checkTaskName(ctx: KscContext, hostId: string, hostName: string, name: string) {
   const ids = (await ctx.ksc.call('Tasks.GetAllTasksOfHost', { strDomainName: '', strHostName: hostId }))
     .PxgRetVal;
   const names = (await taskDetails(ctx, ids)).flatMap((d) => textOf(d.task, 'DisplayName'));
@@ -59,7 +59,7 @@ async function checkTaskName(ctx: CommandContext, hostId: string, hostName: stri
  * `Get Scan Result` (seed 001): the host's events published by the named task,
  * `EventProcessingFactory.CreateEventProcessingForHost2` filtered on `task_display_name` (decisions/0006).
  */
-export const getScanResult: CommandDefinition<typeof input, typeof keyFields> = {
+export const getScanResult: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_scan_result',
   title: 'Get Scan Result',
   description:
@@ -71,14 +71,18 @@ export const getScanResult: CommandDefinition<typeof input, typeof keyFields> = 
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [
-    ...HOST_LOOKUP_METHODS,
-    'EventProcessingFactory.CreateEventProcessingForHost2',
-    ...EVENT_RANGE_METHODS,
-    'Tasks.GetAllTasksOfHost',
-    'Tasks.GetTask',
-  ],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [
+      ...HOST_LOOKUP_METHODS,
+      'EventProcessingFactory.CreateEventProcessingForHost2',
+      ...EVENT_RANGE_METHODS,
+      'Tasks.GetAllTasksOfHost',
+      'Tasks.GetTask',
+    ],
+  },
+  hints: { targetFields: ['hostId'] },
   example: { hostId: 'BR01-WS-0001', scanTaskName: 'Virus scan', days: 30 },
   async run(ctx, { hostId, scanTaskName, days, limit }) {
     const host = await resolveReadHost(ctx, hostId, 'hostId');

@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../errors.ts';
 import { isKlParams } from '../../ksc/values.ts';
@@ -5,7 +6,7 @@ import { decodeEventsStatus, type StatusValue } from '../../status/general-statu
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { toPlain, unwrapParams } from './shared/plain.ts';
 import { plainJsonSchema } from '../core/result.ts';
-import type { CommandDefinition, PlainJson } from '../core/types.ts';
+import type { PlainJson } from '../core/types.ts';
 import { poll } from '../core/waiting.ts';
 
 const TITLE = 'Get Server Status';
@@ -33,7 +34,7 @@ const keyFields = z.object({
 });
 
 /** `Get Server Status`: seed 000's general status through `ReportManager` statistics (decision 0010). */
-export const getServerStatus: CommandDefinition<typeof input, typeof keyFields> = {
+export const getServerStatus: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_server_status',
   title: TITLE,
   description:
@@ -47,12 +48,15 @@ export const getServerStatus: CommandDefinition<typeof input, typeof keyFields> 
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [
-    'ReportManager.RequestStatisticsData',
-    'ReportManager.GetStatisticsData',
-    'ReportManager.CancelStatisticsRequest',
-  ],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [
+      'ReportManager.RequestStatisticsData',
+      'ReportManager.GetStatisticsData',
+      'ReportManager.CancelStatisticsRequest',
+    ],
+  },
   example: {},
   async run(ctx, { timeoutSeconds }) {
     const { strRequestId } = await ctx.ksc.call('ReportManager.RequestStatisticsData', {

@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { EVENT_RANGE_METHODS } from './shared/events.ts';
 import { BASIC_READ, KES_AV_READ, READ_ONLY } from './shared/flags.ts';
@@ -6,7 +7,6 @@ import { inputs } from './shared/inputs.ts';
 import { numberOf, textOf } from './shared/records.ts';
 import { recordsTable } from '../core/result.ts';
 import { describeTaskEvents, readTaskHistory, taskIdInput } from './shared/tasks.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 const input = z.object({
   taskId: taskIdInput(),
@@ -27,7 +27,7 @@ const keyFields = z.object({
 });
 
 /** `Get Task History` (seed 001): `Tasks.GetTaskHistory`, read with EventProcessing. */
-export const getTaskHistory: CommandDefinition<typeof input, typeof keyFields> = {
+export const getTaskHistory: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_task_history',
   title: 'Get Task History',
   description:
@@ -38,8 +38,12 @@ export const getTaskHistory: CommandDefinition<typeof input, typeof keyFields> =
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ, KES_AV_READ],
-  kscMethods: ['Tasks.GetTaskHistory', ...EVENT_RANGE_METHODS],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ, KES_AV_READ],
+    operations: ['Tasks.GetTaskHistory', ...EVENT_RANGE_METHODS],
+  },
+  hints: { targetFields: ['host'] },
   example: { taskId: '103', limit: 50 },
   async run(ctx, { taskId, host, limit }) {
     const hostId = host === undefined ? undefined : (await resolveReadHost(ctx, host, 'host')).id;

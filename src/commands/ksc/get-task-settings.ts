@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import type { WireJson } from '../../wire/json.ts';
 import type { KlParams } from '../../ksc/values.ts';
@@ -6,7 +7,6 @@ import { plainRecord } from './shared/plain.ts';
 import { numberOf, textOf } from './shared/records.ts';
 import { statusOf, summaryTable } from '../core/result.ts';
 import { perTask, taskIdsInput } from './shared/tasks.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 const input = z.object({ taskIds: taskIdsInput() });
 
@@ -25,7 +25,7 @@ function displayName(settings: KlParams): string[] {
 }
 
 /** `Get Task Settings` (seed 001): `Tasks.GetTaskData` for each task id. */
-export const getTaskSettings: CommandDefinition<typeof input, typeof keyFields> = {
+export const getTaskSettings: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_task_settings',
   title: 'Get Task Settings',
   description:
@@ -36,8 +36,12 @@ export const getTaskSettings: CommandDefinition<typeof input, typeof keyFields> 
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ, KES_AV_READ],
-  kscMethods: ['Tasks.GetTaskData'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ, KES_AV_READ],
+    operations: ['Tasks.GetTaskData'],
+  },
+  hints: { cliAliases: { taskIds: 'task-id' } },
   example: { taskIds: ['103'] },
   async run(ctx, { taskIds }) {
     const { done, errors } = await perTask('Get Task Settings', taskIds, async (strTask) => {

@@ -1,9 +1,9 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import type { WireJson } from '../../wire/json.ts';
 import { BASIC_READ, KES_AV_READ, READ_ONLY } from './shared/flags.ts';
 import { statusOf, summaryTable } from '../core/result.ts';
 import { labelledStatistics, perTask, readTaskProgress, taskIdsInput } from './shared/tasks.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 const input = z.object({ taskIds: taskIdsInput() });
 
@@ -11,7 +11,7 @@ const input = z.object({ taskIds: taskIdsInput() });
 const keyFields = z.object({});
 
 /** `Get Task Statistics` (seed 001): `Tasks.GetTaskStatistics` for each task id. */
-export const getTaskStatistics: CommandDefinition<typeof input, typeof keyFields> = {
+export const getTaskStatistics: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_task_statistics',
   title: 'Get Task Statistics',
   description:
@@ -23,8 +23,12 @@ export const getTaskStatistics: CommandDefinition<typeof input, typeof keyFields
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ, KES_AV_READ],
-  kscMethods: ['Tasks.GetTaskStatistics'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ, KES_AV_READ],
+    operations: ['Tasks.GetTaskStatistics'],
+  },
+  hints: { cliAliases: { taskIds: 'task-id' } },
   example: { taskIds: ['103'] },
   async run(ctx, { taskIds }) {
     const { done, errors } = await perTask('Get Task Statistics', taskIds, (id) => readTaskProgress(ctx, id));

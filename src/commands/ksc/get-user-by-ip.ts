@@ -1,3 +1,4 @@
+import type { KscCommand, KscContext } from './shared/vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../errors.ts';
 import { filter } from '../../ksc/filter/index.ts';
@@ -10,7 +11,7 @@ import { findHostsWire, HOST_LOOKUP_METHODS, MAX_REFERENCE_MATCHES } from './sha
 import { ipv4ToLong } from './shared/ipv4.ts';
 import { toPlain } from './shared/plain.ts';
 import { errorEntry, statusOf } from '../core/result.ts';
-import type { CommandContext, CommandDefinition, CommandErrorEntry, PlainJson } from '../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 
 /**
  * The accounts a host's Network Agent reports (`KLNAG_ACCNTS_ACCOUNTS`, seed 001's sample), in the host settings
@@ -67,7 +68,7 @@ function accountsOf(section: KlParams): Account[] {
   });
 }
 
-function readAccounts(ctx: CommandContext, record: KlParams) {
+function readAccounts(ctx: KscContext, record: KlParams) {
   return readHostSection(
     ctx,
     record,
@@ -87,7 +88,7 @@ interface IpResult {
   }[];
 }
 
-async function usersAt(ctx: CommandContext, ip: string): Promise<IpResult> {
+async function usersAt(ctx: KscContext, ip: string): Promise<IpResult> {
   const long = ipv4ToLong(ip);
   if (long === undefined) {
     throw new KconnectError('INVALID_INPUT', `Invalid IP. "${ip}" is not an IPv4 address (a.b.c.d).`);
@@ -109,7 +110,7 @@ async function usersAt(ctx: CommandContext, ip: string): Promise<IpResult> {
 }
 
 /** `Get User By IP` (seed 001): the accounts the Network Agent of the host at each address reports. */
-export const getUserByIp: CommandDefinition<typeof input, typeof keyFields> = {
+export const getUserByIp: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_user_by_ip',
   title: 'Get User By IP',
   description:
@@ -122,8 +123,12 @@ export const getUserByIp: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, 'HostGroup.SS_Read'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [...HOST_LOOKUP_METHODS, 'HostGroup.SS_Read'],
+  },
+  hints: { cliAliases: { ipAddresses: 'ip' }, targetFields: ['ipAddresses'] },
   example: { ipAddresses: ['10.5.1.2'] },
   async run(ctx, { ipAddresses }) {
     const settled = await mapLimited(ipAddresses, CONCURRENCY, (ip) => settle(usersAt(ctx, ip)));

@@ -1,7 +1,7 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ_WRITE } from './shared/flags.ts';
 import { inputs } from './shared/inputs.ts';
-import type { CommandDefinition } from '../core/types.ts';
 import { waitInputs } from '../core/waiting.ts';
 import { ISOLATION_METHODS, isolationKeyFields, runIsolation } from './shared/isolation.ts';
 
@@ -32,7 +32,7 @@ const TITLE = 'Isolate Hosts';
  * `Isolate Hosts` (seed 001): Kaspersky Endpoint Agent's network isolation, written into each host's settings
  * with `HostGroup.SS_Write` and read back with `SS_Read` (decision 0009).
  */
-export const isolateHosts: CommandDefinition<typeof input, typeof isolationKeyFields> = {
+export const isolateHosts: KscCommand<typeof input, typeof isolationKeyFields> = {
   name: 'isolate_hosts',
   title: TITLE,
   description:
@@ -48,8 +48,16 @@ export const isolateHosts: CommandDefinition<typeof input, typeof isolationKeyFi
   readOnly: false,
   destructive: true,
   idempotent: true,
-  rights: [BASIC_READ_WRITE],
-  kscMethods: ISOLATION_METHODS,
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ_WRITE],
+    operations: ISOLATION_METHODS,
+  },
+  hints: {
+    cliAliases: { hostIds: 'host', isolationTimeout: 'timeout' },
+    targetFields: ['hostIds'],
+    waitField: 'waitTimeoutSeconds',
+  },
   example: { hostIds: ['DC01'], isolationTimeout: 60 },
   run(ctx, { hostIds, isolationTimeout, wait, waitTimeoutSeconds }) {
     return runIsolation(ctx, TITLE, 'Isolated Hosts Count', {

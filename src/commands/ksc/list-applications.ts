@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import type { WireJson } from '../../wire/json.ts';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
@@ -11,7 +12,7 @@ import { inputs } from './shared/inputs.ts';
 import { column, hostAttributes, readInventoryAnswer, type InventoryAnswer } from './shared/inventory.ts';
 import { plainRecord } from './shared/plain.ts';
 import { errorEntry, statusOf } from '../core/result.ts';
-import type { CommandDefinition, CommandErrorEntry, PlainJson } from '../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 
 const TITLE = 'List Applications';
 
@@ -39,7 +40,7 @@ interface HostInventory extends InventoryAnswer {
 }
 
 /** `List Applications` (seed 001): `InventoryApi.GetHostInvProducts` per host, or `GetInvProductsList`. */
-export const listApplications: CommandDefinition<typeof input, typeof keyFields> = {
+export const listApplications: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_applications',
   title: TITLE,
   description:
@@ -51,8 +52,16 @@ export const listApplications: CommandDefinition<typeof input, typeof keyFields>
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, 'InventoryApi.GetHostInvProducts', 'InventoryApi.GetInvProductsList'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [
+      ...HOST_LOOKUP_METHODS,
+      'InventoryApi.GetHostInvProducts',
+      'InventoryApi.GetInvProductsList',
+    ],
+  },
+  hints: { cliAliases: { hostNames: 'host' }, targetFields: ['hostNames'] },
   example: { hostNames: ['DC01', 'BR01-WS-0001'] },
   async run(ctx, { hostNames }) {
     const inventories: HostInventory[] = [];

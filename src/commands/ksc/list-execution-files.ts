@@ -1,10 +1,10 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { HOST_LOOKUP_METHODS, hostFilter } from './shared/hosts.ts';
 import { inputs } from './shared/inputs.ts';
 import { summaryTable } from '../core/result.ts';
 import { readSrvViewWire, SRV_VIEW_METHODS } from './shared/srv-view.ts';
-import type { CommandDefinition } from '../core/types.ts';
 import { EXE_FILE_FIELDS, exeFileContext, exeFileKeyFields, exeFileKeys } from './shared/exe-files.ts';
 
 const input = z.object({
@@ -27,7 +27,7 @@ const input = z.object({
  * `List Execution Files` (seed 001): Application Control's `SrvView` views, `ACHostExeFilesSrvViewName` (the
  * instances on one host) or `ACExeFilesSrvViewName` (every file once).
  */
-export const listExecutionFiles: CommandDefinition<typeof input, typeof exeFileKeyFields> = {
+export const listExecutionFiles: KscCommand<typeof input, typeof exeFileKeyFields> = {
   name: 'list_execution_files',
   title: 'List Execution Files',
   description:
@@ -39,8 +39,12 @@ export const listExecutionFiles: CommandDefinition<typeof input, typeof exeFileK
   input,
   keyFields: exeFileKeyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, ...SRV_VIEW_METHODS],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [...HOST_LOOKUP_METHODS, ...SRV_VIEW_METHODS],
+  },
+  hints: { targetFields: ['hostId'] },
   example: { filter: '(TRUSTED_GROUP = 3)', limit: 20 },
   async run(ctx, { hostId, filter: search, limit, fields }) {
     let view = 'ACExeFilesSrvViewName';

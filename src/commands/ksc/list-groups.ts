@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { GROUP_LOOKUP_METHODS } from './shared/groups.ts';
@@ -5,7 +6,6 @@ import { inputs } from './shared/inputs.ts';
 import { readAccessorWire } from './shared/pages.ts';
 import { plainRecord } from './shared/plain.ts';
 import { summaryTable } from '../core/result.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 /** The attributes of seed 001's List Groups sample, plus the full path that tells same-named groups apart. */
 export const GROUP_LIST_FIELDS = [
@@ -40,7 +40,7 @@ const keyFields = z.object({
 const PAGE = 1000;
 
 /** `List Groups` (seed 001): `HostGroup.FindGroups`, then its ChunkAccessor page by page up to `limit`. */
-export const listGroups: CommandDefinition<typeof input, typeof keyFields> = {
+export const listGroups: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_groups',
   title: 'List Groups',
   description:
@@ -51,8 +51,11 @@ export const listGroups: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: GROUP_LOOKUP_METHODS,
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: GROUP_LOOKUP_METHODS,
+  },
   example: { filter: '(name = "*Servers*")', limit: 50 },
   async run(ctx, { filter: wstrFilter, limit, fields }) {
     const found = await ctx.ksc.callWire('HostGroup.FindGroups', {

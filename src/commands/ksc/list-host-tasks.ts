@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { HOST_LOOKUP_METHODS, resolveReadHost } from './shared/hosts.ts';
@@ -5,7 +6,6 @@ import { inputs } from './shared/inputs.ts';
 import { plainRecord } from './shared/plain.ts';
 import { summaryTable } from '../core/result.ts';
 import { taskDetails } from './shared/tasks.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 const input = z.object({
   hostName: inputs
@@ -21,7 +21,7 @@ const keyFields = z.object({
 });
 
 /** `List Host Tasks` (seed 001): `Tasks.GetAllTasksOfHost`, then `Tasks.GetTask` for each id (spec §9). */
-export const listHostTasks: CommandDefinition<typeof input, typeof keyFields> = {
+export const listHostTasks: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_host_tasks',
   title: 'List Host Tasks',
   description:
@@ -32,8 +32,12 @@ export const listHostTasks: CommandDefinition<typeof input, typeof keyFields> = 
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, 'Tasks.GetAllTasksOfHost', 'Tasks.GetTask'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [...HOST_LOOKUP_METHODS, 'Tasks.GetAllTasksOfHost', 'Tasks.GetTask'],
+  },
+  hints: { targetFields: ['hostName'] },
   example: { hostName: 'BR01-WS-0001' },
   async run(ctx, { hostName }) {
     const host = await resolveReadHost(ctx, hostName, 'hostName');

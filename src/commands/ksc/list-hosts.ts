@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { findHostsWire, HOST_LOOKUP_METHODS } from './shared/hosts.ts';
@@ -6,7 +7,7 @@ import { ipv4FromLong } from './shared/ipv4.ts';
 import { plainRecord } from './shared/plain.ts';
 import { numberOf, numericValue, textOf } from './shared/records.ts';
 import { summaryTable } from '../core/result.ts';
-import type { CommandDefinition, PlainJson } from '../core/types.ts';
+import type { PlainJson } from '../core/types.ts';
 import type { KlParams } from '../../ksc/values.ts';
 import { hostStateDescriptions, hostStatusName, rtpStateDescription } from '../../status/host-status.ts';
 
@@ -81,7 +82,7 @@ function statusWords(record: KlParams): { [key: string]: PlainJson } {
 }
 
 /** `List Hosts` (seed 001): `HostGroup.FindHosts`, then its ChunkAccessor page by page up to `limit`. */
-export const listHosts: CommandDefinition<typeof input, typeof keyFields> = {
+export const listHosts: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_hosts',
   title: 'List Hosts',
   description:
@@ -93,8 +94,11 @@ export const listHosts: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: HOST_LOOKUP_METHODS,
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: HOST_LOOKUP_METHODS,
+  },
   example: { filter: '(KLHST_WKS_STATUS_ID = 2)', limit: 10 },
   async run(ctx, { filter, limit, offset, fields }) {
     const { items, records, total } = await findHostsWire(ctx, {

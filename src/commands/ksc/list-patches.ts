@@ -1,8 +1,8 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { HOST_LOOKUP_METHODS } from './shared/hosts.ts';
 import { column, inventoryInput, inventoryResult, readInventory } from './shared/inventory.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 const input = inventoryInput('patches');
 
@@ -15,7 +15,7 @@ const keyFields = z.object({
 });
 
 /** `List Patches` (Cortex XSOAR's ksc-software-patches-list and ksc-host-software-patches-list). */
-export const listPatches: CommandDefinition<typeof input, typeof keyFields> = {
+export const listPatches: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_patches',
   title: 'List Patches',
   description:
@@ -27,8 +27,12 @@ export const listPatches: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, 'InventoryApi.GetHostInvPatches', 'InventoryApi.GetInvPatchesList'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [...HOST_LOOKUP_METHODS, 'InventoryApi.GetHostInvPatches', 'InventoryApi.GetInvPatchesList'],
+  },
+  hints: { targetFields: ['host'] },
   example: { nameContains: 'Security Update', limit: 20 },
   async run(ctx, args) {
     const listing = await readInventory(ctx, args, 'patches');

@@ -1,8 +1,8 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { GROUP_LOOKUP_METHODS, groupReference, resolveGroup, type ResolvedGroup } from './shared/groups.ts';
 import { toPlain } from './shared/plain.ts';
-import type { CommandDefinition } from '../core/types.ts';
 import { policyTable } from './shared/policies.ts';
 
 const input = z.object({
@@ -26,7 +26,7 @@ const keyFields = z.object({
 });
 
 /** `List Policies` (Cortex XSOAR's ksc-policies-list): `Policy.GetPoliciesForGroup`, -1 for all. */
-export const listPolicies: CommandDefinition<typeof input, typeof keyFields> = {
+export const listPolicies: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_policies',
   title: 'List Policies',
   description:
@@ -37,8 +37,11 @@ export const listPolicies: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...GROUP_LOOKUP_METHODS, 'HostGroup.GetGroupInfoEx', 'Policy.GetPoliciesForGroup'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [...GROUP_LOOKUP_METHODS, 'HostGroup.GetGroupInfoEx', 'Policy.GetPoliciesForGroup'],
+  },
   example: { group: 'Quarantine segment' },
   async run(ctx, { group }) {
     const target: ResolvedGroup | undefined =

@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { filter, type FilterExpression } from '../../ksc/filter/index.ts';
 import { BASIC_READ, EVERY_OPERATION, KEA_HIPS, READ_ONLY, right } from './shared/flags.ts';
@@ -8,7 +9,7 @@ import { fullPath, quarantinedPath, splitPath } from './shared/quarantine.ts';
 import { textAttr } from './shared/records.ts';
 import { invalidInput, summaryTable } from '../core/result.ts';
 import { readSrvViewWire, SRV_VIEW_METHODS } from './shared/srv-view.ts';
-import type { CommandDefinition, PlainJson } from '../core/types.ts';
+import type { PlainJson } from '../core/types.ts';
 import { LIST_ITEM_ATTRIBUTES } from '../../ksc/view-attributes.ts';
 
 /** The attributes of seed 001's List Quarantine Files sample, plus the threat name (`szDescription`). */
@@ -44,7 +45,7 @@ const keyFields = z.object({
 });
 
 /** `List Quarantine Files` (seed 001): `SrvView` view `Quarantine`, narrowed by host and file paths. */
-export const listQuarantineFiles: CommandDefinition<typeof input, typeof keyFields> = {
+export const listQuarantineFiles: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_quarantine_files',
   title: 'List Quarantine Files',
   description:
@@ -55,8 +56,12 @@ export const listQuarantineFiles: CommandDefinition<typeof input, typeof keyFiel
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ, right(KEA_HIPS, ...EVERY_OPERATION)],
-  kscMethods: [...HOST_LOOKUP_METHODS, ...SRV_VIEW_METHODS],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ, right(KEA_HIPS, ...EVERY_OPERATION)],
+    operations: [...HOST_LOOKUP_METHODS, ...SRV_VIEW_METHODS],
+  },
+  hints: { cliAliases: { filePaths: 'file' }, targetFields: ['hostId'] },
   example: { limit: 10 },
   async run(ctx, { hostId, filePaths, limit }) {
     const parts: FilterExpression[] = [];

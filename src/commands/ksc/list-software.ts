@@ -1,8 +1,8 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { HOST_LOOKUP_METHODS } from './shared/hosts.ts';
 import { column, inventoryInput, inventoryResult, readInventory } from './shared/inventory.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 const input = inventoryInput('applications');
 
@@ -15,7 +15,7 @@ const keyFields = z.object({
 });
 
 /** `List Software` (Cortex XSOAR's ksc-software-applications-list and ksc-host-software-applications-list). */
-export const listSoftware: CommandDefinition<typeof input, typeof keyFields> = {
+export const listSoftware: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_software',
   title: 'List Software',
   description:
@@ -28,8 +28,16 @@ export const listSoftware: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, 'InventoryApi.GetHostInvProducts', 'InventoryApi.GetInvProductsList'],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [
+      ...HOST_LOOKUP_METHODS,
+      'InventoryApi.GetHostInvProducts',
+      'InventoryApi.GetInvProductsList',
+    ],
+  },
+  hints: { targetFields: ['host'] },
   example: { nameContains: 'Kaspersky', limit: 20 },
   async run(ctx, args) {
     const listing = await readInventory(ctx, args, 'applications');

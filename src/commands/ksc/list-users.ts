@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../errors.ts';
 import { filter, type FilterExpression } from '../../ksc/filter/index.ts';
@@ -8,7 +9,7 @@ import { toPlain } from './shared/plain.ts';
 import { textAttr } from './shared/records.ts';
 import { errorEntry, statusOf, summaryTable } from '../core/result.ts';
 import { readSrvViewWire, SRV_VIEW_METHODS } from './shared/srv-view.ts';
-import type { CommandDefinition, CommandErrorEntry, PlainJson } from '../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 import { USER_VIEW_ATTRIBUTES } from '../../ksc/view-attributes.ts';
 
 /** The user list view (spec §9: `SrvView` `GlobalUsersListSrvViewName`). */
@@ -46,7 +47,7 @@ const keyFields = z.object({
 });
 
 /** `List Users` (seed 001): the server's users list view, narrowed to a host's users and to usernames. */
-export const listUsers: CommandDefinition<typeof input, typeof keyFields> = {
+export const listUsers: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_users',
   title: 'List Users',
   description:
@@ -59,8 +60,12 @@ export const listUsers: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [right(ACL_FREE, 'Read'), BASIC_READ],
-  kscMethods: [...HOST_LOOKUP_METHODS, ...SRV_VIEW_METHODS],
+  vendor: 'ksc',
+  api: {
+    rights: [right(ACL_FREE, 'Read'), BASIC_READ],
+    operations: [...HOST_LOOKUP_METHODS, ...SRV_VIEW_METHODS],
+  },
+  hints: { cliAliases: { usernames: 'user-name' }, targetFields: ['hostName'] },
   example: { hostName: 'BR01-WS-0001' },
   async run(ctx, { hostName, usernames, limit }) {
     const host = hostName === undefined ? undefined : await resolveOneHost(ctx, hostName, 'hostName');

@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import type { WireJson } from '../../wire/json.ts';
 import { BASIC_READ_WRITE } from './shared/flags.ts';
@@ -5,7 +6,7 @@ import { GROUP_LOOKUP_METHODS, groupReference, resolveGroup } from './shared/gro
 import { resolveOneHost, type ResolvedHost } from './shared/hosts.ts';
 import { inputs } from './shared/inputs.ts';
 import { errorEntry, statusOf } from '../core/result.ts';
-import type { CommandDefinition, CommandErrorEntry } from '../core/types.ts';
+import type { CommandErrorEntry } from '../core/types.ts';
 
 const TITLE = 'Move Hosts To Group';
 
@@ -38,7 +39,7 @@ interface Mover {
 }
 
 /** `Move Hosts To Group` (FortiSOAR, peers' gap 11): `HostGroup.MoveHostsToGroup` with resolved host ids. */
-export const moveHostsToGroup: CommandDefinition<typeof input, typeof keyFields> = {
+export const moveHostsToGroup: KscCommand<typeof input, typeof keyFields> = {
   name: 'move_hosts_to_group',
   title: TITLE,
   description:
@@ -53,13 +54,17 @@ export const moveHostsToGroup: CommandDefinition<typeof input, typeof keyFields>
   readOnly: false,
   destructive: true,
   idempotent: true,
-  rights: [BASIC_READ_WRITE],
-  kscMethods: [
-    ...GROUP_LOOKUP_METHODS,
-    'HostGroup.FindHosts',
-    'HostGroup.GetHostInfo',
-    'HostGroup.MoveHostsToGroup',
-  ],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ_WRITE],
+    operations: [
+      ...GROUP_LOOKUP_METHODS,
+      'HostGroup.FindHosts',
+      'HostGroup.GetHostInfo',
+      'HostGroup.MoveHostsToGroup',
+    ],
+  },
+  hints: { cliAliases: { hosts: 'host' }, targetFields: ['hosts'] },
   example: { hosts: ['BR01-WS-0001'], group: 'Quarantine segment' },
   async run(ctx, { hosts, group }) {
     const target = await resolveGroup(ctx, group);

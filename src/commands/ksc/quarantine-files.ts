@@ -1,3 +1,4 @@
+import type { KscCommand, KscContext } from './shared/vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../errors.ts';
 import { filter } from '../../ksc/filter/index.ts';
@@ -11,7 +12,7 @@ import { fullPath } from './shared/quarantine.ts';
 import { errorEntry, failedResult, statusOf, summaryTable } from '../core/result.ts';
 import { readSrvViewWire, SRV_VIEW_METHODS } from './shared/srv-view.ts';
 import { readTaskHistory } from './shared/tasks.ts';
-import type { CommandContext, CommandDefinition, CommandErrorEntry, PlainJson } from '../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 import { pollUntil, waitInputs } from '../core/waiting.ts';
 
 const TITLE = 'Quarantine Files';
@@ -54,7 +55,7 @@ interface Target {
 }
 
 /** A host that can run the quarantine task: it has KES for Windows and a licence that allows it. */
-async function target(ctx: CommandContext, reference: string, host: ResolvedHost): Promise<Target> {
+async function target(ctx: KscContext, reference: string, host: ResolvedHost): Promise<Target> {
   const products = (await ctx.ksc.call('HostGroup.GetHostProducts', { strHostName: host.id })).PxgRetVal;
   const version = Object.keys(products[PRODUCT] ?? {})[0];
   if (version === undefined) {
@@ -98,7 +99,7 @@ function hostOutcomes(events: readonly KlParams[]): Map<string, { state: number;
 
 /** The Quarantine items the run created: same host and path, stored since the task was created. */
 async function quarantinedItems(
-  ctx: CommandContext,
+  ctx: KscContext,
   hosts: readonly ResolvedHost[],
   since: number,
 ): Promise<Map<string, number>> {
@@ -159,7 +160,7 @@ const keyFields = z.object({
  * `Quarantine Files` (seed 001). KSC has no API call that quarantines an arbitrary file (spec §9); like D3, this
  * creates a Kaspersky Endpoint Security task for the hosts (`Tasks.AddTask`, decision 0006) and runs it.
  */
-export const quarantineFiles: CommandDefinition<typeof input, typeof keyFields> = {
+export const quarantineFiles: KscCommand<typeof input, typeof keyFields> = {
   name: 'quarantine_files',
   title: TITLE,
   description:
@@ -175,21 +176,29 @@ export const quarantineFiles: CommandDefinition<typeof input, typeof keyFields> 
   readOnly: false,
   destructive: true,
   idempotent: false,
-  rights: [
-    right(BASIC, 'Read', 'Execute', 'Perform operations on device selections'),
-    right(KES_AV, ...EVERY_OPERATION),
-  ],
-  kscMethods: [
-    ...HOST_LOOKUP_METHODS,
-    'HostGroup.GetHostProducts',
-    'HostGroup.GetHostInfo',
-    'Tasks.AddTask',
-    'Tasks.RunTask',
-    'Tasks.GetTaskStatistics',
-    'Tasks.GetTaskHistory',
-    ...EVENT_RANGE_METHODS,
-    ...SRV_VIEW_METHODS,
-  ],
+  vendor: 'ksc',
+  api: {
+    rights: [
+      right(BASIC, 'Read', 'Execute', 'Perform operations on device selections'),
+      right(KES_AV, ...EVERY_OPERATION),
+    ],
+    operations: [
+      ...HOST_LOOKUP_METHODS,
+      'HostGroup.GetHostProducts',
+      'HostGroup.GetHostInfo',
+      'Tasks.AddTask',
+      'Tasks.RunTask',
+      'Tasks.GetTaskStatistics',
+      'Tasks.GetTaskHistory',
+      ...EVENT_RANGE_METHODS,
+      ...SRV_VIEW_METHODS,
+    ],
+  },
+  hints: {
+    cliAliases: { hostNames: 'host', files: 'file' },
+    targetFields: ['hostNames'],
+    waitField: 'waitTimeoutSeconds',
+  },
   example: {
     hostNames: ['DC01'],
     files: ['C:\\Users\\Public\\Downloads\\invoice.exe'],

@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import type { WireJson } from '../../wire/json.ts';
 import { CONCURRENCY, mapLimited, settle } from '../core/concurrency.ts';
@@ -12,7 +13,7 @@ import {
 } from './shared/hosts.ts';
 import { inputs } from './shared/inputs.ts';
 import { errorEntry, statusOf } from '../core/result.ts';
-import type { CommandDefinition, CommandErrorEntry, PlainJson } from '../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 
 const input = z.object({
   hosts: inputs
@@ -32,7 +33,7 @@ const keyFields = z.object({
 type Outcome = 'unique' | 'ambiguous' | 'not found';
 
 /** `Resolve Host` (beyond seed 001): which hosts each reference names, and by which attribute. */
-export const resolveHost: CommandDefinition<typeof input, typeof keyFields> = {
+export const resolveHost: KscCommand<typeof input, typeof keyFields> = {
   name: 'resolve_host',
   title: 'Resolve Host',
   description:
@@ -45,8 +46,12 @@ export const resolveHost: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: HOST_LOOKUP_METHODS,
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: HOST_LOOKUP_METHODS,
+  },
+  hints: { cliAliases: { hosts: 'host' }, targetFields: ['hosts'] },
   example: { hosts: ['BR01-WS-0001', '10.5.1.2'] },
   async run(ctx, { hosts }) {
     const lookups = await mapLimited(hosts, CONCURRENCY, (reference) =>

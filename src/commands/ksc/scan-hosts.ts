@@ -1,3 +1,4 @@
+import type { KscCommand, KscContext } from './shared/vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../errors.ts';
 import type { WireJson } from '../../wire/json.ts';
@@ -18,7 +19,7 @@ import {
   waitUntilFinished,
   type TaskProgress,
 } from './shared/tasks.ts';
-import type { CommandContext, CommandDefinition, CommandErrorEntry, PlainJson } from '../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 import { waitInputs } from '../core/waiting.ts';
 
 const TITLE = 'Scan Hosts';
@@ -95,7 +96,7 @@ function describe(host: ResolvedHost): string {
  * an expired licence is refused up front, with the reason.
  */
 async function scannableHost(
-  ctx: CommandContext,
+  ctx: KscContext,
   reference: string,
   scan: ScanType,
 ): Promise<{ host: ResolvedHost; product: string; version: string | undefined }> {
@@ -162,7 +163,7 @@ interface Report {
 }
 
 /** `Scan Hosts` (seed 001): `Tasks.AddTask` of a scan task for the hosts, then `Tasks.RunTask` (decisions/0006). */
-export const scanHosts: CommandDefinition<typeof input, typeof keyFields> = {
+export const scanHosts: KscCommand<typeof input, typeof keyFields> = {
   name: 'scan_hosts',
   title: TITLE,
   description:
@@ -179,18 +180,22 @@ export const scanHosts: CommandDefinition<typeof input, typeof keyFields> = {
   readOnly: false,
   destructive: true,
   idempotent: false,
-  rights: [right(BASIC, 'Read', 'Execute', 'Perform operations on device selections'), KES_AV_READ],
-  kscMethods: [
-    ...HOST_LOOKUP_METHODS,
-    'HostGroup.GetHostProducts',
-    'HostGroup.GetHostInfo',
-    'Tasks.AddTask',
-    'Tasks.RunTask',
-    'Tasks.GetTaskStatistics',
-    ...HOST_STATE_METHODS,
-    'Tasks.GetTaskHistory',
-    ...EVENT_RANGE_METHODS,
-  ],
+  vendor: 'ksc',
+  api: {
+    rights: [right(BASIC, 'Read', 'Execute', 'Perform operations on device selections'), KES_AV_READ],
+    operations: [
+      ...HOST_LOOKUP_METHODS,
+      'HostGroup.GetHostProducts',
+      'HostGroup.GetHostInfo',
+      'Tasks.AddTask',
+      'Tasks.RunTask',
+      'Tasks.GetTaskStatistics',
+      ...HOST_STATE_METHODS,
+      'Tasks.GetTaskHistory',
+      ...EVENT_RANGE_METHODS,
+    ],
+  },
+  hints: { cliAliases: { hostNames: 'host' }, targetFields: ['hostNames'], waitField: 'waitTimeoutSeconds' },
   example: {
     hostNames: ['BR01-WS-0001'],
     scanType: 'Virus Scan with Kaspersky Endpoint Security for Windows(11.7.0)',

@@ -1,6 +1,6 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { BASIC_READ_WRITE } from './shared/flags.ts';
 import { epochMsOf } from './shared/records.ts';
-import type { CommandDefinition } from '../core/types.ts';
 import {
   FILE_ACTION_METHODS,
   fileActionInput,
@@ -13,7 +13,7 @@ const input = fileActionInput('to scan again');
 const TITLE = 'Scan Quarantined Files';
 
 /** `Scan Quarantined Files` (seed 001): `QBTNetworkListApi.AddListItemTask(…, "ScanQuarantine", …)` per file. */
-export const scanQuarantinedFiles: CommandDefinition<typeof input, typeof fileActionKeyFields> = {
+export const scanQuarantinedFiles: KscCommand<typeof input, typeof fileActionKeyFields> = {
   name: 'scan_quarantined_files',
   title: TITLE,
   description:
@@ -27,8 +27,12 @@ export const scanQuarantinedFiles: CommandDefinition<typeof input, typeof fileAc
   readOnly: false,
   destructive: true,
   idempotent: false,
-  rights: [BASIC_READ_WRITE],
-  kscMethods: FILE_ACTION_METHODS,
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ_WRITE],
+    operations: FILE_ACTION_METHODS,
+  },
+  hints: { cliAliases: { fileIds: 'file-id' }, waitField: 'waitTimeoutSeconds' },
   example: { fileIds: [14] },
   run(ctx, args) {
     return runQuarantineAction(

@@ -1,3 +1,4 @@
+import type { KscCommand, KscContext, KscRight } from './shared/vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../errors.ts';
 import type { WireJson } from '../../wire/json.ts';
@@ -14,13 +15,7 @@ import {
   type RightArea,
 } from './shared/flags.ts';
 import { errorEntry } from '../core/result.ts';
-import type {
-  CommandContext,
-  CommandDefinition,
-  CommandErrorEntry,
-  KscRight,
-  PlainJson,
-} from '../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 
 const TITLE = 'Test Connection';
 
@@ -164,7 +159,7 @@ function record(answer: WireJson | undefined, key: string): WireJson | undefined
   return value;
 }
 
-async function readProbes(ctx: CommandContext) {
+async function readProbes(ctx: KscContext) {
   const probes: Probe[] = [];
   const basicRead = [keyOf(BASIC, 'Read')];
   const wire = async (answer: Promise<{ readonly wire: { readonly [name: string]: WireJson } }>) =>
@@ -309,7 +304,7 @@ const keyFields = z.object({
  * `Test Connection` (seed 001): logs in, checks both role scopes, and tells for every command of seed 001's
  * permission table whether the account's rights allow it, by probing one cheap read per right area.
  */
-export const testConnection: CommandDefinition<typeof input, typeof keyFields> = {
+export const testConnection: KscCommand<typeof input, typeof keyFields> = {
   name: 'test_connection',
   title: TITLE,
   description:
@@ -327,20 +322,23 @@ export const testConnection: CommandDefinition<typeof input, typeof keyFields> =
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ],
-  kscMethods: [
-    'HostGroup.GetStaticInfo',
-    'HostGroup.GroupIdGroups',
-    'HostGroup.GetGroupInfoEx',
-    'HostGroup.FindHosts',
-    'ChunkAccessor.Release',
-    'SrvView.ResetIterator',
-    'SrvView.ReleaseIterator',
-    'Tasks.ResetTasksIterator',
-    'Tasks.GetNextTask',
-    'Tasks.ReleaseTasksIterator',
-    'Tasks.GetTaskData',
-  ],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: [
+      'HostGroup.GetStaticInfo',
+      'HostGroup.GroupIdGroups',
+      'HostGroup.GetGroupInfoEx',
+      'HostGroup.FindHosts',
+      'ChunkAccessor.Release',
+      'SrvView.ResetIterator',
+      'SrvView.ReleaseIterator',
+      'Tasks.ResetTasksIterator',
+      'Tasks.GetNextTask',
+      'Tasks.ReleaseTasksIterator',
+      'Tasks.GetTaskData',
+    ],
+  },
   example: {},
   async run(ctx) {
     const { probes, info, counted, visible } = await readProbes(ctx);

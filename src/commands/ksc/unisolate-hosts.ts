@@ -1,8 +1,8 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ_WRITE } from './shared/flags.ts';
 import { inputs } from './shared/inputs.ts';
 import { ISOLATION_METHODS, isolationKeyFields, runIsolation } from './shared/isolation.ts';
-import type { CommandDefinition } from '../core/types.ts';
 import { waitInputs } from '../core/waiting.ts';
 
 const input = z.object({
@@ -19,7 +19,7 @@ const input = z.object({
 const TITLE = 'Unisolate Hosts';
 
 /** `Unisolate Hosts` (seed 001): writes `Enable: false` into Kaspersky Endpoint Agent's isolation settings. */
-export const unisolateHosts: CommandDefinition<typeof input, typeof isolationKeyFields> = {
+export const unisolateHosts: KscCommand<typeof input, typeof isolationKeyFields> = {
   name: 'unisolate_hosts',
   title: TITLE,
   description:
@@ -33,8 +33,12 @@ export const unisolateHosts: CommandDefinition<typeof input, typeof isolationKey
   readOnly: false,
   destructive: true,
   idempotent: true,
-  rights: [BASIC_READ_WRITE],
-  kscMethods: ISOLATION_METHODS,
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ_WRITE],
+    operations: ISOLATION_METHODS,
+  },
+  hints: { cliAliases: { hostIds: 'host' }, targetFields: ['hostIds'], waitField: 'waitTimeoutSeconds' },
   example: { hostIds: ['DC01'] },
   run(ctx, { hostIds, wait, waitTimeoutSeconds }) {
     return runIsolation(ctx, TITLE, 'Unisolated Hosts Count', {

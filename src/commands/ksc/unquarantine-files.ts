@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { BASIC_READ } from './shared/flags.ts';
 import { quarantinedPath } from './shared/quarantine.ts';
 import {
@@ -6,14 +7,13 @@ import {
   fileActionKeyFields,
   runQuarantineAction,
 } from './shared/quarantine-actions.ts';
-import type { CommandDefinition } from '../core/types.ts';
 
 const input = fileActionInput('to restore');
 
 const TITLE = 'Unquarantine Files';
 
 /** `Unquarantine Files` (seed 001): `QBTNetworkListApi.AddListItemTask(…, "RestoreObj", …)` per file. */
-export const unquarantineFiles: CommandDefinition<typeof input, typeof fileActionKeyFields> = {
+export const unquarantineFiles: KscCommand<typeof input, typeof fileActionKeyFields> = {
   name: 'unquarantine_files',
   title: TITLE,
   description:
@@ -27,8 +27,12 @@ export const unquarantineFiles: CommandDefinition<typeof input, typeof fileActio
   readOnly: false,
   destructive: true,
   idempotent: true,
-  rights: [BASIC_READ],
-  kscMethods: FILE_ACTION_METHODS,
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ],
+    operations: FILE_ACTION_METHODS,
+  },
+  hints: { cliAliases: { fileIds: 'file-id' }, waitField: 'waitTimeoutSeconds' },
   example: { fileIds: [14] },
   run(ctx, args) {
     return runQuarantineAction(

@@ -1,3 +1,4 @@
+import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ, KES_AV_READ, READ_ONLY } from './shared/flags.ts';
 import { recordsTable } from '../core/result.ts';
@@ -9,7 +10,7 @@ import {
   taskIdInput,
   waitUntilFinished,
 } from './shared/tasks.ts';
-import type { CommandDefinition, PlainJson } from '../core/types.ts';
+import type { PlainJson } from '../core/types.ts';
 import { waitInputs } from '../core/waiting.ts';
 
 const input = z.object({
@@ -43,7 +44,7 @@ const keyFields = z.object({
 const text = (value: PlainJson | undefined): string => (typeof value === 'string' ? value : '');
 
 /** `Wait For Task` (beyond seed 001): polls `Tasks.GetTaskStatistics`, then reads the per-host states. */
-export const waitForTask: CommandDefinition<typeof input, typeof keyFields> = {
+export const waitForTask: KscCommand<typeof input, typeof keyFields> = {
   name: 'wait_for_task',
   title: 'Wait For Task',
   description:
@@ -55,8 +56,12 @@ export const waitForTask: CommandDefinition<typeof input, typeof keyFields> = {
   input,
   keyFields,
   ...READ_ONLY,
-  rights: [BASIC_READ, KES_AV_READ],
-  kscMethods: ['Tasks.GetTask', 'Tasks.GetTaskStatistics', ...HOST_STATE_METHODS],
+  vendor: 'ksc',
+  api: {
+    rights: [BASIC_READ, KES_AV_READ],
+    operations: ['Tasks.GetTask', 'Tasks.GetTaskStatistics', ...HOST_STATE_METHODS],
+  },
+  hints: { waitField: 'waitTimeoutSeconds' },
   example: { taskId: '103', waitTimeoutSeconds: 60 },
   async run(ctx, { taskId, waitTimeoutSeconds, pollIntervalSeconds }) {
     const task = (await ctx.ksc.call('Tasks.GetTask', { strTask: taskId })).PxgRetVal;

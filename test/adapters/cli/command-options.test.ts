@@ -5,7 +5,6 @@ import {
   inputFromOptions,
   inputOptions,
   kebabCase,
-  OPTION_ALIASES,
 } from '../../../src/adapters/cli/command-options.ts';
 import { COMMANDS, commandByName } from '../../../src/commands/index.ts';
 import { runCli } from './support.ts';
@@ -45,12 +44,11 @@ describe('options generated from input schemas', () => {
       'idempotency-key',
     ]);
     expect(names('list_hosts')).toEqual(['filter', 'limit', 'offset', 'fields']);
-    for (const [command, aliases] of Object.entries(OPTION_ALIASES)) {
-      const definition = commandByName(command);
-      expect(definition, command).toBeDefined();
-      const properties = Object.keys((definition!.input as unknown as { shape: object }).shape);
+    for (const definition of COMMANDS) {
+      const aliases = definition.hints?.cliAliases ?? {};
+      const properties = Object.keys((definition.input as unknown as { shape: object }).shape);
       for (const property of Object.keys(aliases))
-        expect(properties, `${command}.${property}`).toContain(property);
+        expect(properties, `${definition.name}.${property}`).toContain(property);
     }
     expect(() => inputOptions(commandByName('list_hosts')!, new Set(['limit']))).toThrow(
       'list_hosts: the option --limit is generated twice',

@@ -156,7 +156,9 @@ describe('kconnect demo on a port in use', () => {
 
 describe('kconnect --version', () => {
   it('prints the package version', async () => {
-    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../../../package.json'), 'utf8')) as {
+    const { version } = JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../../package.json'), 'utf8'),
+    ) as {
       version: string;
     };
     const run = kconnect(['--version']);

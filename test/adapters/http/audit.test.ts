@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLog, idempotencyKeyOf, targetHosts } from '../../../src/adapters/http/audit.ts';
+import { AuditLog, auditedIdempotencyKey, targetHosts } from '../../../src/adapters/http/audit.ts';
 import { openServiceDatabase } from '../../../src/adapters/http/store.ts';
 import type { HostRecord } from '../../../src/emulator/ksc/world/model.ts';
 import { startServiceHarness, testServiceDatabase, type ServiceHarness } from './support.ts';
@@ -180,19 +180,17 @@ describe('the audit log', () => {
 
 describe('audit helpers', () => {
   it('finds the target hosts in every field that names hosts, and caps them', () => {
-    expect(targetHosts({ hostIds: ['a', 'b'], host: 'c', ipAddresses: ['10.0.0.1'], filter: 'x' })).toEqual([
-      'a',
-      'b',
-      'c',
-      '10.0.0.1',
-    ]);
-    expect(targetHosts({ hostNames: [1, null, 'ok'] })).toEqual(['ok']);
-    expect(targetHosts('not an object')).toEqual([]);
-    const many = targetHosts({ hosts: Array.from({ length: 105 }, (_, i) => `h${i}`) });
+    const fields = ['hostIds', 'host', 'hosts', 'hostNames', 'ipAddresses'];
+    expect(
+      targetHosts({ hostIds: ['a', 'b'], host: 'c', ipAddresses: ['10.0.0.1'], filter: 'x' }, fields),
+    ).toEqual(['a', 'b', 'c', '10.0.0.1']);
+    expect(targetHosts({ hostNames: [1, null, 'ok'] }, fields)).toEqual(['ok']);
+    expect(targetHosts('not an object', fields)).toEqual([]);
+    const many = targetHosts({ hosts: Array.from({ length: 105 }, (_, i) => `h${i}`) }, fields);
     expect(many).toHaveLength(101);
     expect(many.at(-1)).toBe('… and 5 more');
-    expect(idempotencyKeyOf({ idempotencyKey: 'k' })).toBe('k');
-    expect(idempotencyKeyOf({ idempotencyKey: '' })).toBeNull();
+    expect(auditedIdempotencyKey({ idempotencyKey: 'k' })).toBe('k');
+    expect(auditedIdempotencyKey({ idempotencyKey: '' })).toBeNull();
   });
 
   it('stores and queries entries on PostgreSQL as on SQLite', async () => {

@@ -177,8 +177,8 @@ describe('lossless numbers', () => {
     readOnly: true,
     destructive: false,
     idempotent: true,
-    rights: [],
-    kscMethods: [],
+    vendor: 'ksc',
+    api: { rights: [], operations: [] },
     example: {},
     run: (_ctx, input) =>
       Promise.resolve({

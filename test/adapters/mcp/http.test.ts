@@ -193,8 +193,8 @@ describe('MCP over streamable HTTP (SDK client, loopback port)', () => {
       readOnly: true,
       destructive: false,
       idempotent: true,
-      rights: [],
-      kscMethods: [],
+      vendor: 'ksc',
+      api: { rights: [], operations: [] },
       example: {},
       run: (ctx) => {
         started();

@@ -36,8 +36,8 @@ function testCommand(
     readOnly: true,
     destructive: false,
     idempotent: true,
-    rights: [],
-    kscMethods: [],
+    vendor: 'ksc',
+    api: { rights: [], operations: [] },
     example: {},
     run: (ctx) => run(ctx),
   };

@@ -1,7 +1,7 @@
+import type { KscContext } from './vendor.ts';
 import type { KlArgument } from '../../../ksc/values.ts';
 import { readPagesWire, type WireRecords } from './pages.ts';
 import { unwrapParams, wireRecords } from './plain.ts';
-import type { CommandContext } from '../../core/types.ts';
 
 /**
  * Event attributes asked of KSC (spec §6.3). Named one by one: an empty list means "all" only on the emulator
@@ -49,11 +49,7 @@ export const EVENT_RANGE_METHODS: readonly string[] = [
 const PAGE = 1000;
 
 /** Reads up to `limit` events of an EventProcessing result set (events, or a task's history) and releases it. */
-export function readEventRange(
-  ctx: CommandContext,
-  strIteratorId: string,
-  limit: number,
-): Promise<WireRecords> {
+export function readEventRange(ctx: KscContext, strIteratorId: string, limit: number): Promise<WireRecords> {
   return readPagesWire(ctx, {
     limit,
     pageSize: PAGE,

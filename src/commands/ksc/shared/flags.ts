@@ -1,4 +1,4 @@
-import type { KscRight } from '../../core/types.ts';
+import type { KscRight } from './vendor.ts';
 
 /** What a command that only reads declares: it changes nothing, so running it again is always safe. */
 export const READ_ONLY = { readOnly: true, destructive: false, idempotent: true } as const;

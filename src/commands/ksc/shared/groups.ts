@@ -1,10 +1,10 @@
+import type { KscContext } from './vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../../errors.ts';
 import { findGroups } from '../../../ksc/client/iterators.ts';
 import { filter } from '../../../ksc/filter/index.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import { invalidInput } from '../../core/result.ts';
-import type { CommandContext } from '../../core/types.ts';
 
 /** An administration group as commands name it. */
 export interface ResolvedGroup {
@@ -60,7 +60,7 @@ function describeGroup(group: ResolvedGroup): string {
  * (or reading) the wrong "Workstations" group is worse than asking.
  */
 export async function resolveGroup(
-  ctx: CommandContext,
+  ctx: KscContext,
   reference: number | string,
   field = 'group',
 ): Promise<ResolvedGroup> {

@@ -1,8 +1,8 @@
+import type { KscContext } from './vendor.ts';
 import { KconnectError } from '../../../errors.ts';
 import { NotFoundError } from '../../../ksc/client/errors.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import { describeHost, hostOf } from './hosts.ts';
-import type { CommandContext } from '../../core/types.ts';
 
 /** Where in a host's settings storage a section is (the arguments of `HostGroup.SS_Read` but the host). */
 export interface SettingsSection {
@@ -18,7 +18,7 @@ export interface SettingsSection {
  * command, given the host's names and KSC's error.
  */
 export async function readHostSection(
-  ctx: CommandContext,
+  ctx: KscContext,
   record: KlParams,
   section: SettingsSection,
   missing: (host: string, error: NotFoundError) => string,

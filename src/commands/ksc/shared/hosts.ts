@@ -1,3 +1,4 @@
+import type { KscContext } from './vendor.ts';
 import { KconnectError } from '../../../errors.ts';
 import { findHosts } from '../../../ksc/client/iterators.ts';
 import { filter, type FilterExpression } from '../../../ksc/filter/index.ts';
@@ -7,7 +8,6 @@ import { readAccessorWire, type WireRecords } from './pages.ts';
 import { toPlain } from './plain.ts';
 import { textAttr } from './records.ts';
 import { invalidInput } from '../../core/result.ts';
-import type { CommandContext } from '../../core/types.ts';
 
 /** A host as commands name it: its id, display name, FQDN and address. */
 export interface ResolvedHost {
@@ -114,7 +114,7 @@ function namedIndices(records: readonly KlParams[], ref: string): number[] {
  * over the others, as ids are unique.
  */
 export async function findHostsByReference(
-  ctx: CommandContext,
+  ctx: KscContext,
   reference: string,
   field = 'hostId',
 ): Promise<ResolvedHost[]> {
@@ -133,7 +133,7 @@ export async function findHostsByReference(
  * `NOT_FOUND`; several matches are a `CONFLICT` that lists them, so the caller can name one by its id.
  */
 export async function resolveOneHost(
-  ctx: CommandContext,
+  ctx: KscContext,
   reference: string,
   field = 'hostId',
 ): Promise<ResolvedHost> {
@@ -154,7 +154,7 @@ export async function resolveOneHost(
  * character), but it too refuses a name several hosts share, listing every match, rather than guess.
  */
 export async function resolveReadHost(
-  ctx: CommandContext,
+  ctx: KscContext,
   reference: string,
   field: string,
   options: { readonly scopeHint?: boolean } = {},
@@ -170,7 +170,7 @@ export async function resolveReadHost(
  * several), or a NOT_FOUND when it matches none, so an unknown host is never a silent empty list.
  */
 export async function hostFilter(
-  ctx: CommandContext,
+  ctx: KscContext,
   reference: string,
   attribute: string,
   field: string,
@@ -184,7 +184,7 @@ export async function hostFilter(
 const OLD_LICENSE = 1 << 9;
 
 /** Whether the host's security application has an expired licence, so that it refuses tasks. */
-export async function licenceExpired(ctx: CommandContext, hostId: string): Promise<boolean> {
+export async function licenceExpired(ctx: KscContext, hostId: string): Promise<boolean> {
   const info = await ctx.ksc.call('HostGroup.GetHostInfo', {
     strHostName: hostId,
     pFields2Return: ['KLHST_WKS_STATUS_MASK'],
@@ -204,7 +204,7 @@ export interface WireHosts extends WireRecords {
  * items beside the decoded records (commands return the wire shape as `raw`).
  */
 export async function findHostsWire(
-  ctx: CommandContext,
+  ctx: KscContext,
   options: {
     readonly filter: string;
     readonly fields: readonly string[];
@@ -249,7 +249,7 @@ export interface ReferenceLookup extends WireHosts {
  * with `fields` (besides {@link REFERENCE_FIELDS}).
  */
 export async function lookupHostReference(
-  ctx: CommandContext,
+  ctx: KscContext,
   reference: string,
   fields: readonly string[],
   field = 'hosts',

@@ -1,3 +1,4 @@
+import type { KscContext } from './vendor.ts';
 import { z } from 'zod';
 import type { WireJson } from '../../../wire/json.ts';
 import type { KlParams } from '../../../ksc/values.ts';
@@ -5,7 +6,7 @@ import { resolveReadHost, type ResolvedHost } from './hosts.ts';
 import { inputs } from './inputs.ts';
 import { plainRecord, unwrapParams, wireRecords } from './plain.ts';
 import { textAttr } from './records.ts';
-import type { CommandContext, CommandResult, PlainJson, ResultTable } from '../../core/types.ts';
+import type { CommandResult, PlainJson, ResultTable } from '../../core/types.ts';
 
 /** The `InventoryApi` lists, each of one host or of the whole server (every item once). */
 const INVENTORIES = {
@@ -23,7 +24,7 @@ export interface InventoryAnswer {
 
 /** A host's inventory list, or the server's when no host is given. */
 export async function readInventoryAnswer(
-  ctx: CommandContext,
+  ctx: KscContext,
   inventory: Inventory,
   hostId?: string,
 ): Promise<InventoryAnswer> {
@@ -83,7 +84,7 @@ export interface InventoryListing {
  * Applications adds them.
  */
 export async function readInventory(
-  ctx: CommandContext,
+  ctx: KscContext,
   { host: reference, nameContains, limit }: InventoryInput,
   inventory: Inventory,
 ): Promise<InventoryListing> {

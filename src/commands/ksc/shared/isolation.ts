@@ -1,3 +1,4 @@
+import type { KscContext } from './vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../../errors.ts';
 import type { WireJson } from '../../../wire/json.ts';
@@ -6,7 +7,7 @@ import { HOST_LOOKUP_METHODS, resolveOneHost, type ResolvedHost } from './hosts.
 import { toPlain } from './plain.ts';
 import { epochMsOf } from './records.ts';
 import { errorEntry, statusOf, summaryTable } from '../../core/result.ts';
-import type { CommandContext, CommandErrorEntry, CommandResult, PlainJson } from '../../core/types.ts';
+import type { CommandErrorEntry, CommandResult, PlainJson } from '../../core/types.ts';
 import { pollUntil } from '../../core/waiting.ts';
 /**
  * Where Kaspersky Endpoint Agent keeps network isolation in a host's settings storage, and where it reports
@@ -48,7 +49,7 @@ interface HostAction {
 }
 
 /** The version key of Kaspersky Endpoint Agent on the host, or the explicit error D3 leaves to be guessed. */
-export async function agentVersion(ctx: CommandContext, host: ResolvedHost): Promise<string> {
+export async function agentVersion(ctx: KscContext, host: ResolvedHost): Promise<string> {
   const products = (await ctx.ksc.call('HostGroup.GetHostProducts', { strHostName: host.id })).PxgRetVal;
   const versions = Object.keys(products[PRODUCT] ?? {});
   if (versions[0] === undefined) {
@@ -85,7 +86,7 @@ export function isolationTime(state: IsolationState, name: 'IsolationStart' | 'I
 }
 
 export async function isolationState(
-  ctx: CommandContext,
+  ctx: KscContext,
   host: ResolvedHost,
   version: string,
 ): Promise<IsolationState> {
@@ -133,7 +134,7 @@ function message(enable: boolean, state: HostState, waited: boolean): string {
  * stored (seed 001's raw sample), and with `wait` polls each host's isolation state until it matches.
  */
 export async function runIsolation(
-  ctx: CommandContext,
+  ctx: KscContext,
   title: string,
   countColumn: string,
   input: {

@@ -1,8 +1,8 @@
+import type { KscContext } from './vendor.ts';
 import type { WireJson } from '../../../wire/json.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import { wireRecords } from './plain.ts';
 import { reportProgress } from '../../core/progress.ts';
-import type { CommandContext } from '../../core/types.ts';
 
 /** Records as KSC sent them (for `raw`) beside their decoded form, item for item. */
 export interface WireRecords {
@@ -31,7 +31,7 @@ export interface ReadProgress {
  * `total` capped by `limit`, when given).
  */
 export async function readPagesWire(
-  ctx: CommandContext,
+  ctx: KscContext,
   options: ReadProgress & {
     readonly limit: number;
     readonly pageSize: number;
@@ -73,7 +73,7 @@ export async function readPagesWire(
 
 /** The records of a ChunkAccessor (what `HostGroup.FindHosts` and `FindGroups` open), read and released. */
 export function readAccessorWire(
-  ctx: CommandContext,
+  ctx: KscContext,
   strAccessor: string,
   options: ReadProgress & { readonly limit: number; readonly pageSize: number; readonly start?: number },
 ): Promise<WireRecords> {

@@ -1,3 +1,4 @@
+import type { KscContext } from './vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../../errors.ts';
 import { NotFoundError } from '../../../ksc/client/errors.ts';
@@ -8,7 +9,7 @@ import { toPlain } from './plain.ts';
 import { quarantinedPath } from './quarantine.ts';
 import { textAttr } from './records.ts';
 import { errorEntry, recordsTable, statusOf } from '../../core/result.ts';
-import type { CommandContext, CommandErrorEntry, CommandResult, PlainJson } from '../../core/types.ts';
+import type { CommandErrorEntry, CommandResult, PlainJson } from '../../core/types.ts';
 import { pollUntil, waitInputs } from '../../core/waiting.ts';
 /** The actions on quarantined files these commands send to `QBTNetworkListApi` (spec §9.1). */
 export type QuarantineAction = 'ScanQuarantine' | 'RestoreObj';
@@ -33,7 +34,7 @@ interface FileAction {
 }
 
 /** The item now, or undefined once it has left the list (restored or deleted). */
-async function currentItem(ctx: CommandContext, itemId: number): Promise<KlParams | undefined> {
+async function currentItem(ctx: KscContext, itemId: number): Promise<KlParams | undefined> {
   try {
     return (await ctx.ksc.call('QBTNetworkListApi.GetListItemInfo', { itemId })).PxgRetVal;
   } catch (error) {
@@ -62,7 +63,7 @@ export const fileActionKeyFields = z.object({ FileIDs: z.array(z.number().int())
  * call fails whole), then with `wait` polls each item until its host has acted.
  */
 export async function runQuarantineAction(
-  ctx: CommandContext,
+  ctx: KscContext,
   spec: ActionSpec,
   input: { readonly fileIds: readonly number[]; readonly wait: boolean; readonly waitTimeoutSeconds: number },
 ): Promise<CommandResult<z.output<typeof fileActionKeyFields>>> {

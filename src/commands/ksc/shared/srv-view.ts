@@ -1,7 +1,7 @@
+import type { KscContext } from './vendor.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import { readPagesWire, type WireRecords } from './pages.ts';
 import { wireRecords } from './plain.ts';
-import type { CommandContext } from '../../core/types.ts';
 
 /** The KSC methods {@link readSrvViewWire} calls. */
 export const SRV_VIEW_METHODS: readonly string[] = [
@@ -14,7 +14,7 @@ const PAGE = 500;
 
 /** Reads up to `limit` records of a `SrvView` view with their wire items, and releases the iterator. */
 export async function readSrvViewWire(
-  ctx: CommandContext,
+  ctx: KscContext,
   view: string,
   options: {
     readonly filter: string;

@@ -1,3 +1,4 @@
+import type { KscContext } from './vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../../errors.ts';
 import type { WireJson } from '../../../wire/json.ts';
@@ -6,7 +7,7 @@ import { EVENT_FIELDS, readEventRange } from './events.ts';
 import { readPagesWire, type WireRecords } from './pages.ts';
 import { enrichWire, plainRecord, unwrapParams, wireRecords } from './plain.ts';
 import { errorEntry } from '../../core/result.ts';
-import type { CommandContext, CommandErrorEntry, PlainJson } from '../../core/types.ts';
+import type { CommandErrorEntry, PlainJson } from '../../core/types.ts';
 import { poll } from '../../core/waiting.ts';
 
 /**
@@ -50,7 +51,7 @@ export async function perTask<T>(
 
 /** Display names of the tasks `Tasks.GetTask` reports for `ids`, in order; a task gone meanwhile is left out. */
 export async function taskDetails(
-  ctx: CommandContext,
+  ctx: KscContext,
   ids: readonly string[],
 ): Promise<Array<{ id: string; task: KlParams }>> {
   const out: Array<{ id: string; task: KlParams }> = [];
@@ -155,7 +156,7 @@ function progressOf(stats: KlParams, wire: WireJson): TaskProgress {
  * `Tasks.GetTaskStatistics`. KSC 15 deprecates it for `GetTaskStatistics2`, but only the first has documented
  * keys (spec §8.3), and KSC 14 (seed 001's server) has only the first.
  */
-export async function readTaskProgress(ctx: CommandContext, strTask: string): Promise<TaskProgress> {
+export async function readTaskProgress(ctx: KscContext, strTask: string): Promise<TaskProgress> {
   const answer = await ctx.ksc.callWire('Tasks.GetTaskStatistics', { strTask });
   return progressOf(answer.reply.PxgRetVal, answer.wire['PxgRetVal'] ?? null);
 }
@@ -171,7 +172,7 @@ export interface WaitOutcome {
  * passed on the context's clock. A timeout is an answer (the state so far), not an error.
  */
 export async function waitUntilFinished(
-  ctx: CommandContext,
+  ctx: KscContext,
   strTask: string,
   timeoutSeconds: number,
   intervalSeconds: number,
@@ -216,7 +217,7 @@ export const HOST_STATE_METHODS: readonly string[] = [
 const MAX_HOST_STATES = 10_000;
 
 /** `Tasks.ResetHostIteratorForTaskStatus` over every state, read page by page and released. */
-export async function readHostStates(ctx: CommandContext, strTask: string): Promise<WireRecords> {
+export async function readHostStates(ctx: KscContext, strTask: string): Promise<WireRecords> {
   const opened = await ctx.ksc.call('Tasks.ResetHostIteratorForTaskStatus', {
     strTask,
     pFields2Return: HOST_STATUS_FIELDS,
@@ -303,7 +304,7 @@ export interface TaskHistoryOptions {
 
 /** `Tasks.GetTaskHistory` (newest first unless asked otherwise), read through EventProcessing (as KlAkOAPI's sample). */
 export async function readTaskHistory(
-  ctx: CommandContext,
+  ctx: KscContext,
   taskId: string,
   options: TaskHistoryOptions,
 ): Promise<WireRecords> {

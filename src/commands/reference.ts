@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import type { CommandDefinition, KscRight } from './types.ts';
+import type { CommandDefinition } from './core/types.ts';
+import { VENDORS } from './core/vendors.ts';
+import { isKscCommand, type KscRight } from './ksc/shared/vendor.ts';
 
 interface JsonSchema {
   readonly type?: string | readonly string[];
@@ -50,6 +52,17 @@ function right(r: KscRight): string {
   return `${r.product} › ${r.feature} › ${r.operations.join(', ')}`;
 }
 
+/** What the vendor's API asks of a command, in the vendor's terms. */
+function vendorLines(command: CommandDefinition): string[] {
+  const calls = command.api.operations.map((m) => `\`${m}\``).join(' → ');
+  if (!isKscCommand(command)) return [`- **${VENDORS[command.vendor].title} API calls**: ${calls}`];
+  const { rights } = command.api;
+  return [
+    `- **Rights**: ${rights.length === 0 ? 'none beyond a login' : rights.map(right).join('; ')}`,
+    `- **KSC Open API calls**: ${calls}`,
+  ];
+}
+
 function flags(command: CommandDefinition): string {
   const out = [command.readOnly ? 'read-only' : 'changes state'];
   if (command.destructive) out.push('destructive (accepts `idempotencyKey`)');
@@ -67,8 +80,7 @@ function section(command: CommandDefinition): string[] {
     command.description,
     '',
     `- **Kind**: ${flags(command)}`,
-    `- **Rights**: ${command.rights.length === 0 ? 'none beyond a login' : command.rights.map(right).join('; ')}`,
-    `- **KSC Open API calls**: ${command.kscMethods.map((m) => `\`${m}\``).join(' → ')}`,
+    ...vendorLines(command),
     '',
     '**Input**',
     '',
