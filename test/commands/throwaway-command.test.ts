@@ -8,6 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildProgram } from '../../src/adapters/cli/main.ts';
+import type * as KscList from '../../src/commands/ksc/index.ts';
+import type { KscCommand } from '../../src/commands/ksc/shared/vendor.ts';
 import { COMMANDS } from '../../src/commands/registry.ts';
 import { runCli } from '../adapters/cli/support.ts';
 import { resultOf, startServiceHarness, type ServiceHarness } from '../adapters/http/support.ts';
@@ -15,13 +17,13 @@ import { connectInMemory } from '../adapters/mcp/support.ts';
 import { TEST_PASSWORD } from '../support/ksc-emulator.ts';
 
 vi.mock('../../src/commands/ksc/index.ts', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/commands/ksc/index.ts')>();
+  const original = await importOriginal<typeof KscList>();
   const { z } = await import('zod');
   const input = z.object({
     message: z.string().min(1).describe('What to echo'),
     host: z.string().optional().describe('A host the call is about, for the audit log'),
   });
-  const throwaway: import('../../src/commands/ksc/shared/vendor.ts').KscCommand<typeof input> = {
+  const throwaway: KscCommand<typeof input> = {
     name: 'throwaway_echo',
     title: 'Throwaway Echo',
     description: 'Echoes its message after asking KSC for the root group id: a test of the surfaces only.',
