@@ -11,7 +11,7 @@ import { loadCatalogue } from './lib/catalogue.js';
 import { byId, fill, h } from './lib/dom.js';
 import { can, chooseConnection, keepToken, session, signOut, whenSignedOut } from './lib/session.js';
 import { USES } from './lib/uses.js';
-import { newView } from './lib/view.js';
+import { describe, newView } from './lib/view.js';
 import { auditPage } from './pages/audit.js';
 import { eventsPage } from './pages/events.js';
 import { hostPage } from './pages/host.js';
@@ -29,7 +29,7 @@ const showSignIn = (message) => signInPage(signInWith, message);
 /** @param {string} token */
 async function signInWith(token) {
   session.token = token;
-  await signIn();
+  await signIn().catch((error) => showSignIn(describe(error)));
 }
 
 /**
@@ -132,7 +132,7 @@ function start() {
   });
   window.addEventListener('hashchange', route);
   if (session.token === '') showSignIn();
-  else signIn().catch((error) => showSignIn(String(error)));
+  else signIn().catch((error) => showSignIn(describe(error)));
 }
 
 start();

@@ -88,8 +88,7 @@ export class Catalogue {
     const known = entry.input.properties ?? {};
     const missing = use.fields.filter((field) => !Object.hasOwn(known, field));
     if (missing.length > 0) {
-      const fields =
-        missing.length === 1 ? `the input field ${missing[0]}` : `the input fields ${missing.join(', ')}`;
+      const fields = `input field${missing.length === 1 ? '' : 's'} ${missing.join(', ')}`;
       return `The command ${use.command} of this service has no ${fields}, which the console sends for ${use.purpose}.`;
     }
     return undefined;

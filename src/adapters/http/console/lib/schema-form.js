@@ -194,8 +194,8 @@ function fieldControl(field) {
 
   switch (field.kind) {
     case 'boolean': {
-      const box = h('input', { id, type: 'checkbox' });
       const byDefault = schema.default === true;
+      const box = h('input', { id, type: 'checkbox', checked: byDefault });
       return {
         element: labelled(box),
         // Only a change from the default is sent: the command applies its default itself.
