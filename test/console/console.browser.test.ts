@@ -16,6 +16,12 @@ const SHOTS = path.resolve('test-results/console');
 const PASSWORD = 'console-test-password-7715';
 const LICENSE_EXPIRED = 1 << 9;
 
+/** What the tests read of a property of an input's JSON Schema. */
+interface SchemaProperty {
+  description?: string;
+  enum?: unknown[];
+}
+
 const has = (host: HostRecord, product: string) => host.products.some((p) => p.name === product);
 const dn = (host: HostRecord) => String(host.attributes['KLHST_WKS_DN']);
 
@@ -269,6 +275,69 @@ describe('the web console in Chromium', () => {
     await page.locator('#run-command').click();
     await page.getByTestId('errors').waitFor();
     expect(await page.getByTestId('errors').innerText()).toContain('limit');
+  });
+
+  it('builds the runner’s form from the command’s input schema, in step with the raw JSON', async () => {
+    const answer = await fetch(`${demo.service.url}/v1/commands`, {
+      headers: { Authorization: `Bearer ${demo.token}` },
+    });
+    const { commands } = (await answer.json()) as {
+      commands: Array<{ name: string; input: { properties: Record<string, SchemaProperty> } }>;
+    };
+    const schemaOf = (name: string) => commands.find((c) => c.name === name)!.input.properties;
+    const json = async () => JSON.parse(await page.locator('#command-input').inputValue()) as unknown;
+
+    // The last test left the page on this command: leave it first, so that the page is built anew.
+    await consoleAt('/');
+    await consoleAt('/run/list_hosts');
+    const form = page.getByTestId('command-form');
+    await form.waitFor();
+    const fields = await form
+      .locator('[data-field]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-field')));
+    expect(fields).toEqual(Object.keys(schemaOf('list_hosts')));
+    const limit = form.locator('[data-field=limit] input');
+    expect(await limit.getAttribute('type')).toBe('number');
+    expect(await limit.getAttribute('min')).toBe('1');
+    expect(await limit.getAttribute('placeholder')).toBe('default: 1000');
+    expect(await form.locator('[data-field=limit] .hint').innerText()).toBe(
+      schemaOf('list_hosts')['limit']!.description,
+    );
+    // The command's example fills both.
+    expect(await json()).toEqual({ filter: '(KLHST_WKS_STATUS_ID = 2)', limit: 10 });
+    expect(await limit.inputValue()).toBe('10');
+    expect(await form.locator('[data-field=filter] input').inputValue()).toBe('(KLHST_WKS_STATUS_ID = 2)');
+
+    // The form writes the JSON, with types: a number, a list one a line, an emptied field left out.
+    await form.locator('[data-field=filter] input').fill('');
+    await limit.fill('3');
+    await form.locator('[data-field=fields] textarea').fill('KLHST_WKS_DN\nKLHST_WKS_HOSTNAME\n');
+    expect(await json()).toEqual({ limit: 3, fields: ['KLHST_WKS_DN', 'KLHST_WKS_HOSTNAME'] });
+    await page.locator('#run-command').click();
+    await page.getByTestId('command-status').waitFor();
+    expect(await page.getByTestId('command-status').innerText()).toMatch(/^Successful in \d+ ms/);
+    const raw = JSON.parse(await page.getByTestId('raw-json').innerText()) as {
+      pChunk: { KLCSP_ITERATOR_ARRAY: Array<Record<string, unknown>> };
+    };
+    expect(raw.pChunk.KLCSP_ITERATOR_ARRAY).toHaveLength(3);
+
+    // And the JSON, edited by hand, fills the form.
+    await page.locator('#command-input').fill('{"offset": 5, "limit": 2}');
+    expect(await form.locator('[data-field=offset] input').inputValue()).toBe('5');
+    expect(await limit.inputValue()).toBe('2');
+    expect(await form.locator('[data-field=fields] textarea').inputValue()).toBe('');
+
+    // An enum is a choice of its values, a flag a checkbox, a required field says so.
+    await consoleAt('/run/scan_hosts');
+    const scanTypes = await page.locator('[data-field=scanType] option').allInnerTexts();
+    expect(scanTypes.slice(1)).toEqual(schemaOf('scan_hosts')['scanType']!.enum);
+    expect(await page.locator('[data-field=wait] input').getAttribute('type')).toBe('checkbox');
+    expect(await page.locator('[data-field=hostNames] .required').count()).toBe(1);
+    expect(await page.locator('[data-field=wait] .required').count()).toBe(0);
+    await page.locator('[data-field=scanType] select').selectOption({ label: scanTypes[2]! });
+    await page.locator('[data-field=wait] input').check();
+    expect(await json()).toMatchObject({ scanType: scanTypes[2], wait: true });
+    await shot('run-form');
   });
 
   it('gives a read-only token no actions, and refuses a wrong token', async () => {

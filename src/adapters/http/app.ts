@@ -6,13 +6,13 @@ import type { AuditLog, StoredAuditEntry } from './audit.ts';
 import {
   bearerToken,
   deniedMessage,
-  requiredScope,
   unauthenticatedMessage,
   wwwAuthenticate,
   type ApiTokens,
   type Principal,
   type Scope,
 } from './auth.ts';
+import { commandCatalogue } from './command-catalogue.ts';
 import { commandRoute, describeError } from './command-route.ts';
 import { registerConsoleRoutes } from './console-routes.ts';
 import { docsPage } from './docs-page.ts';
@@ -173,25 +173,12 @@ export function createServiceApp(deps: ServiceDependencies): Hono<ServiceEnv> {
 
   app.post('/v1/commands/:name', commandRoute(deps));
 
+  // Built once: the JSON Schemas of the inputs do not change while the service runs.
+  const catalogue = JSON.stringify({ commands: commandCatalogue(deps.commands) });
   app.get('/v1/commands', async (c) => {
     const principal = await authorise(c);
     if (principal instanceof Response) return principal;
-    return c.json({
-      commands: deps.commands.map((command) => ({
-        name: command.name,
-        title: command.title,
-        description: command.description,
-        path: `/v1/commands/${command.name}`,
-        readOnly: command.readOnly,
-        destructive: command.destructive,
-        idempotent: command.idempotent,
-        scope: requiredScope(command),
-        vendor: command.vendor,
-        operations: command.api.operations,
-        ...(command.vendor === 'ksc' ? { kscMethods: command.api.operations } : {}),
-        example: command.example as unknown,
-      })),
-    });
+    return new Response(catalogue, { headers: { 'Content-Type': JSON_TYPE } });
   });
 
   app.get('/v1/audit', async (c) => {

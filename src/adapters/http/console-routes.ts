@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
 import { executeCommand } from '../../commands/core/execute.ts';
 import { listRecentEvents } from '../../commands/ksc/list-recent-events.ts';
@@ -8,12 +10,31 @@ import type { Principal, Scope } from './auth.ts';
 import { CONNECTION_NAME } from './command-route.ts';
 import { QueueFullError } from './limits.ts';
 
-/** The console's files: read once, served from memory. They sit beside this module in `src` and in `dist`. */
-const ASSETS: ReadonlyArray<{ readonly route: string; readonly file: string; readonly type: string }> = [
-  { route: '/console', file: 'index.html', type: 'text/html; charset=utf-8' },
-  { route: '/console/console.js', file: 'console.js', type: 'text/javascript; charset=utf-8' },
-  { route: '/console/console.css', file: 'console.css', type: 'text/css; charset=utf-8' },
-];
+/** What the console folder serves, by extension; anything else there (its tsconfig) is not served. */
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+interface Asset {
+  readonly body: Buffer;
+  readonly type: string;
+}
+
+/**
+ * The console's scripts and style by their path in its folder (`pages/hosts.js`), read once at start: they sit
+ * beside this module in `src` and in `dist`. A request can only name a file of this map, so no part of a URL
+ * ever reaches the file system.
+ */
+function consoleAssets(folder: string): ReadonlyMap<string, Asset> {
+  const assets = new Map<string, Asset>();
+  for (const file of readdirSync(folder, { recursive: true, encoding: 'utf8' })) {
+    const type = CONTENT_TYPES[path.extname(file)];
+    if (type === undefined) continue;
+    assets.set(file.split(path.sep).join('/'), { body: readFileSync(path.join(folder, file)), type });
+  }
+  return assets;
+}
 
 /**
  * The page runs only its own script and style and talks only to this service: a token that an injected
@@ -45,13 +66,16 @@ export function registerConsoleRoutes(
   const defaultConnection = deps.defaultConnection ?? 'default';
   const connectionNames = deps.connections ?? [defaultConnection];
 
-  for (const asset of ASSETS) {
-    const body = readFileSync(new URL(`./console/${asset.file}`, import.meta.url));
-    app.get(
-      asset.route,
-      () => new Response(body, { headers: { 'Content-Type': asset.type, ...CONSOLE_HEADERS } }),
-    );
-  }
+  const folder = fileURLToPath(new URL('./console/', import.meta.url));
+  const page = readFileSync(path.join(folder, 'index.html'));
+  const assets = consoleAssets(folder);
+  const serve = (body: Buffer, type: string) =>
+    new Response(body, { headers: { 'Content-Type': type, ...CONSOLE_HEADERS } });
+  app.get('/console', () => serve(page, 'text/html; charset=utf-8'));
+  app.get('/console/*', (c) => {
+    const asset = assets.get(c.req.path.slice('/console/'.length));
+    return asset === undefined ? c.notFound() : serve(asset.body, asset.type);
+  });
   app.get('/', (c) => c.redirect('/console', 302));
 
   app.get('/v1/me', async (c) => {

@@ -5,8 +5,8 @@ import { VENDOR_NAMES, VENDORS, type Vendor } from '../../commands/core/vendors.
 import { requiredScope, SCOPES } from './auth.ts';
 
 /** A JSON value of the document (plain JSON: the document is served with `JSON.stringify`). */
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type JsonObject = { [key: string]: Json };
 
 export interface OpenApiOptions {
   readonly title?: string;
@@ -45,12 +45,30 @@ const catalog = z.object({
       destructive: z.boolean(),
       idempotent: z.boolean(),
       scope: z.enum(SCOPES),
-      vendor: z.enum(VENDOR_NAMES as [Vendor, ...Vendor[]]),
-      /** The vendor API operations the command calls, in order. */
-      operations: z.array(z.string()),
-      /** KSC commands: the same list, under its earlier name. */
-      kscMethods: z.array(z.string()).optional(),
+      vendor: z.enum(VENDOR_NAMES as [Vendor, ...Vendor[]]).describe('The product the command talks to'),
+      operations: z.array(z.string()).describe('The vendor API operations it calls, in order'),
+      kscMethods: z
+        .array(z.string())
+        .optional()
+        .describe('KSC commands: the same list, under its earlier name'),
       example: z.unknown(),
+      input: z
+        .record(z.string(), z.unknown())
+        .describe(
+          'The JSON Schema (draft 2020-12) of the input, self-contained; the same as the request body schema of ' +
+            'the command’s route',
+        ),
+      hints: z
+        .object({
+          cliAliases: z.record(z.string(), z.string()).optional(),
+          targetFields: z.array(z.string()).optional(),
+          waitField: z.string().optional(),
+        })
+        .optional()
+        .describe(
+          'Hints for surfaces, when the command has any: short CLI option names by field, the fields naming ' +
+            'the hosts it acts on, the field bounding its wait in seconds',
+        ),
     }),
   ),
 });
@@ -91,6 +109,23 @@ const readiness = z.object({
   ),
 });
 
+/** Longs beyond 2^53 travel as exact JSON integers (the writer is lossless), not as anything. */
+const longsAsIntegers: NonNullable<z.core.ToJSONSchemaParams['override']> = (ctx) => {
+  if (ctx.zodSchema._zod.def.type === 'bigint') ctx.jsonSchema.type = 'integer';
+};
+
+/**
+ * The JSON Schema of a command's input on its own (draft 2020-12, no references outside it), for clients that
+ * read one command at a time: the catalog route serves it, and the console builds its forms from it.
+ */
+export function inputJsonSchema(input: z.ZodType): JsonObject {
+  return z.toJSONSchema(input, {
+    io: 'input',
+    unrepresentable: 'any',
+    override: longsAsIntegers,
+  }) as JsonObject;
+}
+
 /** Zod's JSON Schema (draft 2020-12, OpenAPI 3.1's dialect) of a registry, with references into components. */
 function componentSchemas(
   entries: ReadonlyArray<readonly [string, z.ZodType]>,
@@ -103,10 +138,7 @@ function componentSchemas(
     io,
     uri: (id) => `#/components/schemas/${id}`,
     unrepresentable: 'any',
-    override: (ctx) => {
-      // Longs beyond 2^53 travel as exact JSON integers (the writer is lossless), not as anything.
-      if (ctx.zodSchema._zod.def.type === 'bigint') ctx.jsonSchema.type = 'integer';
-    },
+    override: longsAsIntegers,
   }) as { schemas: Record<string, JsonObject> };
   const schemas: Record<string, JsonObject> = {};
   for (const [id, schema] of Object.entries(generated.schemas)) {
@@ -234,7 +266,9 @@ export function buildOpenApiDocument(
   paths['/v1/commands'] = {
     get: {
       summary: 'The command catalog',
-      description: 'Every command with its flags and the scope it needs. Any valid token may read it.',
+      description:
+        'Every command with its vendor, flags, the scope it needs, an example and the JSON Schema of its input ' +
+        '(what a client needs to build a form or check a call before making it). Any valid token may read it.',
       tags: ['service'],
       responses: {
         '200': jsonResponse('The catalog', 'CommandCatalog'),

@@ -1,5 +1,55 @@
+import { readdirSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { COMMANDS } from '../../../src/commands/index.ts';
+import { pascalCase } from '../../../src/adapters/http/openapi.ts';
 import { startServiceHarness, type ServiceHarness } from './support.ts';
+
+const CONSOLE_FOLDER = path.resolve('src/adapters/http/console');
+const HTML_SINKS =
+  /innerHTML|outerHTML|insertAdjacentHTML|document\.write|DOMParser|createContextualFragment/;
+
+/** Every script of the console, by its path under `/console/`. */
+const consoleModules = (): string[] =>
+  readdirSync(CONSOLE_FOLDER, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.js'))
+    .map((file) => file.split(path.sep).join('/'))
+    .sort();
+
+/**
+ * A GET with the path sent exactly as written: `fetch` would resolve `..` and `%2e%2e` segments before sending,
+ * and the point is to see what the server does with them.
+ */
+function rawGet(base: string, rawPath: string): Promise<number> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      { host: url.hostname, port: url.port, path: rawPath, method: 'GET' },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+interface CatalogueEntry {
+  name: string;
+  title: string;
+  description: string;
+  vendor: string;
+  path: string;
+  readOnly: boolean;
+  destructive: boolean;
+  idempotent: boolean;
+  scope: string;
+  example: unknown;
+  input: { type: string; properties: Record<string, Record<string, unknown>>; required?: string[] };
+}
 
 interface EventRow {
   event_id: number;
@@ -38,6 +88,101 @@ describe('console routes', () => {
     const root = await fetch(new URL('/', h.service.url), { redirect: 'manual' });
     expect(root.status).toBe(302);
     expect(root.headers.get('location')).toBe('/console');
+  });
+
+  it('serves every module of the console as JavaScript under the same policy, none with an HTML sink', async () => {
+    const modules = consoleModules();
+    expect(modules).toEqual(
+      expect.arrayContaining(['console.js', 'lib/api.js', 'lib/dom.js', 'pages/run.js']),
+    );
+    for (const module of modules) {
+      const answer = await h.get(`/console/${module}`);
+      expect(answer.status, module).toBe(200);
+      expect(answer.headers.get('content-type'), module).toBe('text/javascript; charset=utf-8');
+      expect(answer.headers.get('content-security-policy'), module).toContain("script-src 'self'");
+      expect(answer.headers.get('x-content-type-options'), module).toBe('nosniff');
+      expect(answer.text, module).not.toMatch(HTML_SINKS);
+      expect(answer.text.startsWith('// @ts-check'), `${module} is type-checked`).toBe(true);
+      // Every module it imports is served too: the browser loads the whole graph or none of the page.
+      for (const [, specifier] of answer.text.matchAll(/^import [^;]*? from '([^']+)';$/gms)) {
+        const target = new URL(specifier!, `http://x/console/${module}`).pathname;
+        expect((await h.get(target)).status, `${module} imports ${specifier}`).toBe(200);
+      }
+    }
+  });
+
+  it('serves only the files of the console folder: no path leads out of it', async () => {
+    const url = h.service.url;
+    for (const attempt of [
+      '/console/../app.ts',
+      '/console/%2e%2e/app.ts',
+      '/console/%2E%2E/console-routes.ts',
+      '/console/..%2fapp.ts',
+      '/console/%2e%2e%2f%2e%2e%2fapp.ts',
+      '/console/lib/../../app.ts',
+      '/console/lib/%2e%2e/%2e%2e/console-routes.ts',
+      '/console//etc/passwd',
+      '/console/tsconfig.json',
+      '/console/index.html',
+      '/console/no-such-module.js',
+      '/console/lib/',
+    ]) {
+      expect(await rawGet(url, attempt), attempt).toBe(404);
+    }
+    expect(await rawGet(url, '/console/lib/api.js')).toBe(200);
+  });
+
+  it('serves the command catalogue the console builds on: every command of the registry with its input schema', async () => {
+    const answer = await h.get('/v1/commands', h.tokens.read);
+    expect(answer.status).toBe(200);
+    const { commands } = JSON.parse(answer.text) as { commands: CatalogueEntry[] };
+    expect(commands.map((c) => c.name)).toEqual(COMMANDS.map((c) => c.name));
+    const doc = JSON.parse((await h.get('/openapi.json')).text) as {
+      components: { schemas: Record<string, { properties?: Record<string, unknown>; required?: string[] }> };
+    };
+    for (const [i, command] of COMMANDS.entries()) {
+      const entry = commands[i]!;
+      expect(entry).toMatchObject({
+        name: command.name,
+        title: command.title,
+        description: command.description,
+        vendor: 'ksc',
+        path: `/v1/commands/${command.name}`,
+        readOnly: command.readOnly,
+        destructive: command.destructive,
+        idempotent: command.idempotent,
+        scope: command.readOnly ? 'read' : 'respond',
+      });
+      expect(entry.example).toEqual(JSON.parse(JSON.stringify(command.example)));
+      // The schema is the command's own: its example is valid input, and it names the fields the zod schema
+      // and the OpenAPI document name, with the same required ones.
+      expect(entry.input.type, command.name).toBe('object');
+      expect(command.input.safeParse(entry.example).success, `${command.name} example`).toBe(true);
+      const documented = doc.components.schemas[`${pascalCase(command.name)}Input`]!;
+      expect(Object.keys(entry.input.properties), command.name).toEqual(
+        Object.keys(documented.properties ?? {}),
+      );
+      expect(entry.input.required ?? [], command.name).toEqual(documented.required ?? []);
+      expect(JSON.stringify(entry.input), command.name).not.toContain('#/components/');
+    }
+    const byName = new Map(commands.map((c) => [c.name, c]));
+    expect(byName.get('list_hosts')!.input.properties['limit']).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+      default: 1000,
+    });
+    const scanHosts = COMMANDS.find((c) => c.name === 'scan_hosts')!;
+    const scanType = (scanHosts.input as z.ZodObject<{ scanType: z.ZodEnum }>).shape.scanType.options;
+    expect(byName.get('scan_hosts')!.input.properties['scanType']!['enum']).toEqual(scanType);
+    expect(byName.get('isolate_hosts')!.input.required).toEqual(['hostIds']);
+
+    const catalog = doc.components.schemas['CommandCatalog'] as unknown as {
+      properties: { commands: { items: { properties: Record<string, unknown>; required: string[] } } };
+    };
+    expect(Object.keys(catalog.properties.commands.items.properties)).toEqual(
+      expect.arrayContaining(['vendor', 'input', 'hints']),
+    );
+    expect(catalog.properties.commands.items.required).toEqual(expect.arrayContaining(['vendor', 'input']));
   });
 
   it('tells a caller who it is, and refuses one without a valid token', async () => {
