@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Command, Option, type CommanderError } from 'commander';
 import { executeCommand } from '../../commands/core/execute.ts';
 import { COMMANDS } from '../../commands/registry.ts';
@@ -221,8 +220,7 @@ async function runCommand(
         sleep,
         signal: interrupt.signal,
         ...(progress === undefined ? {} : { progress: progress.update }),
-        idempotency:
-          io.idempotency ?? new FileIdempotencyStore(join(stateDirectory(io.env), 'idempotency'), now),
+        idempotency: io.idempotency ?? new FileIdempotencyStore(stateDirectory(io.env), now),
         logger: stderrLogger(io),
         env: io.env,
       });
