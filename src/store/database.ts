@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { once } from 'node:events';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -6,6 +5,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery, type Dialec
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { KconnectError } from '../errors.ts';
+import { createPrivateFile, makePrivateDirectory } from './private-files.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -229,7 +229,12 @@ export function openDatabase<Schema>(
     };
   } else {
     const file = location.file ?? ':memory:';
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    // Private at rest (600, its directory 700 when kconnect makes it): the file may hold token hashes, audit rows
+    // and command results. SQLite gives its -wal and -shm files the database file's mode.
+    if (file !== ':memory:' && file !== '') {
+      makePrivateDirectory(dirname(file));
+      createPrivateFile(file);
+    }
     kind = 'sqlite';
     description = `sqlite:${file}`;
     const sqlite = new BetterSqlite3(file);

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { Command, Option, type CommanderError } from 'commander';
 import { executeCommand } from '../../commands/core/execute.ts';
 import { COMMANDS } from '../../commands/registry.ts';
@@ -268,7 +267,7 @@ export function cliIdempotencyStore(
   env: Readonly<Record<string, string | undefined>>,
   now: () => number,
 ): IdempotencyStore {
-  return new FileIdempotencyStore(join(stateDirectory(env), 'idempotency'), now);
+  return new FileIdempotencyStore(stateDirectory(env), now);
 }
 
 export function commandsFromRegistry(

@@ -10,7 +10,7 @@ import { onProcessSignals } from './signals.ts';
 function demoPassword(dataDir: string, randomPassword: () => string): string {
   const file = join(dataDir, 'demo-password');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const password = randomPassword();
   writeFileSync(file, `${password}\n`, { mode: 0o600 });
   return password;

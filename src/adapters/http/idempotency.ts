@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import type { CommandResult, IdempotencyStore } from '../../commands/index.ts';
 import { failedResult } from '../../commands/core/result.ts';
 import { KconnectError } from '../../errors.ts';
-import { parseWireJson, stringifyWireJson, type WireJson } from '../../wire/json.ts';
+import { StateStore, type StateEntry } from '../../store/state.ts';
+import { parseWireJson, type WireJson } from '../../wire/json.ts';
 import type { ServiceTables } from './store.ts';
 
 export interface DatabaseIdempotencyOptions {
@@ -24,29 +25,57 @@ export interface DatabaseIdempotencyOptions {
   readonly titleOf?: (command: string) => string;
 }
 
-type Row = ServiceTables['idempotency_keys'];
+/** The state-store namespace of the service's idempotency keys. */
+export const SERVICE_IDEMPOTENCY_NAMESPACE = 'service.idempotency';
 
-/** Expired rows are swept at most this often per replica. */
+/** The state-store key of an idempotency key: JSON of its parts, since a scope holds `/` (`prod/tok_1`). */
+export function serviceIdempotencyKey(scope: string, command: string, key: string): string {
+  return JSON.stringify([scope, command, key]);
+}
+
+/** What the state store holds per key, as JSON; the entry's expiry is the end of the key's window. */
+export interface KeyRecord {
+  /** `running` while claimed, then `done` or `failed`. */
+  readonly state: 'running' | 'done' | 'failed';
+  /** The replica and request that claimed the key. */
+  readonly owner: string;
+  readonly claimedAt: number;
+  /** A running claim whose lease has passed belongs to a replica that stopped. */
+  readonly leaseUntil: number;
+  /** The CommandResult, once finished. */
+  readonly result: CommandResult | null;
+}
+
+function recordValue(record: KeyRecord): WireJson {
+  return record as unknown as WireJson;
+}
+
+function recordOf(entry: StateEntry): KeyRecord | undefined {
+  const value = entry.value;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { state, owner, claimedAt, leaseUntil } = value;
+  if (state !== 'running' && state !== 'done' && state !== 'failed') return undefined;
+  if (typeof owner !== 'string' || typeof claimedAt !== 'number' || typeof leaseUntil !== 'number')
+    return undefined;
+  return value as unknown as KeyRecord;
+}
+
+/** Expired keys are swept at most this often per replica. */
 const SWEEP_INTERVAL_MS = 60_000;
 
-function serialise(result: CommandResult): string {
-  return stringifyWireJson(result as unknown as WireJson);
-}
-
-function deserialise(text: string | null): CommandResult | undefined {
-  return text === null ? undefined : (parseWireJson(text) as unknown as CommandResult);
-}
-
 /**
- * Idempotency keys in the service database, honoured across replicas: a replica claims a key by inserting its
- * row (insert-or-conflict, so exactly one claim wins) before the command runs, renews the claim while it runs,
- * and stores the result; a replica that finds the key claimed polls until the result is there.
+ * Idempotency keys in the state store of the service database, honoured across replicas: a replica claims a key
+ * with compare-and-set from "none" (exactly one claim wins) before the command runs, renews the claim while it
+ * runs, and stores the result; a replica that finds the key claimed polls until the result is there. Every
+ * change of a key after the claim is a compare-and-set too, so a write made on a stale read loses and reads
+ * again instead of overwriting what another replica wrote meanwhile.
  *
  * As {@link MemoryIdempotencyStore}: a failed result is not kept for later calls (a corrected retry with the
  * same key acts), but a call that waited on the failing one gets its result. A claim whose replica stopped
  * mid-run is reported as interrupted (409: the effect is unknown) once, and the key is then free again.
  */
 export class DatabaseIdempotencyStore implements IdempotencyStore {
+  private readonly state: StateStore;
   private readonly now: () => number;
   private readonly windowMs: number;
   private readonly leaseMs: number;
@@ -56,6 +85,7 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
   private readonly titleOf: (command: string) => string;
   private readonly sweep: { last: number };
 
+  /** `db` is the service database (migrated by `openServiceDatabase`), which holds the state store's table. */
   constructor(
     private readonly db: Kysely<ServiceTables>,
     private readonly options: DatabaseIdempotencyOptions = {},
@@ -63,6 +93,7 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
     sweep?: { last: number },
   ) {
     this.now = options.now ?? Date.now;
+    this.state = new StateStore(db, { now: this.now });
     this.windowMs = options.windowMs ?? 86_400_000;
     this.leaseMs = options.leaseMs ?? 60_000;
     this.pollMs = options.pollMs ?? 100;
@@ -78,30 +109,16 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
   }
 
   async get(command: string, key: string): Promise<CommandResult | undefined> {
-    const row = await this.read(command, key);
-    if (row === undefined || row.state !== 'done' || Number(row.expires_at) <= this.now()) return undefined;
-    return deserialise(row.result);
+    const seen = await this.read(command, key);
+    return seen?.record.state === 'done' ? (seen.record.result ?? undefined) : undefined;
   }
 
   async remember(command: string, key: string, result: CommandResult): Promise<void> {
     const now = this.now();
-    const values: Row = {
-      scope: this.scope,
-      command,
-      key,
-      state: 'done',
-      owner: this.replica,
-      result: serialise(result),
-      claimed_at: now,
-      lease_until: now,
-      expires_at: now + this.windowMs,
-    };
-    const { scope: _s, command: _c, key: _k, ...rest } = values;
-    await this.db
-      .insertInto('idempotency_keys')
-      .values(values)
-      .onConflict((oc) => oc.columns(['scope', 'command', 'key']).doUpdateSet(rest))
-      .execute();
+    const record: KeyRecord = { state: 'done', owner: this.replica, claimedAt: now, leaseUntil: now, result };
+    await this.state.put(SERVICE_IDEMPOTENCY_NAMESPACE, this.id(command, key), recordValue(record), {
+      expiresAt: now + this.windowMs,
+    });
   }
 
   /**
@@ -118,77 +135,82 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
     await this.sweepExpired();
     for (;;) {
       const owner = `${this.replica}/${randomUUID()}`;
-      if (await this.claim(command, key, owner)) return this.run(command, key, owner, work);
-      const row = await this.read(command, key);
-      if (row === undefined) continue; // finished and swept between the two statements: claim again
-      const now = this.now();
-      if (row.state === 'done' && Number(row.expires_at) > now) {
-        const result = deserialise(row.result);
-        if (result !== undefined) return result;
-      }
-      if (row.state === 'running') {
-        if (Number(row.lease_until) > now) {
-          const outcome = await this.waitFor(command, key, row.owner);
+      if (await this.claim(command, key, owner, 0)) return this.run(command, key, owner, work);
+      const seen = await this.read(command, key);
+      if (seen === undefined) continue; // finished and expired or freed between the two statements: claim again
+      const { record } = seen;
+      if (record.state === 'done' && record.result !== null) return record.result;
+      if (record.state === 'running') {
+        if (record.leaseUntil > this.now()) {
+          const outcome = await this.waitFor(command, key, record.owner);
           if (outcome !== undefined) return outcome;
           continue;
         }
-        return this.interrupted(command, key, row);
+        return this.interrupted(command, key, seen);
       }
-      // A failed or expired result: whoever takes the row over runs the command again.
-      if (await this.takeOver(command, key, row, owner)) return this.run(command, key, owner, work);
+      // A failed result: whoever replaces the entry as it was read runs the command again.
+      if (await this.claim(command, key, owner, seen.entry.version))
+        return this.run(command, key, owner, work);
     }
   }
 
-  private read(command: string, key: string): Promise<Row | undefined> {
-    return this.db
-      .selectFrom('idempotency_keys')
-      .selectAll()
-      .where('scope', '=', this.scope)
-      .where('command', '=', command)
-      .where('key', '=', key)
-      .executeTakeFirst();
+  private id(command: string, key: string): string {
+    return serviceIdempotencyKey(this.scope, command, key);
   }
 
-  private async claim(command: string, key: string, owner: string): Promise<boolean> {
-    const now = this.now();
-    const inserted = await this.db
-      .insertInto('idempotency_keys')
-      .values({
-        scope: this.scope,
-        command,
-        key,
-        state: 'running',
-        owner,
-        result: null,
-        claimed_at: now,
-        lease_until: now + this.leaseMs,
-        expires_at: now + this.windowMs,
-      })
-      .onConflict((oc) => oc.columns(['scope', 'command', 'key']).doNothing())
-      .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+  private async read(
+    command: string,
+    key: string,
+  ): Promise<{ entry: StateEntry; record: KeyRecord } | undefined> {
+    const entry = await this.state.get(SERVICE_IDEMPOTENCY_NAMESPACE, this.id(command, key));
+    const record = entry === undefined ? undefined : recordOf(entry);
+    return entry === undefined || record === undefined ? undefined : { entry, record };
   }
 
-  /** Replaces a row exactly as it was read: of several replicas trying, one wins. */
-  private async takeOver(command: string, key: string, seen: Row, owner: string): Promise<boolean> {
+  /** Claims the key if its entry is still at `version` (0: there is none): of several replicas, one wins. */
+  private async claim(command: string, key: string, owner: string, version: number): Promise<boolean> {
     const now = this.now();
-    const updated = await this.db
-      .updateTable('idempotency_keys')
-      .set({
-        state: 'running',
-        owner,
-        result: null,
-        claimed_at: now,
-        lease_until: now + this.leaseMs,
-        expires_at: now + this.windowMs,
-      })
-      .where('scope', '=', this.scope)
-      .where('command', '=', command)
-      .where('key', '=', key)
-      .where('state', '=', seen.state)
-      .where('owner', '=', seen.owner)
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1;
+    const record: KeyRecord = {
+      state: 'running',
+      owner,
+      claimedAt: now,
+      leaseUntil: now + this.leaseMs,
+      result: null,
+    };
+    const written = await this.state.compareAndSet(
+      SERVICE_IDEMPOTENCY_NAMESPACE,
+      this.id(command, key),
+      version,
+      recordValue(record),
+      { expiresAt: now + this.windowMs },
+    );
+    return written !== undefined;
+  }
+
+  /**
+   * Changes the key's record while `owner` holds it (`change` returns undefined to leave it): read, then
+   * compare-and-set, again when another write came between. Returns whether the change was written.
+   */
+  private async whileOwned(
+    command: string,
+    key: string,
+    owner: string,
+    change: (record: KeyRecord, entry: StateEntry) => { record: KeyRecord; expiresAt: number } | undefined,
+  ): Promise<boolean> {
+    for (;;) {
+      const seen = await this.read(command, key);
+      if (seen === undefined || seen.record.owner !== owner) return false;
+      const next = change(seen.record, seen.entry);
+      if (next === undefined) return false;
+      const written = await this.state.compareAndSet(
+        SERVICE_IDEMPOTENCY_NAMESPACE,
+        this.id(command, key),
+        seen.entry.version,
+        recordValue(next.record),
+        { expiresAt: next.expiresAt },
+      );
+      if (written !== undefined) return true;
+    }
   }
 
   private async run(
@@ -199,14 +221,15 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
   ): Promise<CommandResult> {
     const renew = setInterval(
       () => {
-        void this.db
-          .updateTable('idempotency_keys')
-          .set({ lease_until: this.now() + this.leaseMs })
-          .where('scope', '=', this.scope)
-          .where('command', '=', command)
-          .where('key', '=', key)
-          .where('owner', '=', owner)
-          .execute()
+        void this.whileOwned(command, key, owner, (record, entry) => {
+          if (record.state !== 'running') return undefined;
+          const leaseUntil = this.now() + this.leaseMs;
+          // A claim outlives its window while it runs: the sweep must not take a live claim away.
+          return {
+            record: { ...record, leaseUntil },
+            expiresAt: Math.max(entry.expiresAt ?? leaseUntil, leaseUntil),
+          };
+        })
           // A missed renewal is made up by the next; the lease has room for two.
           .catch(() => undefined);
       },
@@ -223,36 +246,29 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
       throw error;
     }
     clearInterval(renew);
-    const now = this.now();
-    await this.db
-      .updateTable('idempotency_keys')
-      .set({
-        state: result.status === 'Failed' ? 'failed' : 'done',
-        result: serialise(result),
-        lease_until: now,
-        expires_at: now + this.windowMs,
-      })
-      .where('scope', '=', this.scope)
-      .where('command', '=', command)
-      .where('key', '=', key)
-      .where('owner', '=', owner)
-      .execute();
+    // Written also over an "interrupted" mark of another replica (it keeps the owner): the outcome is known now.
+    await this.whileOwned(command, key, owner, (record) => {
+      const now = this.now();
+      return {
+        record: { ...record, state: result.status === 'Failed' ? 'failed' : 'done', result, leaseUntil: now },
+        expiresAt: now + this.windowMs,
+      };
+    });
     return result;
   }
 
   private async release(command: string, key: string, owner: string): Promise<void> {
-    await this.db
-      .deleteFrom('idempotency_keys')
-      .where('scope', '=', this.scope)
-      .where('command', '=', command)
-      .where('key', '=', key)
-      .where('owner', '=', owner)
-      .execute();
+    for (;;) {
+      const seen = await this.read(command, key);
+      if (seen === undefined || seen.record.owner !== owner) return;
+      const id = this.id(command, key);
+      if (await this.state.delete(SERVICE_IDEMPOTENCY_NAMESPACE, id, seen.entry.version)) return;
+    }
   }
 
   /**
    * Polls the claim of `owner` until it ends: its result (done or failed), an interrupted result when its
-   * lease runs out, or undefined when the row changed hands or vanished (the caller starts over).
+   * lease runs out, or undefined when the key changed hands or vanished (the caller starts over).
    */
   private async waitFor(command: string, key: string, owner: string): Promise<CommandResult | undefined> {
     for (;;) {
@@ -263,15 +279,23 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
         );
       }
       await this.sleep(this.pollMs);
-      const row = await this.read(command, key);
-      if (row === undefined || row.owner !== owner) return undefined;
-      if (row.state === 'done' || row.state === 'failed') return deserialise(row.result);
-      if (Number(row.lease_until) <= this.now()) return this.interrupted(command, key, row);
+      const seen = await this.read(command, key);
+      if (seen === undefined || seen.record.owner !== owner) return undefined;
+      if (seen.record.state === 'done' || seen.record.state === 'failed')
+        return seen.record.result ?? undefined;
+      if (seen.record.leaseUntil <= this.now()) return this.interrupted(command, key, seen);
     }
   }
 
-  /** A claim whose replica stopped: say so once, and free the key (marked failed) for the next call. */
-  private async interrupted(command: string, key: string, seen: Row): Promise<CommandResult> {
+  /**
+   * A claim whose replica stopped: say so once, and free the key (marked failed) for the next call. The mark is
+   * a compare-and-set on the entry as read: had the replica renewed its lease meanwhile, it is alive and keeps it.
+   */
+  private async interrupted(
+    command: string,
+    key: string,
+    seen: { entry: StateEntry; record: KeyRecord },
+  ): Promise<CommandResult> {
     const result = failedResult(this.titleOf(command), [
       {
         failureIndicator: `${this.titleOf(command)} failed.`,
@@ -282,16 +306,14 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
           'so whether it acted is unknown: check the state in KSC, then retry (the key is free again)',
       },
     ]);
-    const now = this.now();
-    await this.db
-      .updateTable('idempotency_keys')
-      .set({ state: 'failed', result: serialise(result), lease_until: now })
-      .where('scope', '=', this.scope)
-      .where('command', '=', command)
-      .where('key', '=', key)
-      .where('state', '=', 'running')
-      .where('owner', '=', seen.owner)
-      .execute();
+    const record: KeyRecord = { ...seen.record, state: 'failed', result, leaseUntil: this.now() };
+    await this.state.compareAndSet(
+      SERVICE_IDEMPOTENCY_NAMESPACE,
+      this.id(command, key),
+      seen.entry.version,
+      recordValue(record),
+      { expiresAt: seen.entry.expiresAt },
+    );
     return result;
   }
 
@@ -299,10 +321,30 @@ export class DatabaseIdempotencyStore implements IdempotencyStore {
     const now = this.now();
     if (now - this.sweep.last < SWEEP_INTERVAL_MS) return;
     this.sweep.last = now;
-    await this.db
-      .deleteFrom('idempotency_keys')
-      .where('expires_at', '<', now)
-      .where('lease_until', '<', now)
-      .execute();
+    await this.state.sweepExpired();
+  }
+}
+
+/**
+ * Migration `0002` of the service: the live keys of the table earlier versions kept (`idempotency_keys`) move
+ * into the state store, so a retry across the upgrade still gets its first result.
+ */
+export async function copyEarlierIdempotencyKeys(db: Kysely<ServiceTables>, now: number): Promise<void> {
+  const state = new StateStore(db, { now: () => now });
+  const rows = await db.selectFrom('idempotency_keys').selectAll().where('expires_at', '>', now).execute();
+  for (const row of rows) {
+    const record: KeyRecord = {
+      state: row.state === 'running' || row.state === 'done' ? row.state : 'failed',
+      owner: row.owner,
+      claimedAt: Number(row.claimed_at),
+      leaseUntil: Number(row.lease_until),
+      result: row.result === null ? null : (parseWireJson(row.result) as unknown as CommandResult),
+    };
+    await state.put(
+      SERVICE_IDEMPOTENCY_NAMESPACE,
+      serviceIdempotencyKey(row.scope, row.command, row.key),
+      recordValue(record),
+      { expiresAt: Math.max(Number(row.expires_at), Number(row.lease_until)) },
+    );
   }
 }

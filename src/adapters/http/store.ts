@@ -1,14 +1,17 @@
-import { Migrator, sql, type Generated, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Generated, type Kysely, type Migration } from 'kysely';
 import { KconnectError } from '../../errors.ts';
 import { openDatabase, redactUrl, type DatabaseKind, type OpenDatabase } from '../../store/database.ts';
+import { migrate, type MigrationSet } from '../../store/migrations.ts';
+import { STATE_MIGRATIONS, type StateTables } from '../../store/state.ts';
+import { copyEarlierIdempotencyKeys } from './idempotency.ts';
 
 /**
- * The service's own tables. Every replica of the service shares them through one PostgreSQL database (or, for a
+ * The service's tables. Every replica of the service shares them through one PostgreSQL database (or, for a
  * single process, one SQLite file), which is what makes tokens, the audit log and idempotency keys hold across
- * replicas.
+ * replicas. Idempotency keys live in the state store's table (`kconnect_state`).
  */
 // A type alias, not an interface: Kysely needs an index-compatible record.
-export type ServiceTables = {
+export type ServiceTables = StateTables & {
   api_tokens: {
     /** `tok_…`, public: it names the token in lists, audit rows and logs. */
     id: string;
@@ -39,6 +42,7 @@ export type ServiceTables = {
     message: string | null;
     duration_ms: number;
   };
+  /** Before 0002: idempotency keys. Kept, unused, so a replica of the earlier version still finds it. */
   idempotency_keys: {
     /** Who may see the key's result: the connection and the token (keys of different callers never meet). */
     scope: string;
@@ -146,21 +150,30 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
           .execute();
       },
     },
+    // Idempotency keys move into the state store (migrated before these, see migrateServiceDatabase).
+    '0002-idempotency-in-state-store': {
+      up: (db: Kysely<unknown>) => copyEarlierIdempotencyKeys(db as Kysely<ServiceTables>, Date.now()),
+    },
   };
 }
 
-/** Brings the service tables up to date; safe on every start and from several replicas at once (Kysely's lock). */
+/**
+ * The service's migrations. The bookkeeping table keeps the name it had before the helper existed
+ * (`kconnect_service_migrations`): its own, so the service may share a PostgreSQL database with other parts.
+ */
+export const SERVICE_MIGRATIONS: MigrationSet = {
+  name: 'service',
+  table: 'kconnect_service_migrations',
+  migrations,
+};
+
+/**
+ * Brings the service tables up to date (the state store's first: the service keeps idempotency keys there);
+ * safe on every start and from several replicas at once.
+ */
 export async function migrateServiceDatabase(db: Kysely<unknown>, kind: DatabaseKind): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(kind)) };
-  // Own bookkeeping tables: the service may share a PostgreSQL database with other kconnect parts.
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: 'kconnect_service_migrations',
-    migrationLockTableName: 'kconnect_service_migrations_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  await migrate(db, kind, STATE_MIGRATIONS);
+  await migrate(db, kind, SERVICE_MIGRATIONS);
 }
 
 /** Opens the service database and migrates it. */

@@ -129,7 +129,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
   }
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new KconnectError('INVALID_INPUT', 'port: 0–65535');
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
 
   const clock = new EmulatorClock();
   const world = await KscWorld.open({

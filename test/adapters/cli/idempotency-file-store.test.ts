@@ -1,9 +1,15 @@
-import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileIdempotencyStore, stateDirectory } from '../../../src/adapters/cli/idempotency-file-store.ts';
+import {
+  FileIdempotencyStore,
+  STATE_FILE,
+  stateDirectory,
+} from '../../../src/adapters/cli/idempotency-file-store.ts';
 import type { CommandResult } from '../../../src/commands/core/types.ts';
+import { stringifyWireJson, type WireJson } from '../../../src/wire/json.ts';
 
 const result = (n: number, status: CommandResult['status'] = 'Successful'): CommandResult => ({
   status,
@@ -35,13 +41,8 @@ describe('FileIdempotencyStore', () => {
     await new FileIdempotencyStore(dir).once('delete_group', 'other', work);
     await new FileIdempotencyStore(dir).once('isolate_hosts', 'k', work);
     expect(runs).toBe(3);
-    const mode =
-      statSync(
-        join(
-          dir,
-          readdirSync(dir).find((n) => n.endsWith('.json'))!,
-        ),
-      ).mode & 0o777;
+    // The results are in the state file, which only its owner may read.
+    const mode = statSync(join(dir, STATE_FILE)).mode & 0o777;
     expect(mode).toBe(0o600);
   });
 
@@ -78,19 +79,17 @@ describe('FileIdempotencyStore', () => {
     release();
     expect((await slow).keyFields).toEqual({ N: 1 });
 
-    // A run that crashed leaves its lock behind: here one still hanging, its lock made three hours old.
+    // A run that crashed leaves its claim behind: here one still hanging, its claim made three hours ago.
     let ran = false;
     const key = 'crashed';
     let leave: () => void = () => undefined;
-    const hanging = new FileIdempotencyStore(dir).once(
+    const threeHoursAgo = () => Date.now() - 3 * 3_600_000;
+    const hanging = new FileIdempotencyStore(dir, threeHoursAgo).once(
       'c',
       key,
       () => new Promise<CommandResult>((r) => (leave = () => r(result(9, 'Failed')))),
     );
     await new Promise((r) => setTimeout(r, 20));
-    const lockFile = readdirSync(dir).find((n) => n.endsWith('.lock'))!;
-    const old = (Date.now() - 3 * 3_600_000) / 1000;
-    utimesSync(join(dir, lockFile), old, old);
     await new FileIdempotencyStore(dir).once('c', key, async () => {
       ran = true;
       return result(3);
@@ -98,6 +97,29 @@ describe('FileIdempotencyStore', () => {
     expect(ran).toBe(true);
     leave();
     await hanging;
+  });
+
+  it('replays a result an earlier version kept in its JSON file, within its window', async () => {
+    // Earlier versions: one file per key in <state dir>/idempotency, named by the SHA-256 of command NUL key.
+    const legacy = (command: string, key: string, at: number, n: number) => {
+      mkdirSync(join(dir, 'idempotency'), { recursive: true });
+      const name = createHash('sha256').update(`${command}\u0000${key}`).digest('hex');
+      const entry = { at, command, key, result: result(n) } as unknown as WireJson;
+      writeFileSync(join(dir, 'idempotency', `${name}.json`), stringifyWireJson(entry), { mode: 0o600 });
+    };
+    let now = 5_000_000;
+    const store = new FileIdempotencyStore(dir, () => now, 60_000);
+    legacy('delete_group', 'old', now - 1000, 7);
+    legacy('delete_group', 'older', now - 60_001, 8);
+    let runs = 0;
+    const work = async () => result(100 + ++runs);
+    expect(await store.once('delete_group', 'old', work)).toEqual(result(7));
+    expect(await store.get('delete_group', 'old')).toEqual(result(7));
+    expect(runs).toBe(0);
+    // Past its window it is gone, as it was.
+    expect(await store.once('delete_group', 'older', work)).toEqual(result(101));
+    now += 60_000;
+    expect(await store.once('delete_group', 'old', work)).toEqual(result(102));
   });
 
   it('keeps state under KCONNECT_STATE_DIR, else XDG_STATE_HOME', () => {

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DatabaseIdempotencyStore } from '../../../src/adapters/http/idempotency.ts';
+import {
+  DatabaseIdempotencyStore,
+  SERVICE_IDEMPOTENCY_NAMESPACE,
+  serviceIdempotencyKey,
+} from '../../../src/adapters/http/idempotency.ts';
 import { openServiceDatabase, type ServiceDatabase } from '../../../src/adapters/http/store.ts';
 import type { CommandResult } from '../../../src/commands/index.ts';
+import { StateStore } from '../../../src/store/state.ts';
 import { testServiceDatabase } from './support.ts';
 
 function result(marker: string | bigint, status: CommandResult['status'] = 'Successful'): CommandResult {
@@ -127,20 +132,12 @@ describe.each(['sqlite', 'postgres'] as const)('DatabaseIdempotencyStore on %s',
 
   it('reports a claim whose replica stopped as interrupted (409, effect unknown) once, then frees the key', async () => {
     // A replica claimed the key and went away: its row says running, and nobody renews the lease.
-    await a.db
-      .insertInto('idempotency_keys')
-      .values({
-        scope: '',
-        command: 'isolate_hosts',
-        key: 'k5',
-        state: 'running',
-        owner: 'gone/1',
-        result: null,
-        claimed_at: clock - 5000,
-        lease_until: clock - 1,
-        expires_at: clock + 86_400_000,
-      })
-      .execute();
+    await new StateStore(a.db, { now }).put(
+      SERVICE_IDEMPOTENCY_NAMESPACE,
+      serviceIdempotencyKey('', 'isolate_hosts', 'k5'),
+      { state: 'running', owner: 'gone/1', claimedAt: clock - 5000, leaseUntil: clock - 1, result: null },
+      { expiresAt: clock + 86_400_000 },
+    );
     const seen = await storeB.once('isolate_hosts', 'k5', () => Promise.resolve(result('should not run')));
     expect(seen.status).toBe('Failed');
     expect(seen.errors[0]).toMatchObject({ statusCode: 409, code: 'CONFLICT' });

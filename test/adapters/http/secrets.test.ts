@@ -84,7 +84,7 @@ describe('secrets never leave the service', () => {
     try {
       const audit = JSON.stringify(await database.db.selectFrom('audit_log').selectAll().execute());
       const tokens = JSON.stringify(await database.db.selectFrom('api_tokens').selectAll().execute());
-      const keys = JSON.stringify(await database.db.selectFrom('idempotency_keys').selectAll().execute());
+      const keys = JSON.stringify(await database.db.selectFrom('kconnect_state').selectAll().execute());
       expect(audit).toContain('isolate_hosts');
       expect(tokens).toContain('soar-reader');
       for (const secret of secrets()) {

@@ -1,5 +1,6 @@
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { DatabaseKind } from '../../../store/database.ts';
+import { migrate, type MigrationSet } from '../../../store/migrations.ts';
 import { PART_TABLES } from './tables/index.ts';
 
 /** The indexes of the events table; a bulk load drops them and builds them again once at the end. */
@@ -125,15 +126,17 @@ function worldMigration(kind: DatabaseKind): Record<string, Migration> {
   };
 }
 
-/** Brings the schema up to date; safe to run on every start. */
+/**
+ * The emulator's migrations. Its bookkeeping table keeps the name it had before the helper existed
+ * (`kconnect_migrations`), so worlds written by earlier versions open unchanged.
+ */
+export const EMULATOR_MIGRATIONS: MigrationSet = {
+  name: 'emulator',
+  table: 'kconnect_migrations',
+  migrations,
+};
+
+/** Brings the schema up to date; safe on every start and from several processes at once. */
 export async function migrateToLatest(db: Kysely<unknown>, kind: DatabaseKind): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations(kind)) };
-  const migrator = new Migrator({
-    db,
-    provider,
-    migrationTableName: 'kconnect_migrations',
-    migrationLockTableName: 'kconnect_migrations_lock',
-  });
-  const { error } = await migrator.migrateToLatest();
-  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
+  await migrate(db, kind, EMULATOR_MIGRATIONS);
 }

@@ -111,7 +111,7 @@ export function runPage(name) {
         'Needs the ',
         h('strong', { text: chosen.scope }),
         ' scope. KSC calls: ',
-        chosen.kscMethods.join(' → '),
+        chosen.operations.join(' → '),
       ),
       form === undefined
         ? muted('The form cannot show this input: edit it as JSON.')
