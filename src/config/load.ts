@@ -107,10 +107,9 @@ export function loadConfig(options: LoadConfigOptions): KconnectConfig {
   const chosen = requestedBy?.name ?? parsed.defaultConnection ?? (names.length === 1 ? names[0] : undefined);
   // The variables and flags are read as the chosen connection's type has them; a new connection is of the
   // default type.
-  const chosenType =
-    chosen !== undefined && Object.hasOwn(fileConnections, chosen)
-      ? typeOf(chosen, fileConnections[chosen]?.type)
-      : typeOf(chosen ?? 'default', undefined);
+  const chosenSection =
+    chosen !== undefined && Object.hasOwn(fileConnections, chosen) ? fileConnections[chosen] : undefined;
+  const chosenType = typeOf(chosen ?? 'default', chosenSection?.type);
   const envLayer = environmentLayer(chosenType.environment, chosenType.secrets, env, cwd);
   const flagLayer = flagsLayer(chosenType.flags, chosenType.secrets, flags as FlagValues, cwd);
   const overridden = envLayer.size > 0 || flagLayer.size > 0;
