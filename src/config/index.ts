@@ -1,4 +1,4 @@
-/** The configuration model shared by every surface: named connections, secrets by reference, command contexts. */
+/** The configuration model shared by every surface: connections by type, secrets by reference, command contexts. */
 export { ConfigError } from './errors.ts';
 export {
   CONFIG_FILE_NAMES,
@@ -19,6 +19,13 @@ export {
   type McpSection,
   type ServiceSection,
 } from './schema.ts';
+export {
+  CONNECTION_TYPES,
+  connectionTypeNamed,
+  connectionTypeOf,
+  DEFAULT_CONNECTION_TYPE,
+} from './connections/registry.ts';
+export type { BaseConnectionConfig, ClientFactoryOptions, ConnectionType } from './connections/type.ts';
 export { MASK, Secret, type SecretKind } from './secrets.ts';
 export {
   createContextFactory,

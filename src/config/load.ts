@@ -4,48 +4,35 @@ import type * as Yaml from 'yaml';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { KconnectError } from '../errors.ts';
-import { resolveKscConfig } from '../ksc/client/config.ts';
 import { ConfigError } from './errors.ts';
+import { KSC_ENVIRONMENT } from './connections/ksc.ts';
 import {
-  CONNECTION_NAME,
-  configFileSchema,
-  type ConfigFile,
-  type ConnectionCredentials,
-  type FileRef,
-  type KconnectConfig,
-  type KscConnectionConfig,
-} from './schema.ts';
-import { Secret } from './secrets.ts';
+  connectionTypeNamed,
+  CONNECTION_TYPES,
+  type ConnectionConfig,
+  type ConnectionFlags,
+} from './connections/registry.ts';
+import {
+  ConnectionSettings,
+  environmentLayer,
+  fileLayer,
+  flagsLayer,
+  merge,
+  nonBlank,
+  type ConfigFileSystem,
+  type Env,
+  type FlagValues,
+  type Layer,
+} from './connections/settings.ts';
+import type { ConnectionType } from './connections/type.ts';
+import { CONNECTION_NAME, configFileSchema, type ConfigFile, type KconnectConfig } from './schema.ts';
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type { ConfigFileSystem } from './connections/settings.ts';
+export type { ConnectionFlags } from './connections/registry.ts';
 
 /** The YAML parser is loaded only when there is a file to parse: most one-off runs have none. */
 const requireModule = createRequire(import.meta.url);
 const yaml = (): typeof Yaml => requireModule('yaml') as typeof Yaml;
-
-/** The connection flags every command takes; each beats the environment and the file. */
-export interface ConnectionFlags {
-  readonly connection?: string;
-  readonly url?: string;
-  readonly user?: string;
-  readonly domain?: string;
-  readonly passwordFile?: string;
-  readonly passwordEnv?: string;
-  readonly ca?: string;
-  readonly pin?: readonly string[];
-  readonly insecure?: boolean;
-  readonly virtualServer?: string;
-}
-
-/** What the loader reads files with (tests pass their own). */
-export interface ConfigFileSystem {
-  /** The text of a file, or undefined when there is none. */
-  readText(path: string): string | undefined;
-  isFile(path: string): boolean;
-  /** Used for secrets, later, when the client logs in. */
-  readTextAsync(path: string): Promise<string>;
-}
 
 export interface LoadConfigOptions {
   /** An explicit file (`--config`); otherwise `KCONNECT_CONFIG`, otherwise `kconnect.yaml|yml|json` in `cwd`. */
@@ -59,22 +46,10 @@ export interface LoadConfigOptions {
 
 export const CONFIG_FILE_NAMES = ['kconnect.yaml', 'kconnect.yml', 'kconnect.json'] as const;
 
-/** The environment variables of the selected connection, by setting (documented in docs/cli.md). */
-export const CONNECTION_ENV = {
-  url: 'KCONNECT_URL',
-  user: 'KCONNECT_USER',
-  domain: 'KCONNECT_DOMAIN',
-  password: 'KCONNECT_PASSWORD',
-  passwordFile: 'KCONNECT_PASSWORD_FILE',
-  token: 'KCONNECT_TOKEN',
-  tokenFile: 'KCONNECT_TOKEN_FILE',
-  tokenScheme: 'KCONNECT_TOKEN_SCHEME',
-  virtualServer: 'KCONNECT_VIRTUAL_SERVER',
-  'tls.caFile': 'KCONNECT_CA',
-  'tls.pins': 'KCONNECT_PIN',
-  'tls.insecure': 'KCONNECT_INSECURE',
-  timeoutMs: 'KCONNECT_TIMEOUT_MS',
-} as const;
+/** The environment variables of a selected KSC connection, by setting (the table is `KSC_ENVIRONMENT`). */
+export const CONNECTION_ENV: Readonly<Record<string, string>> = Object.fromEntries(
+  KSC_ENVIRONMENT.map(({ setting, variable }) => [setting, variable]),
+);
 
 const nodeFileSystem: ConfigFileSystem = {
   readText(path) {
@@ -94,20 +69,6 @@ const nodeFileSystem: ConfigFileSystem = {
   },
   readTextAsync: (path) => readFile(path, 'utf8'),
 };
-
-/** A setting as one source gave it: the value, the field to name in errors, and where its relative paths start. */
-interface Given {
-  readonly value: unknown;
-  readonly field: string;
-  readonly base: string;
-}
-
-/** One source's settings of a connection, flattened (`tls.caFile`), so the sources merge key by key. */
-type Layer = Map<string, Given>;
-
-const PASSWORD_KEYS = ['password', 'passwordFile', 'passwordEnv'] as const;
-const TOKEN_KEYS = ['token', 'tokenFile', 'tokenEnv'] as const;
-const SECRET_KEYS: readonly string[] = [...PASSWORD_KEYS, ...TOKEN_KEYS];
 
 /**
  * Loads the configuration: the file, then the `KCONNECT_*` variables, then the flags, each beating the one
@@ -137,37 +98,41 @@ export function loadConfig(options: LoadConfigOptions): KconnectConfig {
     );
   }
 
-  const envLayer = environmentLayer(env, cwd);
-  const flagLayer = flagsLayer(flags, cwd);
-  const overridden = envLayer.size > 0 || flagLayer.size > 0;
-
   const requestedBy =
     flags.connection !== undefined
       ? { name: flags.connection, field: '--connection' }
       : nonBlank(env['KCONNECT_CONNECTION']) !== undefined
         ? { name: env['KCONNECT_CONNECTION'] as string, field: 'KCONNECT_CONNECTION' }
         : undefined;
+  const chosen = requestedBy?.name ?? parsed.defaultConnection ?? (names.length === 1 ? names[0] : undefined);
+  // The variables and flags are read as the chosen connection's type has them; a new connection is of the
+  // default type.
+  const chosenSection =
+    chosen !== undefined && Object.hasOwn(fileConnections, chosen) ? fileConnections[chosen] : undefined;
+  const chosenType = typeOf(chosen ?? 'default', chosenSection?.type);
+  const envLayer = environmentLayer(chosenType.environment, chosenType.secrets, env, cwd);
+  const flagLayer = flagsLayer(chosenType.flags, chosenType.secrets, flags as FlagValues, cwd);
+  const overridden = envLayer.size > 0 || flagLayer.size > 0;
+
   if (requestedBy !== undefined && !CONNECTION_NAME.test(requestedBy.name)) {
     throw new ConfigError(requestedBy.field, 'a connection name: letters, digits, "_", "." and "-"');
   }
-  const selected =
-    requestedBy?.name ??
-    parsed.defaultConnection ??
-    (names.length === 1 ? names[0] : undefined) ??
-    (overridden ? 'default' : undefined);
+  const selected = chosen ?? (overridden ? 'default' : undefined);
 
-  const connections: Record<string, KscConnectionConfig> = {};
+  const connections: Record<string, ConnectionConfig> = {};
   for (const name of names) {
-    const layers = [fileLayer(name, fileConnections[name] ?? {}, file === undefined ? cwd : dirname(file))];
+    const section = fileConnections[name];
+    const layers = [fileLayer(name, section ?? {}, file === undefined ? cwd : dirname(file))];
     if (name === selected) layers.push(envLayer, flagLayer);
-    connections[name] = connectionFrom(name, merge(layers), env, fs);
+    const type = typeOf(name, section?.type);
+    connections[name] = connectionFrom(name, type, merge(layers, type.secrets), env, fs);
   }
   if (selected !== undefined && !Object.hasOwn(fileConnections, selected)) {
-    const merged = merge([envLayer, flagLayer]);
+    const merged = merge([envLayer, flagLayer], chosenType.secrets);
     if (requestedBy !== undefined && !merged.has('url')) {
       throw new ConfigError(requestedBy.field, `no connection named "${selected}"${known(names)}`);
     }
-    if (merged.size > 0) connections[selected] = connectionFrom(selected, merged, env, fs);
+    if (merged.size > 0) connections[selected] = connectionFrom(selected, chosenType, merged, env, fs);
   }
 
   return Object.freeze({
@@ -183,8 +148,15 @@ function known(names: readonly string[]): string {
   return names.length === 0 ? ' (none configured)' : ` (configured: ${names.join(', ')})`;
 }
 
-function nonBlank(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value;
+/** The type of a connection by its `type` setting; the file's schema already refused unknown ones. */
+function typeOf(name: string, type: string | undefined): ConnectionType<ConnectionConfig> {
+  const found = connectionTypeNamed(type);
+  if (found === undefined) throw new ConfigError(`connections.${name}.type`, unknownType(type));
+  return found;
+}
+
+function unknownType(type: unknown): string {
+  return `unknown connection type ${JSON.stringify(type)} (known types: ${CONNECTION_TYPES.map((t) => t.type).join(', ')})`;
 }
 
 function findConfigFile(
@@ -249,6 +221,9 @@ function issueReason(issue: z.core.$ZodIssue, data: unknown): string {
   }
   if (issue.code === 'invalid_value')
     return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
+  if (issue.code === 'invalid_union' && issue.discriminator === 'type' && issue.path[0] === 'connections') {
+    return unknownType(valueAt(data, issue.path));
+  }
   if (issue.code === 'invalid_union') return 'not one of the accepted forms';
   return issue.message;
 }
@@ -279,255 +254,13 @@ function issuesError(issues: readonly z.core.$ZodIssue[], data: unknown): Config
   return error;
 }
 
-function fileLayer(name: string, connection: Readonly<Record<string, unknown>>, base: string): Layer {
-  const layer: Layer = new Map();
-  const prefix = `connections.${name}`;
-  for (const [key, value] of Object.entries(connection)) {
-    if (value === undefined) continue;
-    if (key === 'tls' && value !== null && typeof value === 'object') {
-      for (const [tlsKey, tlsValue] of Object.entries(value)) {
-        if (tlsValue !== undefined) {
-          layer.set(`tls.${tlsKey}`, { value: tlsValue, field: `${prefix}.tls.${tlsKey}`, base });
-        }
-      }
-    } else {
-      layer.set(key, { value, field: `${prefix}.${key}`, base });
-    }
-  }
-  return layer;
-}
-
-function booleanText(field: string, text: string): boolean {
-  if (/^(1|true|yes|on)$/i.test(text)) return true;
-  if (/^(0|false|no|off)$/i.test(text)) return false;
-  throw new ConfigError(field, 'expected true or false');
-}
-
-/** A list given as one text: commas or spaces between the items. */
-function listText(text: string): string[] {
-  return text.split(/[\s,]+/).filter((item) => item !== '');
-}
-
-function environmentLayer(env: Env, cwd: string): Layer {
-  const layer: Layer = new Map();
-  for (const [key, variable] of Object.entries(CONNECTION_ENV)) {
-    const text = nonBlank(env[variable]);
-    if (text === undefined) continue;
-    let value: unknown = text;
-    let setting = key;
-    if (key === 'password') {
-      // Named, not copied: the value is read from the environment when the client logs in.
-      setting = 'passwordEnv';
-      value = variable;
-    } else if (key === 'token') {
-      setting = 'tokenEnv';
-      value = variable;
-    } else if (key === 'tls.pins') {
-      value = listText(text);
-    } else if (key === 'tls.insecure') {
-      value = booleanText(variable, text.trim());
-    } else if (key === 'timeoutMs') {
-      value = Number(text);
-      if (!Number.isInteger(value)) throw new ConfigError(variable, 'expected an integer (milliseconds)');
-    } else if (key === 'tokenScheme' && text !== 'KSCT' && text !== 'KSCWT') {
-      throw new ConfigError(variable, 'expected KSCT or KSCWT');
-    }
-    const clash = SECRET_KEYS.includes(setting)
-      ? [...layer.keys()].find((k) => SECRET_KEYS.includes(k))
-      : undefined;
-    if (clash !== undefined) {
-      throw new ConfigError(`${layer.get(clash)?.field ?? clash}, ${variable}`, 'give only one of them');
-    }
-    layer.set(setting, { value, field: variable, base: cwd });
-  }
-  return layer;
-}
-
-function flagsLayer(flags: ConnectionFlags, cwd: string): Layer {
-  const layer: Layer = new Map();
-  const set = (setting: string, value: unknown, field: string): void => {
-    if (value !== undefined) layer.set(setting, { value, field, base: cwd });
-  };
-  set('url', flags.url, '--url');
-  set('user', flags.user, '--user');
-  set('domain', flags.domain, '--domain');
-  if (flags.passwordFile !== undefined && flags.passwordEnv !== undefined) {
-    throw new ConfigError('--password-file, --password-env', 'give only one of them');
-  }
-  set('passwordFile', flags.passwordFile, '--password-file');
-  set('passwordEnv', flags.passwordEnv, '--password-env');
-  set('virtualServer', flags.virtualServer, '--virtual-server');
-  set('tls.caFile', flags.ca, '--ca');
-  set('tls.pins', flags.pin === undefined ? undefined : flags.pin.flatMap(listText), '--pin');
-  // A flag can only switch insecure mode on; leaving it out keeps what the file or environment say.
-  set('tls.insecure', flags.insecure === true ? true : undefined, '--insecure');
-  for (const given of layer.values()) {
-    if (typeof given.value === 'string' && given.value.trim() === '')
-      throw new ConfigError(given.field, 'empty');
-  }
-  return layer;
-}
-
-/**
- * Merges sources key by key, later beating earlier. Two groups move as one: a source that gives any secret
- * replaces the earlier source's secret (a password file in the environment beats a token in the file), and
- * insecure mode and a CA or pins replace each other, since they cannot be combined.
- */
-function merge(layers: readonly Layer[]): Layer {
-  const merged: Layer = new Map();
-  for (const layer of layers) {
-    if ([...layer.keys()].some((k) => SECRET_KEYS.includes(k))) {
-      for (const key of SECRET_KEYS) merged.delete(key);
-    }
-    if (layer.get('tls.insecure')?.value === true) {
-      merged.delete('tls.caFile');
-      merged.delete('tls.pins');
-    }
-    if (layer.has('tls.caFile') || layer.has('tls.pins')) merged.delete('tls.insecure');
-    for (const [key, given] of layer) merged.set(key, given);
-  }
-  return merged;
-}
-
-function fileRef(given: Given, fs: ConfigFileSystem): FileRef {
-  const path = resolve(given.base, given.value as string);
-  if (!fs.isFile(path)) throw new ConfigError(given.field, `file not found: ${path}`);
-  return { path, field: given.field };
-}
-
-function secretOf(key: string, given: Given, env: Env, fs: ConfigFileSystem): Secret {
-  const value = given.value as string;
-  if (key.endsWith('File')) {
-    const ref = fileRef(given, fs);
-    return Secret.file(ref.path, ref.field, (p) => fs.readTextAsync(p));
-  }
-  if (key.endsWith('Env')) return Secret.env(value, given.field, env);
-  return Secret.value(value, given.field);
-}
-
-/** The merged settings of one connection as a checked, typed connection. */
-function connectionFrom(name: string, merged: Layer, env: Env, fs: ConfigFileSystem): KscConnectionConfig {
-  const prefix = `connections.${name}`;
-  const get = <T>(key: string): T | undefined => merged.get(key)?.value as T | undefined;
-  const fieldOf = (key: string): string => merged.get(key)?.field ?? `${prefix}.${key}`;
-
-  const url = get<string>('url');
-  if (url === undefined) {
-    throw new ConfigError(`${prefix}.url`, 'required (in the configuration file, KCONNECT_URL or --url)');
-  }
-  const passwords = PASSWORD_KEYS.filter((k) => merged.has(k));
-  const tokens = TOKEN_KEYS.filter((k) => merged.has(k));
-  for (const group of [passwords, tokens]) {
-    if (group.length > 1) throw new ConfigError(group.map(fieldOf).join(', '), 'give only one of them');
-  }
-  let credentials: ConnectionCredentials;
-  const passwordKey = passwords[0];
-  const tokenKey = tokens[0];
-  if (passwordKey !== undefined && tokenKey !== undefined) {
-    throw new ConfigError(fieldOf(tokenKey), `a token cannot be combined with ${fieldOf(passwordKey)}`);
-  }
-  if (tokenKey !== undefined) {
-    if (merged.has('user')) throw new ConfigError(fieldOf('user'), 'a token login has no user');
-    credentials = {
-      scheme: get<'KSCT' | 'KSCWT'>('tokenScheme') ?? 'KSCWT',
-      token: secretOf(tokenKey, merged.get(tokenKey) as Given, env, fs),
-    };
-  } else if (passwordKey !== undefined) {
-    const user = get<string>('user');
-    if (user === undefined) {
-      throw new ConfigError(
-        `${prefix}.user`,
-        'required with a password (in the file, KCONNECT_USER or --user)',
-      );
-    }
-    const domain = get<string>('domain');
-    const internal = get<boolean>('internal');
-    credentials = {
-      user,
-      password: secretOf(passwordKey, merged.get(passwordKey) as Given, env, fs),
-      ...(domain === undefined ? {} : { domain }),
-      ...(internal === undefined ? {} : { internal }),
-    };
-  } else {
-    throw new ConfigError(
-      `${prefix}.password`,
-      'required: give password, passwordFile or passwordEnv (KCONNECT_PASSWORD, --password-file), or a token',
-    );
-  }
-
-  const caGiven = merged.get('tls.caFile');
-  const caFile = caGiven === undefined ? undefined : fileRef(caGiven, fs);
-  const pins = get<string[]>('tls.pins');
-  const insecure = get<boolean>('tls.insecure') === true;
-  const optional = <K extends string, V>(key: K, value: V | undefined) =>
-    (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-
-  const connection: KscConnectionConfig = {
-    name,
-    type: 'ksc',
-    url,
-    credentials,
-    ...optional('virtualServer', get<string>('virtualServer')),
-    tls: { ...optional('caFile', caFile), ...optional('pins', pins), insecure },
-    ...optional('timeoutMs', get<number>('timeoutMs')),
-    ...optional('connections', get<number>('connections')),
-    ...optional('attempts', get<number>('attempts')),
-    ...optional('backoffMs', get<number>('backoffMs')),
-    ...optional('login', get<'session' | 'connection'>('login')),
-    ...optional('proxy', get<string | false>('proxy')),
-    sources: Object.fromEntries([...merged].map(([key, given]) => [key, given.field])),
-  };
-  checkWithClientRules(connection, env, fieldOf);
-  return connection;
-}
-
-/** The client's own checks (URL, pins, ranges, combinations), with its field names turned into the user's. */
-function checkWithClientRules(
-  connection: KscConnectionConfig,
+/** The merged settings of one connection as a checked, typed connection of its type. */
+function connectionFrom(
+  name: string,
+  type: ConnectionType<ConnectionConfig>,
+  merged: Layer,
   env: Env,
-  fieldOf: (key: string) => string,
-): void {
-  const never = (): Promise<string> => Promise.reject(new Error('not read while checking'));
-  try {
-    resolveKscConfig(
-      {
-        url: connection.url,
-        credentials:
-          'user' in connection.credentials
-            ? { user: connection.credentials.user, password: never }
-            : { scheme: connection.credentials.scheme, token: never },
-        ...(connection.virtualServer === undefined ? {} : { virtualServer: connection.virtualServer }),
-        tls: {
-          // Only whether a CA is given matters here; the file is read when the client is made.
-          ...(connection.tls.caFile === undefined ? {} : { ca: 'checked later' }),
-          ...(connection.tls.pins === undefined ? {} : { pins: connection.tls.pins }),
-          insecure: connection.tls.insecure,
-        },
-        ...(connection.timeoutMs === undefined ? {} : { timeoutMs: connection.timeoutMs }),
-        ...(connection.connections === undefined ? {} : { connections: connection.connections }),
-        ...(connection.attempts === undefined ? {} : { attempts: connection.attempts }),
-        ...(connection.backoffMs === undefined ? {} : { backoffMs: connection.backoffMs }),
-        ...(connection.login === undefined ? {} : { login: connection.login }),
-        ...(connection.proxy === undefined ? {} : { proxy: connection.proxy }),
-      },
-      env,
-    );
-  } catch (error) {
-    if (!(error instanceof KconnectError)) throw error;
-    const match = /^([A-Za-z.]+)(\[\d+\])?: (.*)$/s.exec(error.message);
-    if (match === null) throw new ConfigError(`connections.${connection.name}`, error.message);
-    const [, clientField = '', index = '', reason = ''] = match;
-    const key = CLIENT_FIELDS[clientField] ?? clientField;
-    const field =
-      key === 'proxy' && connection.proxy === undefined ? 'HTTPS_PROXY / HTTP_PROXY' : fieldOf(key);
-    throw new ConfigError(`${field}${index}`, reason);
-  }
+  fs: ConfigFileSystem,
+): ConnectionConfig {
+  return type.build(new ConnectionSettings(name, merged, env, fs));
 }
-
-/** The client's option names that differ from the configuration's. */
-const CLIENT_FIELDS: Readonly<Record<string, string>> = {
-  'credentials.user': 'user',
-  'credentials.password': 'password',
-  'credentials.token': 'token',
-  'tls.ca': 'tls.caFile',
-};

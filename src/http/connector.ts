@@ -18,33 +18,52 @@ export class ConnectFailure extends Error {
   }
 }
 
+/** How a server's certificate is checked. Without `ca`, `pins` or `insecure`: the system's CAs and the host name. */
+export interface TlsTrust {
+  /** Trust this CA (PEM), e.g. a server's self-signed certificate. */
+  readonly ca?: string | undefined;
+  /**
+   * SPKI pins, `sha256/<base64>` (canonical, see `normalizePin`): the server's key must be one of them. Without
+   * `ca`, pins replace the CA and host-name checks (self-signed certificates often name another host).
+   */
+  readonly pins?: readonly string[] | undefined;
+  /** Skip every check. Only for labs. */
+  readonly insecure?: boolean | undefined;
+}
+
+/** The client's own certificate, for servers that ask for one (mutual TLS): PEM or PKCS#12. */
+export type ClientCertificate =
+  | { readonly cert: string; readonly key: string; readonly passphrase?: string }
+  | { readonly pfx: Buffer; readonly passphrase?: string };
+
 export interface ConnectorOptions {
-  readonly ca: string | undefined;
-  readonly pins: readonly string[] | undefined;
-  readonly insecure: boolean;
+  readonly tls: TlsTrust;
+  readonly clientCertificate?: ClientCertificate | undefined;
   readonly proxy: ResolvedProxy | undefined;
   readonly timeoutMs: number;
   /** Shown each verified server certificate (to warn before it expires). */
-  readonly onCertificate?: (certificate: X509Certificate) => void;
+  readonly onCertificate?: ((certificate: X509Certificate) => void) | undefined;
 }
 
 /**
- * Opens connections to the KSC server: through the proxy's `CONNECT` tunnel when there is one, then TLS, then —
- * with pins — a check of the server's public key before the socket is handed over, so no request (and no
+ * Opens connections to a server: through the proxy's `CONNECT` tunnel when there is one, then TLS, then — with
+ * pins — a check of the server's public key before the socket is handed over, so no request (and no
  * `Authorization` header) is ever written to a server whose key is not pinned.
  */
-export function kscConnector(options: ConnectorOptions): buildConnector.connector {
+export function httpConnector(options: ConnectorOptions): buildConnector.connector {
+  const { ca, pins: pinList, insecure = false } = options.tls;
   // Pins without a CA stand in for the CA and host-name checks (Node runs checkServerIdentity only for a chain
   // it trusts, so the pin is checked here, after the handshake).
-  const verifyChain = !options.insecure && (options.pins === undefined || options.ca !== undefined);
+  const verifyChain = !insecure && (pinList === undefined || ca !== undefined);
   const tls = buildConnector({
     rejectUnauthorized: verifyChain,
     timeout: options.timeoutMs,
     // A resumed TLS session skips the certificate exchange; with pins every connection must show its key.
-    ...(options.pins === undefined ? {} : { maxCachedSessions: 0 }),
-    ...(options.ca === undefined ? {} : { ca: options.ca }),
+    ...(pinList === undefined ? {} : { maxCachedSessions: 0 }),
+    ...(ca === undefined ? {} : { ca }),
+    ...options.clientCertificate,
   });
-  const pins = options.pins === undefined ? undefined : new Set(options.pins);
+  const pins = pinList === undefined ? undefined : new Set(pinList);
 
   const secure = (target: buildConnector.Options, callback: buildConnector.Callback): void => {
     tls(target, (error, socket) => {
@@ -58,7 +77,7 @@ export function kscConnector(options: ConnectorOptions): buildConnector.connecto
           return;
         }
       }
-      if (certificate !== undefined && !options.insecure) options.onCertificate?.(certificate);
+      if (certificate !== undefined && !insecure) options.onCertificate?.(certificate);
       callback(null, socket);
     });
   };

@@ -1,3 +1,5 @@
+import { FieldError } from '../errors.ts';
+
 /** An HTTP proxy the client tunnels through (`CONNECT`). */
 export interface ResolvedProxy {
   /** `http://host:port`, without credentials: safe to show. */
@@ -11,7 +13,6 @@ export interface ResolvedProxy {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
-type Invalid = (field: string, reason: string) => Error;
 
 function variable(env: Env, name: string): string | undefined {
   const value = env[name] ?? env[name.toLowerCase()];
@@ -21,30 +22,31 @@ function variable(env: Env, name: string): string | undefined {
 /**
  * The proxy for a server URL: the explicit option, or the environment as curl reads it — `HTTPS_PROXY` for
  * https servers, `HTTP_PROXY` for http ones, either case — unless `NO_PROXY` excludes the server.
+ *
+ * @throws {FieldError} naming `proxy` or the variable
  */
 export function proxyFor(
   server: URL,
   option: string | false | undefined,
   env: Env,
-  invalid: Invalid,
 ): ResolvedProxy | undefined {
   if (option === false) return undefined;
-  if (option !== undefined) return parseProxy(option, 'proxy', invalid);
+  if (option !== undefined) return parseProxy(option, 'proxy');
   const name = server.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
   const value = variable(env, name);
   if (value === undefined || bypassed(server, variable(env, 'NO_PROXY'))) return undefined;
-  return parseProxy(value, name, invalid);
+  return parseProxy(value, name);
 }
 
-function parseProxy(text: string, source: ResolvedProxy['source'], invalid: Invalid): ResolvedProxy {
+function parseProxy(text: string, source: ResolvedProxy['source']): ResolvedProxy {
   let url: URL;
   try {
     // curl accepts `host:port` without a scheme; so do we.
     url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`);
   } catch {
-    throw invalid(source, 'not a URL');
+    throw new FieldError(source, 'not a URL');
   }
-  if (url.protocol !== 'http:') throw invalid(source, 'only http:// proxies are supported');
+  if (url.protocol !== 'http:') throw new FieldError(source, 'only http:// proxies are supported');
   const user = decodeURIComponent(url.username);
   const password = decodeURIComponent(url.password);
   return Object.freeze({

@@ -1,18 +1,47 @@
 import type { X509Certificate } from 'node:crypto';
-import { Pool } from 'undici';
-import type { ResolvedKscConfig } from '../ksc/client/config.ts';
-import { ConnectFailure, kscConnector } from './connector.ts';
-import {
-  ConnectionError,
-  ProxyError,
-  TimeoutError,
-  TlsError,
-  type CallContext,
-} from '../ksc/client/errors.ts';
+import { Pool, type Dispatcher } from 'undici';
+import { ConnectionError, ProxyError, TimeoutError, TlsError, type CallContext } from '../errors.ts';
+import { ConnectFailure, httpConnector, type ClientCertificate, type TlsTrust } from './connector.ts';
+import type { ResolvedProxy } from './proxy.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  readonly method: HttpMethod;
+  /** The path and query, e.g. `/api/v1.0/HostGroup.FindHosts` or `/kics/api/v3/assets?limit=100`. */
+  readonly path: string;
+  /** Sent as given: the transport adds none of its own. */
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string | Uint8Array;
+  readonly signal?: AbortSignal | undefined;
+}
 
 export interface HttpAnswer {
   readonly status: number;
+  /** Header names in lower case, as undici gives them. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly text: string;
+}
+
+export interface HttpTransportOptions {
+  /** `https://host:port` (or `http://` on loopback and in tests): every request goes there. */
+  readonly origin: string;
+  /** Time for one exchange — connecting, the answer's headers, each gap in its body — in ms. */
+  readonly timeoutMs: number;
+  /** Keep-alive connections to the server at most. Default 4. */
+  readonly connections?: number;
+  readonly tls?: TlsTrust;
+  readonly clientCertificate?: ClientCertificate | undefined;
+  readonly proxy?: ResolvedProxy | undefined;
+  /** Shown each verified server certificate (a client warns before it expires). */
+  readonly onCertificate?: ((certificate: X509Certificate) => void) | undefined;
+  /**
+   * Requests go through this dispatcher instead of the transport's own pool — an in-process server's, one
+   * shared by several clients, or a test's. Its connections, TLS and proxy are then its own (`tls`,
+   * `clientCertificate`, `proxy`, `connections` and `onCertificate` are not used), and it belongs to the
+   * caller: {@link HttpTransport.close} leaves it open.
+   */
+  readonly dispatcher?: Dispatcher | undefined;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -29,6 +58,7 @@ function errorCode(error: unknown): string {
 /**
  * Why an exchange failed, before the client decides whether to repeat it: `notSent` — the request certainly
  * never reached the server; `permanent` — repeating cannot succeed (a refused certificate, a refused proxy).
+ * `toError` makes the typed error once the client knows the call and whether it will be repeated.
  */
 export class TransportFailure extends Error {
   constructor(
@@ -38,53 +68,70 @@ export class TransportFailure extends Error {
   ) {
     super('transport failure');
   }
+
+  /** Whether a call may be repeated after this failure: never when permanent, else when it is a read or unsent. */
+  repeatable(idempotent: boolean): boolean {
+    return !this.permanent && (idempotent || this.notSent);
+  }
 }
 
 /**
- * HTTP to one KSC server over a bounded pool of keep-alive connections, through a proxy tunnel and with pinned
- * keys when configured. Failures become a {@link TransportFailure}.
+ * HTTP to one server, whatever its vendor: a bounded pool of keep-alive connections, through a proxy tunnel,
+ * with the server's certificate checked against a CA or pinned keys, and a client certificate when the server
+ * asks for one. Failures become a {@link TransportFailure}; HTTP statuses are the caller's to judge.
  */
-export class KscTransport {
-  private readonly pool: Pool;
+export class HttpTransport {
+  readonly origin: string;
+  private readonly timeoutMs: number;
+  private readonly dispatcher: Dispatcher;
+  /** The pool the transport made and closes; undefined when the caller gave a dispatcher. */
+  private readonly pool: Pool | undefined;
 
-  constructor(
-    private readonly config: ResolvedKscConfig,
-    onCertificate?: (certificate: X509Certificate) => void,
-  ) {
-    this.pool = new Pool(config.origin, {
-      connections: config.connections,
+  constructor(options: HttpTransportOptions) {
+    this.origin = new URL(options.origin).origin;
+    this.timeoutMs = options.timeoutMs;
+    if (options.dispatcher !== undefined) {
+      this.pool = undefined;
+      this.dispatcher = options.dispatcher;
+      return;
+    }
+    this.pool = new Pool(this.origin, {
+      connections: options.connections ?? 4,
       keepAliveTimeout: 60_000,
-      headersTimeout: config.timeoutMs,
-      bodyTimeout: config.timeoutMs,
-      connect: kscConnector({
-        ...config.tls,
-        proxy: config.proxy,
-        timeoutMs: config.timeoutMs,
-        ...(onCertificate === undefined ? {} : { onCertificate }),
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: httpConnector({
+        tls: options.tls ?? {},
+        clientCertificate: options.clientCertificate,
+        proxy: options.proxy,
+        timeoutMs: options.timeoutMs,
+        onCertificate: options.onCertificate,
       }),
+    });
+    this.dispatcher = this.pool;
+  }
+
+  /** Called whenever a connection to the server closes (a login bound to a connection ends with it). */
+  onDisconnect(listener: () => void): void {
+    this.dispatcher.on('disconnect', (origin) => {
+      if (new URL(String(origin)).origin === this.origin) listener();
     });
   }
 
-  /** Called whenever a connection closes (a connection-bound login ends with it). */
-  onDisconnect(listener: () => void): void {
-    this.pool.on('disconnect', listener);
-  }
-
-  async post(
-    path: string,
-    body: string,
-    headers: Record<string, string>,
-    signal?: AbortSignal,
-  ): Promise<HttpAnswer> {
+  /** @throws {TransportFailure} when no whole answer arrived */
+  async request(request: HttpRequest): Promise<HttpAnswer> {
     try {
-      const response = await this.pool.request({
-        path,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body,
-        ...(signal === undefined ? {} : { signal }),
+      const response = await this.dispatcher.request({
+        origin: this.origin,
+        path: request.path,
+        method: request.method,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        ...(request.headers === undefined ? {} : { headers: { ...request.headers } }),
+        ...(request.body === undefined ? {} : { body: request.body }),
+        ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
-      return { status: response.statusCode, text: await response.body.text() };
+      return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
     } catch (error) {
       throw this.failure(error);
     }
@@ -92,25 +139,27 @@ export class KscTransport {
 
   /**
    * Closes the pool once the requests in flight have ended; when `signal` aborts (or already has), at once,
-   * cutting them.
+   * cutting them. A dispatcher the caller gave stays open.
    */
   async close(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted === true) return this.pool.destroy();
-    if (signal === undefined) return this.pool.close();
+    const pool = this.pool;
+    if (pool === undefined) return;
+    if (signal?.aborted === true) return pool.destroy();
+    if (signal === undefined) return pool.close();
     let cut: () => void = () => undefined;
     const destroyed = new Promise<void>((resolve, reject) => {
-      cut = () => this.pool.destroy().then(resolve, reject);
+      cut = () => pool.destroy().then(resolve, reject);
       signal.addEventListener('abort', cut, { once: true });
     });
     try {
-      await Promise.race([this.pool.close(), destroyed]);
+      await Promise.race([pool.close(), destroyed]);
     } finally {
       signal.removeEventListener('abort', cut);
     }
   }
 
   private failure(error: unknown): TransportFailure {
-    const origin = this.config.origin;
+    const origin = this.origin;
     if (error instanceof ConnectFailure && error.kind === 'pin') {
       return new TransportFailure(
         (context) => new TlsError(`TLS to ${origin} refused: ${error.message}`, { ...context, cause: error }),
@@ -145,7 +194,7 @@ export class KscTransport {
     if (TIMEOUT_CODES.has(code)) {
       return new TransportFailure(
         (context, retryable) =>
-          new TimeoutError(`No answer from ${origin} within ${this.config.timeoutMs} ms`, {
+          new TimeoutError(`No answer from ${origin} within ${this.timeoutMs} ms`, {
             ...context,
             retryable,
             cause: error,

@@ -232,6 +232,69 @@ describe('loadConfig: the file', () => {
   });
 });
 
+describe('loadConfig: connection types', () => {
+  it('reads a connection without type as ksc, and one with type: ksc the same', () => {
+    write(
+      'kconnect.yaml',
+      'connections:\n  a: { url: "http://a", user: u, password: x }\n  b: { type: ksc, url: "http://b", user: u, password: x }\n',
+    );
+    const config = load();
+    expect(config.connections['a']?.type).toBe('ksc');
+    expect(config.connections['b']?.type).toBe('ksc');
+    expect(
+      load({ env: { KCONNECT_URL: 'http://c', KCONNECT_TOKEN: 't' } }).connections['default']?.type,
+    ).toBe('ksc'); // a new connection is of the default type
+  });
+
+  it('refuses a type it does not know, naming the field and the known types', () => {
+    write(
+      'kconnect.yaml',
+      'connections:\n  ok: { url: "http://a", user: u, password: x }\n  lab: { type: kics, url: "https://kics", tokenFile: t }\n',
+    );
+    const error = configError(() => load());
+    expect(error.field).toBe('connections.lab.type');
+    expect(error.message).toBe('connections.lab.type: unknown connection type "kics" (known types: ksc)');
+    write('kconnect.yaml', 'connections:\n  lab: { type: 3, url: "http://a" }\n');
+    expect(configError(() => load()).message).toBe(
+      'connections.lab.type: unknown connection type 3 (known types: ksc)',
+    );
+  });
+
+  it('maps the client’s errors by their fields, with the item of a list', () => {
+    const pin = configError(() =>
+      load({ flags: { url: 'https://a', user: 'u', passwordEnv: 'P', pin: ['nope'] } }),
+    );
+    expect([pin.field, pin.index, pin.reason]).toEqual(['--pin', 0, 'expected sha256/<base64 of 32 bytes>']);
+    write(
+      'kconnect.yaml',
+      `connections:\n  a:\n    url: https://ksc\n    user: u\n    password: x\n    tls: { pins: ['${PIN_A}', 'sha256/short'] }\n`,
+    );
+    const inFile = configError(() => load());
+    expect([inFile.field, inFile.index]).toEqual(['connections.a.tls.pins', 1]);
+    write(
+      'kconnect.yaml',
+      `connections:\n  a: { url: "https://ksc", user: u, password: x, proxy: "socks5://p:1" }\n`,
+    );
+    expect(configError(() => load()).message).toBe('connections.a.proxy: only http:// proxies are supported');
+  });
+
+  it('names a proxy variable the client refuses as the variable', () => {
+    // Before the client's errors had fields, this read `connections.default: HTTPS_PROXY: only http:// …`.
+    const error = configError(() =>
+      load({
+        env: {
+          KCONNECT_URL: 'https://ksc:13299',
+          KCONNECT_USER: 'u',
+          KCONNECT_PASSWORD: 'p',
+          HTTPS_PROXY: 'socks5://p:1',
+        },
+      }),
+    );
+    expect(error.field).toBe('HTTPS_PROXY');
+    expect(error.message).toBe('HTTPS_PROXY: only http:// proxies are supported');
+  });
+});
+
 describe('loadConfig: environment and flags', () => {
   it('makes a connection from the environment alone, named default, with the password read from the variable later', async () => {
     const env = { KCONNECT_URL: 'http://ksc:1', KCONNECT_USER: 'admin', KCONNECT_PASSWORD: ENV_PASSWORD };

@@ -9,9 +9,11 @@ import type {
 } from '../../commands/core/types.ts';
 import { VENDORS } from '../../commands/core/vendors.ts';
 import { createContextFactory, type ContextFactory } from '../../config/context.ts';
+import { allConnectionFlags } from '../../config/connections/registry.ts';
+import { flagName } from '../../config/connections/settings.ts';
 import { loadConfig, type ConnectionFlags } from '../../config/load.ts';
 import { ERROR_CODES, KconnectError } from '../../errors.ts';
-import type { KscLogger } from '../../ksc/client/client.ts';
+import type { ClientLogger } from '../../vendor-client.ts';
 import { processIo, type CliIo } from './cli-io.ts';
 import {
   exampleArgs,
@@ -32,31 +34,22 @@ import { FileIdempotencyStore, stateDirectory } from './idempotency-file-store.t
 import { ProgressLine } from './progress.ts';
 
 /** Options every command takes besides its input's; generated input options may not reuse these names. */
-const CLI_OPTIONS = [
+const CLI_OPTIONS: readonly string[] = [
   'connection',
   'config',
-  'url',
-  'user',
-  'domain',
-  'password-file',
-  'password-env',
-  'ca',
-  'pin',
-  'insecure',
-  'virtual-server',
+  ...allConnectionFlags().map((flag) => flagName(flag).slice(2)),
   'format',
   'input',
   'help',
-] as const;
+];
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
 /**
- * The connection flags (`--connection`, `--url`, `--user`, `--password-file`, `--ca`, `--pin`, …); each beats
- * its `KCONNECT_*` variable and the configuration file. There is deliberately no `--password`: a command line
- * is visible to every user of the machine.
+ * The connection flags: `--connection`, `--config` and the flags of every connection type (`--url`, `--user`,
+ * `--password-file`, `--ca`, `--pin`, …); each beats its `KCONNECT_*` variable and the configuration file.
  */
 export function addConnectionOptions(command: Command): Command {
   const group = 'Connection:';
@@ -69,21 +62,10 @@ export function addConnectionOptions(command: Command): Command {
       '--config <file>',
       'configuration file (KCONNECT_CONFIG; default: kconnect.yaml|yml|json here)',
     ),
-    new Option('--url <url>', 'KSC server, e.g. https://ksc.example.com:13299 (KCONNECT_URL)'),
-    new Option('--user <name>', 'KSC account (KCONNECT_USER)'),
-    new Option('--domain <domain>', 'Windows domain of the account (KCONNECT_DOMAIN)'),
-    new Option(
-      '--password-file <file>',
-      'file holding the password (KCONNECT_PASSWORD_FILE, or KCONNECT_PASSWORD)',
-    ),
-    new Option('--password-env <variable>', 'environment variable holding the password'),
-    new Option('--ca <file>', 'certificate to trust, PEM or DER, e.g. KSC’s klserver.cer (KCONNECT_CA)'),
-    new Option(
-      '--pin <pin>',
-      'SPKI pin sha256/<base64>; repeat for the reserve one (KCONNECT_PIN)',
-    ).argParser(collect),
-    new Option('--insecure', 'no certificate checks, labs only (KCONNECT_INSECURE)'),
-    new Option('--virtual-server <name>', 'KSC virtual server (KCONNECT_VIRTUAL_SERVER)'),
+    ...allConnectionFlags().map((flag) => {
+      const option = new Option(flag.flags, flag.description);
+      return flag.kind === 'list' ? option.argParser(collect) : option;
+    }),
   ];
   for (const option of options) command.addOption(option.helpGroup(group));
   return command;
@@ -98,19 +80,16 @@ export function connectionFlagsFrom(values: Readonly<Record<string, unknown>>): 
     const value = values[key];
     return typeof value === 'string' ? value : undefined;
   };
-  const flags: Record<string, unknown> = {
-    connection: text('connection'),
-    url: text('url'),
-    user: text('user'),
-    domain: text('domain'),
-    passwordFile: text('passwordFile'),
-    passwordEnv: text('passwordEnv'),
-    ca: text('ca'),
-    pin: Array.isArray(values['pin']) ? (values['pin'] as string[]) : undefined,
-    insecure: values['insecure'] === true ? true : undefined,
-    virtualServer: text('virtualServer'),
-  };
-  for (const key of Object.keys(flags)) if (flags[key] === undefined) delete flags[key];
+  const flags: Record<string, string | readonly string[] | true> = {};
+  const connection = text('connection');
+  if (connection !== undefined) flags['connection'] = connection;
+  for (const flag of allConnectionFlags()) {
+    const value = values[flag.key];
+    if (flag.kind === 'list' && Array.isArray(value)) flags[flag.key] = value as string[];
+    else if (flag.kind === 'switch' && value === true) flags[flag.key] = true;
+    else if (flag.kind !== 'list' && flag.kind !== 'switch' && typeof value === 'string')
+      flags[flag.key] = value;
+  }
   return { file: text('config'), flags: flags as ConnectionFlags };
 }
 
@@ -128,7 +107,7 @@ export function cliCommand(name: string, io: CliIo): Command {
 }
 
 /** Client warnings (insecure mode, an expiring certificate, a reopened result set) for the person at the terminal. */
-export function stderrLogger(io: CliIo): KscLogger {
+export function stderrLogger(io: CliIo): ClientLogger {
   return (record) => {
     if (record.level === 'warn' || record.level === 'error') io.stderr.write(`warning: ${record.message}\n`);
   };

@@ -2,9 +2,11 @@ import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import { Option, type Command } from 'commander';
 import { renderTable } from '../../commands/core/render.ts';
+import { connectionTypeOf } from '../../config/connections/registry.ts';
+import { describeTls } from '../../config/connections/tls.ts';
 import { createContextFactory } from '../../config/context.ts';
 import { loadConfig } from '../../config/load.ts';
-import type { KconnectConfig, KscConnectionConfig } from '../../config/schema.ts';
+import type { KconnectConfig } from '../../config/schema.ts';
 import { ERROR_CODES, KconnectError, type ErrorCode } from '../../errors.ts';
 import { spkiPin } from '../../http/pins.ts';
 import { processIo, type CliIo } from './cli-io.ts';
@@ -51,9 +53,12 @@ export const readPeerCertificate: ReadPeerCertificate = (url, timeoutMs) =>
 
 export interface ConnectionCheck {
   readonly connection: string;
+  /** The connection's type: `ksc`. */
+  readonly type: string;
   readonly url: string;
   readonly ok: boolean;
-  readonly server: { readonly version: string; readonly hostName: string } | null;
+  /** What the server says it is, when its health check tells (`product`: `KSC`). */
+  readonly server: { readonly product: string; readonly version: string; readonly hostName: string } | null;
   /** How the server's certificate is checked, from the configuration. */
   readonly tls: string;
   readonly certificate: PeerCertificate | null;
@@ -61,34 +66,22 @@ export interface ConnectionCheck {
   readonly error: { readonly code: string; readonly message: string } | null;
 }
 
-/** How a connection checks the server's certificate, in words. */
-function tlsMode(connection: KscConnectionConfig): string {
-  if (connection.url.startsWith('http:')) return 'none: plain HTTP';
-  const { caFile, pins, insecure } = connection.tls;
-  if (insecure) return 'not checked (insecure)';
-  const parts: string[] = [];
-  if (caFile !== undefined) parts.push(`CA ${caFile.path}`);
-  if (pins !== undefined) parts.push(`${pins.length} pin${pins.length === 1 ? '' : 's'}`);
-  return parts.length === 0 ? 'system CAs and host name' : parts.join(' + ');
-}
-
 function errorOf(error: unknown): { code: string; message: string } {
   if (error instanceof KconnectError) return { code: error.code, message: error.message };
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
 }
 
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : '';
-}
-
-/** Checks one connection: a login and one cheap read (`HostGroup.GetStaticInfo`), and the server's certificate. */
+/**
+ * Checks one connection: its client's health check (a login and one cheap read: KSC's
+ * `HostGroup.GetStaticInfo`), and the server's certificate.
+ */
 async function checkConnection(
   config: KconnectConfig,
   name: string,
   io: CliIo,
   readCertificate: ReadPeerCertificate,
 ): Promise<ConnectionCheck> {
-  const connection = config.connections[name] as KscConnectionConfig;
+  const connection = config.connections[name]!;
   const started = (io.now ?? Date.now)();
   const factory = createContextFactory(config, { logger: stderrLogger(io), env: io.env });
   const elapsed = (): number => (io.now ?? Date.now)() - started;
@@ -98,31 +91,24 @@ async function checkConnection(
   if (url.protocol === 'https:' && connection.proxy === undefined) {
     certificate = await readCertificate(url, connection.timeoutMs ?? 10_000).catch(() => null);
   }
+  const about = { connection: name, type: connection.type, url: connection.url };
   try {
-    const info = await factory.client(name).call('HostGroup.GetStaticInfo', {
-      pValues: ['KLADMSRV_PRODUCT_VERSION', 'KLADMSRV_SERVER_HOSTNAME'],
-    });
-    const facts = info.PxgRetVal;
+    const health = await factory.vendorClient(name).checkHealth();
     return {
-      connection: name,
-      url: connection.url,
+      ...about,
       ok: true,
-      server: {
-        version: text(facts['KLADMSRV_PRODUCT_VERSION']),
-        hostName: text(facts['KLADMSRV_SERVER_HOSTNAME']),
-      },
-      tls: tlsMode(connection),
+      server: health.server ?? null,
+      tls: describeTls(connection.url, connection.tls),
       certificate,
       elapsedMs: elapsed(),
       error: null,
     };
   } catch (error) {
     return {
-      connection: name,
-      url: connection.url,
+      ...about,
       ok: false,
       server: null,
-      tls: tlsMode(connection),
+      tls: describeTls(connection.url, connection.tls),
       certificate,
       elapsedMs: elapsed(),
       error: errorOf(error),
@@ -141,7 +127,7 @@ function checksTable(checks: readonly ConnectionCheck[]): string {
         c.connection,
         c.url,
         c.ok ? `ok (${c.elapsedMs} ms)` : `failed: ${c.error?.message ?? ''} (${c.error?.code ?? ''})`,
-        c.server === null ? '' : `KSC ${c.server.version} on ${c.server.hostName}`,
+        c.server === null ? '' : `${c.server.product} ${c.server.version} on ${c.server.hostName}`,
         c.tls,
         c.certificate === null
           ? ''
@@ -155,33 +141,10 @@ function checksTable(checks: readonly ConnectionCheck[]): string {
 /** The configuration as `config show` prints it: secrets as `***` with their file or variable, and sources. */
 export function configView(config: KconnectConfig): Record<string, unknown> {
   const connections: Record<string, unknown> = {};
-  for (const [name, c] of Object.entries(config.connections)) {
-    const credentials =
-      'user' in c.credentials
-        ? {
-            user: c.credentials.user,
-            password: c.credentials.password.describe(),
-            ...(c.credentials.domain === undefined ? {} : { domain: c.credentials.domain }),
-            ...(c.credentials.internal === undefined ? {} : { internal: c.credentials.internal }),
-          }
-        : { tokenScheme: c.credentials.scheme, token: c.credentials.token.describe() };
+  for (const [name, connection] of Object.entries(config.connections)) {
     connections[name] = {
-      type: c.type,
-      url: c.url,
-      ...credentials,
-      ...(c.virtualServer === undefined ? {} : { virtualServer: c.virtualServer }),
-      tls: {
-        ...(c.tls.caFile === undefined ? {} : { caFile: c.tls.caFile.path }),
-        ...(c.tls.pins === undefined ? {} : { pins: [...c.tls.pins] }),
-        insecure: c.tls.insecure,
-      },
-      ...(c.timeoutMs === undefined ? {} : { timeoutMs: c.timeoutMs }),
-      ...(c.connections === undefined ? {} : { connections: c.connections }),
-      ...(c.attempts === undefined ? {} : { attempts: c.attempts }),
-      ...(c.backoffMs === undefined ? {} : { backoffMs: c.backoffMs }),
-      ...(c.login === undefined ? {} : { login: c.login }),
-      ...(c.proxy === undefined ? {} : { proxy: c.proxy === false ? false : maskProxy(c.proxy) }),
-      sources: { ...c.sources },
+      ...connectionTypeOf(connection).view(connection),
+      sources: { ...connection.sources },
     };
   }
   return {
@@ -191,17 +154,6 @@ export function configView(config: KconnectConfig): Record<string, unknown> {
     ...(config.service === undefined ? {} : { service: config.service }),
     ...(config.mcp === undefined ? {} : { mcp: config.mcp }),
   };
-}
-
-/** A proxy URL may carry a password. */
-function maskProxy(proxy: string): string {
-  try {
-    const url = new URL(proxy);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return '***';
-  }
 }
 
 function loadFrom(values: Readonly<Record<string, unknown>>, io: CliIo): KconnectConfig {

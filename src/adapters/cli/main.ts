@@ -31,7 +31,8 @@ async function loadServeContexts(): Promise<LoadedServeContexts> {
   const factory = createContextFactory(config);
   return {
     contexts: (connection) => factory.context(connection),
-    connections: Object.keys(config.connections),
+    clients: (connection) => factory.vendorClient(connection),
+    connections: Object.values(config.connections).map(({ name, type }) => ({ name, type })),
     ...(config.defaultConnection === undefined ? {} : { defaultConnection: config.defaultConnection }),
     ...(config.service === undefined ? {} : { service: config.service }),
     close: () => factory.close(),

@@ -11,8 +11,10 @@ import { onProcessSignals } from './signals.ts';
 export interface LoadedServeContexts {
   /** The command context of a connection; the default connection for `undefined`. */
   readonly contexts: (connection?: string) => CommandContext;
-  /** The configured connection names: `/readyz` checks each. Default: the default connection only. */
-  readonly connections?: readonly string[];
+  /** The configured connections: `/readyz` checks each. Default: the default connection only. */
+  readonly connections?: ServiceOptions['connections'];
+  /** The client of a connection, whose health check readiness runs. Default: the context's KSC client. */
+  readonly clients?: ServiceOptions['clients'];
   /** The default connection's name, for audit rows and metrics. */
   readonly defaultConnection?: string;
   readonly service?: ServiceSection;
@@ -139,6 +141,7 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
         logger,
         ...(flags.shutdownGrace === undefined ? {} : { shutdownGraceMs: flags.shutdownGrace * 1000 }),
         ...(loaded.connections === undefined ? {} : { connections: loaded.connections }),
+        ...(loaded.clients === undefined ? {} : { clients: loaded.clients }),
         ...(loaded.defaultConnection === undefined ? {} : { defaultConnection: loaded.defaultConnection }),
         ...(io.commands === undefined ? {} : { commands: io.commands }),
         ...(io.now === undefined ? {} : { now: io.now }),

@@ -87,17 +87,16 @@ export function registerConsoleRoutes(
   app.get('/v1/connections', async (c) => {
     const principal = await authorise(c, 'read');
     if (principal instanceof Response) return principal;
-    const readiness = await deps.health.ready();
-    const checks = new Map(readiness.checks.map((check) => [check.name, check]));
+    const states = await deps.health.connections();
     return c.json({
       connections: connectionNames.map((name) => {
-        const check = checks.get(`ksc:${name}`);
+        const state = states.get(name);
         return {
           name,
           default: name === defaultConnection,
-          ok: check?.ok ?? false,
-          error: check === undefined ? (checks.get('service')?.error ?? null) : (check.error ?? null),
-          durationMs: check?.durationMs ?? null,
+          ok: state?.ok ?? false,
+          error: state?.error ?? null,
+          durationMs: state?.durationMs ?? null,
         };
       }),
     });

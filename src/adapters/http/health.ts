@@ -14,9 +14,34 @@ export interface Readiness {
   readonly checks: readonly CheckResult[];
 }
 
+/** A connection to a vendor's server, as the service knows it: by name, and of a type (`ksc`, …). */
+export interface ConnectionKey {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** One dependency readiness checks. */
+export interface HealthCheck {
+  /** How `/readyz` names it: `database`, `ksc:<connection>`, … */
+  readonly name: string;
+  /** The connection it checks, if it checks one: what {@link Health.connections} reports it by. */
+  readonly connection?: ConnectionKey;
+  /** Resolves when the dependency answers. */
+  run(signal: AbortSignal): Promise<unknown>;
+}
+
+/** A connection's state in the last readiness check (the console lists these). */
+export interface ConnectionReadiness {
+  readonly connection: ConnectionKey;
+  readonly ok: boolean;
+  /** Why it is not ready; while the service shuts down, that. */
+  readonly error: string | null;
+  /** Null when it was not checked (the service shuts down). */
+  readonly durationMs: number | null;
+}
+
 export interface HealthOptions {
-  /** The checks, by name: `database`, `ksc:<connection>`, … Each resolves when the dependency answers. */
-  readonly checks: ReadonlyArray<{ readonly name: string; run(signal: AbortSignal): Promise<void> }>;
+  readonly checks: readonly HealthCheck[];
   /** A check that has not answered by then fails. Default 5 s. */
   readonly timeoutMs?: number;
   /**
@@ -33,9 +58,14 @@ function message(error: unknown): string {
   return String(error);
 }
 
+const SHUTTING_DOWN: Readiness = Object.freeze({
+  ready: false,
+  checks: Object.freeze([{ name: 'service', ok: false, error: 'shutting down', durationMs: 0 }]),
+});
+
 /**
  * Liveness and readiness. Live means the process serves HTTP; ready means it can do its work now: the database
- * answers and every KSC connection answers a cheap authenticated call. A replica that is shutting down is not
+ * answers and every connection's client passes its health check (a login and a cheap authenticated read). A replica that is shutting down is not
  * ready, so load balancers stop sending it calls while it finishes those in flight.
  */
 export class Health {
@@ -61,12 +91,7 @@ export class Health {
   }
 
   ready(): Promise<Readiness> {
-    if (this.stopping) {
-      return Promise.resolve({
-        ready: false,
-        checks: [{ name: 'service', ok: false, error: 'shutting down', durationMs: 0 }],
-      });
-    }
+    if (this.stopping) return Promise.resolve(SHUTTING_DOWN);
     const now = this.now();
     if (this.cached !== undefined && now - this.cached.at < this.cacheMs) return this.cached.readiness;
     const readiness = this.runChecks();
@@ -74,12 +99,34 @@ export class Health {
     return readiness;
   }
 
+  /**
+   * Every connection's state, by connection name: the same checks and cache as {@link ready}, so the console's
+   * list and `/readyz` agree.
+   */
+  async connections(): Promise<ReadonlyMap<string, ConnectionReadiness>> {
+    const readiness = await this.ready();
+    // The results are in the order of the checks, except while shutting down, when no check runs.
+    const results = readiness === SHUTTING_DOWN ? undefined : readiness.checks;
+    const byName = new Map<string, ConnectionReadiness>();
+    this.options.checks.forEach((check, index) => {
+      if (check.connection === undefined) return;
+      const result = results?.[index];
+      byName.set(check.connection.name, {
+        connection: check.connection,
+        ok: result?.ok ?? false,
+        error: result === undefined ? (SHUTTING_DOWN.checks[0]?.error ?? null) : (result.error ?? null),
+        durationMs: result?.durationMs ?? null,
+      });
+    });
+    return byName;
+  }
+
   private async runChecks(): Promise<Readiness> {
     const checks = await Promise.all(this.options.checks.map((check) => this.runCheck(check)));
     return { ready: checks.every((c) => c.ok), checks };
   }
 
-  private async runCheck(check: HealthOptions['checks'][number]): Promise<CheckResult> {
+  private async runCheck(check: HealthCheck): Promise<CheckResult> {
     const started = this.now();
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;

@@ -4,12 +4,12 @@ import os from 'node:os';
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import { KconnectError } from '../../errors.ts';
-import type { KscClient } from '../../ksc/client/client.ts';
 import { COMMANDS, type CommandContext, type CommandDefinition } from '../../commands/index.ts';
 import { createServiceApp, type ServiceLogger } from './app.ts';
 import { AuditLog } from './audit.ts';
 import { ApiTokens } from './auth.ts';
-import { Health } from './health.ts';
+import type { VendorClient } from '../../vendor-client.ts';
+import { Health, type ConnectionKey } from './health.ts';
 import { DatabaseIdempotencyStore } from './idempotency.ts';
 import { ServerLimits, type LimitOptions } from './limits.ts';
 import { ServiceMetrics } from './metrics.ts';
@@ -21,8 +21,16 @@ export interface ServiceOptions {
   readonly commands?: readonly CommandDefinition[];
   /** The command context of a KSC connection (the default one for `undefined`); throw a KconnectError NOT_FOUND for an unknown name. */
   readonly contexts: (connection?: string) => CommandContext;
-  /** Connections `/readyz` checks. Default: the default connection only. */
-  readonly connections?: readonly string[];
+  /**
+   * Connections `/readyz` checks and the console lists, by name and type; a bare name is a KSC connection.
+   * Default: the default connection only.
+   */
+  readonly connections?: ReadonlyArray<string | ConnectionKey>;
+  /**
+   * The client of a connection (the default one for `undefined`), whose health check readiness runs; throw a
+   * KconnectError for an unknown name. Default: the KSC client of the connection's command context.
+   */
+  readonly clients?: (connection?: string) => VendorClient;
   /** The name of the default connection in audit rows, metrics and limits. Default `default`. */
   readonly defaultConnection?: string;
   /** The service database: a SQLite file for one process, PostgreSQL for replicas that share it. */
@@ -33,11 +41,10 @@ export interface ServiceOptions {
   readonly port?: number;
   readonly limits?: LimitOptions;
   readonly idempotency?: { readonly windowMs?: number; readonly leaseMs?: number; readonly pollMs?: number };
+  /** Each connection proves it answers with its client's `checkHealth` (a login and a cheap read). */
   readonly readiness?: {
     readonly timeoutMs?: number;
     readonly cacheMs?: number;
-    /** How a KSC connection proves it answers. Default: `HostGroup.GroupIdGroups` (a login and a cheap read). */
-    readonly check?: (ctx: CommandContext, signal: AbortSignal) => Promise<void>;
   };
   /** How long a shutdown waits for calls in flight before aborting them. Default 30 s. */
   readonly shutdownGraceMs?: number;
@@ -74,9 +81,8 @@ function defaultReplica(): string {
   return `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
-const defaultKscCheck = async (ctx: CommandContext, signal: AbortSignal): Promise<void> => {
-  await (ctx.ksc as KscClient).call('HostGroup.GroupIdGroups', {}, { signal });
-};
+/** Services started before connections had types name KSC connections only. */
+const DEFAULT_CONNECTION_TYPE = 'ksc';
 
 /**
  * Starts the HTTP service: opens (and migrates) its database, serves the routes of {@link createServiceApp},
@@ -105,12 +111,24 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     titleOf: (name) => titles.get(name) ?? name,
     ...options.idempotency,
   });
-  const kscCheck = options.readiness?.check ?? defaultKscCheck;
-  // `undefined` is the default connection: contexts are asked for it so, and it is named for people.
-  const connections = (options.connections ?? [undefined]).map((connection) => ({
-    connection,
-    name: connection ?? options.defaultConnection ?? 'default',
-  }));
+  const clientOf =
+    options.clients ??
+    ((connection?: string): VendorClient => {
+      const client = options.contexts(connection).ksc;
+      if (client === undefined) {
+        throw new KconnectError('INTERNAL', `connection ${connection ?? 'default'}: no client to check`);
+      }
+      return client;
+    });
+  // `undefined` is the default connection: clients are asked for it so, and it is named for people.
+  const connections = (options.connections ?? [undefined]).map((given) => {
+    const connection = typeof given === 'string' ? given : given?.name;
+    const key: ConnectionKey = {
+      name: connection ?? options.defaultConnection ?? 'default',
+      type: typeof given === 'object' ? given.type : DEFAULT_CONNECTION_TYPE,
+    };
+    return { connection, key };
+  });
   const health = new Health({
     now,
     ...(options.readiness?.timeoutMs === undefined ? {} : { timeoutMs: options.readiness.timeoutMs }),
@@ -122,9 +140,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
           await sql`select 1`.execute(database.db);
         },
       },
-      ...connections.map(({ connection, name }) => ({
-        name: `ksc:${name}`,
-        run: (signal: AbortSignal) => kscCheck(options.contexts(connection), signal),
+      ...connections.map(({ connection, key }) => ({
+        name: `${key.type}:${key.name}`,
+        connection: key,
+        run: (signal: AbortSignal) => clientOf(connection).checkHealth(signal),
       })),
     ],
   });
@@ -132,7 +151,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     commands,
     contexts: options.contexts,
     ...(options.defaultConnection === undefined ? {} : { defaultConnection: options.defaultConnection }),
-    connections: connections.map((c) => c.name),
+    connections: connections.map((c) => c.key.name),
     tokens,
     audit,
     idempotency,

@@ -47,7 +47,7 @@ export async function waitForAction(
     fallback = Math.min(maxDelay, fallback * 2);
     if (now() + delay > deadline) {
       throw new KscClientError('TIMEOUT', `Action ${wstrActionGuid} did not finish in time`, {
-        method: 'AsyncActionStateChecker.CheckActionState',
+        operation: 'AsyncActionStateChecker.CheckActionState',
         retryable: true,
       });
     }

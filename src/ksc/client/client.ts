@@ -1,19 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
 import { decodeArgumentsFrom, encodeArguments } from '../codec.ts';
 import { parseWireJson, type WireJson } from '../../wire/json.ts';
 import { readPxgError } from '../pxg-error.ts';
 import type { KlArgument, KlArguments } from '../values.ts';
 import { readSecret, resolveKscConfig, type KscClientOptions, type ResolvedKscConfig } from './config.ts';
-import { KconnectError } from '../../errors.ts';
-import {
-  AuthenticationError,
-  CancelledError,
-  errorFromPxg,
-  KscClientError,
-  SessionExpiredError,
-} from './errors.ts';
+import { AuthenticationError, CancelledError, KconnectError, type CallContext } from '../../errors.ts';
+import { errorFromPxg, KscClientError, SessionExpiredError } from './errors.ts';
 import type { KscMethodArgs, KscMethodName, KscMethodReply } from './methods/index.ts';
-import { KscTransport, TransportFailure, type HttpAnswer } from '../../http/transport.ts';
+import { HttpTransport, TransportFailure, type HttpAnswer } from '../../http/transport.ts';
+import type { HealthReport, VendorClient } from '../../vendor-client.ts';
 
 /** One log record. It never carries credentials, tokens, session ids or request bodies. */
 export interface KscLogRecord {
@@ -42,6 +39,12 @@ export interface KscClientDependencies {
   readonly now?: () => number;
   /** Where `HTTPS_PROXY`, `HTTP_PROXY` and `NO_PROXY` are read. Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Sends the requests instead of the client's own connection pool: an in-process server's dispatcher, one
+   * shared by several clients, or a test's. `tls`, `proxy` and `connections` are then the dispatcher's business,
+   * and closing the client leaves it open.
+   */
+  readonly dispatcher?: Dispatcher;
 }
 
 /**
@@ -106,6 +109,9 @@ async function unlessAborted<T>(
 /** Days before a server certificate expires from which the client warns. */
 const CERTIFICATE_WARNING_DAYS = 30;
 
+/** What the health check asks: cheap, static, allowed to every account that may read anything. */
+const HEALTH_FACTS = ['KLADMSRV_PRODUCT_VERSION', 'KLADMSRV_SERVER_HOSTNAME'];
+
 /** Stands for the session while a connection-bound login holds: calls then carry no session header. */
 const CONNECTION_LOGIN = '\u0000connection-login';
 
@@ -123,11 +129,11 @@ function b64(text: string): string {
  * const { PxgRetVal } = await ksc.call('HostGroup.GroupIdGroups');
  * await ksc.close();
  */
-export class KscClient {
+export class KscClient implements VendorClient {
   readonly config: ResolvedKscConfig;
   /** Where the client reports what it does; iterators and helpers built on the client report here too. */
   readonly log: KscLogger;
-  private readonly transport: KscTransport;
+  private readonly transport: HttpTransport;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
   /**
@@ -148,19 +154,27 @@ export class KscClient {
     this.config = resolveKscConfig(options, dependencies.env);
     const now = dependencies.now ?? Date.now;
     const warned = new Set<string>();
-    this.transport = new KscTransport(this.config, (certificate) => {
-      // KSC swaps in its reserve certificate a day before the current one expires (spec: 397-day validity).
-      const daysLeft = (Date.parse(certificate.validTo) - now()) / 86_400_000;
-      if (daysLeft > CERTIFICATE_WARNING_DAYS || warned.has(certificate.fingerprint256)) return;
-      warned.add(certificate.fingerprint256);
-      this.log({
-        level: 'warn',
-        message:
-          `the server certificate expires on ${new Date(Date.parse(certificate.validTo)).toISOString()}` +
-          (this.config.tls.pins === undefined
-            ? ''
-            : '; make sure tls.pins holds the reserve certificate’s pin'),
-      });
+    this.transport = new HttpTransport({
+      origin: this.config.origin,
+      timeoutMs: this.config.timeoutMs,
+      connections: this.config.connections,
+      tls: this.config.tls,
+      proxy: this.config.proxy,
+      dispatcher: dependencies.dispatcher,
+      onCertificate: (certificate) => {
+        // KSC swaps in its reserve certificate a day before the current one expires (spec: 397-day validity).
+        const daysLeft = (Date.parse(certificate.validTo) - now()) / 86_400_000;
+        if (daysLeft > CERTIFICATE_WARNING_DAYS || warned.has(certificate.fingerprint256)) return;
+        warned.add(certificate.fingerprint256);
+        this.log({
+          level: 'warn',
+          message:
+            `the server certificate expires on ${new Date(Date.parse(certificate.validTo)).toISOString()}` +
+            (this.config.tls.pins === undefined
+              ? ''
+              : '; make sure tls.pins holds the reserve certificate’s pin'),
+        });
+      },
     });
     this.log = dependencies.logger ?? (() => undefined);
     this.sleep = dependencies.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -196,6 +210,32 @@ export class KscClient {
     const view = Object.create(this) as KscClient;
     view.boundSignal = this.boundSignal === undefined ? signal : AbortSignal.any([this.boundSignal, signal]);
     return view;
+  }
+
+  /**
+   * A login if the client has no session, then `HostGroup.GetStaticInfo` for the server's version and name: a
+   * static read every account that may read anything is allowed. What `/readyz`, the console's connection list
+   * and `kconnect config check` ask.
+   *
+   * @example
+   * const { latencyMs, server } = await ksc.checkHealth(AbortSignal.timeout(5000));
+   */
+  async checkHealth(signal?: AbortSignal): Promise<HealthReport> {
+    const started = performance.now();
+    const { PxgRetVal: facts } = await this.call(
+      'HostGroup.GetStaticInfo',
+      { pValues: HEALTH_FACTS },
+      signal === undefined ? {} : { signal },
+    );
+    const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+    return {
+      latencyMs: Math.round(performance.now() - started),
+      server: {
+        product: 'KSC',
+        version: text(facts['KLADMSRV_PRODUCT_VERSION']),
+        hostName: text(facts['KLADMSRV_SERVER_HOSTNAME']),
+      },
+    };
   }
 
   /**
@@ -248,11 +288,13 @@ export class KscClient {
         'INVALID_INPUT',
         'method: the client starts its own session when it needs one',
         {
-          method,
+          operation: method,
         },
       );
     }
-    if (this.state.closed) throw new KscClientError('INVALID_INPUT', 'The client is closed', { method });
+    if (this.state.closed) {
+      throw new KscClientError('INVALID_INPUT', 'The client is closed', { operation: method });
+    }
     const idempotent = options.idempotent ?? isReadMethod(method);
     const signal = this.signalOf(options);
     const body = encodeArguments(args);
@@ -268,13 +310,13 @@ export class KscClient {
       let answer: HttpAnswer;
       try {
         this.log({ level: 'debug', message: 'call', method, requestId, attempt });
-        answer = await this.transport.post(this.path(method), body, headers, signal);
+        answer = await this.post(method, body, headers, signal);
       } catch (error) {
         // undici rejects an aborted request with the signal's reason: a cancel, never a failure to repeat.
         if (signal?.aborted === true) throw cancelled(true)();
         if (!(error instanceof TransportFailure)) throw error;
-        const repeatable = !error.permanent && (idempotent || error.notSent);
-        const final = error.toError({ method, requestId }, repeatable);
+        const repeatable = error.repeatable(idempotent);
+        const final = error.toError({ operation: method, requestId }, repeatable);
         if (!repeatable || attempt >= this.config.attempts) throw final;
         await unlessAborted(
           this.backoff(attempt, method, requestId, final.message),
@@ -284,15 +326,16 @@ export class KscClient {
         continue;
       }
       if (answer.status === 403) {
-        if (renewed) throw new SessionExpiredError({ method, requestId });
+        if (renewed) throw new SessionExpiredError({ operation: method, requestId });
         renewed = true;
         attempt--;
         this.log({ level: 'info', message: 'session expired; logging in again', method, requestId });
         this.forget(session);
         continue;
       }
-      if (answer.status === 401)
-        throw this.latch('The server refused the credentials', { method, requestId });
+      if (answer.status === 401) {
+        throw this.latch('The server refused the credentials', { operation: method, requestId });
+      }
       if (answer.status === 503 && idempotent && attempt < this.config.attempts) {
         await unlessAborted(this.backoff(attempt, method, requestId, 'HTTP 503'), signal, cancelled(false));
         continue;
@@ -324,7 +367,7 @@ export class KscClient {
     this.log({ level: 'debug', message: 'call cancelled', method, requestId });
     return new CancelledError(
       `${method} was cancelled before KSC answered${ambiguous ? '; KSC may have carried it out' : ''}`,
-      { method, requestId, cause: reason },
+      { operation: method, requestId, cause: reason },
     );
   }
 
@@ -344,7 +387,7 @@ export class KscClient {
     try {
       if (session !== undefined && session !== CONNECTION_LOGIN && signal?.aborted !== true) {
         const headers = { 'X-KSC-Session': session };
-        await this.transport.post(this.path('Session.EndSession'), '{}', headers, signal);
+        await this.post('Session.EndSession', '{}', headers, signal);
       }
     } catch {
       // The session expires on the server by itself; closing must not fail because the server is gone.
@@ -353,8 +396,20 @@ export class KscClient {
     }
   }
 
-  private path(method: string): string {
-    return `/api/${this.config.apiVersion}/${method}`;
+  /** One exchange: KLOAPI is `POST /api/<version>/<Class.Method>` with a JSON body, whatever the method does. */
+  private post(
+    method: string,
+    body: string,
+    headers: Record<string, string>,
+    signal: AbortSignal | undefined,
+  ): Promise<HttpAnswer> {
+    return this.transport.request({
+      method: 'POST',
+      path: `/api/${this.config.apiVersion}/${method}`,
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+      signal,
+    });
   }
 
   private async backoff(attempt: number, method: string, requestId: string, reason: string): Promise<void> {
@@ -373,14 +428,14 @@ export class KscClient {
     if (pxg !== undefined) throw errorFromPxg(pxg, { method, requestId });
     if (answer.status !== 200) {
       throw new KscClientError('UPSTREAM_ERROR', `HTTP ${answer.status} from ${method}`, {
-        method,
+        operation: method,
         requestId,
         retryable: answer.status >= 500,
       });
     }
     if (typeof wire !== 'object' || wire === null || Array.isArray(wire)) {
       throw new KscClientError('UPSTREAM_ERROR', `${method} answered something other than a JSON object`, {
-        method,
+        operation: method,
         requestId,
       });
     }
@@ -404,7 +459,7 @@ export class KscClient {
     if (this.state.session === session) this.state.session = undefined;
   }
 
-  private latch(message: string, context: { method?: string; requestId?: string }): AuthenticationError {
+  private latch(message: string, context: CallContext): AuthenticationError {
     // One refused login latches the client: repeating it from many workers would lock the account (10 tries).
     this.state.authFailure ??= new AuthenticationError(message, context);
     this.state.session = undefined;
@@ -432,26 +487,21 @@ export class KscClient {
       let answer: HttpAnswer;
       try {
         this.log({ level: 'info', message: 'logging in', method, requestId, attempt });
-        answer = await this.transport.post(
-          this.path(method),
-          bound ? '' : '{}',
-          headers,
-          this.state.closing.signal,
-        );
+        answer = await this.post(method, bound ? '' : '{}', headers, this.state.closing.signal);
       } catch (error) {
         if (this.state.closing.signal.aborted) {
-          throw new KscClientError('INVALID_INPUT', 'The client is closed', { method, requestId });
+          throw new KscClientError('INVALID_INPUT', 'The client is closed', { operation: method, requestId });
         }
         if (!(error instanceof TransportFailure)) throw error;
         // A login changes nothing on the server, so it may be repeated whenever repeating can help.
-        const final = error.toError({ method, requestId }, !error.permanent);
+        const final = error.toError({ operation: method, requestId }, error.repeatable(true));
         if (error.permanent || attempt >= this.config.attempts) throw final;
         await this.backoff(attempt, method, requestId, final.message);
         continue;
       }
       if (answer.status === 401 || answer.status === 403) {
         throw this.latch(`Login to ${this.config.origin} failed: the server refused the credentials`, {
-          method,
+          operation: method,
           requestId,
         });
       }
@@ -464,7 +514,7 @@ export class KscClient {
       const session = reply['PxgRetVal'];
       if (typeof session !== 'string' || session === '') {
         throw new KscClientError('UPSTREAM_ERROR', 'Session.StartSession returned no session id', {
-          method,
+          operation: method,
           requestId,
         });
       }

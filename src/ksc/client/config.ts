@@ -1,4 +1,4 @@
-import { KconnectError } from '../../errors.ts';
+import { FieldError } from '../../errors.ts';
 import { normalizePin } from '../../http/pins.ts';
 import { proxyFor, type ResolvedProxy } from '../../http/proxy.ts';
 
@@ -83,20 +83,17 @@ export interface ResolvedKscConfig {
   readonly proxy: ResolvedProxy | undefined;
 }
 
-function invalid(field: string, reason: string): KconnectError {
-  return new KconnectError('INVALID_INPUT', `${field}: ${reason}`);
-}
-
 function positiveInteger(field: string, value: number | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < 1 || value > max)
-    throw invalid(field, `an integer from 1 to ${max}`);
+    throw new FieldError(field, `an integer from 1 to ${max}`);
   return value;
 }
 
 /**
- * Checks the options once and freezes them; every error names the field and the reason. `env` supplies the
- * proxy variables (default `process.env`).
+ * Checks the options once and freezes them. `env` supplies the proxy variables (default `process.env`).
+ *
+ * @throws {FieldError} naming the option (`url`, `tls.pins` with the pin's index, …) or the proxy variable
  */
 export function resolveKscConfig(
   options: KscClientOptions,
@@ -106,34 +103,35 @@ export function resolveKscConfig(
   try {
     url = new URL(options.url);
   } catch {
-    throw invalid('url', 'not a URL');
+    throw new FieldError('url', 'not a URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw invalid('url', 'must be https:// or http://');
+    throw new FieldError('url', 'must be https:// or http://');
   if (url.username !== '' || url.password !== '')
-    throw invalid('url', 'credentials go in `credentials`, not the URL');
+    throw new FieldError('url', 'credentials go in `credentials`, not the URL');
   const apiVersion = options.apiVersion ?? 'v1.0';
-  if (!/^v\d+\.\d+$/.test(apiVersion)) throw invalid('apiVersion', 'like v1.0');
+  if (!/^v\d+\.\d+$/.test(apiVersion)) throw new FieldError('apiVersion', 'like v1.0');
   const credentials = options.credentials;
   if ('user' in credentials) {
-    if (credentials.user.trim() === '') throw invalid('credentials.user', 'required');
-    if (credentials.password === '') throw invalid('credentials.password', 'required');
+    if (credentials.user.trim() === '') throw new FieldError('credentials.user', 'required');
+    if (credentials.password === '') throw new FieldError('credentials.password', 'required');
   } else if (credentials.token === '') {
-    throw invalid('credentials.token', 'required');
+    throw new FieldError('credentials.token', 'required');
   }
   const login = options.login ?? 'session';
-  if (login !== 'session' && login !== 'connection') throw invalid('login', 'session or connection');
+  if (login !== 'session' && login !== 'connection') throw new FieldError('login', 'session or connection');
   if (login === 'connection' && options.connections !== undefined && options.connections !== 1) {
-    throw invalid('connections', 'a connection-bound login uses exactly one connection');
+    throw new FieldError('connections', 'a connection-bound login uses exactly one connection');
   }
   const tls = options.tls ?? {};
   if (tls.insecure === true && (tls.ca !== undefined || tls.pins !== undefined)) {
-    throw invalid('tls.insecure', 'cannot be combined with tls.ca or tls.pins');
+    throw new FieldError('tls.insecure', 'cannot be combined with tls.ca or tls.pins');
   }
-  if (tls.pins !== undefined && tls.pins.length === 0) throw invalid('tls.pins', 'at least one pin');
+  if (tls.pins !== undefined && tls.pins.length === 0) throw new FieldError('tls.pins', 'at least one pin');
   const pins = tls.pins?.map((pin, i) => {
     const normalized = normalizePin(pin);
-    if (normalized === undefined) throw invalid(`tls.pins[${i}]`, 'expected sha256/<base64 of 32 bytes>');
+    if (normalized === undefined)
+      throw new FieldError('tls.pins', 'expected sha256/<base64 of 32 bytes>', { index: i });
     return normalized;
   });
   return Object.freeze({
@@ -151,7 +149,7 @@ export function resolveKscConfig(
       pins: pins === undefined ? undefined : Object.freeze(pins),
       insecure: tls.insecure === true,
     }),
-    proxy: proxyFor(url, options.proxy, env, invalid),
+    proxy: proxyFor(url, options.proxy, env),
   });
 }
 

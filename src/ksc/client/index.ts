@@ -31,6 +31,7 @@ export type { ResolvedProxy } from '../../http/proxy.ts';
 export {
   AccessDeniedError,
   AuthenticationError,
+  CallError,
   CancelledError,
   ConnectionError,
   KscClientError,

@@ -49,6 +49,8 @@ describe('kconnect config check over HTTPS', () => {
       error: null,
     });
     expect(only?.server?.version).toMatch(/^\d+\.\d+/);
+    // Asked through the connection's client and type, not KSC calls of its own.
+    expect(only).toMatchObject({ type: 'ksc', server: { product: 'KSC' } });
     expect(only?.certificate?.pin).toBe(spkiPin(emu.ksc.certificatePem!));
     expect(only?.certificate?.validTo).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
