@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CommandContext, ProgressUpdate } from '../commands/core/types.ts';
+import type { Vendor } from '../commands/core/vendors.ts';
 import type { IdempotencyStore } from '../commands/core/idempotency.ts';
 import { KscClient } from '../ksc/client/client.ts';
 import type { ClientLogger, VendorClient } from '../vendor-client.ts';
@@ -37,8 +38,11 @@ export interface ContextFactory {
   vendorClient(name?: string): VendorClient;
   /** The client of a KSC connection, made on first use and kept. */
   client(name?: string): KscClient;
-  /** A command context on the connection's client. */
-  context(name?: string): CommandContext & { readonly ksc: KscClient };
+  /**
+   * A command context with the connection's client under its vendor's name (`ksc` for a KSC connection): a
+   * command of another vendor run on it fails before it starts, naming the connection.
+   */
+  context(name?: string): CommandContext;
   /**
    * Ends the sessions and closes the connections of every client made; quickly, cutting what is in flight,
    * once `signal` aborts (see `VendorClient.close`).
@@ -115,8 +119,9 @@ export function createContextFactory(
     vendorClient,
     client,
     context(name) {
+      const vendor: Vendor = connection(name).type;
       return {
-        ksc: client(name),
+        [vendor]: vendorClient(name),
         now: options.now ?? Date.now,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(options.progress === undefined ? {} : { progress: options.progress }),

@@ -1,3 +1,4 @@
+import type { KscClient } from '../../src/ksc/client/client.ts';
 import { X509Certificate, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -95,8 +96,8 @@ describe('createContextFactory (HTTPS emulator)', () => {
     // Set after the configuration was loaded and the clients were made.
     writeFileSync(join(dir, 'password'), `${TEST_PASSWORD}\n`);
     env['LATE'] = TEST_PASSWORD;
-    expect(typeof (await fromFile.ksc.call('HostGroup.GroupIdGroups')).PxgRetVal).toBe('number');
-    expect(typeof (await fromEnv.ksc.call('HostGroup.GroupIdGroups')).PxgRetVal).toBe('number');
+    expect(typeof (await (fromFile.ksc as KscClient).call('HostGroup.GroupIdGroups')).PxgRetVal).toBe('number');
+    expect(typeof (await (fromEnv.ksc as KscClient).call('HostGroup.GroupIdGroups')).PxgRetVal).toBe('number');
   });
 
   it('names the field of a CA file it cannot use, and says which connection to choose', () => {
