@@ -5,7 +5,7 @@ import type { KlParams } from '../../ksc/values.ts';
 import { openDatabase, type DatabaseLocation, type OpenDatabase } from '../../store/database.ts';
 import { hashPassword, verifyPassword } from './auth/passwords.ts';
 import { DEFAULT_ROLES, type RoleAssignment, type RoleDefinition } from './auth/rights.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { PART_TABLES } from './store/tables/index.ts';
 import { ALL_TABLES, createEventIndexes, dropEventIndexes, migrateToLatest } from './store/migrations.ts';
 import type { EmulatorSchema } from './store/schema.ts';

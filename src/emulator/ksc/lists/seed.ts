@@ -1,6 +1,7 @@
 import type { BulkValue } from '../../../store/database.ts';
 import { LIST_ITEM_COLUMNS } from '../store/tables/lists.ts';
-import { Random, securityApplication } from '../world/index.ts';
+import { Random } from '../../core/random.ts';
+import { securityApplication } from '../world/index.ts';
 import type { KscWorld } from '../world.ts';
 import { itemRow, OBJECT_STATUS, type ListItem, type ListName } from './items.ts';
 import { objectSize, threatStatus } from './objects.ts';

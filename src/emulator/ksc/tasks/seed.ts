@@ -1,5 +1,5 @@
 import type { KlValue } from '../../../ksc/values.ts';
-import { hashString } from '../world/random.ts';
+import { hashString } from '../../core/random.ts';
 import { MASK_BIT } from '../world/status.ts';
 import type { HostRecord } from '../world/model.ts';
 import type { KscWorld } from '../world.ts';
