@@ -12,7 +12,7 @@ import {
   KscClientError,
   SessionExpiredError,
 } from './errors.ts';
-import type { KscMethodArgs, KscMethodName, KscMethodReply } from './methods/index.ts';
+import type { KscMethodArgs, KscMethodName, KscMethodReply } from '../methods/index.ts';
 import { KscTransport, TransportFailure, type HttpAnswer } from '../../http/transport.ts';
 
 /** One log record. It never carries credentials, tokens, session ids or request bodies. */
