@@ -2,7 +2,7 @@ import type { KscCommand, KscContext } from './shared/vendor.ts';
 import { z } from 'zod';
 import { KconnectError } from '../../errors.ts';
 import type { WireAnswer } from '../../ksc/client/client.ts';
-import type { KscMethodReply } from '../../ksc/client/methods/index.ts';
+import type { KscMethodReply } from '../../ksc/methods/index.ts';
 import type { WireJson } from '../../wire/json.ts';
 import { BASIC_READ_WRITE } from './shared/flags.ts';
 import { GROUP_LOOKUP_METHODS, groupReference, resolveGroup } from './shared/groups.ts';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { KlParams } from '../../ksc/values.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { faults } from './faults.ts';
 
 interface Action {

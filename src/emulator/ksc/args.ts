@@ -1,35 +1,22 @@
-import { z } from 'zod';
-import { KlDate, KlDouble, KlFloat, type KlParams } from '../../ksc/values.ts';
+import type { ServerReading } from '../../ksc/methods/index.ts';
 
 /**
- * Schemas for method arguments, applied to values the shared codec has already decoded. A missing array
- * argument is `[]` and a missing params argument `{}`: real clients omit them (spec §2.1, XSOAR and the KSC KB).
+ * How the emulator reads arguments beyond KSC's general leniency (`lenientArgs`: absent arrays `[]`, absent params
+ * `{}`, unknown arguments ignored): what it assumes for arguments a client leaves out, where that is not the
+ * type's empty value.
  */
-export const arg = {
-  string: () => z.string(),
-  int: () => z.number().int(),
-  /** A long: a plain number or, beyond 2^53, a bigint. */
-  long: () => z.union([z.number().int(), z.bigint()]),
-  bool: () => z.boolean(),
-  date: () => z.instanceof(Date),
-  strings: () => z.array(z.string()).default([]),
-  params: () =>
-    z
-      .custom<KlParams>((value) => {
-        if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-        return !(
-          value instanceof Date ||
-          value instanceof Uint8Array ||
-          value instanceof KlDate ||
-          value instanceof KlFloat ||
-          value instanceof KlDouble
-        );
-      }, 'expected a params container')
-      .default({}),
-  /** `vecFieldsToOrder`: an array of `{Name, Asc}` containers. */
-  order: () => z.array(z.object({ Name: z.string(), Asc: z.boolean().default(true) })).default([]),
-  /** `lMaxLifeTime` and friends: seconds, capped by the registry. */
-  lifetime: () => z.number().int().default(600),
-} as const;
+export const EMULATOR_READING: ServerReading = {
+  absent: {
+    // Result-set lifetimes, in seconds: ten minutes when a client does not say (KSC documents only the maximum).
+    lMaxLifeTime: 600,
+    lifetimeSec: 600,
+    nLifetime: 600,
+    // `HostGroup.RemoveGroup`: "only if empty", the flag that never removes more than asked.
+    nFlags: 1,
+    // An order spec without a direction sorts ascending.
+    Asc: true,
+  },
+};
 
+/** `vecFieldsToOrder` and friends, as handlers receive them. */
 export type OrderSpec = Array<{ Name: string; Asc: boolean }>;

@@ -2,7 +2,7 @@ import type { AsyncActions } from './actions.ts';
 import type { AgentScheduler } from './agents/scheduler.ts';
 import type { Rights } from './auth/rights.ts';
 import type { Session, SessionStore } from './auth/sessions.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import type { IteratorRegistry } from './iterators.ts';
 import type { KscWorld, UserRecord } from './world.ts';
 

@@ -1,16 +1,15 @@
-import { mkdirSync } from 'node:fs';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
-import { join, resolve } from 'node:path';
+import type { Socket } from 'node:net';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { serve, type ServerType } from '@hono/node-server';
 import { KconnectError } from '../../errors.ts';
+import { EmulatorClock } from '../core/clock.ts';
+import { CONTROL_PREFIX } from '../core/control.ts';
+import { checkPort, listen, prepareDataDir, type ListeningServer } from '../core/server.ts';
+import { EmulatorCertificates } from '../core/tls.ts';
 import type { RoleAssignment } from './auth/rights.ts';
 import { KSC_CLASSES } from './classes/index.ts';
-import { EmulatorClock } from './clock.ts';
-import { mountControlApi } from './control.ts';
+import { createKscControlApi } from './control.ts';
 import { createKscServer, type KscServerState } from './server.ts';
-import { EmulatorCertificates } from './tls.ts';
 import { createLiveEvents } from './world/index.ts';
 import { KscWorld, type SeedUser } from './world.ts';
 
@@ -121,15 +120,13 @@ export function defaultUsers(
 export async function startKscEmulator(options: KscEmulatorOptions = {}): Promise<RunningKscEmulator> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 13299;
-  const dataDir = resolve(options.dataDir ?? '.kconnect/ksc-emulator');
   const adminUser = options.adminUser ?? 'admin';
   const adminPassword = options.adminPassword;
   if (adminPassword === undefined || adminPassword.length < 8) {
     throw new KconnectError('INVALID_INPUT', 'adminPassword: required, at least 8 characters');
   }
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new KconnectError('INVALID_INPUT', 'port: 0–65535');
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  checkPort(port);
+  const dataDir = prepareDataDir(options.dataDir ?? '.kconnect/ksc-emulator');
 
   const clock = new EmulatorClock();
   const world = await KscWorld.open({
@@ -162,17 +159,19 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
   world.taskTimeScale = options.taskTimeScale ?? 1;
   const live = createLiveEvents(world, options.seed ?? 1);
   const addEvents = (count: number, hostId?: string): Promise<number> => live.add(count, clock.now(), hostId);
-  const certificates = options.http === true ? undefined : await EmulatorCertificates.open(dataDir, host);
-  const connections = new Set<Socket>();
+  const certificates =
+    options.http === true
+      ? undefined
+      : await EmulatorCertificates.open(dataDir, { host, commonName: 'kconnect KSC emulator' });
+  // The control API is mounted before the server listens; rotating needs the listening server.
+  const listening: { server?: ListeningServer } = {};
   const rotateCertificate = async (keep?: Socket): Promise<void> => {
-    if (certificates === undefined) throw new KconnectError('CONFLICT', 'the emulator serves plain HTTP');
-    const pair = await certificates.rotate();
-    (server as HttpsServer).setSecureContext({ key: pair.key, cert: pair.cert });
-    // KSC restarts its service to change certificates: every client reconnects and meets the new one.
-    for (const socket of connections) if (socket !== keep) socket.destroy();
+    if (listening.server === undefined)
+      throw new KconnectError('CONFLICT', 'the emulator is not listening yet');
+    await listening.server.rotateCertificate(keep);
   };
   if (options.controlToken !== undefined) {
-    mountControlApi(app as never, {
+    const control = createKscControlApi({
       world,
       clock,
       state,
@@ -180,34 +179,18 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
       addEvents,
       rotateCertificate,
     });
+    app.route(CONTROL_PREFIX, control);
   }
 
-  let server: ServerType;
-  const fetch = app.fetch;
-  if (certificates === undefined) {
-    server = serve({ fetch, port, hostname: host });
-  } else {
-    server = serve({
-      fetch,
-      port,
-      hostname: host,
-      createServer: createHttpsServer,
-      serverOptions: { key: certificates.current.key, cert: certificates.current.cert },
-    });
-    server.on('secureConnection', (socket: Socket) => {
-      connections.add(socket);
-      socket.once('close', () => connections.delete(socket));
-    });
-  }
-  // KSC keeps a client's connection for the whole session (spec §1.1); Node's 5 s default would cut logins short.
-  (server as { keepAliveTimeout?: number }).keepAliveTimeout = 120_000;
-  await new Promise<void>((resolveListen, reject) => {
-    if (server.listening) resolveListen();
-    server.once('listening', () => resolveListen());
-    server.once('error', reject);
+  const server = await listen({
+    fetch: app.fetch,
+    host,
+    port,
+    certificates,
+    // KSC keeps a client's connection for the whole session (spec §1.1); Node's 5 s default would cut logins short.
+    keepAliveTimeoutMs: 120_000,
   });
-  const actualPort = (server.address() as AddressInfo).port;
-  const url = `${options.http === true ? 'http' : 'https'}://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  listening.server = server;
 
   let liveTimer: NodeJS.Timeout | undefined;
   const rate = options.liveRate ?? 0;
@@ -229,8 +212,8 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
 
   let closed = false;
   return {
-    url,
-    port: actualPort,
+    url: server.url,
+    port: server.port,
     world,
     clock,
     state,
@@ -248,10 +231,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
       clearInterval(agentTimer);
       await state.agents.stop();
       state.sessions.endAll();
-      await new Promise<void>((done) => {
-        server.close(() => done());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
+      await server.close();
       await world.close();
     },
   };

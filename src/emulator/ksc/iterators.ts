@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { faults } from './faults.ts';
 
 /** KSC caps the lifetime of result sets at two hours (spec §5.1). */

@@ -1,7 +1,6 @@
 import { AgentScheduler } from './agents/scheduler.ts';
 import { WORK_HANDLERS } from './agents/work.ts';
 import type { Socket } from 'node:net';
-import type { HttpBindings } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
 import { encodeArgument, decodeArguments } from '../../ksc/codec.ts';
@@ -12,9 +11,10 @@ import { AsyncActions } from './actions.ts';
 import { Authenticator, type Authenticated, type LockoutPolicy } from './auth/authenticator.ts';
 import { effectiveRights, satisfies } from './auth/rights.ts';
 import { SessionStore, type Session } from './auth/sessions.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import type { MethodContext } from './context.ts';
-import { FaultInjector } from './fault-injection.ts';
+import { FaultInjector, injectFaults } from '../core/fault-injection.ts';
+import type { EmulatorEnv } from '../core/server.ts';
 import { faults, KscFault } from './faults.ts';
 import { IteratorRegistry } from './iterators.ts';
 import { RawJson, type KscClass, type MethodResult } from './method.ts';
@@ -40,12 +40,10 @@ export interface KscServerState {
   readonly agents: AgentScheduler;
 }
 
-type Env = { Bindings: Partial<HttpBindings> };
-
 /** API versions clients use: v1.0 is documented; IKRAM's connector calls v1.1. */
 const API_VERSIONS = new Set(['v1.0', 'v1.1']);
 
-function jsonResponse(c: Context<Env>, body: string, status: number): Response {
+function jsonResponse(c: Context<EmulatorEnv>, body: string, status: number): Response {
   return c.body(body, status as 200, { 'Content-Type': 'application/json; charset=utf-8' });
 }
 
@@ -65,7 +63,10 @@ function renderResult(result: MethodResult): string {
  * to authenticate (connection-bound `login`, `X-KSC-Session`, per-request `KSCBasic` or `KSCT`), and KSC's error
  * shapes. Method handlers are plain functions registered per class.
  */
-export function createKscServer(options: KscServerOptions): { app: Hono<Env>; state: KscServerState } {
+export function createKscServer(options: KscServerOptions): {
+  app: Hono<EmulatorEnv>;
+  state: KscServerState;
+} {
   const { world, clock } = options;
   const sessions = new SessionStore(clock, { idleTimeoutMs: options.sessionIdleTimeoutMs });
   const iterators = new IteratorRegistry(clock);
@@ -83,18 +84,14 @@ export function createKscServer(options: KscServerOptions): { app: Hono<Env>; st
       methods.set(`${cls.name}.${name}`, { cls: cls.name, name, def });
   }
 
-  const app = new Hono<Env>();
+  const app = new Hono<EmulatorEnv>();
   app.use('/api/*', compress({ threshold: 1024 }));
   app.use('/api/*', async (c, next) => {
     const requestId = c.req.header('X-KSC-RequestId');
     if (requestId !== undefined) c.header('X-KSC-RequestId', requestId);
-    const decision = await injector.before(c.env.incoming?.socket);
-    // The socket is gone; this response is never written, it only ends the middleware chain.
-    if (decision === 'reset') return new Response(null, { status: 499 });
     await next();
-    injector.after(c.env.incoming?.socket);
-    return undefined;
   });
+  app.use('/api/*', injectFaults(injector));
 
   app.onError((error, c) => {
     if (error instanceof KscFault) return jsonResponse(c, error.body(), error.httpStatus);
@@ -107,7 +104,7 @@ export function createKscServer(options: KscServerOptions): { app: Hono<Env>; st
   );
 
   async function who(
-    c: Context<Env>,
+    c: Context<EmulatorEnv>,
     method: string,
   ): Promise<{ auth: Authenticated; session: Session | undefined }> {
     const sessionHeader = c.req.header('X-KSC-Session');

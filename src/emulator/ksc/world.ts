@@ -5,8 +5,9 @@ import type { KlParams } from '../../ksc/values.ts';
 import { openDatabase, type DatabaseLocation, type OpenDatabase } from '../../store/database.ts';
 import { hashPassword, verifyPassword } from './auth/passwords.ts';
 import { DEFAULT_ROLES, type RoleAssignment, type RoleDefinition } from './auth/rights.ts';
-import type { Clock } from './clock.ts';
+import type { Clock } from '../core/clock.ts';
 import { PART_TABLES } from './store/tables/index.ts';
+import type { NewWorld } from './store/tables/table-set.ts';
 import { ALL_TABLES, createEventIndexes, dropEventIndexes, migrateToLatest } from './store/migrations.ts';
 import type { EmulatorSchema } from './store/schema.ts';
 import type {
@@ -71,7 +72,7 @@ interface ProductRow {
  * hosts, users, roles) mirrored in memory so filters and enumerations over 100,000 hosts need no query.
  * Every mutation writes through to the database first. Events stay in the database only.
  */
-export class KscWorld {
+export class KscWorld implements NewWorld {
   readonly vservers = new Map<number, VServerRecord>();
   /**
    * How long new task runs take, as a share of their realistic length (1). The demo shortens them so that a

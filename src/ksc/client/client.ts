@@ -8,7 +8,7 @@ import type { KlArgument, KlArguments } from '../values.ts';
 import { readSecret, resolveKscConfig, type KscClientOptions, type ResolvedKscConfig } from './config.ts';
 import { AuthenticationError, CancelledError, KconnectError, type CallContext } from '../../errors.ts';
 import { errorFromPxg, KscClientError, SessionExpiredError } from './errors.ts';
-import type { KscMethodArgs, KscMethodName, KscMethodReply } from './methods/index.ts';
+import type { KscMethodArgs, KscMethodName, KscMethodReply } from '../methods/index.ts';
 import { HttpTransport, TransportFailure, type HttpAnswer } from '../../http/transport.ts';
 import type { HealthReport, VendorClient } from '../../vendor-client.ts';
 

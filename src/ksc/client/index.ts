@@ -26,7 +26,7 @@ export {
   type KscMethodArgs,
   type KscMethodName,
   type KscMethodReply,
-} from './methods/index.ts';
+} from '../methods/index.ts';
 export type { ResolvedProxy } from '../../http/proxy.ts';
 export {
   AccessDeniedError,

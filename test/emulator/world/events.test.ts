@@ -8,7 +8,7 @@ import {
 import { generateWorld } from '../../../src/emulator/ksc/world/generate.ts';
 import { createLiveEvents } from '../../../src/emulator/ksc/world/live.ts';
 import type { EventRecord, HostRecord } from '../../../src/emulator/ksc/world/model.ts';
-import { Random } from '../../../src/emulator/ksc/world/random.ts';
+import { Random } from '../../../src/emulator/core/random.ts';
 import { STATUS_ID } from '../../../src/emulator/ksc/world/status.ts';
 import { dateOf, DAY_MS, NOW, numberOf } from './helpers.ts';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { branchCountFor, buildGroupTree } from '../../../src/emulator/ksc/world/groups.ts';
 import { generateWorld } from '../../../src/emulator/ksc/world/generate.ts';
 import type { GroupRecord } from '../../../src/emulator/ksc/world/model.ts';
-import { Random } from '../../../src/emulator/ksc/world/random.ts';
+import { Random } from '../../../src/emulator/core/random.ts';
 import { DAY_MS, NOW } from './helpers.ts';
 
 describe('group tree', () => {

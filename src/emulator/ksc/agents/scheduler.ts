@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { hashString } from '../world/random.ts';
-import type { Clock } from '../clock.ts';
+import { hashString } from '../../core/random.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { AgentTables } from '../store/tables/agents.ts';
 import type { KscWorld } from '../world.ts';
 

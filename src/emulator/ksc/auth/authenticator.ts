@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock } from '../clock.ts';
+import type { Clock } from '../../core/clock.ts';
 import { faults } from '../faults.ts';
 import type { KscWorld, UserRecord } from '../world.ts';
 import { CredentialsFormatError, parseAuthorization, parseVServerHeader } from './credentials.ts';

@@ -1,13 +1,11 @@
-import { z } from 'zod';
 import type { KlParams } from '../../../ksc/values.ts';
-import { arg } from '../args.ts';
 import { need } from '../auth/rights.ts';
 import { canSeeDevices } from '../context.ts';
 import { faults } from '../faults.ts';
 import { hostExeFiles, instanceRecords } from '../inventory/exe-files.ts';
 import { requireHost } from '../inventory/host-access.ts';
 import { serverExeFiles } from '../inventory/views.ts';
-import { defineClass, method } from '../method.ts';
+import { defineClass } from '../method.ts';
 import { project } from '../records.ts';
 
 // Seed 001: Get Execution File needs Basic functionality: Read.
@@ -15,17 +13,13 @@ const READ = [need('basic', 'read')];
 
 /** `AppCtrlApi`: Application Control data about executable files (spec §9). */
 export const appCtrlApiClass = defineClass('AppCtrlApi', {
-  GetExeFileInfo: method({
-    args: z.object({
-      szwHostId: z.string().nullable().default(''),
-      lFileId: arg.long(),
-      pFilter: arg.params().nullable(),
-    }),
+  GetExeFileInfo: {
     rights: READ,
     handler: (ctx, { szwHostId, lFileId, pFilter }) => {
       const fileId = Number(lFileId);
       let info: KlParams | undefined;
-      if (szwHostId === null || szwHostId === '') {
+      // An absent or null szwHostId reads as empty.
+      if (szwHostId === '') {
         // Documented: without a host only the file's common attributes come back.
         if (!canSeeDevices(ctx)) throw faults.accessDenied();
         info = serverExeFiles(ctx.world, ctx.vserverId).get(fileId);
@@ -35,9 +29,9 @@ export const appCtrlApiClass = defineClass('AppCtrlApi', {
         if (instance !== undefined) info = instanceRecords(host, [instance])[0];
       }
       if (info === undefined) throw faults.notFound(`Execution file ${String(lFileId)} not found`);
-      // Documented: pFilter names the fields wanted; empty or null means all of them.
-      const fields = pFilter === null ? [] : Object.keys(pFilter);
+      // Documented: pFilter names the fields wanted; empty or null (read as empty) means all of them.
+      const fields = Object.keys(pFilter);
       return { PxgRetVal: fields.length === 0 ? info : project(info, fields) };
     },
-  }),
+  },
 });

@@ -1,11 +1,8 @@
-import { z } from 'zod';
-import { arg } from '../args.ts';
-import { defineClass, method } from '../method.ts';
+import { defineClass } from '../method.ts';
 
 /** `AsyncActionStateChecker`: the state of an action started by an asynchronous method (spec §9, XSOAR). */
 export const asyncActionStateCheckerClass = defineClass('AsyncActionStateChecker', {
-  CheckActionState: method({
-    args: z.object({ wstrActionGuid: arg.string() }),
+  CheckActionState: {
     rights: [],
     handler: (ctx, { wstrActionGuid }) => {
       const state = ctx.actions.check(wstrActionGuid, ctx.owner);
@@ -17,5 +14,5 @@ export const asyncActionStateCheckerClass = defineClass('AsyncActionStateChecker
         lNextCheckDelay: state.nextCheckDelayMs,
       };
     },
-  }),
+  },
 });

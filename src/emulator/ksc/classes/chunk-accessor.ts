@@ -1,9 +1,7 @@
-import { z } from 'zod';
 import { stringifyValue } from '../../../ksc/codec.ts';
 import type { KlParams } from '../../../ksc/values.ts';
-import { arg } from '../args.ts';
 import type { MethodContext } from '../context.ts';
-import { defineClass, method, RawJson } from '../method.ts';
+import { defineClass, RawJson } from '../method.ts';
 
 /** The result set behind a `strAccessor`: items already reduced to the requested attributes. */
 export interface ChunkResult {
@@ -26,15 +24,13 @@ export function iteratorArrayJson(items: readonly KlParams[]): RawJson {
 
 /** `ChunkAccessor`: paging through the results of `HostGroup.FindHosts`, `FindGroups`, `FindUsers` (spec §5.1). */
 export const chunkAccessorClass = defineClass('ChunkAccessor', {
-  GetItemsCount: method({
-    args: z.object({ strAccessor: arg.string() }),
+  GetItemsCount: {
     rights: [],
     handler: (ctx, { strAccessor }) => ({
       PxgRetVal: ctx.iterators.get<ChunkResult>(CHUNK_KIND, strAccessor, ctx.owner).items.length,
     }),
-  }),
-  GetItemsChunk: method({
-    args: z.object({ strAccessor: arg.string(), nStart: arg.int(), nCount: arg.int() }),
+  },
+  GetItemsChunk: {
     rights: [],
     handler: (ctx, { strAccessor, nStart, nCount }) => {
       const { items } = ctx.iterators.get<ChunkResult>(CHUNK_KIND, strAccessor, ctx.owner);
@@ -42,13 +38,12 @@ export const chunkAccessorClass = defineClass('ChunkAccessor', {
       const page = items.slice(start, start + Math.max(0, nCount));
       return { pChunk: iteratorArrayJson(page), PxgRetVal: page.length };
     },
-  }),
-  Release: method({
-    args: z.object({ strAccessor: arg.string() }),
+  },
+  Release: {
     rights: [],
     handler: (ctx, { strAccessor }) => {
       ctx.iterators.release(CHUNK_KIND, strAccessor, ctx.owner);
       return {};
     },
-  }),
+  },
 });

@@ -1,10 +1,8 @@
-import { z } from 'zod';
-import { arg } from '../args.ts';
 import { need } from '../auth/rights.ts';
 import { canSeeDevices, type MethodContext } from '../context.ts';
 import { readEventsJson, selectEventIds, type EventSelection } from '../event-query.ts';
 import { faults } from '../faults.ts';
-import { defineClass, method, RawJson } from '../method.ts';
+import { defineClass, RawJson } from '../method.ts';
 
 const READ = [need('basic', 'read')];
 export const EVENTS_KIND = 'EventProcessing';
@@ -34,17 +32,6 @@ function hostIdOf(ctx: MethodContext, strHostName: string): string {
   return host.id;
 }
 
-const createArgs = {
-  vecFieldsToReturn: arg.strings(),
-  vecFieldsToOrder: arg.order(),
-  lifetimeSec: arg.lifetime(),
-};
-const forHostArgs = {
-  strHostName: arg.string(),
-  strProduct: z.string().default(''),
-  strVersion: z.string().default(''),
-};
-
 function productFilter(strProduct: string, strVersion: string): Record<string, string> {
   return {
     ...(strProduct === '' ? {} : { product_name: strProduct }),
@@ -54,20 +41,17 @@ function productFilter(strProduct: string, strVersion: string): Record<string, s
 
 /** `EventProcessingFactory`: event result sets, server-wide or for one host (spec §6.1). */
 export const eventProcessingFactoryClass = defineClass('EventProcessingFactory', {
-  CreateEventProcessing: method({
-    args: z.object(createArgs),
+  CreateEventProcessing: {
     rights: READ,
     handler: (ctx, a) =>
       open(ctx, { filter: {}, order: a.vecFieldsToOrder }, a.vecFieldsToReturn, a.lifetimeSec),
-  }),
-  CreateEventProcessing2: method({
-    args: z.object({ ...createArgs, pFilter: arg.params() }),
+  },
+  CreateEventProcessing2: {
     rights: READ,
     handler: (ctx, a) =>
       open(ctx, { filter: a.pFilter, order: a.vecFieldsToOrder }, a.vecFieldsToReturn, a.lifetimeSec),
-  }),
-  CreateEventProcessingForHost: method({
-    args: z.object({ ...createArgs, ...forHostArgs }),
+  },
+  CreateEventProcessingForHost: {
     rights: READ,
     handler: (ctx, a) =>
       open(
@@ -80,9 +64,8 @@ export const eventProcessingFactoryClass = defineClass('EventProcessingFactory',
         a.vecFieldsToReturn,
         a.lifetimeSec,
       ),
-  }),
-  CreateEventProcessingForHost2: method({
-    args: z.object({ ...createArgs, ...forHostArgs, pFilter: arg.params() }),
+  },
+  CreateEventProcessingForHost2: {
     rights: READ,
     handler: (ctx, a) =>
       open(
@@ -95,20 +78,18 @@ export const eventProcessingFactoryClass = defineClass('EventProcessingFactory',
         a.vecFieldsToReturn,
         a.lifetimeSec,
       ),
-  }),
+  },
 });
 
 /** `EventProcessing`: reading an event result set (spec §6.1). `GetRecordRange` serves `[nStart, nEnd)`. */
 export const eventProcessingClass = defineClass('EventProcessing', {
-  GetRecordCount: method({
-    args: z.object({ strIteratorId: arg.string() }),
+  GetRecordCount: {
     rights: [],
     handler: (ctx, { strIteratorId }) => ({
       PxgRetVal: ctx.iterators.get<EventResult>(EVENTS_KIND, strIteratorId, ctx.owner).ids.length,
     }),
-  }),
-  GetRecordRange: method({
-    args: z.object({ strIteratorId: arg.string(), nStart: arg.int(), nEnd: arg.int() }),
+  },
+  GetRecordRange: {
     rights: [],
     handler: async (ctx, { strIteratorId, nStart, nEnd }) => {
       const result = ctx.iterators.get<EventResult>(EVENTS_KIND, strIteratorId, ctx.owner);
@@ -117,13 +98,12 @@ export const eventProcessingClass = defineClass('EventProcessing', {
       const events = await readEventsJson(ctx.world, ids, result.fields);
       return { pParamsEvents: new RawJson(`{"KLEVP_EVENT_RANGE_ARRAY":[${events}]}`) };
     },
-  }),
-  ReleaseIterator: method({
-    args: z.object({ strIteratorId: arg.string() }),
+  },
+  ReleaseIterator: {
     rights: [],
     handler: (ctx, { strIteratorId }) => {
       ctx.iterators.release(EVENTS_KIND, strIteratorId, ctx.owner);
       return {};
     },
-  }),
+  },
 });

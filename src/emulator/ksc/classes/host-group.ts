@@ -1,12 +1,11 @@
-import { z } from 'zod';
 import type { KlParams, KlValue } from '../../../ksc/values.ts';
-import { arg, type OrderSpec } from '../args.ts';
+import type { OrderSpec } from '../args.ts';
 import { need } from '../auth/rights.ts';
 import { canSeeDevices, type MethodContext } from '../context.ts';
 import { USER_ATTRIBUTES } from '../directory-users.ts';
 import { faults } from '../faults.ts';
 import { hostSearchType, hostView } from '../host-search.ts';
-import { defineClass, method } from '../method.ts';
+import { defineClass } from '../method.ts';
 import { compileSearch, orderRecords, project } from '../records.ts';
 import type { GroupRecord, HostRecord } from '../world/model.ts';
 import { hostSettingsMethods } from '../settings/host-group-methods.ts';
@@ -97,14 +96,6 @@ function groupView(ctx: MethodContext, group: GroupRecord): KlParams {
   };
 }
 
-const findArgs = z.object({
-  wstrFilter: z.string().default(''),
-  vecFieldsToReturn: arg.strings(),
-  vecFieldsToOrder: arg.order(),
-  pParams: arg.params(),
-  lMaxLifeTime: arg.lifetime(),
-});
-
 function productsParams(host: HostRecord): KlParams {
   const out: Record<string, Record<string, KlValue>> = {};
   for (const product of host.products) (out[product.name] ??= {})[product.version] = product.info;
@@ -128,8 +119,7 @@ function answerFind(
 
 /** `HostGroup`: hosts and administration groups (spec §5.1, §7). */
 export const hostGroupClass = defineClass('HostGroup', {
-  FindHosts: method({
-    args: findArgs,
+  FindHosts: {
     rights: READ,
     handler: (ctx, args) => {
       const search = compileSearch(args.wstrFilter, hostSearchType(ctx.world), () => ctx.clock.now());
@@ -143,10 +133,9 @@ export const hostGroupClass = defineClass('HostGroup', {
       }
       return answerFind(ctx, matched, args.vecFieldsToOrder, fields, args.lMaxLifeTime);
     },
-  }),
+  },
 
-  FindGroups: method({
-    args: findArgs,
+  FindGroups: {
     rights: READ,
     handler: (ctx, args) => {
       const search = compileSearch(args.wstrFilter, { attributes: GROUP_ATTRIBUTES }, () => ctx.clock.now());
@@ -159,15 +148,9 @@ export const hostGroupClass = defineClass('HostGroup', {
         args.lMaxLifeTime,
       );
     },
-  }),
+  },
 
-  FindUsers: method({
-    args: z.object({
-      strFilter: z.string().default(''),
-      pFieldsToReturn: arg.strings(),
-      pFieldsToOrder: arg.order(),
-      lMaxLifeTime: arg.lifetime(),
-    }),
+  FindUsers: {
     // Seed 001: List Users needs "Access objects regardless of their ACLs: Read".
     rights: [need('aclFree', 'read')],
     handler: (ctx, args) => {
@@ -181,25 +164,22 @@ export const hostGroupClass = defineClass('HostGroup', {
         args.lMaxLifeTime,
       );
     },
-  }),
+  },
 
-  GetHostInfo: method({
-    args: z.object({ strHostName: arg.string(), pFields2Return: arg.strings() }),
+  GetHostInfo: {
     rights: READ,
     handler: (ctx, { strHostName, pFields2Return }) => {
       const host = visibleHost(ctx, strHostName);
       return { PxgRetVal: project(hostView(ctx.world, host, new Set(pFields2Return)), pFields2Return) };
     },
-  }),
+  },
 
-  GetHostProducts: method({
-    args: z.object({ strHostName: arg.string() }),
+  GetHostProducts: {
     rights: READ,
     handler: (ctx, { strHostName }) => ({ PxgRetVal: productsParams(visibleHost(ctx, strHostName)) }),
-  }),
+  },
 
-  GetDomainHosts: method({
-    args: z.object({ domain: arg.string() }),
+  GetDomainHosts: {
     rights: READ,
     handler: (ctx, { domain }) => {
       const wanted = domain.toLowerCase();
@@ -216,10 +196,9 @@ export const hostGroupClass = defineClass('HostGroup', {
         );
       return { PxgRetVal: list };
     },
-  }),
+  },
 
-  GetStaticInfo: method({
-    args: z.object({ pValues: arg.strings() }),
+  GetStaticInfo: {
     rights: READ,
     handler: (ctx, { pValues }) => {
       const vserver = ctx.world.vservers.get(ctx.vserverId);
@@ -240,45 +219,39 @@ export const hostGroupClass = defineClass('HostGroup', {
       };
       return { PxgRetVal: pValues.length === 0 ? info : project(info, pValues) };
     },
-  }),
+  },
 
-  GroupIdGroups: method({
-    args: z.object({}),
+  GroupIdGroups: {
     rights: READ,
     handler: (ctx) => ({ PxgRetVal: ctx.world.rootGroup(ctx.vserverId)?.id ?? 0 }),
-  }),
+  },
 
-  GroupIdUnassigned: method({
-    args: z.object({}),
+  GroupIdUnassigned: {
     rights: READ,
     handler: (ctx) => ({ PxgRetVal: ctx.world.unassignedGroup(ctx.vserverId)?.id ?? 1 }),
-  }),
+  },
 
-  GroupIdSuper: method({
-    args: z.object({}),
+  GroupIdSuper: {
     rights: READ,
     handler: (ctx) => ({
       PxgRetVal: ctx.world.groupsOf(ctx.vserverId).find((g) => g.name === 'Administration Servers')?.id ?? 2,
     }),
-  }),
+  },
 
-  GetGroupInfo: method({
-    args: z.object({ nGroupId: arg.int() }),
+  GetGroupInfo: {
     rights: READ,
     handler: (ctx, { nGroupId }) => ({ PxgRetVal: groupView(ctx, visibleGroup(ctx, nGroupId)) }),
-  }),
+  },
 
-  GetGroupInfoEx: method({
-    args: z.object({ nGroupId: arg.int(), pArrAttributes: arg.strings() }),
+  GetGroupInfoEx: {
     rights: READ,
     handler: (ctx, { nGroupId, pArrAttributes }) => {
       if (pArrAttributes.length > 100) throw faults.badParameter('pArrAttributes');
       return { PxgRetVal: project(groupView(ctx, visibleGroup(ctx, nGroupId)), pArrAttributes) };
     },
-  }),
+  },
 
-  AddGroup: method({
-    args: z.object({ pInfo: z.object({ name: z.string().min(1), parentId: z.number().int() }) }),
+  AddGroup: {
     rights: WRITE,
     handler: async (ctx, { pInfo }) => {
       const parent = visibleGroup(ctx, pInfo.parentId);
@@ -290,10 +263,9 @@ export const hostGroupClass = defineClass('HostGroup', {
       const group = await ctx.world.addGroup(ctx.vserverId, parent.id, pInfo.name);
       return { PxgRetVal: group.id };
     },
-  }),
+  },
 
-  RemoveGroup: method({
-    args: z.object({ nGroup: arg.int(), nFlags: arg.int().default(1) }),
+  RemoveGroup: {
     rights: WRITE,
     handler: async (ctx, { nGroup, nFlags }) => {
       const group = visibleGroup(ctx, nGroup);
@@ -315,10 +287,9 @@ export const hostGroupClass = defineClass('HostGroup', {
       });
       return { strActionGuid };
     },
-  }),
+  },
 
-  MoveHostsToGroup: method({
-    args: z.object({ nGroup: arg.int(), pHostNames: z.array(z.string()).min(1) }),
+  MoveHostsToGroup: {
     rights: WRITE,
     handler: async (ctx, { nGroup, pHostNames }) => {
       const group = visibleGroup(ctx, nGroup);
@@ -338,7 +309,7 @@ export const hostGroupClass = defineClass('HostGroup', {
       await ctx.world.saveHosts(moved);
       return {};
     },
-  }),
+  },
 
   ...hostTaskMethods,
   ...hostSettingsMethods,

@@ -1,7 +1,5 @@
-import { z } from 'zod';
-import { arg } from '../args.ts';
 import { need } from '../auth/rights.ts';
-import { defineClass, method } from '../method.ts';
+import { defineClass } from '../method.ts';
 import { hostTasksObject } from '../tasks/host-tasks-object.ts';
 import {
   addLocalTask,
@@ -11,23 +9,13 @@ import {
   matchesLocal,
   updateLocalTask,
 } from '../tasks/local.ts';
-import { optionalText } from '../tasks/lookup.ts';
 
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'read', 'write')];
-const objectArg = { strSrvObjId: arg.string() };
 
 /** `HostTasks`: a host's local tasks, through the object `HostGroup.GetHostTasks` returns (spec §8.1). */
 export const hostTasksClass = defineClass('HostTasks', {
-  ResetTasksIterator: method({
-    args: z.object({
-      ...objectArg,
-      strProductName: optionalText(),
-      strVersion: optionalText(),
-      strComponentName: optionalText(),
-      strInstanceId: optionalText(),
-      strTaskName: optionalText(),
-    }),
+  ResetTasksIterator: {
     rights: READ,
     handler: async (ctx, a) => {
       const { object, host } = hostTasksObject(ctx, a.strSrvObjId);
@@ -42,10 +30,9 @@ export const hostTasksClass = defineClass('HostTasks', {
       object.next = 0;
       return {};
     },
-  }),
+  },
 
-  GetNextTask: method({
-    args: z.object(objectArg),
+  GetNextTask: {
     rights: READ,
     handler: async (ctx, { strSrvObjId }) => {
       const { object, host } = hostTasksObject(ctx, strSrvObjId);
@@ -55,43 +42,39 @@ export const hostTasksClass = defineClass('HostTasks', {
       if (item !== undefined) object.next++;
       return { pTaskData: item ?? {} };
     },
-  }),
+  },
 
-  GetTaskData: method({
-    args: z.object({ ...objectArg, strTask: arg.string() }),
+  GetTaskData: {
     rights: READ,
     handler: async (ctx, { strSrvObjId, strTask }) => {
       const { host } = hostTasksObject(ctx, strSrvObjId);
       return { PxgRetVal: await findLocalTask(ctx.world, host, strTask) };
     },
-  }),
+  },
 
-  AddTask: method({
-    args: z.object({ ...objectArg, pData: arg.params() }),
+  AddTask: {
     rights: WRITE,
     handler: async (ctx, { strSrvObjId, pData }) => {
       const { host } = hostTasksObject(ctx, strSrvObjId);
       return { PxgRetVal: await addLocalTask(ctx.world, host, pData, ctx.clock.now()) };
     },
-  }),
+  },
 
-  UpdateTask: method({
-    args: z.object({ ...objectArg, strTask: arg.string(), pData: arg.params() }),
+  UpdateTask: {
     rights: WRITE,
     handler: async (ctx, { strSrvObjId, strTask, pData }) => {
       const { host } = hostTasksObject(ctx, strSrvObjId);
       await updateLocalTask(ctx.world, host, strTask, pData);
       return {};
     },
-  }),
+  },
 
-  DeleteTask: method({
-    args: z.object({ ...objectArg, strTask: arg.string() }),
+  DeleteTask: {
     rights: WRITE,
     handler: async (ctx, { strSrvObjId, strTask }) => {
       const { host } = hostTasksObject(ctx, strSrvObjId);
       await deleteLocalTask(ctx.world, host, strTask);
       return {};
     },
-  }),
+  },
 });

@@ -1,16 +1,13 @@
-import { z } from 'zod';
-import { arg } from '../args.ts';
 import { need } from '../auth/rights.ts';
 import { faults } from '../faults.ts';
 import { findPolicy, groupPolicies, serverPolicies } from '../inventory/policies.ts';
-import { defineClass, method } from '../method.ts';
+import { defineClass } from '../method.ts';
 
 const READ = [need('basic', 'read')];
 
 /** `Policy`: policies of administration groups (spec §9.1). */
 export const policyClass = defineClass('Policy', {
-  GetPoliciesForGroup: method({
-    args: z.object({ nGroupId: arg.int() }),
+  GetPoliciesForGroup: {
     rights: READ,
     handler: (ctx, { nGroupId }) => {
       // XSOAR asks for -1 to list every policy of the server.
@@ -22,15 +19,14 @@ export const policyClass = defineClass('Policy', {
         throw faults.notFound(`Group ${nGroupId} not found`);
       return { PxgRetVal: groupPolicies(ctx.world, group) };
     },
-  }),
+  },
 
-  GetPolicyData: method({
-    args: z.object({ nPolicy: arg.int() }),
+  GetPolicyData: {
     rights: READ,
     handler: (ctx, { nPolicy }) => {
       const policy = findPolicy(ctx.world, ctx.vserverId, nPolicy);
       if (policy === undefined) throw faults.notFound(`Policy ${nPolicy} not found`);
       return { PxgRetVal: policy.attributes };
     },
-  }),
+  },
 });

@@ -1,20 +1,12 @@
-import { z } from 'zod';
-import { arg } from '../args.ts';
 import { need, satisfies } from '../auth/rights.ts';
 import { canSeeDevices, type MethodContext } from '../context.ts';
 import { faults } from '../faults.ts';
 import { isListAction, LIST_ACTIONS, workKind, type ListAction } from '../lists/actions.ts';
 import { findItems, isListName, type ListItem, type ListName } from '../lists/items.ts';
 import { itemRecord } from '../lists/records.ts';
-import { defineClass, method } from '../method.ts';
+import { defineClass } from '../method.ts';
 
 const READ = [need('basic', 'read')];
-
-/** An item id: an int on the wire, tolerated as a long. */
-const itemId = () => arg.long().transform((value) => Number(value));
-
-/** "Deprecated. May be empty but should be not null" (spec §9.1): tolerated as null too. */
-const taskParams = () => z.preprocess((value) => value ?? {}, arg.params());
 
 function checkList(listName: string): ListName {
   if (!isListName(listName)) throw faults.badParameter('listName');
@@ -48,47 +40,37 @@ async function queue(ctx: MethodContext, items: readonly ListItem[], action: Lis
   for (const item of items) await ctx.agents.atNextSync(item.hostId, workKind(action), { itemId: item.id });
 }
 
-/** `QBTNetworkListApi`: actions on Quarantine, Backup and TIF items (spec §9.1). */
+/**
+ * `QBTNetworkListApi`: actions on Quarantine, Backup and TIF items (spec §9.1). Item ids are ints on the wire,
+ * tolerated as longs; `pTaskParams` ("Deprecated. May be empty but should be not null") is tolerated as null too.
+ */
 export const qbtNetworkListApiClass = defineClass('QBTNetworkListApi', {
-  AddListItemTask: method({
-    args: z.object({
-      listName: arg.string(),
-      itemId: itemId(),
-      taskName: arg.string(),
-      pTaskParams: taskParams(),
-    }),
+  AddListItemTask: {
     rights: READ,
     handler: async (ctx, args) => {
       const list = checkList(args.listName);
       const action = checkAction(ctx, args.taskName);
-      await queue(ctx, await visibleItems(ctx, [args.itemId], list), action);
+      await queue(ctx, await visibleItems(ctx, [Number(args.itemId)], list), action);
       return {};
     },
-  }),
+  },
 
-  AddListItemsTask: method({
-    args: z.object({
-      listName: arg.string(),
-      pItemsIds: z.array(itemId()).min(1),
-      taskName: arg.string(),
-      pTaskParams: taskParams(),
-    }),
+  AddListItemsTask: {
     rights: READ,
     handler: async (ctx, args) => {
       const list = checkList(args.listName);
       const action = checkAction(ctx, args.taskName);
       // Every id is checked before anything is queued: a bad id fails the whole call.
-      await queue(ctx, await visibleItems(ctx, args.pItemsIds, list), action);
+      await queue(ctx, await visibleItems(ctx, args.pItemsIds.map(Number), list), action);
       return {};
     },
-  }),
+  },
 
-  GetListItemInfo: method({
-    args: z.object({ itemId: itemId() }),
+  GetListItemInfo: {
     rights: READ,
     handler: async (ctx, args) => {
-      const [item] = await visibleItems(ctx, [args.itemId], undefined);
+      const [item] = await visibleItems(ctx, [Number(args.itemId)], undefined);
       return { PxgRetVal: item === undefined ? {} : itemRecord(ctx.world, item) };
     },
-  }),
+  },
 });

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
 import type { KlValue } from '../../../ksc/values.ts';
-import { arg } from '../args.ts';
 import { need } from '../auth/rights.ts';
 import { faults } from '../faults.ts';
-import { defineClass, method } from '../method.ts';
+import { defineClass } from '../method.ts';
 import { eventsStatus, resetEventsStatus } from '../status/events-status.ts';
 import { EVENTS_STATUS } from '../status/reasons.ts';
 import { deleteRequest, findRequest, saveRequest } from '../status/store.ts';
@@ -19,18 +17,16 @@ const WRITE = [need('basic', 'read', 'write')];
  * empty containers (docs/decisions/0010).
  */
 export const reportManagerClass = defineClass('ReportManager', {
-  RequestStatisticsData: method({
-    args: z.object({ pRequestParams: arg.params() }),
+  RequestStatisticsData: {
     rights: READ,
     handler: async (ctx, args) => {
       const id = randomBytes(16).toString('hex').toUpperCase();
       await saveRequest(ctx.world, ctx.vserverId, ctx.owner, id, ctx.clock.now(), args.pRequestParams);
       return { strRequestId: id };
     },
-  }),
+  },
 
-  GetStatisticsData: method({
-    args: z.object({ strRequestId: arg.string() }),
+  GetStatisticsData: {
     rights: READ,
     handler: async (ctx, args) => {
       const request = await findRequest(ctx.world, ctx.vserverId, ctx.owner, args.strRequestId);
@@ -43,20 +39,18 @@ export const reportManagerClass = defineClass('ReportManager', {
       }
       return { pResultData: result };
     },
-  }),
+  },
 
-  CancelStatisticsRequest: method({
-    args: z.object({ strRequestId: arg.string() }),
+  CancelStatisticsRequest: {
     rights: READ,
     handler: async (ctx, args) => {
       if (!(await deleteRequest(ctx.world, ctx.vserverId, ctx.owner, args.strRequestId)))
         throw faults.notFound(`Statistics request '${args.strRequestId}' not found`);
       return {};
     },
-  }),
+  },
 
-  ResetStatisticsData: method({
-    args: z.object({ pRequestParams: arg.params() }),
+  ResetStatisticsData: {
     rights: WRITE,
     handler: async (ctx, args) => {
       const events = args.pRequestParams[EVENTS_STATUS];
@@ -76,5 +70,5 @@ export const reportManagerClass = defineClass('ReportManager', {
       );
       return {};
     },
-  }),
+  },
 });

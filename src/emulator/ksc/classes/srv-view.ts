@@ -1,8 +1,6 @@
-import { z } from 'zod';
-import { arg } from '../args.ts';
 import { satisfies } from '../auth/rights.ts';
 import { faults } from '../faults.ts';
-import { defineClass, method } from '../method.ts';
+import { defineClass } from '../method.ts';
 import { compileSearch, orderRecords, project } from '../records.ts';
 import { SRV_VIEWS } from '../views/index.ts';
 import { iteratorArrayJson, type ChunkResult } from './chunk-accessor.ts';
@@ -14,15 +12,7 @@ export const SRV_VIEW_KIND = 'SrvView';
  * tolerates `nEnd` past the end, as EventProcessing does (DESIGN.md).
  */
 export const srvViewClass = defineClass('SrvView', {
-  ResetIterator: method({
-    args: z.object({
-      wstrViewName: arg.string(),
-      wstrFilter: z.string().default(''),
-      vecFieldsToReturn: arg.strings(),
-      vecFieldsToOrder: arg.order(),
-      pParams: arg.params(),
-      lifetimeSec: arg.lifetime(),
-    }),
+  ResetIterator: {
     rights: [],
     handler: async (ctx, args) => {
       const view = SRV_VIEWS.get(args.wstrViewName);
@@ -38,29 +28,26 @@ export const srvViewClass = defineClass('SrvView', {
       });
       return { wstrIteratorId };
     },
-  }),
-  GetRecordCount: method({
-    args: z.object({ wstrIteratorId: arg.string() }),
+  },
+  GetRecordCount: {
     rights: [],
     handler: (ctx, { wstrIteratorId }) => ({
       PxgRetVal: ctx.iterators.get<ChunkResult>(SRV_VIEW_KIND, wstrIteratorId, ctx.owner).items.length,
     }),
-  }),
-  GetRecordRange: method({
-    args: z.object({ wstrIteratorId: arg.string(), nStart: arg.int(), nEnd: arg.int() }),
+  },
+  GetRecordRange: {
     rights: [],
     handler: (ctx, { wstrIteratorId, nStart, nEnd }) => {
       const { items } = ctx.iterators.get<ChunkResult>(SRV_VIEW_KIND, wstrIteratorId, ctx.owner);
       const start = Math.max(0, nStart);
       return { pRecords: iteratorArrayJson(items.slice(start, Math.max(start, nEnd))) };
     },
-  }),
-  ReleaseIterator: method({
-    args: z.object({ wstrIteratorId: arg.string() }),
+  },
+  ReleaseIterator: {
     rights: [],
     handler: (ctx, { wstrIteratorId }) => {
       ctx.iterators.release(SRV_VIEW_KIND, wstrIteratorId, ctx.owner);
       return {};
     },
-  }),
+  },
 });

@@ -1,21 +1,12 @@
-import { z } from 'zod';
 import type { KlParams } from '../../../ksc/values.ts';
-import { arg } from '../args.ts';
 import { need } from '../auth/rights.ts';
 import { canSeeDevices } from '../context.ts';
 import { selectEventIds } from '../event-query.ts';
 import { faults } from '../faults.ts';
-import { defineClass, method } from '../method.ts';
+import { defineClass } from '../method.ts';
 import { orderRecords, project } from '../records.ts';
 import { historyFilter } from '../tasks/history.ts';
-import {
-  findHostByName,
-  optionalText,
-  requireDevices,
-  requireTypeRights,
-  taskIdArg,
-  taskOf,
-} from '../tasks/lookup.ts';
+import { findHostByName, requireDevices, requireTypeRights, taskOf } from '../tasks/lookup.ts';
 import { cancelTask, distribute, dropTaskWork, resumeTask, runTask, suspendTask } from '../tasks/runs.ts';
 import { hostStatusRecord, targetStates, taskStatistics } from '../tasks/states.ts';
 import { insertTasks, markTaskDeleted, nextTaskId, saveTask, tasksOf } from '../tasks/store.ts';
@@ -42,67 +33,48 @@ interface Cursor {
   next: number;
 }
 
-const byTask = z.object({ strTask: taskIdArg() });
-
 function opener(ctx: Parameters<typeof taskOf>[0]) {
   return (data: Cursor, lifetime: number): string =>
     ctx.iterators.create(HOST_STATUS_KIND, ctx.owner, lifetime, data);
 }
 
-const hostIteratorArgs = {
-  strTask: taskIdArg(),
-  pFields2Return: arg.strings(),
-  nHostStateMask: arg.int().default(0),
-  nLifetime: arg.lifetime(),
-};
-
 /** `Tasks`: group tasks and tasks for specific devices (spec §8). */
 export const tasksClass = defineClass('Tasks', {
-  GetTask: method({
-    args: byTask,
+  GetTask: {
     rights: READ,
     handler: async (ctx, { strTask }) => ({ PxgRetVal: taskAttributes(await taskOf(ctx, strTask)) }),
-  }),
+  },
 
-  GetTaskData: method({
-    args: byTask,
+  GetTaskData: {
     rights: READ_AV,
     handler: async (ctx, { strTask }) => ({ PxgRetVal: taskData(await taskOf(ctx, strTask)) }),
-  }),
+  },
 
-  GetTaskGroup: method({
-    args: z.object({ strTaskId: taskIdArg() }),
+  GetTaskGroup: {
     rights: READ,
-    handler: async (ctx, { strTaskId }) => ({ PxgRetVal: (await taskOf(ctx, strTaskId)).groupId }),
-  }),
+    handler: async (ctx, { strTaskId }) => ({
+      PxgRetVal: (await taskOf(ctx, strTaskId, 'strTaskId')).groupId,
+    }),
+  },
 
-  GetTaskStatistics: method({
-    args: byTask,
+  GetTaskStatistics: {
     rights: READ_AV,
     handler: async (ctx, { strTask }) => {
       const task = await taskOf(ctx, strTask);
       return { PxgRetVal: taskStatistics(await targetStates(ctx.world, task), ctx.clock.now()) };
     },
-  }),
+  },
 
   // No source gives the keys of the KSC 15 variant; it answers as GetTaskStatistics does (decisions/0006).
-  GetTaskStatistics2: method({
-    args: byTask,
+  GetTaskStatistics2: {
     rights: READ_AV,
     handler: async (ctx, { strTask }) => {
       const task = await taskOf(ctx, strTask);
       return { PxgRetVal: taskStatistics(await targetStates(ctx.world, task), ctx.clock.now()) };
     },
-  }),
+  },
 
-  GetTaskHistory: method({
-    args: z.object({
-      strTask: taskIdArg(),
-      pFields2Return: arg.strings(),
-      pSortFields: arg.order(),
-      strHostName: optionalText(),
-      pFilter: arg.params(),
-    }),
+  GetTaskHistory: {
     rights: READ_AV,
     handler: async (ctx, args) => {
       const task = await taskOf(ctx, args.strTask);
@@ -127,10 +99,9 @@ export const tasksClass = defineClass('Tasks', {
       });
       return { strIteratorId };
     },
-  }),
+  },
 
-  AddTask: method({
-    args: z.object({ pData: arg.params() }),
+  AddTask: {
     rights: CREATE,
     handler: async (ctx, { pData }) => {
       const parsed = parseNewTask(ctx.world, ctx.vserverId, pData);
@@ -148,10 +119,9 @@ export const tasksClass = defineClass('Tasks', {
       await distribute(ctx, task, taskTargets(ctx.world, task), false);
       return { PxgRetVal: String(task.id) };
     },
-  }),
+  },
 
-  UpdateTask: method({
-    args: z.object({ strTask: taskIdArg(), pData: arg.params() }),
+  UpdateTask: {
     rights: CHANGE,
     handler: async (ctx, { strTask, pData }) => {
       const task = await taskOf(ctx, strTask);
@@ -161,10 +131,9 @@ export const tasksClass = defineClass('Tasks', {
       await distribute(ctx, updated, taskTargets(ctx.world, updated), true);
       return {};
     },
-  }),
+  },
 
-  DeleteTask: method({
-    args: byTask,
+  DeleteTask: {
     rights: CHANGE,
     handler: async (ctx, { strTask }) => {
       const task = await taskOf(ctx, strTask);
@@ -172,10 +141,9 @@ export const tasksClass = defineClass('Tasks', {
       await markTaskDeleted(ctx.world, task.id);
       return {};
     },
-  }),
+  },
 
-  AddHostToTask: method({
-    args: z.object({ strTask: taskIdArg(), strHostName: arg.string() }),
+  AddHostToTask: {
     rights: CREATE,
     handler: async (ctx, { strTask, strHostName }) => {
       const task = await taskOf(ctx, strTask);
@@ -199,10 +167,9 @@ export const tasksClass = defineClass('Tasks', {
       await distribute(ctx, updated, [host], false);
       return {};
     },
-  }),
+  },
 
-  RunTask: method({
-    args: byTask,
+  RunTask: {
     rights: RUN,
     handler: async (ctx, { strTask }) => {
       const task = await taskOf(ctx, strTask);
@@ -210,37 +177,33 @@ export const tasksClass = defineClass('Tasks', {
       await runTask(ctx, task);
       return {};
     },
-  }),
+  },
 
-  SuspendTask: method({
-    args: byTask,
+  SuspendTask: {
     rights: RUN,
     handler: async (ctx, { strTask }) => {
       await suspendTask(ctx, await taskOf(ctx, strTask));
       return {};
     },
-  }),
+  },
 
-  ResumeTask: method({
-    args: byTask,
+  ResumeTask: {
     rights: RUN,
     handler: async (ctx, { strTask }) => {
       await resumeTask(ctx, await taskOf(ctx, strTask));
       return {};
     },
-  }),
+  },
 
-  CancelTask: method({
-    args: byTask,
+  CancelTask: {
     rights: RUN,
     handler: async (ctx, { strTask }) => {
       await cancelTask(ctx, await taskOf(ctx, strTask));
       return {};
     },
-  }),
+  },
 
-  GetAllTasksOfHost: method({
-    args: z.object({ strDomainName: optionalText(), strHostName: z.string().min(1) }),
+  GetAllTasksOfHost: {
     rights: READ,
     handler: async (ctx, { strDomainName, strHostName }) => {
       requireDevices(ctx);
@@ -249,10 +212,9 @@ export const tasksClass = defineClass('Tasks', {
       const tasks = await tasksOf(ctx.world, ctx.vserverId);
       return { PxgRetVal: tasks.filter((t) => taskAppliesTo(ctx.world, t, host)).map((t) => String(t.id)) };
     },
-  }),
+  },
 
-  ResetHostIteratorForTaskStatus: method({
-    args: z.object(hostIteratorArgs),
+  ResetHostIteratorForTaskStatus: {
     rights: READ_AV,
     handler: async (ctx, a) => ({
       strHostIteratorId: opener(ctx)(
@@ -260,10 +222,9 @@ export const tasksClass = defineClass('Tasks', {
         a.nLifetime,
       ),
     }),
-  }),
+  },
 
-  ResetHostIteratorForTaskStatusEx: method({
-    args: z.object({ ...hostIteratorArgs, pFields2Order: arg.order() }),
+  ResetHostIteratorForTaskStatusEx: {
     rights: READ_AV,
     handler: async (ctx, a) => ({
       strHostIteratorId: opener(ctx)(
@@ -271,10 +232,9 @@ export const tasksClass = defineClass('Tasks', {
         a.nLifetime,
       ),
     }),
-  }),
+  },
 
-  GetNextHostStatus: method({
-    args: z.object({ strHostIteratorId: arg.string(), nCount: arg.int().min(0) }),
+  GetNextHostStatus: {
     rights: [],
     handler: (ctx, { strHostIteratorId, nCount }) => {
       const cursor = ctx.iterators.get<Cursor>(HOST_STATUS_KIND, strHostIteratorId, ctx.owner);
@@ -282,18 +242,16 @@ export const tasksClass = defineClass('Tasks', {
       cursor.next += page.length;
       return { PxgRetVal: page.length > 0, nActual: page.length, pHostStatus: { statuses: page } };
     },
-  }),
+  },
 
-  GetHostStatusRecordsCount: method({
-    args: z.object({ strHostIteratorId: arg.string() }),
+  GetHostStatusRecordsCount: {
     rights: [],
     handler: (ctx, { strHostIteratorId }) => ({
       PxgRetVal: ctx.iterators.get<Cursor>(HOST_STATUS_KIND, strHostIteratorId, ctx.owner).items.length,
     }),
-  }),
+  },
 
-  GetHostStatusRecordRange: method({
-    args: z.object({ strHostIteratorId: arg.string(), nStart: arg.int(), nEnd: arg.int() }),
+  GetHostStatusRecordRange: {
     rights: [],
     handler: (ctx, { strHostIteratorId, nStart, nEnd }) => {
       const cursor = ctx.iterators.get<Cursor>(HOST_STATUS_KIND, strHostIteratorId, ctx.owner);
@@ -301,28 +259,17 @@ export const tasksClass = defineClass('Tasks', {
       const page = cursor.items.slice(start, Math.max(start, nEnd));
       return { PxgRetVal: page.length, pParHostStatus: { statuses: page } };
     },
-  }),
+  },
 
-  ReleaseHostStatusIterator: method({
-    args: z.object({ strHostIteratorId: arg.string() }),
+  ReleaseHostStatusIterator: {
     rights: [],
     handler: (ctx, { strHostIteratorId }) => {
       ctx.iterators.release(HOST_STATUS_KIND, strHostIteratorId, ctx.owner);
       return {};
     },
-  }),
+  },
 
-  ResetTasksIterator: method({
-    args: z.object({
-      nGroupId: arg.int().default(0),
-      bGroupIdSignificant: arg.bool().default(false),
-      strProductName: optionalText(),
-      strVersion: optionalText(),
-      strComponentName: optionalText(),
-      strInstanceId: optionalText(),
-      strTaskName: optionalText(),
-      bIncludeSupergroups: arg.bool().default(false),
-    }),
+  ResetTasksIterator: {
     rights: READ,
     handler: async (ctx, a) => {
       let groups: Set<number> | undefined;
@@ -354,10 +301,9 @@ export const tasksClass = defineClass('Tasks', {
         ),
       };
     },
-  }),
+  },
 
-  GetNextTask: method({
-    args: z.object({ strTaskIteratorId: arg.string() }),
+  GetNextTask: {
     rights: [],
     handler: (ctx, { strTaskIteratorId }) => {
       const cursor = ctx.iterators.get<Cursor>(TASKS_KIND, strTaskIteratorId, ctx.owner);
@@ -366,16 +312,15 @@ export const tasksClass = defineClass('Tasks', {
       // Exhausted: an empty container, which KlAkOAPI's samples test for.
       return { pTaskData: item ?? {} };
     },
-  }),
+  },
 
-  ReleaseTasksIterator: method({
-    args: z.object({ strTaskIteratorId: arg.string() }),
+  ReleaseTasksIterator: {
     rights: [],
     handler: (ctx, { strTaskIteratorId }) => {
       ctx.iterators.release(TASKS_KIND, strTaskIteratorId, ctx.owner);
       return {};
     },
-  }),
+  },
 });
 
 /**

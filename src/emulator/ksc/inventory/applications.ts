@@ -1,7 +1,7 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import type { HostRecord, ProductInstall } from '../world/model.ts';
 import { productBuild } from '../world/products.ts';
-import { Random } from '../world/random.ts';
+import { Random } from '../../core/random.ts';
 import { APPLICATIONS, type ApplicationSpec, type ExecutableSpec } from './catalogue.ts';
 import { braceGuid, hex32, yyyymmdd } from './identifiers.ts';
 import { fitsAudience, hostPlatform, hostTime, type HostPlatform } from './platform.ts';

@@ -1,7 +1,7 @@
 import type { KlParams, KlValue } from '../../../ksc/values.ts';
 import type { HostRecord } from '../world/model.ts';
 import { securityApplication } from '../world/products.ts';
-import { hashString } from '../world/random.ts';
+import { hashString } from '../../core/random.ts';
 import { forEachInstalled } from './applications.ts';
 import { derivedBytes, positiveId, versionNumber } from './identifiers.ts';
 import { hostPlatform, hostTime, type HostPlatform } from './platform.ts';

@@ -1,4 +1,4 @@
-import { hashString, Random } from '../world/random.ts';
+import { hashString, Random } from '../../core/random.ts';
 
 /**
  * Stable identifiers of inventory and Application Control data. They are hashes of what identifies the thing

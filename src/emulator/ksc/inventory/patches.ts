@@ -1,6 +1,6 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import type { HostRecord } from '../world/model.ts';
-import { Random } from '../world/random.ts';
+import { Random } from '../../core/random.ts';
 import { APPLICATION_PATCHES, APPLICATIONS, WINDOWS_UPDATES } from './catalogue.ts';
 import { forEachInstalled } from './applications.ts';
 import { hex32, yyyymmdd } from './identifiers.ts';

@@ -1,7 +1,7 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import type { GroupRecord } from '../world/model.ts';
 import { MANAGED_DEVICES } from '../world/groups.ts';
-import { Random } from '../world/random.ts';
+import { Random } from '../../core/random.ts';
 import type { KscWorld } from '../world.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { AgentWork, WorkHandler } from '../agents/scheduler.ts';
 import { need, type RightRequirement } from '../auth/rights.ts';
-import { Random } from '../world/index.ts';
+import { Random } from '../../core/random.ts';
 import type { KscWorld } from '../world.ts';
 import { recordListEvent } from './events.ts';
 import { findItem, OBJECT_STATUS, removeItem, updateScan, type ListItem } from './items.ts';

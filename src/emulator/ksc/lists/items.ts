@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ListTables } from '../store/tables/lists.ts';
-import type { KscWorld } from '../world.ts';
+import type { WorldDatabase } from '../store/tables/table-set.ts';
 
 /** The network lists of files that `QBTNetworkListApi` and the views of the same names serve (spec §5.2, §9.1). */
 export const LIST_NAMES = ['Quarantine', 'Backup', 'TIF'] as const;
@@ -45,7 +45,7 @@ export interface ListItem {
 
 type Row = ListTables['list_items'];
 
-function db(world: KscWorld): Kysely<ListTables> {
+function db(world: WorldDatabase): Kysely<ListTables> {
   return world.db.withTables<ListTables>();
 }
 
@@ -93,7 +93,7 @@ export function itemRow(item: ListItem): Row {
 }
 
 /** An item still in its list, or undefined (unknown id, or restored/deleted already). */
-export async function findItem(world: KscWorld, id: number): Promise<ListItem | undefined> {
+export async function findItem(world: WorldDatabase, id: number): Promise<ListItem | undefined> {
   const row = await db(world)
     .selectFrom('list_items')
     .selectAll()
@@ -104,7 +104,10 @@ export async function findItem(world: KscWorld, id: number): Promise<ListItem | 
 }
 
 /** Items of several ids still in their lists, by id. */
-export async function findItems(world: KscWorld, ids: readonly number[]): Promise<Map<number, ListItem>> {
+export async function findItems(
+  world: WorldDatabase,
+  ids: readonly number[],
+): Promise<Map<number, ListItem>> {
   const found = new Map<number, ListItem>();
   if (ids.length === 0) return found;
   const rows = await db(world)
@@ -118,7 +121,7 @@ export async function findItems(world: KscWorld, ids: readonly number[]): Promis
 }
 
 /** The items of a server's list, oldest first. */
-export async function itemsOf(world: KscWorld, vserverId: number, list: ListName): Promise<ListItem[]> {
+export async function itemsOf(world: WorldDatabase, vserverId: number, list: ListName): Promise<ListItem[]> {
   const rows = await db(world)
     .selectFrom('list_items')
     .selectAll()
@@ -132,13 +135,13 @@ export async function itemsOf(world: KscWorld, vserverId: number, list: ListName
 
 export type NewListItem = Omit<ListItem, 'id' | 'localId'>;
 
-const insertQueues = new WeakMap<KscWorld, Promise<unknown>>();
+const insertQueues = new WeakMap<WorldDatabase, Promise<unknown>>();
 
 /**
  * Adds an item with the next global id and the host's next local id. Insertions of one world run one after
  * another, so two agents reporting at the same sync never draw the same id.
  */
-export function insertItem(world: KscWorld, item: NewListItem): Promise<ListItem> {
+export function insertItem(world: WorldDatabase, item: NewListItem): Promise<ListItem> {
   const previous = insertQueues.get(world) ?? Promise.resolve();
   const run = previous.then(async () => {
     const q = db(world);
@@ -167,11 +170,16 @@ export function insertItem(world: KscWorld, item: NewListItem): Promise<ListItem
 }
 
 /** Takes an item out of its list (restored or deleted on the host); the row stays so its id is never reused. */
-export async function removeItem(world: KscWorld, id: number, at: number): Promise<void> {
+export async function removeItem(world: WorldDatabase, id: number, at: number): Promise<void> {
   await db(world).updateTable('list_items').set({ removed_at: at }).where('id', '=', id).execute();
 }
 
 /** Records the outcome of a rescan. */
-export async function updateScan(world: KscWorld, id: number, status: number, at: number): Promise<void> {
+export async function updateScan(
+  world: WorldDatabase,
+  id: number,
+  status: number,
+  at: number,
+): Promise<void> {
   await db(world).updateTable('list_items').set({ status, checked_at: at }).where('id', '=', id).execute();
 }

@@ -1,5 +1,5 @@
 import { LINUX_THREATS, WEB_THREATS, WINDOWS_THREATS } from '../world/event-content.ts';
-import { hashString } from '../world/index.ts';
+import { hashString } from '../../core/random.ts';
 import { OBJECT_STATUS } from './items.ts';
 
 /** The threat type the event history pairs with each verdict name. */

@@ -1,7 +1,8 @@
 import type { BulkValue } from '../../../store/database.ts';
 import { LIST_ITEM_COLUMNS } from '../store/tables/lists.ts';
-import { Random, securityApplication } from '../world/index.ts';
-import type { KscWorld } from '../world.ts';
+import type { NewWorld } from '../store/tables/table-set.ts';
+import { Random } from '../../core/random.ts';
+import { securityApplication } from '../world/index.ts';
 import { itemRow, OBJECT_STATUS, type ListItem, type ListName } from './items.ts';
 import { objectSize, threatStatus } from './objects.ts';
 
@@ -27,7 +28,7 @@ function stringAttr(attrs: Record<string, unknown>, key: string): string {
  * read (same host, object, threat and time). Deterministic: events come in id order and the few random choices
  * are drawn from the world seed.
  */
-export async function seedListItems(world: KscWorld): Promise<void> {
+export async function seedListItems(world: NewWorld): Promise<void> {
   const rng = Random.derive(world.seedValue, 'lists');
   const localIds = new Map<string, number>();
   let nextId = 1;

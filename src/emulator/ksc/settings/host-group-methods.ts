@@ -1,10 +1,7 @@
-import { z } from 'zod';
-import { arg } from '../args.ts';
 import { need } from '../auth/rights.ts';
 import { canSeeDevices, type MethodContext } from '../context.ts';
 import { faults } from '../faults.ts';
-import type { MethodDefinition } from '../method.ts';
-import { method } from '../method.ts';
+import type { ClassImplementation, MethodArgs } from '../method.ts';
 import type { HostRecord } from '../world/model.ts';
 import { invalidIsolationKey } from './isolation.ts';
 import { queueIsolationApply } from './isolation-agent.ts';
@@ -24,20 +21,10 @@ function hostOf(ctx: MethodContext, id: string): HostRecord {
   return host;
 }
 
-const location = {
-  strHostName: arg.string(),
-  strType: arg.string(),
-  strProduct: z.string().default(''),
-  strVersion: z.string().default(''),
-};
-const sectionArgs = z.object({
-  ...location,
-  strProduct: arg.string(),
-  strVersion: arg.string(),
-  strSection: arg.string(),
-});
+/** Where a section lives: the arguments `SS_Read`, `SS_Write` and the other section methods share. */
+type SectionArgs = MethodArgs<'HostGroup.SS_Read'>;
 
-function pathOf(args: z.output<typeof sectionArgs>): SectionPath {
+function pathOf(args: SectionArgs): SectionPath {
   return {
     hostId: args.strHostName,
     type: args.strType,
@@ -54,9 +41,8 @@ async function afterChange(ctx: MethodContext, path: SectionPath): Promise<void>
 }
 
 /** `HostGroup` methods of the host settings storage (`SS_GetNames`, `SS_Read`, `SS_Write`, …). */
-export const hostSettingsMethods: Readonly<Record<string, MethodDefinition>> = {
-  SS_GetNames: method({
-    args: z.object(location),
+export const hostSettingsMethods: ClassImplementation<'HostGroup'> = {
+  SS_GetNames: {
     rights: READ,
     handler: async (ctx, args) => ({
       PxgRetVal: await sectionNames(
@@ -67,18 +53,16 @@ export const hostSettingsMethods: Readonly<Record<string, MethodDefinition>> = {
         args.strVersion,
       ),
     }),
-  }),
+  },
 
-  SS_Read: method({
-    args: sectionArgs,
+  SS_Read: {
     rights: READ,
     handler: async (ctx, args) => ({
       PxgRetVal: await readSection(ctx.world, hostOf(ctx, args.strHostName), pathOf(args)),
     }),
-  }),
+  },
 
-  SS_Write: method({
-    args: sectionArgs.extend({ nOption: arg.int(), pSettings: arg.params() }),
+  SS_Write: {
     rights: WRITE,
     handler: async (ctx, args) => {
       const path = pathOf(args);
@@ -96,19 +80,17 @@ export const hostSettingsMethods: Readonly<Record<string, MethodDefinition>> = {
       await afterChange(ctx, path);
       return {};
     },
-  }),
+  },
 
-  SS_CreateSection: method({
-    args: sectionArgs,
+  SS_CreateSection: {
     rights: WRITE,
     handler: async (ctx, args) => {
       await createSection(ctx.world, hostOf(ctx, args.strHostName), pathOf(args));
       return {};
     },
-  }),
+  },
 
-  SS_DeleteSection: method({
-    args: sectionArgs,
+  SS_DeleteSection: {
     rights: WRITE,
     handler: async (ctx, args) => {
       const path = pathOf(args);
@@ -116,5 +98,5 @@ export const hostSettingsMethods: Readonly<Record<string, MethodDefinition>> = {
       await afterChange(ctx, path);
       return {};
     },
-  }),
+  },
 };

@@ -1,6 +1,6 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import type { HostRecord } from '../world/model.ts';
-import { Random } from '../world/random.ts';
+import { Random } from '../../core/random.ts';
 
 /**
  * KES network settings as seed 001's Get Open Ports sample shows them: the monitored ports, encrypted-traffic

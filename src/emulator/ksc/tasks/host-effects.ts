@@ -3,7 +3,7 @@ import { LINUX_THREATS, WINDOWS_THREATS, objectPath } from '../world/event-conte
 import type { HostRecord } from '../world/model.ts';
 import { primaryUserOf } from '../world/names.ts';
 import { PLATFORM_TYPE } from '../world/platforms.ts';
-import { Random } from '../world/random.ts';
+import { Random } from '../../core/random.ts';
 import { computeHostStatus, hostFactsFromAttributes, withHostStatus } from '../world/status.ts';
 import type { KscWorld } from '../world.ts';
 import type { Detection } from './events.ts';

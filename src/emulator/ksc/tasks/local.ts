@@ -2,7 +2,7 @@ import type { KlParams, KlValue } from '../../../ksc/values.ts';
 import { faults } from '../faults.ts';
 import type { HostRecord } from '../world/model.ts';
 import { findProduct } from '../world/products.ts';
-import { hashString } from '../world/random.ts';
+import { hashString } from '../../core/random.ts';
 import type { KscWorld } from '../world.ts';
 import { localTaskChanges, saveLocalTask } from './store.ts';
 import { paramsOf } from './targets.ts';

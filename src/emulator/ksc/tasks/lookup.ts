@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { need, satisfies } from '../auth/rights.ts';
 import { canSeeDevices, type MethodContext } from '../context.ts';
 import { faults } from '../faults.ts';
@@ -6,21 +5,20 @@ import type { HostRecord } from '../world/model.ts';
 import { QUARANTINE_TASK_TYPE } from './catalog.ts';
 import { findTask, type TaskRecord } from './store.ts';
 
-/** Argument schemas and lookups shared by the task methods. */
+/** Lookups shared by the task methods. */
 
-/** `strTask`: "task id in digital representation, like \"1\" or \"45\"" (spec §8.1). */
-export const taskIdArg = () => z.string().regex(/^\d{1,9}$/);
+/**
+ * Task ids the store holds: 32-bit ints, so at most nine digits are sure to fit. The catalogue checks that
+ * `strTask` is "task id in digital representation, like \"1\" or \"45\"" (spec §8.1).
+ */
+const STORED_TASK_ID = /^\d{1,9}$/;
 
-/** A string argument clients may send as null (KlAkOAPI samples pass `None` for "no filter"). */
-export const optionalText = () =>
-  z
-    .string()
-    .nullable()
-    .default('')
-    .transform((value) => value ?? '');
-
-/** The task of the caller's virtual server, or `Task #N was not found`. */
-export async function taskOf(ctx: MethodContext, strTask: string): Promise<TaskRecord> {
+/**
+ * The task of the caller's virtual server, or `Task #N was not found`; `Bad parameter` (naming `argument`) for an id
+ * too long to be one.
+ */
+export async function taskOf(ctx: MethodContext, strTask: string, argument = 'strTask'): Promise<TaskRecord> {
+  if (!STORED_TASK_ID.test(strTask)) throw faults.badParameter(argument);
   const task = await findTask(ctx.world, ctx.vserverId, Number(strTask));
   if (task === undefined) throw faults.taskNotFound(strTask);
   return task;

@@ -1,8 +1,8 @@
 import type { KlValue } from '../../../ksc/values.ts';
-import { hashString } from '../world/random.ts';
+import { hashString } from '../../core/random.ts';
 import { MASK_BIT } from '../world/status.ts';
 import type { HostRecord } from '../world/model.ts';
-import type { KscWorld } from '../world.ts';
+import type { NewWorld } from '../store/tables/table-set.ts';
 import { HOST_TASK_STATE, taskTypeSpec } from './catalog.ts';
 import { insertTasks, nextTaskId, type HostTaskState, type TaskRecord } from './store.ts';
 
@@ -47,7 +47,7 @@ function timeOf(value: KlValue | undefined): number | undefined {
 }
 
 /** Creates the quick-start tasks of every virtual server; ids count up from 101 in server order. */
-export async function seedTasks(world: KscWorld): Promise<void> {
+export async function seedTasks(world: NewWorld): Promise<void> {
   let id = await nextTaskId(world);
   const tasks: TaskRecord[] = [];
   for (const vserver of [...world.vservers.values()].sort((a, b) => a.id - b.id)) {
@@ -80,7 +80,7 @@ export async function seedTasks(world: KscWorld): Promise<void> {
 
 /**
  * A run's length on one host: the type's base plus up to a quarter more, fixed per host and task, times `scale`
- * (the world's {@link KscWorld.taskTimeScale} for new runs).
+ * (the world's `taskTimeScale` for new runs).
  */
 export function runDurationMs(seed: number, task: TaskRecord, hostId: string, scale = 1): number {
   const base = taskTypeSpec(task.type).durationMs;
@@ -124,7 +124,11 @@ function state(
  * (nothing delivered yet). Seeded tasks show a plausible past, consistent with the host: its last full scan,
  * its last bases update, an expired license making scans fail; hosts whose agent never connected are pending.
  */
-export function pastState(world: KscWorld, task: TaskRecord, host: HostRecord): HostTaskState {
+export function pastState(
+  world: Pick<NewWorld, 'seedValue'>,
+  task: TaskRecord,
+  host: HostRecord,
+): HostTaskState {
   const a = host.attributes;
   const lastConnect = timeOf(a['KLHST_WKS_LAST_NAGENT_CONNECTED']);
   if (!task.seeded || lastConnect === undefined)

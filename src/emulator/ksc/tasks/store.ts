@@ -3,7 +3,7 @@ import { decodeParams, stringifyParams } from '../../../ksc/codec.ts';
 import { parseWireJson } from '../../../wire/json.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import type { TaskTables } from '../store/tables/tasks.ts';
-import type { KscWorld } from '../world.ts';
+import type { WorldDatabase } from '../store/tables/table-set.ts';
 
 /** A group task or a task for specific devices. */
 export interface TaskRecord {
@@ -41,7 +41,7 @@ export interface HostTaskState {
 /** Ids of the first task of a new world: seed 001's task ids are three-digit numbers from 101. */
 export const FIRST_TASK_ID = 101;
 
-function db(world: KscWorld): Kysely<TaskTables> {
+function db(world: WorldDatabase): Kysely<TaskTables> {
   return world.db.withTables<TaskTables>();
 }
 
@@ -121,7 +121,7 @@ function stateRow(state: HostTaskState): StateRow {
 
 /** A live task of the virtual server, or undefined (unknown, deleted, or another server's). */
 export async function findTask(
-  world: KscWorld,
+  world: WorldDatabase,
   vserverId: number,
   id: number,
 ): Promise<TaskRecord | undefined> {
@@ -135,7 +135,7 @@ export async function findTask(
   return row === undefined ? undefined : toTask(row);
 }
 
-export async function tasksOf(world: KscWorld, vserverId: number): Promise<TaskRecord[]> {
+export async function tasksOf(world: WorldDatabase, vserverId: number): Promise<TaskRecord[]> {
   const rows = await db(world)
     .selectFrom('tasks')
     .selectAll()
@@ -147,7 +147,7 @@ export async function tasksOf(world: KscWorld, vserverId: number): Promise<TaskR
 }
 
 /** The next task id: ids of deleted tasks stay taken. */
-export async function nextTaskId(world: KscWorld): Promise<number> {
+export async function nextTaskId(world: WorldDatabase): Promise<number> {
   const row = await db(world)
     .selectFrom('tasks')
     .select((eb) => eb.fn.max('id').as('maxId'))
@@ -156,23 +156,26 @@ export async function nextTaskId(world: KscWorld): Promise<number> {
   return Math.max(max + 1, FIRST_TASK_ID);
 }
 
-export async function insertTasks(world: KscWorld, tasks: readonly TaskRecord[]): Promise<void> {
+export async function insertTasks(world: WorldDatabase, tasks: readonly TaskRecord[]): Promise<void> {
   if (tasks.length === 0) return;
   await db(world).insertInto('tasks').values(tasks.map(taskRow)).execute();
 }
 
-export async function saveTask(world: KscWorld, task: TaskRecord): Promise<void> {
+export async function saveTask(world: WorldDatabase, task: TaskRecord): Promise<void> {
   const { id, ...rest } = taskRow(task);
   await db(world).updateTable('tasks').set(rest).where('id', '=', id).execute();
 }
 
-export async function markTaskDeleted(world: KscWorld, id: number): Promise<void> {
+export async function markTaskDeleted(world: WorldDatabase, id: number): Promise<void> {
   await db(world).updateTable('tasks').set({ deleted: 1 }).where('id', '=', id).execute();
   await db(world).deleteFrom('task_host_states').where('task_id', '=', id).execute();
 }
 
 /** The stored host states of a task, by host id. */
-export async function storedStates(world: KscWorld, taskId: number): Promise<Map<string, HostTaskState>> {
+export async function storedStates(
+  world: WorldDatabase,
+  taskId: number,
+): Promise<Map<string, HostTaskState>> {
   const rows = await db(world)
     .selectFrom('task_host_states')
     .selectAll()
@@ -182,7 +185,7 @@ export async function storedStates(world: KscWorld, taskId: number): Promise<Map
 }
 
 export async function storedState(
-  world: KscWorld,
+  world: WorldDatabase,
   taskId: number,
   hostId: string,
 ): Promise<HostTaskState | undefined> {
@@ -196,7 +199,7 @@ export async function storedState(
 }
 
 /** Writes host states (insert or replace), in one transaction. */
-export async function saveStates(world: KscWorld, states: readonly HostTaskState[]): Promise<void> {
+export async function saveStates(world: WorldDatabase, states: readonly HostTaskState[]): Promise<void> {
   if (states.length === 0) return;
   await db(world)
     .transaction()
@@ -215,7 +218,7 @@ export async function saveStates(world: KscWorld, states: readonly HostTaskState
 
 /** Local-task changes of a host, by task id (`null` data: deleted). */
 export async function localTaskChanges(
-  world: KscWorld,
+  world: WorldDatabase,
   hostId: string,
 ): Promise<Map<string, KlParams | null>> {
   const rows = await db(world)
@@ -229,7 +232,7 @@ export async function localTaskChanges(
 }
 
 export async function saveLocalTask(
-  world: KscWorld,
+  world: WorldDatabase,
   hostId: string,
   taskId: string,
   data: KlParams | null,

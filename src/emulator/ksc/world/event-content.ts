@@ -1,5 +1,5 @@
 import { ipv4 } from './ipv4.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../core/random.ts';
 
 /**
  * What events talk about: threats, infected files, blocked sites, attacks, applications, updates. Plain tables

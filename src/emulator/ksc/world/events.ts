@@ -43,7 +43,7 @@ import {
   productBuild,
   securityApplication,
 } from './products.ts';
-import { Random, WeightedTable } from './random.ts';
+import { Random, WeightedTable } from '../../core/random.ts';
 import {
   MASK_BIT,
   STATUS_ID,

@@ -3,7 +3,7 @@ import { generateEvents } from './events.ts';
 import { buildGroupTree, type ServerRoots } from './groups.ts';
 import { generateHosts } from './hosts.ts';
 import { domainFor } from './names.ts';
-import { Random } from './random.ts';
+import { Random } from '../../core/random.ts';
 
 /**
  * The whole generated world: servers, groups, hosts eagerly (they are what the server indexes) and events as a

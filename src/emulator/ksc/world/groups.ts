@@ -1,6 +1,6 @@
 import type { KlValue } from '../../../ksc/values.ts';
 import type { GroupRecord } from './model.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../core/random.ts';
 
 /**
  * The administration-group tree of one (virtual) server.

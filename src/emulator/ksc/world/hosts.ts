@@ -13,7 +13,7 @@ import {
   makeProductInstall,
   pickBuild,
 } from './products.ts';
-import { WeightedTable, type Random } from './random.ts';
+import { WeightedTable, type Random } from '../../core/random.ts';
 import { computeHostStatus, type HostFacts, type RunningRtpState } from './status.ts';
 
 /**

@@ -83,5 +83,4 @@ export {
 export { COMPUTER_TYPE, CPU_ARCH, PLATFORM_TYPE } from './platforms.ts';
 export { formatIpv4, ipFromKlInt, ipFromKlLong, ipToKlInt, ipToKlLong, ipv4 } from './ipv4.ts';
 export { domainFor, primaryUserOf, type DomainNames } from './names.ts';
-export { Random, WeightedTable, hashString } from './random.ts';
 export { createLiveEvents, type LiveEventTarget, type LiveEvents } from './live.ts';

@@ -1,7 +1,7 @@
 import type { EventRecord, GroupRecord, HostRecord, VServerRecord } from './model.ts';
 import { eventTypesFor, makeLiveEvent } from './events.ts';
 import { HOST_STATE } from './status.ts';
-import { Random } from './random.ts';
+import { Random } from '../../core/random.ts';
 
 /**
  * Live mode: new events appended to a running world. The world is described structurally (the emulator's

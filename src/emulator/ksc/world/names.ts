@@ -1,4 +1,4 @@
-import { hashString, type Random } from './random.ts';
+import { hashString, type Random } from '../../core/random.ts';
 import type { LeafKind } from './groups.ts';
 import type { OsSpec } from './platforms.ts';
 

@@ -1,4 +1,4 @@
-import { WeightedTable } from './random.ts';
+import { WeightedTable } from '../../core/random.ts';
 
 /**
  * Operating systems of generated hosts and the platform attributes KSC reports for them. Observed values:

@@ -1,6 +1,6 @@
 import type { KlValue } from '../../../ksc/values.ts';
 import type { ProductInstall } from './model.ts';
-import type { Random } from './random.ts';
+import type { Random } from '../../core/random.ts';
 
 /**
  * Kaspersky applications on generated hosts. A product is named the way KSC keys it: a product code and a

@@ -1,4 +1,4 @@
-import type { Random } from './random.ts';
+import type { Random } from '../../core/random.ts';
 
 /**
  * Rise times for a known number of events, produced in ascending order one at a time, so a million events

@@ -1,51 +1,5 @@
-import type { z } from 'zod';
-import { appCtrlApiMethods } from './app-ctrl-api.ts';
-import { asyncActionStateCheckerMethods } from './async-action-state-checker.ts';
-import { chunkAccessorMethods } from './chunk-accessor.ts';
-import { eventProcessingFactoryMethods } from './event-processing-factory.ts';
-import { eventProcessingMethods } from './event-processing.ts';
-import { hostGroupMethods } from './host-group.ts';
-import { hostTasksMethods } from './host-tasks.ts';
-import { inventoryApiMethods } from './inventory-api.ts';
-import { policyMethods } from './policy.ts';
-import { qbtNetworkListApiMethods } from './qbt-network-list-api.ts';
-import { reportManagerMethods } from './report-manager.ts';
-import { sessionMethods } from './session.ts';
-import { srvViewMethods } from './srv-view.ts';
-import { tasksMethods } from './tasks.ts';
-
 /**
- * The KSC methods kconnect knows, by `Class.Method`: the schemas of their arguments and of their replies.
- * Adding a method is one entry in its class file and a call in `test/ksc/client/methods.test.ts`.
+ * The client's typed method map is the KSC method catalogue of the wire layer (`src/ksc/methods/`), which the
+ * emulator reads too. This module keeps the map's former import path working.
  */
-export const KSC_METHODS = {
-  ...sessionMethods,
-  ...hostGroupMethods,
-  ...chunkAccessorMethods,
-  ...asyncActionStateCheckerMethods,
-  ...eventProcessingFactoryMethods,
-  ...eventProcessingMethods,
-  ...srvViewMethods,
-  ...tasksMethods,
-  ...hostTasksMethods,
-  ...qbtNetworkListApiMethods,
-  ...inventoryApiMethods,
-  ...policyMethods,
-  ...appCtrlApiMethods,
-  ...reportManagerMethods,
-} as const;
-
-export type KscMethodName = keyof typeof KSC_METHODS;
-
-/** The arguments of a method as a caller passes them (optional ones may be left out). */
-export type KscMethodArgs<M extends KscMethodName> = z.input<(typeof KSC_METHODS)[M]['args']>;
-
-/** The decoded reply of a method: `PxgRetVal` and the out-parameters, plus any a newer server adds. */
-export type KscMethodReply<M extends KscMethodName> = z.output<(typeof KSC_METHODS)[M]['reply']>;
-
-/** True for a method of the map (`Object.hasOwn`: `toString` and friends are not KSC methods). */
-export function isKscMethodName(name: string): name is KscMethodName {
-  return Object.hasOwn(KSC_METHODS, name);
-}
-
-export { kscMethod, type KscMethod } from './schema.ts';
+export * from '../../methods/index.ts';

@@ -1,3 +1,5 @@
+import { seedListItems } from '../../lists/seed.ts';
+import { seedTasks } from '../../tasks/seed.ts';
 import { agentTables } from './agents.ts';
 import { listTables } from './lists.ts';
 import { settingsTables } from './settings.ts';
@@ -5,11 +7,15 @@ import { statusTables } from './status.ts';
 import { taskTables } from './tasks.ts';
 import type { TableSet } from './table-set.ts';
 
-/** The table sets beyond the world's own, in migration order. Adding a part is one file and one line here. */
+/**
+ * The table sets beyond the world's own, in migration order, with how a new world fills them. Adding a part is
+ * one file and one line here. The seeds are joined here, not in the table files: a seed uses its part's queries,
+ * which use the table's row types, so a table file that imported its seed would import itself in a circle.
+ */
 export const PART_TABLES: readonly TableSet[] = [
   agentTables,
-  taskTables,
-  listTables,
+  { ...taskTables, seed: seedTasks },
+  { ...listTables, seed: seedListItems },
   settingsTables,
   statusTables,
 ];

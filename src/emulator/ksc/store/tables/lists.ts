@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { seedListItems } from '../../lists/seed.ts';
 import { int64, type TableSet } from './table-set.ts';
 
 /**
@@ -79,5 +78,4 @@ export const listTables: TableSet = {
       .execute();
     await db.schema.createIndex('list_items_host').on('list_items').columns(['host_id']).execute();
   },
-  seed: seedListItems,
 };

@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { seedTasks } from '../../tasks/seed.ts';
 import { int64, type TableSet } from './table-set.ts';
 
 /**
@@ -98,5 +97,4 @@ export const taskTables: TableSet = {
       .addPrimaryKeyConstraint('host_task_changes_pk', ['host_id', 'task_id'])
       .execute();
   },
-  seed: seedTasks,
 };

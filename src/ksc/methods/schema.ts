@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { INT64_MAX, INT64_MIN, isKlParams, type KlArguments, type KlParams } from '../../values.ts';
+import { INT64_MAX, INT64_MIN, isKlParams, type KlArguments, type KlParams } from '../values.ts';
 
 /**
  * Building blocks of the KSC method map. Arguments are checked as a caller hands them to `encodeArguments`;

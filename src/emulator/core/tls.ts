@@ -8,24 +8,32 @@ export interface KeyPair {
   readonly cert: string;
 }
 
+/** Who a certificate is issued to. */
+export interface CertificateSubject {
+  /** The address the emulator listens on; named in the certificate unless it is a loopback or wildcard one. */
+  readonly host: string;
+  /** The subject's common name, e.g. `kconnect KSC emulator`. */
+  readonly commonName: string;
+}
+
 /**
- * The emulator's TLS identity, kept like KSC keeps its own: a current self-signed certificate and a reserve one
+ * An emulator's TLS identity, kept like KSC keeps its own: a current self-signed certificate and a reserve one
  * that takes over at rotation. Clients pin both (SPKI) so a rotation does not lock them out.
  */
 export class EmulatorCertificates {
   private constructor(
     private readonly dir: string,
-    private readonly host: string,
+    private readonly subject: CertificateSubject,
     private pair: { current: KeyPair; reserve: KeyPair },
   ) {}
 
   /** Loads the pair from `<dataDir>/tls`, creating what is missing, so restarts keep the same identity. */
-  static async open(dataDir: string, host: string): Promise<EmulatorCertificates> {
+  static async open(dataDir: string, subject: CertificateSubject): Promise<EmulatorCertificates> {
     const dir = join(dataDir, 'tls');
     mkdirSync(dir, { recursive: true });
-    const current = read(dir, '') ?? write(dir, '', await issue(host));
-    const reserve = read(dir, 'reserve-') ?? write(dir, 'reserve-', await issue(host));
-    return new EmulatorCertificates(dir, host, { current, reserve });
+    const current = read(dir, '') ?? write(dir, '', await issue(subject));
+    const reserve = read(dir, 'reserve-') ?? write(dir, 'reserve-', await issue(subject));
+    return new EmulatorCertificates(dir, subject, { current, reserve });
   }
 
   get current(): KeyPair {
@@ -38,7 +46,7 @@ export class EmulatorCertificates {
 
   /** The reserve becomes current and a new reserve is issued; both are on disk before this returns. */
   async rotate(): Promise<KeyPair> {
-    const next = await issue(this.host);
+    const next = await issue(this.subject);
     const current = this.pair.reserve;
     // Write the new files beside the old ones, then swap by rename, so a crash leaves one whole pair.
     write(this.dir, 'next-', current);
@@ -65,8 +73,8 @@ function write(dir: string, prefix: string, pair: KeyPair): KeyPair {
   return pair;
 }
 
-async function issue(host: string): Promise<KeyPair> {
-  const pems = await generateCertificate([{ name: 'commonName', value: 'kconnect KSC emulator' }], {
+async function issue({ host, commonName }: CertificateSubject): Promise<KeyPair> {
+  const pems = await generateCertificate([{ name: 'commonName', value: commonName }], {
     keySize: 2048,
     notAfterDate: new Date(Date.now() + 825 * 86_400_000),
     algorithm: 'sha256',

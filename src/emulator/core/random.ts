@@ -1,8 +1,8 @@
 /**
- * Seeded pseudo-random numbers for the generated world. The generator is sfc32 (Chris Doty-Humphrey's "small fast
- * counting" generator): 128 bits of state, 32-bit outputs, only additions, shifts and xors, so it is fast in
- * JavaScript and gives the same sequence on every platform. `Math.random` is never used: a world must be
- * reproducible from its seed.
+ * Seeded pseudo-random numbers for the emulators' generated worlds. The generator is sfc32 (Chris Doty-Humphrey's
+ * "small fast counting" generator): 128 bits of state, 32-bit outputs, only additions, shifts and xors, so it is
+ * fast in JavaScript and gives the same sequence on every platform. `Math.random` is never used: a world must be
+ * reproducible from its seed. Vendor-specific generators (names, products, events) build on this one.
  */
 
 const TWO_POW_32 = 4294967296;
@@ -30,7 +30,7 @@ function splitmix32(state: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-/** A seeded sfc32 generator with the helpers the world generator needs. */
+/** A seeded sfc32 generator with the helpers world generators need. */
 export class Random {
   private a: number;
   private b: number;
@@ -39,7 +39,7 @@ export class Random {
 
   /**
    * @param seed any finite number; its integer part (up to 2^53) selects the sequence.
-   * @param stream a second 32-bit key, so independent parts of the world draw from independent sequences.
+   * @param stream a second 32-bit key, so independent parts of a world draw from independent sequences.
    */
   constructor(seed: number, stream = 0) {
     if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
@@ -54,7 +54,7 @@ export class Random {
     for (let i = 0; i < 15; i++) this.nextUint32();
   }
 
-  /** A generator for one named part of the world: same seed and label → same sequence, labels independent. */
+  /** A generator for one named part of a world: same seed and label → same sequence, labels independent. */
   static derive(seed: number, label: string): Random {
     return new Random(seed, hashString(label));
   }

@@ -1,5 +1,7 @@
 import type { Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { MiddlewareHandler } from 'hono';
+import type { EmulatorEnv } from './server.ts';
 
 export interface FaultSettings {
   /** Added to every API call before it runs (ms). */
@@ -28,7 +30,11 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** Faults the control API can switch on: latency, and connection resets before or after a call takes effect. */
+/**
+ * Faults the control API can switch on, the same for every emulated API: latency, and connection resets before or
+ * after a call takes effect, drawn from a seeded sequence. Faults that belong to one API's state (a KSC session or
+ * iterator that expires) are that emulator's own control routes.
+ */
 export class FaultInjector {
   private settings: FaultSettings = {};
   private random: () => number = mulberry32(1);
@@ -73,4 +79,19 @@ export class FaultInjector {
     }
     return 'continue';
   }
+}
+
+/**
+ * Applies the injector around each request it covers: mount it on the emulated API's routes (not on the control
+ * API, which must stay reachable while faults are on).
+ */
+export function injectFaults(injector: FaultInjector): MiddlewareHandler<EmulatorEnv> {
+  return async (c, next) => {
+    const decision = await injector.before(c.env.incoming?.socket);
+    // The socket is gone; this response is never written, it only ends the middleware chain.
+    if (decision === 'reset') return new Response(null, { status: 499 });
+    await next();
+    injector.after(c.env.incoming?.socket);
+    return undefined;
+  };
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Random, WeightedTable, hashString } from '../../../src/emulator/ksc/world/random.ts';
+import { Random, WeightedTable, hashString } from '../../../src/emulator/core/random.ts';
 
 const draw = (rng: Random, n: number): number[] => Array.from({ length: n }, () => rng.nextUint32());
 

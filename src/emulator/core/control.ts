@@ -1,0 +1,133 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { KconnectError } from '../../errors.ts';
+import type { EmulatorClock } from './clock.ts';
+import type { FaultInjector } from './fault-injection.ts';
+import type { EmulatorEnv } from './server.ts';
+
+/** Where an emulator mounts its control API. */
+export const CONTROL_PREFIX = '/__emulator';
+
+export interface ControlApiOptions {
+  /** The bearer token every control call must carry. */
+  readonly token: string;
+  readonly clock: EmulatorClock;
+  readonly faults: FaultInjector;
+  /**
+   * Runs after the clock was advanced, before the call answers (work that fell due in the skipped time); its
+   * result's members join the answer beside `now`.
+   */
+  readonly afterAdvance?: () => Promise<Readonly<Record<string, unknown>>>;
+  /** The emulator's own members of `GET /state`, between `now` and the fault settings. */
+  readonly state?: () => Readonly<Record<string, unknown>>;
+  /** Switches to the reserve TLS certificate, dropping connections but `keep`; throws a KconnectError on plain HTTP. */
+  readonly rotateCertificate: (keep?: Socket) => Promise<void>;
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') === true ? header.slice(7) : '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+const advanceBody = z.object({
+  ms: z.number().nonnegative().optional(),
+  seconds: z.number().nonnegative().optional(),
+});
+const freezeBody = z.object({ frozen: z.boolean().default(true) });
+const faultsBody = z.object({
+  latencyMs: z.number().nonnegative().optional(),
+  resetRate: z.number().min(0).max(1).optional(),
+  resetPhase: z.enum(['before', 'after']).optional(),
+  seed: z.number().int().optional(),
+});
+
+/** A control call's JSON body checked against `schema`; an empty body is `{}`. */
+export async function readJson<T>(
+  request: Request,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: string }> {
+  let raw: unknown = {};
+  const text = await request.text();
+  if (text.trim() !== '') {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      return { ok: false, error: 'body: not JSON' };
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, error: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` };
+}
+
+/**
+ * The skeleton of an emulator's control API (DESIGN: off unless enabled, token-protected): the token check, the
+ * state, the clock, fault injection and certificate rotation. An emulator adds its own routes (reset its world,
+ * add events, expire sessions) to the returned app, then mounts it under {@link CONTROL_PREFIX}. Clients of the
+ * emulated API never see it.
+ */
+export function createControlApi(options: ControlApiOptions): Hono<EmulatorEnv> {
+  const control = new Hono<EmulatorEnv>();
+  control.use('*', async (c, next) => {
+    if (!tokenMatches(c.req.header('Authorization'), options.token)) {
+      return c.json({ error: 'control API: missing or wrong bearer token' }, 401);
+    }
+    await next();
+    return undefined;
+  });
+
+  control.get('/state', (c) =>
+    c.json({
+      now: new Date(options.clock.now()).toISOString(),
+      ...options.state?.(),
+      faults: options.faults.current(),
+      counters: options.faults.counters,
+    }),
+  );
+
+  control.post('/clock/advance', async (c) => {
+    const body = await readJson(c.req.raw, advanceBody);
+    if (!body.ok) return c.json({ error: body.error }, 400);
+    const ms = (body.value.ms ?? 0) + (body.value.seconds ?? 0) * 1000;
+    const now = options.clock.advance(ms);
+    const after = await options.afterAdvance?.();
+    return c.json({ now: new Date(now).toISOString(), ...after });
+  });
+
+  control.post('/clock/freeze', async (c) => {
+    const body = await readJson(c.req.raw, freezeBody);
+    if (!body.ok) return c.json({ error: body.error }, 400);
+    if (body.value.frozen) options.clock.freeze();
+    else options.clock.resume();
+    return c.json({ now: new Date(options.clock.now()).toISOString(), frozen: options.clock.frozen });
+  });
+
+  control.post('/faults', async (c) => {
+    const body = await readJson(c.req.raw, faultsBody);
+    if (!body.ok) return c.json({ error: body.error }, 400);
+    options.faults.configure(body.value);
+    return c.json({ faults: options.faults.current() });
+  });
+
+  control.delete('/faults', (c) => {
+    options.faults.clear();
+    return c.json({ faults: {} });
+  });
+
+  control.post('/tls/rotate', async (c) => {
+    const socket = c.env?.incoming?.socket;
+    try {
+      await options.rotateCertificate(socket);
+    } catch (error) {
+      if (error instanceof KconnectError) return c.json({ error: error.message }, 409);
+      throw error;
+    }
+    return c.json({ rotated: true }, 200, { Connection: 'close' });
+  });
+
+  return control;
+}

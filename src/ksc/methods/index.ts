@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import { appCtrlApiMethods } from './app-ctrl-api.ts';
+import { asyncActionStateCheckerMethods } from './async-action-state-checker.ts';
+import { chunkAccessorMethods } from './chunk-accessor.ts';
+import { eventProcessingFactoryMethods } from './event-processing-factory.ts';
+import { eventProcessingMethods } from './event-processing.ts';
+import { hostGroupMethods } from './host-group.ts';
+import { hostTasksMethods } from './host-tasks.ts';
+import { inventoryApiMethods } from './inventory-api.ts';
+import { policyMethods } from './policy.ts';
+import { qbtNetworkListApiMethods } from './qbt-network-list-api.ts';
+import { reportManagerMethods } from './report-manager.ts';
+import { sessionMethods } from './session.ts';
+import { srvViewMethods } from './srv-view.ts';
+import { tasksMethods } from './tasks.ts';
+
+/**
+ * The KSC methods kconnect knows, by `Class.Method`: the schemas of their arguments and of their replies. The
+ * client types its calls with them; the emulator checks the arguments it receives with their lenient reading
+ * (`lenientArgs`). Adding a method is one entry in its class file, a call in `test/ksc/client/methods.test.ts`, and
+ * its handler in the emulator's class (the test checks that the emulator and this catalogue agree).
+ */
+export const KSC_METHODS = {
+  ...sessionMethods,
+  ...hostGroupMethods,
+  ...chunkAccessorMethods,
+  ...asyncActionStateCheckerMethods,
+  ...eventProcessingFactoryMethods,
+  ...eventProcessingMethods,
+  ...srvViewMethods,
+  ...tasksMethods,
+  ...hostTasksMethods,
+  ...qbtNetworkListApiMethods,
+  ...inventoryApiMethods,
+  ...policyMethods,
+  ...appCtrlApiMethods,
+  ...reportManagerMethods,
+} as const;
+
+export type KscMethodName = keyof typeof KSC_METHODS;
+
+/** The arguments of a method as a caller passes them (optional ones may be left out). */
+export type KscMethodArgs<M extends KscMethodName> = z.input<(typeof KSC_METHODS)[M]['args']>;
+
+/** The decoded reply of a method: `PxgRetVal` and the out-parameters, plus any a newer server adds. */
+export type KscMethodReply<M extends KscMethodName> = z.output<(typeof KSC_METHODS)[M]['reply']>;
+
+/** True for a method of the map (`Object.hasOwn`: `toString` and friends are not KSC methods). */
+export function isKscMethodName(name: string): name is KscMethodName {
+  return Object.hasOwn(KSC_METHODS, name);
+}
+
+export { kscMethod, type KscMethod } from './schema.ts';
+export { lenientArgs, type LenientArgs, type ServerReading } from './lenient.ts';
