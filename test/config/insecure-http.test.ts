@@ -3,9 +3,11 @@
  * (naming where the URL was given) and by the library client, unless the host is this machine or it is allowed
  * explicitly, which then warns as `tls.insecure` does.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ConfigError,
@@ -146,5 +148,32 @@ describe('the library client refuses plain http:// to another machine', () => {
       expect(lines).toEqual([]);
       await client.close();
     }
+  });
+});
+
+describe('kconnect as users start it', () => {
+  it('refuses a plain http:// URL from the environment before it sends anything', () => {
+    const run = spawnSync(
+      process.execPath,
+      [fileURLToPath(new URL('../../bin/kconnect.js', import.meta.url)), 'mcp'],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          HOME: dir,
+          KCONNECT_URL: 'http://10.0.0.5:13299',
+          KCONNECT_USER: 'admin',
+          KCONNECT_PASSWORD: 'placeholder-password-4471',
+        },
+        input: '',
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(
+      'KCONNECT_URL: plain http:// would send the credentials of connection "default"',
+    );
+    expect(run.stdout).toBe('');
   });
 });
