@@ -98,23 +98,23 @@ describe('loadConfig: the file', () => {
   it('reads kconnect.json and kconnect.yml as well, and refuses two files at once', () => {
     write(
       'kconnect.json',
-      JSON.stringify({ connections: { a: { url: 'http://a:1', user: 'u', password: 'x' } } }),
+      JSON.stringify({ connections: { a: { url: 'https://a:1', user: 'u', password: 'x' } } }),
     );
-    expect(load().connections['a']?.url).toBe('http://a:1');
+    expect(load().connections['a']?.url).toBe('https://a:1');
     expect(load().defaultConnection).toBe('a'); // the only connection
     write('kconnect.yml', 'connections: {}\n');
     expect(configError(() => load()).message).toMatch(/kconnect\.yml and .*kconnect\.json both exist/);
   });
 
   it('takes --config before KCONNECT_CONFIG before the working directory, and names the one that is missing', () => {
-    write('kconnect.yaml', 'connections: { here: { url: "http://here:1", user: u, password: x } }\n');
+    write('kconnect.yaml', 'connections: { here: { url: "https://here:1", user: u, password: x } }\n');
     const other = write(
       'other.yaml',
-      'connections: { other: { url: "http://other:1", user: u, password: x } }\n',
+      'connections: { other: { url: "https://other:1", user: u, password: x } }\n',
     );
     const third = write(
       'third.yaml',
-      'connections: { third: { url: "http://third:1", user: u, password: x } }\n',
+      'connections: { third: { url: "https://third:1", user: u, password: x } }\n',
     );
     expect(Object.keys(load({ env: { KCONNECT_CONFIG: other } }).connections)).toEqual(['other']);
     expect(Object.keys(load({ env: { KCONNECT_CONFIG: other }, file: third }).connections)).toEqual([
@@ -180,25 +180,25 @@ describe('loadConfig: the file', () => {
   it('needs a URL, a user with a password, and one secret source', () => {
     write('kconnect.yaml', 'connections:\n  a:\n    user: u\n    password: x\n');
     expect(configError(() => load()).message).toMatch(/^connections\.a\.url: required/);
-    write('kconnect.yaml', 'connections:\n  a:\n    url: http://a\n    password: x\n');
+    write('kconnect.yaml', 'connections:\n  a:\n    url: https://a\n    password: x\n');
     expect(configError(() => load()).message).toMatch(/^connections\.a\.user: required with a password/);
-    write('kconnect.yaml', 'connections:\n  a:\n    url: http://a\n    user: u\n');
+    write('kconnect.yaml', 'connections:\n  a:\n    url: https://a\n    user: u\n');
     expect(configError(() => load()).field).toBe('connections.a.password');
     write(
       'kconnect.yaml',
-      'connections:\n  a:\n    url: http://a\n    user: u\n    password: x\n    passwordEnv: X\n',
+      'connections:\n  a:\n    url: https://a\n    user: u\n    password: x\n    passwordEnv: X\n',
     );
     expect(configError(() => load()).message).toBe(
       'connections.a.password, connections.a.passwordEnv: give only one of them',
     );
-    write('kconnect.yaml', 'connections:\n  a:\n    url: http://a\n    user: u\n    token: t\n');
+    write('kconnect.yaml', 'connections:\n  a:\n    url: https://a\n    user: u\n    token: t\n');
     expect(configError(() => load()).message).toBe('connections.a.user: a token login has no user');
   });
 
   it('reads a token connection, KSCWT unless the scheme says otherwise', () => {
     write(
       'kconnect.yaml',
-      'connections:\n  a: { url: "http://a", tokenEnv: A_TOKEN }\n  b: { url: "http://b", token: t, tokenScheme: KSCT }\n',
+      'connections:\n  a: { url: "https://a", tokenEnv: A_TOKEN }\n  b: { url: "https://b", token: t, tokenScheme: KSCT }\n',
     );
     const config = load();
     expect(config.connections['a']?.credentials).toMatchObject({ scheme: 'KSCWT' });
@@ -209,12 +209,12 @@ describe('loadConfig: the file', () => {
   it('refuses a defaultConnection that does not exist and a connection name that cannot be one', () => {
     write(
       'kconnect.yaml',
-      'defaultConnection: prd\nconnections:\n  prod: { url: "http://a", user: u, password: x }\n',
+      'defaultConnection: prd\nconnections:\n  prod: { url: "https://a", user: u, password: x }\n',
     );
     expect(configError(() => load()).message).toBe(
       'defaultConnection: no connection named "prd" (configured: prod)',
     );
-    write('kconnect.yaml', 'connections:\n  "bad name": { url: "http://a", user: u, password: x }\n');
+    write('kconnect.yaml', 'connections:\n  "bad name": { url: "https://a", user: u, password: x }\n');
     expect(configError(() => load()).field).toBe('connections.bad name');
   });
 
@@ -236,25 +236,25 @@ describe('loadConfig: connection types', () => {
   it('reads a connection without type as ksc, and one with type: ksc the same', () => {
     write(
       'kconnect.yaml',
-      'connections:\n  a: { url: "http://a", user: u, password: x }\n  b: { type: ksc, url: "http://b", user: u, password: x }\n',
+      'connections:\n  a: { url: "https://a", user: u, password: x }\n  b: { type: ksc, url: "https://b", user: u, password: x }\n',
     );
     const config = load();
     expect(config.connections['a']?.type).toBe('ksc');
     expect(config.connections['b']?.type).toBe('ksc');
     expect(
-      load({ env: { KCONNECT_URL: 'http://c', KCONNECT_TOKEN: 't' } }).connections['default']?.type,
+      load({ env: { KCONNECT_URL: 'https://c', KCONNECT_TOKEN: 't' } }).connections['default']?.type,
     ).toBe('ksc'); // a new connection is of the default type
   });
 
   it('refuses a type it does not know, naming the field and the known types', () => {
     write(
       'kconnect.yaml',
-      'connections:\n  ok: { url: "http://a", user: u, password: x }\n  lab: { type: kics, url: "https://kics", tokenFile: t }\n',
+      'connections:\n  ok: { url: "https://a", user: u, password: x }\n  lab: { type: kics, url: "https://kics", tokenFile: t }\n',
     );
     const error = configError(() => load());
     expect(error.field).toBe('connections.lab.type');
     expect(error.message).toBe('connections.lab.type: unknown connection type "kics" (known types: ksc)');
-    write('kconnect.yaml', 'connections:\n  lab: { type: 3, url: "http://a" }\n');
+    write('kconnect.yaml', 'connections:\n  lab: { type: 3, url: "https://a" }\n');
     expect(configError(() => load()).message).toBe(
       'connections.lab.type: unknown connection type 3 (known types: ksc)',
     );
@@ -297,7 +297,7 @@ describe('loadConfig: connection types', () => {
 
 describe('loadConfig: environment and flags', () => {
   it('makes a connection from the environment alone, named default, with the password read from the variable later', async () => {
-    const env = { KCONNECT_URL: 'http://ksc:1', KCONNECT_USER: 'admin', KCONNECT_PASSWORD: ENV_PASSWORD };
+    const env = { KCONNECT_URL: 'https://ksc:1', KCONNECT_USER: 'admin', KCONNECT_PASSWORD: ENV_PASSWORD };
     const config = load({ env });
     expect(config.defaultConnection).toBe('default');
     const credentials = config.connections['default']!.credentials;
@@ -366,7 +366,7 @@ describe('loadConfig: environment and flags', () => {
     );
     // A new name with a URL is a one-off connection beside the file's.
     const adHoc = load({
-      flags: { connection: 'stage', url: 'http://stage:1', user: 'u', passwordEnv: 'S' },
+      flags: { connection: 'stage', url: 'https://stage:1', user: 'u', passwordEnv: 'S' },
     });
     expect(Object.keys(adHoc.connections)).toEqual(['prod', 'lab', 'stage']);
   });
@@ -422,7 +422,10 @@ describe('secrets in the configuration', () => {
   it('shows *** and where a secret comes from, never its value, in String, JSON and inspect', async () => {
     twoConnections();
     const config = load({ env: { LAB_PASSWORD: ENV_PASSWORD } });
-    write('kconnect.yaml', `connections:\n  v: { url: "http://v", user: u, password: "${FILE_PASSWORD}" }\n`);
+    write(
+      'kconnect.yaml',
+      `connections:\n  v: { url: "https://v", user: u, password: "${FILE_PASSWORD}" }\n`,
+    );
     const withValue = load();
     for (const view of [
       inspect(config, { depth: 10 }),
@@ -449,9 +452,9 @@ describe('secrets in the configuration', () => {
     const file = write('pw', 'first\n');
     const config = load({
       env,
-      flags: { url: 'http://a', user: 'u', passwordFile: 'pw' },
+      flags: { url: 'https://a', user: 'u', passwordFile: 'pw' },
     });
-    const viaEnv = load({ env, flags: { url: 'http://a', user: 'u', passwordEnv: 'LATER' } });
+    const viaEnv = load({ env, flags: { url: 'https://a', user: 'u', passwordEnv: 'LATER' } });
     const password = (config.connections['default']!.credentials as { password: { read(): Promise<string> } })
       .password;
     writeFileSync(file, 'rotated\n');

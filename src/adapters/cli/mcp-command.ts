@@ -2,7 +2,10 @@ import type { Readable, Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { McpOptionsError } from '../mcp/errors.ts';
 import { DEFAULT_MCP_HTTP_PORT } from '../mcp/defaults.ts';
+import { isLoopbackHost } from '../mcp/http-guards.ts';
+import { loadOrCreateMcpToken } from '../mcp/token-file.ts';
 import { COMMANDS, type CommandContext, type CommandDefinition } from '../../commands/index.ts';
+import { stateDirectory } from './idempotency-file-store.ts';
 import { onProcessSignals } from './signals.ts';
 
 /** What the configuration gives the MCP server: a context per call, and whether destructive tools are on. */
@@ -25,7 +28,10 @@ export interface McpCommandIo {
   readonly stdout?: Writable;
   /** Status lines and the call log. Default: `process.stderr`. */
   readonly stderr?: (line: string) => void;
-  /** Default `process.env`; the HTTP bearer token is read from `KCONNECT_MCP_TOKEN`. */
+  /**
+   * Default `process.env`; the HTTP bearer token is read from `KCONNECT_MCP_TOKEN`, and the state directory
+   * that keeps the generated one from `KCONNECT_STATE_DIR` / `XDG_STATE_HOME` / `HOME`.
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Calls `stop` when the process is asked to stop; returns how to stop listening. Default: SIGINT, SIGTERM. */
   readonly onStopSignal?: (stop: () => void) => () => void;
@@ -38,10 +44,54 @@ interface McpFlags {
   host?: string;
   connection?: string;
   allowDestructive?: true;
+  /** `false` with `--no-auth`. */
+  auth: boolean;
+}
+
+/** How HTTP requests are authenticated: the resolved token and what to say about it, never the token itself. */
+interface HttpAuth {
+  readonly token?: string;
+  /** Lines for stderr before the server listens (where the token is) … */
+  readonly before: readonly string[];
+  /** … and after (the `--no-auth` warning, once the address is known). */
+  readonly after: readonly string[];
 }
 
 /** The environment variable that holds the HTTP bearer token: a flag would show in `ps` and shell history. */
 export const MCP_TOKEN_ENV = 'KCONNECT_MCP_TOKEN';
+
+/**
+ * The bearer token of `--http`: `KCONNECT_MCP_TOKEN` when set; none with `--no-auth`; otherwise the token file in
+ * the state directory, made at the first start. Beyond loopback only an explicit token will do (the transport
+ * refuses to listen without one): a generated file is a convenience for clients on this machine, and a server
+ * reachable from the network should have a token its operator chose and distributes.
+ */
+async function httpAuth(
+  flags: McpFlags,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<HttpAuth> {
+  const configured = env[MCP_TOKEN_ENV] === '' ? undefined : env[MCP_TOKEN_ENV];
+  if (configured !== undefined) return { token: configured, before: [], after: [] };
+  if (!flags.auth) {
+    // Every start, so a development setting left in a service definition keeps being noticed.
+    return {
+      before: [],
+      after: [
+        'warning: --no-auth: the HTTP endpoint requires no bearer token, so any process on this machine can ' +
+          'run the tools with the KSC account; use it for development only',
+      ],
+    };
+  }
+  if (flags.host !== undefined && !isLoopbackHost(flags.host)) return { before: [], after: [] };
+  const file = await loadOrCreateMcpToken(stateDirectory(env));
+  return {
+    token: file.token,
+    before: [
+      `bearer token ${file.created ? 'created in' : 'read from'} ${file.path} (set ${MCP_TOKEN_ENV} to choose one)`,
+    ],
+    after: [],
+  };
+}
 
 function port(text: string): number {
   const value = Number(text);
@@ -55,8 +105,9 @@ function port(text: string): number {
 
 /**
  * `kconnect mcp`: serves every command as an MCP tool, over stdio (an MCP client starts the process) or, with
- * `--http`, over streamable HTTP on 127.0.0.1. Destructive tools stay off unless `--allow-destructive` or the
- * connection's configuration turns them on.
+ * `--http`, over streamable HTTP on 127.0.0.1 with a bearer token (`KCONNECT_MCP_TOKEN`, or one generated into
+ * the state directory; `--no-auth` for development). Destructive tools stay off unless `--allow-destructive` or
+ * the connection's configuration turns them on.
  *
  * @param loadContext loads the connection (`--connection`) into a command context; `main.ts` passes the
  *   configuration's loader.
@@ -73,8 +124,11 @@ export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {})
       new Option(
         '--http [port]',
         `serve streamable HTTP on this port instead of stdio (default ${DEFAULT_MCP_HTTP_PORT}; 0 picks a free one); ` +
-          `a bearer token is required when ${MCP_TOKEN_ENV} is set`,
+          `a bearer token is always required: ${MCP_TOKEN_ENV}, or one generated into the state directory`,
       ).argParser(port),
+    )
+    .addOption(
+      new Option('--no-auth', 'with --http on loopback: require no bearer token (development only; warns)'),
     )
     .addOption(new Option('--host <address>', 'address to listen on with --http (default 127.0.0.1)'))
     .addOption(new Option('--connection <name>', 'the configured KSC connection to use'))
@@ -84,7 +138,12 @@ export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {})
     if (flags.host !== undefined && flags.http === undefined) {
       throw new McpOptionsError('--host', 'only applies with --http');
     }
-    const token = env[MCP_TOKEN_ENV] === '' ? undefined : env[MCP_TOKEN_ENV];
+    if (!flags.auth && flags.http === undefined) {
+      throw new McpOptionsError('--no-auth', 'only applies with --http');
+    }
+    if (!flags.auth && env[MCP_TOKEN_ENV]) {
+      throw new McpOptionsError('--no-auth', `cannot be combined with ${MCP_TOKEN_ENV}`);
+    }
     const loaded = await loadContext(flags.connection);
     let dispose: (() => void) | undefined;
     const stopRequested = new Promise<void>((resolve) => (dispose = onStopSignal(resolve)));
@@ -100,6 +159,8 @@ export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {})
       const held = allowDestructive ? 0 : commands.filter((c) => c.destructive).length;
       const summary = `${commands.length - held} tools${held > 0 ? `; ${held} destructive tools disabled` : ''}`;
       if (flags.http !== undefined) {
+        const { token, before, after } = await httpAuth(flags, env);
+        for (const line of before) log(line);
         const running = await serveHttp({
           server: factory,
           port: flags.http === true ? DEFAULT_MCP_HTTP_PORT : flags.http,
@@ -111,6 +172,7 @@ export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {})
         stderr(
           `kconnect MCP server listening on ${running.url} (${summary}${token ? '; bearer token required' : ''})`,
         );
+        for (const line of after) log(line);
         await stopRequested;
         await running.close();
       } else {

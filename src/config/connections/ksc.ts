@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { FieldError } from '../../errors.ts';
 // The modules themselves, not the `ksc` barrel: a CLI run should not load the filter language it never uses.
 import { KscClient } from '../../ksc/client/client.ts';
-import { resolveKscConfig, type KscClientOptions } from '../../ksc/client/config.ts';
+import {
+  isPlainHttpToAnotherHost,
+  resolveKscConfig,
+  type KscClientOptions,
+} from '../../ksc/client/config.ts';
 import { ConfigError } from '../errors.ts';
 import type { Secret } from '../secrets.ts';
 import { secretForms, type ConnectionFlag, type ConnectionSettings, type EnvVariable } from './settings.ts';
@@ -16,6 +20,8 @@ export const kscConnectionFileSchema = z.strictObject({
   // Optional: files written before there were other types have none.
   type: z.literal('ksc').optional(),
   url: nonEmpty.optional(),
+  /** Accept plain `http://` to another machine: the credentials cross the network in clear (labs only). */
+  allowInsecureHttp: z.boolean().optional(),
   user: nonEmpty.optional(),
   /** The password itself; prefer `passwordFile` or `passwordEnv`, which keep it out of the file. */
   password: nonEmpty.optional(),
@@ -54,6 +60,8 @@ export type KscCredentials =
 export interface KscConnectionConfig extends BaseConnectionConfig {
   readonly type: 'ksc';
   readonly credentials: KscCredentials;
+  /** Plain `http://` to another machine was allowed explicitly (the client warns at start). */
+  readonly allowInsecureHttp?: boolean;
   readonly virtualServer?: string;
   readonly connections?: number;
   readonly attempts?: number;
@@ -75,6 +83,7 @@ export const KSC_ENVIRONMENT: readonly EnvVariable[] = [
   { variable: 'KCONNECT_CA', setting: 'tls.caFile' },
   { variable: 'KCONNECT_PIN', setting: 'tls.pins', kind: 'list' },
   { variable: 'KCONNECT_INSECURE', setting: 'tls.insecure', kind: 'boolean' },
+  { variable: 'KCONNECT_ALLOW_INSECURE_HTTP', setting: 'allowInsecureHttp', kind: 'boolean' },
   { variable: 'KCONNECT_TIMEOUT_MS', setting: 'timeoutMs', kind: { integer: 'milliseconds' } },
 ];
 
@@ -88,6 +97,7 @@ export interface KscConnectionFlags {
   readonly ca?: string;
   readonly pin?: readonly string[];
   readonly insecure?: boolean;
+  readonly allowInsecureHttp?: boolean;
   readonly virtualServer?: string;
 }
 
@@ -140,6 +150,13 @@ export const KSC_FLAGS: readonly (ConnectionFlag & { readonly key: keyof KscConn
     setting: 'tls.insecure',
     kind: 'switch',
     description: 'no certificate checks, labs only (KCONNECT_INSECURE)',
+  },
+  {
+    flags: '--allow-insecure-http',
+    key: 'allowInsecureHttp',
+    setting: 'allowInsecureHttp',
+    kind: 'switch',
+    description: 'accept a plain http:// URL to another machine, labs only (KCONNECT_ALLOW_INSECURE_HTTP)',
   },
   {
     flags: '--virtual-server <name>',
@@ -202,11 +219,21 @@ function buildKscConnection(settings: ConnectionSettings): KscConnectionConfig {
       'required (in the configuration file, KCONNECT_URL or --url)',
     );
   }
+  const allowInsecureHttp = settings.value<boolean>('allowInsecureHttp') === true;
+  if (!allowInsecureHttp && isPlainHttpToAnotherHost(url)) {
+    throw new ConfigError(
+      settings.fieldOf('url'),
+      `plain http:// would send the credentials of connection "${settings.name}" to ${new URL(url).hostname} ` +
+        'in clear: use https://, or for a lab set allowInsecureHttp: true in the connection ' +
+        '(KCONNECT_ALLOW_INSECURE_HTTP=1, --allow-insecure-http)',
+    );
+  }
   const credentials = credentialsFrom(settings);
   const connection: KscConnectionConfig = {
     name: settings.name,
     type: 'ksc',
     url,
+    ...(allowInsecureHttp ? { allowInsecureHttp } : {}),
     credentials,
     ...optional('virtualServer', settings.value<string>('virtualServer')),
     tls: tlsSettings(settings),
@@ -265,6 +292,7 @@ function clientOptions(connection: KscConnectionConfig, ca: string | undefined):
   const tls = connection.tls;
   return {
     url: connection.url,
+    ...optional('allowInsecureHttp', connection.allowInsecureHttp),
     credentials:
       'user' in credentials
         ? {
@@ -326,6 +354,7 @@ export const kscConnectionType: ConnectionType<KscConnectionConfig> = {
     return {
       type: c.type,
       url: c.url,
+      ...optional('allowInsecureHttp', c.allowInsecureHttp),
       ...credentials,
       ...optional('virtualServer', c.virtualServer),
       tls: tlsView(c.tls),

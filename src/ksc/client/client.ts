@@ -182,6 +182,12 @@ export class KscClient implements VendorClient {
     if (this.config.tls.insecure) {
       this.log({ level: 'warn', message: `TLS certificate verification is off for ${this.config.origin}` });
     }
+    if (this.config.insecureHttp) {
+      this.log({
+        level: 'warn',
+        message: `plain HTTP to ${this.config.origin}: the credentials and results cross the network in clear`,
+      });
+    }
     if (this.config.proxy !== undefined) {
       const { origin, source } = this.config.proxy;
       this.log({ level: 'info', message: `connecting through the proxy ${origin} (from ${source})` });

@@ -22,8 +22,16 @@ export interface TokenCredentials {
 }
 
 export interface KscClientOptions {
-  /** Server URL, e.g. `https://ksc.example.com:13299`. */
+  /**
+   * Server URL, e.g. `https://ksc.example.com:13299`. Plain `http://` is refused unless the host is this machine
+   * (127.0.0.0/8, `::1`, `localhost`) or {@link allowInsecureHttp} is set: the login carries the password.
+   */
   readonly url: string;
+  /**
+   * Accept a plain `http://` URL to another machine, so the credentials and every result cross the network in
+   * clear (a warning is logged at start). Only for labs. Default `false`.
+   */
+  readonly allowInsecureHttp?: boolean;
   readonly credentials: PasswordCredentials | TokenCredentials;
   /** Open API version in the path. Default `v1.0`. */
   readonly apiVersion?: string;
@@ -67,6 +75,8 @@ export interface KscTlsOptions {
 
 export interface ResolvedKscConfig {
   readonly origin: string;
+  /** Plain HTTP to another machine, allowed by `allowInsecureHttp` (the client warns). */
+  readonly insecureHttp: boolean;
   readonly apiVersion: string;
   readonly credentials: PasswordCredentials | TokenCredentials;
   readonly virtualServer: string | undefined;
@@ -81,6 +91,25 @@ export interface ResolvedKscConfig {
     readonly insecure: boolean;
   };
   readonly proxy: ResolvedProxy | undefined;
+}
+
+/** Whether a URL's host is this machine: 127.0.0.0/8, `::1` or `localhost`, as `URL` spells `hostname`. */
+export function isLoopbackHostname(hostname: string): boolean {
+  const bare = hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
+}
+
+/**
+ * Whether a URL is plain `http://` to another machine, which `KSCBasic` credentials would cross in clear.
+ * Unparsable URLs answer `false`: whoever parses them reports that.
+ */
+export function isPlainHttpToAnotherHost(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' && !isLoopbackHostname(parsed.hostname);
+  } catch {
+    return false;
+  }
 }
 
 function positiveInteger(field: string, value: number | undefined, fallback: number, max: number): number {
@@ -109,6 +138,14 @@ export function resolveKscConfig(
     throw new FieldError('url', 'must be https:// or http://');
   if (url.username !== '' || url.password !== '')
     throw new FieldError('url', 'credentials go in `credentials`, not the URL');
+  const insecureHttp = isPlainHttpToAnotherHost(options.url);
+  if (insecureHttp && options.allowInsecureHttp !== true) {
+    throw new FieldError(
+      'url',
+      `plain http:// would send the credentials to ${url.hostname} in clear: use https://, ` +
+        'or set allowInsecureHttp: true for a lab',
+    );
+  }
   const apiVersion = options.apiVersion ?? 'v1.0';
   if (!/^v\d+\.\d+$/.test(apiVersion)) throw new FieldError('apiVersion', 'like v1.0');
   const credentials = options.credentials;
@@ -136,6 +173,7 @@ export function resolveKscConfig(
   });
   return Object.freeze({
     origin: url.origin,
+    insecureHttp,
     apiVersion,
     credentials: Object.freeze({ ...credentials }),
     virtualServer: options.virtualServer,

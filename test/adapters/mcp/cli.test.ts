@@ -79,7 +79,7 @@ describe('kconnect mcp (in-process)', () => {
   }
 
   it('offers destructive tools when the connection’s configuration allows them, and stops on the signal', async () => {
-    const r = run(['--http', '0', '--connection', 'lab'], true);
+    const r = run(['--http', '0', '--connection', 'lab', '--no-auth'], true);
     const url = await listening(r);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
     expect(r.loads).toEqual(['lab']);
@@ -157,5 +157,21 @@ describe('kconnect mcp (in-process)', () => {
     expect((error as McpOptionsError).field).toBe('token');
     expect((error as Error).message).not.toContain('weak token');
     expect(weak.stderr.join('\n')).not.toContain('weak token');
+  });
+  it('refuses --no-auth without --http, with a configured token, or beyond loopback', async () => {
+    const stdio = run(['--no-auth'], false);
+    await expect(stdio.done).rejects.toThrow(new McpOptionsError('--no-auth', 'only applies with --http'));
+    expect(stdio.loads).toEqual([]);
+
+    const both = run(['--http', '0', '--no-auth'], false, {
+      env: { KCONNECT_MCP_TOKEN: 'test-mcp-token-00000000000000011' },
+    });
+    await expect(both.done).rejects.toThrow(
+      new McpOptionsError('--no-auth', 'cannot be combined with KCONNECT_MCP_TOKEN'),
+    );
+
+    const open = run(['--http', '0', '--host', '0.0.0.0', '--no-auth'], false);
+    await expect(open.done).rejects.toThrow(/^token: required to listen on 0\.0\.0\.0/);
+    expect(open.closes).toHaveLength(1);
   });
 });

@@ -62,7 +62,9 @@ describe('resolveKscConfig', () => {
     });
     const env = { https_proxy: 'proxy.corp:8080', HTTP_PROXY: 'http://plain.corp:80' };
     expect(resolve({}, env).proxy).toMatchObject({ origin: 'http://proxy.corp:8080', source: 'HTTPS_PROXY' });
-    expect(resolve({ url: 'http://ksc.example.com' }, env).proxy).toMatchObject({ source: 'HTTP_PROXY' });
+    expect(resolve({ url: 'http://ksc.example.com', allowInsecureHttp: true }, env).proxy).toMatchObject({
+      source: 'HTTP_PROXY',
+    });
     expect(resolve({ proxy: false }, env).proxy).toBeUndefined();
     const withCredentials = resolve({ proxy: 'http://svc%40corp:p%3Ass@proxy.corp:3128' }).proxy;
     expect(withCredentials?.origin).toBe('http://proxy.corp:3128');
