@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileIdempotencyStore, stateDirectory } from '../../../src/adapters/cli/idempotency-file-store.ts';
 import type { CommandResult } from '../../../src/commands/core/types.ts';
+import { deferred } from '../../support/wait-for.ts';
 
 const result = (n: number, status: CommandResult['status'] = 'Successful'): CommandResult => ({
   status,
@@ -62,12 +63,13 @@ describe('FileIdempotencyStore', () => {
   it('refuses a concurrent run of the same key with 409, and takes over a lock left long ago', async () => {
     const store = new FileIdempotencyStore(dir);
     let release: () => void = () => undefined;
-    const slow = store.once(
-      'delete_group',
-      'k',
-      () => new Promise<CommandResult>((r) => (release = () => r(result(1)))),
-    );
-    await new Promise((r) => setTimeout(r, 20));
+    const slowRunning = deferred();
+    const slow = store.once('delete_group', 'k', () => {
+      slowRunning.resolve();
+      return new Promise<CommandResult>((r) => (release = () => r(result(1))));
+    });
+    // The work runs only once the lock is taken.
+    await slowRunning.promise;
     const concurrent = await new FileIdempotencyStore(dir).once('delete_group', 'k', async () => result(2));
     expect(concurrent.status).toBe('Failed');
     expect(concurrent.errors[0]).toMatchObject({
@@ -82,12 +84,12 @@ describe('FileIdempotencyStore', () => {
     let ran = false;
     const key = 'crashed';
     let leave: () => void = () => undefined;
-    const hanging = new FileIdempotencyStore(dir).once(
-      'c',
-      key,
-      () => new Promise<CommandResult>((r) => (leave = () => r(result(9, 'Failed')))),
-    );
-    await new Promise((r) => setTimeout(r, 20));
+    const hangingRunning = deferred();
+    const hanging = new FileIdempotencyStore(dir).once('c', key, () => {
+      hangingRunning.resolve();
+      return new Promise<CommandResult>((r) => (leave = () => r(result(9, 'Failed'))));
+    });
+    await hangingRunning.promise;
     const lockFile = readdirSync(dir).find((n) => n.endsWith('.lock'))!;
     const old = (Date.now() - 3 * 3_600_000) / 1000;
     utimesSync(join(dir, lockFile), old, old);
