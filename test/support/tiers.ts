@@ -31,7 +31,6 @@ export const TIER_OF_FOLDER: Readonly<Record<string, Tier>> = {
   'test/status': 'unit',
   'test/support': 'unit',
   'test/console': 'e2e',
-  'test/e2e': 'e2e',
 };
 
 /** Files whose tier differs from their folder's. */
@@ -57,14 +56,20 @@ const DEFAULT_TIER: Tier = 'contract';
 
 /** The tier of a test file, given relative to the repository root. */
 export function tierOf(file: string): Tier {
-  const normalised = file.split(path.sep).join('/');
-  const own = TIER_OF_FILE[normalised];
-  if (own !== undefined) return own;
-  for (let dir = path.posix.dirname(normalised); dir !== '.' && dir !== '/'; dir = path.posix.dirname(dir)) {
+  return TIER_OF_FILE[posix(file)] ?? folderTierOf(file);
+}
+
+/** The tier of the files in the folder of `file`, had it no entry of its own. */
+export function folderTierOf(file: string): Tier {
+  for (let dir = path.posix.dirname(posix(file)); dir !== '.' && dir !== '/'; dir = path.posix.dirname(dir)) {
     const tier = TIER_OF_FOLDER[dir];
     if (tier !== undefined) return tier;
   }
   return DEFAULT_TIER;
+}
+
+function posix(file: string): string {
+  return file.split(path.sep).join('/');
 }
 
 /** Every `*.test.ts` under `dir` (relative to `root`), as `/`-separated paths relative to `root`, sorted. */
@@ -72,7 +77,7 @@ export function listTestFiles(root: string, dir = 'test'): string[] {
   const entries = readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true });
   return entries
     .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
-    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+    .map((entry) => posix(path.relative(root, path.join(entry.parentPath, entry.name))))
     .sort();
 }
 
