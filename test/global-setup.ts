@@ -1,5 +1,6 @@
 /**
- * vitest globalSetup: one PostgreSQL server for the whole run, shared by all test files through
+ * vitest globalSetup of the contract tier (vitest.config.ts; the other tiers need no database, so a machine
+ * without PostgreSQL runs them): one PostgreSQL server for the whole run, shared by all test files through
  * `inject('pgUrl')`. Each file makes its own database on it with `createTestDatabase(inject('pgUrl'))`.
  *
  * With KCONNECT_TEST_PG_URL set, that server is used instead and nothing is started (its user must be allowed to

@@ -11,6 +11,7 @@ import type { CommandContext, ProgressUpdate } from '../../src/commands/core/typ
 import { KconnectError } from '../../src/errors.ts';
 import { KscClient, type KscLogRecord } from '../../src/ksc/index.ts';
 import { TEST_PASSWORD } from '../support/ksc-emulator.ts';
+import { waitFor } from '../support/wait-for.ts';
 import { firstError, startCommandHarness, type CommandHarness } from './support.ts';
 
 /** Hosts of the world, of all virtual servers: the main server gets more than two pages of `list_hosts` (1000). */
@@ -99,12 +100,18 @@ describe('progress and cancellation (real emulator)', () => {
     });
 
     const context = (signal: AbortSignal): CommandContext => ({ ksc: client, now: Date.now, signal });
+    /** Aborts once the emulator has received a call more than `seen`: the call is then in flight. */
+    const abortInFlight = async (controller: AbortController, seen: number) => {
+      await waitFor(async () => (await h.emu.callsReceived()) > seen, { what: 'the call to reach KSC' });
+      controller.abort();
+    };
 
     it('aborts the call in flight and fails at once with CANCELLED; the client goes on working', async () => {
       const controller = new AbortController();
+      const seen = await h.emu.callsReceived();
       const started = Date.now();
       const running = executeCommand(listHosts, context(controller.signal), { limit: 5 });
-      setTimeout(() => controller.abort(), 200);
+      await abortInFlight(controller, seen);
       const result = await running;
       const elapsed = Date.now() - started;
       expect(elapsed).toBeLessThan(LATENCY_MS / 2);
@@ -146,14 +153,16 @@ describe('progress and cancellation (real emulator)', () => {
 
     it('says that a change may have taken effect when it was cancelled after being sent', async () => {
       const controller = new AbortController();
-      setTimeout(() => controller.abort(), 200);
-      const error = await client
+      const seen = await h.emu.callsReceived();
+      const calling = client
         .withSignal(controller.signal)
         .call('HostGroup.AddGroup', { pInfo: { name: 'cancelled-add', parentId: 0 } })
         .then(
           () => undefined,
           (e: unknown) => e,
         );
+      await abortInFlight(controller, seen);
+      const error = await calling;
       expect(error).toMatchObject({
         name: 'CancelledError',
         code: 'CANCELLED',

@@ -43,6 +43,11 @@ export interface TestEmulator {
     route: string,
     body?: unknown,
   ): Promise<{ status: number; body: unknown }>;
+  /**
+   * How many KLOAPI calls the emulator has received, counted as each arrives (before any injected latency):
+   * a test waits for it to grow to know that a call is in flight, instead of sleeping "long enough".
+   */
+  callsReceived(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -241,6 +246,20 @@ export async function startTestEmulator(
     ...options,
   });
   const agents: http.Agent[] = [];
+  const control: TestEmulator['control'] = async (method, route, body) => {
+    // Over HTTPS the control API trusts the emulator's current certificate, as an operator's tooling would.
+    const dispatcher =
+      ksc.certificatePem === undefined ? undefined : new UndiciAgent({ connect: { ca: ksc.certificatePem } });
+    const response = await undiciFetch(new URL(route, ksc.url), {
+      ...(dispatcher === undefined ? {} : { dispatcher }),
+      method,
+      headers: { Authorization: `Bearer ${CONTROL_TOKEN}`, 'Content-Type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = (await response.json()) as unknown;
+    await dispatcher?.close();
+    return { status: response.status, body: json };
+  };
   return {
     ksc,
     url: ksc.url,
@@ -255,21 +274,10 @@ export async function startTestEmulator(
       agents.push(agent);
       return new KscCaller(ksc.url, { 'X-KSC-Session': id }, agent);
     },
-    async control(method, route, body) {
-      // Over HTTPS the control API trusts the emulator's current certificate, as an operator's tooling would.
-      const dispatcher =
-        ksc.certificatePem === undefined
-          ? undefined
-          : new UndiciAgent({ connect: { ca: ksc.certificatePem } });
-      const response = await undiciFetch(new URL(route, ksc.url), {
-        ...(dispatcher === undefined ? {} : { dispatcher }),
-        method,
-        headers: { Authorization: `Bearer ${CONTROL_TOKEN}`, 'Content-Type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const json = (await response.json()) as unknown;
-      await dispatcher?.close();
-      return { status: response.status, body: json };
+    control,
+    async callsReceived() {
+      const state = await control('GET', '/__emulator/state');
+      return (state.body as { counters: { calls: number } }).counters.calls;
     },
     async stop() {
       for (const agent of agents) agent.destroy();

@@ -582,6 +582,13 @@ export async function createTestDatabase(
   name?: string,
 ): Promise<TestDatabase> {
   const adminUrl = typeof server === 'string' ? server : server.url;
+  // `inject('pgUrl')` is undefined outside the contract tier, the only one whose global setup starts PostgreSQL.
+  if (typeof adminUrl !== 'string' || adminUrl === '') {
+    throw new Error(
+      'No test PostgreSQL server in this vitest project: a test on PostgreSQL belongs to the contract tier ' +
+        '(test/support/tiers.ts).',
+    );
+  }
   const dbName = uniqueDatabaseName(name);
   const ident = pg.escapeIdentifier(dbName);
   await withClient(adminUrl, (client) => client.query(`CREATE DATABASE ${ident}`));

@@ -10,6 +10,7 @@ import {
 } from '../../../src/adapters/cli/idempotency-file-store.ts';
 import type { CommandResult } from '../../../src/commands/core/types.ts';
 import { stringifyWireJson, type WireJson } from '../../../src/wire/json.ts';
+import { deferred } from '../../support/wait-for.ts';
 
 const result = (n: number, status: CommandResult['status'] = 'Successful'): CommandResult => ({
   status,
@@ -63,12 +64,13 @@ describe('FileIdempotencyStore', () => {
   it('refuses a concurrent run of the same key with 409, and takes over a lock left long ago', async () => {
     const store = new FileIdempotencyStore(dir);
     let release: () => void = () => undefined;
-    const slow = store.once(
-      'delete_group',
-      'k',
-      () => new Promise<CommandResult>((r) => (release = () => r(result(1)))),
-    );
-    await new Promise((r) => setTimeout(r, 20));
+    const slowRunning = deferred();
+    const slow = store.once('delete_group', 'k', () => {
+      slowRunning.resolve();
+      return new Promise<CommandResult>((r) => (release = () => r(result(1))));
+    });
+    // The work runs only once the lock is taken.
+    await slowRunning.promise;
     const concurrent = await new FileIdempotencyStore(dir).once('delete_group', 'k', async () => result(2));
     expect(concurrent.status).toBe('Failed');
     expect(concurrent.errors[0]).toMatchObject({
@@ -84,12 +86,12 @@ describe('FileIdempotencyStore', () => {
     const key = 'crashed';
     let leave: () => void = () => undefined;
     const threeHoursAgo = () => Date.now() - 3 * 3_600_000;
-    const hanging = new FileIdempotencyStore(dir, threeHoursAgo).once(
-      'c',
-      key,
-      () => new Promise<CommandResult>((r) => (leave = () => r(result(9, 'Failed')))),
-    );
-    await new Promise((r) => setTimeout(r, 20));
+    const hangingRunning = deferred();
+    const hanging = new FileIdempotencyStore(dir, threeHoursAgo).once('c', key, () => {
+      hangingRunning.resolve();
+      return new Promise<CommandResult>((r) => (leave = () => r(result(9, 'Failed'))));
+    });
+    await hangingRunning.promise;
     await new FileIdempotencyStore(dir).once('c', key, async () => {
       ran = true;
       return result(3);

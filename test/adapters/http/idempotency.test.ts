@@ -7,6 +7,7 @@ import {
 import { openServiceDatabase, type ServiceDatabase } from '../../../src/adapters/http/store.ts';
 import type { CommandResult } from '../../../src/commands/index.ts';
 import { StateStore } from '../../../src/store/state.ts';
+import { deferred, waitFor } from '../../support/wait-for.ts';
 import { testServiceDatabase } from './support.ts';
 
 function result(marker: string | bigint, status: CommandResult['status'] = 'Successful'): CommandResult {
@@ -23,12 +24,6 @@ function result(marker: string | bigint, status: CommandResult['status'] = 'Succ
   };
 }
 
-const deferred = () => {
-  let resolve!: () => void;
-  const promise = new Promise<void>((r) => (resolve = r));
-  return { promise, resolve };
-};
-
 describe.each(['sqlite', 'postgres'] as const)('DatabaseIdempotencyStore on %s', (kind) => {
   // Two handles on one database: two replicas, each with its own connections.
   let a: ServiceDatabase;
@@ -36,7 +31,18 @@ describe.each(['sqlite', 'postgres'] as const)('DatabaseIdempotencyStore on %s',
   let drop: () => Promise<void>;
   let clock = 1_000_000;
   const now = () => clock;
-  const options = { now, pollMs: 5, leaseMs: 1000 };
+  // A replica that finds a key claimed polls for the result: counting its pauses tells a test it is waiting.
+  let polls = 0;
+  const sleep = (ms: number) => {
+    polls++;
+    return new Promise<void>((resolve) => setTimeout(resolve, ms));
+  };
+  const options = { now, pollMs: 5, leaseMs: 1000, sleep };
+  /** Until one replica runs the work and the other waits for its result. */
+  const oneRunsOneWaits = (runs: () => number) => {
+    const pollsBefore = polls;
+    return waitFor(() => runs() === 1 && polls > pollsBefore, { what: 'one replica running, one waiting' });
+  };
   let storeA: DatabaseIdempotencyStore;
   let storeB: DatabaseIdempotencyStore;
 
@@ -62,9 +68,10 @@ describe.each(['sqlite', 'postgres'] as const)('DatabaseIdempotencyStore on %s',
       await gate.promise;
       return result(`run ${runs}`);
     };
+    const bothThere = oneRunsOneWaits(() => runs);
     const first = storeA.once('scan_hosts', 'k1', work);
     const second = storeB.once('scan_hosts', 'k1', work);
-    await new Promise((r) => setTimeout(r, 50));
+    await bothThere;
     gate.resolve();
     const [x, y] = await Promise.all([first, second]);
     expect(runs).toBe(1);
@@ -102,9 +109,10 @@ describe.each(['sqlite', 'postgres'] as const)('DatabaseIdempotencyStore on %s',
       await gate.promise;
       return result('failed', 'Failed');
     };
+    const bothThere = oneRunsOneWaits(() => runs);
     const first = storeA.once('delete_group', 'k2', failing);
     const waiting = storeB.once('delete_group', 'k2', failing);
-    await new Promise((r) => setTimeout(r, 50));
+    await bothThere;
     gate.resolve();
     expect(await first).toEqual(result('failed', 'Failed'));
     expect(await waiting).toEqual(result('failed', 'Failed'));

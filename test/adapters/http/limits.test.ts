@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QueueFullError, ServerLimits } from '../../../src/adapters/http/limits.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { request, resultOf, startServiceHarness, type ServiceHarness } from './support.ts';
 
 describe('ServerLimits', () => {
@@ -101,18 +102,20 @@ describe('graceful shutdown', () => {
     try {
       expect((await h.call('list_groups', { limit: 1 })).status).toBe(200);
       await h.emu.control('POST', '/__emulator/faults', { latencyMs: 600 });
+      const seen = await h.emu.callsReceived();
       const inFlight = h.call('list_hosts', { limit: 3 });
-      await new Promise((r) => setTimeout(r, 200));
-      const started = Date.now();
+      await waitFor(async () => (await h.emu.callsReceived()) > seen, { what: 'the call to reach KSC' });
       const closing = h.service.close();
-      await new Promise((r) => setTimeout(r, 50));
       await expect(request(h.service.url, '/healthz')).rejects.toThrow();
       const answer = await inFlight;
+      // Timed from the last answer: before it, the service waits on KSC's latency (several calls of 600 ms).
+      const answered = Date.now();
       expect(answer.status).toBe(200);
       expect(resultOf(answer).status).toBe('Successful');
       expect(answer.headers.get('connection')).toBe('close');
       await closing;
-      expect(Date.now() - started).toBeLessThan(5000);
+      // Stops once its calls are done, not after the grace period (30 s by default).
+      expect(Date.now() - answered).toBeLessThan(5000);
     } finally {
       await h.emu.control('DELETE', '/__emulator/faults');
       await h.stop();
@@ -124,8 +127,9 @@ describe('graceful shutdown', () => {
     try {
       expect((await h.call('list_groups', { limit: 1 })).status).toBe(200);
       await h.emu.control('POST', '/__emulator/faults', { latencyMs: 5000 });
+      const seen = await h.emu.callsReceived();
       const slow = h.call('list_hosts', { limit: 3 }).catch((error: unknown) => error);
-      await new Promise((r) => setTimeout(r, 200));
+      await waitFor(async () => (await h.emu.callsReceived()) > seen, { what: 'the call to reach KSC' });
       const started = Date.now();
       await h.service.close();
       // The grace period, then the abort's own grace (2 s): well before the KSC call would have answered.

@@ -11,6 +11,7 @@ import {
   type McpContextLoader,
 } from '../../../src/adapters/cli/mcp-command.ts';
 import { COMMANDS, type CommandContext } from '../../../src/commands/index.ts';
+import { waitFor } from '../../support/wait-for.ts';
 import { startMcpWorld, type McpWorld } from './support.ts';
 
 interface Run {
@@ -70,12 +71,10 @@ describe('kconnect mcp (in-process)', () => {
   }
 
   async function listening(r: Run): Promise<string> {
-    for (let i = 0; i < 200; i++) {
-      const line = r.stderr.find((l) => l.includes('listening on'));
-      if (line !== undefined) return /listening on (\S+)/.exec(line)![1]!;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    throw new Error(`not listening: ${r.stderr.join('\n')}`);
+    const line = await waitFor(() => r.stderr.find((l) => l.includes('listening on')), {
+      what: () => `the MCP server to listen; its output:\n${r.stderr.join('\n')}`,
+    });
+    return /listening on (\S+)/.exec(line)![1]!;
   }
 
   it('offers destructive tools when the connection’s configuration allows them, and stops on the signal', async () => {
@@ -116,9 +115,7 @@ describe('kconnect mcp (in-process)', () => {
         },
       })}\n${JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' })}\n`,
     );
-    for (let i = 0; i < 200 && out.split('\n').filter(Boolean).length < 2; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(() => out.split('\n').filter(Boolean).length >= 2, { what: 'two answers on stdout' });
     const answers = out
       .split('\n')
       .filter(Boolean)

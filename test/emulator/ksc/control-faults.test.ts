@@ -7,6 +7,7 @@ import {
   type KscCallError,
   type TestEmulator,
 } from '../../support/ksc-emulator.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 describe('KSC emulator control API and fault injection', () => {
   let emu: TestEmulator;
@@ -102,7 +103,8 @@ describe('KSC emulator control API and fault injection', () => {
 
   it('keeps adding events in live mode', async () => {
     const before = emu.ksc.world.eventCount;
-    await new Promise((resolve) => setTimeout(resolve, 2300));
+    // 40 a second on the wall clock: a second or two, longer on a loaded machine.
+    await waitFor(() => emu.ksc.world.eventCount >= before + 40, { what: '40 live events' });
     expect(emu.ksc.world.eventCount).toBeGreaterThanOrEqual(before + 40);
     const newest = await emu.ksc.world.db
       .selectFrom('events')

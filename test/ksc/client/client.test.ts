@@ -11,6 +11,7 @@ import {
   type KscLogRecord,
 } from '../../../src/ksc/index.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../../support/ksc-emulator.ts';
+import { waitFor } from '../../support/wait-for.ts';
 
 describe('KscClient against the emulator', () => {
   let emu: TestEmulator;
@@ -37,6 +38,9 @@ describe('KscClient against the emulator', () => {
     return { ksc, logs };
   }
   const logins = (logs: readonly KscLogRecord[]) => logs.filter((r) => r.message === 'logging in').length;
+  /** Until the emulator has received a call more than `seen`: that call is then in flight. */
+  const inFlight = (seen: number) =>
+    waitFor(async () => (await emu.callsReceived()) > seen, { what: 'a call to reach the emulator' });
 
   it('logs in once and decodes answers and out-parameters', async () => {
     const { ksc, logs } = client();
@@ -227,19 +231,24 @@ describe('KscClient against the emulator', () => {
     expect(chained).toMatchObject({ code: 'CANCELLED', method: 'HostGroup.GroupIdGroups' });
 
     // A fresh client logs in on a slow server: the view's caller is released at once, the login goes on.
+    const LOGIN_LATENCY_MS = 3000;
     const { ksc: fresh, logs: freshLogs } = client();
-    await emu.control('POST', '/__emulator/faults', { latencyMs: 800 });
+    await emu.control('POST', '/__emulator/faults', { latencyMs: LOGIN_LATENCY_MS });
     try {
       const quick = new AbortController();
-      const started = Date.now();
+      const seen = await emu.callsReceived();
       const waiting = fresh
         .withSignal(quick.signal)
         .call('HostGroup.GroupIdGroups')
         .catch((e: unknown) => e);
-      setTimeout(() => quick.abort(), 100);
+      await inFlight(seen); // the login
+      const aborted = Date.now();
+      quick.abort();
       expect(await waiting).toBeInstanceOf(CancelledError);
-      expect(Date.now() - started).toBeLessThan(700);
-      // The client itself still works, through the same login.
+      // Released at once: long before the login (still under way) could have answered.
+      expect(Date.now() - aborted).toBeLessThan(LOGIN_LATENCY_MS / 2);
+      // The client itself still works, through the same login (which has its latency to serve still).
+      await emu.control('DELETE', '/__emulator/faults');
       expect(typeof (await fresh.call('HostGroup.GroupIdGroups'))['PxgRetVal']).toBe('number');
       expect(logins(freshLogs)).toBe(1);
     } finally {
@@ -255,8 +264,9 @@ describe('KscClient against the emulator', () => {
     try {
       // A login nobody waits for any more does not hold the connections open.
       const { ksc: loggingIn } = client();
+      let seen = await emu.callsReceived();
       const pending = loggingIn.call('HostGroup.GroupIdGroups').catch((e: unknown) => e);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await inFlight(seen);
       let started = Date.now();
       await loggingIn.close();
       expect(Date.now() - started).toBeLessThan(1500);
@@ -267,8 +277,9 @@ describe('KscClient against the emulator', () => {
       await emu.control('DELETE', '/__emulator/faults');
       await busy.call('HostGroup.GroupIdGroups');
       await emu.control('POST', '/__emulator/faults', { latencyMs: 3000 });
+      seen = await emu.callsReceived();
       const slow = busy.call('HostGroup.GroupIdGroups').catch((e: unknown) => e);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await inFlight(seen);
       const interrupt = new AbortController();
       started = Date.now();
       const closing = busy.close({ signal: interrupt.signal });
