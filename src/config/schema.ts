@@ -29,6 +29,11 @@ export const serviceSectionSchema = z.looseObject({
   database: nonEmpty.optional(),
   maxConcurrentPerServer: z.number().int().min(1).optional(),
   maxQueue: z.number().int().min(0).optional(),
+  auditRetentionDays: z.number().int().min(0).optional(),
+  headersTimeoutSeconds: z.number().int().min(1).optional(),
+  requestTimeoutSeconds: z.number().int().min(1).optional(),
+  keepAliveTimeoutSeconds: z.number().int().min(1).optional(),
+  maxConnections: z.number().int().min(1).optional(),
 });
 
 /** The MCP server's section, checked as loosely as the service's. */

@@ -47,8 +47,15 @@ interface ServeFlags {
   maxConcurrentPerServer?: number;
   maxQueue?: number;
   shutdownGrace?: number;
+  auditRetentionDays?: number;
+  headersTimeout?: number;
+  requestTimeout?: number;
+  keepAliveTimeout?: number;
+  maxConnections?: number;
   logLevel: ServiceLogRecord['level'];
 }
+
+const seconds = (value: number) => value * 1000;
 
 const LEVELS: readonly ServiceLogRecord['level'][] = ['debug', 'info', 'warn', 'error'];
 
@@ -111,6 +118,37 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
         'how long a stop waits for calls in flight (default 30)',
       ).argParser(integer('--shutdown-grace', 0, 3600)),
     )
+    .addOption(
+      new Option(
+        '--audit-retention-days <days>',
+        'remove audit rows older than this; 0 keeps them forever (default 365)',
+      )
+        .argParser(integer('--audit-retention-days', 0))
+        .env('KCONNECT_SERVICE_AUDIT_RETENTION_DAYS'),
+    )
+    .addOption(
+      new Option('--headers-timeout <seconds>', 'time a client has to send its request head (default 10)')
+        .argParser(integer('--headers-timeout', 1, 3600))
+        .env('KCONNECT_SERVICE_HEADERS_TIMEOUT'),
+    )
+    .addOption(
+      new Option('--request-timeout <seconds>', 'time a client has to send its request body (default 30)')
+        .argParser(integer('--request-timeout', 1, 3600))
+        .env('KCONNECT_SERVICE_REQUEST_TIMEOUT'),
+    )
+    .addOption(
+      new Option(
+        '--keep-alive-timeout <seconds>',
+        'idle time before a keep-alive connection closes (default 5)',
+      )
+        .argParser(integer('--keep-alive-timeout', 1, 3600))
+        .env('KCONNECT_SERVICE_KEEP_ALIVE_TIMEOUT'),
+    )
+    .addOption(
+      new Option('--max-connections <n>', 'open connections at once; more are refused (default 1024)')
+        .argParser(integer('--max-connections', 1))
+        .env('KCONNECT_SERVICE_MAX_CONNECTIONS'),
+    )
     .addOption(new Option('--log-level <level>', 'least level logged').choices([...LEVELS]).default('info'));
 
   command.action(async (flags: ServeFlags) => {
@@ -138,6 +176,13 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
           maxConcurrentPerServer: flags.maxConcurrentPerServer ?? section.maxConcurrentPerServer ?? 8,
           maxQueue: flags.maxQueue ?? section.maxQueue ?? 32,
         },
+        auditRetentionDays: flags.auditRetentionDays ?? section.auditRetentionDays ?? 365,
+        timeouts: {
+          headersMs: seconds(flags.headersTimeout ?? section.headersTimeoutSeconds ?? 10),
+          requestMs: seconds(flags.requestTimeout ?? section.requestTimeoutSeconds ?? 30),
+          keepAliveMs: seconds(flags.keepAliveTimeout ?? section.keepAliveTimeoutSeconds ?? 5),
+        },
+        maxConnections: flags.maxConnections ?? section.maxConnections ?? 1024,
         logger,
         ...(flags.shutdownGrace === undefined ? {} : { shutdownGraceMs: flags.shutdownGrace * 1000 }),
         ...(loaded.connections === undefined ? {} : { connections: loaded.connections }),

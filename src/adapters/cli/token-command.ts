@@ -28,6 +28,7 @@ function time(ms: number | null): string {
 }
 
 function table(tokens: readonly ApiTokenInfo[]): string {
+  // The table keeps the columns scripts already read; `--json` adds each token's connections.
   const header = ['ID', 'NAME', 'SCOPES', 'CREATED', 'LAST USED', 'REVOKED'];
   const rows = tokens.map((t) => [
     t.id,
@@ -98,23 +99,29 @@ export function tokenCommand(io: TokenCommandIo = {}): Command {
       '--scope <scopes>',
       'comma-separated: read (read-only commands), respond (commands that change KSC), admin (audit log)',
     )
-    .option('--json', 'print id, name, scopes and token as JSON')
-    .action(async (flags: { name: string; scope: string; json?: true }, command: Command) => {
-      await withTokens(command, async (tokens) => {
-        const made = await tokens.create(flags.name, flags.scope);
-        if (flags.json === true) {
-          stdout(
-            `${JSON.stringify({ id: made.info.id, name: made.info.name, scopes: made.info.scopes, token: made.token })}\n`,
+    .option(
+      '--connections <names>',
+      'comma-separated connections the token may call (default: every connection)',
+    )
+    .option('--json', 'print id, name, scopes, connections and token as JSON')
+    .action(
+      async (flags: { name: string; scope: string; connections?: string; json?: true }, command: Command) => {
+        await withTokens(command, async (tokens) => {
+          const made = await tokens.create(flags.name, flags.scope, flags.connections);
+          if (flags.json === true) {
+            const { id, name, scopes, connections } = made.info;
+            stdout(`${JSON.stringify({ id, name, scopes, connections, token: made.token })}\n`);
+          } else {
+            stdout(`${made.token}\n`);
+          }
+          stderr(
+            `created ${made.info.id} "${made.info.name}" with scopes ${made.info.scopes.join(', ')}` +
+              (made.info.connections === null ? '' : ` on connections ${made.info.connections.join(', ')}`) +
+              ': the token is shown only this once, keep it in a secret store',
           );
-        } else {
-          stdout(`${made.token}\n`);
-        }
-        stderr(
-          `created ${made.info.id} "${made.info.name}" with scopes ${made.info.scopes.join(', ')}: ` +
-            'the token is shown only this once, keep it in a secret store',
-        );
-      });
-    });
+        });
+      },
+    );
 
   token
     .command('list')

@@ -3,15 +3,8 @@ import { Hono, type Context } from 'hono';
 import type { CommandContext, CommandDefinition } from '../../commands/index.ts';
 import type { ErrorCode } from '../../errors.ts';
 import type { AuditLog, StoredAuditEntry } from './audit.ts';
-import {
-  bearerToken,
-  deniedMessage,
-  unauthenticatedMessage,
-  wwwAuthenticate,
-  type ApiTokens,
-  type Principal,
-  type Scope,
-} from './auth.ts';
+import { authenticationRefusal, type AuthFailures } from './auth-failures.ts';
+import { bearerToken, deniedMessage, type ApiTokens, type Principal, type Scope } from './auth.ts';
 import { commandCatalogue } from './command-catalogue.ts';
 import { commandRoute, describeError } from './command-route.ts';
 import { registerConsoleRoutes } from './console-routes.ts';
@@ -51,6 +44,8 @@ export interface ServiceDependencies {
   readonly connections?: readonly string[];
   readonly tokens: ApiTokens;
   readonly audit: AuditLog;
+  /** Failed authentications per client address: the 429 after a burst, one audit row per client and window. */
+  readonly authFailures: AuthFailures;
   readonly idempotency: DatabaseIdempotencyStore;
   readonly limits: ServerLimits;
   readonly metrics: ServiceMetrics;
@@ -60,6 +55,8 @@ export interface ServiceDependencies {
   readonly replica: string;
   readonly now: () => number;
   readonly log: ServiceLogger;
+  /** How long a command call's request body may take to arrive. Default 30 s. */
+  readonly requestTimeoutMs?: number;
   /** Aborted when a shutdown stops waiting for calls in flight. */
   readonly signal: AbortSignal;
 }
@@ -106,6 +103,8 @@ function auditJson(entry: StoredAuditEntry) {
     errorCode: entry.errorCode,
     message: entry.message,
     durationMs: entry.durationMs,
+    client: entry.client,
+    count: entry.count,
   };
 }
 
@@ -161,9 +160,9 @@ export function createServiceApp(deps: ServiceDependencies): Hono<ServiceEnv> {
     const given = bearerToken(c.req.header('Authorization'));
     const principal = await deps.tokens.authenticate(given);
     if (principal === undefined) {
-      return errorBody('UNAUTHENTICATED', unauthenticatedMessage(given), requestId, 401, {
-        'WWW-Authenticate': wwwAuthenticate(given),
-      });
+      const refusal = authenticationRefusal(deps, c, given);
+      const code = refusal.status === 429 ? 'RATE_LIMITED' : 'UNAUTHENTICATED';
+      return errorBody(code, refusal.message, requestId, refusal.status, refusal.headers);
     }
     if (scope !== undefined && !principal.scopes.includes(scope)) {
       return errorBody('ACCESS_DENIED', deniedMessage(principal, scope, 'this route'), requestId, 403);
@@ -242,9 +241,16 @@ export function createServiceApp(deps: ServiceDependencies): Hono<ServiceEnv> {
 
   app.get('/healthz', (c) => c.json({ status: 'ok', replica: deps.replica }));
 
+  // Public for probes: up or down only. The checks name KSC URLs, connections and why a login failed, so only a
+  // caller with a valid token (any scope) sees them.
   app.get('/readyz', async (c) => {
     const readiness = await deps.health.ready();
-    return c.json(readiness, readiness.ready ? 200 : 503);
+    const status = readiness.ready ? 'ready' : 'not ready';
+    const code = readiness.ready ? 200 : 503;
+    if (c.req.header('Authorization') === undefined) return c.json({ status }, code);
+    const principal = await authorise(c);
+    if (principal instanceof Response) return principal;
+    return c.json({ status, ...readiness }, code);
   });
 
   app.get(

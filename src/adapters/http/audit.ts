@@ -5,7 +5,8 @@ import type { ServiceTables } from './store.ts';
 /**
  * How a command call ended: the command's own status, or why the service refused it before it ran
  * (`unauthenticated` 401, `denied` 403, `invalid` 400 for a body that is not JSON or an unknown connection,
- * `rate_limited` 429, `unavailable` 503 while shutting down).
+ * `rate_limited` 429, `unavailable` 503 while shutting down, `aborted` 499 when the caller went away before
+ * its request body arrived).
  */
 export type AuditOutcome =
   | 'Successful'
@@ -15,7 +16,8 @@ export type AuditOutcome =
   | 'denied'
   | 'invalid'
   | 'rate_limited'
-  | 'unavailable';
+  | 'unavailable'
+  | 'aborted';
 
 /** One command call: who, which command on which connection, the target hosts, how it ended and how long it took. */
 export interface AuditEntry {
@@ -35,10 +37,19 @@ export interface AuditEntry {
   readonly errorCode: string | null;
   readonly message: string | null;
   readonly durationMs: number;
+  /** The caller's address as the service saw it (a proxy's, behind one). */
+  readonly client?: string | null;
+  /**
+   * How many calls the row stands for: 1, except for refused authentications, which are counted into one row
+   * per client address and window.
+   */
+  readonly count?: number;
 }
 
 export interface StoredAuditEntry extends AuditEntry {
   readonly id: number;
+  readonly client: string | null;
+  readonly count: number;
 }
 
 export interface AuditQuery {
@@ -107,6 +118,8 @@ function toRow(entry: AuditEntry): Omit<ServiceTables['audit_log'], 'id'> {
     error_code: entry.errorCode,
     message: entry.message === null ? null : clean(entry.message.slice(0, 2000)),
     duration_ms: Math.max(0, Math.round(entry.durationMs)),
+    client: entry.client === undefined || entry.client === null ? null : clip(entry.client),
+    count: entry.count ?? 1,
   };
 }
 
@@ -127,6 +140,8 @@ function fromRow(row: ServiceTables['audit_log'] & { id: number }): StoredAuditE
     errorCode: row.error_code,
     message: row.message,
     durationMs: row.duration_ms,
+    client: row.client,
+    count: Number(row.count),
   };
 }
 
@@ -134,8 +149,34 @@ function fromRow(row: ServiceTables['audit_log'] & { id: number }): StoredAuditE
 export class AuditLog {
   constructor(private readonly db: Kysely<ServiceTables>) {}
 
-  async record(entry: AuditEntry): Promise<void> {
-    await this.db.insertInto('audit_log').values(toRow(entry)).execute();
+  /** Writes one row; its id. */
+  async record(entry: AuditEntry): Promise<number> {
+    const row = await this.db
+      .insertInto('audit_log')
+      .values(toRow(entry))
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
+  }
+
+  /** Sets how many calls a row stands for (the refused authentications of one client and window). */
+  async setCount(id: number, count: number): Promise<void> {
+    await this.db.updateTable('audit_log').set({ count }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Removes the rows older than `before` (ms since the epoch): retention is the only way rows leave the log.
+   * In batches, so a first run over a large log does not hold a long lock. The number of rows removed.
+   */
+  async prune(before: number, batch = 5000): Promise<number> {
+    let removed = 0;
+    for (;;) {
+      const ids = this.db.selectFrom('audit_log').select('id').where('at', '<', before).limit(batch);
+      const result = await this.db.deleteFrom('audit_log').where('id', 'in', ids).executeTakeFirst();
+      const count = Number(result.numDeletedRows);
+      removed += count;
+      if (count < batch) return removed;
+    }
   }
 
   /** Entries newest first. */

@@ -13,6 +13,8 @@ export interface Principal {
   readonly tokenId: string;
   readonly name: string;
   readonly scopes: readonly Scope[];
+  /** The connections the token may call; absent: every connection. */
+  readonly connections?: readonly string[];
 }
 
 /** A stored token as lists show it: never the token itself. */
@@ -20,6 +22,8 @@ export interface ApiTokenInfo {
   readonly id: string;
   readonly name: string;
   readonly scopes: readonly Scope[];
+  /** The connections the token may call; null: every connection. */
+  readonly connections: readonly string[] | null;
   readonly createdAt: number;
   readonly lastUsedAt: number | null;
   readonly revokedAt: number | null;
@@ -59,6 +63,40 @@ export function parseScopes(value: string | readonly string[]): Scope[] {
   return scopes;
 }
 
+/** What a connection name may be (the configuration's rule). */
+const CONNECTION_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * Connection names from a comma-separated list or an array; duplicates are dropped.
+ *
+ * @throws {KconnectError} INVALID_INPUT naming a malformed name, or for an empty list.
+ */
+export function parseConnections(value: string | readonly string[]): string[] {
+  const items = (typeof value === 'string' ? value.split(',') : value).map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) {
+    throw new KconnectError('INVALID_INPUT', 'connections: at least one connection name is needed');
+  }
+  for (const item of items) {
+    if (!CONNECTION_NAME_PATTERN.test(item)) {
+      throw new KconnectError(
+        'INVALID_INPUT',
+        `connections: ${JSON.stringify(item)} is not a connection name (letters, digits, "_", "." and "-")`,
+      );
+    }
+  }
+  return [...new Set(items)];
+}
+
+/** Whether the token may call the connection. */
+export function allowsConnection(principal: Principal, connection: string): boolean {
+  return principal.connections === undefined || principal.connections.includes(connection);
+}
+
+/** The 403 message of a token limited to other connections: names the connection asked for, not the others. */
+export function connectionDeniedMessage(principal: Principal, connection: string): string {
+  return `The API token "${principal.name}" (${principal.tokenId}) is not allowed on the connection "${connection}"`;
+}
+
 /** SHA-256 of a token, hex: what the database holds. A fast hash suffices for 256 random bits. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
@@ -90,11 +128,16 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
+function storedConnections(text: string | null): string[] | null {
+  return text === null ? null : text.split(',').filter(Boolean);
+}
+
 function rowInfo(row: ServiceTables['api_tokens']): ApiTokenInfo {
   return {
     id: row.id,
     name: row.name,
     scopes: parseScopes(row.scopes),
+    connections: storedConnections(row.connections),
     createdAt: Number(row.created_at),
     lastUsedAt: row.last_used_at === null ? null : Number(row.last_used_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
@@ -114,13 +157,15 @@ export class ApiTokens {
   ) {}
 
   /**
-   * Creates a token; the returned `token` is the only copy there will ever be.
+   * Creates a token; the returned `token` is the only copy there will ever be. Without `connections` it may
+   * call every connection; with them, only those.
    *
    * @throws {KconnectError} INVALID_INPUT for a bad name or scope; CONFLICT when a live token has the name.
    */
   async create(
     name: string,
     scopes: string | readonly string[],
+    connections?: string | readonly string[],
   ): Promise<{ token: string; info: ApiTokenInfo }> {
     const trimmed = name.trim();
     if (!NAME_PATTERN.test(trimmed)) {
@@ -130,6 +175,7 @@ export class ApiTokens {
       );
     }
     const parsed = parseScopes(scopes);
+    const allowed = connections === undefined ? null : parseConnections(connections);
     if ((await this.findLive(trimmed)) !== undefined) {
       throw new KconnectError(
         'CONFLICT',
@@ -142,6 +188,7 @@ export class ApiTokens {
       name: trimmed,
       token_hash: hashToken(token),
       scopes: parsed.join(','),
+      connections: allowed === null ? null : allowed.join(','),
       created_at: this.now(),
       last_used_at: null,
       revoked_at: null,
@@ -191,7 +238,7 @@ export class ApiTokens {
     if (token === undefined || !TOKEN_PATTERN.test(token)) return undefined;
     const row = await this.db
       .selectFrom('api_tokens')
-      .select(['id', 'name', 'scopes'])
+      .select(['id', 'name', 'scopes', 'connections'])
       .where('token_hash', '=', hashToken(token))
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
@@ -201,7 +248,13 @@ export class ApiTokens {
       this.lastWritten.set(row.id, now);
       await this.db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', row.id).execute();
     }
-    return { tokenId: row.id, name: row.name, scopes: parseScopes(row.scopes) };
+    const connections = storedConnections(row.connections);
+    return {
+      tokenId: row.id,
+      name: row.name,
+      scopes: parseScopes(row.scopes),
+      ...(connections === null ? {} : { connections }),
+    };
   }
 
   private findLive(name: string) {

@@ -6,24 +6,29 @@ import {
   type CommandResult,
 } from '../../commands/index.ts';
 import { errorEntry, failedResult } from '../../commands/core/result.ts';
-import { ERROR_CODES, KconnectError, type ErrorCode } from '../../errors.ts';
+import { ERROR_CODES, FieldError, KconnectError, type ErrorCode } from '../../errors.ts';
 import { parseWireJson, stringifyWireJson, type WireJson } from '../../wire/json.ts';
 import type { ServiceDependencies, ServiceEnv } from './app.ts';
-import { auditedIdempotencyKey, targetHosts, type AuditOutcome } from './audit.ts';
+import { authenticationRefusal, clientAddress, type AuthenticationRefusal } from './auth-failures.ts';
+import { auditedIdempotencyKey, targetHosts, type AuditEntry, type AuditOutcome } from './audit.ts';
 import {
+  allowsConnection,
   bearerToken,
+  connectionDeniedMessage,
   deniedMessage,
   requiredScope,
-  unauthenticatedMessage,
-  wwwAuthenticate,
   type Principal,
 } from './auth.ts';
-import { QueueFullError } from './limits.ts';
+import { QueueFullError, type SlotKind } from './limits.ts';
 import { CONNECTION_HEADER } from './openapi.ts';
 
 /** What a connection name may be, wherever a request names one. */
 export const CONNECTION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 const MAX_BODY_BYTES = 1 << 20;
+/** The status of a call whose client went away (nginx's convention); nobody reads it, the log and audit do. */
+const CLIENT_CLOSED_STATUS = 499;
+/** How long a request body may take when the service is not told otherwise (its `requestTimeoutMs`). */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** Retry-After of a replica that is shutting down: another replica (or this one, restarted) takes the call. */
 const DRAIN_RETRY_SECONDS = 1;
@@ -61,6 +66,10 @@ interface Call {
   readonly durationMs: number;
   /** Whether the command ran (refusals have no latency). */
   readonly ran: boolean;
+  /** The caller's address. */
+  readonly client: string;
+  /** Set when the call was refused for its token: audited per client and window, not per call. */
+  readonly authFailure: AuthenticationRefusal | undefined;
 }
 
 export function describeError(error: unknown): string {
@@ -96,6 +105,7 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
     const requested = c.req.query('connection') ?? c.req.header(CONNECTION_HEADER);
     const connection = requested ?? defaultConnection;
     let principal: Principal | undefined;
+    let authFailure: AuthenticationRefusal | undefined;
     let input: unknown;
     let ran = false;
     let knownConnection = requested === undefined;
@@ -115,23 +125,34 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
       const given = bearerToken(c.req.header('Authorization'));
       principal = await deps.tokens.authenticate(given);
       if (principal === undefined) {
-        throw new Refusal('unauthenticated', 'UNAUTHENTICATED', unauthenticatedMessage(given), 401, {
-          'WWW-Authenticate': wwwAuthenticate(given),
-        });
+        const refusal = authenticationRefusal(deps, c, given);
+        authFailure = refusal;
+        throw new Refusal(
+          refusal.status === 429 ? 'rate_limited' : 'unauthenticated',
+          refusal.status === 429 ? 'RATE_LIMITED' : 'UNAUTHENTICATED',
+          refusal.message,
+          refusal.status,
+          refusal.headers,
+        );
       }
       if (command === undefined) {
         throw new Refusal('invalid', 'NOT_FOUND', `No command "${name}": GET /v1/commands lists them`);
       }
-      input = await readInput(c.req.raw);
+      input = await readInput(c.req.raw, deps.requestTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS);
       const scope = requiredScope(command);
       if (!principal.scopes.includes(scope)) {
         throw new Refusal('denied', 'ACCESS_DENIED', deniedMessage(principal, scope, command.name));
       }
+      // Before the connection is looked up: a limited token learns nothing of connections it may not call.
+      if (!allowsConnection(principal, connection)) {
+        throw new Refusal('denied', 'ACCESS_DENIED', connectionDeniedMessage(principal, connection));
+      }
       const base = connectionContext(requested);
       knownConnection = true;
-      let release: () => void;
+      const kind: SlotKind = scope === 'read' ? 'read' : 'respond';
+      let slot: () => void;
       try {
-        release = await deps.limits.acquire(connection);
+        slot = await deps.limits.acquire(connection, kind);
       } catch (error) {
         if (error instanceof QueueFullError) {
           throw new Refusal('rate_limited', 'RATE_LIMITED', error.message, 429, {
@@ -141,13 +162,28 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
         throw error;
       }
       ran = true;
+      // A slot bounds the calls at KSC, not the calls that wait: a waiting command gives its slot back for each
+      // pause between its polls and queues (never refused) for one again before the next look.
+      let release = slot;
       try {
+        // A signal of the call's own, tied to the shutdown: waits inside the call listen to it, not to the
+        // shutdown signal every call in flight shares.
+        const signal = AbortSignal.any(
+          base.signal === undefined ? [deps.signal] : [base.signal, deps.signal],
+        );
+        const pause = base.sleep ?? ((ms: number) => abortableSleep(ms, signal));
         const ctx: CommandContext = {
           ...base,
           idempotency: deps.idempotency.scoped(`${connection}/${principal.tokenId}`),
-          // A signal of the call's own, tied to the shutdown: waits inside the call listen to it, not to the
-          // shutdown signal every call in flight shares.
-          signal: AbortSignal.any(base.signal === undefined ? [deps.signal] : [base.signal, deps.signal]),
+          signal,
+          sleep: async (ms) => {
+            release();
+            try {
+              await pause(ms);
+            } finally {
+              release = await deps.limits.acquire(connection, kind, { admitted: true });
+            }
+          },
         };
         result = await run(requestId, command.title, () => executeCommand(command, ctx, input));
       } finally {
@@ -189,6 +225,8 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
       startedAt,
       durationMs: performance.now() - started,
       ran,
+      client: clientAddress(c),
+      authFailure,
     });
     return new Response(stringifyWireJson(result as unknown as WireJson), {
       status,
@@ -227,7 +265,11 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
     }
   }
 
-  /** The context of the requested connection; a malformed or unknown name is refused. */
+  /**
+   * The context of the requested connection; a malformed name is refused (400), an unknown one is not found
+   * (404) with a message that names only the connection asked for: the configured names are not the caller's
+   * to enumerate.
+   */
   function connectionContext(requested: string | undefined): CommandContext {
     if (requested !== undefined && !CONNECTION_NAME.test(requested)) {
       throw new Refusal(
@@ -239,6 +281,9 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
     try {
       return deps.contexts(requested);
     } catch (error) {
+      if (requested !== undefined && isUnknownConnection(error)) {
+        throw new Refusal('invalid', 'NOT_FOUND', `connection: no connection named "${requested}"`, 404);
+      }
       if (error instanceof KconnectError) {
         const status = error.code === 'NOT_FOUND' || error.code === 'INVALID_INPUT' ? error.httpStatus : 500;
         throw new Refusal('invalid', error.code, error.message, status);
@@ -256,8 +301,10 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
       errorCode,
       ...(call.ran ? { seconds: call.durationMs / 1000 } : {}),
     });
+    // A flood of bad tokens is logged as it is audited: the first refusal of a client's window, the rest at debug.
+    const quiet = call.authFailure !== undefined && !call.authFailure.first;
     deps.log({
-      level: call.status >= 500 ? 'error' : call.status >= 400 ? 'warn' : 'info',
+      level: quiet ? 'debug' : call.status >= 500 ? 'error' : call.status >= 400 ? 'warn' : 'info',
       message: 'command',
       requestId: call.requestId,
       command: call.command,
@@ -272,23 +319,29 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
         ? {}
         : { error: `${call.firstError.code}: ${call.firstError.message}` }),
     });
+    const entry: AuditEntry = {
+      at: call.startedAt,
+      requestId: call.requestId,
+      replica: deps.replica,
+      tokenId: call.principal?.tokenId ?? null,
+      tokenName: call.principal?.name ?? null,
+      command: call.command,
+      connection: call.connection,
+      hosts: targetHosts(call.input, call.targetFields),
+      idempotencyKey: auditedIdempotencyKey(call.input),
+      outcome: call.outcome,
+      statusCode: call.status,
+      errorCode,
+      message: call.firstError?.message ?? null,
+      durationMs: call.durationMs,
+      client: call.client,
+    };
+    if (call.authFailure !== undefined) {
+      await deps.authFailures.record(call.authFailure.verdict, entry);
+      return;
+    }
     try {
-      await deps.audit.record({
-        at: call.startedAt,
-        requestId: call.requestId,
-        replica: deps.replica,
-        tokenId: call.principal?.tokenId ?? null,
-        tokenName: call.principal?.name ?? null,
-        command: call.command,
-        connection: call.connection,
-        hosts: targetHosts(call.input, call.targetFields),
-        idempotencyKey: auditedIdempotencyKey(call.input),
-        outcome: call.outcome,
-        statusCode: call.status,
-        errorCode,
-        message: call.firstError?.message ?? null,
-        durationMs: call.durationMs,
-      });
+      await deps.audit.record(entry);
     } catch (error) {
       deps.log({
         level: 'error',
@@ -301,12 +354,36 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
   }
 }
 
+/** A pause that ends early, without error, when the call is aborted (the command checks the signal itself). */
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Whether the context factory refused a name it does not know: its NOT_FOUND, or the configuration's error on
+ * the `connection` field (the only one it raises for a name given by the caller).
+ */
+function isUnknownConnection(error: unknown): boolean {
+  if (!(error instanceof KconnectError)) return false;
+  if (error.code === 'NOT_FOUND') return true;
+  return error instanceof FieldError && error.field === 'connection';
+}
+
 /** The JSON body as the command's input; an empty body is `{}`. Integers beyond 2^53 stay exact. */
-async function readInput(request: Request): Promise<unknown> {
+async function readInput(request: Request, timeoutMs: number): Promise<unknown> {
   const tooLarge = () =>
     new Refusal('invalid', 'INVALID_INPUT', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
   if (Number(request.headers.get('Content-Length') ?? '0') > MAX_BODY_BYTES) throw tooLarge();
-  const text = await readLimited(request, MAX_BODY_BYTES, tooLarge);
+  const text = await readLimited(request, MAX_BODY_BYTES, timeoutMs, tooLarge);
   if (text.trim() === '') return {};
   try {
     return parseWireJson(text);
@@ -316,21 +393,58 @@ async function readInput(request: Request): Promise<unknown> {
   }
 }
 
-/** The body as text, reading no more than `limit` bytes (a chunked body has no length to check first). */
-async function readLimited(request: Request, limit: number, tooLarge: () => Error): Promise<string> {
+/**
+ * The body as text, reading no more than `limit` bytes (a chunked body has no length to check first) for no
+ * longer than `timeoutMs`. A body that does not arrive in time is the caller's fault (400, and the connection
+ * is closed); one cut off because the caller went away is a 499: neither is the service's failure.
+ */
+async function readLimited(
+  request: Request,
+  limit: number,
+  timeoutMs: number,
+  tooLarge: () => Error,
+): Promise<string> {
   if (request.body === null) return '';
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    for (;;) {
+      let next: Awaited<ReturnType<typeof reader.read>> | 'timeout';
+      try {
+        next = await Promise.race([reader.read(), timedOut]);
+      } catch {
+        throw new Refusal(
+          'aborted',
+          'CANCELLED',
+          'The client went away before its request body arrived',
+          CLIENT_CLOSED_STATUS,
+        );
+      }
+      if (next === 'timeout') {
+        await reader.cancel().catch(() => undefined);
+        throw new Refusal(
+          'invalid',
+          'INVALID_INPUT',
+          `The request body did not arrive within ${Math.round(timeoutMs / 1000)} s`,
+          400,
+          { Connection: 'close' },
+        );
+      }
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        throw tooLarge();
+      }
+      chunks.push(next.value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -6,7 +6,7 @@ import { executeCommand } from '../../commands/core/execute.ts';
 import { listRecentEvents } from '../../commands/ksc/list-recent-events.ts';
 import { KconnectError } from '../../errors.ts';
 import type { ServiceDependencies, ServiceEnv } from './app.ts';
-import type { Principal, Scope } from './auth.ts';
+import { allowsConnection, connectionDeniedMessage, type Principal, type Scope } from './auth.ts';
 import { CONNECTION_NAME } from './command-route.ts';
 import { QueueFullError } from './limits.ts';
 
@@ -81,7 +81,12 @@ export function registerConsoleRoutes(
   app.get('/v1/me', async (c) => {
     const principal = await authorise(c);
     if (principal instanceof Response) return principal;
-    return c.json({ tokenId: principal.tokenId, name: principal.name, scopes: principal.scopes });
+    return c.json({
+      tokenId: principal.tokenId,
+      name: principal.name,
+      scopes: principal.scopes,
+      connections: principal.connections ?? null,
+    });
   });
 
   app.get('/v1/connections', async (c) => {
@@ -89,16 +94,19 @@ export function registerConsoleRoutes(
     if (principal instanceof Response) return principal;
     const states = await deps.health.connections();
     return c.json({
-      connections: connectionNames.map((name) => {
-        const state = states.get(name);
-        return {
-          name,
-          default: name === defaultConnection,
-          ok: state?.ok ?? false,
-          error: state?.error ?? null,
-          durationMs: state?.durationMs ?? null,
-        };
-      }),
+      // A token limited to some connections sees only those.
+      connections: connectionNames
+        .filter((name) => allowsConnection(principal, name))
+        .map((name) => {
+          const state = states.get(name);
+          return {
+            name,
+            default: name === defaultConnection,
+            ok: state?.ok ?? false,
+            error: state?.error ?? null,
+            durationMs: state?.durationMs ?? null,
+          };
+        }),
     });
   });
 
@@ -111,6 +119,9 @@ export function registerConsoleRoutes(
     if (requested !== undefined && !CONNECTION_NAME.test(requested)) {
       return fail('INVALID_INPUT', 'connection: 1–64 letters, digits, dots, dashes or underscores', 400);
     }
+    if (!allowsConnection(principal, requested ?? defaultConnection)) {
+      return fail('ACCESS_DENIED', connectionDeniedMessage(principal, requested ?? defaultConnection), 403);
+    }
     const limit = c.req.query('limit');
     const since = c.req.query('since');
     const input = {
@@ -120,7 +131,7 @@ export function registerConsoleRoutes(
     let release: (() => void) | undefined;
     try {
       const ctx = deps.contexts(requested);
-      release = await deps.limits.acquire(requested ?? defaultConnection);
+      release = await deps.limits.acquire(requested ?? defaultConnection, 'read');
       const result = await executeCommand(
         listRecentEvents,
         { ...ctx, signal: AbortSignal.any([deps.signal]) },

@@ -7,6 +7,7 @@ import { KconnectError } from '../../errors.ts';
 import { COMMANDS, type CommandContext, type CommandDefinition } from '../../commands/index.ts';
 import { createServiceApp, type ServiceLogger } from './app.ts';
 import { AuditLog } from './audit.ts';
+import { AuthFailures, type AuthFailureOptions } from './auth-failures.ts';
 import { ApiTokens } from './auth.ts';
 import type { VendorClient } from '../../vendor-client.ts';
 import { Health, type ConnectionKey } from './health.ts';
@@ -46,6 +47,22 @@ export interface ServiceOptions {
     readonly timeoutMs?: number;
     readonly cacheMs?: number;
   };
+  /**
+   * Socket limits against slow clients: the request head must arrive within `headersMs` (default 10 s), a
+   * command call's body within `requestMs` (default 30 s; a late body is answered 400 and the connection
+   * closed), an idle keep-alive connection is closed after `keepAliveMs` (default 5 s), and at most
+   * `maxConnections` sockets are open at once (default 1024; more are refused).
+   */
+  readonly timeouts?: {
+    readonly headersMs?: number;
+    readonly requestMs?: number;
+    readonly keepAliveMs?: number;
+  };
+  readonly maxConnections?: number;
+  /** Failed authentications per client address: the burst before 429 and the window. */
+  readonly authFailures?: AuthFailureOptions;
+  /** Audit rows older than this many days are removed (hourly, and at start). 0 keeps them forever. Default 365. */
+  readonly auditRetentionDays?: number;
   /** How long a shutdown waits for calls in flight before aborting them. Default 30 s. */
   readonly shutdownGraceMs?: number;
   readonly logger?: ServiceLogger;
@@ -81,6 +98,17 @@ function defaultReplica(): string {
   return `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
+/** How often audit retention runs. */
+const RETENTION_INTERVAL_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+function setting(name: string, value: number, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new KconnectError('INVALID_INPUT', `${name}: expected an integer ≥ ${min}, got ${value}`);
+  }
+  return value;
+}
+
 /** Services started before connections had types name KSC connections only. */
 const DEFAULT_CONNECTION_TYPE = 'ksc';
 
@@ -100,10 +128,28 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const commands = options.commands ?? COMMANDS;
   const titles = new Map(commands.map((c) => [c.name, c.title]));
   const limits = new ServerLimits(options.limits, now);
+  const headersMs = setting('timeouts.headersMs', options.timeouts?.headersMs ?? 10_000, 1);
+  const requestMs = setting('timeouts.requestMs', options.timeouts?.requestMs ?? 30_000, 1);
+  const keepAliveMs = setting('timeouts.keepAliveMs', options.timeouts?.keepAliveMs ?? 5000, 1);
+  const maxConnections = setting('maxConnections', options.maxConnections ?? 1024, 1);
+  const retentionDays = setting('auditRetentionDays', options.auditRetentionDays ?? 365, 0);
   const database: ServiceDatabase = await openServiceDatabase(options.database);
   const shutdown = new AbortController();
   const tokens = new ApiTokens(database.db, now);
   const audit = new AuditLog(database.db);
+  const authFailures = new AuthFailures(audit, options.authFailures, now, log);
+  const prune = async (): Promise<void> => {
+    if (retentionDays === 0) return;
+    try {
+      const removed = await audit.prune(now() - retentionDays * DAY_MS);
+      if (removed > 0) log({ level: 'info', message: `audit retention removed ${removed} rows` });
+    } catch (error) {
+      log({ level: 'error', message: 'audit retention failed', error: String(error) });
+    }
+  };
+  await prune();
+  const retention = setInterval(() => void prune(), RETENTION_INTERVAL_MS);
+  retention.unref();
   const idempotency = new DatabaseIdempotencyStore(database.db, {
     now,
     replica,
@@ -154,6 +200,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     connections: connections.map((c) => c.key.name),
     tokens,
     audit,
+    authFailures,
+    requestTimeoutMs: requestMs,
     idempotency,
     limits,
     metrics: new ServiceMetrics(now),
@@ -173,13 +221,28 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const host = options.host ?? '127.0.0.1';
   let server: ServerType;
   try {
-    server = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host });
+    server = serve({
+      fetch: app.fetch,
+      port: options.port ?? 8080,
+      hostname: host,
+      serverOptions: {
+        headersTimeout: headersMs,
+        // A backstop behind the route's own body deadline (which answers 400): Node answers 408 and closes.
+        requestTimeout: requestMs + 1000,
+        keepAliveTimeout: keepAliveMs,
+        // Node looks for expired requests this often: the timeouts hold to within it.
+        connectionsCheckingInterval: Math.min(1000, headersMs),
+      },
+    });
+    (server as { maxConnections: number }).maxConnections = maxConnections;
     await new Promise<void>((resolve, reject) => {
       if (server.listening) resolve();
       server.once('listening', () => resolve());
       server.once('error', reject);
     });
   } catch (error) {
+    clearInterval(retention);
+    await authFailures.close();
     await database.close();
     throw error;
   }
@@ -209,6 +272,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         await closed;
       }
     }
+    clearInterval(retention);
+    await authFailures.close();
     await database.close();
     log({ level: 'info', message: 'stopped' });
   };

@@ -20,6 +20,8 @@ export type ServiceTables = StateTables & {
     token_hash: string;
     /** Comma-separated scopes. */
     scopes: string;
+    /** Comma-separated connections the token may call; null (tokens made before 0003 too): every connection. */
+    connections: string | null;
     created_at: number;
     last_used_at: number | null;
     revoked_at: number | null;
@@ -41,6 +43,10 @@ export type ServiceTables = StateTables & {
     error_code: string | null;
     message: string | null;
     duration_ms: number;
+    /** The caller's address (0004). */
+    client: string | null;
+    /** How many calls the row stands for (0004): refused authentications are counted per client and window. */
+    count: number;
   };
   /** Before 0002: idempotency keys. Kept, unused, so a replica of the earlier version still finds it. */
   idempotency_keys: {
@@ -153,6 +159,22 @@ function migrations(kind: DatabaseKind): Record<string, Migration> {
     // Idempotency keys move into the state store (migrated before these, see migrateServiceDatabase).
     '0002-idempotency-in-state-store': {
       up: (db: Kysely<unknown>) => copyEarlierIdempotencyKeys(db as Kysely<ServiceTables>, Date.now()),
+    },
+    // Tokens limited to some connections; existing rows stay null, which keeps their access to all of them.
+    '0003-token-connections': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable('api_tokens').addColumn('connections', 'text').execute();
+      },
+    },
+    // Refused authentications are counted into one row per client and window; earlier rows stood for one call.
+    '0004-audit-client-and-count': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable('audit_log').addColumn('client', 'text').execute();
+        await db.schema
+          .alterTable('audit_log')
+          .addColumn('count', 'integer', (c) => c.notNull().defaultTo(1))
+          .execute();
+      },
     },
   };
 }

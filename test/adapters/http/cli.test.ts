@@ -173,7 +173,7 @@ describe('kconnect serve', () => {
     });
     expect(answer.status).toBe(200);
     expect(resultOf(answer).status).toBe('Successful');
-    const ready = await request(running!.url, '/readyz');
+    const ready = await request(running!.url, '/readyz', { token: secret });
     expect((ready.json as { checks: Array<{ name: string }> }).checks.map((c) => c.name)).toEqual([
       'database',
       'ksc:default',

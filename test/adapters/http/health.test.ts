@@ -91,7 +91,7 @@ describe('readiness of configured connections', () => {
   });
 
   it('names each check by type and connection, and lists the connections by name', async () => {
-    const ready = await h.get('/readyz');
+    const ready = await h.get('/readyz', h.tokens.read);
     expect(ready.status).toBe(503);
     const checks = (ready.json as unknown as { checks: Array<{ name: string; ok: boolean }> }).checks;
     expect(checks.map((c) => [c.name, c.ok])).toEqual([

@@ -37,7 +37,7 @@ describe('health, readiness and metrics', () => {
   });
 
   it('/readyz checks the database and every KSC connection', async () => {
-    const answer = await h.get('/readyz');
+    const answer = await h.get('/readyz', h.tokens.read);
     expect(answer.status).toBe(200);
     const body = answer.json as { ready: boolean; checks: Array<{ name: string; ok: boolean }> };
     expect(body.ready).toBe(true);
@@ -95,7 +95,8 @@ describe('health, readiness and metrics', () => {
       port: 0,
     });
     try {
-      const answer = await fetch(`${service.url}/readyz`);
+      const { token } = await service.tokens.create('prober', 'read');
+      const answer = await fetch(`${service.url}/readyz`, { headers: { Authorization: `Bearer ${token}` } });
       expect(answer.status).toBe(503);
       const body = (await answer.json()) as {
         ready: boolean;

@@ -38,6 +38,7 @@ describe('secrets never leave the service', () => {
       h.get('/openapi.json'),
       h.get('/docs'),
       h.get('/readyz'),
+      h.get('/readyz', h.tokens.read),
       h.get('/healthz'),
     ];
     answers.push(...(await Promise.all(calls)));
