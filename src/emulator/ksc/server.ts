@@ -14,6 +14,8 @@ import { SessionStore, type Session } from './auth/sessions.ts';
 import type { Clock } from '../core/clock.ts';
 import type { MethodContext } from './context.ts';
 import { FaultInjector, injectFaults } from '../core/fault-injection.ts';
+import { checkJsonNesting } from '../core/json-nesting.ts';
+import { DEFAULT_MAX_BODY_BYTES, limitBody } from '../core/body-limit.ts';
 import type { EmulatorEnv } from '../core/server.ts';
 import { faults, KscFault } from './faults.ts';
 import { IteratorRegistry } from './iterators.ts';
@@ -29,6 +31,8 @@ export interface KscServerOptions {
   readonly faults?: FaultInjector;
   /** Interval of the simulated Network Agents' syncs, ms. */
   readonly syncIntervalMs: number;
+  /** Largest request body accepted, bytes; larger ones are refused with 413 unread. Default 8 MiB. */
+  readonly maxBodyBytes?: number;
 }
 
 /** The parts of the server other modules (control API, agents, tests) reach into. */
@@ -85,6 +89,13 @@ export function createKscServer(options: KscServerOptions): {
   }
 
   const app = new Hono<EmulatorEnv>();
+  // First of all, so no later step (faults, authentication) reads an oversized body.
+  app.use(
+    '/api/*',
+    limitBody(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, (c, message) =>
+      jsonResponse(c, new KscFault({ code: 1193, module: 'KLSTD', message }, 413).body(), 413),
+    ),
+  );
   app.use('/api/*', compress({ threshold: 1024 }));
   app.use('/api/*', async (c, next) => {
     const requestId = c.req.header('X-KSC-RequestId');
@@ -159,7 +170,9 @@ export function createKscServer(options: KscServerOptions): {
 
     let decoded: Record<string, KlArgument>;
     try {
-      decoded = decodeArguments(await c.req.text());
+      const body = await c.req.text();
+      checkJsonNesting(body);
+      decoded = decodeArguments(body);
     } catch (error) {
       if (error instanceof KconnectError) {
         throw new KscFault(
