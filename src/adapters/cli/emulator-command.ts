@@ -111,6 +111,14 @@ export function addEmulatorOptions(command: Command): Command {
       new Option('--max-events <n>', 'maximum stored events; the oldest are deleted beyond it')
         .argParser(integer('--max-events', 1))
         .default(2_000_000),
+    )
+    .addOption(
+      new Option(
+        '--max-body-bytes <n>',
+        'largest request body accepted; larger ones get HTTP 413 unread (default 8 MiB)',
+      )
+        .argParser(integer('--max-body-bytes', 1))
+        .env('KCONNECT_EMULATOR_MAX_BODY_BYTES'),
     );
 }
 
@@ -134,6 +142,7 @@ interface EmulatorFlags {
   maxEvents: number;
   syncInterval?: number;
   taskTimeScale?: number;
+  maxBodyBytes?: number;
 }
 
 export function emulatorOptionsFrom(flags: EmulatorFlags, password: string): KscEmulatorOptions {
@@ -157,6 +166,7 @@ export function emulatorOptionsFrom(flags: EmulatorFlags, password: string): Ksc
     maxEvents: flags.maxEvents,
     ...(flags.syncInterval === undefined ? {} : { agentSyncSeconds: flags.syncInterval }),
     ...(flags.taskTimeScale === undefined ? {} : { taskTimeScale: flags.taskTimeScale }),
+    ...(flags.maxBodyBytes === undefined ? {} : { maxBodyBytes: flags.maxBodyBytes }),
   };
 }
 

@@ -1,3 +1,12 @@
+/**
+ * The latest time an emulator's clock may show: KLOAPI encodes datetimes with four-digit years (0000–9999), and a
+ * year of room is left for what the emulator dates after "now" (lifetimes, schedules, isolation ends).
+ */
+export const LATEST_CLOCK_TIME = Date.UTC(9999, 0, 1);
+
+/** The most one advance of the clock may skip: ten years. */
+export const MAX_ADVANCE_MS = 10 * 365.25 * 86_400_000;
+
 /** A source of "now" in epoch milliseconds. Everything time-dependent in an emulator reads it, never Date.now. */
 export interface Clock {
   now(): number;
@@ -22,6 +31,7 @@ export class EmulatorClock implements Clock {
   ) {
     if (!Number.isFinite(offsetMs)) throw new RangeError('the clock offset must be a finite number');
     this.offset = offsetMs;
+    if (this.now() > LATEST_CLOCK_TIME) throw new RangeError('the clock offset passes the latest clock time');
   }
 
   now(): number {
@@ -34,6 +44,19 @@ export class EmulatorClock implements Clock {
    */
   get offsetMs(): number {
     return this.now() - this.base();
+  }
+
+  /**
+   * Continues from an offset a previous run read from {@link offsetMs}, so a restarted emulator keeps its time.
+   *
+   * @throws {RangeError} for a non-finite offset or one past {@link LATEST_CLOCK_TIME} (the clock is unchanged).
+   */
+  restoreOffset(offsetMs: number): void {
+    if (!Number.isFinite(offsetMs)) throw new RangeError('the clock offset must be a finite number');
+    const shift = offsetMs - this.offsetMs;
+    if (this.now() + shift > LATEST_CLOCK_TIME)
+      throw new RangeError('the clock offset passes the latest clock time');
+    this.offset += shift;
   }
 
   get frozen(): boolean {
@@ -52,8 +75,17 @@ export class EmulatorClock implements Clock {
     this.frozenAt = undefined;
   }
 
+  /**
+   * Moves the clock forward by `ms` and returns the new time.
+   *
+   * @throws {RangeError} for a negative or non-finite `ms`, one beyond {@link MAX_ADVANCE_MS}, or one that would
+   *   take the clock past {@link LATEST_CLOCK_TIME} (the clock stays where it was).
+   */
   advance(ms: number): number {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError('the clock only moves forward');
+    if (ms > MAX_ADVANCE_MS) throw new RangeError('the clock moves at most ten years at a time');
+    if (this.now() + ms > LATEST_CLOCK_TIME)
+      throw new RangeError(`the clock cannot pass ${new Date(LATEST_CLOCK_TIME).toISOString()}`);
     this.offset += ms;
     return this.now();
   }

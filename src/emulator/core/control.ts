@@ -3,7 +3,8 @@ import type { Socket } from 'node:net';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { KconnectError } from '../../errors.ts';
-import type { EmulatorClock } from './clock.ts';
+import { MAX_ADVANCE_MS, type EmulatorClock } from './clock.ts';
+import { limitBody } from './body-limit.ts';
 import type { FaultInjector } from './fault-injection.ts';
 import type { EmulatorEnv } from './server.ts';
 
@@ -20,6 +21,8 @@ export interface ControlApiOptions {
    * result's members join the answer beside `now`.
    */
   readonly afterAdvance?: () => Promise<Readonly<Record<string, unknown>>>;
+  /** Runs after every change of the clock through this API (an emulator persists the clock's offset). */
+  readonly clockChanged?: () => Promise<void>;
   /** The emulator's own members of `GET /state`, between `now` and the fault settings. */
   readonly state?: () => Readonly<Record<string, unknown>>;
   /** Switches to the reserve TLS certificate, dropping connections but `keep`; throws a KconnectError on plain HTTP. */
@@ -32,16 +35,28 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-const advanceBody = z.object({
-  ms: z.number().nonnegative().optional(),
-  seconds: z.number().nonnegative().optional(),
-});
-const freezeBody = z.object({ frozen: z.boolean().default(true) });
-const faultsBody = z.object({
-  latencyMs: z.number().nonnegative().optional(),
+const MAX_ADVANCE_SECONDS = MAX_ADVANCE_MS / 1000;
+/** The longest latency fault: a minute is slow enough to test any timeout, short enough not to wedge a test run. */
+const MAX_LATENCY_MS = 60_000;
+/** Control bodies are a few fields; anything larger is a mistake or an attack. */
+export const CONTROL_MAX_BODY_BYTES = 64 * 1024;
+
+// Strict objects: a misspelt field (`second`) is an error naming it, not a silent no-op.
+const advanceBody = z
+  .strictObject({
+    ms: z.number().min(0).max(MAX_ADVANCE_MS).optional(),
+    seconds: z.number().min(0).max(MAX_ADVANCE_SECONDS).optional(),
+  })
+  .refine((body) => (body.ms ?? 0) + (body.seconds ?? 0) * 1000 <= MAX_ADVANCE_MS, {
+    message: 'ms and seconds together: at most ten years',
+    path: ['seconds'],
+  });
+const freezeBody = z.strictObject({ frozen: z.boolean().default(true) });
+const faultsBody = z.strictObject({
+  latencyMs: z.number().min(0).max(MAX_LATENCY_MS).optional(),
   resetRate: z.number().min(0).max(1).optional(),
   resetPhase: z.enum(['before', 'after']).optional(),
-  seed: z.number().int().optional(),
+  seed: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 /** A control call's JSON body checked against `schema`; an empty body is `{}`. */
@@ -79,6 +94,10 @@ export function createControlApi(options: ControlApiOptions): Hono<EmulatorEnv> 
     await next();
     return undefined;
   });
+  control.use(
+    '*',
+    limitBody(CONTROL_MAX_BODY_BYTES, (c, message) => c.json({ error: message }, 413)),
+  );
 
   control.get('/state', (c) =>
     c.json({
@@ -93,7 +112,15 @@ export function createControlApi(options: ControlApiOptions): Hono<EmulatorEnv> 
     const body = await readJson(c.req.raw, advanceBody);
     if (!body.ok) return c.json({ error: body.error }, 400);
     const ms = (body.value.ms ?? 0) + (body.value.seconds ?? 0) * 1000;
-    const now = options.clock.advance(ms);
+    let now: number;
+    try {
+      now = options.clock.advance(ms);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const field = body.value.seconds !== undefined ? 'seconds' : 'ms';
+      return c.json({ error: `${field}: ${error.message}` }, 400);
+    }
+    await options.clockChanged?.();
     const after = await options.afterAdvance?.();
     return c.json({ now: new Date(now).toISOString(), ...after });
   });
@@ -103,6 +130,7 @@ export function createControlApi(options: ControlApiOptions): Hono<EmulatorEnv> 
     if (!body.ok) return c.json({ error: body.error }, 400);
     if (body.value.frozen) options.clock.freeze();
     else options.clock.resume();
+    await options.clockChanged?.();
     return c.json({ now: new Date(options.clock.now()).toISOString(), frozen: options.clock.frozen });
   });
 

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate as generateCertificate } from 'selfsigned';
+import { makePrivateDirectory, PRIVATE_FILE_MODE } from '../../store/private-files.ts';
 
 /** A certificate and its private key, PEM. */
 export interface KeyPair {
@@ -30,7 +31,7 @@ export class EmulatorCertificates {
   /** Loads the pair from `<dataDir>/tls`, creating what is missing, so restarts keep the same identity. */
   static async open(dataDir: string, subject: CertificateSubject): Promise<EmulatorCertificates> {
     const dir = join(dataDir, 'tls');
-    mkdirSync(dir, { recursive: true });
+    makePrivateDirectory(dir);
     const current = read(dir, '') ?? write(dir, '', await issue(subject));
     const reserve = read(dir, 'reserve-') ?? write(dir, 'reserve-', await issue(subject));
     return new EmulatorCertificates(dir, subject, { current, reserve });
@@ -68,7 +69,10 @@ function read(dir: string, prefix: string): KeyPair | undefined {
 }
 
 function write(dir: string, prefix: string, pair: KeyPair): KeyPair {
-  writeFileSync(join(dir, `${prefix}key.pem`), pair.key, { mode: 0o600 });
+  const keyFile = join(dir, `${prefix}key.pem`);
+  writeFileSync(keyFile, pair.key, { mode: PRIVATE_FILE_MODE });
+  // `mode` applies only to a file this call creates: one left over by a crashed rotation keeps its own otherwise.
+  chmodSync(keyFile, PRIVATE_FILE_MODE);
   writeFileSync(join(dir, `${prefix}cert.pem`), pair.cert);
   return pair;
 }

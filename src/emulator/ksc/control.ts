@@ -12,6 +12,8 @@ export interface ControlDependencies {
   readonly clock: EmulatorClock;
   readonly state: KscServerState;
   readonly token: string;
+  /** Saves the clock's offset after the control API moved or froze it. */
+  readonly clockChanged?: () => Promise<void>;
   /** Adds `count` new events as live mode would; returns the number stored. */
   readonly addEvents: (count: number, hostId?: string) => Promise<number>;
   /**
@@ -21,9 +23,9 @@ export interface ControlDependencies {
   readonly rotateCertificate: (keep?: Socket) => Promise<void>;
 }
 
-const eventsBody = z.object({
+const eventsBody = z.strictObject({
   count: z.number().int().min(1).max(100_000).default(1),
-  hostId: z.string().optional(),
+  hostId: z.string().max(256).optional(),
 });
 
 /**
@@ -38,6 +40,7 @@ export function createKscControlApi(deps: ControlDependencies): Hono<EmulatorEnv
     clock: deps.clock,
     faults: state.faults,
     rotateCertificate: deps.rotateCertificate,
+    ...(deps.clockChanged === undefined ? {} : { clockChanged: deps.clockChanged }),
     // Agents that synced in the skipped time have done their work by the time the call returns.
     afterAdvance: async () => ({ work: await state.agents.runDue() }),
     state: () => ({

@@ -6,6 +6,8 @@ import { EmulatorClock } from '../core/clock.ts';
 import { CONTROL_PREFIX } from '../core/control.ts';
 import { checkPort, listen, prepareDataDir, type ListeningServer } from '../core/server.ts';
 import { EmulatorCertificates } from '../core/tls.ts';
+import { checkMaxBodyBytes, DEFAULT_MAX_BODY_BYTES } from '../core/body-limit.ts';
+import { readClockOffset, saveClockOffset } from './store/clock-offset.ts';
 import type { RoleAssignment } from './auth/rights.ts';
 import { KSC_CLASSES } from './classes/index.ts';
 import { createKscControlApi } from './control.ts';
@@ -55,6 +57,8 @@ export interface KscEmulatorOptions {
   readonly agentSyncSeconds?: number;
   /** New task runs take this share of their realistic length (0.1: a full scan in about a minute). Default 1. */
   readonly taskTimeScale?: number;
+  /** Largest request body accepted, bytes; larger ones get HTTP 413 unread. Default 8 MiB. */
+  readonly maxBodyBytes?: number;
 }
 
 export interface RunningKscEmulator {
@@ -126,6 +130,8 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     throw new KconnectError('INVALID_INPUT', 'adminPassword: required, at least 8 characters');
   }
   checkPort(port);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  checkMaxBodyBytes(maxBodyBytes);
   const dataDir = prepareDataDir(options.dataDir ?? '.kconnect/ksc-emulator');
 
   const clock = new EmulatorClock();
@@ -142,6 +148,13 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     maxEvents: options.maxEvents ?? 2_000_000,
   });
 
+  // The clock continues where the last run left it (a control call advanced it, or a test did).
+  const savedOffset = await readClockOffset(world);
+  if (savedOffset !== undefined) clock.restoreOffset(savedOffset);
+  const persistClock = (): Promise<void> => saveClockOffset(world, clock.offsetMs);
+  // A reset empties the database, the clock's row with it; the clock itself keeps its time.
+  world.onReset(() => void persistClock().catch(() => undefined));
+
   // The password given now is the administrator's, also in a world created by an earlier start.
   for (const user of world.users.values()) {
     if (user.name.toLowerCase() === adminUser.toLowerCase()) await world.setPassword(user, adminPassword);
@@ -154,6 +167,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     sessionIdleTimeoutMs: (options.sessionIdleSeconds ?? 1800) * 1000,
     lockout: { attempts: options.lockoutAttempts ?? 10, durationMs: (options.lockoutSeconds ?? 3600) * 1000 },
     syncIntervalMs: (options.agentSyncSeconds ?? 60) * 1000,
+    maxBodyBytes,
   });
 
   world.taskTimeScale = options.taskTimeScale ?? 1;
@@ -178,6 +192,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
       token: options.controlToken,
       addEvents,
       rotateCertificate,
+      clockChanged: persistClock,
     });
     app.route(CONTROL_PREFIX, control);
   }
@@ -231,6 +246,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
       clearInterval(agentTimer);
       await state.agents.stop();
       state.sessions.endAll();
+      await persistClock();
       await server.close();
       await world.close();
     },

@@ -14,6 +14,8 @@ import { SessionStore, type Session } from './auth/sessions.ts';
 import type { Clock } from '../core/clock.ts';
 import type { MethodContext } from './context.ts';
 import { FaultInjector, injectFaults } from '../core/fault-injection.ts';
+import { checkJsonNesting } from '../core/json-nesting.ts';
+import { DEFAULT_MAX_BODY_BYTES, limitBody } from '../core/body-limit.ts';
 import type { EmulatorEnv } from '../core/server.ts';
 import { faults, KscFault } from './faults.ts';
 import { IteratorRegistry } from './iterators.ts';
@@ -29,6 +31,8 @@ export interface KscServerOptions {
   readonly faults?: FaultInjector;
   /** Interval of the simulated Network Agents' syncs, ms. */
   readonly syncIntervalMs: number;
+  /** Largest request body accepted, bytes; larger ones are refused with 413 unread. Default 8 MiB. */
+  readonly maxBodyBytes?: number;
 }
 
 /** The parts of the server other modules (control API, agents, tests) reach into. */
@@ -76,7 +80,7 @@ export function createKscServer(options: KscServerOptions): {
   const injector = options.faults ?? new FaultInjector();
   const authenticator = new Authenticator(world, sessions, clock, options.lockout);
   const connectionSessions = new WeakMap<Socket, string>();
-  sessions.onEnd((session) => iterators.releaseOwner(session.id));
+  sessions.onEnd((session) => iterators.releaseOwner(session.key));
 
   const methods = new Map<string, { cls: string; name: string; def: KscClass['methods'][string] }>();
   for (const cls of options.classes) {
@@ -85,6 +89,13 @@ export function createKscServer(options: KscServerOptions): {
   }
 
   const app = new Hono<EmulatorEnv>();
+  // First of all, so no later step (faults, authentication) reads an oversized body.
+  app.use(
+    '/api/*',
+    limitBody(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, (c, message) =>
+      jsonResponse(c, new KscFault({ code: 1193, module: 'KLSTD', message }, 413).body(), 413),
+    ),
+  );
   app.use('/api/*', compress({ threshold: 1024 }));
   app.use('/api/*', async (c, next) => {
     const requestId = c.req.header('X-KSC-RequestId');
@@ -109,7 +120,8 @@ export function createKscServer(options: KscServerOptions): {
   ): Promise<{ auth: Authenticated; session: Session | undefined }> {
     const sessionHeader = c.req.header('X-KSC-Session');
     const authorization = c.req.header('Authorization');
-    if (sessionHeader !== undefined && method !== 'Session.StartSession') return liveSession(sessionHeader);
+    if (sessionHeader !== undefined && method !== 'Session.StartSession')
+      return liveSession(sessions.use(sessionHeader));
     if (authorization !== undefined) {
       return {
         auth: await authenticator.authenticate(authorization, c.req.header('X-KSC-VServer')),
@@ -118,13 +130,12 @@ export function createKscServer(options: KscServerOptions): {
     }
     const socket = c.env.incoming?.socket;
     const bound = socket === undefined ? undefined : connectionSessions.get(socket);
-    if (bound !== undefined) return liveSession(bound);
+    if (bound !== undefined) return liveSession(sessions.useKey(bound));
     throw faults.sessionInvalid();
   }
 
-  /** The caller behind a session id; an unknown, ended or idle-expired session is a 403. */
-  function liveSession(id: string): { auth: Authenticated; session: Session } {
-    const session = sessions.use(id);
+  /** The caller behind a session; an unknown, ended or idle-expired one (`undefined`) is a 403. */
+  function liveSession(session: Session | undefined): { auth: Authenticated; session: Session } {
     const user = session === undefined ? undefined : world.users.get(session.userId);
     if (session === undefined || user === undefined) throw faults.sessionInvalid();
     return { auth: { user, vserverId: session.vserverId }, session };
@@ -137,12 +148,13 @@ export function createKscServer(options: KscServerOptions): {
     const auth = await authenticator.authenticate(authorization, c.req.header('X-KSC-VServer'));
     const socket = c.env.incoming?.socket;
     // The login belongs to the TCP connection (spec §1.1): it ends when the connection closes.
-    const session = sessions.create(auth.user.id, auth.vserverId);
+    const { session } = sessions.create(auth.user.id, auth.vserverId);
     if (socket !== undefined) {
       const previous = connectionSessions.get(socket);
       if (previous !== undefined) sessions.end(previous);
-      connectionSessions.set(socket, session.id);
-      socket.once('close', () => sessions.end(session.id));
+      // The connection is the credential here: the id is never handed out, so only its key is kept.
+      connectionSessions.set(socket, session.key);
+      socket.once('close', () => sessions.end(session.key));
     }
     return jsonResponse(c, '{}', 200);
   });
@@ -158,7 +170,9 @@ export function createKscServer(options: KscServerOptions): {
 
     let decoded: Record<string, KlArgument>;
     try {
-      decoded = decodeArguments(await c.req.text());
+      const body = await c.req.text();
+      checkJsonNesting(body);
+      decoded = decodeArguments(body);
     } catch (error) {
       if (error instanceof KconnectError) {
         throw new KscFault(
@@ -192,7 +206,7 @@ export function createKscServer(options: KscServerOptions): {
       user: auth.user,
       vserverId: auth.vserverId,
       session,
-      owner: session?.id ?? `user:${auth.user.id}`,
+      owner: session?.key ?? `user:${auth.user.id}`,
       rights,
       requestId: c.req.header('X-KSC-RequestId'),
     };

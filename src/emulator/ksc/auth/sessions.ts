@@ -1,8 +1,13 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
 
+/**
+ * A live session as the emulator keeps it: under the SHA-256 of its id, never the id itself, so nothing the
+ * emulator holds or writes (result-set owners, stored statistics requests) can be replayed as a session.
+ */
 export interface Session {
-  readonly id: string;
+  /** SHA-256 (hex) of the session id: the session's name everywhere inside the emulator. */
+  readonly key: string;
   readonly userId: number;
   readonly vserverId: number;
   readonly createdAt: number;
@@ -27,12 +32,23 @@ function newSessionId(): string {
   return `ns${randomBytes(15).toString('base64').slice(0, 20)}==`;
 }
 
+/** The key a session or token is kept under: SHA-256 of what the client presents, hex. */
+export function secretKey(presented: string): string {
+  return createHash('sha256').update(presented, 'utf8').digest('hex');
+}
+
 /**
  * Authenticated sessions and one-time tokens, in memory: like a real server's, they do not survive a restart.
+ * Both are kept under the hash of what the client presents (decisions/0024), and looked up by hashing it again.
  * Expiry is judged on the emulator clock, so tests can expire sessions by advancing it.
  */
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
+  /**
+   * The ids handed out, by key, for {@link ids} alone: in memory only (never stored, never logged), so tests can
+   * search logs and errors for them. Nothing looks a session up here.
+   */
+  private readonly issued = new Map<string, string>();
   private readonly tokens = new Map<string, Token>();
   private readonly endListeners: Array<(session: Session) => void> = [];
 
@@ -41,30 +57,40 @@ export class SessionStore {
     private readonly options: SessionStoreOptions,
   ) {}
 
-  create(userId: number, vserverId: number): Session {
+  /** Opens a session; `id` is what the client gets, once: the store keeps only its {@link Session.key}. */
+  create(userId: number, vserverId: number): { id: string; session: Session } {
     const now = this.clock.now();
-    const session: Session = { id: newSessionId(), userId, vserverId, createdAt: now, lastUsed: now };
-    this.sessions.set(session.id, session);
-    return session;
+    const id = newSessionId();
+    const session: Session = { key: secretKey(id), userId, vserverId, createdAt: now, lastUsed: now };
+    this.sessions.set(session.key, session);
+    this.issued.set(session.key, id);
+    return { id, session };
   }
 
-  /** The live session with this id, refreshed; an idle-expired one is ended and `undefined` returned. */
+  /** The live session a client presents `id` of, refreshed; an idle-expired one is ended and `undefined` returned. */
   use(id: string): Session | undefined {
-    const session = this.sessions.get(id);
+    return this.useKey(secretKey(id));
+  }
+
+  /** {@link use} by the session's key (a connection-bound login, whose id no client ever sees). */
+  useKey(key: string): Session | undefined {
+    const session = this.sessions.get(key);
     if (session === undefined) return undefined;
     const now = this.clock.now();
     if (now - session.lastUsed > this.options.idleTimeoutMs) {
-      this.end(id);
+      this.end(key);
       return undefined;
     }
     session.lastUsed = now;
     return session;
   }
 
-  end(id: string): void {
-    const session = this.sessions.get(id);
+  /** Ends the session with this {@link Session.key}. */
+  end(key: string): void {
+    const session = this.sessions.get(key);
     if (session === undefined) return;
-    this.sessions.delete(id);
+    this.sessions.delete(key);
+    this.issued.delete(key);
     for (const listener of this.endListeners) listener(session);
   }
 
@@ -85,12 +111,13 @@ export class SessionStore {
 
   /** Ids of the live sessions (tests search logs and errors for them). */
   ids(): string[] {
-    return [...this.sessions.keys()];
+    return [...this.issued.values()];
   }
 
+  /** Issues a one-time token; like a session id, it is kept only as its hash. */
   createToken(userId: number, vserverId: number): string {
     const token = randomBytes(24).toString('base64url');
-    this.tokens.set(token, {
+    this.tokens.set(secretKey(token), {
       userId,
       vserverId,
       expiresAt: this.clock.now() + (this.options.tokenLifetimeMs ?? 180_000),
@@ -100,9 +127,10 @@ export class SessionStore {
 
   /** Consumes a one-time token. */
   redeemToken(token: string): { userId: number; vserverId: number } | undefined {
-    const entry = this.tokens.get(token);
+    const key = secretKey(token);
+    const entry = this.tokens.get(key);
     if (entry === undefined) return undefined;
-    this.tokens.delete(token);
+    this.tokens.delete(key);
     return entry.expiresAt >= this.clock.now()
       ? { userId: entry.userId, vserverId: entry.vserverId }
       : undefined;

@@ -9,7 +9,7 @@ export const sessionClass = defineClass('Session', {
   EndSession: {
     rights: [],
     handler: (ctx) => {
-      if (ctx.session !== undefined) ctx.sessions.end(ctx.session.id);
+      if (ctx.session !== undefined) ctx.sessions.end(ctx.session.key);
       return {};
     },
   },
