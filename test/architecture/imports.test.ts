@@ -41,10 +41,14 @@ function violations(from: (file: string) => boolean, to: (file: string) => boole
 const VENDORS = ['ksc', 'kics'] as const;
 const COMMANDS_DIR = 'src/commands';
 
-/** `src/commands/ksc/add-group.ts` → `ksc`; undefined for files in core/, shared/ or the commands folder itself. */
+/**
+ * `src/commands/ksc/add-group.ts` → `ksc`; undefined for files in core/, shared/, the commands folder itself, and
+ * a vendor's `index.ts` (its list of commands, which imports them all).
+ */
 function commandVendor(file: string): string | undefined {
   const parts = file.split('/');
   if (parts.length !== 4 || `${parts[0]}/${parts[1]}` !== COMMANDS_DIR) return undefined;
+  if (parts[3] === 'index.ts') return undefined;
   return parts[2] === 'core' ? undefined : parts[2];
 }
 

@@ -96,8 +96,12 @@ describe('createContextFactory (HTTPS emulator)', () => {
     // Set after the configuration was loaded and the clients were made.
     writeFileSync(join(dir, 'password'), `${TEST_PASSWORD}\n`);
     env['LATE'] = TEST_PASSWORD;
-    expect(typeof (await (fromFile.ksc as KscClient).call('HostGroup.GroupIdGroups')).PxgRetVal).toBe('number');
-    expect(typeof (await (fromEnv.ksc as KscClient).call('HostGroup.GroupIdGroups')).PxgRetVal).toBe('number');
+    expect(typeof (await (fromFile.ksc as KscClient).call('HostGroup.GroupIdGroups')).PxgRetVal).toBe(
+      'number',
+    );
+    expect(typeof (await (fromEnv.ksc as KscClient).call('HostGroup.GroupIdGroups')).PxgRetVal).toBe(
+      'number',
+    );
   });
 
   it('names the field of a CA file it cannot use, and says which connection to choose', () => {

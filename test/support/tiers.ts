@@ -41,10 +41,13 @@ export const TIER_OF_FILE: Readonly<Record<string, Tier>> = {
   'test/adapters/cli/idempotency-file-store.test.ts': 'unit',
   'test/commands/idempotency.test.ts': 'unit',
   'test/commands/render.test.ts': 'unit',
-  'test/emulator/ksc/clock.test.ts': 'unit',
+  'test/emulator/core/clock.test.ts': 'unit',
+  'test/emulator/core/random.test.ts': 'unit',
   'test/ksc/client/config.test.ts': 'unit',
   // Builds contexts against a running emulator.
   'test/config/context.test.ts': 'contract',
+  // Also runs kconnect mcp as a process with a plain-HTTP URL.
+  'test/config/insecure-http.test.ts': 'e2e',
   // Spawn kconnect (or the emulator) as a process.
   'test/adapters/cli/entry-points.test.ts': 'e2e',
   'test/adapters/cli/process.test.ts': 'e2e',
