@@ -115,7 +115,9 @@ export function table(records, columns, options = {}) {
   const head = h(
     'tr',
     {},
-    columns.map(([title]) => h('th', { text: title })),
+    // A column's class goes on its heading too: a right-aligned number under a left-aligned heading reads as
+    // the next column's value.
+    columns.map(([title, , cellClass]) => h('th', { scope: 'col', class: cellClass, text: title })),
   );
   const rows = records.map((record) =>
     h(

@@ -79,6 +79,8 @@ export function runPage(name) {
     try {
       const result = await callCommand(chosen.name, body);
       const ms = Math.round(performance.now() - started);
+      // A refusal that names a field is shown at that field too; the list below keeps every error.
+      form?.showErrors((result.errors ?? []).map((e) => e.message));
       fill(
         output,
         h('p', { 'data-testid': 'command-status' }, statusBadge(result.status), ` in ${ms} ms`),
