@@ -129,9 +129,10 @@ export function table(records, columns, options = {}) {
       }),
     ),
   );
+  // The wrapper scrolls a long table: focusable, so that the keyboard can scroll it too.
   return h(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap', tabindex: 0 },
     h('table', { 'data-testid': options.testId }, h('thead', {}, head), h('tbody', {}, rows)),
   );
 }
