@@ -154,6 +154,8 @@ describe('the console: charts, field errors, keyboard and accessibility', () => 
     expect(
       Math.abs(latencyHeading!.x + latencyHeading!.width - (latencyCell!.x + latencyCell!.width)),
     ).toBeLessThan(2);
+    // The docs show the charts: the page scrolled to them.
+    await page.evaluate(`document.querySelector('[data-testid=hosts-by-status]').scrollIntoView()`);
     await shot(page, 'docs-overview');
     await page.locator('main').screenshot({ path: path.join(SHOTS, 'overview-charts.png') });
     expect(cspViolations).toEqual([]);
@@ -176,7 +178,7 @@ describe('the console: charts, field errors, keyboard and accessibility', () => 
     );
     // The whole list stays below.
     expect(await page.getByTestId('errors').innerText()).toContain('limit');
-    await shot(page, 'run-field-errors');
+    await shot(page, 'docs-run');
 
     // A corrected input clears the marks.
     await page.locator('#command-input').fill('{"limit": 2}');
@@ -199,10 +201,11 @@ describe('the console: charts, field errors, keyboard and accessibility', () => 
     const tabTo = async (matches: (el: { text: string; id: string; tag: string }) => boolean, limit = 40) => {
       for (let i = 0; i < limit; i++) {
         await page.keyboard.press('Tab');
-        const focused = await page.evaluate(() => {
-          const el = document.activeElement as HTMLElement | null;
+        // A string: this file is type-checked without the DOM's types.
+        const focused = (await page.evaluate(`(() => {
+          const el = document.activeElement;
           return { text: el?.textContent?.trim() ?? '', id: el?.id ?? '', tag: el?.tagName ?? '' };
-        });
+        })()`)) as { text: string; id: string; tag: string };
         if (matches(focused)) return focused;
       }
       throw new Error('Tab never reached the element');
@@ -226,7 +229,7 @@ describe('the console: charts, field errors, keyboard and accessibility', () => 
     await page.locator('body').focus();
     await tabTo((el) => el.id === 'run-command', 80);
     // Focus is visible: the focused button has an outline.
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    const outline = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');
     expect(outline).not.toBe('none');
     await page.keyboard.press('Space');
     await expect.poll(() => page.getByTestId('command-status').innerText()).toMatch(/^Successful/);
@@ -279,7 +282,7 @@ describe('the console: charts, field errors, keyboard and accessibility', () => 
         await axePage.locator('#run-command').click();
         await axePage.getByTestId('command-status').waitFor();
         await check('run with a result');
-        await shot(axePage, 'docs-run');
+        await shot(axePage, 'run-result');
       }
     }
   }, 90_000);
