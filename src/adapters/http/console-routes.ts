@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Context, Hono } from 'hono';
@@ -37,6 +38,26 @@ function consoleAssets(folder: string): ReadonlyMap<string, Asset> {
 }
 
 /**
+ * The third-party files the console loads, by their path under `/console/`: read from the installed package (a
+ * dependency), never from a CDN, so the console works offline and under `script-src 'self'`.
+ */
+const VENDOR_FILES: Readonly<Record<string, string>> = {
+  'vendor/uplot.js': 'uplot/dist/uPlot.esm.js',
+  'vendor/uplot.css': 'uplot/dist/uPlot.min.css',
+};
+
+function vendorAssets(): ReadonlyMap<string, Asset> {
+  const require = createRequire(import.meta.url);
+  const assets = new Map<string, Asset>();
+  for (const [served, file] of Object.entries(VENDOR_FILES)) {
+    const type = CONTENT_TYPES[path.extname(file)];
+    if (type === undefined) throw new Error(`No content type for the console's vendor file ${file}`);
+    assets.set(served, { body: readFileSync(require.resolve(file)), type });
+  }
+  return assets;
+}
+
+/**
  * The page runs only its own script and style and talks only to this service: a token that an injected
  * script could read never gets the chance, and the page cannot be framed.
  */
@@ -68,7 +89,7 @@ export function registerConsoleRoutes(
 
   const folder = fileURLToPath(new URL('./console/', import.meta.url));
   const page = readFileSync(path.join(folder, 'index.html'));
-  const assets = consoleAssets(folder);
+  const assets = new Map([...consoleAssets(folder), ...vendorAssets()]);
   const serve = (body: Buffer, type: string) =>
     new Response(body, { headers: { 'Content-Type': type, ...CONSOLE_HEADERS } });
   app.get('/console', () => serve(page, 'text/html; charset=utf-8'));

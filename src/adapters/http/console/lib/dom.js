@@ -115,7 +115,9 @@ export function table(records, columns, options = {}) {
   const head = h(
     'tr',
     {},
-    columns.map(([title]) => h('th', { text: title })),
+    // A column's class goes on its heading too: a right-aligned number under a left-aligned heading reads as
+    // the next column's value.
+    columns.map(([title, , cellClass]) => h('th', { scope: 'col', class: cellClass, text: title })),
   );
   const rows = records.map((record) =>
     h(
@@ -127,9 +129,10 @@ export function table(records, columns, options = {}) {
       }),
     ),
   );
+  // The wrapper scrolls a long table: focusable, so that the keyboard can scroll it too.
   return h(
     'div',
-    { class: 'table-wrap' },
+    { class: 'table-wrap', tabindex: 0 },
     h('table', { 'data-testid': options.testId }, h('thead', {}, head), h('tbody', {}, rows)),
   );
 }

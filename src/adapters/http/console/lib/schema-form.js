@@ -30,7 +30,25 @@ import { h } from './dom.js';
  * @property {() => { value: Record<string, unknown>, problems: string[] }} read the input the fields make,
  *   with the members of the last written value the form has no field for
  * @property {(value: unknown) => void} write shows a value in the fields (a non-object clears them)
+ * @property {(messages: readonly string[]) => string[]} showErrors shows each message that names a field of the
+ *   form next to that field (and clears the older ones); answers the messages that name none
  */
+
+/** How the service names the field of a refused input (seed 001's wording); a nested one as `hostNames.0`. */
+const FIELD_ERROR = /^The value for parameter \(([^)]+)\) is invalid: ?(.*)$/s;
+
+/**
+ * The field a refusal names and what it says of it, if it names one.
+ *
+ * @param {string} message
+ * @returns {{ field: string, reason: string } | undefined}
+ */
+export function fieldErrorOf(message) {
+  const match = FIELD_ERROR.exec(message);
+  if (match === null) return undefined;
+  const [, path = '', reason = ''] = match;
+  return { field: path.split('.')[0] ?? path, reason: reason.replace(/\.$/, '') || message };
+}
 
 const SCALARS = ['string', 'integer', 'number'];
 const NUMERIC = /^-?\d+(\.\d+)?$/;
@@ -177,8 +195,13 @@ function fieldControl(field) {
   const id = `field-${name}`;
   const placeholder = placeholderOf(schema.default);
   /** @param {HTMLElement} control */
-  const labelled = (control) =>
-    h(
+  const labelled = (control) => {
+    const hintId = `${id}-hint`;
+    const errorId = `${id}-error`;
+    // Screen readers say the field is required and read its error with it; the error box is empty until then.
+    if (field.required) control.setAttribute('aria-required', 'true');
+    control.setAttribute('aria-describedby', schema.description ? `${errorId} ${hintId}` : errorId);
+    return h(
       'label',
       { class: `field ${field.kind}`, 'data-field': name },
       h(
@@ -189,8 +212,10 @@ function fieldControl(field) {
         h('span', { class: 'muted', text: ` · ${typeLabel(field)}` }),
       ),
       control,
-      schema.description ? h('small', { class: 'hint', text: schema.description }) : null,
+      h('small', { class: 'field-error', id: errorId, 'data-testid': `error-${name}` }),
+      schema.description ? h('small', { class: 'hint', id: hintId, text: schema.description }) : null,
     );
+  };
 
   switch (field.kind) {
     case 'boolean': {
@@ -345,6 +370,27 @@ export function schemaForm(schema, onChange) {
       extra = Object.fromEntries(
         Object.entries(record).filter(([key]) => !fields.some((field) => field.name === key)),
       );
+    },
+    showErrors(messages) {
+      /** @type {Map<string, string[]>} */
+      const byField = new Map();
+      const unplaced = [];
+      for (const message of messages) {
+        const named = fieldErrorOf(message);
+        if (named === undefined || !fields.some((field) => field.name === named.field))
+          unplaced.push(message);
+        else byField.set(named.field, [...(byField.get(named.field) ?? []), named.reason]);
+      }
+      for (const { field, element: label } of controls) {
+        const reasons = byField.get(field.name) ?? [];
+        const box = label.querySelector('.field-error');
+        if (box !== null) box.textContent = reasons.join('; ');
+        label
+          .querySelector('input, select, textarea')
+          ?.setAttribute('aria-invalid', String(reasons.length > 0));
+        label.classList.toggle('invalid', reasons.length > 0);
+      }
+      return unplaced;
     },
   };
 }

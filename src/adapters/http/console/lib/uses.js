@@ -17,7 +17,12 @@ export const USES = Object.freeze(
       purpose: 'the general status on the overview',
       fields: [],
     },
-    listHosts: { command: 'list_hosts', purpose: 'the host list', fields: ['filter', 'limit', 'offset'] },
+    listHosts: {
+      command: 'list_hosts',
+      // The overview's host charts read the same list (a few fields of many hosts).
+      purpose: 'the host list',
+      fields: ['filter', 'limit', 'offset', 'fields'],
+    },
     hostStatus: { command: 'get_host_status', purpose: "a host's status", fields: ['hostNames'] },
     isolationState: {
       command: 'get_isolation_state',

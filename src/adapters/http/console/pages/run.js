@@ -79,6 +79,9 @@ export function runPage(name) {
     try {
       const result = await callCommand(chosen.name, body);
       const ms = Math.round(performance.now() - started);
+      // A refusal that names a field is shown at that field too; the list below keeps every error.
+      form?.showErrors((result.errors ?? []).map((e) => e.message));
+      // Each <pre> scrolls a long answer: focusable, so that the keyboard can scroll it too.
       fill(
         output,
         h('p', { 'data-testid': 'command-status' }, statusBadge(result.status), ` in ${ms} ms`),
@@ -88,10 +91,20 @@ export function runPage(name) {
           'details',
           { open: true },
           h('summary', { text: 'Raw JSON (the KSC answer)' }),
-          h('pre', { 'data-testid': 'raw-json', text: pretty(result.raw) }),
+          h('pre', { 'data-testid': 'raw-json', tabindex: 0, text: pretty(result.raw) }),
         ),
-        h('details', {}, h('summary', { text: 'Context data' }), h('pre', { text: pretty(result.context) })),
-        h('details', {}, h('summary', { text: 'Key fields' }), h('pre', { text: pretty(result.keyFields) })),
+        h(
+          'details',
+          {},
+          h('summary', { text: 'Context data' }),
+          h('pre', { tabindex: 0, text: pretty(result.context) }),
+        ),
+        h(
+          'details',
+          {},
+          h('summary', { text: 'Key fields' }),
+          h('pre', { tabindex: 0, text: pretty(result.keyFields) }),
+        ),
       );
     } finally {
       run.disabled = !allowed;
