@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
 import { KconnectError } from './errors.ts';
 
 /**
@@ -177,14 +177,15 @@ function pick<T extends string>(
 function streamOf(destination: LogDestination | undefined, format: 'json' | 'pretty'): DestinationStream {
   const target = destination ?? process.stderr;
   if (format === 'pretty') {
-    return pretty({
-      destination: target as NodeJS.WritableStream,
-      sync: true,
+    // The factory formats each line synchronously: nothing is held in a stream when the process exits, and any
+    // object with `write` can receive the lines.
+    const prettify = prettyFactory({
       colorize: target.isTTY === true,
       messageKey: 'message',
       translateTime: 'SYS:HH:MM:ss.l',
       ignore: 'pid,hostname',
     });
+    return { write: (line: string) => void target.write(prettify(line)) };
   }
   // Synchronous on stderr: the last lines before an exit are the ones that matter.
   if (target === process.stderr) return pino.destination({ fd: 2, sync: true });
