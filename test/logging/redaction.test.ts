@@ -27,6 +27,7 @@ import {
 import type { TestEmulator } from '../support/ksc-emulator.ts';
 import { logRecords } from '../support/log-lines.ts';
 import { startServiceHarness, type ServiceHarness } from '../adapters/http/support.ts';
+import { mcpHttpApp } from '../../src/adapters/mcp/transports.ts';
 
 /** Placeholder secrets, one of each kind; none is a real credential. */
 const PASSWORD = 'pw-test-secret-0001';
@@ -257,5 +258,36 @@ describe('the service’s log', () => {
       tokenName: expect.stringContaining('soar-reader'),
     });
     expect(records.filter((r) => r['requestId'] === refusedId).map((r) => r.message)).toContain('request');
+  });
+});
+
+describe('the MCP HTTP endpoint’s log', () => {
+  it('answers X-Request-Id, refusals included, and logs the refusal under it without the token', async () => {
+    const out = capture();
+    const logger = commandLogger('mcp', { logLevel: 'debug', logFormat: 'json' }, {}, out.destination);
+    const app = mcpHttpApp({
+      server: () => {
+        throw new Error('not reached: every request here is refused');
+      },
+      host: '127.0.0.1',
+      token: MCP_TOKEN,
+      log: lineLogger(logger, 'warn'),
+    });
+    const wrong = await app.request('http://127.0.0.1/mcp', {
+      method: 'POST',
+      headers: { Host: '127.0.0.1', Authorization: `Bearer ${API_TOKEN}`, 'X-Request-Id': 'mcp-req-1' },
+      body: '{}',
+    });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.get('X-Request-Id')).toBe('mcp-req-1');
+    const text = out.text();
+    expectNoSecret(text);
+    expect(logRecords(text)).toEqual([
+      expect.objectContaining({
+        level: 'warn',
+        requestId: 'mcp-req-1',
+        message: 'http POST /mcp: 401 (wrong bearer token)',
+      }),
+    ]);
   });
 });
