@@ -1,5 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { KscEmulatorOptions } from '../../emulator/ksc/emulator.ts';
+import { recordLogger } from '../../logging.ts';
+import { addLogOptions, commandLogger, type LogFlags } from './log-options.ts';
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (text: string): number => {
@@ -122,7 +124,7 @@ export function addEmulatorOptions(command: Command): Command {
     );
 }
 
-interface EmulatorFlags {
+interface EmulatorFlags extends LogFlags {
   http?: boolean;
   host: string;
   port: number;
@@ -190,8 +192,8 @@ export function stopOnSignals(close: () => Promise<void>): void {
 
 export function emulatorCommand(): Command {
   const emulator = new Command('emulator').description('run an emulator of a vendor API');
-  const ksc = addEmulatorOptions(
-    new Command('ksc').description('Kaspersky Security Center Open API emulator'),
+  const ksc = addLogOptions(
+    addEmulatorOptions(new Command('ksc').description('Kaspersky Security Center Open API emulator')),
   );
   ksc.action(async (flags: EmulatorFlags) => {
     if (flags.adminPassword === undefined) {
@@ -199,7 +201,12 @@ export function emulatorCommand(): Command {
     }
     // Loaded here, not at the top: every other kconnect command would otherwise load the emulator too.
     const { startKscEmulator } = await import('../../emulator/ksc/emulator.ts');
-    const running = await startKscEmulator(emulatorOptionsFrom(flags, flags.adminPassword));
+    // stderr: stdout has the listening line scripts wait for.
+    const logger = commandLogger('emulator-ksc', flags, process.env);
+    const running = await startKscEmulator({
+      ...emulatorOptionsFrom(flags, flags.adminPassword),
+      logger: recordLogger(logger),
+    });
     // One line, for scripts that wait for the emulator to be ready.
     console.log(`KSC emulator listening on ${running.url}`);
     stopOnSignals(() => running.close());

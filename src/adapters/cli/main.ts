@@ -8,16 +8,23 @@ import { mcpCommand, type LoadedMcpContext } from './mcp-command.ts';
 import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
 import { kconnectVersion } from '../../version.ts';
+import type { ClientLogger } from '../../vendor-client.ts';
 
 /** The MCP server's connection: the configuration (file, environment), one context factory for the process. */
-async function loadMcpContext(connection?: string): Promise<LoadedMcpContext> {
+async function loadMcpContext(
+  connection: string | undefined,
+  logger: ClientLogger,
+): Promise<LoadedMcpContext> {
   const config = loadConfig({
     env: process.env,
     ...(connection === undefined ? {} : { flags: { connection } }),
   });
   // Destructive tools promise that a repeated idempotency key acts once, across restarts too: the same durable
   // store the CLI's commands use.
-  const factory = createContextFactory(config, { idempotency: cliIdempotencyStore(process.env, Date.now) });
+  const factory = createContextFactory(config, {
+    idempotency: cliIdempotencyStore(process.env, Date.now),
+    logger,
+  });
   return {
     context: () => factory.context(connection),
     allowDestructive: config.mcp?.allowDestructive === true,
@@ -26,9 +33,9 @@ async function loadMcpContext(connection?: string): Promise<LoadedMcpContext> {
 }
 
 /** The service's connections: every configured one, each with its own client, made on first use. */
-async function loadServeContexts(): Promise<LoadedServeContexts> {
+async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeContexts> {
   const config = loadConfig({ env: process.env });
-  const factory = createContextFactory(config);
+  const factory = createContextFactory(config, { logger });
   return {
     contexts: (connection) => factory.context(connection),
     clients: (connection) => factory.vendorClient(connection),

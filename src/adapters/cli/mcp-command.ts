@@ -7,6 +7,9 @@ import { loadOrCreateMcpToken } from '../mcp/token-file.ts';
 import { COMMANDS, type CommandContext, type CommandDefinition } from '../../commands/index.ts';
 import { stateDirectory } from './idempotency-file-store.ts';
 import { onProcessSignals } from './signals.ts';
+import { lineLogger, recordLogger } from '../../logging.ts';
+import type { ClientLogger } from '../../vendor-client.ts';
+import { addLogOptions, commandLogger, lineDestination, type LogFlags } from './log-options.ts';
 
 /** What the configuration gives the MCP server: a context per call, and whether destructive tools are on. */
 export interface LoadedMcpContext {
@@ -17,8 +20,14 @@ export interface LoadedMcpContext {
   close(): Promise<void>;
 }
 
-/** Loads the named connection of the configuration (the default connection when none is named). */
-export type McpContextLoader = (connection?: string) => Promise<LoadedMcpContext>;
+/**
+ * Loads the named connection of the configuration (the default connection when none is named); its clients report
+ * to `logger`.
+ */
+export type McpContextLoader = (
+  connection: string | undefined,
+  logger: ClientLogger,
+) => Promise<LoadedMcpContext>;
 
 /** The process around the command, injected so tests can run it in-process. */
 export interface McpCommandIo {
@@ -26,10 +35,13 @@ export interface McpCommandIo {
   readonly stdin?: Readable;
   /** Default `process.stdout`; in stdio mode only the protocol is written there. */
   readonly stdout?: Writable;
-  /** Status lines and the call log. Default: `process.stderr`. */
+  /**
+   * Status lines (plain: the listening line scripts wait for, where the token is) and the log (JSON, or readable
+   * lines with `--log-format pretty`). Default: `process.stderr`, whose log lines are readable on a terminal.
+   */
   readonly stderr?: (line: string) => void;
   /**
-   * Default `process.env`; the HTTP bearer token is read from `KCONNECT_MCP_TOKEN`, and the state directory
+   * Default `process.env`; `KCONNECT_LOG_LEVEL` and `KCONNECT_LOG_FORMAT` are read there, the HTTP bearer token is read from `KCONNECT_MCP_TOKEN`, and the state directory
    * that keeps the generated one from `KCONNECT_STATE_DIR` / `XDG_STATE_HOME` / `HOME`.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
@@ -39,7 +51,7 @@ export interface McpCommandIo {
   readonly commands?: readonly CommandDefinition[];
 }
 
-interface McpFlags {
+interface McpFlags extends LogFlags {
   http?: true | number;
   host?: string;
   connection?: string;
@@ -133,6 +145,7 @@ export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {})
     .addOption(new Option('--host <address>', 'address to listen on with --http (default 127.0.0.1)'))
     .addOption(new Option('--connection <name>', 'the configured KSC connection to use'))
     .addOption(new Option('--allow-destructive', 'offer destructive tools (isolate, quarantine, delete…)'));
+  addLogOptions(command);
 
   command.action(async (flags: McpFlags) => {
     if (flags.host !== undefined && flags.http === undefined) {
@@ -144,35 +157,49 @@ export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {})
     if (!flags.auth && env[MCP_TOKEN_ENV]) {
       throw new McpOptionsError('--no-auth', `cannot be combined with ${MCP_TOKEN_ENV}`);
     }
-    const loaded = await loadContext(flags.connection);
+    // Never stdout: in stdio mode it carries the protocol.
+    const logger = commandLogger(
+      'mcp',
+      flags,
+      env,
+      io.stderr === undefined ? undefined : lineDestination(io.stderr),
+    );
+    const loaded = await loadContext(flags.connection, recordLogger(logger));
     let dispose: (() => void) | undefined;
     const stopRequested = new Promise<void>((resolve) => (dispose = onStopSignal(resolve)));
     try {
       const allowDestructive = flags.allowDestructive === true || loaded.allowDestructive;
-      const log = (line: string): void => stderr(`kconnect mcp: ${line}`);
+      // What a person starting the server reads stays plain lines; the call log goes through the logger.
+      const status = (line: string): void => stderr(`kconnect mcp: ${line}`);
       // Loaded when the MCP server runs only, so the other kconnect commands do not load the MCP SDK.
       const [{ mcpServerFactory }, { serveHttp, serveStdio }] = await Promise.all([
         import('../mcp/server.ts'),
         import('../mcp/transports.ts'),
       ]);
-      const factory = mcpServerFactory({ commands, context: loaded.context, allowDestructive, log });
+      const factory = mcpServerFactory({
+        commands,
+        context: loaded.context,
+        allowDestructive,
+        log: lineLogger(logger, 'info'),
+      });
       const held = allowDestructive ? 0 : commands.filter((c) => c.destructive).length;
       const summary = `${commands.length - held} tools${held > 0 ? `; ${held} destructive tools disabled` : ''}`;
       if (flags.http !== undefined) {
         const { token, before, after } = await httpAuth(flags, env);
-        for (const line of before) log(line);
+        for (const line of before) status(line);
         const running = await serveHttp({
           server: factory,
           port: flags.http === true ? DEFAULT_MCP_HTTP_PORT : flags.http,
           ...(flags.host === undefined ? {} : { host: flags.host }),
           ...(token === undefined ? {} : { token }),
-          log,
+          // The transport logs refused requests only.
+          log: lineLogger(logger, 'warn'),
         });
         // One line, for scripts that wait for the server to be ready.
         stderr(
           `kconnect MCP server listening on ${running.url} (${summary}${token ? '; bearer token required' : ''})`,
         );
-        for (const line of after) log(line);
+        for (const line of after) status(line);
         await stopRequested;
         await running.close();
       } else {

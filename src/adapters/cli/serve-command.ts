@@ -1,11 +1,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import type { ServiceLogRecord } from '../http/app.ts';
+import type { ServiceLogger } from '../http/app.ts';
 import type { RunningService, ServiceOptions } from '../http/service.ts';
 import type { CommandContext, CommandDefinition } from '../../commands/index.ts';
 import { ERROR_CODES, KconnectError } from '../../errors.ts';
 import { DEFAULT_SERVICE_DATABASE, SERVICE_DATABASE_ENV } from './token-command.ts';
 import type { ServiceSection } from '../../config/index.ts';
 import { onProcessSignals } from './signals.ts';
+import { recordLogger, serviceLogger } from '../../logging.ts';
+import type { ClientLogger } from '../../vendor-client.ts';
+import { addLogOptions, commandLogger, lineDestination, type LogFlags } from './log-options.ts';
 
 /** What the configuration gives the service. */
 export interface LoadedServeContexts {
@@ -22,14 +25,20 @@ export interface LoadedServeContexts {
   close(): Promise<void>;
 }
 
-export type ServeContextLoader = () => Promise<LoadedServeContexts>;
+/** Loads the configured connections; their clients report (warnings, calls at debug) to `logger`. */
+export type ServeContextLoader = (logger: ClientLogger) => Promise<LoadedServeContexts>;
 
 /** The process around the command, injected so tests run it in-process. */
 export interface ServeCommandIo {
   /** The "listening" line. Default `process.stdout`. */
   readonly stdout?: (line: string) => void;
-  /** Log records, one JSON object a line. Default `process.stderr`. */
+  /**
+   * Log records (one JSON object a line, or readable lines with `--log-format pretty`) and startup errors.
+   * Default `process.stderr`, whose lines are readable when it is a terminal.
+   */
   readonly stderr?: (line: string) => void;
+  /** Where `KCONNECT_LOG_LEVEL` and `KCONNECT_LOG_FORMAT` are read. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   /** Calls `stop` when the process is asked to stop; returns how to stop listening. Default: SIGINT, SIGTERM. */
   readonly onStopSignal?: (stop: () => void) => () => void;
   /** Sets the exit code. Default `process.exitCode`. */
@@ -40,7 +49,7 @@ export interface ServeCommandIo {
   readonly now?: () => number;
 }
 
-interface ServeFlags {
+interface ServeFlags extends LogFlags {
   host?: string;
   port?: number;
   database?: string;
@@ -52,12 +61,9 @@ interface ServeFlags {
   requestTimeout?: number;
   keepAliveTimeout?: number;
   maxConnections?: number;
-  logLevel: ServiceLogRecord['level'];
 }
 
 const seconds = (value: number) => value * 1000;
-
-const LEVELS: readonly ServiceLogRecord['level'][] = ['debug', 'info', 'warn', 'error'];
 
 /** An option parser for a whole number from `min` to `max`, naming the flag when the value is not one. */
 export function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -79,6 +85,7 @@ export function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER
 export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandIo = {}): Command {
   const stdout = io.stdout ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const stderr = io.stderr ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const env = io.env ?? process.env;
   const onStopSignal = io.onStopSignal ?? onProcessSignals;
   const exit =
     io.exit ??
@@ -148,15 +155,28 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
       new Option('--max-connections <n>', 'open connections at once; more are refused (default 1024)')
         .argParser(integer('--max-connections', 1))
         .env('KCONNECT_SERVICE_MAX_CONNECTIONS'),
-    )
-    .addOption(new Option('--log-level <level>', 'least level logged').choices([...LEVELS]).default('info'));
+    );
+  addLogOptions(command);
 
   command.action(async (flags: ServeFlags) => {
-    const minimum = LEVELS.indexOf(flags.logLevel);
-    const logger = (record: ServiceLogRecord) => {
-      if (LEVELS.indexOf(record.level) < minimum) return;
-      stderr(JSON.stringify({ time: new Date().toISOString(), ...record }));
-    };
+    let logger: ServiceLogger;
+    let clientLogger: ClientLogger;
+    try {
+      // An injected stderr is a test's or an embedder's, never a terminal: it gets JSON unless asked otherwise.
+      const log = commandLogger(
+        'serve',
+        flags,
+        env,
+        io.stderr === undefined ? undefined : lineDestination(io.stderr),
+      );
+      logger = serviceLogger(log);
+      clientLogger = recordLogger(log);
+    } catch (error) {
+      if (!(error instanceof KconnectError)) throw error;
+      stderr(`error: ${error.message}`);
+      exit(ERROR_CODES[error.code].exitCode);
+      return;
+    }
     let loaded: LoadedServeContexts | undefined;
     let service: RunningService;
     try {
@@ -165,7 +185,7 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
         import('../http/service.ts'),
         import('../http/store.ts'),
       ]);
-      loaded = await loadContexts();
+      loaded = await loadContexts(clientLogger);
       const section = loaded.service ?? {};
       const options: ServiceOptions = {
         contexts: loaded.contexts,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import type { CommandContext, CommandDefinition } from '../../commands/index.ts';
 import type { ErrorCode } from '../../errors.ts';
@@ -14,6 +13,7 @@ import type { DatabaseIdempotencyStore } from './idempotency.ts';
 import type { ServerLimits } from './limits.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { REQUEST_ID_HEADER } from './openapi.ts';
+import { requestIdFrom, withRequestId } from '../../logging.ts';
 
 /** One log record of the service. It never carries a token, a password, a session id or a request body. */
 export interface ServiceLogRecord {
@@ -64,7 +64,6 @@ export interface ServiceDependencies {
 /** What the middleware gives every handler. */
 export type ServiceEnv = { Variables: { requestId: string } };
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 function errorBody(
@@ -118,11 +117,11 @@ export function createServiceApp(deps: ServiceDependencies): Hono<ServiceEnv> {
   const docs = docsPage();
 
   app.use('*', async (c, next) => {
-    const given = c.req.header(REQUEST_ID_HEADER);
-    const requestId = given !== undefined && REQUEST_ID.test(given) ? given : randomUUID();
+    const requestId = requestIdFrom(c.req.header(REQUEST_ID_HEADER));
     c.set('requestId', requestId);
     const started = performance.now();
-    await next();
+    // Every line logged while the request is served (the KSC client's too) carries its id.
+    await withRequestId(requestId, next);
     c.res.headers.set(REQUEST_ID_HEADER, requestId);
     // While shutting down, each connection closes after its answer: the server can then finish closing.
     if (deps.health.draining) c.res.headers.set('Connection', 'close');

@@ -8,6 +8,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { Hono } from 'hono';
 import { McpOptionsError } from './errors.ts';
 import { bearerToken, isLoopbackHost, loopbackOnly } from './http-guards.ts';
+import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from '../../logging.ts';
 
 export interface StdioOptions {
   readonly server: Server;
@@ -128,6 +129,12 @@ export function mcpHttpApp(options: HttpOptions): Hono {
   const { server: createServer, host, path } = checked(options);
   const { log, token } = options;
   const app = new Hono();
+  // First, so refusals carry the id too: the client quotes it, and it is on every log line of its request.
+  app.use('*', async (c, next) => {
+    const requestId = requestIdFrom(c.req.header(REQUEST_ID_HEADER));
+    await withRequestId(requestId, next);
+    c.res.headers.set(REQUEST_ID_HEADER, requestId);
+  });
   if (isLoopbackHost(host)) app.use(path, loopbackOnly(log));
   if (token !== undefined) app.use(path, bearerToken(token, log));
   app.post(path, async (c) => {

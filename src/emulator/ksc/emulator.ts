@@ -12,6 +12,7 @@ import type { RoleAssignment } from './auth/rights.ts';
 import { KSC_CLASSES } from './classes/index.ts';
 import { createKscControlApi } from './control.ts';
 import { createKscServer, type KscServerState } from './server.ts';
+import type { EmulatorLogger } from '../core/request-log.ts';
 import { createLiveEvents } from './world/index.ts';
 import { KscWorld, type SeedUser } from './world.ts';
 
@@ -59,6 +60,8 @@ export interface KscEmulatorOptions {
   readonly taskTimeScale?: number;
   /** Largest request body accepted, bytes; larger ones get HTTP 413 unread. Default 8 MiB. */
   readonly maxBodyBytes?: number;
+  /** One line per request (debug) and unexpected errors, each with its request id. Default: none. */
+  readonly logger?: EmulatorLogger;
 }
 
 export interface RunningKscEmulator {
@@ -168,6 +171,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     lockout: { attempts: options.lockoutAttempts ?? 10, durationMs: (options.lockoutSeconds ?? 3600) * 1000 },
     syncIntervalMs: (options.agentSyncSeconds ?? 60) * 1000,
     maxBodyBytes,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
 
   world.taskTimeScale = options.taskTimeScale ?? 1;

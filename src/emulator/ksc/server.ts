@@ -17,6 +17,8 @@ import { FaultInjector, injectFaults } from '../core/fault-injection.ts';
 import { checkJsonNesting } from '../core/json-nesting.ts';
 import { DEFAULT_MAX_BODY_BYTES, limitBody } from '../core/body-limit.ts';
 import type { EmulatorEnv } from '../core/server.ts';
+import { requestLogging, type EmulatorLogger } from '../core/request-log.ts';
+import { currentRequestId } from '../../logging.ts';
 import { faults, KscFault } from './faults.ts';
 import { IteratorRegistry } from './iterators.ts';
 import { RawJson, type KscClass, type MethodResult } from './method.ts';
@@ -33,6 +35,8 @@ export interface KscServerOptions {
   readonly syncIntervalMs: number;
   /** Largest request body accepted, bytes; larger ones are refused with 413 unread. Default 8 MiB. */
   readonly maxBodyBytes?: number;
+  /** One line per request (debug) and unexpected errors. Default: none. */
+  readonly logger?: EmulatorLogger;
 }
 
 /** The parts of the server other modules (control API, agents, tests) reach into. */
@@ -89,6 +93,9 @@ export function createKscServer(options: KscServerOptions): {
   }
 
   const app = new Hono<EmulatorEnv>();
+  const log: EmulatorLogger = options.logger ?? (() => undefined);
+  // Before anything can refuse a request, so refusals carry the id too; the control API, mounted later, as well.
+  app.use('*', requestLogging(log, 'X-KSC-RequestId'));
   // First of all, so no later step (faults, authentication) reads an oversized body.
   app.use(
     '/api/*',
@@ -106,6 +113,14 @@ export function createKscServer(options: KscServerOptions): {
 
   app.onError((error, c) => {
     if (error instanceof KscFault) return jsonResponse(c, error.body(), error.httpStatus);
+    const requestId = currentRequestId();
+    log({
+      level: 'error',
+      message: 'unhandled error',
+      ...(requestId === undefined ? {} : { requestId }),
+      path: c.req.path,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
     const fault = new KscFault({ code: 1182, module: 'KLSTD', message: 'Unspecified error' }, 500);
     return jsonResponse(c, fault.body(), 500);
   });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../../src/commands/index.ts';
 import { TEST_PASSWORD } from '../../support/ksc-emulator.ts';
 import { edrHosts, isolationSettings, startMcpWorld, structured, textOf, type McpWorld } from './support.ts';
+import { logMessages } from '../../support/log-lines.ts';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
@@ -103,9 +104,12 @@ describe('kconnect mcp as a process (stdio and HTTP) on a real emulator', () => 
     expect(closedStderr).toContain(
       `kconnect MCP server on stdio (${READ_ONLY_TOOLS.length} tools; ${destructive} destructive tools disabled)`,
     );
-    expect(closedStderr).toMatch(/kconnect mcp: tool list_hosts: Successful in \d+ ms/);
-    expect(closedStderr).toContain(
-      'kconnect mcp: tool isolate_hosts: refused (destructive tools are disabled)',
+    // The call log is JSON on a stderr that is not a terminal.
+    expect(logMessages(closedStderr, 'mcp')).toContainEqual(
+      expect.stringMatching(/^tool list_hosts: Successful in \d+ ms$/),
+    );
+    expect(logMessages(closedStderr, 'mcp')).toContain(
+      'tool isolate_hosts: refused (destructive tools are disabled)',
     );
   });
 
@@ -174,7 +178,9 @@ describe('kconnect mcp as a process (stdio and HTTP) on a real emulator', () => 
       status: 'Failed',
       errors: [expect.objectContaining({ statusCode: 401, code: 'UNAUTHENTICATED' })],
     });
-    expect(err).toMatch(/kconnect mcp: tool test_connection: Failed in \d+ ms/);
+    expect(logMessages(err, 'mcp')).toContainEqual(
+      expect.stringMatching(/^tool test_connection: Failed in \d+ ms$/),
+    );
     outputs.push(out);
   });
 
