@@ -15,6 +15,18 @@ const input = z.object({
 
 export const MID_STREAM_FAILURE = 'KSC did not answer the next page';
 
+let held: Promise<void> | undefined;
+
+/** Makes the command's streams wait after their first record until the returned function is called. */
+export function holdStreams(): () => void {
+  let open = (): void => undefined;
+  held = new Promise<void>((resolve) => (open = resolve));
+  return () => {
+    held = undefined;
+    open();
+  };
+}
+
 function recordOf(root: number, n: number): { [key: string]: PlainJson } {
   return { n, root, name: `record-${n}` };
 }
@@ -49,6 +61,7 @@ export const streamingTestCommand: KscCommand<typeof input> = {
     for (let n = 0; n < count; n++) {
       if (n === failAfter) throw new KconnectError('UPSTREAM_UNAVAILABLE', MID_STREAM_FAILURE);
       yield recordOf(root, n);
+      if (n === 0 && held !== undefined) await held;
     }
   },
 };
