@@ -117,4 +117,18 @@ describe('streamed command answers (application/x-ndjson)', () => {
       release();
     }
   });
+
+  it('the OpenAPI document gives streaming commands an application/x-ndjson answer, and only them', async () => {
+    const doc = (await h.get('/openapi.json')).json as unknown as {
+      paths: Record<string, { post: { responses: { '200': { content: Record<string, unknown> } } } }>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const contentOf = (name: string) =>
+      Object.keys(doc.paths[`/v1/commands/${name}`]!.post.responses['200'].content);
+    for (const name of ['list_hosts', 'fetch_event', 'list_recent_events']) {
+      expect(contentOf(name), name).toEqual(['application/json', 'application/x-ndjson']);
+    }
+    expect(contentOf('list_groups')).toEqual(['application/json']);
+    expect(doc.components.schemas['StreamErrorLine']).toMatchObject({ required: ['error'] });
+  });
 });
