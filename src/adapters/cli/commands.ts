@@ -40,6 +40,7 @@ import {
   type OutputFormat,
 } from './format.ts';
 import { FileIdempotencyStore, stateDirectory } from './idempotency-file-store.ts';
+import { heapTrimmer } from './heap-trim.ts';
 import { ProgressLine } from './progress.ts';
 
 /** Options every command takes besides its input's; generated input options may not reuse these names. */
@@ -254,7 +255,7 @@ async function streamNdjson(
   io: CliIo,
 ): Promise<CommandResult> {
   try {
-    await writeNdjsonRecords(executeCommandStream(command, ctx, input), io.stdout);
+    await writeNdjsonRecords(executeCommandStream(command, ctx, input), io.stdout, heapTrimmer());
   } catch (error) {
     if (!(error instanceof CommandStreamError)) throw error;
     return failedResult(command.title, error.errors);

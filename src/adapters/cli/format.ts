@@ -102,11 +102,16 @@ function drained(stream: DrainableStream): Promise<void> {
  * records there are, and a slow reader slows the reading of pages instead of filling the heap. Answers how many
  * were written; what the source throws is the caller's to report.
  */
-export async function writeNdjsonRecords(records: AsyncIterable<PlainJson>, out: CliStream): Promise<number> {
+export async function writeNdjsonRecords(
+  records: AsyncIterable<PlainJson>,
+  out: CliStream,
+  afterRecord: () => void = () => undefined,
+): Promise<number> {
   let written = 0;
   for await (const record of records) {
     const more = out.write(`${JSON.stringify(record)}\n`);
     written++;
+    afterRecord();
     if (more === false && drainable(out)) await drained(out);
   }
   return written;
