@@ -118,6 +118,27 @@ describe('streamed command answers (application/x-ndjson)', () => {
     }
   });
 
+  it('a client that goes away mid-stream: the slot comes back and the call is audited as aborted', async () => {
+    const release = holdStreams();
+    const gone = new AbortController();
+    try {
+      const response = await fetch(new URL('/v1/commands/stream_test_list', h.service.url), {
+        method: 'POST',
+        headers: { ...NDJSON, Authorization: `Bearer ${h.tokens.read}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ count: 100_000 }),
+        signal: gone.signal,
+      });
+      const requestId = response.headers.get('x-request-id')!;
+      expect(await inFlight()).toBe(1);
+      gone.abort();
+      release();
+      await waitFor(async () => (await inFlight()) === 0 || undefined);
+      expect(await auditEntry(requestId)).toMatchObject({ outcome: 'aborted', statusCode: 499 });
+    } finally {
+      release();
+    }
+  });
+
   it('the OpenAPI document gives streaming commands an application/x-ndjson answer, and only them', async () => {
     const doc = (await h.get('/openapi.json')).json as unknown as {
       paths: Record<string, { post: { responses: { '200': { content: Record<string, unknown> } } } }>;
