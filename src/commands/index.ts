@@ -4,6 +4,11 @@ export { VENDORS, VENDOR_NAMES, commandNameProblem, type Vendor, type VendorApi 
 export { COMMANDS, commandByName } from './registry.ts';
 export { KSC_COMMANDS } from './ksc/index.ts';
 export type { KscApi, KscCommand, KscContext, KscRight } from './ksc/shared/vendor.ts';
-export { executeCommand } from './core/execute.ts';
+export {
+  CommandStreamError,
+  executeCommand,
+  executeCommandStream,
+  isStreamingCommand,
+} from './core/execute.ts';
 export { commandOutputSchema } from './core/result.ts';
 export { MemoryIdempotencyStore, type IdempotencyStore } from './core/idempotency.ts';

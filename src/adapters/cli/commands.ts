@@ -1,11 +1,19 @@
 import { Command, Option, type CommanderError } from 'commander';
-import { executeCommand } from '../../commands/core/execute.ts';
+import {
+  CommandStreamError,
+  executeCommand,
+  executeCommandStream,
+  isStreamingCommand,
+} from '../../commands/core/execute.ts';
+import { failedResult } from '../../commands/core/result.ts';
 import { COMMANDS } from '../../commands/registry.ts';
 import type {
+  CommandContext,
   CommandDefinition,
   CommandErrorEntry,
   CommandResult,
   IdempotencyStore,
+  StreamingCommand,
 } from '../../commands/core/types.ts';
 import { VENDORS } from '../../commands/core/vendors.ts';
 import { createContextFactory, type ContextFactory } from '../../config/context.ts';
@@ -28,9 +36,11 @@ import {
   formatResult,
   INTERRUPTED_EXIT_CODE,
   OUTPUT_FORMATS,
+  writeNdjsonRecords,
   type OutputFormat,
 } from './format.ts';
 import { FileIdempotencyStore, stateDirectory } from './idempotency-file-store.ts';
+import { heapTrimmer } from './heap-trim.ts';
 import { ProgressLine } from './progress.ts';
 
 /** Options every command takes besides its input's; generated input options may not reuse these names. */
@@ -211,7 +221,10 @@ async function runCommand(
         logger: stderrLogger(io),
         env: io.env,
       });
-      result = await executeCommand(command, factory.context(), input);
+      result =
+        format === 'ndjson' && isStreamingCommand(command)
+          ? await streamNdjson(command, factory.context(), input, io)
+          : await executeCommand(command, factory.context(), input);
     }
   } catch (error) {
     if (!(error instanceof KconnectError)) throw error;
@@ -226,6 +239,28 @@ async function runCommand(
   if (output.stdout !== '') io.stdout.write(output.stdout);
   if (output.stderr !== '') io.stderr.write(output.stderr);
   io.exit(interrupt.signal.aborted ? INTERRUPTED_EXIT_CODE : exitCodeOf(result));
+}
+
+/**
+ * `--format ndjson` of a streaming command: its records go to stdout as the pages arrive (see
+ * {@link writeNdjsonRecords}), never gathered into a result. What it answers is the end of the stream as a result
+ * without data: `Successful`, or `Failed` with the error that stopped it — which the caller writes to stderr as
+ * the final error line, and which gives the exit code, as for any failed command. The lines written before a
+ * mid-stream failure stand: a reader that must not act on a short list checks the exit code.
+ */
+async function streamNdjson(
+  command: StreamingCommand,
+  ctx: CommandContext,
+  input: unknown,
+  io: CliIo,
+): Promise<CommandResult> {
+  try {
+    await writeNdjsonRecords(executeCommandStream(command, ctx, input), io.stdout, heapTrimmer());
+  } catch (error) {
+    if (!(error instanceof CommandStreamError)) throw error;
+    return failedResult(command.title, error.errors);
+  }
+  return { ...failedResult(command.title, []), status: 'Successful' };
 }
 
 /** `kconnect list-hosts --filter … --limit 5`: the command line of an example input, for the help. */

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { renderTable } from '../../commands/core/render.ts';
-import type { CommandErrorEntry, CommandResult } from '../../commands/core/types.ts';
+import type { CommandErrorEntry, CommandResult, PlainJson } from '../../commands/core/types.ts';
 import { ERROR_CODES, type ErrorCode } from '../../errors.ts';
+import type { CliStream } from './cli-io.ts';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'ndjson', 'html', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -65,6 +66,55 @@ function ndjson(result: CommandResult): string {
   if (context === null) return '';
   const records = Array.isArray(context) ? context : [context];
   return records.map((r) => `${JSON.stringify(r)}\n`).join('');
+}
+
+/** A stream that says when it can take more (`process.stdout`); a test's buffer takes everything at once. */
+interface DrainableStream extends CliStream {
+  once(event: 'drain' | 'close' | 'error', listener: (error?: unknown) => void): unknown;
+  removeListener(event: 'drain' | 'close' | 'error', listener: (error?: unknown) => void): unknown;
+}
+
+function drainable(stream: CliStream): stream is DrainableStream {
+  const candidate = stream as Partial<DrainableStream>;
+  return typeof candidate.once === 'function' && typeof candidate.removeListener === 'function';
+}
+
+/** Resolves once `stream` can take more (or has closed: nothing more will be taken); rejects on its error. */
+function drained(stream: DrainableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (error?: unknown): void => {
+      stream.removeListener('drain', done);
+      stream.removeListener('close', done);
+      stream.removeListener('error', failed);
+      if (error === undefined) resolve();
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    const failed = (error?: unknown): void => done(error ?? new Error('the output stream failed'));
+    stream.once('drain', done);
+    stream.once('close', done);
+    stream.once('error', failed);
+  });
+}
+
+/**
+ * Writes records as `--format ndjson` lines (one JSON object per line, as {@link formatResult} writes a whole
+ * context) as they arrive, waiting for the stream to drain when it asks to: memory stays flat however many
+ * records there are, and a slow reader slows the reading of pages instead of filling the heap. Answers how many
+ * were written; what the source throws is the caller's to report.
+ */
+export async function writeNdjsonRecords(
+  records: AsyncIterable<PlainJson>,
+  out: CliStream,
+  afterRecord: () => void = () => undefined,
+): Promise<number> {
+  let written = 0;
+  for await (const record of records) {
+    const more = out.write(`${JSON.stringify(record)}\n`);
+    written++;
+    afterRecord();
+    if (more === false && drainable(out)) await drained(out);
+  }
+  return written;
 }
 
 /** 0 success; {@link PARTIAL_SUCCESS_EXIT_CODE} partial; otherwise the CLI code of the first error's code. */

@@ -1,9 +1,14 @@
 import type { Context } from 'hono';
 import {
+  CommandStreamError,
   executeCommand,
+  executeCommandStream,
+  isStreamingCommand,
   type CommandContext,
   type CommandErrorEntry,
   type CommandResult,
+  type PlainJson,
+  type StreamingCommand,
 } from '../../commands/index.ts';
 import { errorEntry, failedResult } from '../../commands/core/result.ts';
 import { ERROR_CODES, FieldError, KconnectError, type ErrorCode } from '../../errors.ts';
@@ -20,6 +25,7 @@ import {
   type Principal,
 } from './auth.ts';
 import { QueueFullError, type SlotKind } from './limits.ts';
+import { acceptsNdjson, NDJSON_TYPE, ndjsonBody, type NdjsonEnding } from './ndjson-body.ts';
 import { CONNECTION_HEADER } from './openapi.ts';
 
 /** What a connection name may be, wherever a request names one. */
@@ -165,6 +171,8 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
       // A slot bounds the calls at KSC, not the calls that wait: a waiting command gives its slot back for each
       // pause between its polls and queues (never refused) for one again before the next look.
       let release = slot;
+      // Set once a streamed body holds the slot: it gives it back when the body ends, not this block.
+      let streaming = false;
       try {
         // A signal of the call's own, tied to the shutdown: waits inside the call listen to it, not to the
         // shutdown signal every call in flight shares.
@@ -185,9 +193,54 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
             }
           },
         };
-        result = await run(requestId, command.title, () => executeCommand(command, ctx, input));
+        if (isStreamingCommand(command) && acceptsNdjson(c.req.header('Accept'))) {
+          const opened = await startStream(command, ctx, input);
+          if (opened.kind === 'failed') {
+            result = failedResult(command.title, opened.errors);
+          } else {
+            streaming = true;
+            const call = {
+              requestId,
+              principal,
+              command: name,
+              known: true,
+              targetFields: command.hints?.targetFields ?? [],
+              connection,
+              knownConnection,
+              input,
+              startedAt,
+              ran,
+              client: clientAddress(c),
+              authFailure,
+            };
+            const body = ndjsonBody(opened.records, {
+              onEnd: async (ending) => {
+                opened.stop();
+                release();
+                await record({
+                  ...call,
+                  ...streamOutcome(ending),
+                  durationMs: performance.now() - started,
+                });
+              },
+              unexpected: (error) => {
+                deps.log({
+                  level: 'error',
+                  message: 'command stream failed',
+                  requestId,
+                  command: name,
+                  error: describeError(error),
+                });
+                return entry(title, 'INTERNAL', 500, `Internal error; the request id is ${requestId}`);
+              },
+            });
+            return new Response(body, { status: 200, headers: { 'Content-Type': NDJSON_TYPE } });
+          }
+        } else {
+          result = await run(requestId, command.title, () => executeCommand(command, ctx, input));
+        }
       } finally {
-        release();
+        if (!streaming) release();
       }
       outcome = result.status;
     } catch (error) {
@@ -233,6 +286,43 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
       headers: { 'Content-Type': JSON_TYPE, ...headers },
     });
   };
+
+  /**
+   * Starts a streaming command and waits for its first record (or its end), so that a failure before any record
+   * — bad input, an unknown host, KSC down — is answered like any failed call: the JSON result with its HTTP
+   * status. Once a record is there the answer is committed to 200 and NDJSON. The records come with a signal of
+   * their own, aborted by `stop` (the body's end or the client gone), so a call in flight does not outlive them.
+   */
+  async function startStream(
+    command: StreamingCommand,
+    ctx: CommandContext,
+    input: unknown,
+  ): Promise<
+    | { readonly kind: 'failed'; readonly errors: readonly CommandErrorEntry[] }
+    | {
+        readonly kind: 'started';
+        readonly records: AsyncIterator<PlainJson>;
+        readonly stop: () => void;
+      }
+  > {
+    const own = new AbortController();
+    const signal = ctx.signal === undefined ? own.signal : AbortSignal.any([ctx.signal, own.signal]);
+    const records = executeCommandStream(command, { ...ctx, signal }, input);
+    let first: IteratorResult<PlainJson>;
+    try {
+      first = await records.next();
+    } catch (error) {
+      own.abort();
+      if (error instanceof CommandStreamError) return { kind: 'failed', errors: error.errors };
+      throw error;
+    }
+    async function* startingWithFirst(): AsyncGenerator<PlainJson, void, undefined> {
+      if (first.done === true) return;
+      yield first.value;
+      yield* records;
+    }
+    return { kind: 'started', records: startingWithFirst(), stop: () => own.abort() };
+  }
 
   /**
    * Runs the command. `executeCommand` turns the command's own failures into results; what still throws comes
@@ -351,6 +441,26 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
         error: describeError(error),
       });
     }
+  }
+}
+
+/**
+ * How a streamed call is recorded: a complete stream is `Successful` (200); one that failed after its first
+ * record is `Failed` with the status its final error line carries (the caller got 200 and the error line: the
+ * audit keeps what the call came to); a client that went away is `aborted` (499).
+ */
+function streamOutcome(ending: NdjsonEnding): {
+  readonly outcome: AuditOutcome;
+  readonly status: number;
+  readonly firstError: CommandErrorEntry | undefined;
+} {
+  switch (ending.kind) {
+    case 'complete':
+      return { outcome: 'Successful', status: 200, firstError: undefined };
+    case 'failed':
+      return { outcome: 'Failed', status: ending.error.statusCode, firstError: ending.error };
+    case 'cancelled':
+      return { outcome: 'aborted', status: CLIENT_CLOSED_STATUS, firstError: undefined };
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { kconnectVersion } from '../../version.ts';
-import { commandOutputSchema, type CommandDefinition } from '../../commands/index.ts';
+import { commandOutputSchema, isStreamingCommand, type CommandDefinition } from '../../commands/index.ts';
 import { VENDOR_NAMES, VENDORS, type Vendor } from '../../commands/core/vendors.ts';
 import { requiredScope, SCOPES } from './auth.ts';
 
@@ -171,6 +171,44 @@ const failure = (description: string, extra: JsonObject = {}): JsonObject => ({
   content: { 'application/json': { schema: ref('CommandFailure') } },
 });
 
+/** What a line of a streamed answer is, for the 200 response of the commands that stream. */
+const NDJSON_DESCRIPTION =
+  'With `Accept: application/x-ndjson`: the records of `context`, one JSON object per line (UTF-8, `\\n` after ' +
+  'each), in the order the JSON answer lists them, written as KSC returns its pages. A failure after the first ' +
+  'record ends the body with one final line `{"error": {...}}` (an object whose only member is `error`, an ' +
+  'entry of `errors`: see `StreamErrorLine`); a body without it that ends is complete. A failure before the ' +
+  'first record is answered as without the header: the JSON result with its status. `limit` bounds both answers.';
+
+const ndjsonContent = (): JsonObject => ({
+  'application/x-ndjson': {
+    schema: { type: 'string', description: NDJSON_DESCRIPTION },
+    'x-kconnect-line': {
+      oneOf: [{ type: 'object', description: 'A record of context' }, ref('StreamErrorLine')],
+    },
+  },
+});
+
+/** The final line of a streamed answer that failed mid-stream. */
+const STREAM_ERROR_LINE: JsonObject = {
+  type: 'object',
+  description: 'The final line of a streamed answer that failed after its first record',
+  required: ['error'],
+  additionalProperties: false,
+  properties: {
+    error: {
+      type: 'object',
+      required: ['failureIndicator', 'statusCode', 'code', 'message'],
+      properties: {
+        failureIndicator: { type: 'string' },
+        statusCode: { type: 'integer' },
+        code: { type: 'string' },
+        message: { type: 'string' },
+        item: { type: 'string' },
+      },
+    },
+  },
+};
+
 const jsonResponse = (description: string, schema: string): JsonObject => ({
   description,
   content: { 'application/json': { schema: ref(schema) } },
@@ -205,7 +243,10 @@ function commandOperation(command: CommandDefinition): JsonObject {
         description:
           'The command ran: `Successful`, or `Partially Successful` with the failed items in `errors`',
         headers: { [REQUEST_ID_HEADER]: { $ref: '#/components/headers/requestId' } },
-        content: { 'application/json': { schema: ref(`${name}Result`) } },
+        content: {
+          'application/json': { schema: ref(`${name}Result`) },
+          ...(isStreamingCommand(command) ? ndjsonContent() : {}),
+        },
       },
       '400': { $ref: '#/components/responses/BadInput' },
       '401': { $ref: '#/components/responses/Unauthenticated' },
@@ -219,6 +260,7 @@ function commandOperation(command: CommandDefinition): JsonObject {
       '504': { $ref: '#/components/responses/Timeout' },
     },
     'x-kconnect-scope': scope,
+    'x-kconnect-streams': isStreamingCommand(command),
     'x-kconnect-flags': {
       readOnly: command.readOnly,
       destructive: command.destructive,
@@ -499,7 +541,7 @@ export function buildOpenApiDocument(
         }),
         Timeout: failure('KSC did not answer in time'),
       },
-      schemas: { ...inputs, ...outputs },
+      schemas: { ...inputs, ...outputs, StreamErrorLine: STREAM_ERROR_LINE },
     },
   };
 }

@@ -1,7 +1,15 @@
 import { KconnectError } from '../../errors.ts';
 import { errorEntry, failedResult, inputErrors } from './result.ts';
 import { unknownFieldErrors } from './strict-input.ts';
-import type { CommandContext, CommandDefinition, CommandResult, VendorContext } from './types.ts';
+import type {
+  CommandContext,
+  CommandDefinition,
+  CommandErrorEntry,
+  CommandResult,
+  PlainJson,
+  StreamingCommand,
+  VendorContext,
+} from './types.ts';
 import { VENDOR_NAMES, VENDORS, type Vendor } from './vendors.ts';
 
 /**
@@ -45,6 +53,66 @@ export async function executeCommand(
     return ctx.idempotency.once(command.name, key, run);
   }
   return run();
+}
+
+/** Whether a command streams its records (defines {@link CommandDefinition.stream}). */
+export function isStreamingCommand(command: CommandDefinition): command is StreamingCommand {
+  return typeof command.stream === 'function';
+}
+
+/**
+ * A streamed command failed, before its first record (bad input, no connection for its vendor, the first page)
+ * or after `delivered` records (a page that failed, a cancel). The records already delivered stand; the output
+ * of the call is short of them by whatever came after.
+ */
+export class CommandStreamError extends Error {
+  constructor(
+    /** As a result's `errors` would hold them. */
+    readonly errors: readonly CommandErrorEntry[],
+    /** Records delivered before the failure. */
+    readonly delivered: number,
+  ) {
+    super(errors.map((e) => e.message).join('; '));
+    this.name = 'CommandStreamError';
+  }
+}
+
+/**
+ * Runs a streaming command on untrusted input, yielding its context records as they arrive: the checks of
+ * {@link executeCommand} (unknown fields, schema, the vendor's client), the signal joined to every vendor call,
+ * and every failure — before the first record or after some — thrown as a {@link CommandStreamError} carrying
+ * the error entries a result would. No idempotency: only read-only commands stream. Stopping the loop early
+ * (`break`, `return()`) ends the command and releases its result set.
+ */
+export async function* executeCommandStream(
+  command: StreamingCommand,
+  ctx: CommandContext,
+  input: unknown,
+): AsyncGenerator<PlainJson, void, undefined> {
+  const unknown = unknownFieldErrors(command, input);
+  if (unknown.length > 0) throw new CommandStreamError(unknown, 0);
+  const parsed = command.input.safeParse(input ?? {});
+  if (!parsed.success) throw new CommandStreamError(inputErrors(command.title, parsed.error), 0);
+  if (ctx[command.vendor] === undefined) {
+    const needed = new KconnectError(
+      'INVALID_INPUT',
+      `connection: ${command.name} needs a connection to ${VENDORS[command.vendor].title}, and the chosen one is not`,
+    );
+    throw new CommandStreamError([errorEntry(command.title, needed)], 0);
+  }
+  const signal = ctx.signal;
+  const bound = signal === undefined ? ctx : withSignal(ctx, signal);
+  let delivered = 0;
+  try {
+    // The vendor's client is there (checked above): the context is the command's own.
+    for await (const record of command.stream(bound as VendorContext<Vendor>, parsed.data)) {
+      yield record;
+      delivered++;
+    }
+  } catch (error) {
+    const cause = signal?.aborted === true ? cancellation(command, signal, error) : error;
+    throw new CommandStreamError([errorEntry(command.title, cause)], delivered);
+  }
 }
 
 /** The context with every vendor client it holds bound to `signal`. */

@@ -147,7 +147,22 @@ export interface CommandDefinition<
   /** An input that works against the emulator's demo world (for the reference and the console). */
   readonly example: z.input<Input>;
   run(ctx: VendorContext<V>, input: z.output<Input>): Promise<CommandResult<z.output<KeyFields>>>;
+  /**
+   * The records of `context`, one by one as the vendor's pages arrive, for output of any size: the same records,
+   * in the same order, as `run` puts in `context` for the same input, without ever holding more than a page.
+   * Only read-only list commands define it; run it through `executeCommandStream` (validation, signal, errors).
+   * Leaving the loop early releases the vendor's result set.
+   */
+  stream?(ctx: VendorContext<V>, input: z.output<Input>): AsyncIterable<PlainJson>;
 }
+
+/** A command that can stream its context records (see {@link CommandDefinition.stream}). */
+export type StreamingCommand<V extends Vendor = Vendor> = CommandDefinition<
+  z.ZodType,
+  z.ZodType<Record<string, PlainJson>>,
+  V
+> &
+  Required<Pick<CommandDefinition<z.ZodType, z.ZodType<Record<string, PlainJson>>, V>, 'stream'>>;
 
 /**
  * Remembers the result of a destructive command by its idempotency key for a while, so a playbook that

@@ -1,11 +1,17 @@
-import type { KscCommand } from './shared/vendor.ts';
+import type { KscCommand, KscContext } from './shared/vendor.ts';
 import { z } from 'zod';
 import { filter } from '../../ksc/filter/index.ts';
 import type { KlParams, KlValue } from '../../ksc/values.ts';
-import { EVENT_FIELDS, EVENT_RANGE_METHODS, readEventRange, severityName } from './shared/events.ts';
+import {
+  EVENT_FIELDS,
+  EVENT_RANGE_METHODS,
+  eventContextRecord,
+  readEventRange,
+  streamEventRange,
+} from './shared/events.ts';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
 import { ATTRIBUTE_NAME, inputs } from './shared/inputs.ts';
-import { enrichWire, plainRecord } from './shared/plain.ts';
+import { enrichWire } from './shared/plain.ts';
 import { isoTimeOf, numberOf, textOf } from './shared/records.ts';
 import { invalidInput, recordsTable } from '../core/result.ts';
 
@@ -211,30 +217,15 @@ export const fetchEvent: KscCommand<typeof input, typeof keyFields> = {
     operations: ['EventProcessingFactory.CreateEventProcessing2', ...EVENT_RANGE_METHODS],
   },
   example: { startTime: '2024-01-01 00:00', limit: 20, searchCondition: { GNRL_EA_SEVERITY: 4 } },
-  async run(ctx, { startTime, endTime, limit, searchCondition: condition }) {
-    const since = parseUtcTime(startTime);
-    const until = endTime === undefined ? undefined : parseUtcTime(endTime);
-    if (since === undefined) throw invalidInput('startTime', 'not a UTC time');
-    if (until !== undefined && until < since) throw invalidInput('endTime', 'it is before startTime');
-    const window = filter.and(
-      filter.ge('rise_time', new Date(since)),
-      ...(until === undefined ? [] : [filter.le('rise_time', new Date(until))]),
-    );
-    const opened = await ctx.ksc.call('EventProcessingFactory.CreateEventProcessing2', {
-      pFilter: { ...searchConditionFilter(condition), KLEVP_RFC2254_FILTER: window.text },
-      vecFieldsToReturn: [...EVENT_FIELDS],
-      vecFieldsToOrder: [{ Name: 'rise_time', Asc: true }],
-      lifetimeSec: 300,
-    });
-    const { items, records } = await readEventRange(ctx, opened.strIteratorId, limit);
-    const severities = records.map((r) => severityName(r['GNRL_EA_SEVERITY']));
-    const context = records.map((r, i) => ({ ...plainRecord(r), severityName: severities[i]! }));
+  async run(ctx, query) {
+    const { items, records } = await readEventRange(ctx, await openEventWindow(ctx, query), query.limit);
+    const context = records.map(eventContextRecord);
     return {
       status: 'Successful',
       raw: {
         pParamsEvents: {
           KLEVP_EVENT_RANGE_ARRAY: items.map((item, i) =>
-            enrichWire(item, { severityName: severities[i] ?? 'Unknown' }),
+            enrichWire(item, { severityName: context[i]?.['severityName'] ?? 'Unknown' }),
           ),
         },
       },
@@ -251,4 +242,31 @@ export const fetchEvent: KscCommand<typeof input, typeof keyFields> = {
       errors: [],
     };
   },
+  async *stream(ctx, query) {
+    for await (const page of streamEventRange(ctx, await openEventWindow(ctx, query), query.limit)) {
+      yield* page.records.map(eventContextRecord);
+    }
+  },
 };
+
+/** The events of an input's time range and search condition, oldest first: the id of their result set. */
+async function openEventWindow(
+  ctx: KscContext,
+  { startTime, endTime, searchCondition: condition }: z.output<typeof input>,
+): Promise<string> {
+  const since = parseUtcTime(startTime);
+  const until = endTime === undefined ? undefined : parseUtcTime(endTime);
+  if (since === undefined) throw invalidInput('startTime', 'not a UTC time');
+  if (until !== undefined && until < since) throw invalidInput('endTime', 'it is before startTime');
+  const window = filter.and(
+    filter.ge('rise_time', new Date(since)),
+    ...(until === undefined ? [] : [filter.le('rise_time', new Date(until))]),
+  );
+  const opened = await ctx.ksc.call('EventProcessingFactory.CreateEventProcessing2', {
+    pFilter: { ...searchConditionFilter(condition), KLEVP_RFC2254_FILTER: window.text },
+    vecFieldsToReturn: [...EVENT_FIELDS],
+    vecFieldsToOrder: [{ Name: 'rise_time', Asc: true }],
+    lifetimeSec: 300,
+  });
+  return opened.strIteratorId;
+}

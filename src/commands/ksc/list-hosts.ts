@@ -1,7 +1,12 @@
 import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
-import { findHostsWire, HOST_LOOKUP_METHODS } from './shared/hosts.ts';
+import {
+  findHostsWire,
+  HOST_LOOKUP_METHODS,
+  streamHostsWire,
+  type FindHostsOptions,
+} from './shared/hosts.ts';
 import { inputs } from './shared/inputs.ts';
 import { ipv4FromLong } from './shared/ipv4.ts';
 import { plainRecord } from './shared/plain.ts';
@@ -81,6 +86,28 @@ function statusWords(record: KlParams): { [key: string]: PlainJson } {
   };
 }
 
+/** The FindHosts search of an input: the same for the whole result and for the stream. */
+function findOptions({ filter, limit, offset, fields }: z.output<typeof input>): FindHostsOptions {
+  return {
+    filter,
+    fields: fields ?? HOST_LIST_FIELDS,
+    limit,
+    offset,
+    order: SORT_ORDER,
+    lifetimeSeconds: 300,
+    pageSize: PAGE,
+  };
+}
+
+/** A host as a context record: its attributes as plain JSON, its address as text, its status in words. */
+function hostContextRecord(record: KlParams): { [key: string]: PlainJson } & { ipAddress: string | null } {
+  return {
+    ...plainRecord(record),
+    ipAddress: ipv4FromLong(record['KLHST_WKS_IP_LONG']),
+    ...statusWords(record),
+  };
+}
+
 /** `List Hosts` (seed 001): `HostGroup.FindHosts`, then its ChunkAccessor page by page up to `limit`. */
 export const listHosts: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_hosts',
@@ -100,21 +127,9 @@ export const listHosts: KscCommand<typeof input, typeof keyFields> = {
     operations: HOST_LOOKUP_METHODS,
   },
   example: { filter: '(KLHST_WKS_STATUS_ID = 2)', limit: 10 },
-  async run(ctx, { filter, limit, offset, fields }) {
-    const { items, records, total } = await findHostsWire(ctx, {
-      filter,
-      fields: fields ?? HOST_LIST_FIELDS,
-      limit,
-      offset,
-      order: SORT_ORDER,
-      lifetimeSeconds: 300,
-      pageSize: PAGE,
-    });
-    const context = records.map((record) => ({
-      ...plainRecord(record),
-      ipAddress: ipv4FromLong(record['KLHST_WKS_IP_LONG']),
-      ...statusWords(record),
-    }));
+  async run(ctx, query) {
+    const { items, records, total } = await findHostsWire(ctx, findOptions(query));
+    const context = records.map(hostContextRecord);
     return {
       status: 'Successful',
       raw: { pChunk: { KLCSP_ITERATOR_ARRAY: items }, PxgRetVal: total },
@@ -130,5 +145,9 @@ export const listHosts: KscCommand<typeof input, typeof keyFields> = {
       result: summaryTable('List Hosts', { 'Hosts Count': records.length }),
       errors: [],
     };
+  },
+  async *stream(ctx, query) {
+    for await (const page of streamHostsWire(ctx, findOptions(query)))
+      yield* page.records.map(hostContextRecord);
   },
 };

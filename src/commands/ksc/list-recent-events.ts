@@ -1,11 +1,15 @@
 import { z } from 'zod';
 import { filter } from '../../ksc/filter/index.ts';
 import { recordsTable, statusOf } from '../core/result.ts';
-import type { PlainJson } from '../core/types.ts';
-import { EVENT_FIELDS, EVENT_RANGE_METHODS, readEventRange, severityName } from './shared/events.ts';
+import {
+  EVENT_FIELDS,
+  EVENT_RANGE_METHODS,
+  eventContextRecord,
+  readEventRange,
+  streamEventRange,
+} from './shared/events.ts';
 import { BASIC_READ, READ_ONLY } from './shared/flags.ts';
-import { plainRecord } from './shared/plain.ts';
-import type { KscCommand } from './shared/vendor.ts';
+import type { KscCommand, KscContext } from './shared/vendor.ts';
 
 const input = z.object({
   since: z
@@ -66,18 +70,8 @@ export const listRecentEvents: KscCommand<typeof input, typeof keyFields> = {
   },
   example: { limit: 20 },
   async run(ctx, { since, limit }) {
-    const opened = await ctx.ksc.call('EventProcessingFactory.CreateEventProcessing2', {
-      pFilter:
-        since === undefined ? {} : { KLEVP_RFC2254_FILTER: filter.ge('rise_time', new Date(since)).text },
-      vecFieldsToReturn: [...EVENT_FIELDS],
-      vecFieldsToOrder: [{ Name: 'rise_time', Asc: false }],
-      lifetimeSec: 60,
-    });
-    const { records, items } = await readEventRange(ctx, opened.strIteratorId, limit);
-    const events = records.map((r): { [key: string]: PlainJson } => ({
-      ...plainRecord(r),
-      severityName: severityName(r['GNRL_EA_SEVERITY']),
-    }));
+    const { records, items } = await readEventRange(ctx, await openNewestFirst(ctx, since), limit);
+    const events = records.map(eventContextRecord);
     const ids = events.flatMap((e) => (typeof e['event_id'] === 'number' ? [e['event_id']] : []));
     const newest = events[0]?.['rise_time'];
     return {
@@ -89,4 +83,21 @@ export const listRecentEvents: KscCommand<typeof input, typeof keyFields> = {
       errors: [],
     };
   },
+  async *stream(ctx, { since, limit }) {
+    for await (const page of streamEventRange(ctx, await openNewestFirst(ctx, since), limit)) {
+      yield* page.records.map(eventContextRecord);
+    }
+  },
 };
+
+/** The events raised since `since` (any time when not given), newest first: the id of their result set. */
+async function openNewestFirst(ctx: KscContext, since: string | undefined): Promise<string> {
+  const opened = await ctx.ksc.call('EventProcessingFactory.CreateEventProcessing2', {
+    pFilter:
+      since === undefined ? {} : { KLEVP_RFC2254_FILTER: filter.ge('rise_time', new Date(since)).text },
+    vecFieldsToReturn: [...EVENT_FIELDS],
+    vecFieldsToOrder: [{ Name: 'rise_time', Asc: false }],
+    lifetimeSec: 60,
+  });
+  return opened.strIteratorId;
+}

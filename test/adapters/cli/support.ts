@@ -9,6 +9,7 @@ import type { CliIo } from '../../../src/adapters/cli/cli-io.ts';
 import { commandsFromRegistry } from '../../../src/adapters/cli/commands.ts';
 import { configCommand } from '../../../src/adapters/cli/config-command.ts';
 import type { IdempotencyStore } from '../../../src/commands/core/idempotency.ts';
+import type { CommandDefinition } from '../../../src/commands/core/types.ts';
 
 export interface CliRun {
   readonly code: number;
@@ -25,6 +26,8 @@ export interface CliSetup {
   readonly now?: () => number;
   readonly idempotency?: IdempotencyStore;
   readonly onInterrupt?: (listener: () => void) => () => void;
+  /** The commands of the program; default: the registry's. */
+  readonly commands?: readonly CommandDefinition[];
 }
 
 /** What `io.terminate` throws in tests, in place of ending the process. */
@@ -55,7 +58,7 @@ export async function runCli(args: readonly string[], setup: CliSetup): Promise<
     ...(setup.onInterrupt === undefined ? {} : { onInterrupt: setup.onInterrupt }),
   };
   const program = new Command('kconnect').exitOverride();
-  for (const command of commandsFromRegistry(io)) program.addCommand(command);
+  for (const command of commandsFromRegistry(io, setup.commands)) program.addCommand(command);
   program.addCommand(configCommand(io));
   try {
     await program.parseAsync(['node', 'kconnect', ...args]);

@@ -1,7 +1,8 @@
 import type { KscContext } from './vendor.ts';
-import type { KlArgument } from '../../../ksc/values.ts';
-import { readPagesWire, type WireRecords } from './pages.ts';
-import { unwrapParams, wireRecords } from './plain.ts';
+import type { KlArgument, KlParams } from '../../../ksc/values.ts';
+import type { PlainJson } from '../../core/types.ts';
+import { collectPages, streamPagesWire, type WirePage, type WireRecords } from './pages.ts';
+import { plainRecord, unwrapParams, wireRecords } from './plain.ts';
 
 /**
  * Event attributes asked of KSC (spec §6.3). Named one by one: an empty list means "all" only on the emulator
@@ -50,7 +51,16 @@ const PAGE = 1000;
 
 /** Reads up to `limit` events of an EventProcessing result set (events, or a task's history) and releases it. */
 export function readEventRange(ctx: KscContext, strIteratorId: string, limit: number): Promise<WireRecords> {
-  return readPagesWire(ctx, {
+  return collectPages(streamEventRange(ctx, strIteratorId, limit));
+}
+
+/** The pages of up to `limit` events of an EventProcessing result set, released at the end or when left. */
+export function streamEventRange(
+  ctx: KscContext,
+  strIteratorId: string,
+  limit: number,
+): AsyncGenerator<WirePage> {
+  return streamPagesWire(ctx, {
     limit,
     pageSize: PAGE,
     label: 'events',
@@ -67,6 +77,11 @@ export function readEventRange(ctx: KscContext, strIteratorId: string, limit: nu
     },
     release: () => ctx.ksc.call('EventProcessing.ReleaseIterator', { strIteratorId }),
   });
+}
+
+/** An event as a context record: its attributes as plain JSON and its severity in words. */
+export function eventContextRecord(record: KlParams): { [key: string]: PlainJson } {
+  return { ...plainRecord(record), severityName: severityName(record['GNRL_EA_SEVERITY']) };
 }
 
 /** `GNRL_EA_SEVERITY` (spec §6.3): 1 Information, 2 Warning, 3 Error, 4 Critical. */

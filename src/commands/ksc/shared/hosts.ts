@@ -4,7 +4,7 @@ import { findHosts } from '../../../ksc/client/iterators.ts';
 import { filter, type FilterExpression } from '../../../ksc/filter/index.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import { ipv4FromLong, ipv4ToLong } from './ipv4.ts';
-import { readAccessorWire, type WireRecords } from './pages.ts';
+import { collectPages, streamAccessorWire, type WirePage, type WireRecords } from './pages.ts';
 import { toPlain } from './plain.ts';
 import { textAttr } from './records.ts';
 import { invalidInput } from '../../core/result.ts';
@@ -199,26 +199,26 @@ export interface WireHosts extends WireRecords {
   readonly total: number;
 }
 
-/**
- * `HostGroup.FindHosts` (this virtual server's hosts) read through its ChunkAccessor, keeping each page's wire
- * items beside the decoded records (commands return the wire shape as `raw`).
- */
-export async function findHostsWire(
+/** What to find with `HostGroup.FindHosts`, and how much of it to read. */
+export interface FindHostsOptions {
+  readonly filter: string;
+  readonly fields: readonly string[];
+  readonly limit: number;
+  /** `lMaxLifeTime` of the result set, default 120 s. */
+  readonly lifetimeSeconds?: number;
+  /** Records per page, default 500. */
+  readonly pageSize?: number;
+  /** Hosts to skip first (paging across calls: give `order` too, so that pages do not overlap). */
+  readonly offset?: number;
+  /** Attributes to sort by, ascending. Default: the server's order. */
+  readonly order?: readonly string[];
+}
+
+/** Opens `HostGroup.FindHosts` (this virtual server's hosts): its ChunkAccessor and how many hosts matched. */
+async function openFindHosts(
   ctx: KscContext,
-  options: {
-    readonly filter: string;
-    readonly fields: readonly string[];
-    readonly limit: number;
-    /** `lMaxLifeTime` of the result set, default 120 s. */
-    readonly lifetimeSeconds?: number;
-    /** Records per page, default 500. */
-    readonly pageSize?: number;
-    /** Hosts to skip first (paging across calls: give `order` too, so that pages do not overlap). */
-    readonly offset?: number;
-    /** Attributes to sort by, ascending. Default: the server's order. */
-    readonly order?: readonly string[];
-  },
-): Promise<WireHosts> {
+  options: FindHostsOptions,
+): Promise<{ readonly accessor: string; readonly total: number }> {
   const found = await ctx.ksc.callWire('HostGroup.FindHosts', {
     wstrFilter: options.filter,
     vecFieldsToReturn: [...options.fields],
@@ -226,14 +226,42 @@ export async function findHostsWire(
     pParams: { KLGRP_FIND_FROM_CUR_VS_ONLY: true },
     lMaxLifeTime: options.lifetimeSeconds ?? 120,
   });
-  const read = await readAccessorWire(ctx, found.reply.strAccessor, {
+  return { accessor: found.reply.strAccessor, total: found.reply.PxgRetVal };
+}
+
+/** The pages of the found hosts' ChunkAccessor, in both shapes. */
+function accessorPages(
+  ctx: KscContext,
+  accessor: string,
+  total: number,
+  options: FindHostsOptions,
+): AsyncGenerator<WirePage> {
+  return streamAccessorWire(ctx, accessor, {
     limit: options.limit,
     ...(options.offset === undefined ? {} : { start: options.offset }),
     pageSize: options.pageSize ?? 500,
     label: 'hosts',
-    total: found.reply.PxgRetVal,
+    total,
   });
-  return { ...read, total: found.reply.PxgRetVal };
+}
+
+/**
+ * `HostGroup.FindHosts` (this virtual server's hosts) read through its ChunkAccessor, keeping each page's wire
+ * items beside the decoded records (commands return the wire shape as `raw`).
+ */
+export async function findHostsWire(ctx: KscContext, options: FindHostsOptions): Promise<WireHosts> {
+  const { accessor, total } = await openFindHosts(ctx, options);
+  const read = await collectPages(accessorPages(ctx, accessor, total, options));
+  return { ...read, total };
+}
+
+/**
+ * The hosts {@link findHostsWire} reads, a page at a time as KSC answers, so that a list of any size never sits
+ * in memory whole. The result set is released at the end, on a failure, or when the reader stops.
+ */
+export async function* streamHostsWire(ctx: KscContext, options: FindHostsOptions): AsyncGenerator<WirePage> {
+  const { accessor, total } = await openFindHosts(ctx, options);
+  yield* accessorPages(ctx, accessor, total, options);
 }
 
 export interface ReferenceLookup extends WireHosts {

@@ -24,60 +24,73 @@ export interface ReadProgress {
   readonly total?: number;
 }
 
+/** How to read a server-side result set page by page, and release it. */
+export type PagedRead = ReadProgress & {
+  readonly limit: number;
+  readonly pageSize: number;
+  /** The first record to read (0-based): paging across calls. Default 0. */
+  readonly start?: number;
+  readonly page: (nStart: number, count: number) => Promise<WirePage>;
+  readonly release: () => Promise<unknown>;
+};
+
 /**
- * Reads up to `limit` records of a server-side result set and releases it whatever happens. Pages advance by
- * the number of records returned, so the reading does not depend on how the server counts `nEnd` (DESIGN); a
- * page longer than asked for is cut to `limit`. Reports `reading` progress after every page (the total is
- * `total` capped by `limit`, when given).
+ * Yields up to `limit` records of a server-side result set, a page at a time, and releases it whatever happens
+ * (the end, a failure, or the reader leaving the loop). Pages advance by the number of records returned, so the
+ * reading does not depend on how the server counts `nEnd` (DESIGN); a page longer than asked for is cut to
+ * `limit`. Reports `reading` progress after every page (the total is `total` capped by `limit`, when given).
  */
-export async function readPagesWire(
-  ctx: KscContext,
-  options: ReadProgress & {
-    readonly limit: number;
-    readonly pageSize: number;
-    /** The first record to read (0-based): paging across calls. Default 0. */
-    readonly start?: number;
-    readonly page: (nStart: number, count: number) => Promise<WirePage>;
-    readonly release: () => Promise<unknown>;
-  },
-): Promise<WireRecords> {
-  const items: WireJson[] = [];
-  const records: KlParams[] = [];
+export async function* streamPagesWire(ctx: KscContext, options: PagedRead): AsyncGenerator<WirePage> {
   const label = options.label ?? 'records';
   const start = options.start ?? 0;
   const total =
     options.total === undefined ? undefined : Math.min(Math.max(0, options.total - start), options.limit);
+  let read = 0;
   try {
-    while (records.length < options.limit) {
+    while (read < options.limit) {
       ctx.signal?.throwIfAborted();
-      const read = records.length;
       const page = await options.page(start + read, Math.min(options.pageSize, options.limit - read));
       if (page.records.length === 0) break;
-      const kept = page.records.slice(0, options.limit - read);
-      records.push(...kept);
-      items.push(...page.items.slice(0, kept.length));
+      const records = page.records.slice(0, options.limit - read);
+      read += records.length;
       reportProgress(ctx, {
         phase: 'reading',
         label,
-        done: records.length,
+        done: read,
         // A server whose count was low (the set grew meanwhile) must not make done exceed total.
-        ...(total === undefined ? {} : { total: Math.max(total, records.length) }),
+        ...(total === undefined ? {} : { total: Math.max(total, read) }),
       });
+      yield { records, items: page.items.slice(0, records.length) };
     }
   } finally {
     // The server would free it after its lifetime anyway; a failed release must not hide the answer.
     await options.release().catch(() => undefined);
   }
+}
+
+/** Every record {@link streamPagesWire} yields, in both shapes, once the result set is released. */
+export function readPagesWire(ctx: KscContext, options: PagedRead): Promise<WireRecords> {
+  return collectPages(streamPagesWire(ctx, options));
+}
+
+/** The records of every page, in both shapes. */
+export async function collectPages(pages: AsyncIterable<WirePage>): Promise<WireRecords> {
+  const items: WireJson[] = [];
+  const records: KlParams[] = [];
+  for await (const page of pages) {
+    records.push(...page.records);
+    items.push(...page.items);
+  }
   return { items, records };
 }
 
-/** The records of a ChunkAccessor (what `HostGroup.FindHosts` and `FindGroups` open), read and released. */
-export function readAccessorWire(
+/** The pages of a ChunkAccessor (what `HostGroup.FindHosts` and `FindGroups` open), released at the end. */
+export function streamAccessorWire(
   ctx: KscContext,
   strAccessor: string,
   options: ReadProgress & { readonly limit: number; readonly pageSize: number; readonly start?: number },
-): Promise<WireRecords> {
-  return readPagesWire(ctx, {
+): AsyncGenerator<WirePage> {
+  return streamPagesWire(ctx, {
     ...options,
     page: async (nStart, nCount) => {
       const page = await ctx.ksc.callWire('ChunkAccessor.GetItemsChunk', { strAccessor, nStart, nCount });
@@ -88,4 +101,13 @@ export function readAccessorWire(
     },
     release: () => ctx.ksc.call('ChunkAccessor.Release', { strAccessor }),
   });
+}
+
+/** The records of a ChunkAccessor, read and released. */
+export function readAccessorWire(
+  ctx: KscContext,
+  strAccessor: string,
+  options: ReadProgress & { readonly limit: number; readonly pageSize: number; readonly start?: number },
+): Promise<WireRecords> {
+  return collectPages(streamAccessorWire(ctx, strAccessor, options));
 }
