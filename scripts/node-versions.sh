@@ -9,7 +9,7 @@
 # native module built for this machine's Node.js ABI only): UNIT_FILES_ON_SQLITE below.
 #
 # Usage: scripts/node-versions.sh [major...]   (default: 22 24). Prints one "node-versions: ..." line per step and
-# a closing "node-versions: N passed, N failed"; exits 1 if any step failed.
+# a closing "node-versions: N passed, N failed" (.ci/run adds it to its own); exits 1 if any step failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,11 +21,24 @@ cache="$root/.cache/node"
 UNIT_FILES_ON_SQLITE=(test/adapters/cli/idempotency-file-store.test.ts)
 mkdir -p "$cache"
 
+# The closing line counts tests: those of each vitest run (from its JSON report), and a step that is no vitest
+# run (fetching Node.js, packing) or that left no report as one test.
 passed=0
 failed=0
-report() { # name, status, seconds
-  if [ "$2" -eq 0 ]; then passed=$((passed + 1)); echo "node-versions: PASS $1 (${3}s)"
-  else failed=$((failed + 1)); echo "node-versions: FAIL $1 (${3}s)"; fi
+report() { # name, status, seconds[, vitest JSON report]
+  local counts=""
+  if [ -n "${4:-}" ] && [ -s "$4" ]; then
+    counts=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+      console.log(`${r.numPassedTests ?? 0} ${r.numFailedTests ?? 0}`)' "$4" 2>/dev/null)
+  fi
+  local ok=0 bad=0
+  if [ -n "$counts" ]; then read -r ok bad <<<"$counts"; fi
+  if [ "$2" -ne 0 ] && [ "$bad" -eq 0 ]; then bad=1; fi
+  if [ -z "$counts" ] && [ "$2" -eq 0 ]; then ok=1; fi
+  passed=$((passed + ok))
+  failed=$((failed + bad))
+  if [ "$2" -eq 0 ]; then echo "node-versions: PASS $1: $ok passed (${3}s)"
+  else echo "node-versions: FAIL $1: $ok passed, $bad failed (${3}s)"; fi
 }
 
 # Node.js <major> into .cache/node/<major> (bin/node, bin/npm, include/node); prints the folder.
@@ -69,15 +82,17 @@ for major in "${majors[@]}"; do
   # $KCONNECT_PACKAGE_NODE_DIR's node and npm (better-sqlite3 is built against its headers).
   start=$SECONDS
   KCONNECT_PACKAGE_NODE_DIR="$dir" KCONNECT_PACKAGE_TARBALL="$tarball" \
-    npx vitest run --project e2e test/package
-  report "node $major: package test" $? $((SECONDS - start))
+    npx vitest run --project e2e test/package --reporter=default --reporter=json \
+    --outputFile.json="$work/package-$major.json"
+  report "node $major: package test" $? $((SECONDS - start)) "$work/package-$major.json"
 
   # The unit tier on that node, on the shared node_modules, without the files that need its native module.
   start=$SECONDS
   excludes=()
   for file in "${UNIT_FILES_ON_SQLITE[@]}"; do excludes+=(--exclude "$file"); done
-  PATH="$dir/bin:$PATH" "$dir/bin/node" node_modules/vitest/vitest.mjs run --project unit "${excludes[@]}"
-  report "node $major: unit tier" $? $((SECONDS - start))
+  PATH="$dir/bin:$PATH" "$dir/bin/node" node_modules/vitest/vitest.mjs run --project unit "${excludes[@]}" \
+    --reporter=default --reporter=json --outputFile.json="$work/unit-$major.json"
+  report "node $major: unit tier" $? $((SECONDS - start)) "$work/unit-$major.json"
 done
 
 echo "node-versions: $passed passed, $failed failed"
