@@ -190,6 +190,44 @@ describe('the installed package', () => {
     }
   }, 120_000);
 
+  it("serves the web console's page, scripts and style from the package (the demo)", async () => {
+    const dataDir = tempDir('kconnect-package-demo-');
+    const demo = spawn(
+      'npx',
+      [
+        'kconnect',
+        'demo',
+        '--port',
+        '0',
+        '--service-port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--hosts',
+        '20',
+        '--events',
+        '50',
+      ],
+      { cwd: project, env: packageEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    try {
+      const output = await outputUntil(demo, /Stop with Ctrl-C\./);
+      const consoleUrl = /Web console:\s+(\S+)/.exec(output)?.[1];
+      if (consoleUrl === undefined) throw new Error(`no console link in: ${output}`);
+      const origin = new URL(consoleUrl).origin;
+      const page = await fetch(`${origin}/console`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('/console/console.js');
+      for (const asset of ['console.js', 'console.css', 'lib/api.js', 'pages/hosts.js']) {
+        const reply = await fetch(`${origin}/console/${asset}`);
+        await reply.arrayBuffer();
+        expect(`${asset}: ${reply.status}`).toBe(`${asset}: 200`);
+      }
+    } finally {
+      await stop(demo);
+    }
+  }, 120_000);
+
   it('imports each entry point, with types tsc accepts under NodeNext', () => {
     writeFileSync(
       path.join(project, 'entries.mjs'),
@@ -257,23 +295,28 @@ export const wrong: KscEmulatorOptions = { port: 'not a number' };
 `;
 
 /** The URL the emulator prints once it listens. */
-function listeningUrl(child: ChildProcess): Promise<string> {
+async function listeningUrl(child: ChildProcess): Promise<string> {
+  const pattern = /KSC emulator listening on (http:\/\/127\.0\.0\.1:\d+)/;
+  return pattern.exec(await outputUntil(child, pattern))![1]!;
+}
+
+/** The process's output (stdout and stderr) once `pattern` appears in it; fails if it exits or takes 90 s. */
+function outputUntil(child: ChildProcess, pattern: RegExp): Promise<string> {
   let output = '';
   return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the emulator did not start: ${output}`)), 90_000);
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} after 90 s: ${output}`)), 90_000);
     const read = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /KSC emulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-      if (match !== null) {
+      if (pattern.test(output)) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(output);
       }
     };
     child.stdout?.on('data', read);
     child.stderr?.on('data', read);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the emulator exited ${code}: ${output}`));
+      reject(new Error(`exited ${code} before ${pattern}: ${output}`));
     });
   });
 }
