@@ -31,6 +31,7 @@ export const TIER_OF_FOLDER: Readonly<Record<string, Tier>> = {
   'test/status': 'unit',
   'test/support': 'unit',
   'test/console': 'e2e',
+  'test/package': 'e2e',
 };
 
 /** Files whose tier differs from their folder's. */
