@@ -52,6 +52,7 @@ export const TIER_OF_FILE: Readonly<Record<string, Tier>> = {
   // Spawn kconnect (or the emulator) as a process.
   'test/adapters/cli/entry-points.test.ts': 'e2e',
   'test/adapters/cli/process.test.ts': 'e2e',
+  'test/adapters/cli/completion.test.ts': 'e2e',
   'test/adapters/mcp/process.test.ts': 'e2e',
   'test/emulator/ksc/lifecycle.test.ts': 'e2e',
 };

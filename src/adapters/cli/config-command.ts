@@ -5,6 +5,7 @@ import { renderTable } from '../../commands/core/render.ts';
 import { connectionTypeOf } from '../../config/connections/registry.ts';
 import { describeTls } from '../../config/connections/tls.ts';
 import { createContextFactory } from '../../config/context.ts';
+import { CONFIG_SCHEMA_FILE, configJsonSchema, starterConfig } from '../../config/json-schema.ts';
 import { loadConfig } from '../../config/load.ts';
 import type { KconnectConfig } from '../../config/schema.ts';
 import { ERROR_CODES, KconnectError, type ErrorCode } from '../../errors.ts';
@@ -240,5 +241,42 @@ export function configCommand(
     }
   });
 
-  return config.addCommand(check).addCommand(show);
+  const schema = cliCommand('schema', io).description(
+    'print the JSON Schema of kconnect.yaml (for editor completion and checks)',
+  );
+  schema.action(() => {
+    io.stdout.write(`${JSON.stringify(configJsonSchema(), null, 2)}\n`);
+    io.exit(0);
+  });
+
+  const init = cliCommand('init', io)
+    .description(
+      `write a commented starter kconnect.yaml and its ${CONFIG_SCHEMA_FILE} in the working directory`,
+    )
+    .addOption(new Option('--force', 'overwrite files that exist'));
+  init.action(async (_options: unknown, self: Command) => {
+    const force = self.opts()['force'] === true;
+    const { writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const files = [
+      { name: 'kconnect.yaml', text: starterConfig() },
+      { name: CONFIG_SCHEMA_FILE, text: `${JSON.stringify(configJsonSchema(), null, 2)}\n` },
+    ];
+    try {
+      for (const file of files) {
+        try {
+          writeFileSync(join(io.cwd, file.name), file.text, { flag: force ? 'w' : 'wx' });
+        } catch (error) {
+          if ((error as { code?: unknown }).code !== 'EEXIST') throw error;
+          throw new KconnectError('CONFLICT', `${file.name}: exists already; --force overwrites it`);
+        }
+        io.stderr.write(`wrote ${file.name}\n`);
+      }
+      io.exit(0);
+    } catch (error) {
+      reportError(io, error);
+    }
+  });
+
+  return config.addCommand(check).addCommand(show).addCommand(schema).addCommand(init);
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { createContextFactory, loadConfig } from '../../config/index.ts';
 import { cliIdempotencyStore, commandsFromRegistry } from './commands.ts';
+import { completionCommand } from './completion-command.ts';
 import { configCommand } from './config-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { emulatorCommand } from './emulator-command.ts';
@@ -64,5 +65,6 @@ export function buildProgram(): Command {
   );
   program.addCommand(emulatorCommand());
   program.addCommand(demoCommand());
+  program.addCommand(completionCommand(() => program));
   return program;
 }
