@@ -26,29 +26,19 @@ export async function executeCommand(
   ctx: CommandContext,
   input: unknown,
 ): Promise<CommandResult> {
-  const unknown = unknownFieldErrors(command, input);
-  if (unknown.length > 0) return failedResult(command.title, unknown);
-  const parsed = command.input.safeParse(input ?? {});
-  if (!parsed.success) return failedResult(command.title, inputErrors(command.title, parsed.error));
-  if (ctx[command.vendor] === undefined) {
-    const needed = new KconnectError(
-      'INVALID_INPUT',
-      `connection: ${command.name} needs a connection to ${VENDORS[command.vendor].title}, and the chosen one is not`,
-    );
-    return failedResult(command.title, [errorEntry(command.title, needed)]);
-  }
+  const prepared = prepare(command, ctx, input);
+  if ('errors' in prepared) return failedResult(command.title, prepared.errors);
+  const { bound, data } = prepared;
   const signal = ctx.signal;
-  const bound = signal === undefined ? ctx : withSignal(ctx, signal);
   const run = async (): Promise<CommandResult> => {
     try {
-      // The vendor's client is there (checked above): the context is the command's own.
-      return await command.run(bound as VendorContext<Vendor>, parsed.data);
+      return await command.run(bound, data);
     } catch (error) {
       const cause = signal?.aborted === true ? cancellation(command, signal, error) : error;
       return failedResult(command.title, [errorEntry(command.title, cause)]);
     }
   };
-  const key = idempotencyKeyOf(parsed.data);
+  const key = idempotencyKeyOf(data);
   if (command.destructive && key !== undefined && ctx.idempotency !== undefined) {
     return ctx.idempotency.once(command.name, key, run);
   }
@@ -89,23 +79,13 @@ export async function* executeCommandStream(
   ctx: CommandContext,
   input: unknown,
 ): AsyncGenerator<PlainJson, void, undefined> {
-  const unknown = unknownFieldErrors(command, input);
-  if (unknown.length > 0) throw new CommandStreamError(unknown, 0);
-  const parsed = command.input.safeParse(input ?? {});
-  if (!parsed.success) throw new CommandStreamError(inputErrors(command.title, parsed.error), 0);
-  if (ctx[command.vendor] === undefined) {
-    const needed = new KconnectError(
-      'INVALID_INPUT',
-      `connection: ${command.name} needs a connection to ${VENDORS[command.vendor].title}, and the chosen one is not`,
-    );
-    throw new CommandStreamError([errorEntry(command.title, needed)], 0);
-  }
+  const prepared = prepare(command, ctx, input);
+  if ('errors' in prepared) throw new CommandStreamError(prepared.errors, 0);
+  const { bound, data } = prepared;
   const signal = ctx.signal;
-  const bound = signal === undefined ? ctx : withSignal(ctx, signal);
   let delivered = 0;
   try {
-    // The vendor's client is there (checked above): the context is the command's own.
-    for await (const record of command.stream(bound as VendorContext<Vendor>, parsed.data)) {
+    for await (const record of command.stream(bound, data)) {
       yield record;
       delivered++;
     }
@@ -113,6 +93,33 @@ export async function* executeCommandStream(
     const cause = signal?.aborted === true ? cancellation(command, signal, error) : error;
     throw new CommandStreamError([errorEntry(command.title, cause)], delivered);
   }
+}
+
+/**
+ * What both ways of running a command check before it starts — no unknown field, the schema, the client of the
+ * command's vendor in the context — and the context it then runs with, every vendor client bound to the signal.
+ */
+function prepare(
+  command: CommandDefinition,
+  ctx: CommandContext,
+  input: unknown,
+):
+  | { readonly errors: CommandErrorEntry[] }
+  | { readonly bound: VendorContext<Vendor>; readonly data: unknown } {
+  const unknown = unknownFieldErrors(command, input);
+  if (unknown.length > 0) return { errors: unknown };
+  const parsed = command.input.safeParse(input ?? {});
+  if (!parsed.success) return { errors: inputErrors(command.title, parsed.error) };
+  if (ctx[command.vendor] === undefined) {
+    const needed = new KconnectError(
+      'INVALID_INPUT',
+      `connection: ${command.name} needs a connection to ${VENDORS[command.vendor].title}, and the chosen one is not`,
+    );
+    return { errors: [errorEntry(command.title, needed)] };
+  }
+  const bound = ctx.signal === undefined ? ctx : withSignal(ctx, ctx.signal);
+  // The vendor's client is there (checked above): the context is the command's own.
+  return { bound: bound as VendorContext<Vendor>, data: parsed.data };
 }
 
 /** The context with every vendor client it holds bound to `signal`. */
