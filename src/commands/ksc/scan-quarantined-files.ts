@@ -33,7 +33,7 @@ export const scanQuarantinedFiles: KscCommand<typeof input, typeof fileActionKey
     operations: FILE_ACTION_METHODS,
   },
   hints: { cliAliases: { fileIds: 'file-id' }, waitField: 'waitTimeoutSeconds' },
-  example: { fileIds: [14] },
+  example: { fileIds: [4] },
   run(ctx, args) {
     return runQuarantineAction(
       ctx,
