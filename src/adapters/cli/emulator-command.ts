@@ -1,7 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { KscEmulatorOptions } from '../../emulator/ksc/emulator.ts';
 import { recordLogger } from '../../logging.ts';
+import { kicsEmulatorCommand } from './kics-emulator-command.ts';
 import { addLogOptions, commandLogger, type LogFlags } from './log-options.ts';
+import { stopOnSignals } from './stop-on-signals.ts';
 
 function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
   return (text: string): number => {
@@ -172,24 +174,6 @@ export function emulatorOptionsFrom(flags: EmulatorFlags, password: string): Ksc
   };
 }
 
-/** Stops on SIGINT/SIGTERM, closing the server and the database cleanly. */
-export function stopOnSignals(close: () => Promise<void>): void {
-  let stopping = false;
-  const stop = (): void => {
-    if (stopping) return;
-    stopping = true;
-    close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
 export function emulatorCommand(): Command {
   const emulator = new Command('emulator').description('run an emulator of a vendor API');
   const ksc = addLogOptions(
@@ -212,5 +196,6 @@ export function emulatorCommand(): Command {
     stopOnSignals(() => running.close());
   });
   emulator.addCommand(ksc);
+  emulator.addCommand(kicsEmulatorCommand());
   return emulator;
 }

@@ -56,6 +56,9 @@ const faultsBody = z.strictObject({
   latencyMs: z.number().min(0).max(MAX_LATENCY_MS).optional(),
   resetRate: z.number().min(0).max(1).optional(),
   resetPhase: z.enum(['before', 'after']).optional(),
+  errorRate: z.number().min(0).max(1).optional(),
+  errorStatus: z.number().int().min(500).max(599).optional(),
+  slowBodyBytesPerSecond: z.number().min(0).max(1_000_000_000).optional(),
   seed: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 

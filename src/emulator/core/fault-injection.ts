@@ -14,7 +14,13 @@ export interface FaultSettings {
    * mutating call. Default `before`.
    */
   readonly resetPhase?: 'before' | 'after' | undefined;
-  /** Seed of the reset lottery, so a test sees the same sequence every run. */
+  /** Share of API calls (0–1) answered with a server error instead of running. */
+  readonly errorRate?: number | undefined;
+  /** The status of those answers (500–599). Default 503. */
+  readonly errorStatus?: number | undefined;
+  /** Answers trickle out at this many bytes per second (a slow or congested server); 0 or absent: full speed. */
+  readonly slowBodyBytesPerSecond?: number | undefined;
+  /** Seed of the reset and error lotteries, so a test sees the same sequence every run. */
   readonly seed?: number | undefined;
 }
 
@@ -38,11 +44,18 @@ function mulberry32(seed: number): () => number {
 export class FaultInjector {
   private settings: FaultSettings = {};
   private random: () => number = mulberry32(1);
-  readonly counters = { calls: 0, resets: 0 };
+  readonly counters = { calls: 0, resets: 0, errors: 0 };
 
   configure(settings: FaultSettings): void {
     const rate = settings.resetRate ?? 0;
     if (!(rate >= 0 && rate <= 1)) throw new RangeError('resetRate must be between 0 and 1');
+    const errorRate = settings.errorRate ?? 0;
+    if (!(errorRate >= 0 && errorRate <= 1)) throw new RangeError('errorRate must be between 0 and 1');
+    const status = settings.errorStatus ?? 503;
+    if (!(Number.isInteger(status) && status >= 500 && status <= 599))
+      throw new RangeError('errorStatus must be an HTTP status from 500 to 599');
+    if (settings.slowBodyBytesPerSecond !== undefined && !(settings.slowBodyBytesPerSecond >= 0))
+      throw new RangeError('slowBodyBytesPerSecond must be ≥ 0');
     if (settings.latencyMs !== undefined && !(settings.latencyMs >= 0))
       throw new RangeError('latencyMs must be ≥ 0');
     this.settings = { ...settings };
@@ -65,6 +78,22 @@ export class FaultInjector {
     return resetPhase === 'before' ? this.maybeReset(socket) : 'continue';
   }
 
+  /** The status to answer instead of running the call, when the error lottery draws it. */
+  error(): number | undefined {
+    const { errorRate = 0, errorStatus = 503 } = this.settings;
+    if (errorRate > 0 && this.random() < errorRate) {
+      this.counters.errors++;
+      return errorStatus;
+    }
+    return undefined;
+  }
+
+  /** Bytes per second answers are held to; undefined at full speed. */
+  get slowBodyBytesPerSecond(): number | undefined {
+    const rate = this.settings.slowBodyBytesPerSecond ?? 0;
+    return rate > 0 ? rate : undefined;
+  }
+
   /** Applies the faults due after a call took effect, before its answer is written. */
   after(socket: Socket | undefined): 'continue' | 'reset' {
     return this.settings.resetPhase === 'after' ? this.maybeReset(socket) : 'continue';
@@ -85,13 +114,40 @@ export class FaultInjector {
  * Applies the injector around each request it covers: mount it on the emulated API's routes (not on the control
  * API, which must stay reachable while faults are on).
  */
-export function injectFaults(injector: FaultInjector): MiddlewareHandler<EmulatorEnv> {
+export function injectFaults(
+  injector: FaultInjector,
+  /** The injected server error in the API's own error shape. */
+  answerError: (status: number) => Response = (status) =>
+    Response.json({ error: 'injected server error' }, { status }),
+): MiddlewareHandler<EmulatorEnv> {
   return async (c, next) => {
     const decision = await injector.before(c.env.incoming?.socket);
     // The socket is gone; this response is never written, it only ends the middleware chain.
     if (decision === 'reset') return new Response(null, { status: 499 });
+    const status = injector.error();
+    if (status !== undefined) return answerError(status);
     await next();
     injector.after(c.env.incoming?.socket);
+    const rate = injector.slowBodyBytesPerSecond;
+    if (rate !== undefined && c.res.body !== null) c.res = throttled(c.res, rate);
     return undefined;
   };
+}
+
+/** The answer with its body let out in small pieces at `bytesPerSecond`. */
+function throttled(response: Response, bytesPerSecond: number): Response {
+  const piece = Math.max(1, Math.min(16_384, Math.floor(bytesPerSecond / 10)));
+  const slow = new TransformStream<Uint8Array, Uint8Array>({
+    async transform(chunk, controller) {
+      for (let at = 0; at < chunk.length; at += piece) {
+        const part = chunk.subarray(at, at + piece);
+        await sleep((part.length / bytesPerSecond) * 1000);
+        controller.enqueue(part);
+      }
+    },
+  });
+  const headers = new Headers(response.headers);
+  // The length is unchanged, but compression middlewares may have set it for another body: let the stream decide.
+  headers.delete('Content-Length');
+  return new Response(response.body?.pipeThrough(slow) ?? null, { status: response.status, headers });
 }

@@ -385,6 +385,18 @@ export interface ConnectorConfiguration {
   readonly forwardAuditMessages: boolean;
 }
 
+/** The server's small, fixed documents, read whole. */
+export interface KicsDictionaries {
+  readonly about: About;
+  readonly license: License;
+  readonly locale: { readonly localization: string };
+  readonly configuration: ConnectorConfiguration;
+  readonly technologies: readonly TechnologyState[];
+  readonly monitoringPoints: readonly MonitoringPoint[];
+  readonly protocolStacks: readonly ProtocolStack[];
+  readonly eventTypes: readonly EventType[];
+}
+
 /** One page of a `…/query` operation; `offset` and `limit` echo the request (null when it gave none). */
 export interface Page<T> {
   readonly offset: number | null;

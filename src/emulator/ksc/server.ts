@@ -109,7 +109,17 @@ export function createKscServer(options: KscServerOptions): {
     if (requestId !== undefined) c.header('X-KSC-RequestId', requestId);
     await next();
   });
-  app.use('/api/*', injectFaults(injector));
+  app.use(
+    '/api/*',
+    injectFaults(
+      injector,
+      (status) =>
+        new Response(new KscFault({ code: 1182, module: 'KLSTD', message: 'Unspecified error' }, status).body(), {
+          status,
+          headers: { 'Content-Type': 'application/json; charset=utf-8' },
+        }),
+    ),
+  );
 
   app.onError((error, c) => {
     if (error instanceof KscFault) return jsonResponse(c, error.body(), error.httpStatus);
