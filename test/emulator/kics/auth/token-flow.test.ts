@@ -319,6 +319,14 @@ describe.each(BACKENDS)('KICS emulator tokens (%s)', (backend: Backend) => {
     }
   });
 
+  it('keeps verifying connectors after the server certificate rotates (same CA, new key)', async () => {
+    const before = harness.auth.pki.serverCertificate.cert;
+    await harness.server.rotateCertificate();
+    expect(harness.auth.pki.serverCertificate.cert).not.toBe(before);
+    const tokens = await firstToken();
+    expect(tokens.token_type).toBe('bearer');
+  });
+
   it('keeps the CA, the server certificate and the signing secret across a restart', async () => {
     const before = harness.auth.pki;
     const again = EmulatorPki.open(harness.dataDir, { host: '127.0.0.1' });
