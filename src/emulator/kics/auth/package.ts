@@ -40,7 +40,7 @@ export interface PackageMetadata {
   readonly certificatesFile: typeof PACKAGE_CERTIFICATES_FILE;
   /** SHA-256 of the connector certificate's DER (hex): what the server recognises the connector by. */
   readonly connectorCertificateSha256: string;
-  /** When the package was written (ISO 8601, UTC). */
+  /** When this file was written (ISO 8601, UTC); later starts rewrite it with the current address. */
   readonly issuedAt: string;
 }
 
