@@ -4,7 +4,26 @@ import type { AddressInfo, Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { serve, type HttpBindings, type ServerType } from '@hono/node-server';
 import { KconnectError } from '../../errors.ts';
-import type { EmulatorCertificates } from './tls.ts';
+import type { KeyPair } from './tls.ts';
+
+/**
+ * The server certificate a listening emulator serves and how it changes it: `EmulatorCertificates` (tls.ts: a
+ * self-signed pair) or a certificate issued by an emulator's own CA.
+ */
+export interface ServerCertificates {
+  readonly current: KeyPair;
+  /** Issues the next certificate (on disk before it resolves) and returns it. */
+  rotate(): Promise<KeyPair>;
+}
+
+/**
+ * Asks TLS clients for a certificate without refusing any at the handshake: the app decides what an absent or
+ * unverified one means (`socket.authorized`, `getPeerCertificate()`), so it can answer with its own error body.
+ */
+export interface ClientCertificateOptions {
+  /** The CA certificates (PEM) client certificates are verified against. */
+  readonly ca: string | readonly string[];
+}
 
 /** What an emulator's Hono app sees of Node's request: the incoming message and its socket (absent in tests). */
 export type EmulatorEnv = { Bindings: Partial<HttpBindings> };
@@ -16,7 +35,9 @@ export interface ListenOptions {
   /** 0 picks a free port. */
   readonly port: number;
   /** Serves HTTPS with the current certificate of these; plain HTTP when absent. */
-  readonly certificates?: EmulatorCertificates | undefined;
+  readonly certificates?: ServerCertificates | undefined;
+  /** Requests client certificates (HTTPS only); absent: none are asked for. */
+  readonly clientCertificates?: ClientCertificateOptions | undefined;
   /** How long an idle keep-alive connection stays open, ms (Node's default is 5 s). */
   readonly keepAliveTimeoutMs?: number;
 }
@@ -50,7 +71,7 @@ export function prepareDataDir(dir: string): string {
 
 /** Serves `fetch` over HTTP or HTTPS on `host:port` and resolves once the server listens. */
 export async function listen(options: ListenOptions): Promise<ListeningServer> {
-  const { fetch, host, port, certificates } = options;
+  const { fetch, host, port, certificates, clientCertificates } = options;
   checkPort(port);
   const connections = new Set<Socket>();
   let server: ServerType;
@@ -62,7 +83,11 @@ export async function listen(options: ListenOptions): Promise<ListeningServer> {
       port,
       hostname: host,
       createServer: createHttpsServer,
-      serverOptions: { key: certificates.current.key, cert: certificates.current.cert },
+      serverOptions: {
+        key: certificates.current.key,
+        cert: certificates.current.cert,
+        ...clientCertificateOptions(clientCertificates),
+      },
     });
     server.on('secureConnection', (socket: Socket) => {
       connections.add(socket);
@@ -86,7 +111,9 @@ export async function listen(options: ListenOptions): Promise<ListeningServer> {
     async rotateCertificate(keep?: Socket): Promise<void> {
       if (certificates === undefined) throw new KconnectError('CONFLICT', 'the emulator serves plain HTTP');
       const pair = await certificates.rotate();
-      (server as HttpsServer).setSecureContext({ key: pair.key, cert: pair.cert });
+      // A new secure context replaces the CA list too: without it, client certificates would no longer verify.
+      const ca = clientCertificates === undefined ? {} : { ca: caList(clientCertificates) };
+      (server as HttpsServer).setSecureContext({ key: pair.key, cert: pair.cert, ...ca });
       // A real server restarts its service to change certificates: every client reconnects and meets the new one.
       for (const socket of connections) if (socket !== keep) socket.destroy();
     },
@@ -96,4 +123,18 @@ export async function listen(options: ListenOptions): Promise<ListeningServer> {
         (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   };
+}
+
+function caList(options: ClientCertificateOptions): string[] {
+  return typeof options.ca === 'string' ? [options.ca] : [...options.ca];
+}
+
+function clientCertificateOptions(options: ClientCertificateOptions | undefined): {
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
+  ca?: string[];
+} {
+  if (options === undefined) return {};
+  // rejectUnauthorized false: a missing or foreign certificate reaches the app, which answers in the vendor's words.
+  return { requestCert: true, rejectUnauthorized: false, ca: caList(options) };
 }
