@@ -44,6 +44,8 @@ export const TIER_OF_FILE: Readonly<Record<string, Tier>> = {
   'test/commands/render.test.ts': 'unit',
   'test/emulator/core/clock.test.ts': 'unit',
   'test/emulator/core/random.test.ts': 'unit',
+  // Runs curl and openssl.
+  'test/emulator/kics/auth/curl.test.ts': 'e2e',
   'test/ksc/client/config.test.ts': 'unit',
   // Builds contexts against a running emulator.
   'test/config/context.test.ts': 'contract',
