@@ -233,7 +233,7 @@ export const opcUa: ProtocolDialogue = {
           'client',
           'CLO',
           (w) => void requestHeader(encodingId(w, CLOSE_SECURE_CHANNEL_REQUEST), tick(), handle),
-          ++requestId,
+          requestId + 1,
         ),
       ),
     );
