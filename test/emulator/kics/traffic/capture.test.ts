@@ -164,6 +164,21 @@ describe('writeCapture', () => {
     expect(references(s7.server)).toEqual(references(s7.client));
   });
 
+  it('downloads an S7 block in parts that fit the PDU size the PLC granted', () => {
+    const { client, server } = reassemble(
+      readPcap(writeCapture(recipe('S7comm', 'program-download', { exchanges: 3 }))).packets,
+    );
+    const granted = splitMessages('S7comm', server)[1]!.readUInt16BE(25); // setup communication's ack-data
+    expect(granted).toBe(240);
+    const pdus = [...splitMessages('S7comm', client), ...splitMessages('S7comm', server)].filter(
+      (m) => m[5] === 0xf0,
+    );
+    for (const pdu of pdus) expect(pdu.length - 7).toBeLessThanOrEqual(granted); // TPKT and COTP headers aside
+    const plcJobs = splitMessages('S7comm', server).filter((m) => m[5] === 0xf0 && m[8] === 0x01);
+    expect(plcJobs.map((m) => m[17])).toContain(0x1b);
+    expect(plcJobs.map((m) => m[17])).toContain(0x1c);
+  });
+
   it('rejects a recipe it cannot write, naming the field', () => {
     const bad = [
       recipe('ModbusTcp', 'read', { exchanges: 0 }),

@@ -29,6 +29,9 @@ const TRANSPORT_SIZE_BYTE = 0x02;
 /** Data item transport size "byte/word/dword": its length field counts bits. */
 const DATA_SIZE_BITS = 0x04;
 const RETURN_SUCCESS = 0xff;
+/** The PDU size the PLC grants in setup communication, and the code bytes per download block that fit it. */
+const PLC_PDU_SIZE = 240;
+const DOWNLOAD_PART = 200;
 
 function tpkt(tpdu: Uint8Array): Uint8Array {
   return new ByteWriter(4 + tpdu.length)
@@ -128,7 +131,7 @@ export const s7comm: ProtocolDialogue = {
     send('server', cotpConnect(COTP_CONNECTION_CONFIRM, clientRef, serverRef, 0, slot));
     const setup = (pduLength: number) =>
       new ByteWriter().u8(SETUP_COMMUNICATION).u8(0).u16be(1).u16be(1).u16be(pduLength);
-    job('client', { parameters: setup(960) }, { parameters: setup(240) });
+    job('client', { parameters: setup(960) }, { parameters: setup(PLC_PDU_SIZE) });
 
     for (let i = 0; i < exchanges; i++) {
       const db = rng.int(1, 120);
@@ -169,14 +172,20 @@ export const s7comm: ProtocolDialogue = {
             { parameters: fileParameters(REQUEST_DOWNLOAD).u8(sizes.length).ascii(sizes) },
             { parameters: new ByteWriter().u8(REQUEST_DOWNLOAD) },
           );
-          job(
-            'server',
-            { parameters: fileParameters(DOWNLOAD_BLOCK) },
-            {
-              parameters: new ByteWriter().u8(DOWNLOAD_BLOCK).u8(0x00), // function status: no more data
-              data: new ByteWriter().u16be(code.length).u16be(0x00fb).bytes(code),
-            },
-          );
+          // Each block's ack-data must fit the negotiated PDU, so the code comes in parts; function status 1
+          // tells the PLC that more follows.
+          for (let at = 0; at < code.length; at += DOWNLOAD_PART) {
+            const part = code.slice(at, at + DOWNLOAD_PART);
+            const more = at + DOWNLOAD_PART < code.length;
+            job(
+              'server',
+              { parameters: fileParameters(DOWNLOAD_BLOCK) },
+              {
+                parameters: new ByteWriter().u8(DOWNLOAD_BLOCK).u8(more ? 0x01 : 0x00),
+                data: new ByteWriter().u16be(part.length).u16be(0x00fb).bytes(part),
+              },
+            );
+          }
           job(
             'server',
             { parameters: fileParameters(DOWNLOAD_ENDED) },
