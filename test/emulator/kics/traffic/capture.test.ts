@@ -9,6 +9,9 @@ import {
   ZIP_CONTENT_TYPE,
   zipCaptures,
 } from '../../../../src/emulator/kics/traffic/index.ts';
+import { Random } from '../../../../src/emulator/core/random.ts';
+import { pcapFile } from '../../../../src/emulator/kics/traffic/pcap.ts';
+import { tcpConversation } from '../../../../src/emulator/kics/traffic/tcp-conversation.ts';
 import { dnp3UserData, readPcap, splitMessages, type Packet } from './pcap-reader.ts';
 import { CASES, recipe, START_TIME } from './recipes.ts';
 
@@ -177,6 +180,30 @@ describe('writeCapture', () => {
     const plcJobs = splitMessages('S7comm', server).filter((m) => m[5] === 0xf0 && m[8] === 0x01);
     expect(plcJobs.map((m) => m[17])).toContain(0x1b);
     expect(plcJobs.map((m) => m[17])).toContain(0x1c);
+  });
+
+  it('splits a message larger than the MSS into segments of at most 1460 bytes', () => {
+    const big = Uint8Array.from({ length: 4000 }, (_, i) => i & 0xff);
+    const endpoint = (last: number, port: number) => ({
+      mac: Uint8Array.of(2, 0, 0, 0, 0, last),
+      ip: Uint8Array.of(10, 0, 0, last),
+      port,
+    });
+    const frames = tcpConversation({
+      client: endpoint(1, 40000),
+      server: endpoint(2, 4840),
+      vlanId: null,
+      startTime: START_TIME,
+      messages: [
+        { from: 'client', payload: Uint8Array.of(1, 2, 3) },
+        { from: 'server', payload: big },
+      ],
+      rng: new Random(1),
+    });
+    const packets = readPcap(pcapFile(frames)).packets;
+    expect(packets.map((p) => p.payload.length).filter((n) => n > 0)).toEqual([3, 1460, 1460, 1080]);
+    expect(packets.every((p) => p.tcpChecksumOk && p.ipChecksumOk)).toBe(true);
+    expect(reassemble(packets).server.equals(Buffer.from(big))).toBe(true);
   });
 
   it('rejects a recipe it cannot write, naming the field', () => {
