@@ -24,6 +24,7 @@ export const TIER_OF_FOLDER: Readonly<Record<string, Tier>> = {
   'test/architecture': 'unit',
   'test/config': 'unit',
   'test/emulator/world': 'unit',
+  'test/emulator/kics/traffic': 'unit',
   'test/ksc': 'unit',
   'test/ksc/client': 'contract',
   'test/ksc/filter': 'unit',
@@ -57,6 +58,8 @@ export const TIER_OF_FILE: Readonly<Record<string, Tier>> = {
   'test/adapters/cli/completion.test.ts': 'e2e',
   'test/adapters/mcp/process.test.ts': 'e2e',
   'test/emulator/ksc/lifecycle.test.ts': 'e2e',
+  // Runs tcpdump and unzip on the captures it writes.
+  'test/emulator/kics/traffic/tcpdump.test.ts': 'e2e',
 };
 
 const DEFAULT_TIER: Tier = 'contract';
