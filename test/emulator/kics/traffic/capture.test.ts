@@ -226,18 +226,6 @@ describe('writeCapture', () => {
     });
     expect(fields).toEqual(['exchanges', 'exchanges', 'vlanId', 'client.mac', 'server.ip', 'server.port']);
   });
-
-  it('writes a capture of 20 exchanges in well under a millisecond', () => {
-    const given = recipe('OpcUa', 'read', { exchanges: 20 });
-    for (let i = 0; i < 50; i++) writeCapture(given); // warm-up
-    const runs = 500;
-    const started = performance.now();
-    for (let i = 0; i < runs; i++) writeCapture({ ...given, seed: i });
-    const perCapture = (performance.now() - started) / runs;
-    console.log(`writeCapture, 20 OPC UA exchanges: ${(perCapture * 1000).toFixed(0)} µs per capture`);
-    // Generous against a loaded CI machine; the figure printed above is the one that matters.
-    expect(perCapture).toBeLessThan(2);
-  });
 });
 
 describe('zipCaptures and file names', () => {
