@@ -59,8 +59,10 @@ function compileGroup<T>(group: GroupNode, spec: ResourceSpec<T>): DocumentPredi
 function compileCondition<T>(node: ConditionNode, spec: ResourceSpec<T>): DocumentPredicate<T> {
   const field = findField(spec, node.field);
   if (field === undefined) throw new Error(`compileFilter: ${spec.resource} has no field ${node.field}`);
-  const normalise = normaliserOf(field.type.kind);
-  const constants = node.values.map((value) => constantOf(value, field.type.kind));
+  const kind = field.type.kind;
+  const normalise = normaliserOf(kind);
+  const constants = node.values.map((value) => constantOf(value, kind));
+  const first = constants[0];
 
   switch (node.condition) {
     case 'IsEmpty':
@@ -68,23 +70,44 @@ function compileCondition<T>(node: ConditionNode, spec: ResourceSpec<T>): Docume
     case 'IsOneOf': {
       const set = new Set<Comparable>(constants);
       const isEmpty = anyEmpty(field);
-      const inSet = anyValue(field, normalise, (v) => set.has(v));
+      const inSet = anyValue(field, (raw) => {
+        const value = normalise(raw);
+        return value !== null && set.has(value);
+      });
       return (doc) => isEmpty(doc) || inSet(doc);
     }
     case '<>': {
-      const equal = anyValue(field, normalise, equalTo(constants[0]));
+      const equal = anyValue(field, equalityTest(kind, normalise, first));
       return (doc) => !equal(doc);
     }
     case '=':
-      return anyValue(field, normalise, equalTo(constants[0]));
-    default:
-      return anyValue(field, normalise, orderedTest(node.condition, constants[0]));
+      return anyValue(field, equalityTest(kind, normalise, first));
+    default: {
+      const test = orderedTest(node.condition, first);
+      return anyValue(field, (raw) => {
+        const value = normalise(raw);
+        return value !== null && test(value);
+      });
+    }
   }
 }
 
-function equalTo(constant: Comparable | undefined): (value: Comparable) => boolean {
-  return (value) => value === constant;
+/** Whether a raw document value equals the constant, made comparable. */
+function equalityTest(
+  kind: FieldKind,
+  normalise: (value: FieldValue) => Comparable | null,
+  constant: Comparable | undefined,
+): (raw: FieldValue) => boolean {
+  if (kind === 'string' && typeof constant === 'string' && ASCII.test(constant)) {
+    // Lower-casing keeps the length of any text that can equal ASCII text, so unequal lengths need no lower-casing.
+    const length = constant.length;
+    return (raw) => typeof raw === 'string' && raw.length === length && raw.toLowerCase() === constant;
+  }
+  return (raw) => normalise(raw) === constant;
 }
+
+// eslint-disable-next-line no-control-regex -- the ASCII range is the point of this pattern
+const ASCII = /^[\u0000-\u007f]*$/;
 
 function orderedTest(
   condition: '>' | '>=' | '<' | '<=',
@@ -103,24 +126,12 @@ function orderedTest(
   }
 }
 
-/** True when some value of the field, made comparable, passes `test`; null and unreadable values never pass. */
-function anyValue<T>(
-  field: FieldSpec<T>,
-  normalise: (value: FieldValue) => Comparable | null,
-  test: (value: Comparable) => boolean,
-): DocumentPredicate<T> {
+/** True when some raw value of the field passes `test`. */
+function anyValue<T>(field: FieldSpec<T>, test: (raw: FieldValue) => boolean): DocumentPredicate<T> {
   const scalar = field.scalar;
-  if (scalar !== undefined) {
-    return (doc) => {
-      const value = normalise(scalar(doc));
-      return value !== null && test(value);
-    };
-  }
+  if (scalar !== undefined) return (doc) => test(scalar(doc));
   return (doc) => {
-    for (const raw of field.values(doc)) {
-      const value = normalise(raw);
-      if (value !== null && test(value)) return true;
-    }
+    for (const raw of field.values(doc)) if (test(raw)) return true;
     return false;
   };
 }
@@ -141,8 +152,20 @@ export function isEmptyValue(value: FieldValue | undefined): boolean {
 function normaliserOf(kind: FieldKind): (value: FieldValue) => Comparable | null {
   switch (kind) {
     case 'string':
-    case 'enum':
       return (value) => (typeof value === 'string' ? value.toLowerCase() : null);
+    case 'enum': {
+      // A handful of distinct spellings over millions of documents: remember each one's lower case.
+      const lowered = new Map<string, string>();
+      return (value) => {
+        if (typeof value !== 'string') return null;
+        let lower = lowered.get(value);
+        if (lower === undefined) {
+          lower = value.toLowerCase();
+          if (lowered.size < 1024) lowered.set(value, lower);
+        }
+        return lower;
+      };
+    }
     case 'datetime':
       return (value) => {
         if (typeof value !== 'string') return null;

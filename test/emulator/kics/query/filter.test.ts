@@ -306,3 +306,11 @@ describe('queryPage: ordering and paging (Q1, Q2, Q4, Q5)', () => {
     expect(page({ offset: 0, limit: 1000, sort: [{ column: 'id', desc: true }] })).toEqual([9, 7, 5, 3, 1]);
   });
 });
+
+describe('compileFilter: text beyond ASCII', () => {
+  it('still ignores case', () => {
+    const events = [makeEvent({ id: 1, title: 'Überlast ÄBC' }), makeEvent({ id: 2, title: 'uberlast abc' })];
+    expect(keep(events, [{ field: 'title', value: 'überlast äbc' }], EVENTS)).toEqual([1]);
+    expect(keep(events, [{ field: 'title', value: 'UBERLAST ABC' }], EVENTS)).toEqual([2]);
+  });
+});
