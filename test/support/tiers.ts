@@ -23,6 +23,7 @@ export type Tier = (typeof TIERS)[number];
 export const TIER_OF_FOLDER: Readonly<Record<string, Tier>> = {
   'test/architecture': 'unit',
   'test/config': 'unit',
+  'test/emulator/kics/query': 'unit',
   'test/emulator/world': 'unit',
   'test/emulator/kics/traffic': 'unit',
   'test/ksc': 'unit',
