@@ -50,7 +50,12 @@ export function createKicsServer(options: KicsServerOptions): { app: Hono<KicsEn
     ),
   );
   app.use('/kics/*', compress({ threshold: 1024 }));
-  app.use('/kics/*', injectFaults(faults) as MiddlewareHandler<KicsEnv>);
+  app.use(
+    '/kics/*',
+    injectFaults(faults, (status) =>
+      Response.json({ errorMessage: 'Internal server error' }, { status }),
+    ) as unknown as MiddlewareHandler<KicsEnv>,
+  );
 
   app.onError((error, c) => {
     if (error instanceof KicsApiError)
