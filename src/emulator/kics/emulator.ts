@@ -130,7 +130,11 @@ export async function startKicsEmulator(options: KicsEmulatorOptions = {}): Prom
       maxBodyBytes,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
-    const live = await KicsLiveWorld.open(store, seed);
+    const live = new KicsLiveWorld(store, {
+      seed,
+      devices: options.devices ?? 300,
+      kscHosts: options.kscHosts ?? 200,
+    });
     const listening: { server?: ListeningServer } = {};
     const rotateCertificate = async (keep?: Socket): Promise<void> => {
       if (listening.server === undefined) throw new KconnectError('CONFLICT', 'the emulator is not listening yet');
