@@ -24,6 +24,7 @@ export const TIER_OF_FOLDER: Readonly<Record<string, Tier>> = {
   'test/architecture': 'unit',
   'test/config': 'unit',
   'test/emulator/world': 'unit',
+  'test/emulator/kics/world': 'unit',
   'test/ksc': 'unit',
   'test/ksc/client': 'contract',
   'test/ksc/filter': 'unit',

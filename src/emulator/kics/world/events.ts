@@ -293,7 +293,7 @@ export class EventFactory {
     let traffic: TrafficRecipe | null = null;
     let vulnerabilities: readonly EventVulnerabilityRef[] = [];
     let childrenCount = 0;
-    let monitoringPointId = 0;
+    let monitoringPointId: number;
     let vlanOverride: number | null = null;
 
     switch (kind) {

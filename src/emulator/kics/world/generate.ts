@@ -36,6 +36,8 @@ import { buildVulnerabilities } from './vulnerabilities.ts';
  * events changes when only the event count does. Same seed, sizes and `now` → the same world, byte for byte.
  */
 
+const NO_REFS: readonly EventVulnerabilityRef[] = Object.freeze([]);
+
 export interface KicsWorldOptions {
   readonly seed: number;
   readonly devices: number;
@@ -108,13 +110,21 @@ export function generateKicsWorld(options: KicsWorldOptions): KicsWorld {
   const views = generated.views;
   const topology = buildTopology(views, site.cells.length);
   const vulnerabilities = buildVulnerabilities(generated.vulnerabilities, views);
-  const vulnerabilitiesOf: EventVulnerabilityRef[][] = views.map(() => []);
+  // Most devices have none: they share one empty list instead of 100,000 of their own.
+  const vulnerabilitiesOf: Array<readonly EventVulnerabilityRef[]> = new Array<
+    readonly EventVulnerabilityRef[]
+  >(views.length).fill(NO_REFS);
   for (const plan of generated.vulnerabilities) {
-    if (plan.state === 'Active')
-      vulnerabilitiesOf[plan.deviceId - 1]?.push({
+    if (plan.state !== 'Active') continue;
+    const index = plan.deviceId - 1;
+    const refs = vulnerabilitiesOf[index];
+    vulnerabilitiesOf[index] = [
+      ...(refs ?? []),
+      {
         assetVulnerabilityId: plan.assetVulnerabilityId,
         cveId: plan.cve.cveId,
-      });
+      },
+    ];
   }
   const unauthorized = views
     .filter((view) => view.status === 'Unauthorized')

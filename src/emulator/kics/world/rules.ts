@@ -57,12 +57,15 @@ export function generateRules(
   const commandType = eventTypeOf(EVENT_TYPE.SYSTEM_COMMAND);
   for (const cell of topology.activeCells) {
     const servers = topology.servers[cell] ?? [];
-    const clients = [...(topology.clients[cell] ?? []), ...topology.operationsClients];
-    if (clients.length === 0) continue;
+    const local = topology.clients[cell] ?? [];
+    const remote = topology.operationsClients;
+    const clientCount = local.length + remote.length;
+    if (clientCount === 0) continue;
     const pairs = Math.min(PAIRS_PER_CELL, servers.length * 2);
     for (let p = 0; p < pairs; p++) {
       const server = rng.pick(servers);
-      const client = rng.pick(clients);
+      const k = rng.int(0, clientCount - 1);
+      const client = (k < local.length ? local[k] : remote[k - local.length]) as DeviceView;
       const protocol = server.serverProtocol ?? 'ModbusTcp';
       const auto = rng.chance(0.8);
       const created = wholeSeconds(

@@ -28,7 +28,8 @@ export function buildTopology(views: readonly DeviceView[], cellCount: number): 
   const operationsClients: DeviceView[] = [];
   const allServers: DeviceView[] = [];
   for (const view of views) {
-    if (view.status === 'Archived') continue;
+    // Archived devices are silent; devices seen only behind a router have no MAC to write into a capture.
+    if (view.status === 'Archived' || view.mac === null) continue;
     const isClient = CLIENT_TYPES.has(view.category);
     if (view.cell < 0) {
       if (isClient) operationsClients.push(view);
