@@ -18,8 +18,6 @@ import { stableMacAddress } from '../../core/mac.ts';
  * servers, workstations engineering stations and HMIs.
  */
 
-const DAY_MS = 86_400_000;
-
 export interface KscCounterpart {
   readonly kscHostId: string;
   readonly name: string;
@@ -123,9 +121,4 @@ export function kscWorldCounterparts(
   // The KSC hosts do not depend on the event count, so generating none keeps this cheap.
   const ksc = generateWorld({ seed, hosts: kscHosts, events: 0, now });
   return pickCounterparts(seed, ksc.hosts, count);
-}
-
-/** Whether `time` lies in the KSC host's life (used to keep device `created` no later than the KSC record). */
-export function createdBefore(counterpart: KscCounterpart, fallback: number): number {
-  return Number.isNaN(counterpart.created) ? fallback : Math.min(fallback, counterpart.created + DAY_MS);
 }
