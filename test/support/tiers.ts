@@ -26,6 +26,7 @@ export const TIER_OF_FOLDER: Readonly<Record<string, Tier>> = {
   'test/emulator/kics/query': 'unit',
   'test/emulator/world': 'unit',
   'test/emulator/kics/traffic': 'unit',
+  'test/emulator/kics/world': 'unit',
   'test/ksc': 'unit',
   'test/ksc/client': 'contract',
   'test/ksc/filter': 'unit',
