@@ -24,7 +24,12 @@ export interface AdministrationOptions {
 export interface KicsAdministration {
   addConnector(
     name: string,
-    options: { user?: string | undefined; role?: string | undefined; url?: string | undefined; password?: string | undefined },
+    options: {
+      user?: string | undefined;
+      role?: string | undefined;
+      url?: string | undefined;
+      password?: string | undefined;
+    },
   ): Promise<WrittenPackage>;
   removeConnector(name: string): Promise<void>;
   /** Blocks or unblocks the user behind a connector; returns the user's name. */
@@ -48,7 +53,8 @@ export async function openKicsAdministration(options: AdministrationOptions): Pr
     });
     const connectorNamed = async (name: string) => {
       const connector = await auth.connectors.findActiveByName(name);
-      if (connector === undefined) throw new KconnectError('NOT_FOUND', `connector: no active connector named ${name}`);
+      if (connector === undefined)
+        throw new KconnectError('NOT_FOUND', `connector: no active connector named ${name}`);
       return connector;
     };
     return {
@@ -76,7 +82,10 @@ export async function openKicsAdministration(options: AdministrationOptions): Pr
         const users = new Map((await auth.users.list()).map((user) => [user.name, user] as const));
         return (await auth.connectors.list()).map((connector) => {
           const user = users.get(connector.user);
-          const state = user === undefined ? 'no user' : `${user.role}${user.blocked ? ', blocked' : ''}${user.deleted ? ', deleted' : ''}`;
+          const state =
+            user === undefined
+              ? 'no user'
+              : `${user.role}${user.blocked ? ', blocked' : ''}${user.deleted ? ', deleted' : ''}`;
           return `${connector.name}\t${connector.state}\tuser ${connector.user} (${state})\t${auth.packageDir(connector.name)}`;
         });
       },

@@ -73,7 +73,8 @@ export function createKicsControlApi(deps: KicsControlDependencies): Hono<Emulat
     const body = await readJson(c.req.raw, tokenBody);
     if (!body.ok) return c.json({ error: body.error }, 400);
     const connector = await auth.connectors.findActiveByName(body.value.connector);
-    if (connector === undefined) return c.json({ error: `connector: no active connector ${body.value.connector}` }, 404);
+    if (connector === undefined)
+      return c.json({ error: `connector: no active connector ${body.value.connector}` }, 404);
     return c.json(await auth.tokens.mintForConnector(connector.id));
   });
 

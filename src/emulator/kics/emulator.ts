@@ -137,7 +137,8 @@ export async function startKicsEmulator(options: KicsEmulatorOptions = {}): Prom
     });
     const listening: { server?: ListeningServer } = {};
     const rotateCertificate = async (keep?: Socket): Promise<void> => {
-      if (listening.server === undefined) throw new KconnectError('CONFLICT', 'the emulator is not listening yet');
+      if (listening.server === undefined)
+        throw new KconnectError('CONFLICT', 'the emulator is not listening yet');
       await listening.server.rotateCertificate(keep);
     };
     if (options.controlToken !== undefined) {

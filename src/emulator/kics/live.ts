@@ -61,7 +61,10 @@ export class KicsLiveWorld {
         const { device, protocols } = this.generator(now).newUnauthorizedDevice(now, id);
         // Names are unique; a live device named after an address a removed one had gets its id appended.
         const taken = (await this.store.deviceIdByName(device.name)) !== undefined;
-        await this.store.insertDevice(taken ? { ...device, name: `${device.name} (${id})` } : device, protocols);
+        await this.store.insertDevice(
+          taken ? { ...device, name: `${device.name} (${id})` } : device,
+          protocols,
+        );
         ids.push(id);
       }
       return ids;

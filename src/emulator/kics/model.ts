@@ -84,7 +84,11 @@ export interface DeviceVulnerabilityRef {
 export interface ProcessControlSettings {
   readonly projectName: string;
   readonly readTime: ZonelessTime;
-  readonly modules: ReadonlyArray<{ readonly slot: number; readonly type: string; readonly firmware: string }>;
+  readonly modules: ReadonlyArray<{
+    readonly slot: number;
+    readonly type: string;
+    readonly firmware: string;
+  }>;
 }
 
 export interface NameValue {

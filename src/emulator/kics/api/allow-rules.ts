@@ -36,7 +36,12 @@ export function registerAllowRuleRoutes(api: Hono<KicsEnv>, deps: RouteDependenc
       return next;
     });
     if (changed === undefined) throw notFound('Allowing rule', id);
-    await auditChange(c, store, 'Edit allowing rule', `Allowing rule ${id} ${isActive ? 'enabled' : 'disabled'}`);
+    await auditChange(
+      c,
+      store,
+      'Edit allowing rule',
+      `Allowing rule ${id} ${isActive ? 'enabled' : 'disabled'}`,
+    );
     return c.body(null, 200);
   };
   api.patch('/allow-rules/:id', deps.guard('write'), edit);

@@ -20,7 +20,13 @@ export function registerCollectionRoutes(api: Hono<KicsEnv>, deps: RouteDependen
     resource: AUDIT_MESSAGES,
     single: false,
   });
-  registerReadRoutes(api, deps, { path: '/tags', what: 'Tag', table: store.tags, resource: TAGS, single: true });
+  registerReadRoutes(api, deps, {
+    path: '/tags',
+    what: 'Tag',
+    table: store.tags,
+    resource: TAGS,
+    single: true,
+  });
   registerReadRoutes(api, deps, {
     path: '/vulnerabilities',
     what: 'Vulnerability',

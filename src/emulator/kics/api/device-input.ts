@@ -83,13 +83,19 @@ function addresses(value: unknown, errors: string[]): DeviceAddressInformation[]
     else
       ips.forEach((ipItem: unknown, ipIndex) => {
         const ip =
-          typeof ipItem === 'object' && ipItem !== null ? lowerKeys(ipItem as Record<string, unknown>)['ip'] : ipItem;
+          typeof ipItem === 'object' && ipItem !== null
+            ? lowerKeys(ipItem as Record<string, unknown>)['ip']
+            : ipItem;
         if (typeof ip !== 'string' || isIP(ip) === 0)
           errors.push(`${at}.ipAddresses[${ipIndex}].ip: not an IP address (${String(ip)})`);
         else list.push({ ip });
       });
-    if (mac === null && list.length === 0) errors.push(`${at}: a MAC address or at least one IP address is required`);
-    result.push({ macAddress: typeof mac === 'string' ? mac.toLowerCase().replaceAll('-', ':') : null, ipAddresses: list });
+    if (mac === null && list.length === 0)
+      errors.push(`${at}: a MAC address or at least one IP address is required`);
+    result.push({
+      macAddress: typeof mac === 'string' ? mac.toLowerCase().replaceAll('-', ':') : null,
+      ipAddresses: list,
+    });
   });
   return result;
 }
@@ -109,7 +115,11 @@ function nameValues(value: unknown, errors: string[]): NameValue[] | null | unde
     const entry = typeof item === 'object' && item !== null ? lowerKeys(item as Record<string, unknown>) : {};
     const name = entry['name'];
     const text = entry['value'];
-    if (typeof name !== 'string' || name === '' || (typeof text !== 'string' && text !== null && text !== undefined))
+    if (
+      typeof name !== 'string' ||
+      name === '' ||
+      (typeof text !== 'string' && text !== null && text !== undefined)
+    )
       errors.push(`userAttributes[${index}]: {name: non-empty string, value: string} is required`);
     else result.push({ name, value: typeof text === 'string' ? text : '' });
   });
@@ -134,7 +144,8 @@ export function checkDeviceInput(body: Record<string, unknown>, creating: boolea
       errors.push(`name: a string of 1–${MAX_NAME} characters is required`);
     else input['name'] = name;
   }
-  if (has('addressInformation') || creating) input['addressInformation'] = addresses(get('addressInformation'), errors);
+  if (has('addressInformation') || creating)
+    input['addressInformation'] = addresses(get('addressInformation'), errors);
   if (has('description')) {
     const description = get('description');
     if (description !== null && (typeof description !== 'string' || description.length > MAX_TEXT))
@@ -151,7 +162,8 @@ export function checkDeviceInput(body: Record<string, unknown>, creating: boolea
   const enumField = <T extends string>(field: string, members: readonly T[]): void => {
     if (!has(field)) return;
     const member = enumMember(members, get(field));
-    if (member === undefined) errors.push(`${field}: one of ${members.join(', ')} (got ${JSON.stringify(get(field))})`);
+    if (member === undefined)
+      errors.push(`${field}: one of ${members.join(', ')} (got ${JSON.stringify(get(field))})`);
     else input[field] = member;
   };
   enumField('status', ASSET_STATUSES);

@@ -9,11 +9,18 @@ import { registerReadRoutes } from './documents.ts';
 import type { KicsEnv, RouteDependencies } from './env.ts';
 import { deviceErrors, notFound, parseId } from './errors.ts';
 
+/** Members of a device body that steer the request rather than describe the device. */
+const REQUEST_OPTIONS: ReadonlySet<string> = new Set([
+  'allowProcessControlSettingsUpdate',
+  'allowProcessControlSettingsLoss',
+  'whatIfDuplicate',
+]);
+
 /** The device with `input`'s fields applied; fields the input leaves out keep their values. */
 function applyInput(device: Device, input: DeviceInput, now: number): Device {
-  const { allowProcessControlSettingsLoss, allowProcessControlSettingsUpdate, whatIfDuplicate, ...fields } = input;
   const next: Record<string, unknown> = { ...device };
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) next[key] = value;
+  for (const [key, value] of Object.entries(input))
+    if (value !== undefined && !REQUEST_OPTIONS.has(key)) next[key] = value;
   // Null lists read back as empty lists: the documents never carry a null array.
   next['labels'] = (next['labels'] as string[] | null) ?? [];
   next['userAttributes'] = (next['userAttributes'] as unknown[] | null) ?? [];
@@ -132,7 +139,12 @@ export function registerDeviceRoutes(api: Hono<KicsEnv>, deps: RouteDependencies
         return { status: 'Created', deviceId: id } as const;
       }
       if (input.whatIfDuplicate === undefined)
-        throw deviceErrors([`name: device ${existingId} is already named ${JSON.stringify(name)}; set whatIfDuplicate to Skip or Overwrite`], 409);
+        throw deviceErrors(
+          [
+            `name: device ${existingId} is already named ${JSON.stringify(name)}; set whatIfDuplicate to Skip or Overwrite`,
+          ],
+          409,
+        );
       if (input.whatIfDuplicate === 'Skip') return { status: 'Skipped', deviceId: existingId } as const;
       const existing = await store.devices.get(existingId);
       if (existing === undefined) throw notFound('Device', existingId);
@@ -145,7 +157,12 @@ export function registerDeviceRoutes(api: Hono<KicsEnv>, deps: RouteDependencies
       await store.updateDevice(replaced);
       return { status: 'Overwritten', deviceId: existingId } as const;
     });
-    await auditChange(c, store, 'Add device', `Device ${outcome.deviceId} ${outcome.status.toLowerCase()} (${name})`);
+    await auditChange(
+      c,
+      store,
+      'Add device',
+      `Device ${outcome.deviceId} ${outcome.status.toLowerCase()} (${name})`,
+    );
     return c.json(outcome);
   });
 }

@@ -36,7 +36,9 @@ export function registerDictionaryRoutes(api: Hono<KicsEnv>, deps: RouteDependen
   });
   api.get('/protocol-stacks/:id', read, async (c) => {
     const id = parseId(c.req.param('id'));
-    const found = (await deps.store.dictionaries()).protocolStacks.find((stack) => stack.protocolStackId === id);
+    const found = (await deps.store.dictionaries()).protocolStacks.find(
+      (stack) => stack.protocolStackId === id,
+    );
     if (found === undefined) throw notFound('Protocol stack', id);
     return c.json(found);
   });

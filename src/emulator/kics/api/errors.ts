@@ -16,7 +16,7 @@ export class KicsApiError extends Error {
 
 /** Shows a parameter's value in an error the way it was sent, shortened so an error never echoes a whole body. */
 export function shownValue(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 

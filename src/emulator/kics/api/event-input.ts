@@ -38,7 +38,8 @@ export function checkEventEdit(body: Record<string, unknown>): EventEdit {
   const edit: { status?: EventUserState; mark?: number | null } = {};
   if (fields.has('status')) edit.status = member(EVENT_USER_STATES, 'status', fields.get('status'));
   if (fields.has('mark')) edit.mark = mark(fields.get('mark'));
-  if (edit.status === undefined && edit.mark === undefined) throw incorrectParameters('body', 'no status or mark');
+  if (edit.status === undefined && edit.mark === undefined)
+    throw incorrectParameters('body', 'no status or mark');
   return edit;
 }
 
@@ -63,7 +64,8 @@ function text(field: string, value: unknown, min: number, max: number): string |
     if (min > 0) throw incorrectParameters(field, value ?? '(missing)');
     return null;
   }
-  if (typeof value !== 'string' || value.length < min || value.length > max) throw incorrectParameters(field, value);
+  if (typeof value !== 'string' || value.length < min || value.length > max)
+    throw incorrectParameters(field, value);
   return value;
 }
 
@@ -77,7 +79,10 @@ function integer(field: string, value: unknown, max: number): number | null {
 function time(field: string, value: unknown): number | undefined {
   if (value === undefined || value === null) return undefined;
   // date-time (RFC 3339): a date, a time and a zone; a zone-less time is read as UTC (Q19).
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/i.test(value))
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/i.test(value)
+  )
     throw incorrectParameters(field, value);
   const ms = Date.parse(/(Z|[+-]\d{2}:\d{2})$/i.test(value) ? value : `${value}Z`);
   if (Number.isNaN(ms)) throw incorrectParameters(field, value);
@@ -89,7 +94,8 @@ function params(value: unknown): NameValue[] {
   // The seed's sample sends name-value pairs as an object; an array of {name, value} is read too.
   if (Array.isArray(value)) {
     return value.map((item: unknown, index) => {
-      const entry = typeof item === 'object' && item !== null ? lowerKeys(item as Record<string, unknown>) : new Map();
+      const entry =
+        typeof item === 'object' && item !== null ? lowerKeys(item as Record<string, unknown>) : new Map();
       const name = entry.get('name');
       if (typeof name !== 'string') throw incorrectParameters(`params[${index}].name`, name ?? '(missing)');
       return { name, value: String(entry.get('value') ?? '') };

@@ -77,7 +77,10 @@ export function registerEventRoutes(api: Hono<KicsEnv>, deps: RouteDependencies)
       return true;
     });
     if (!found) throw notFound('Event', id);
-    const what = [change.status === undefined ? '' : `status ${change.status}`, change.mark === undefined ? '' : `mark ${change.mark}`]
+    const what = [
+      change.status === undefined ? '' : `status ${change.status}`,
+      change.mark === undefined ? '' : `mark ${change.mark}`,
+    ]
       .filter((part) => part !== '')
       .join(', ');
     await auditChange(c, store, 'Edit event', `Event ${id}: ${what}`);

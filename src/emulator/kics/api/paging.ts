@@ -18,7 +18,8 @@ export async function readQuery<T>(c: Context<KicsEnv>, resource: ResourceSpec<T
   try {
     return parseQueryArgument(body ?? null, resource);
   } catch (error) {
-    if (error instanceof IncorrectParametersError) throw new KicsApiError(400, { errorMessage: error.message });
+    if (error instanceof IncorrectParametersError)
+      throw new KicsApiError(400, { errorMessage: error.message });
     throw error;
   }
 }

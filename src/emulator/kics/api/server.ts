@@ -68,7 +68,9 @@ export function createKicsServer(options: KicsServerOptions): { app: Hono<KicsEn
       path: c.req.path,
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
     });
-    return c.body(JSON.stringify({ errorMessage: 'Internal server error' }), 500, { 'Content-Type': JSON_TYPE });
+    return c.body(JSON.stringify({ errorMessage: 'Internal server error' }), 500, {
+      'Content-Type': JSON_TYPE,
+    });
   });
   app.notFound((c) =>
     c.body(JSON.stringify({ errorMessage: `No such operation: ${c.req.method} ${c.req.path}` }), 404, {

@@ -40,7 +40,8 @@ export function registerTrafficRoutes(api: Hono<KicsEnv>, deps: RouteDependencie
     const id = parseId(c.req.param('id'));
     const recipe = await store.trafficOf(id);
     if (recipe === undefined) throw notFound('Event', id);
-    if (recipe === null) throw new KicsApiError(404, { errorMessage: `No traffic is stored for event ${id}` });
+    if (recipe === null)
+      throw new KicsApiError(404, { errorMessage: `No traffic is stored for event ${id}` });
     return c.body(new Uint8Array(writeCapture(recipe)), 200, {
       'Content-Type': PCAP_CONTENT_TYPE,
       'Content-Disposition': `attachment; filename="${captureFileName(id)}"`,

@@ -66,7 +66,10 @@ export class DocumentTable<T> {
   }
 
   async insert(id: number, doc: T): Promise<void> {
-    await this.db.insertInto(this.table).values({ id, doc: JSON.stringify(doc) }).execute();
+    await this.db
+      .insertInto(this.table)
+      .values({ id, doc: JSON.stringify(doc) })
+      .execute();
   }
 
   async delete(id: number): Promise<boolean> {

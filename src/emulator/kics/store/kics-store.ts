@@ -119,7 +119,11 @@ export class KicsStore {
   }
 
   async meta(key: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('kics_meta').select('value').where('key', '=', key).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('kics_meta')
+      .select('value')
+      .where('key', '=', key)
+      .executeTakeFirst();
     return row?.value;
   }
 
@@ -160,7 +164,8 @@ export class KicsStore {
         .where('id', 'in', ids.slice(i, i + 500))
         .where('traffic', 'is not', null)
         .execute();
-      for (const row of rows) if (row.traffic !== null) found.set(Number(row.id), JSON.parse(row.traffic) as TrafficRecipe);
+      for (const row of rows)
+        if (row.traffic !== null) found.set(Number(row.id), JSON.parse(row.traffic) as TrafficRecipe);
     }
     return found;
   }
@@ -168,7 +173,11 @@ export class KicsStore {
   async insertEvent(event: KicsEvent, traffic: TrafficRecipe | null): Promise<void> {
     await this.db
       .insertInto('kics_events')
-      .values({ id: event.id, doc: JSON.stringify(event), traffic: traffic === null ? null : JSON.stringify(traffic) })
+      .values({
+        id: event.id,
+        doc: JSON.stringify(event),
+        traffic: traffic === null ? null : JSON.stringify(traffic),
+      })
       .execute();
   }
 
@@ -274,12 +283,18 @@ export class KicsStore {
     await bulk(
       'kics_vulnerabilities',
       ['id', 'doc', 'asset_id'],
-      mapIterable(world.vulnerabilities, (v) => [v.assetVulnerabilityId, JSON.stringify(v), v.assetId] as const),
+      mapIterable(
+        world.vulnerabilities,
+        (v) => [v.assetVulnerabilityId, JSON.stringify(v), v.assetId] as const,
+      ),
     );
     await bulk('kics_allow_rules', ['id', 'doc'], documents(world.allowRules));
     await bulk('kics_app_messages', ['id', 'doc'], documents(world.applicationMessages));
     await bulk('kics_audit_entries', ['id', 'doc'], documents(world.auditEntries));
-    await this.db.insertInto('kics_meta').values({ key: 'seeded', value: new Date(this.clock.now()).toISOString() }).execute();
+    await this.db
+      .insertInto('kics_meta')
+      .values({ key: 'seeded', value: new Date(this.clock.now()).toISOString() })
+      .execute();
   }
 }
 

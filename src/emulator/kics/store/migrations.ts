@@ -66,7 +66,9 @@ export function kicsMigrations(parts: readonly KicsTableSet[]): MigrationSet {
     name: 'kics_emulator',
     migrations: (kind) => ({
       '0001-world': worldMigration(kind),
-      ...Object.fromEntries(parts.map((part) => [part.migration, { up: (db: Kysely<unknown>) => part.up(db, kind) }])),
+      ...Object.fromEntries(
+        parts.map((part) => [part.migration, { up: (db: Kysely<unknown>) => part.up(db, kind) }]),
+      ),
     }),
   };
 }
