@@ -28,7 +28,7 @@ const userBody = z.strictObject({ blocked: z.boolean().default(true) });
 
 /**
  * The KICS emulator's control API: the core skeleton (token, clock, faults, certificate rotation) plus what belongs
- * to KICS — add events and devices, mint a token without mutual TLS (plain-HTTP mode), block or delete the user
+ * to KICS — add events and devices, mint a token without mutual TLS (plain-HTTP mode), expire every access token, block or delete the user
  * behind a connector, end every token, reset the world. Mount it under `CONTROL_PREFIX`.
  */
 export function createKicsControlApi(deps: KicsControlDependencies): Hono<EmulatorEnv> {
@@ -77,6 +77,9 @@ export function createKicsControlApi(deps: KicsControlDependencies): Hono<Emulat
       return c.json({ error: `connector: no active connector ${body.value.connector}` }, 404);
     return c.json(await auth.tokens.mintForConnector(connector.id));
   });
+
+  // The token-expiry fault: every access token issued so far fails as expired; refresh tokens still work.
+  control.post('/tokens/expire', (c) => c.json({ expired: auth.tokens.expireAccessTokens() }));
 
   control.post('/users/:name', async (c) => {
     const body = await readJson(c.req.raw, userBody);

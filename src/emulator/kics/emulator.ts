@@ -91,18 +91,18 @@ export async function startKicsEmulator(options: KicsEmulatorOptions = {}): Prom
   if (options.connectorPassword !== undefined && options.connectorPassword.length < 8)
     throw new KconnectError('INVALID_INPUT', 'connectorPassword: at least 8 characters');
   const dataDir = prepareDataDir(options.dataDir ?? '.kconnect/kics-emulator');
-  const seed = options.seed ?? 1;
+  const world = {
+    seed: options.seed ?? 1,
+    devices: options.devices ?? 300,
+    events: options.events ?? 10_000,
+    kscHosts: options.kscHosts ?? 200,
+  };
 
   const clock = new EmulatorClock();
   const store = await KicsStore.open({
     db: options.db !== undefined ? { url: options.db } : { file: join(dataDir, 'kics.sqlite') },
     clock,
-    world: {
-      seed,
-      devices: options.devices ?? 300,
-      events: options.events ?? 10_000,
-      kscHosts: options.kscHosts ?? 200,
-    },
+    world,
     parts: [authTables],
   });
   try {
@@ -130,11 +130,7 @@ export async function startKicsEmulator(options: KicsEmulatorOptions = {}): Prom
       maxBodyBytes,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
     });
-    const live = new KicsLiveWorld(store, {
-      seed,
-      devices: options.devices ?? 300,
-      kscHosts: options.kscHosts ?? 200,
-    });
+    const live = new KicsLiveWorld(store, world);
     const listening: { server?: ListeningServer } = {};
     const rotateCertificate = async (keep?: Socket): Promise<void> => {
       if (listening.server === undefined)

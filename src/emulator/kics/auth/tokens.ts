@@ -64,6 +64,9 @@ export interface TokenServiceOptions {
   readonly audit?: AuthAudit;
 }
 
+/** Access tokens remembered for the token-expiry fault; older ones expire on their own long before. */
+const MAX_REMEMBERED = 100_000;
+
 const ACTION_RECEIVE = 'Receive token';
 const ACTION_EXTEND = 'Extend token';
 const UNKNOWN_USER = 'unknown';
@@ -176,7 +179,7 @@ export class TokenService {
         ? new KicsAuthError('malformed-token', 'The access token is malformed.')
         : new KicsAuthError('invalid-token', 'The access token is not valid.');
     const { claims } = verified;
-    if (claims.exp * 1000 <= this.options.clock.now())
+    if (claims.exp * 1000 <= this.options.clock.now() || this.expiredEarly.has(claims.jti))
       throw new KicsAuthError('expired-token', 'The access token has expired.');
     const connector = await this.options.connectors.get(claims.sub);
     if (connector === undefined) throw new KicsAuthError('invalid-token', 'The access token is not valid.');
@@ -196,6 +199,35 @@ export class TokenService {
     return { connectorId: connector.id, connectorName: connector.name, user: user.name, role: user.role };
   }
 
+  /** Ids of the access tokens this process issued (the newest {@link MAX_REMEMBERED}), for {@link expireAccessTokens}. */
+  private readonly issuedIds = new Set<string>();
+  private readonly expiredEarly = new Set<string>();
+
+  private remember(jti: string): void {
+    this.issuedIds.add(jti);
+    if (this.issuedIds.size > MAX_REMEMBERED) {
+      const oldest = this.issuedIds.values().next().value;
+      if (oldest !== undefined) this.issuedIds.delete(oldest);
+    }
+  }
+
+  /**
+   * Makes every access token this process issued so far expire now, as if its lifetime had run out (the control
+   * API's token-expiry fault): calls with them get 401 "expired", and clients must refresh. Refresh tokens stay
+   * valid. Returns how many tokens it ended.
+   */
+  expireAccessTokens(): number {
+    for (const jti of this.issuedIds) this.expiredEarly.add(jti);
+    const count = this.issuedIds.size;
+    this.issuedIds.clear();
+    while (this.expiredEarly.size > MAX_REMEMBERED) {
+      const oldest = this.expiredEarly.values().next().value;
+      if (oldest === undefined) break;
+      this.expiredEarly.delete(oldest);
+    }
+    return count;
+  }
+
   private async issue(connector: Connector, via: string, familyId?: string): Promise<IssuedTokens> {
     if (connector.state !== 'active')
       throw refusal('connector-removed', 'The connector was removed.', connector.user);
@@ -203,16 +235,12 @@ export class TokenService {
     checkAccount(user, connector.user);
     const now = this.options.clock.now();
     const iat = Math.floor(now / 1000);
+    const jti = randomUUID();
     const accessToken = signJwt(
-      {
-        sub: connector.id,
-        user: connector.user,
-        iat,
-        exp: iat + this.accessLifetimeSeconds,
-        jti: randomUUID(),
-      },
+      { sub: connector.id, user: connector.user, iat, exp: iat + this.accessLifetimeSeconds, jti },
       this.secret,
     );
+    this.remember(jti);
     const refreshToken = await this.refreshTokens.issue(connector.id, this.refreshLifetimeMs, familyId);
     return {
       response: {
