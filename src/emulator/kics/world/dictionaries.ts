@@ -1,4 +1,4 @@
-import type { About, ConnectorConfiguration, License, TechnologyState } from '../model.ts';
+import type { KicsDictionaries } from '../model.ts';
 import type { Random } from '../../core/random.ts';
 import { EVENT_TYPES } from './event-types.ts';
 import { wholeSeconds, zonelessTime } from './time.ts';
@@ -11,13 +11,11 @@ import { wholeSeconds, zonelessTime } from './time.ts';
 
 const DAY_MS = 86_400_000;
 
-export interface Dictionaries {
-  readonly about: About;
-  readonly license: License;
-  readonly locale: { readonly localization: string };
-  readonly configuration: ConnectorConfiguration;
-  readonly technologies: readonly TechnologyState[];
-}
+/** The server's facts; the catalogues (event types, monitoring points, protocol stacks) come from their modules. */
+export type Dictionaries = Pick<
+  KicsDictionaries,
+  'about' | 'license' | 'locale' | 'configuration' | 'technologies'
+>;
 
 /** The connector type's settings schema, in the seed sample's YAML form. */
 const CONNECTOR_CONFIG_YAML = [

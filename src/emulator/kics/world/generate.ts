@@ -1,19 +1,13 @@
 import type {
-  About,
   AllowRule,
   ApplicationMessage,
   AuditEntry,
-  ConnectorConfiguration,
   Device,
   DeviceProtocol,
-  EventType,
   EventVulnerabilityRef,
-  License,
-  MonitoringPoint,
-  ProtocolStack,
   Tag,
-  TechnologyState,
   Vulnerability,
+  KicsDictionaries,
 } from '../model.ts';
 import { Random } from '../../core/random.ts';
 import { counterpartCountFor, kscWorldCounterparts, type KscCounterpart } from './counterparts.ts';
@@ -54,15 +48,8 @@ export interface KicsWorldSummary extends EventWorld {
   readonly counterparts: readonly KscCounterpart[];
 }
 
-export interface KicsWorld {
-  readonly about: About;
-  readonly license: License;
-  readonly locale: { readonly localization: string };
-  readonly configuration: ConnectorConfiguration;
-  readonly technologies: readonly TechnologyState[];
-  readonly monitoringPoints: readonly MonitoringPoint[];
-  readonly protocolStacks: readonly ProtocolStack[];
-  readonly eventTypes: readonly EventType[];
+/** The whole world: the server's dictionaries, then every resource's documents. */
+export interface KicsWorld extends KicsDictionaries {
   /** Ids 1…n. */
   readonly devices: ReadonlyArray<{ readonly device: Device; readonly protocols: readonly DeviceProtocol[] }>;
   readonly tags: readonly Tag[];
