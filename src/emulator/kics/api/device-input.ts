@@ -8,7 +8,7 @@ import {
   type DeviceAddressInformation,
   type DuplicateAction,
   type NameValue,
-} from '../model.ts';
+} from '../../../kics/model.ts';
 
 /**
  * The device body of seed 002's edit and create operations, checked field by field. Every problem is collected

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import type { Device } from '../model.ts';
+import type { Device } from '../../../kics/model.ts';
 import { DEVICES } from '../query/index.ts';
 import { zonelessTime } from '../times.ts';
 import { auditChange } from './audit.ts';

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { KicsDictionaries } from '../model.ts';
+import type { KicsDictionaries } from '../../../kics/model.ts';
 import type { KicsEnv, RouteDependencies } from './env.ts';
 import { notFound, parseId } from './errors.ts';
 

@@ -6,7 +6,7 @@ import {
   type EventSeverity,
   type EventUserState,
   type NameValue,
-} from '../model.ts';
+} from '../../../kics/model.ts';
 import { incorrectParameters } from './errors.ts';
 
 function lowerKeys(record: Record<string, unknown>): Map<string, unknown> {

@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import type { KicsEvent } from '../model.ts';
+import type { KicsEvent } from '../../../kics/model.ts';
 import { EVENTS } from '../query/index.ts';
 import { utcTime } from '../times.ts';
 import { auditChange } from './audit.ts';

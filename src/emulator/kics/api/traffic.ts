@@ -7,7 +7,7 @@ import {
   zipCaptures,
 } from '../traffic/index.ts';
 import { EVENTS } from '../query/index.ts';
-import type { KicsEvent } from '../model.ts';
+import type { KicsEvent } from '../../../kics/model.ts';
 import type { KicsEnv, RouteDependencies } from './env.ts';
 import { KicsApiError, notFound, parseId } from './errors.ts';
 import { readQuery, scanPlanOf } from './paging.ts';

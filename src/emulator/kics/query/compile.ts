@@ -1,5 +1,5 @@
-import { findField } from './resources.ts';
-import { parseDocumentTime } from './time.ts';
+import { findField } from '../../../kics/query/resources.ts';
+import { parseDocumentTime } from '../../../kics/query/time.ts';
 import type {
   ConditionNode,
   ConstantValue,
@@ -10,7 +10,7 @@ import type {
   GroupNode,
   KicsQuery,
   ResourceSpec,
-} from './types.ts';
+} from '../../../kics/query/types.ts';
 
 export type DocumentPredicate<T> = (doc: T) => boolean;
 

@@ -1,4 +1,4 @@
-import type { ConditionNode, FilterNode, KicsQuery, ResourceSpec } from './types.ts';
+import type { ConditionNode, FilterNode, KicsQuery, ResourceSpec } from '../../../kics/query/types.ts';
 
 export interface KeyBound {
   readonly value: number;

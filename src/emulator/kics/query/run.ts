@@ -1,5 +1,5 @@
 import { compileFilter } from './compile.ts';
-import type { KicsQuery, ResourceSpec } from './types.ts';
+import type { KicsQuery, ResourceSpec } from '../../../kics/query/types.ts';
 
 /**
  * One page of documents held in memory: filtered, ordered by the key, then `offset` skipped (SQL OFFSET, spec Q1)

@@ -10,9 +10,9 @@ import type {
   KicsDictionaries,
   KicsEvent,
   Tag,
-  TrafficRecipe,
   Vulnerability,
-} from '../model.ts';
+} from '../../../kics/model.ts';
+import type { TrafficRecipe } from '../traffic/recipe.ts';
 import { generateKicsWorld, type KicsWorldOptions } from '../world/index.ts';
 import { utcTime } from '../times.ts';
 import { DocumentTable } from './documents.ts';

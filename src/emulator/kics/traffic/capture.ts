@@ -1,6 +1,6 @@
 import { FieldError } from '../../../errors.ts';
 import { Random } from '../../core/random.ts';
-import type { TrafficRecipe } from '../model.ts';
+import type { TrafficRecipe } from './recipe.ts';
 import { checkPort, parseIpv4, parseMac } from './addresses.ts';
 import type { FrameEndpoint } from './frame.ts';
 import { pcapFile } from './pcap.ts';

@@ -1,4 +1,4 @@
-import type { AssetType } from '../model.ts';
+import type { AssetType } from '../../../kics/model.ts';
 import type { HostRecord } from '../../ksc/world/model.ts';
 import { generateWorld } from '../../ksc/world/generate.ts';
 import { formatIpv4, ipFromKlLong } from '../../ksc/world/ipv4.ts';

@@ -8,8 +8,8 @@ import type {
   NameValue,
   ProcessControlSettings,
   SecurityState,
-} from '../model.ts';
-import { ASSET_TYPES } from '../model.ts';
+} from '../../../kics/model.ts';
+import { ASSET_TYPES } from '../../../kics/model.ts';
 import { formatIpv4 } from '../../ksc/world/ipv4.ts';
 import { macInOui, stableMacAddress } from '../../core/mac.ts';
 import { WeightedTable, type Random } from '../../core/random.ts';

@@ -1,4 +1,4 @@
-import type { KicsDictionaries } from '../model.ts';
+import type { KicsDictionaries } from '../../../kics/model.ts';
 import type { Random } from '../../core/random.ts';
 import { EVENT_TYPES } from './event-types.ts';
 import { wholeSeconds, zonelessTime } from './time.ts';

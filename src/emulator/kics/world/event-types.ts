@@ -1,4 +1,4 @@
-import type { EventSeverity, EventType, Technology } from '../model.ts';
+import type { EventSeverity, EventType, Technology } from '../../../kics/model.ts';
 
 /**
  * The event-type catalogue. Codes and titles are KICS for Networks' system event types as its help publishes them

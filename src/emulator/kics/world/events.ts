@@ -1,5 +1,4 @@
 import type {
-  CaptureEndpoint,
   Communication,
   CommunicationEndpoint,
   EventAsset,
@@ -10,8 +9,8 @@ import type {
   MonitoringPoint,
   NameValue,
   Technology,
-  TrafficRecipe,
-} from '../model.ts';
+} from '../../../kics/model.ts';
+import type { CaptureEndpoint, TrafficRecipe } from '../traffic/recipe.ts';
 import { Random, WeightedTable } from '../../core/random.ts';
 import { EventTimeline } from '../../ksc/world/timeline.ts';
 import type { DeviceView } from './devices.ts';

@@ -8,7 +8,7 @@ import type {
   Tag,
   Vulnerability,
   KicsDictionaries,
-} from '../model.ts';
+} from '../../../kics/model.ts';
 import { Random } from '../../core/random.ts';
 import { counterpartCountFor, kscWorldCounterparts, type KscCounterpart } from './counterparts.ts';
 import { generateDevices, type DeviceView } from './devices.ts';

@@ -1,4 +1,4 @@
-import type { ApplicationMessage, AuditEntry, MonitoringPoint } from '../model.ts';
+import type { ApplicationMessage, AuditEntry, MonitoringPoint } from '../../../kics/model.ts';
 import { WeightedTable, type Random } from '../../core/random.ts';
 import { EventTimeline } from '../../ksc/world/timeline.ts';
 import { utcTime } from './time.ts';

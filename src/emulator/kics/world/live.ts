@@ -1,4 +1,4 @@
-import type { Device, DeviceProtocol, KicsEvent } from '../model.ts';
+import type { Device, DeviceProtocol, KicsEvent } from '../../../kics/model.ts';
 import { Random } from '../../core/random.ts';
 import { formatIpv4 } from '../../ksc/world/ipv4.ts';
 import { stableMacAddress } from '../../core/mac.ts';

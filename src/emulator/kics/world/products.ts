@@ -1,4 +1,4 @@
-import type { AssetType } from '../model.ts';
+import type { AssetType } from '../../../kics/model.ts';
 
 /**
  * What kinds of hardware a plant has, per asset type: real vendors' product lines with firmware and OS versions of

@@ -1,4 +1,5 @@
-import type { CaptureProtocol, ProtocolStack } from '../model.ts';
+import type { ProtocolStack } from '../../../kics/model.ts';
+import type { CaptureProtocol } from '../traffic/recipe.ts';
 
 /**
  * The protocol-stack dictionary: a tree from Ethernet through IPv4 and TCP/UDP to the industrial application

@@ -1,4 +1,4 @@
-import type { AllowRule, MonitoringPoint, RuleSide } from '../model.ts';
+import type { AllowRule, MonitoringPoint, RuleSide } from '../../../kics/model.ts';
 import type { Random } from '../../core/random.ts';
 import type { DeviceView } from './devices.ts';
 import { portOf, stackNamed } from './protocol-stacks.ts';

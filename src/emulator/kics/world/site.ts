@@ -1,4 +1,4 @@
-import type { MonitoringPoint } from '../model.ts';
+import type { MonitoringPoint } from '../../../kics/model.ts';
 import { ipv4 } from '../../ksc/world/ipv4.ts';
 import { PLC_LINES, type PlcLine } from './products.ts';
 import { WeightedTable, type Random } from '../../core/random.ts';

@@ -1,4 +1,4 @@
-import type { Tag, TagScaling } from '../model.ts';
+import type { Tag, TagScaling } from '../../../kics/model.ts';
 import type { Random } from '../../core/random.ts';
 import type { DeviceView } from './devices.ts';
 

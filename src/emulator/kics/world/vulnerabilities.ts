@@ -1,4 +1,4 @@
-import type { Vulnerability, VulnerabilityAssetRef } from '../model.ts';
+import type { Vulnerability, VulnerabilityAssetRef } from '../../../kics/model.ts';
 import type { DeviceView, DeviceVulnerabilityPlan } from './devices.ts';
 import { utcTime } from './time.ts';
 

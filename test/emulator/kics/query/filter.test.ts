@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Device, KicsEvent } from '../../../../src/emulator/kics/model.ts';
+import type { Device, KicsEvent } from '../../../../src/kics/model.ts';
 import {
   ALLOW_RULES,
   compileFilter,

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Device, KicsEvent, Vulnerability } from '../../../../src/emulator/kics/model.ts';
+import type { Device, KicsEvent, Vulnerability } from '../../../../src/kics/model.ts';
 import {
   compileFilter,
   DEVICES,

@@ -6,7 +6,7 @@ import type {
   KicsEvent,
   Tag,
   Vulnerability,
-} from '../../../../src/emulator/kics/model.ts';
+} from '../../../../src/kics/model.ts';
 
 const NO_ENDPOINT = { ipAddress: null, macAddress: null, port: null, applicationLevelAddress: null };
 

@@ -1,7 +1,7 @@
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { FieldError } from '../../../../src/errors.ts';
-import type { CaptureProtocol } from '../../../../src/emulator/kics/model.ts';
+import type { CaptureProtocol } from '../../../../src/emulator/kics/traffic/recipe.ts';
 import {
   captureFileName,
   PCAP_CONTENT_TYPE,

@@ -4,7 +4,7 @@
  * tests do not trust the writer's own checksum code. It also splits each direction's reassembled byte stream
  * into the protocol's messages by their own length fields.
  */
-import type { CaptureProtocol } from '../../../../src/emulator/kics/model.ts';
+import type { CaptureProtocol } from '../../../../src/emulator/kics/traffic/recipe.ts';
 
 export interface Packet {
   readonly timeMicros: number;

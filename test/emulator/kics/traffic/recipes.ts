@@ -2,7 +2,7 @@ import {
   CAPTURE_PROTOCOLS,
   type CaptureProtocol,
   type TrafficRecipe,
-} from '../../../../src/emulator/kics/model.ts';
+} from '../../../../src/emulator/kics/traffic/recipe.ts';
 import { DIALOGUES } from '../../../../src/emulator/kics/traffic/index.ts';
 
 export const START_TIME = Date.UTC(2024, 8, 12, 10, 16, 52, 390);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ASSET_TYPES, CAPTURE_PROTOCOLS } from '../../../../src/emulator/kics/model.ts';
+import { ASSET_TYPES } from '../../../../src/kics/model.ts';
+import { CAPTURE_PROTOCOLS } from '../../../../src/emulator/kics/traffic/recipe.ts';
 import {
   createLiveKicsGenerator,
   generateKicsWorld,

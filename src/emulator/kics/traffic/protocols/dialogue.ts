@@ -1,5 +1,5 @@
 import type { Random } from '../../../core/random.ts';
-import type { CaptureProtocol } from '../../model.ts';
+import type { CaptureProtocol } from '../recipe.ts';
 
 /**
  * What a recipe's `action` may ask for. A protocol writes its own messages for the actions it has (a Modbus

@@ -1,4 +1,4 @@
-import type { CaptureProtocol } from '../../model.ts';
+import type { CaptureProtocol } from '../recipe.ts';
 import type { ProtocolDialogue } from './dialogue.ts';
 import { dnp3 } from './dnp3.ts';
 import { etherNetIp } from './ethernet-ip.ts';

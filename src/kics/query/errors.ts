@@ -1,4 +1,4 @@
-import { KconnectError } from '../../../errors.ts';
+import { KconnectError } from '../../errors.ts';
 
 /**
  * A query argument KICS refuses: the seed's "Incorrect parameters" error "with the name and value of the
