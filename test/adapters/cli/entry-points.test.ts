@@ -1,51 +1,9 @@
 /** kconnect's own entry points as real processes: the demo (`npm start`), `--version`, the emulator. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const BIN = join(import.meta.dirname, '../../../bin/kconnect.js');
-
-interface Kconnect {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  stdout(): string;
-  /** stdout and stderr, as they came. */
-  output(): string;
-  /** The first match of `pattern` in the output once it appears; fails if the process exits or `ms` pass first. */
-  waitFor(pattern: RegExp, ms: number): Promise<RegExpExecArray>;
-}
-
-/** `node bin/kconnect.js …` as a user runs it, its output collected. */
-function kconnect(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Kconnect {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let stdout = '';
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    output += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    stdout: () => stdout,
-    output: () => output,
-    async waitFor(pattern, ms) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const match = pattern.exec(output);
-        if (match !== null) return match;
-        if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`kconnect ${args.join(' ')}: no ${pattern} in its output:\n${output}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-  };
-}
+import { kconnect, type Kconnect } from './kconnect-process.ts';
 
 interface Demo extends Kconnect {
   readonly consoleUrl: string;
