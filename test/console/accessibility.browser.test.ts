@@ -54,6 +54,15 @@ describe('the console: charts, field errors, keyboard and accessibility', () => 
     dir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-console-a11y-'));
     demo = await startDemo({
       emulator: { dataDir: dir, adminPassword: PASSWORD, port: 0, hosts: 80, events: 600, liveRate: 1 },
+      // The console shows the KSC side only; the KICS emulator is there because the demo always starts it.
+      kics: {
+        dataDir: path.join(dir, 'kics'),
+        port: 0,
+        kscHosts: 80,
+        devices: 20,
+        events: 50,
+        connectorPassword: PASSWORD,
+      },
       service: { port: 0 },
     });
     browser = await chromium.launch({

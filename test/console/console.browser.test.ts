@@ -62,6 +62,15 @@ describe('the web console in Chromium', () => {
         agentSyncSeconds: 1,
         taskTimeScale: 0.01,
       },
+      // The console shows the KSC side only; the KICS emulator is there because the demo always starts it.
+      kics: {
+        dataDir: path.join(dir, 'kics'),
+        port: 0,
+        kscHosts: 80,
+        devices: 20,
+        events: 50,
+        connectorPassword: PASSWORD,
+      },
       service: { port: 0 },
     });
     browser = await chromium.launch({

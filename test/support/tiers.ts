@@ -58,6 +58,7 @@ export const TIER_OF_FILE: Readonly<Record<string, Tier>> = {
   'test/adapters/cli/entry-points.test.ts': 'e2e',
   'test/adapters/cli/process.test.ts': 'e2e',
   'test/adapters/cli/completion.test.ts': 'e2e',
+  'test/adapters/cli/kics-emulator-process.test.ts': 'e2e',
   'test/adapters/mcp/process.test.ts': 'e2e',
   'test/emulator/ksc/lifecycle.test.ts': 'e2e',
   // Runs tcpdump and unzip on the captures it writes.

@@ -1,14 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { shellQuote } from './shell-quote.ts';
 import { Command, Option } from 'commander';
 import type { RunningDemo } from './demo.ts';
 import { addEmulatorOptions, emulatorOptionsFrom } from './emulator-command.ts';
 import { integer } from './serve-command.ts';
 import { onProcessSignals } from './signals.ts';
 
-/** A random password made on the first demo run and kept (mode 600) in the data directory, so the login stays. */
-function demoPassword(dataDir: string, randomPassword: () => string): string {
-  const file = join(dataDir, 'demo-password');
+/**
+ * A random password made on the first demo run and kept (mode 600) in the data directory, so the login stays (and the
+ * KICS package, whose certificates.pfx it protects, keeps opening with the password the demo prints).
+ */
+function demoPassword(dataDir: string, name: string, randomPassword: () => string): string {
+  const file = join(dataDir, name);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const password = randomPassword();
@@ -18,6 +22,8 @@ function demoPassword(dataDir: string, randomPassword: () => string): string {
 
 /** Agents sync often in the demo, so a scan or an isolation shows its effect within seconds. */
 const DEMO_SYNC_SECONDS = 10;
+/** One new OT event a second: enough to watch the event list grow. */
+const DEMO_KICS_LIVE_RATE = 1;
 /** And tasks run ten times faster than on real hosts: a full scan ends within a minute or two. */
 const DEMO_TASK_TIME_SCALE = 0.1;
 
@@ -30,8 +36,9 @@ export interface DemoCommandIo {
 }
 
 /**
- * `kconnect demo` (`npm start`): the KSC emulator with a seeded world in live mode, the HTTP service connected to
- * it and the web console, on embedded defaults. Prints the console's address with a fresh token and stops
+ * `kconnect demo` (`npm start`): the KSC emulator with a seeded world in live mode, the KICS for Networks
+ * emulator beside it (the same seed: the plant's Windows machines are KSC hosts), the HTTP service connected to
+ * the KSC one and the web console, on embedded defaults. Prints the console's address with a fresh token and stops
  * cleanly on Ctrl-C.
  */
 export function demoCommand(io: DemoCommandIo = {}): Command {
@@ -39,7 +46,7 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
   const onStopSignal = io.onStopSignal ?? onProcessSignals;
   const demo = addEmulatorOptions(
     new Command('demo').description(
-      'run the demo: a live KSC emulator, the HTTP service and the web console, on embedded defaults',
+      'run the demo: live KSC and KICS for Networks emulators, the HTTP service and the web console, on embedded defaults',
     ),
   )
     .addOption(
@@ -51,6 +58,21 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
       new Option('--service-port <port>', 'port of the service and console; 0 picks a free one')
         .argParser(integer('--service-port', 0, 65535))
         .default(8080),
+    )
+    .addOption(
+      new Option('--kics-port <port>', 'port of the KICS for Networks emulator; 0 (default) picks a free one')
+        .argParser(integer('--kics-port', 0, 65535))
+        .default(0),
+    )
+    .addOption(
+      new Option('--kics-devices <n>', 'devices in a new KICS world')
+        .argParser(integer('--kics-devices', 0, 1_000_000))
+        .default(300),
+    )
+    .addOption(
+      new Option('--kics-events <n>', 'past events in a new KICS world')
+        .argParser(integer('--kics-events', 0, 50_000_000))
+        .default(10_000),
     );
   demo.action(async (flags) => {
     // Loaded when the demo runs only: the emulator and the service are the heaviest parts of kconnect.
@@ -58,8 +80,10 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
       import('../../emulator/ksc/emulator.ts'),
       import('./demo.ts'),
     ]);
+    const dataDir = flags.dataDir as string;
     const password =
-      (flags.adminPassword as string | undefined) ?? demoPassword(flags.dataDir as string, randomPassword);
+      (flags.adminPassword as string | undefined) ?? demoPassword(dataDir, 'demo-password', randomPassword);
+    const connectorPassword = demoPassword(dataDir, 'kics-connector-password', randomPassword);
     const emulatorOptions = emulatorOptionsFrom(
       {
         ...flags,
@@ -72,6 +96,21 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
     );
     const running = await startDemo({
       emulator: { ...emulatorOptions, dataDir: flags.dataDir as string, adminPassword: password },
+      kics: {
+        host: emulatorOptions.host ?? '127.0.0.1',
+        port: flags.kicsPort as number,
+        // Beside the KSC emulator's files, so one --data-dir holds the whole demo.
+        dataDir: join(dataDir, 'kics'),
+        ...(emulatorOptions.db === undefined ? {} : { db: emulatorOptions.db }),
+        // The same seed and the KSC world's size: the Windows machines of the plant are hosts of the KSC world.
+        seed: emulatorOptions.seed ?? 1,
+        kscHosts: emulatorOptions.hosts ?? 200,
+        devices: flags.kicsDevices as number,
+        events: flags.kicsEvents as number,
+        liveRate: DEMO_KICS_LIVE_RATE,
+        connectorPassword,
+        ...(emulatorOptions.controlToken === undefined ? {} : { controlToken: emulatorOptions.controlToken }),
+      },
       service: { host: flags.serviceHost as string, port: flags.servicePort as number },
     });
     const world = running.emulator.world;
@@ -85,6 +124,21 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
     );
     stdout(
       `                 ${world.hosts.size} hosts, ${world.eventCount} events, ${emulatorOptions.liveRate} new events a second`,
+    );
+    const kics = running.kics;
+    const pfx = join(kics.packageDir, 'certificates.pfx');
+    stdout(`  KICS emulator: ${kics.apiUrl}   (KICS for Networks Public API v3)`);
+    stdout(`                 package ${kics.packageDir}   certificates.pfx password ${connectorPassword}`);
+    stdout(
+      `                 ${await kics.store.devices.count()} devices, ${await kics.store.events.count()} events, ${DEMO_KICS_LIVE_RATE} new event a second`,
+    );
+    stdout('');
+    stdout('Get a KICS token with the package (the CA comes out of the PFX first):');
+    stdout(
+      `  openssl pkcs12 -in ${shellQuote(pfx)} -cacerts -nokeys -passin ${shellQuote(`pass:${connectorPassword}`)} -out kics-ca.pem`,
+    );
+    stdout(
+      `  curl -s --cert-type P12 --cert ${shellQuote(`${pfx}:${connectorPassword}`)} --cacert kics-ca.pem -X POST ${shellQuote(`${kics.url}/kics/api/auth/v3/token?grant_type=certificate`)}`,
     );
     stdout('');
     stdout('Open the web console link, or try:');

@@ -6,6 +6,11 @@ import {
   type KscEmulatorOptions,
   type RunningKscEmulator,
 } from '../../emulator/ksc/emulator.ts';
+import {
+  startKicsEmulator,
+  type KicsEmulatorOptions,
+  type RunningKicsEmulator,
+} from '../../emulator/kics/emulator.ts';
 import { KconnectError } from '../../errors.ts';
 import { KscClient } from '../../ksc/client/client.ts';
 
@@ -15,17 +20,20 @@ const DEMO_TOKEN_NAME = 'demo';
 export interface DemoOptions {
   /** The emulator: its `dataDir` also holds the service database. */
   readonly emulator: KscEmulatorOptions & { readonly dataDir: string; readonly adminPassword: string };
+  /** The KICS for Networks emulator beside it; the same seed and `kscHosts` = the KSC world's hosts share machines. */
+  readonly kics: KicsEmulatorOptions & { readonly dataDir: string; readonly connectorPassword: string };
   readonly service: { readonly host?: string; readonly port?: number };
 }
 
 export interface RunningDemo {
   readonly emulator: RunningKscEmulator;
+  readonly kics: RunningKicsEmulator;
   readonly service: RunningService;
   /** The console, signed in by the token in the fragment (which never reaches a server). */
   readonly consoleUrl: string;
   /** An API token with every scope, made for this run. */
   readonly token: string;
-  /** Stops the service (calls in flight finish), ends the KSC session, then stops the emulator. */
+  /** Stops the service (calls in flight finish), ends the KSC session, then stops the emulators. */
   close(): Promise<void>;
 }
 
@@ -41,13 +49,21 @@ function portInUse(error: unknown, option: string): KconnectError | undefined {
 }
 
 /**
- * The demo on embedded defaults: a seeded KSC emulator in live mode, the HTTP service connected to it over
- * HTTPS (trusting the emulator's own certificate, nothing turned off), and the console, with a fresh token.
+ * The demo on embedded defaults: a seeded KSC emulator and the KICS for Networks emulator beside it in live mode,
+ * the HTTP service connected to the KSC one over HTTPS (trusting the emulator's own certificate, nothing turned
+ * off), and the console, with a fresh token.
  */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const emulator = await startKscEmulator(options.emulator).catch((error: unknown) => {
     throw portInUse(error, '--port') ?? error;
   });
+  let kics: RunningKicsEmulator;
+  try {
+    kics = await startKicsEmulator(options.kics);
+  } catch (error) {
+    await emulator.close();
+    throw portInUse(error, '--kics-port') ?? error;
+  }
   const client = new KscClient({
     url: emulator.url,
     credentials: { user: options.emulator.adminUser ?? 'admin', password: options.emulator.adminPassword },
@@ -74,6 +90,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     });
   } catch (error) {
     await client.close().catch(() => undefined);
+    await kics.close();
     await emulator.close();
     throw portInUse(error, '--service-port') ?? error;
   }
@@ -82,12 +99,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const { token } = await service.tokens.create(DEMO_TOKEN_NAME, ['read', 'respond', 'admin']);
   return {
     emulator,
+    kics,
     service,
     consoleUrl: `${service.url}/console#token=${token}`,
     token,
     async close() {
       await service.close();
       await client.close().catch(() => undefined);
+      await kics.close();
       await emulator.close();
     },
   };

@@ -165,9 +165,6 @@ export function kicsEmulatorCommand(): Command {
 }
 
 interface ConnectorFlags {
-  dataDir: string;
-  db?: string;
-  host: string;
   url?: string;
   user?: string;
   role?: string;
@@ -189,6 +186,29 @@ function withStoreOptions(command: Command): Command {
     .addOption(new Option('--host <address>', 'address the emulator listens on').default('127.0.0.1'));
 }
 
+/**
+ * The value of an option the connector commands share with `kics`: `kics` declares the same options and, parsing the
+ * line first, takes them wherever they stand (`kics connector add x --data-dir d` gives `d` to `kics`). So the
+ * nearest command where the value was given (or came from the environment) wins; else the connector command's default.
+ */
+function sharedOption(command: Command, key: 'dataDir' | 'db' | 'host'): string | undefined {
+  for (let current: Command | null = command; current !== null; current = current.parent) {
+    const source = current.getOptionValueSource(key);
+    if (source !== undefined && source !== 'default')
+      return current.getOptionValue(key) as string | undefined;
+  }
+  return command.getOptionValue(key) as string | undefined;
+}
+
+async function openAdministration(command: Command) {
+  const { openKicsAdministration } = await import('../../emulator/kics/administration.ts');
+  return openKicsAdministration({
+    dataDir: sharedOption(command, 'dataDir') ?? '.kconnect/kics-emulator',
+    db: sharedOption(command, 'db'),
+    host: sharedOption(command, 'host') ?? '127.0.0.1',
+  });
+}
+
 /** `kconnect emulator kics connector add|remove|block|unblock|list`: manages connectors in the emulator's database. */
 function connectorCommand(): Command {
   const connector = new Command('connector').description(
@@ -198,17 +218,20 @@ function connectorCommand(): Command {
     connector
       .command('add <name>')
       .description('add a connector and write its communication data package')
-      .option('--user <name>', 'application user it acts as (created if needed)')
+      .option('--user <name>', 'application user it acts as (created if needed; default kconnect-connector)')
       .option('--role <role>', 'role of a user created for it: Administrator or Operator')
-      .option('--url <url>', 'server URL for metadata.json', 'https://127.0.0.1:8080')
+      .option(
+        '--url <url>',
+        "server URL for metadata.json (default: the emulator's address, from its packages' metadata.json)",
+      )
       .addOption(
-        new Option('--password <password>', 'password of certificates.pfx (random when absent)').env(
-          'KCONNECT_KICS_CONNECTOR_PASSWORD',
-        ),
+        new Option(
+          '--password <password>',
+          'password of certificates.pfx (random and printed when absent)',
+        ).env('KCONNECT_KICS_CONNECTOR_PASSWORD'),
       ),
-  ).action(async (name: string, flags: ConnectorFlags) => {
-    const { openKicsAdministration } = await import('../../emulator/kics/administration.ts');
-    const admin = await openKicsAdministration(flags);
+  ).action(async (name: string, flags: ConnectorFlags, command: Command) => {
+    const admin = await openAdministration(command);
     try {
       const written = await admin.addConnector(name, flags);
       console.log(`connector ${name}: package in ${written.dir}`);
@@ -219,9 +242,8 @@ function connectorCommand(): Command {
   });
   withStoreOptions(
     connector.command('remove <name>').description('remove a connector: its certificate gets no more tokens'),
-  ).action(async (name: string, flags: ConnectorFlags) => {
-    const { openKicsAdministration } = await import('../../emulator/kics/administration.ts');
-    const admin = await openKicsAdministration(flags);
+  ).action(async (name: string, _flags: ConnectorFlags, command: Command) => {
+    const admin = await openAdministration(command);
     try {
       await admin.removeConnector(name);
       console.log(`connector ${name} removed`);
@@ -237,9 +259,8 @@ function connectorCommand(): Command {
       connector
         .command(`${verb} <name>`)
         .description(`${verb} the application user behind a connector (a blocked user gets no new token)`),
-    ).action(async (name: string, flags: ConnectorFlags) => {
-      const { openKicsAdministration } = await import('../../emulator/kics/administration.ts');
-      const admin = await openKicsAdministration(flags);
+    ).action(async (name: string, _flags: ConnectorFlags, command: Command) => {
+      const admin = await openAdministration(command);
       try {
         const user = await admin.setBlocked(name, blocked);
         console.log(`user ${user} of connector ${name} ${blocked ? 'blocked' : 'unblocked'}`);
@@ -249,9 +270,8 @@ function connectorCommand(): Command {
     });
   }
   withStoreOptions(connector.command('list').description('list connectors and their users')).action(
-    async (flags: ConnectorFlags) => {
-      const { openKicsAdministration } = await import('../../emulator/kics/administration.ts');
-      const admin = await openKicsAdministration(flags);
+    async (_flags: ConnectorFlags, command: Command) => {
+      const admin = await openAdministration(command);
       try {
         for (const line of await admin.describe()) console.log(line);
       } finally {

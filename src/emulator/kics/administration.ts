@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { KconnectError } from '../../errors.ts';
@@ -5,7 +6,7 @@ import { openDatabase, type OpenDatabase } from '../../store/database.ts';
 import { EmulatorClock } from '../core/clock.ts';
 import { prepareDataDir } from '../core/server.ts';
 import { KicsAuth } from './auth/kics-auth.ts';
-import type { WrittenPackage } from './auth/package.ts';
+import { PACKAGE_METADATA_FILE, type PackageMetadata, type WrittenPackage } from './auth/package.ts';
 import { authTables, type AuthTables } from './auth/tables.ts';
 import { isRole } from './auth/users.ts';
 import { migrateKicsStore } from './store/migrations.ts';
@@ -63,7 +64,7 @@ export async function openKicsAdministration(options: AdministrationOptions): Pr
           throw new KconnectError('INVALID_INPUT', `role: Administrator or Operator, not ${request.role}`);
         return auth.addConnector({
           name,
-          serverUrl: request.url ?? 'https://127.0.0.1:8080',
+          serverUrl: request.url ?? (await lastServerUrl(auth)) ?? `https://${options.host}:8080`,
           ...(request.user === undefined ? {} : { user: request.user }),
           ...(request.role !== undefined && isRole(request.role) ? { role: request.role } : {}),
           password: request.password,
@@ -95,4 +96,23 @@ export async function openKicsAdministration(options: AdministrationOptions): Pr
     await database.close();
     throw error;
   }
+}
+
+/**
+ * Where the emulator listens (or listened last): every start rewrites the active connectors' metadata.json with its
+ * address, so the newest of them tells it — a package added while the emulator runs on a free port gets that port.
+ */
+async function lastServerUrl(auth: KicsAuth): Promise<string | undefined> {
+  let newest: PackageMetadata | undefined;
+  for (const connector of await auth.connectors.list()) {
+    const file = join(auth.packageDir(connector.name), PACKAGE_METADATA_FILE);
+    if (connector.state !== 'active' || !existsSync(file)) continue;
+    try {
+      const metadata = JSON.parse(readFileSync(file, 'utf8')) as PackageMetadata;
+      if (newest === undefined || metadata.issuedAt > newest.issuedAt) newest = metadata;
+    } catch {
+      // A package folder someone edited by hand: the others still tell the address.
+    }
+  }
+  return newest === undefined ? undefined : new URL(newest.apiBaseUrl).origin;
 }

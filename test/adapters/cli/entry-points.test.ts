@@ -1,56 +1,27 @@
 /** kconnect's own entry points as real processes: the demo (`npm start`), `--version`, the emulator. */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const BIN = join(import.meta.dirname, '../../../bin/kconnect.js');
-
-interface Kconnect {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  stdout(): string;
-  /** stdout and stderr, as they came. */
-  output(): string;
-  /** The first match of `pattern` in the output once it appears; fails if the process exits or `ms` pass first. */
-  waitFor(pattern: RegExp, ms: number): Promise<RegExpExecArray>;
-}
-
-/** `node bin/kconnect.js …` as a user runs it, its output collected. */
-function kconnect(args: readonly string[], env: NodeJS.ProcessEnv = process.env): Kconnect {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let stdout = '';
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    output += chunk.toString();
-  });
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    stdout: () => stdout,
-    output: () => output,
-    async waitFor(pattern, ms) {
-      const deadline = Date.now() + ms;
-      for (;;) {
-        const match = pattern.exec(output);
-        if (match !== null) return match;
-        if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`kconnect ${args.join(' ')}: no ${pattern} in its output:\n${output}`);
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    },
-  };
-}
+import { connect } from 'node:net';
+import { kconnect, type Kconnect } from './kconnect-process.ts';
+import { curlToken, extractCa } from './kics-curl.ts';
 
 interface Demo extends Kconnect {
   readonly consoleUrl: string;
   readonly token: string;
   readonly serviceUrl: string;
+}
+
+/** Resolves when something accepts a TCP connection on the port, rejects when nothing listens. */
+function tcpConnect(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
 }
 
 /** `npm start` as a newcomer runs it (`node bin/kconnect.js demo`), on free ports and a data directory of its own. */
@@ -67,6 +38,10 @@ async function startDemoProcess(dataDir: string): Promise<Demo> {
     '40',
     '--events',
     '200',
+    '--kics-devices',
+    '30',
+    '--kics-events',
+    '200',
   ]);
   await demo.waitFor(/Stop with Ctrl-C\./, 60_000);
   const consoleUrl = /Web console:\s+(\S+)/.exec(demo.output())?.[1] ?? '';
@@ -78,8 +53,9 @@ describe('npm start (kconnect demo) as a process', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kconnect-demo-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints the console link and a token, serves both, and stops cleanly on Ctrl-C', async () => {
+  it('prints the console link, a token and the KICS package, serves them, and stops cleanly on Ctrl-C', async () => {
     const demo = await startDemoProcess(dir);
+    let kicsPort: number | undefined;
     try {
       expect(demo.consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/console#token=kc_[\w-]{43}$/);
       expect(demo.consoleUrl.endsWith(demo.token)).toBe(true);
@@ -99,12 +75,28 @@ describe('npm start (kconnect demo) as a process', () => {
       const result = (await answer.json()) as { status: string; keyFields: { TotalHostCount: number } };
       expect(result.status).toBe('Successful');
       expect(result.keyFields.TotalHostCount).toBeGreaterThan(0);
+
+      // The KICS emulator beside it: its API, its package and password, and a token with them and curl.
+      const kicsUrl = /KICS emulator:\s+(https:\/\/127\.0\.0\.1:(\d+))\/kics\/api\/v3\s/.exec(demo.output());
+      expect(kicsUrl).not.toBeNull();
+      kicsPort = Number(kicsUrl![2]);
+      const pkg = /package (\S+)\s+certificates\.pfx password (\S+)/.exec(demo.output());
+      expect(pkg?.[1]).toBe(join(dir, 'kics', 'connectors', 'kconnect'));
+      expect(demo.output()).toMatch(/\d+ devices, \d+ events/);
+      expect(demo.output()).toContain('curl -s --cert-type P12 --cert');
+      const credentials = { dir: pkg![1]!, password: pkg![2]! };
+      const caFile = await extractCa(credentials, dir);
+      const kicsToken = await curlToken(`${kicsUrl![1]}/kics/api/auth/v3/token`, credentials, caFile);
+      expect(kicsToken.status, kicsToken.body).toBe(200);
+      expect(JSON.parse(kicsToken.body)).toMatchObject({ token_type: 'bearer' });
     } finally {
       demo.child.kill('SIGINT');
     }
     expect(await demo.exited).toBe(0);
     expect(demo.output()).toContain('stopped.');
     await expect(fetch(`${demo.serviceUrl}/healthz`)).rejects.toThrow();
+    // Ctrl-C stopped the KICS emulator too.
+    await expect(tcpConnect(Number(kicsPort))).rejects.toThrow();
   }, 90_000);
 
   it('starts again on the same data directory with a new token and revokes the old one', async () => {
