@@ -53,7 +53,7 @@ export function addKicsEmulatorOptions(command: Command): Command {
     .addOption(
       new Option('--port <port>', 'port; 0 picks a free one')
         .argParser(integer('--port', 0, 65535))
-        .default(8080)
+        .default(8443)
         .env('KCONNECT_KICS_EMULATOR_PORT'),
     )
     .addOption(

@@ -64,7 +64,7 @@ export async function openKicsAdministration(options: AdministrationOptions): Pr
           throw new KconnectError('INVALID_INPUT', `role: Administrator or Operator, not ${request.role}`);
         return auth.addConnector({
           name,
-          serverUrl: request.url ?? (await lastServerUrl(auth)) ?? `https://${options.host}:8080`,
+          serverUrl: request.url ?? (await lastServerUrl(auth)) ?? `https://${options.host}:8443`,
           ...(request.user === undefined ? {} : { user: request.user }),
           ...(request.role !== undefined && isRole(request.role) ? { role: request.role } : {}),
           password: request.password,

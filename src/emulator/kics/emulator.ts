@@ -23,7 +23,7 @@ export interface KicsEmulatorOptions {
   readonly http?: boolean;
   /** Address to listen on. Default 127.0.0.1. */
   readonly host?: string;
-  /** Port; 0 picks a free one. Default 8080, the port of the one real deployment on record (spec §1). */
+  /** Port; 0 picks a free one. Default 8443: the real default is unknown (the one deployment on record uses 8080, which is `kconnect serve`'s). */
   readonly port?: number;
   /** Database, PKI and connector packages. Default `.kconnect/kics-emulator`. */
   readonly dataDir?: string;
@@ -84,7 +84,7 @@ const CLOCK_OFFSET_KEY = 'clockOffsetMs';
  */
 export async function startKicsEmulator(options: KicsEmulatorOptions = {}): Promise<RunningKicsEmulator> {
   const host = options.host ?? '127.0.0.1';
-  const port = options.port ?? 8080;
+  const port = options.port ?? 8443;
   checkPort(port);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   checkMaxBodyBytes(maxBodyBytes);
