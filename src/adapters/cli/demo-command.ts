@@ -4,7 +4,7 @@ import { shellQuote } from './shell-quote.ts';
 import { Command, Option } from 'commander';
 import type { RunningDemo } from './demo.ts';
 import { addEmulatorOptions, emulatorOptionsFrom } from './emulator-command.ts';
-import { integer } from './serve-command.ts';
+import { integer } from './option-parsers.ts';
 import { onProcessSignals } from './signals.ts';
 
 /**

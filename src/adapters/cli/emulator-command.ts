@@ -1,26 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { integer, rate } from './option-parsers.ts';
 import type { KscEmulatorOptions } from '../../emulator/ksc/emulator.ts';
 import { recordLogger } from '../../logging.ts';
 import { kicsEmulatorCommand } from './kics-emulator-command.ts';
 import { addLogOptions, commandLogger, type LogFlags } from './log-options.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
-
-function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    }
-    return value;
-  };
-}
-
-function rate(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0)
-    throw new InvalidArgumentError('--live-rate must be a number ≥ 0');
-  return value;
-}
 
 function scale(text: string): number {
   const value = Number(text);
@@ -73,7 +57,11 @@ export function addEmulatorOptions(command: Command): Command {
         'KCONNECT_EMULATOR_PASSWORD',
       ),
     )
-    .addOption(new Option('--live-rate <n>', 'new events per second (0 = off)').argParser(rate).default(0))
+    .addOption(
+      new Option('--live-rate <n>', 'new events per second (0 = off)')
+        .argParser(rate('--live-rate'))
+        .default(0),
+    )
     .addOption(
       new Option(
         '--control-token <token>',

@@ -1,24 +1,9 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { integer, rate } from './option-parsers.ts';
 import type { KicsEmulatorOptions, RunningKicsEmulator } from '../../emulator/kics/emulator.ts';
 import { recordLogger } from '../../logging.ts';
 import { addLogOptions, commandLogger, type LogFlags } from './log-options.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
-
-function integer(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min || value > max)
-      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
-    return value;
-  };
-}
-
-function rate(text: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0)
-    throw new InvalidArgumentError('--live-rate must be a number ≥ 0');
-  return value;
-}
 
 interface KicsEmulatorFlags extends LogFlags {
   http?: boolean;
@@ -84,7 +69,11 @@ export function addKicsEmulatorOptions(command: Command): Command {
         .argParser(integer('--ksc-hosts', 0, 1_000_000))
         .default(200),
     )
-    .addOption(new Option('--live-rate <n>', 'new events per second (0 = off)').argParser(rate).default(0))
+    .addOption(
+      new Option('--live-rate <n>', 'new events per second (0 = off)')
+        .argParser(rate('--live-rate'))
+        .default(0),
+    )
     .addOption(
       new Option(
         '--control-token <token>',

@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
+import { integer } from './option-parsers.ts';
 import type { ServiceLogger } from '../http/app.ts';
 import type { RunningService, ServiceOptions } from '../http/service.ts';
 import type { CommandContext, CommandDefinition } from '../../commands/index.ts';
@@ -64,17 +65,6 @@ interface ServeFlags extends LogFlags {
 }
 
 const seconds = (value: number) => value * 1000;
-
-/** An option parser for a whole number from `min` to `max`, naming the flag when the value is not one. */
-export function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (text: string): number => {
-    const value = Number(text);
-    if (!/^\d+$/.test(text.trim()) || value < min || value > max) {
-      throw new InvalidArgumentError(`${flag} must be an integer from ${min} to ${max}`);
-    }
-    return value;
-  };
-}
 
 /**
  * `kconnect serve`: the HTTP service. Settings come from flags, then `KCONNECT_SERVICE_*` variables, then the
