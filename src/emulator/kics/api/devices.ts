@@ -7,11 +7,31 @@ import { readJsonObject } from './body.ts';
 import { checkDeviceInput, type DeviceInput } from './device-input.ts';
 import { registerReadRoutes } from './documents.ts';
 import type { KicsEnv, RouteDependencies } from './env.ts';
-import { deviceErrors, notFound, parseId } from './errors.ts';
+import { deviceErrors, KicsApiError, notFound, parseId } from './errors.ts';
+
+/**
+ * The body of a device edit or creation. A body that is no JSON object is refused like any other bad device body,
+ * in seed 002's `{status: "Error", errors}` (decision 0027), not in the `{errorMessage}` of other operations.
+ */
+async function readDeviceBody(c: Context<KicsEnv>): Promise<Record<string, unknown>> {
+  try {
+    return await readJsonObject(c);
+  } catch (error) {
+    if (!(error instanceof KicsApiError) || error.status !== 400) throw error;
+    const detail = error.message.replace(/^Incorrect parameters: body=/, '');
+    throw deviceErrors([`body: a JSON object is required (${detail})`]);
+  }
+}
 
 /** The device with `input`'s fields applied; fields the input leaves out keep their values. */
 function applyInput(device: Device, input: DeviceInput, now: number): Device {
-  const { allowProcessControlSettingsLoss, allowProcessControlSettingsUpdate, whatIfDuplicate, ...fields } = input;
+  // The consents and the duplicate action steer the operation; they are not fields of the device.
+  const {
+    allowProcessControlSettingsLoss: _loss,
+    allowProcessControlSettingsUpdate: _update,
+    whatIfDuplicate: _duplicate,
+    ...fields
+  } = input;
   const next: Record<string, unknown> = { ...device };
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) next[key] = value;
   // Null lists read back as empty lists: the documents never carry a null array.
@@ -89,7 +109,7 @@ export function registerDeviceRoutes(api: Hono<KicsEnv>, deps: RouteDependencies
 
   const edit = async (c: Context<KicsEnv>): Promise<Response> => {
     const id = parseId(c.req.param('id') ?? '');
-    const { input, errors } = checkDeviceInput(await readJsonObject(c), false);
+    const { input, errors } = checkDeviceInput(await readDeviceBody(c), false);
     if (errors.length > 0) throw deviceErrors(errors);
     await store.exclusively(async () => {
       const device = await store.devices.get(id);
@@ -120,7 +140,7 @@ export function registerDeviceRoutes(api: Hono<KicsEnv>, deps: RouteDependencies
   });
 
   api.post('/devices', deps.guard('write'), async (c) => {
-    const { input, errors } = checkDeviceInput(await readJsonObject(c), true);
+    const { input, errors } = checkDeviceInput(await readDeviceBody(c), true);
     if (errors.length > 0) throw deviceErrors(errors);
     const name = input.name ?? '';
     const outcome = await store.exclusively(async () => {
@@ -132,7 +152,12 @@ export function registerDeviceRoutes(api: Hono<KicsEnv>, deps: RouteDependencies
         return { status: 'Created', deviceId: id } as const;
       }
       if (input.whatIfDuplicate === undefined)
-        throw deviceErrors([`name: device ${existingId} is already named ${JSON.stringify(name)}; set whatIfDuplicate to Skip or Overwrite`], 409);
+        throw deviceErrors(
+          [
+            `name: device ${existingId} is already named ${JSON.stringify(name)}; set whatIfDuplicate to Skip or Overwrite`,
+          ],
+          409,
+        );
       if (input.whatIfDuplicate === 'Skip') return { status: 'Skipped', deviceId: existingId } as const;
       const existing = await store.devices.get(existingId);
       if (existing === undefined) throw notFound('Device', existingId);
@@ -145,7 +170,12 @@ export function registerDeviceRoutes(api: Hono<KicsEnv>, deps: RouteDependencies
       await store.updateDevice(replaced);
       return { status: 'Overwritten', deviceId: existingId } as const;
     });
-    await auditChange(c, store, 'Add device', `Device ${outcome.deviceId} ${outcome.status.toLowerCase()} (${name})`);
+    await auditChange(
+      c,
+      store,
+      'Add device',
+      `Device ${outcome.deviceId} ${outcome.status.toLowerCase()} (${name})`,
+    );
     return c.json(outcome);
   });
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONNECTOR_USER } from '../../../../src/emulator/kics/auth/kics-auth.ts';
 import type { AllowRule, AuditEntry, Device, KicsEvent } from '../../../../src/emulator/kics/model.ts';
 import {
+  API,
   BACKENDS,
   startKicsApiHarness,
   valuesOf,
@@ -313,6 +314,27 @@ describe.each(BACKENDS)('KICS API writes (%s)', (backend: Backend) => {
       expect(allowed.json).toEqual({ status: 'Overwritten', deviceId: device.id });
       expect((await read<Device>(target)).processControlSettings).toBeNull();
     });
+
+    it.each([
+      ['not JSON', '{'],
+      ['an array', '[1]'],
+      ['empty', ''],
+    ])(
+      'refuses a device body that is %s in the device shape {status: "Error", errors: ["body: …"]}',
+      async (_what, raw) => {
+        const [device] = await query<Device>('devices', { offset: 30, limit: 1 });
+        const target = `/devices/${device?.id ?? 0}`;
+        const edit = await expectRefusedUnchanged(
+          target,
+          () => h.call('PUT', `${API}${target}`, { raw, contentType: 'application/json' }),
+          400,
+        );
+        expect(edit.json).toEqual({ status: 'Error', errors: [expect.stringMatching(/^body: /)] });
+        const create = await h.call('POST', `${API}/devices`, { raw, contentType: 'application/json' });
+        expect(create.status).toBe(400);
+        expect(create.json).toEqual({ status: 'Error', errors: [expect.stringMatching(/^body: /)] });
+      },
+    );
 
     it('refuses a creation without name and addresses, naming both', async () => {
       const answer = await h.api('POST', '/devices', { description: 'nameless' });
