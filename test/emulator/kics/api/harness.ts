@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 import { CONTROL_PREFIX } from '../../../../src/emulator/core/control.ts';
 import {
@@ -30,6 +31,8 @@ export const SMALL_WORLD = { devices: 120, events: 1_500, kscHosts: 40, seed: 7 
 
 export interface Answer {
   readonly status: number;
+  /** The body as received (still compressed when the answer is). */
+  readonly received: Buffer;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly bytes: Buffer;
   readonly text: string;
@@ -40,8 +43,8 @@ export interface Answer {
 export interface CallOptions {
   /** A JSON body (sent as `application/json` unless `contentType` says otherwise). */
   readonly body?: unknown;
-  /** A body sent as is. */
-  readonly raw?: string | Buffer;
+  /** A body sent as is; an async iterable goes out chunked, without Content-Length. */
+  readonly raw?: string | Buffer | AsyncIterable<Buffer>;
   readonly contentType?: string;
   /** The bearer token; the harness's connector token by default, `null` for none. */
   readonly token?: string | null;
@@ -130,7 +133,7 @@ export async function startKicsApiHarness(
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== null && options.token !== undefined)
       headers['Authorization'] = `Bearer ${options.token}`;
-    let body: string | Buffer | undefined;
+    let body: string | Buffer | AsyncIterable<Buffer> | undefined;
     if (options.raw !== undefined) body = options.raw;
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
@@ -140,11 +143,14 @@ export async function startKicsApiHarness(
       headers,
       ...(body === undefined ? {} : { body }),
     });
-    const bytes = Buffer.from(await answer.body.arrayBuffer());
+    const received = Buffer.from(await answer.body.arrayBuffer());
+    // undici's request() leaves the content coding alone; a test that asks for gzip reads the body decoded.
+    const bytes = answer.headers['content-encoding'] === 'gzip' ? gunzipSync(received) : received;
     const text = bytes.toString('utf8');
     return {
       status: answer.statusCode,
       headers: answer.headers,
+      received,
       bytes,
       text,
       json: parseJson(text, answer.headers['content-type']),
