@@ -253,6 +253,37 @@ describe.each(BACKENDS)('KICS API operations (%s)', (backend: Backend) => {
       expectListOf((answer.json as { values: unknown }).values, 'allowRule');
     });
 
+    it.each([
+      ['GET', '/kics/api/v3/ServerSettings/Locale'],
+      ['GET', '/kics/api/v3/EventTypes'],
+      ['GET', '/kics/api/v3/MonitoringPoints/'],
+      ['GET', '/kics/api/v3/ProtocolStacks'],
+      ['POST', '/kics/api/v3/AuditMessages/Query'],
+      ['POST', '/kics/api/v3/ApplicationMessages/query'],
+      ['POST', '/kics/api/v3/Vulnerabilities/Query'],
+    ])('routes %s %s', async (method, target) => {
+      expectJson(await h.call(method, target, method === 'POST' ? { body: { limit: 1 } } : {}));
+    });
+
+    it('issues tokens at the v4 token endpoint too', async () => {
+      const answer = await h.call('POST', '/kics/api/auth/v4/token?grant_type=certificate', { token: null });
+      expectJson(answer);
+      const token = (answer.json as { access_token: string }).access_token;
+      expect((await h.call('GET', `${API}/about`, { token })).status).toBe(200);
+    });
+
+    it('compresses a streamed page when asked, whole', async () => {
+      const plain = await h.api('POST', '/events/query', {});
+      const zipped = await h.call('POST', `${API}/events/query`, {
+        body: {},
+        headers: { 'Accept-Encoding': 'gzip' },
+      });
+      expect(zipped.status).toBe(200);
+      expect(zipped.headers['content-encoding']).toBe('gzip');
+      expect(zipped.received.length).toBeLessThan(plain.bytes.length / 4);
+      expect(zipped.json).toEqual(plain.json);
+    });
+
     it('routes the v4 queries to their v3 twins; other v4 paths are 404', async () => {
       const body = { limit: 2, filter: [{ field: 'id', condition: '>', value: 3 }] };
       for (const collection of ['devices', 'events']) {
@@ -304,6 +335,21 @@ describe.each(BACKENDS)('KICS API operations (%s)', (backend: Backend) => {
     it('an unknown operation is a 404', async () => {
       expectJson(await h.api('GET', '/no-such-collection'), 404);
       expectJson(await h.api('DELETE', '/events/1'), 404);
+    });
+
+    it('a chunked body over maxBodyBytes is a 413 too', async () => {
+      async function* chunks(): AsyncIterable<Buffer> {
+        yield Buffer.from('{"limit":1,"filler":"');
+        for (let i = 0; i < 80; i++) yield Buffer.alloc(1024, 'x');
+        yield Buffer.from('"}');
+      }
+      const answer = await h.call('POST', `${API}/devices/query`, { raw: chunks() });
+      expectJson(answer, 413);
+      async function* small(): AsyncIterable<Buffer> {
+        yield Buffer.from('{"limit":');
+        yield Buffer.from('1}');
+      }
+      expectJson(await h.call('POST', `${API}/devices/query`, { raw: small() }));
     });
 
     it('a body over maxBodyBytes is a 413 {errorMessage}', async () => {

@@ -336,6 +336,13 @@ describe.each(BACKENDS)('KICS API writes (%s)', (backend: Backend) => {
       },
     );
 
+    it('creates one device when the same name arrives in parallel; the others are 409', async () => {
+      const body = { name: `parallel-${backend}`, addressInformation: ADDRESS };
+      const answers = await Promise.all(Array.from({ length: 6 }, () => h.api('POST', '/devices', body)));
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+      expect(await query('devices', { filter: [{ field: 'name', value: body.name }] })).toHaveLength(1);
+    });
+
     it('refuses a creation without name and addresses, naming both', async () => {
       const answer = await h.api('POST', '/devices', { description: 'nameless' });
       expect(answer.status).toBe(400);
@@ -423,6 +430,18 @@ describe.each(BACKENDS)('KICS API writes (%s)', (backend: Backend) => {
       expect(found.map((e) => e.id)).toEqual([id]);
       expectAudited(await lastAudit('Register event'), new RegExp(`Event ${id} registered`));
       expect((await h.api('GET', `/events/${id}/traffic`)).status).toBe(404);
+    });
+
+    it('gives parallel registrations distinct ids, each readable', async () => {
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          h.api('POST', '/events', { title: `parallel-${i}`, severity: 'Info' }),
+        ),
+      );
+      const eventIds = answers.map((answer) => (answer.json as { eventId: number }).eventId);
+      expect(new Set(eventIds).size).toBe(8);
+      for (const [i, id] of eventIds.entries())
+        expect((await read<KicsEvent>(`/events/${id}`)).title).toBe(`parallel-${i}`);
     });
 
     it.each([
