@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { Agent, request } from 'undici';
 import { CONTROL_PREFIX } from '../../../../src/emulator/core/control.ts';
@@ -133,8 +134,9 @@ export async function startKicsApiHarness(
     const headers: Record<string, string> = { ...options.headers };
     if (options.token !== null && options.token !== undefined)
       headers['Authorization'] = `Bearer ${options.token}`;
-    let body: string | Buffer | AsyncIterable<Buffer> | undefined;
-    if (options.raw !== undefined) body = options.raw;
+    let body: string | Buffer | Readable | undefined;
+    if (typeof options.raw === 'string' || Buffer.isBuffer(options.raw)) body = options.raw;
+    else if (options.raw !== undefined) body = Readable.from(options.raw);
     else if (options.body !== undefined) body = JSON.stringify(options.body);
     if (body !== undefined) headers['Content-Type'] = options.contentType ?? 'application/json';
     const answer = await request(`${emulator.url}${target}`, {

@@ -142,6 +142,14 @@ describe.each(BACKENDS)('KICS query argument over HTTP (%s)', (backend: Backend)
     ['fourth level', { filter: [[[[{ field: 'id', value: 1 }]]]] }, 'Incorrect parameters: filter[0][0][0]'],
     ['sort column', { sort: [{ column: 'title' }] }, 'Incorrect parameters: sort[0].column=title'],
     ['argument not an object', [1], 'Incorrect parameters: argument='],
+    ['filter not an array', { filter: { field: 'id', value: 1 } }, 'Incorrect parameters: filter='],
+    ['empty nested group', { filter: [[]] }, 'Incorrect parameters: filter[0]='],
+    [
+      'conflicting directions',
+      { sort: [{ column: 'id', order: 'asc', descending: true }] },
+      'Incorrect parameters: sort[0]',
+    ],
+    ['array for =', { filter: [{ field: 'id', value: [1, 2] }] }, 'Incorrect parameters: filter[0].value='],
   ];
   it.each(refusals)('refuses %s with 400 naming the parameter', async (_what, body, message) => {
     const answer = await h.api('POST', '/events/query', body);
