@@ -147,7 +147,7 @@ export function registerDeviceRoutes(api: Hono<KicsEnv>, deps: RouteDependencies
       const existingId = await store.deviceIdByName(name);
       const now = clock.now();
       if (existingId === undefined) {
-        const id = (await store.devices.maxId()) + 1;
+        const id = await store.nextDeviceId();
         await store.insertDevice(newDevice(id, input, now), []);
         return { status: 'Created', deviceId: id } as const;
       }

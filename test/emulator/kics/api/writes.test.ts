@@ -336,6 +336,21 @@ describe.each(BACKENDS)('KICS API writes (%s)', (backend: Backend) => {
       },
     );
 
+    it('never gives a new device the id of a removed one', async () => {
+      const [highest] = await query<Device>('devices', { sort: [{ column: 'id', order: 'desc' }], limit: 1 });
+      const removed = highest?.id ?? 0;
+      expect((await h.api('DELETE', `/devices/${removed}`)).status).toBe(200);
+      const created = await h.api('POST', '/devices', {
+        name: `after-removal-${backend}`,
+        addressInformation: ADDRESS,
+      });
+      expect((created.json as { deviceId: number }).deviceId).toBeGreaterThan(removed);
+      const added = await h.control('POST', '/devices', { count: 1 });
+      expect((added.json as { ids: number[] }).ids[0]).toBeGreaterThan(
+        (created.json as { deviceId: number }).deviceId,
+      );
+    });
+
     it('creates one device when the same name arrives in parallel; the others are 409', async () => {
       const body = { name: `parallel-${backend}`, addressInformation: ADDRESS };
       const answers = await Promise.all(Array.from({ length: 6 }, () => h.api('POST', '/devices', body)));
