@@ -161,6 +161,22 @@ describe.each(BACKENDS)('KICS API writes (%s)', (backend: Backend) => {
       ).toHaveLength(1);
     });
 
+    it('takes a device back as it was read (GET, then PUT of the same document): only lastModified moves', async () => {
+      for (const industrial of [false, true]) {
+        const [device] = await query<Device>('devices', {
+          filter: [{ field: 'hasIndustrialConfig', value: industrial }],
+          offset: 5,
+          limit: 1,
+        });
+        const target = `/devices/${device?.id ?? 0}`;
+        expect((await h.api('PUT', target, device)).json).toEqual({ status: 'Updated', errors: [] });
+        expect({ ...(await read<Device>(target)), lastModified: '' }).toEqual({
+          ...device,
+          lastModified: '',
+        });
+      }
+    });
+
     it('refuses a name another device has (any case) with 409, changing nothing', async () => {
       const [a, b] = await query<Device>('devices', { offset: 10, limit: 2 });
       const target = `/devices/${a?.id ?? 0}`;
