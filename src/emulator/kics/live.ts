@@ -57,7 +57,7 @@ export class KicsLiveWorld {
     return this.store.exclusively(async () => {
       const ids: number[] = [];
       for (let i = 0; i < count; i++) {
-        const id = (await this.store.devices.maxId()) + 1;
+        const id = await this.store.nextDeviceId();
         const { device, protocols } = this.generator(now).newUnauthorizedDevice(now, id);
         // Names are unique; a live device named after an address a removed one had gets its id appended.
         const taken = (await this.store.deviceIdByName(device.name)) !== undefined;

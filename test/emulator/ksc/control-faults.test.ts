@@ -28,6 +28,55 @@ describe('KSC emulator control API and fault injection', () => {
     await emu.control('DELETE', '/__emulator/faults');
   });
 
+  it("injects 5xx answers (errorRate, errorStatus) in KSC's error shape, the call not run", async () => {
+    await emu.control('POST', '/__emulator/faults', { errorRate: 1, errorStatus: 502 });
+    const groupsBefore = emu.ksc.world.groups.size;
+    let reply: Awaited<ReturnType<typeof rawPost>>;
+    try {
+      reply = await rawPost(
+        emu.url,
+        '/api/v1.0/HostGroup.AddGroup',
+        JSON.stringify({ pInfo: { name: 'injected-502', parentId: 0 } }),
+        admin.headers,
+      );
+    } finally {
+      await emu.control('DELETE', '/__emulator/faults');
+    }
+    expect(reply.status).toBe(502);
+    expect(reply.headers['content-type']).toMatch(/^application\/json/);
+    expect(JSON.parse(reply.text)).toEqual({
+      PxgError: expect.objectContaining({ code: 1182, module: 'KLSTD', message: expect.any(String) }),
+    });
+    expect(emu.ksc.world.groups.size).toBe(groupsBefore);
+    await admin.call('Session.Ping');
+  });
+
+  it('trickles answers out at slowBodyBytesPerSecond, whole', async () => {
+    // Fields that stay put while live mode adds events.
+    const body = JSON.stringify({
+      pValues: [
+        'KLADMSRV_PRODUCT_NAME',
+        'KLADMSRV_PRODUCT_FULL_VERSION',
+        'KLADMSRV_SERVER_HOSTNAME',
+        'KLADMSRV_USER_NAME',
+      ],
+    });
+    const normal = await rawPost(emu.url, '/api/v1.0/HostGroup.GetStaticInfo', body, admin.headers);
+    expect(normal.status).toBe(200);
+    await emu.control('POST', '/__emulator/faults', {
+      slowBodyBytesPerSecond: Math.ceil(normal.text.length * 2) + 1,
+    });
+    try {
+      const started = performance.now();
+      const slow = await rawPost(emu.url, '/api/v1.0/HostGroup.GetStaticInfo', body, admin.headers);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(300);
+      expect(slow.status).toBe(200);
+      expect(slow.text).toBe(normal.text);
+    } finally {
+      await emu.control('DELETE', '/__emulator/faults');
+    }
+  });
+
   it('resets connections at the configured rate, before the call takes effect, with a repeatable sequence', async () => {
     await emu.control('POST', '/__emulator/faults', { resetRate: 0.5, seed: 42 });
     const outcomes: string[] = [];

@@ -7,7 +7,21 @@ import { readJsonObject } from './body.ts';
 import { checkDeviceInput, type DeviceInput } from './device-input.ts';
 import { registerReadRoutes } from './documents.ts';
 import type { KicsEnv, RouteDependencies } from './env.ts';
-import { deviceErrors, notFound, parseId } from './errors.ts';
+import { deviceErrors, KicsApiError, notFound, parseId } from './errors.ts';
+
+/**
+ * The body of a device edit or creation. A body that is no JSON object is refused like any other bad device body,
+ * in seed 002's `{status: "Error", errors}` (decision 0027), not in the `{errorMessage}` of other operations.
+ */
+async function readDeviceBody(c: Context<KicsEnv>): Promise<Record<string, unknown>> {
+  try {
+    return await readJsonObject(c);
+  } catch (error) {
+    if (!(error instanceof KicsApiError) || error.status !== 400) throw error;
+    const detail = error.message.replace(/^Incorrect parameters: body=/, '');
+    throw deviceErrors([`body: a JSON object is required (${detail})`]);
+  }
+}
 
 /** Members of a device body that steer the request rather than describe the device. */
 const REQUEST_OPTIONS: ReadonlySet<string> = new Set([
@@ -96,7 +110,7 @@ export function registerDeviceRoutes(api: Hono<KicsEnv>, deps: RouteDependencies
 
   const edit = async (c: Context<KicsEnv>): Promise<Response> => {
     const id = parseId(c.req.param('id') ?? '');
-    const { input, errors } = checkDeviceInput(await readJsonObject(c), false);
+    const { input, errors } = checkDeviceInput(await readDeviceBody(c), false);
     if (errors.length > 0) throw deviceErrors(errors);
     await store.exclusively(async () => {
       const device = await store.devices.get(id);
@@ -127,14 +141,14 @@ export function registerDeviceRoutes(api: Hono<KicsEnv>, deps: RouteDependencies
   });
 
   api.post('/devices', deps.guard('write'), async (c) => {
-    const { input, errors } = checkDeviceInput(await readJsonObject(c), true);
+    const { input, errors } = checkDeviceInput(await readDeviceBody(c), true);
     if (errors.length > 0) throw deviceErrors(errors);
     const name = input.name ?? '';
     const outcome = await store.exclusively(async () => {
       const existingId = await store.deviceIdByName(name);
       const now = clock.now();
       if (existingId === undefined) {
-        const id = (await store.devices.maxId()) + 1;
+        const id = await store.nextDeviceId();
         await store.insertDevice(newDevice(id, input, now), []);
         return { status: 'Created', deviceId: id } as const;
       }

@@ -43,6 +43,9 @@ const DICTIONARY_NAMES = [
   'eventTypes',
 ] as const satisfies ReadonlyArray<keyof KicsDictionaries>;
 
+/** The highest device id ever handed out (kics_meta). */
+const LAST_DEVICE_ID_KEY = 'lastDeviceId';
+
 /**
  * The emulated server's state, durable in SQLite or PostgreSQL: one document table per resource, the small
  * dictionaries cached in memory. A new database is seeded from the world generator; writes that must not
@@ -188,6 +191,18 @@ export class KicsStore {
       .where('id', '=', id)
       .executeTakeFirst();
     return row === undefined ? undefined : (JSON.parse(row.protocols) as DeviceProtocol[]);
+  }
+
+  /**
+   * The id of a new device: past every id handed out before, as a database identity column would be, so a removed
+   * device's id never comes back (clients, pipelines and audit entries may still name it). Call inside
+   * {@link exclusively}. A reset forgets the mark with the world it belonged to.
+   */
+  async nextDeviceId(): Promise<number> {
+    const mark = Number((await this.meta(LAST_DEVICE_ID_KEY)) ?? 0);
+    const next = Math.max(await this.devices.maxId(), mark) + 1;
+    await this.setMeta(LAST_DEVICE_ID_KEY, String(next));
+    return next;
   }
 
   /** The id of the device named `name` (compared without case), if any. */
