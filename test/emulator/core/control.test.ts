@@ -51,7 +51,7 @@ describe('control API skeleton', () => {
       now: '2023-11-14T22:13:20.000Z',
       devices: 7,
       faults: {},
-      counters: { calls: 0, resets: 0 },
+      counters: { calls: 0, resets: 0, errors: 0 },
     });
   });
 
