@@ -12,7 +12,7 @@
  * Sizes: KCONNECT_BENCH_DEVICES, KCONNECT_BENCH_EVENTS, KCONNECT_BENCH_CAPTURE_PROBES. PostgreSQL instead of
  * SQLite: `--pg` (a throwaway server from test/support/postgres.ts) or KCONNECT_BENCH_PG_URL (a server of yours).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -121,15 +121,48 @@ async function pageAll(
   }
 }
 
-/** Wall seconds and emulator CPU seconds of `work`. */
-async function measured<T>(
-  pid: number,
-  work: () => Promise<T>,
-): Promise<{ value: T; wall: number; cpu: number }> {
+/**
+ * CPU seconds of the throwaway PostgreSQL server (`--pg`): the postmaster and its backends, which the emulator's
+ * own figure leaves out. NaN when the server is not ours.
+ */
+function postgresCpuSeconds(): number {
+  if (postgres === undefined) return Number.NaN;
+  let total = cpuSeconds(postgres.pid);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(fields[1]) === postgres.pid) total += (Number(fields[11]) + Number(fields[12])) / 100;
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return total;
+}
+
+interface Measured<T> {
+  readonly value: T;
+  readonly wall: number;
+  /** Emulator CPU seconds. */
+  readonly cpu: number;
+  /** PostgreSQL CPU seconds (`--pg` only; NaN otherwise). */
+  readonly dbCpu: number;
+}
+
+/** Wall seconds and emulator (and PostgreSQL) CPU seconds of `work`. */
+async function measured<T>(pid: number, work: () => Promise<T>): Promise<Measured<T>> {
   const cpuBefore = cpuSeconds(pid);
+  const dbBefore = postgresCpuSeconds();
   const start = performance.now();
   const value = await work();
-  return { value, wall: (performance.now() - start) / 1000, cpu: cpuSeconds(pid) - cpuBefore };
+  const wall = (performance.now() - start) / 1000;
+  return { value, wall, cpu: cpuSeconds(pid) - cpuBefore, dbCpu: postgresCpuSeconds() - dbBefore };
+}
+
+/** The PostgreSQL server's share, when it is ours to measure. */
+function databaseLine(count: number, run: Measured<unknown>): void {
+  if (Number.isNaN(run.dbCpu)) return;
+  line('  per CPU-second of emulator and PostgreSQL together', perSecond(count, run.cpu + run.dbCpu));
 }
 
 try {
@@ -167,6 +200,7 @@ try {
     const how = mode === 'offset' ? '`offset`' : '`id > last`';
     line(`enumerate ${run.value} devices, pages of ${PAGE} by ${how}, wall`, perSecond(run.value, run.wall));
     line('  per emulator CPU-second', perSecond(run.value, run.cpu));
+    databaseLine(run.value, run);
   }
 
   // Events by keyset: the first pass reads a database the process has not touched yet, the second is the steady
@@ -179,6 +213,7 @@ try {
       perSecond(run.value, run.wall),
     );
     line('  per emulator CPU-second', perSecond(run.value, run.cpu), 'target: ≥ 100,000');
+    databaseLine(run.value, run);
   }
 
   // A filter on a field the store cannot push down: every document of the range is parsed and tested.
@@ -190,6 +225,7 @@ try {
   );
   line('  events scanned per emulator CPU-second', perSecond(EVENTS, filtered.cpu));
   line('  events returned per emulator CPU-second', perSecond(filtered.value, filtered.cpu));
+  databaseLine(EVENTS, filtered);
 
   // Captures: learn which of the first ids have one (and warm up), then time those.
   const withTraffic: number[] = [];
@@ -212,6 +248,7 @@ try {
   line(`GET /events/{id}/traffic, ${n} captures of ${probes} events, wall`, perSecond(n, captures.wall));
   line('  per emulator CPU-second', perSecond(n, captures.cpu));
   line('  emulator CPU per capture', `${((captures.cpu / n) * 1e6).toFixed(0)} µs`);
+  databaseLine(n, captures);
   line('  average capture size', `${(captures.value / n / 1024).toFixed(1)} KB`);
   line('serving emulator peak RSS (after all of the above)', `${peakRssMb(pid).toFixed(0)} MB`);
 } finally {
