@@ -1,5 +1,4 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { compress } from 'hono/compress';
 import { currentRequestId } from '../../../logging.ts';
 import { DEFAULT_MAX_BODY_BYTES, limitBody } from '../../core/body-limit.ts';
 import type { Clock } from '../../core/clock.ts';
@@ -8,6 +7,7 @@ import { requestLogging, type EmulatorLogger } from '../../core/request-log.ts';
 import type { KicsStore } from '../store/kics-store.ts';
 import { registerAllowRuleRoutes } from './allow-rules.ts';
 import { registerCollectionRoutes } from './collections.ts';
+import { compressWhenAccepted } from './compression.ts';
 import { registerDeviceRoutes } from './devices.ts';
 import { registerDictionaryRoutes } from './dictionaries.ts';
 import type { Access } from '../auth/users.ts';
@@ -49,7 +49,7 @@ export function createKicsServer(options: KicsServerOptions): { app: Hono<KicsEn
       c.body(JSON.stringify({ errorMessage: message }), 413, { 'Content-Type': JSON_TYPE }),
     ),
   );
-  app.use('/kics/*', compress({ threshold: 1024 }));
+  app.use('/kics/*', compressWhenAccepted({ threshold: 1024 }));
   app.use(
     '/kics/*',
     injectFaults(faults, (status) =>
