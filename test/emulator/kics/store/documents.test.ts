@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmulatorClock } from '../../../../src/emulator/core/clock.ts';
 import { scanPlanOf } from '../../../../src/emulator/kics/api/paging.ts';
-import type { KicsEvent } from '../../../../src/emulator/kics/model.ts';
+import type { KicsEvent } from '../../../../src/kics/model.ts';
 import { EVENTS, parseQueryArgument, queryPage } from '../../../../src/emulator/kics/query/index.ts';
 import { KicsStore } from '../../../../src/emulator/kics/store/kics-store.ts';
 
