@@ -49,7 +49,7 @@ export function registerAllowRuleRoutes(api: Hono<KicsEnv>, deps: RouteDependenc
 
   api.delete('/allow-rules/:id', deps.guard('write'), async (c) => {
     const id = parseId(c.req.param('id'));
-    if (!(await store.allowRules.delete(id))) throw notFound('Allowing rule', id);
+    if (!(await store.exclusively(() => store.allowRules.delete(id)))) throw notFound('Allowing rule', id);
     await auditChange(c, store, 'Remove allowing rule', `Allowing rule ${id} removed`);
     return c.body(null, 200);
   });

@@ -6,7 +6,7 @@ import {
   ZIP_CONTENT_TYPE,
   zipCaptures,
 } from '../traffic/index.ts';
-import { EVENTS } from '../query/index.ts';
+import { EVENTS, MAX_LIMIT } from '../query/index.ts';
 import type { KicsEvent } from '../../../kics/model.ts';
 import type { KicsEnv, RouteDependencies } from './env.ts';
 import { KicsApiError, notFound, parseId } from './errors.ts';
@@ -23,7 +23,10 @@ export function registerTrafficRoutes(api: Hono<KicsEnv>, deps: RouteDependencie
 
   api.post('/events/traffic/query', read, async (c) => {
     const query = await readQuery(c, EVENTS);
-    const texts = await store.events.page(scanPlanOf(query, EVENTS));
+    // Without a limit a query means "all data"; a ZIP of a million captures is built in memory, so the emulator
+    // caps it at the largest page a limit may ask for (decision 0029).
+    const plan = scanPlanOf(query, EVENTS);
+    const texts = await store.events.page({ ...plan, limit: plan.limit ?? MAX_LIMIT });
     const ids = texts.map((text) => (JSON.parse(text) as KicsEvent).id);
     const recipes = await store.trafficOfMany(ids);
     const files = ids.flatMap((id) => {

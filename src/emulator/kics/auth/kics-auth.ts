@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { KconnectError } from '../../../errors.ts';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../../core/clock.ts';
@@ -104,6 +105,13 @@ export class KicsAuth {
   /** Adds a connector (and its user when needed) and writes its package. */
   async addConnector(request: NewConnectorRequest): Promise<WrittenPackage> {
     const user = await this.users.ensure(request.user ?? CONNECTOR_USER, request.role ?? CONNECTOR_USER_ROLE);
+    // A role asked for must be the role the connector gets: an existing user keeps its own, so say so.
+    if (request.role !== undefined && user.role !== request.role) {
+      throw new KconnectError(
+        'CONFLICT',
+        `role: user ${user.name} already exists with role ${user.role}; name another user for a connector of role ${request.role}`,
+      );
+    }
     const issued = await this.connectors.add({
       name: request.name,
       user: user.name,
