@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from 'hono';
-import { REQUEST_ID_HEADER, requestIdFrom, withRequestId } from '../../logging.ts';
+import { currentRequestId, REQUEST_ID_HEADER, requestIdFrom, withRequestId } from '../../logging.ts';
 
 /** One log record of an emulator. It never carries a password, a token, a session id or a body. */
 export interface EmulatorLogRecord {
@@ -39,4 +39,19 @@ export function requestLogging(log: EmulatorLogger, vendorHeader?: string): Midd
       durationMs: Math.round(performance.now() - started),
     });
   };
+}
+
+/**
+ * Logs an error no handler expected, with the request's id, so the line in the log matches the 500 a client got;
+ * the answer itself says no more than that something failed.
+ */
+export function logUnhandledError(log: EmulatorLogger, path: string, error: unknown): void {
+  const requestId = currentRequestId();
+  log({
+    level: 'error',
+    message: 'unhandled error',
+    ...(requestId === undefined ? {} : { requestId }),
+    path,
+    error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+  });
 }

@@ -17,8 +17,7 @@ import { FaultInjector, injectFaults } from '../core/fault-injection.ts';
 import { checkJsonNesting } from '../core/json-nesting.ts';
 import { DEFAULT_MAX_BODY_BYTES, limitBody } from '../core/body-limit.ts';
 import type { EmulatorEnv } from '../core/server.ts';
-import { requestLogging, type EmulatorLogger } from '../core/request-log.ts';
-import { currentRequestId } from '../../logging.ts';
+import { logUnhandledError, requestLogging, type EmulatorLogger } from '../core/request-log.ts';
 import { faults, KscFault } from './faults.ts';
 import { IteratorRegistry } from './iterators.ts';
 import { RawJson, type KscClass, type MethodResult } from './method.ts';
@@ -114,23 +113,19 @@ export function createKscServer(options: KscServerOptions): {
     injectFaults(
       injector,
       (status) =>
-        new Response(new KscFault({ code: 1182, module: 'KLSTD', message: 'Unspecified error' }, status).body(), {
-          status,
-          headers: { 'Content-Type': 'application/json; charset=utf-8' },
-        }),
+        new Response(
+          new KscFault({ code: 1182, module: 'KLSTD', message: 'Unspecified error' }, status).body(),
+          {
+            status,
+            headers: { 'Content-Type': 'application/json; charset=utf-8' },
+          },
+        ),
     ),
   );
 
   app.onError((error, c) => {
     if (error instanceof KscFault) return jsonResponse(c, error.body(), error.httpStatus);
-    const requestId = currentRequestId();
-    log({
-      level: 'error',
-      message: 'unhandled error',
-      ...(requestId === undefined ? {} : { requestId }),
-      path: c.req.path,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    });
+    logUnhandledError(log, c.req.path, error);
     const fault = new KscFault({ code: 1182, module: 'KLSTD', message: 'Unspecified error' }, 500);
     return jsonResponse(c, fault.body(), 500);
   });

@@ -2,6 +2,7 @@ import type { Context, Hono } from 'hono';
 import type { Device } from '../../../kics/model.ts';
 import { DEVICES } from '../query/index.ts';
 import { zonelessTime } from '../times.ts';
+import { newDeviceRecord } from '../world/new-device.ts';
 import { auditChange } from './audit.ts';
 import { readJsonObject } from './body.ts';
 import { checkDeviceInput, type DeviceInput } from './device-input.ts';
@@ -55,34 +56,7 @@ function touchesIndustrialConfig(device: Device, input: DeviceInput): boolean {
 
 function newDevice(id: number, input: DeviceInput, now: number): Device {
   const time = zonelessTime(now);
-  const blank: Device = {
-    id,
-    name: input.name ?? `Device ${id}`,
-    description: '',
-    status: 'Recognized',
-    addressInformation: [],
-    category: 'Other',
-    group: '',
-    securityState: 'Ok',
-    lastSeen: time,
-    lastModified: time,
-    created: time,
-    os: null,
-    networkName: null,
-    hardwareVendor: null,
-    hardwareModel: null,
-    hardwareVersion: null,
-    softwareVendor: null,
-    softwareModel: null,
-    softwareVersion: null,
-    isRouter: false,
-    labels: [],
-    vulnerabilities: [],
-    processControlSettings: null,
-    attributes: [],
-    userAttributes: [],
-    epp: null,
-  };
+  const blank = newDeviceRecord(id, input.name ?? `Device ${id}`, time);
   return applyInput(blank, input, now);
 }
 

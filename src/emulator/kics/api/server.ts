@@ -1,9 +1,8 @@
 import { Hono, type MiddlewareHandler } from 'hono';
-import { currentRequestId } from '../../../logging.ts';
 import { DEFAULT_MAX_BODY_BYTES, limitBody } from '../../core/body-limit.ts';
 import type { Clock } from '../../core/clock.ts';
 import { FaultInjector, injectFaults } from '../../core/fault-injection.ts';
-import { requestLogging, type EmulatorLogger } from '../../core/request-log.ts';
+import { logUnhandledError, requestLogging, type EmulatorLogger } from '../../core/request-log.ts';
 import type { KicsStore } from '../store/kics-store.ts';
 import { registerAllowRuleRoutes } from './allow-rules.ts';
 import { registerCollectionRoutes } from './collections.ts';
@@ -60,14 +59,7 @@ export function createKicsServer(options: KicsServerOptions): { app: Hono<KicsEn
   app.onError((error, c) => {
     if (error instanceof KicsApiError)
       return c.body(JSON.stringify(error.body), error.status, { 'Content-Type': JSON_TYPE });
-    const requestId = currentRequestId();
-    log({
-      level: 'error',
-      message: 'unhandled error',
-      ...(requestId === undefined ? {} : { requestId }),
-      path: c.req.path,
-      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-    });
+    logUnhandledError(log, c.req.path, error);
     return c.body(JSON.stringify({ errorMessage: 'Internal server error' }), 500, {
       'Content-Type': JSON_TYPE,
     });

@@ -24,7 +24,7 @@ import {
 } from './products.ts';
 import { captureProtocolOf, portOf, stackNamed } from './protocol-stacks.ts';
 import type { Cell, SiteLayout } from './site.ts';
-import { wholeSeconds, zonelessTime } from './time.ts';
+import { wholeSeconds, zonelessTime } from '../times.ts';
 
 /**
  * The devices of the site. The KSC counterparts come first (ids 1…k), then one device of every asset type not yet

@@ -1,7 +1,7 @@
 import type { KicsDictionaries } from '../../../kics/model.ts';
 import type { Random } from '../../core/random.ts';
 import { EVENT_TYPES } from './event-types.ts';
-import { wholeSeconds, zonelessTime } from './time.ts';
+import { wholeSeconds, zonelessTime } from '../times.ts';
 
 /**
  * The server's facts: product version and updateable components, the license, the locale, the connector's

@@ -17,7 +17,7 @@ import type { DeviceView } from './devices.ts';
 import { EVENT_TYPE, eventTypeOf, keepsTraffic } from './event-types.ts';
 import { captureProtocolOf, portOf, stackNamed } from './protocol-stacks.ts';
 import type { Topology } from './topology.ts';
-import { utcTime, wholeSeconds } from './time.ts';
+import { utcTime, wholeSeconds } from '../times.ts';
 
 /**
  * The event history and the live events. Every event names real devices of the world (their ids, names, IPs,

@@ -1,7 +1,7 @@
 import type { ApplicationMessage, AuditEntry, MonitoringPoint } from '../../../kics/model.ts';
 import { WeightedTable, type Random } from '../../core/random.ts';
 import { EventTimeline } from '../../ksc/world/timeline.ts';
-import { utcTime } from './time.ts';
+import { utcTime } from '../times.ts';
 
 /**
  * The application log and the audit log of the last 30 days: services starting and updating, sensors losing and

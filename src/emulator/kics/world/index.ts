@@ -21,4 +21,4 @@ export { CVES, type CveRecord } from './cves.ts';
 export { counterpartCountFor, pickCounterparts, type KscCounterpart } from './counterparts.ts';
 export { cellCountFor, layOutSite, type Cell, type SiteLayout } from './site.ts';
 export type { DeviceView } from './devices.ts';
-export { parseKicsTime, utcTime, zonelessTime } from './time.ts';
+export { parseKicsTime, utcTime, zonelessTime } from '../times.ts';

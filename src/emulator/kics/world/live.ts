@@ -5,7 +5,8 @@ import { stableMacAddress } from '../../core/mac.ts';
 import { EventFactory, type EventEntry } from './events.ts';
 import type { KicsWorldSummary } from './generate.ts';
 import type { Cell } from './site.ts';
-import { utcTime, wholeSeconds, zonelessTime } from './time.ts';
+import { newDeviceRecord } from './new-device.ts';
+import { utcTime, wholeSeconds, zonelessTime } from '../times.ts';
 
 /**
  * Live mode: new events among the known devices, unauthorized devices that appear, `lastSeen` that moves, and
@@ -49,32 +50,12 @@ export function createLiveKicsGenerator(summary: KicsWorldSummary, seed: number)
       const seen = zonelessTime(wholeSeconds(now));
       return {
         device: {
-          id,
-          name: `Device ${ip}`,
-          description: '',
+          ...newDeviceRecord(id, `Device ${ip}`, seen),
           status: 'Unauthorized',
           addressInformation: [{ macAddress: mac, ipAddresses: [{ ip }] }],
-          category: 'Other',
           group: cell.group,
           securityState: 'UnknownAssetSecurityStatus',
-          lastSeen: seen,
-          lastModified: seen,
-          created: seen,
-          os: null,
           networkName: cell.networkName,
-          hardwareVendor: null,
-          hardwareModel: null,
-          hardwareVersion: null,
-          softwareVendor: null,
-          softwareModel: null,
-          softwareVersion: null,
-          isRouter: false,
-          labels: [],
-          vulnerabilities: [],
-          processControlSettings: null,
-          attributes: [],
-          userAttributes: [],
-          epp: null,
         },
         protocols: [],
       };

@@ -4,7 +4,7 @@ import type { DeviceView } from './devices.ts';
 import { portOf, stackNamed } from './protocol-stacks.ts';
 import { EVENT_TYPE, eventTypeOf } from './event-types.ts';
 import type { Topology } from './topology.ts';
-import { wholeSeconds, zonelessTime } from './time.ts';
+import { wholeSeconds, zonelessTime } from '../times.ts';
 
 /**
  * Allowing rules. Communication rules (`ruleType` "Nic") allow a client–server pair of the world on the server's

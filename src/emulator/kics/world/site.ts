@@ -2,7 +2,7 @@ import type { MonitoringPoint } from '../../../kics/model.ts';
 import { ipv4 } from '../../ksc/world/ipv4.ts';
 import { PLC_LINES, type PlcLine } from './products.ts';
 import { WeightedTable, type Random } from '../../core/random.ts';
-import { utcTime } from './time.ts';
+import { utcTime } from '../times.ts';
 
 /**
  * The industrial site: one plant laid out after the Purdue model. Level 3 (site operations: historians, SCADA

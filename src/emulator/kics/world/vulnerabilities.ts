@@ -1,6 +1,6 @@
 import type { Vulnerability, VulnerabilityAssetRef } from '../../../kics/model.ts';
 import type { DeviceView, DeviceVulnerabilityPlan } from './devices.ts';
-import { utcTime } from './time.ts';
+import { utcTime } from '../times.ts';
 
 /**
  * Vulnerability records (one per device and CVE, `assetVulnerabilityId` 1…n as the devices reference them).
