@@ -106,11 +106,19 @@ async function readMetadata(dir: string): Promise<PackageMetadata> {
   return metadata;
 }
 
+/** What a PFX holds: the connector's certificate and key (PEM when forge can write them) and the others. */
+interface OpenedPfx {
+  /** The connector's certificate and key as PEM, or undefined when the key is of a kind forge cannot write. */
+  readonly own: { readonly cert: string; readonly key: string } | undefined;
+  /** The CA and the server's certificate, PEM. */
+  readonly others: readonly string[];
+}
+
 /**
- * The certificates of a PFX other than the connector's own, as PEM: the CA and the server's certificate. Only the
- * certificate bags are read; the key stays for Node's TLS to open.
+ * Opens a package's PFX. The key is handed to TLS as PEM rather than as the PFX itself because Node trusts every
+ * CA certificate inside a PFX it is given: with the PFX, a `tls.ca` of the caller's could not narrow the trust.
  */
-function trustedCertificatesOf(pfx: Buffer, password: string): string[] {
+function openPfx(pfx: Buffer, password: string): OpenedPfx {
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(pfx.toString('binary')), password);
@@ -118,23 +126,37 @@ function trustedCertificatesOf(pfx: Buffer, password: string): string[] {
     // forge's message may quote bytes of the file; the password is never in it, but say it our way.
     throw new FieldError('package', 'certificates.pfx cannot be opened with this password (or is not a PFX)');
   }
-  const keyBags = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[
+  const keyBag = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[
     forge.pki.oids.pkcs8ShroudedKeyBag!
-  ];
+  ]?.[0];
   const certBags = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!] ?? [];
-  const ownKeyId = keyBags?.[0]?.attributes['localKeyId']?.[0];
-  const others = certBags.filter(
-    (bag) =>
-      bag.cert !== undefined && (ownKeyId === undefined || bag.attributes['localKeyId']?.[0] !== ownKeyId),
-  );
-  const pems = others.map((bag) => forge.pki.certificateToPem(bag.cert!));
-  // Trust anchors are the CA certificates (or self-signed ones): a server certificate issued by the CA then
-  // verifies, and a rotated one from the same CA too. A package without any holds the server's own certificate.
-  const anchors = pems.filter((pem) => {
+  const keyId = keyBag?.attributes['localKeyId']?.[0];
+  const isOwn = (bag: forge.pkcs12.Bag): boolean =>
+    keyId !== undefined && bag.attributes['localKeyId']?.[0] === keyId;
+  const ownBag = certBags.find(isOwn) ?? certBags[0];
+  const others = certBags
+    .filter((bag) => bag !== ownBag && bag.cert !== undefined)
+    .map((bag) => forge.pki.certificateToPem(bag.cert!));
+  let own: OpenedPfx['own'];
+  try {
+    if (keyBag?.key !== undefined && ownBag?.cert !== undefined)
+      own = { cert: forge.pki.certificateToPem(ownBag.cert), key: forge.pki.privateKeyToPem(keyBag.key) };
+  } catch {
+    own = undefined;
+  }
+  return { own, others };
+}
+
+/**
+ * Trust anchors among a package's other certificates: the CA certificates (or self-signed ones), so that a server
+ * certificate the CA issued verifies, a rotated one too. A package without any holds the server's own certificate.
+ */
+function trustAnchors(certificates: readonly string[]): readonly string[] {
+  const anchors = certificates.filter((pem) => {
     const certificate = new X509Certificate(pem);
     return certificate.ca || certificate.checkIssued(certificate);
   });
-  return anchors.length > 0 ? anchors : pems;
+  return anchors.length > 0 ? anchors : certificates;
 }
 
 function checkedPins(pins: readonly string[] | undefined): readonly string[] | undefined {
@@ -170,10 +192,12 @@ export async function loadCredentials(
     }
     const password = await readSecret(credentials.password);
     if (password === '') throw new FieldError('packagePassword', 'required');
-    const fromPackage = trustedCertificatesOf(pfx, password);
-    const trustedCa = ca ?? (fromPackage.length > 0 ? fromPackage.join('\n') : undefined);
+    const opened = openPfx(pfx, password);
+    const anchors = trustAnchors(opened.others);
+    const trustedCa = ca ?? (anchors.length > 0 ? anchors.join('\n') : undefined);
     return {
-      clientCertificate: { pfx, passphrase: password },
+      // A key forge cannot write (not RSA) goes as the PFX: Node then also trusts the PFX's CAs.
+      clientCertificate: opened.own ?? { pfx, passphrase: password },
       trust: {
         ...(pins === undefined ? {} : { pins }),
         ...(trustedCa === undefined || (pins !== undefined && ca === undefined) ? {} : { ca: trustedCa }),
