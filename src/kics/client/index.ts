@@ -38,5 +38,15 @@ export {
   type KicsOperation,
   type KicsOperationName,
 } from './operations.ts';
+export {
+  FILTER_FIELDS,
+  KicsFilterGroup,
+  KicsQueryBuilder,
+  kicsQuery,
+  type Comparison,
+  type FilterField,
+  type FilterValue,
+} from './query-builder.ts';
+export { all, pages, type PagingOptions } from './iterators.ts';
 export { TokenManager, type TokenLogRecord, type TokenManagerOptions } from './tokens.ts';
 export type * from './types.ts';
