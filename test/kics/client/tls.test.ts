@@ -77,11 +77,10 @@ describe('KICS client: TLS and credentials', () => {
     const keyBag = p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag! })[
       forge.pki.oids.pkcs8ShroudedKeyBag!
     ]![0]!;
-    const certBag = p12
-      .getBags({ bagType: forge.pki.oids.certBag! })
-      [forge.pki.oids.certBag!]!.find(
-        (bag) => bag.attributes['localKeyId']?.[0] === keyBag.attributes['localKeyId']?.[0],
-      )!;
+    const certBags = p12.getBags({ bagType: forge.pki.oids.certBag! })[forge.pki.oids.certBag!]!;
+    const certBag = certBags.find(
+      (bag) => bag.attributes['localKeyId']?.[0] === keyBag.attributes['localKeyId']?.[0],
+    )!;
     const certFile = path.join(scratch, 'connector.crt');
     const keyFile = path.join(scratch, 'connector.key');
     const caFile = path.join(scratch, 'ca.crt');
