@@ -33,7 +33,7 @@ import type {
 } from '../model.ts';
 import { parseQueryArgument, RESOURCE_SPECS, type ResourceSpec } from '../query/index.ts';
 import { resolveKicsConfig, type KicsClientOptions, type ResolvedKicsConfig } from './config.ts';
-import { loadCredentials, type LoadedCredentials } from './credentials.ts';
+import { loadCredentials } from './credentials.ts';
 import { KicsApiError, KicsClientError } from './errors.ts';
 import { KICS_OPERATIONS, operationPath, type KicsOperation, type KicsOperationName } from './operations.ts';
 import type {
@@ -90,6 +90,16 @@ interface Exchange {
 /** The mutable part of a client, shared with its views. */
 interface ClientState {
   closed: boolean;
+  connection: Connection | undefined;
+  opening: Promise<Connection> | undefined;
+}
+
+/** What a client builds once it has read its credentials. */
+interface Connection {
+  readonly config: ResolvedKicsConfig;
+  readonly pool: Pool;
+  readonly transport: HttpTransport;
+  readonly tokens: TokenManager;
 }
 
 /** Settles as `work` does, or rejects with `onAbort()` as soon as `signal` aborts (shared work goes on). */
@@ -132,19 +142,18 @@ function header(headers: HttpAnswer['headers'], name: string): string | undefine
  * await kics.close();
  */
 export class KicsClient implements VendorClient {
-  readonly config: ResolvedKicsConfig;
   readonly log: KicsLogger;
-  private readonly pool: Pool;
-  private readonly transport: HttpTransport;
-  private readonly tokens: TokenManager;
+  private readonly options: KicsClientOptions;
+  private readonly env: Readonly<Record<string, string | undefined>> | undefined;
+  private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
-  private readonly state: ClientState = { closed: false };
+  private readonly state: ClientState = { closed: false, connection: undefined, opening: undefined };
   private boundSignal: AbortSignal | undefined;
 
   /**
-   * Reads the credentials (the package's PFX and metadata, or PEM files) and makes a client. No request is sent
-   * until the first call.
+   * Reads the credentials (the package's PFX and metadata, or PEM files) and makes a client, so that a bad file or
+   * password fails here. No request is sent until the first call.
    *
    * @throws {FieldError} for an option, a file or a password that cannot be used
    */
@@ -152,23 +161,58 @@ export class KicsClient implements VendorClient {
     options: KicsClientOptions,
     dependencies: KicsClientDependencies = {},
   ): Promise<KicsClient> {
-    const credentials = await loadCredentials(options.credentials, options.tls);
-    const config = resolveKicsConfig(options, credentials.metadata, dependencies.env);
-    return new KicsClient(config, credentials, dependencies);
+    const client = new KicsClient(options, dependencies);
+    await client.open();
+    return client;
   }
 
-  private constructor(
-    config: ResolvedKicsConfig,
-    credentials: LoadedCredentials,
-    dependencies: KicsClientDependencies,
-  ) {
-    this.config = config;
+  /**
+   * A client that reads its credentials on its first call (a secret from a vault is fetched only then): what a
+   * configuration's connection makes. {@link create} reads them at once.
+   */
+  constructor(options: KicsClientOptions, dependencies: KicsClientDependencies = {}) {
+    this.options = options;
+    this.env = dependencies.env;
     this.log = dependencies.logger ?? (() => undefined);
     this.sleep = dependencies.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = dependencies.random ?? Math.random;
-    const now = dependencies.now ?? Date.now;
+    this.now = dependencies.now ?? Date.now;
+  }
+
+  /**
+   * The checked settings: the server, the API and token paths, limits and proxy.
+   *
+   * @throws {KicsClientError} before the client has read its credentials (use {@link create}, or after a call)
+   */
+  get config(): ResolvedKicsConfig {
+    const connection = this.state.connection;
+    if (connection === undefined)
+      throw new KicsClientError('INVALID_INPUT', 'The client has not read its credentials yet');
+    return connection.config;
+  }
+
+  /** Reads the credentials and builds the connection pool and token manager, once. */
+  private open(): Promise<Connection> {
+    if (this.state.connection !== undefined) return Promise.resolve(this.state.connection);
+    this.state.opening ??= this.connect().then(
+      (connection) => {
+        this.state.connection = connection;
+        return connection;
+      },
+      (error: unknown) => {
+        // A file fixed in the meantime may be read on the next call.
+        this.state.opening = undefined;
+        throw error;
+      },
+    );
+    return this.state.opening;
+  }
+
+  private async connect(): Promise<Connection> {
+    const credentials = await loadCredentials(this.options.credentials, this.options.tls);
+    const config = resolveKicsConfig(this.options, credentials.metadata, this.env);
     // The client owns the pool (so that files can be read as bytes); the transport reads JSON through it.
-    this.pool = new Pool(config.origin, {
+    const pool = new Pool(config.origin, {
       connections: config.connections,
       keepAliveTimeout: 60_000,
       headersTimeout: config.timeoutMs,
@@ -180,18 +224,18 @@ export class KicsClient implements VendorClient {
         timeoutMs: config.timeoutMs,
       }),
     });
-    this.transport = new HttpTransport({
+    const transport = new HttpTransport({
       origin: config.origin,
       timeoutMs: config.timeoutMs,
-      dispatcher: this.pool,
+      dispatcher: pool,
     });
-    this.tokens = new TokenManager({
+    const tokens = new TokenManager({
       attempts: config.attempts,
-      now,
-      backoff: (attempt) => this.sleep(this.backoffMs(attempt)),
+      now: this.now,
+      backoff: (attempt) => this.sleep(this.backoffMs(config, attempt)),
       log: (record) => this.log(record),
       send: (query, requestId) =>
-        this.transport.request({
+        transport.request({
           method: 'POST',
           path: `${config.authPath}?${query}`,
           headers: { 'X-Request-Id': requestId, Accept: 'application/json' },
@@ -210,6 +254,7 @@ export class KicsClient implements VendorClient {
         message: `connecting through the proxy ${config.proxy.origin} (from ${config.proxy.source})`,
       });
     }
+    return { config, pool, transport, tokens };
   }
 
   /** This client with `signal` joined to every call made through it: the same tokens, connections and log. */
@@ -229,7 +274,7 @@ export class KicsClient implements VendorClient {
       server: {
         product: 'KICS for Networks',
         version: about.version,
-        hostName: new URL(this.config.origin).hostname,
+        hostName: new URL((await this.open()).config.origin).hostname,
       },
     };
   }
@@ -238,14 +283,18 @@ export class KicsClient implements VendorClient {
   async close(options: { readonly signal?: AbortSignal } = {}): Promise<void> {
     if (this.state.closed) return;
     this.state.closed = true;
-    this.tokens.clear();
+    // A client still reading its credentials has nothing open yet; wait for it so nothing is left behind.
+    const connection = this.state.connection ?? (await this.state.opening?.catch(() => undefined));
+    if (connection === undefined) return;
+    connection.tokens.clear();
+    const pool = connection.pool;
     const signal = options.signal;
-    if (signal?.aborted === true) return this.pool.destroy();
-    if (signal === undefined) return this.pool.close();
-    const cut = (): void => void this.pool.destroy().catch(() => undefined);
+    if (signal?.aborted === true) return pool.destroy();
+    if (signal === undefined) return pool.close();
+    const cut = (): void => void pool.destroy().catch(() => undefined);
     signal.addEventListener('abort', cut, { once: true });
     try {
-      await this.pool.close();
+      await pool.close();
     } finally {
       signal.removeEventListener('abort', cut);
     }
@@ -430,9 +479,9 @@ export class KicsClient implements VendorClient {
     return own === undefined ? this.boundSignal : AbortSignal.any([this.boundSignal, own]);
   }
 
-  private backoffMs(attempt: number): number {
+  private backoffMs(config: ResolvedKicsConfig, attempt: number): number {
     // Full jitter (AWS architecture blog): a random wait up to an exponential cap, so retries do not synchronise.
-    return Math.floor(this.random() * Math.min(30_000, this.config.backoffMs * 2 ** (attempt - 1)));
+    return Math.floor(this.random() * Math.min(30_000, config.backoffMs * 2 ** (attempt - 1)));
   }
 
   private requestBody(
@@ -462,11 +511,17 @@ export class KicsClient implements VendorClient {
   ): Promise<Exchange> {
     if (this.state.closed)
       throw new KicsClientError('INVALID_INPUT', 'The client is closed', { operation: name });
+    const signal = this.signalOf(options);
+    const connection = await unlessAborted(
+      this.open(),
+      signal,
+      () => new CancelledError(`${name} was cancelled`, { operation: name }),
+    );
+    const { config, tokens } = connection;
     if (operation.path.includes('{id}') && !(Number.isSafeInteger(input.id) && (input.id ?? 0) >= 1))
       throw new KicsClientError('INVALID_INPUT', `${name}: id must be an integer >= 1`, { operation: name });
     const body = this.requestBody(name, operation, input);
-    const path = `${this.config.apiPath}${operationPath(operation, input.id)}`;
-    const signal = this.signalOf(options);
+    const path = `${config.apiPath}${operationPath(operation, input.id)}`;
     let renewed = false;
     for (let attempt = 1; ; attempt++) {
       const requestId = randomUUID();
@@ -477,7 +532,7 @@ export class KicsClient implements VendorClient {
             (sent && !operation.read ? '; the change had been sent and may have been carried out' : ''),
           context,
         );
-      const token = await unlessAborted(this.tokens.accessToken(), signal, cancelled(false));
+      const token = await unlessAborted(tokens.accessToken(), signal, cancelled(false));
       const headers: Record<string, string> = {
         Authorization: `Bearer ${token}`,
         Accept: mode === 'bytes' ? '*/*' : 'application/json',
@@ -487,13 +542,13 @@ export class KicsClient implements VendorClient {
       let exchange: Exchange;
       try {
         this.log({ level: 'debug', message: 'call', operation: name, requestId, attempt });
-        exchange = await this.send(operation, path, headers, body, signal, mode);
+        exchange = await this.send(connection, operation, path, headers, body, signal, mode);
       } catch (error) {
         if (signal?.aborted === true) throw cancelled(true)();
         if (!(error instanceof TransportFailure)) throw error;
         const repeatable = error.repeatable(operation.read);
         const final = error.toError(context, repeatable);
-        if (!repeatable || attempt >= this.config.attempts) throw final;
+        if (!repeatable || attempt >= config.attempts) throw final;
         this.log({
           level: 'warn',
           message: `${final.message}; trying again`,
@@ -501,7 +556,7 @@ export class KicsClient implements VendorClient {
           requestId,
           attempt,
         });
-        await unlessAborted(this.sleep(this.backoffMs(attempt)), signal, cancelled(false));
+        await unlessAborted(this.sleep(this.backoffMs(config, attempt)), signal, cancelled(false));
         continue;
       }
       const { status } = exchange;
@@ -522,7 +577,7 @@ export class KicsClient implements VendorClient {
           requestId,
           status,
         });
-        await unlessAborted(this.tokens.afterRejection(token), signal, cancelled(false));
+        await unlessAborted(tokens.afterRejection(token), signal, cancelled(false));
         continue;
       }
       if (status >= 200 && status < 300) return exchange;
@@ -531,7 +586,7 @@ export class KicsClient implements VendorClient {
           ? exchange.body.text
           : Buffer.from(exchange.body.bytes).toString('utf8');
       const retryable = status === 429 || status === 502 || status === 503 || status === 504;
-      if (retryable && operation.read && attempt < this.config.attempts) {
+      if (retryable && operation.read && attempt < config.attempts) {
         this.log({
           level: 'warn',
           message: `HTTP ${status}; trying again`,
@@ -540,7 +595,7 @@ export class KicsClient implements VendorClient {
           status,
           attempt,
         });
-        await unlessAborted(this.sleep(this.backoffMs(attempt)), signal, cancelled(false));
+        await unlessAborted(this.sleep(this.backoffMs(config, attempt)), signal, cancelled(false));
         continue;
       }
       this.log({
@@ -561,6 +616,7 @@ export class KicsClient implements VendorClient {
   }
 
   private async send(
+    { config, pool, transport }: Connection,
     operation: KicsOperation,
     path: string,
     headers: Record<string, string>,
@@ -569,7 +625,7 @@ export class KicsClient implements VendorClient {
     mode: 'text' | 'bytes',
   ): Promise<Exchange> {
     if (mode === 'text' && operation.method !== 'PATCH') {
-      const answer = await this.transport.request({
+      const answer = await transport.request({
         method: operation.method,
         path,
         headers,
@@ -580,8 +636,8 @@ export class KicsClient implements VendorClient {
     }
     // Files are read as bytes, and PATCH is a verb the shared transport does not list: both go to the pool here.
     try {
-      const response = await this.pool.request({
-        origin: this.config.origin,
+      const response = await pool.request({
+        origin: config.origin,
         path,
         method: operation.method,
         headers,
@@ -595,54 +651,8 @@ export class KicsClient implements VendorClient {
           : { kind: 'text', text: Buffer.from(bytes).toString('utf8') };
       return { status: response.statusCode, headers: response.headers, body: result };
     } catch (error) {
-      throw this.failure(error);
+      throw failure(error, config);
     }
-  }
-
-  /** The transport's classification for requests that go straight to the pool. */
-  private failure(error: unknown): TransportFailure {
-    const code = String((error as { code?: unknown } | null)?.code ?? '');
-    const origin = this.config.origin;
-    if (error instanceof ConnectFailure)
-      return new TransportFailure(
-        (context, retryable) =>
-          error.kind === 'pin'
-            ? new TlsError(`TLS to ${origin} refused: ${error.message}`, { ...context, cause: error })
-            : new ConnectionError(error.message, { ...context, retryable, cause: error }),
-        true,
-        error.kind === 'pin',
-      );
-    if (TLS_CODE.test(code))
-      return new TransportFailure(
-        (context) =>
-          new TlsError(`TLS to ${origin} refused: the server's certificate failed verification (${code})`, {
-            ...context,
-            cause: error,
-          }),
-        true,
-        true,
-      );
-    if (TIMEOUT_CODES.has(code))
-      return new TransportFailure(
-        (context, retryable) =>
-          new TimeoutError(`No answer from ${origin} within ${this.config.timeoutMs} ms`, {
-            ...context,
-            retryable,
-            cause: error,
-          }),
-        code === 'UND_ERR_CONNECT_TIMEOUT',
-        false,
-      );
-    return new TransportFailure(
-      (context, retryable) =>
-        new ConnectionError(`Connection to ${origin} failed (${code || 'unknown error'})`, {
-          ...context,
-          retryable,
-          cause: error,
-        }),
-      code === 'ECONNREFUSED' || code === 'ENOTFOUND',
-      false,
-    );
   }
 }
 
@@ -659,4 +669,50 @@ function errorsOf(text: string): readonly string[] | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The transport's classification for requests that go straight to the pool. */
+function failure(error: unknown, config: ResolvedKicsConfig): TransportFailure {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  const origin = config.origin;
+  if (error instanceof ConnectFailure)
+    return new TransportFailure(
+      (context, retryable) =>
+        error.kind === 'pin'
+          ? new TlsError(`TLS to ${origin} refused: ${error.message}`, { ...context, cause: error })
+          : new ConnectionError(error.message, { ...context, retryable, cause: error }),
+      true,
+      error.kind === 'pin',
+    );
+  if (TLS_CODE.test(code))
+    return new TransportFailure(
+      (context) =>
+        new TlsError(`TLS to ${origin} refused: the server's certificate failed verification (${code})`, {
+          ...context,
+          cause: error,
+        }),
+      true,
+      true,
+    );
+  if (TIMEOUT_CODES.has(code))
+    return new TransportFailure(
+      (context, retryable) =>
+        new TimeoutError(`No answer from ${origin} within ${config.timeoutMs} ms`, {
+          ...context,
+          retryable,
+          cause: error,
+        }),
+      code === 'UND_ERR_CONNECT_TIMEOUT',
+      false,
+    );
+  return new TransportFailure(
+    (context, retryable) =>
+      new ConnectionError(`Connection to ${origin} failed (${code || 'unknown error'})`, {
+        ...context,
+        retryable,
+        cause: error,
+      }),
+    code === 'ECONNREFUSED' || code === 'ENOTFOUND',
+    false,
+  );
 }

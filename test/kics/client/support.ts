@@ -16,8 +16,9 @@ export async function auditCount(reader: KicsClient, action: string, result?: st
 
 /** The tokens a client holds now, read from its private state: only the secrets test needs them. */
 export function heldTokens(client: KicsClient): { accessToken: string; refreshToken: string } | undefined {
-  return (client as unknown as { tokens: { held?: { accessToken: string; refreshToken: string } } }).tokens
-    .held;
+  type Held = { accessToken: string; refreshToken: string };
+  const state = (client as unknown as { state: { connection?: { tokens: { held?: Held } } } }).state;
+  return state.connection?.tokens.held;
 }
 
 /** A clock the test moves. */
