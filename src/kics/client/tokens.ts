@@ -175,11 +175,13 @@ export class TokenManager {
         await this.options.backoff(attempt);
         continue;
       }
-      if (answer.status >= 500 && attempt < this.options.attempts) {
+      // A busy server (5xx, 429) has not judged the grant: ask again rather than latch a refusal.
+      const busy = answer.status >= 500 || answer.status === 429;
+      if (busy && attempt < this.options.attempts) {
         await this.options.backoff(attempt);
         continue;
       }
-      if (answer.status >= 400 && answer.status < 500) {
+      if (answer.status >= 400 && !busy) {
         throw new GrantRefused(answer.status, errorMessageOf(answer.text), requestId);
       }
       if (answer.status !== 200) {

@@ -70,4 +70,21 @@ describe('KICS client: retries and cancels', () => {
     await harness.control('DELETE', '/faults');
     expect((await kics.getDevice(1)).id).toBe(1);
   });
+  it('repeats a token request the server could not answer, and does not give up the client for it', async () => {
+    const fresh = await harness.client(
+      undefined,
+      { attempts: 3 },
+      { sleep: async (ms) => void waits.push(ms) },
+    );
+    try {
+      await harness.control('POST', '/faults', { errorRate: 1, errorStatus: 503 });
+      const error = await fresh.about().catch((thrown: unknown) => thrown);
+      expect(error).toMatchObject({ name: 'KicsApiError', status: 503, operation: 'token', retryable: true });
+      expect(waits).toHaveLength(2);
+      await harness.control('DELETE', '/faults');
+      expect(typeof (await fresh.about()).version).toBe('string');
+    } finally {
+      await fresh.close();
+    }
+  });
 });
