@@ -109,4 +109,26 @@ describe('KICS client: tokens', () => {
       await harness.control('POST', `/users/${CONNECTOR_USER}`, { blocked: false });
     }
   });
+  // Last: the user stays deleted.
+  it('after a deleted user: one extension attempt, one certificate grant, then a fatal error', async () => {
+    const client = await harness.client();
+    try {
+      await client.about();
+      const audit = harness.kics.store.auditEntries;
+      const before = await audit.maxId();
+      await harness.control('DELETE', `/users/${CONNECTOR_USER}`);
+      const error = await client.queryDevices({ limit: 1 }).catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(AuthenticationError);
+      await expect(client.about()).rejects.toBe(error);
+      const after = await audit.maxId();
+      const entries = [];
+      for (let id = before + 1; id <= after; id++) entries.push(await audit.get(id));
+      expect(entries.map((entry) => [entry?.action, entry?.result])).toEqual([
+        ['Extend token', 'Failure'],
+        ['Receive token', 'Failure'],
+      ]);
+    } finally {
+      await client.close();
+    }
+  });
 });
