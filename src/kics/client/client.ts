@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import {
   AuthenticationError,
@@ -45,6 +46,7 @@ import type {
   EventRegistrationResult,
   EventUpdate,
   KicsFile,
+  KicsFileStream,
   KicsQueryArgument,
 } from './types.ts';
 import { errorMessageOf, TokenManager } from './tokens.ts';
@@ -79,7 +81,12 @@ export interface KicsCallOptions {
 
 /** An answer as the client reads it: JSON (lossless), a file, or nothing. */
 type Body =
-  { readonly kind: 'text'; readonly text: string } | { readonly kind: 'bytes'; readonly bytes: Uint8Array };
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
+  | { readonly kind: 'stream'; readonly stream: Readable };
+
+/** How an answer's body is read: as text (JSON), whole as bytes, or handed over as a stream. */
+type ReadMode = 'text' | 'bytes' | 'stream';
 
 interface Exchange {
   readonly status: number;
@@ -376,6 +383,14 @@ export class KicsClient implements VendorClient {
   eventTraffic(id: number, options?: KicsCallOptions): Promise<KicsFile> {
     return this.file('eventTraffic', { id }, options);
   }
+  /** The PCAP of one event's traffic as a stream, for captures too large to hold in memory. */
+  eventTrafficStream(id: number, options?: KicsCallOptions): Promise<KicsFileStream> {
+    return this.fileStream('eventTraffic', { id }, options);
+  }
+  /** The ZIP of {@link eventsTraffic} as a stream: the caller reads it (or destroys it) to the end. */
+  eventsTrafficStream(query: KicsQueryArgument = {}, options?: KicsCallOptions): Promise<KicsFileStream> {
+    return this.fileStream('eventsTraffic', { query }, options);
+  }
   /** A ZIP of the traffic of the events a query selects (one PCAP each). */
   eventsTraffic(query: KicsQueryArgument = {}, options?: KicsCallOptions): Promise<KicsFile> {
     return this.file('eventsTraffic', { query }, options);
@@ -462,15 +477,18 @@ export class KicsClient implements VendorClient {
     options: KicsCallOptions = {},
   ): Promise<KicsFile> {
     const exchange = await this.exchange(name, KICS_OPERATIONS[name], input, options, 'bytes');
-    const bytes =
-      exchange.body.kind === 'bytes' ? exchange.body.bytes : new TextEncoder().encode(exchange.body.text);
-    const disposition = header(exchange.headers, 'content-disposition') ?? '';
-    const fileName = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
-    return {
-      bytes,
-      contentType: header(exchange.headers, 'content-type') ?? 'application/octet-stream',
-      ...(fileName === undefined ? {} : { fileName }),
-    };
+    const bytes = exchange.body.kind === 'bytes' ? exchange.body.bytes : new Uint8Array();
+    return { bytes, ...fileFacts(exchange) };
+  }
+
+  private async fileStream(
+    name: KicsOperationName,
+    input: { readonly id?: number; readonly query?: KicsQueryArgument },
+    options: KicsCallOptions = {},
+  ): Promise<KicsFileStream> {
+    const exchange = await this.exchange(name, KICS_OPERATIONS[name], input, options, 'stream');
+    const stream = exchange.body.kind === 'stream' ? exchange.body.stream : Readable.from([]);
+    return { stream, ...fileFacts(exchange) };
   }
 
   private signalOf(options: KicsCallOptions): AbortSignal | undefined {
@@ -507,7 +525,7 @@ export class KicsClient implements VendorClient {
     operation: KicsOperation,
     input: { readonly id?: number; readonly body?: unknown; readonly query?: KicsQueryArgument },
     options: KicsCallOptions,
-    mode: 'text' | 'bytes',
+    mode: ReadMode,
   ): Promise<Exchange> {
     if (this.state.closed)
       throw new KicsClientError('INVALID_INPUT', 'The client is closed', { operation: name });
@@ -535,7 +553,7 @@ export class KicsClient implements VendorClient {
       const token = await unlessAborted(tokens.accessToken(), signal, cancelled(false));
       const headers: Record<string, string> = {
         Authorization: `Bearer ${token}`,
-        Accept: mode === 'bytes' ? '*/*' : 'application/json',
+        Accept: mode === 'text' ? 'application/json' : '*/*',
         'X-Request-Id': requestId,
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
       };
@@ -581,10 +599,7 @@ export class KicsClient implements VendorClient {
         continue;
       }
       if (status >= 200 && status < 300) return exchange;
-      const text =
-        exchange.body.kind === 'text'
-          ? exchange.body.text
-          : Buffer.from(exchange.body.bytes).toString('utf8');
+      const text = exchange.body.kind === 'text' ? exchange.body.text : '';
       const retryable = status === 429 || status === 502 || status === 503 || status === 504;
       if (retryable && operation.read && attempt < config.attempts) {
         this.log({
@@ -622,7 +637,7 @@ export class KicsClient implements VendorClient {
     headers: Record<string, string>,
     body: string | undefined,
     signal: AbortSignal | undefined,
-    mode: 'text' | 'bytes',
+    mode: ReadMode,
   ): Promise<Exchange> {
     if (mode === 'text' && operation.method !== 'PATCH') {
       const answer = await transport.request({
@@ -644,9 +659,17 @@ export class KicsClient implements VendorClient {
         ...(body === undefined ? {} : { body }),
         ...(signal === undefined ? {} : { signal }),
       });
+      const succeeded = response.statusCode >= 200 && response.statusCode < 300;
+      // A stream is the caller's from here on: undici ends it when the signal aborts.
+      if (mode === 'stream' && succeeded)
+        return {
+          status: response.statusCode,
+          headers: response.headers,
+          body: { kind: 'stream', stream: response.body },
+        };
       const bytes = new Uint8Array(await response.body.arrayBuffer());
       const result: Body =
-        mode === 'bytes' && response.statusCode < 300
+        mode === 'bytes' && succeeded
           ? { kind: 'bytes', bytes }
           : { kind: 'text', text: Buffer.from(bytes).toString('utf8') };
       return { status: response.statusCode, headers: response.headers, body: result };
@@ -654,6 +677,16 @@ export class KicsClient implements VendorClient {
       throw failure(error, config);
     }
   }
+}
+
+/** The content type and the file name (`Content-Disposition`) of a file answer. */
+function fileFacts(exchange: Exchange): { contentType: string; fileName?: string } {
+  const disposition = header(exchange.headers, 'content-disposition') ?? '';
+  const fileName = /filename="?([^";]+)"?/i.exec(disposition)?.[1];
+  return {
+    contentType: header(exchange.headers, 'content-type') ?? 'application/octet-stream',
+    ...(fileName === undefined ? {} : { fileName }),
+  };
 }
 
 /** The `errors` of a device edit or creation refusal (`{"status": "Error", "errors": [...]}`), as texts. */

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type {
   AssetStatus,
   AssetType,
@@ -100,5 +101,12 @@ export interface KicsFile {
   readonly bytes: Uint8Array;
   readonly contentType: string;
   /** From `Content-Disposition`, when the server named it. */
+  readonly fileName?: string;
+}
+
+/** A file the server is sending, as a stream (read it to the end, or destroy it). */
+export interface KicsFileStream {
+  readonly stream: Readable;
+  readonly contentType: string;
   readonly fileName?: string;
 }

@@ -90,6 +90,11 @@ describe('KICS client: the 33 operations', () => {
     const zip = await kics.eventsTraffic({ limit: 50, sort: [{ column: 'id', order: 'desc' }] });
     expect(zip.contentType).toMatch(/zip/);
     expect(Buffer.from(zip.bytes.subarray(0, 2)).toString('latin1')).toBe('PK');
+    const streamed = await kics.eventsTrafficStream({ limit: 50, sort: [{ column: 'id', order: 'desc' }] });
+    const chunks: Buffer[] = [];
+    for await (const chunk of streamed.stream) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(Buffer.from(zip.bytes))).toBe(true);
+    expect(streamed.fileName).toBe(zip.fileName);
     let pcapSeen = false;
     for (const candidate of page.values) {
       try {
