@@ -247,6 +247,16 @@ export class ConnectionSettings {
     return { path, field: given.field };
   }
 
+  /**
+   * A path the setting names, resolved against where it was given, not checked: for settings that may name a
+   * folder or a file (a KICS package), which the client checks when it reads them.
+   */
+  path(key: string): FileRef | undefined {
+    const given = this.merged.get(key);
+    if (given === undefined) return undefined;
+    return { path: resolve(given.base, given.value as string), field: given.field };
+  }
+
   /** Which forms of a secret were given (`password`, `passwordFile`, `passwordEnv`); more than one is an error. */
   secretForm(secret: string): string | undefined {
     const forms = secretForms(secret).filter((key) => this.has(key));
