@@ -5,6 +5,8 @@ import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, configFileSchema, loadConfig, type LoadConfigOptions } from '../../src/config/index.ts';
+import type { ConnectionConfig } from '../../src/config/connections/registry.ts';
+import type { KscConnectionConfig } from '../../src/config/connections/ksc.ts';
 
 /** Placeholder secrets; never real. */
 const FILE_PASSWORD = 'file-only-password-7781';
@@ -75,6 +77,13 @@ function twoConnections(): string {
   return write('kconnect.yaml', TWO_CONNECTIONS);
 }
 
+/** A connection that must be a KSC one (the assertions read KSC-only settings). */
+function kscConnection(connection: ConnectionConfig | undefined): KscConnectionConfig | undefined {
+  if (connection !== undefined && connection.type !== 'ksc')
+    throw new Error(`not a KSC connection: ${connection.type}`);
+  return connection;
+}
+
 describe('loadConfig: the file', () => {
   it('finds kconnect.yaml in the working directory and reads every connection, paths relative to the file', () => {
     const file = twoConnections();
@@ -89,7 +98,7 @@ describe('loadConfig: the file', () => {
     expect(prod.timeoutMs).toBe(30000);
     expect(prod.connections).toBe(2);
     expect(prod.credentials).toMatchObject({ user: 'svc-kconnect', domain: 'CORP' });
-    expect(config.connections['lab']?.virtualServer).toBe('vs-branch');
+    expect(kscConnection(config.connections['lab'])?.virtualServer).toBe('vs-branch');
     // The other surfaces' sections pass through, unknown keys included.
     expect(config.service).toEqual({ port: 8080, somethingTheServiceAdds: true });
     expect(config.mcp).toEqual({ allowDestructive: false });
@@ -249,14 +258,16 @@ describe('loadConfig: connection types', () => {
   it('refuses a type it does not know, naming the field and the known types', () => {
     write(
       'kconnect.yaml',
-      'connections:\n  ok: { url: "https://a", user: u, password: x }\n  lab: { type: kics, url: "https://kics", tokenFile: t }\n',
+      'connections:\n  ok: { url: "https://a", user: u, password: x }\n  lab: { type: kuma, url: "https://kuma", tokenFile: t }\n',
     );
     const error = configError(() => load());
     expect(error.field).toBe('connections.lab.type');
-    expect(error.message).toBe('connections.lab.type: unknown connection type "kics" (known types: ksc)');
+    expect(error.message).toBe(
+      'connections.lab.type: unknown connection type "kuma" (known types: ksc, kics)',
+    );
     write('kconnect.yaml', 'connections:\n  lab: { type: 3, url: "https://a" }\n');
     expect(configError(() => load()).message).toBe(
-      'connections.lab.type: unknown connection type 3 (known types: ksc)',
+      'connections.lab.type: unknown connection type 3 (known types: ksc, kics)',
     );
   });
 
@@ -354,8 +365,8 @@ describe('loadConfig: environment and flags', () => {
     twoConnections();
     const byEnv = load({ env: { KCONNECT_CONNECTION: 'lab', KCONNECT_VIRTUAL_SERVER: 'vs-other' } });
     expect(byEnv.defaultConnection).toBe('lab');
-    expect(byEnv.connections['lab']?.virtualServer).toBe('vs-other');
-    expect(byEnv.connections['prod']?.virtualServer).toBeUndefined();
+    expect(kscConnection(byEnv.connections['lab'])?.virtualServer).toBe('vs-other');
+    expect(kscConnection(byEnv.connections['prod'])?.virtualServer).toBeUndefined();
     const byFlag = load({ env: { KCONNECT_CONNECTION: 'lab' }, flags: { connection: 'prod' } });
     expect(byFlag.defaultConnection).toBe('prod');
     expect(configError(() => load({ flags: { connection: 'stage' } })).message).toBe(

@@ -87,19 +87,26 @@ async function checkConnection(
   const factory = createContextFactory(config, { logger: stderrLogger(io), env: io.env });
   const elapsed = (): number => (io.now ?? Date.now)() - started;
   let certificate: PeerCertificate | null = null;
-  const url = new URL(connection.url);
+  // A KICS connection may take its URL from its package (read by the client): no certificate is read ahead then.
+  const url = connection.url === '' ? undefined : new URL(connection.url);
   // Through a proxy the certificate seen directly may not be the one the client sees: not read then.
-  if (url.protocol === 'https:' && connection.proxy === undefined) {
+  if (url?.protocol === 'https:' && connection.proxy === undefined) {
     certificate = await readCertificate(url, connection.timeoutMs ?? 10_000).catch(() => null);
   }
-  const about = { connection: name, type: connection.type, url: connection.url };
+  const about = {
+    connection: name,
+    type: connection.type,
+    url: connection.url === '' ? "(the package's metadata.json)" : connection.url,
+  };
   try {
     const health = await factory.vendorClient(name).checkHealth();
     return {
       ...about,
       ok: true,
       server: health.server ?? null,
-      tls: describeTls(connection.url, connection.tls),
+      tls:
+        connectionTypeOf(connection).describeTrust?.(connection) ??
+        describeTls(connection.url, connection.tls),
       certificate,
       elapsedMs: elapsed(),
       error: null,
@@ -109,7 +116,9 @@ async function checkConnection(
       ...about,
       ok: false,
       server: null,
-      tls: describeTls(connection.url, connection.tls),
+      tls:
+        connectionTypeOf(connection).describeTrust?.(connection) ??
+        describeTls(connection.url, connection.tls),
       certificate,
       elapsedMs: elapsed(),
       error: errorOf(error),

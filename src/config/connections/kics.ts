@@ -14,7 +14,7 @@ import {
   type EnvVariable,
   type FileRef,
 } from './settings.ts';
-import { nonEmpty, readCertificate, tlsFileSchema, tlsSettings, tlsView } from './tls.ts';
+import { describeTls, nonEmpty, readCertificate, tlsFileSchema, tlsSettings, tlsView } from './tls.ts';
 import type { BaseConnectionConfig, ConnectionType } from './type.ts';
 
 /** A KICS for Networks connection: its section of the file, variables, flags and client. */
@@ -258,6 +258,12 @@ function maskProxy(proxy: string): string {
 }
 
 export const kicsConnectionType: ConnectionType<KicsConnectionConfig> = {
+  describeTrust: (connection) =>
+    'package' in connection.credentials &&
+    connection.tls.caFile === undefined &&
+    connection.tls.pins === undefined
+      ? "the package's CA and host name"
+      : describeTls(connection.url === '' ? 'https:' : connection.url, connection.tls),
   type: 'kics',
   title: 'KICS for Networks',
   schema: kicsConnectionFileSchema,

@@ -5,31 +5,40 @@ import {
   type KscConnectionConfig,
   type KscConnectionFlags,
 } from './ksc.ts';
+import {
+  kicsConnectionFileSchema,
+  kicsConnectionType,
+  type KicsConnectionConfig,
+  type KicsConnectionFlags,
+} from './kics.ts';
 import type { ConnectionFlag } from './settings.ts';
 import type { ConnectionType } from './type.ts';
 
 /**
- * The connection types kconnect knows. A new type (KICS for Networks) is a module like `ksc.ts` and its entry in
- * each type and list below; the loader, the context factory, the CLI and `config show` find it here.
+ * The connection types kconnect knows: KSC and KICS for Networks. A new type is a module like `ksc.ts` and its
+ * entry in each type and list below; the loader, the context factory, the CLI and `config show` find it here.
  */
 
 /** A checked connection of any type. */
-export type ConnectionConfig = KscConnectionConfig;
+export type ConnectionConfig = KscConnectionConfig | KicsConnectionConfig;
 
 /** The flags every command takes: `--connection` and the flags of every type. */
-export type ConnectionFlags = { readonly connection?: string } & KscConnectionFlags;
+export type ConnectionFlags = { readonly connection?: string } & KscConnectionFlags & KicsConnectionFlags;
 
 type ConnectionTypes = {
   readonly [T in ConnectionConfig['type']]: ConnectionType<Extract<ConnectionConfig, { readonly type: T }>>;
 };
 
-const TYPES: ConnectionTypes = { ksc: kscConnectionType };
+const TYPES: ConnectionTypes = { ksc: kscConnectionType, kics: kicsConnectionType };
 
 /** The type of a connection without `type`: every file written before there was a second one means KSC. */
 export const DEFAULT_CONNECTION_TYPE = 'ksc' satisfies ConnectionConfig['type'];
 
 /** One connection in the file: its `type` chooses the schema, so each type's settings are checked as its own. */
-export const connectionFileSchema = z.discriminatedUnion('type', [kscConnectionFileSchema]);
+export const connectionFileSchema = z.discriminatedUnion('type', [
+  kscConnectionFileSchema,
+  kicsConnectionFileSchema,
+]);
 
 export const CONNECTION_TYPES: readonly ConnectionType<ConnectionConfig>[] = Object.values(TYPES);
 

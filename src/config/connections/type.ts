@@ -56,6 +56,11 @@ export interface ConnectionType<C extends BaseConnectionConfig = BaseConnectionC
   build(settings: ConnectionSettings): C;
   /** The connection's client; reads what it needs now (a CA file), secrets only when it logs in. */
   createClient(connection: C, options: ClientFactoryOptions): VendorClient;
+  /**
+   * How the server's certificate is trusted, for people (`config check`), when the type knows better than the
+   * generic reading of `tls` (a KICS package brings its own CA).
+   */
+  describeTrust?(connection: C): string;
   /** The connection as `config show` prints it, secrets masked, without `sources` (added for every type). */
   view(connection: C): Record<string, unknown>;
 }
