@@ -40,7 +40,7 @@ export async function seedListItems(world: NewWorld): Promise<void> {
     .where('event_type', 'in', Object.keys(LIST_OF_EVENT))
     .orderBy('id')
     .execute();
-  const batch: BulkValue[][] = [];
+  const items: Array<Omit<ListItem, 'id'>> = [];
   for (const row of rows) {
     const list = LIST_OF_EVENT[row.event_type];
     const host = row.host_id === null ? undefined : world.hosts.get(row.host_id);
@@ -53,8 +53,7 @@ export async function seedListItems(world: NewWorld): Promise<void> {
     const storedAt = Number(row.rise_time);
     const localId = (localIds.get(host.id) ?? 0) + 1;
     localIds.set(host.id, localId);
-    const item: ListItem = {
-      id: nextId++,
+    items.push({
       vserverId: host.vserverId,
       hostId: host.id,
       list,
@@ -70,9 +69,19 @@ export async function seedListItems(world: NewWorld): Promise<void> {
       sentAt: rng.chance(0.3) ? storedAt + rng.int(10, 600) * 1000 : null,
       productName: product.name,
       productVersion: product.version,
-    };
-    const values = itemRow(item);
-    batch.push(LIST_ITEM_COLUMNS.map((column) => values[column]));
+    });
+  }
+  // Quarantine first, then Backup, then TIF, each in event order: File IDs 1, 2, 3… are quarantined files in every
+  // world with a few of them, whatever the history's mix (it varies with the time of day the world was made), so
+  // documented examples and tests can name them.
+  const order: readonly ListName[] = ['Quarantine', 'Backup', 'TIF'];
+  const batch: BulkValue[][] = [];
+  for (const list of order) {
+    for (const item of items) {
+      if (item.list !== list) continue;
+      const values = itemRow({ ...item, id: nextId++ });
+      batch.push(LIST_ITEM_COLUMNS.map((column) => values[column]));
+    }
   }
   await world.store.bulkInsert('list_items', LIST_ITEM_COLUMNS, batch);
 }
