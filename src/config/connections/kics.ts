@@ -13,6 +13,7 @@ import {
   type ConnectionSettings,
   type EnvVariable,
   type FileRef,
+  maskProxy,
 } from './settings.ts';
 import { describeTls, nonEmpty, readCertificate, tlsFileSchema, tlsSettings, tlsView } from './tls.ts';
 import type { BaseConnectionConfig, ConnectionType } from './type.ts';
@@ -244,17 +245,6 @@ export function kicsClientOptions(
     ...optional('backoffMs', connection.backoffMs),
     ...optional('proxy', connection.proxy),
   };
-}
-
-/** A proxy URL may carry a password. */
-function maskProxy(proxy: string): string {
-  try {
-    const url = new URL(proxy);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return '***';
-  }
 }
 
 export const kicsConnectionType: ConnectionType<KicsConnectionConfig> = {

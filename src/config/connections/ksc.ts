@@ -10,7 +10,13 @@ import {
 } from '../../ksc/client/config.ts';
 import { ConfigError } from '../errors.ts';
 import type { Secret } from '../secrets.ts';
-import { secretForms, type ConnectionFlag, type ConnectionSettings, type EnvVariable } from './settings.ts';
+import {
+  secretForms,
+  type ConnectionFlag,
+  type ConnectionSettings,
+  type EnvVariable,
+  maskProxy,
+} from './settings.ts';
 import { nonEmpty, readCertificate, tlsFileSchema, tlsSettings, tlsView } from './tls.ts';
 import type { BaseConnectionConfig, ConnectionType } from './type.ts';
 
@@ -311,17 +317,6 @@ function clientOptions(connection: KscConnectionConfig, ca: string | undefined):
     ...optional('login', connection.login),
     ...optional('proxy', connection.proxy),
   };
-}
-
-/** A proxy URL may carry a password. */
-function maskProxy(proxy: string): string {
-  try {
-    const url = new URL(proxy);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return '***';
-  }
 }
 
 export const kscConnectionType: ConnectionType<KscConnectionConfig> = {

@@ -284,3 +284,14 @@ export class ConnectionSettings {
     return Object.fromEntries([...this.merged].map(([key, given]) => [key, given.field]));
   }
 }
+
+/** A proxy URL may carry a password. */
+export function maskProxy(proxy: string): string {
+  try {
+    const url = new URL(proxy);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return '***';
+  }
+}
