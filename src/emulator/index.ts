@@ -6,3 +6,4 @@ export {
   type RunningKscEmulator,
 } from './ksc/emulator.ts';
 export type { SeedUser } from './ksc/world.ts';
+export { startKicsEmulator, type KicsEmulatorOptions, type RunningKicsEmulator } from './kics/emulator.ts';

@@ -232,7 +232,7 @@ describe('the installed package', () => {
     writeFileSync(
       path.join(project, 'entries.mjs'),
       [
-        "const entries = ['kconnect', 'kconnect/ksc', 'kconnect/emulator'];",
+        "const entries = ['kconnect', 'kconnect/ksc', 'kconnect/kics', 'kconnect/emulator'];",
         'const loaded = {};',
         'for (const entry of entries) loaded[entry] = Object.keys(await import(entry)).length;',
         'console.log(JSON.stringify(loaded));',
@@ -244,6 +244,7 @@ describe('the installed package', () => {
     >;
     expect(counts['kconnect']).toBeGreaterThan(0);
     expect(counts['kconnect/ksc']).toBeGreaterThan(0);
+    expect(counts['kconnect/kics']).toBeGreaterThan(0);
     expect(counts['kconnect/emulator']).toBeGreaterThan(0);
 
     writeFileSync(path.join(project, 'uses.ts'), USES_OF_THE_TYPES);
@@ -273,7 +274,8 @@ describe('the installed package', () => {
 const USES_OF_THE_TYPES = `
 import { executeCommand, KconnectError, decodeHostStatus, type IdempotencyStore } from 'kconnect';
 import { KscClient, KlDate, compileFilter, type KscClientOptions } from 'kconnect/ksc';
-import { startKscEmulator, type KscEmulatorOptions, type RunningKscEmulator } from 'kconnect/emulator';
+import { startKscEmulator, startKicsEmulator, type KscEmulatorOptions, type RunningKscEmulator } from 'kconnect/emulator';
+import { KicsClient, kicsQuery, type KicsClientOptions } from 'kconnect/kics';
 
 const options: KscEmulatorOptions = { http: true, port: 0, adminPassword: 'secret' };
 export async function start(): Promise<RunningKscEmulator> {
@@ -290,6 +292,10 @@ export const filter: typeof compileFilter = compileFilter;
 export const date: typeof KlDate = KlDate;
 export type ClientOptions = KscClientOptions;
 export const client: typeof KscClient = KscClient;
+export const kicsClient: typeof KicsClient = KicsClient;
+export type KicsOptions = KicsClientOptions;
+export const devicesQuery = kicsQuery('devices').where('status', '=', 'Unauthorized').build();
+export const startKics: typeof startKicsEmulator = startKicsEmulator;
 // @ts-expect-error a port is a number: the declarations are real types, not any
 export const wrong: KscEmulatorOptions = { port: 'not a number' };
 `;
