@@ -1,6 +1,6 @@
 /**
- * The KICS for Networks emulator as a child process, as a user would run it (`kconnect emulator kics --http`), for
- * the benchmarks that drive it over loopback HTTP. Unlike the KSC helper, the data directory belongs to the caller:
+ * The KICS for Networks emulator as a child process, as a user would run it (`kconnect emulator kics --http`, or
+ * over HTTPS with mutual TLS), for the benchmarks that drive it over loopback. Unlike the KSC helper, the data directory belongs to the caller:
  * a second start on the same directory measures a restart on an existing database. Not a benchmark itself:
  * `run.ts` skips files starting with `_`.
  */
@@ -17,10 +17,18 @@ export interface KicsEmulatorProcessOptions {
   readonly controlToken: string;
   /** More command-line options (`--db <url>`). */
   readonly extraArgs?: readonly string[];
+  /**
+   * HTTPS with mutual TLS, as a real KICS Server: clients authenticate with the first connector's package in
+   * `<dataDir>/connectors/kconnect`, whose password is {@link KICS_BENCH_CONNECTOR_PASSWORD}. Default: plain HTTP.
+   */
+  readonly https?: boolean;
 }
 
+/** The first connector's package password: fixed, so that the package a first start wrote opens on later runs. */
+export const KICS_BENCH_CONNECTOR_PASSWORD = 'bench-only-connector-password';
+
 export interface KicsEmulatorProcess {
-  /** `http://127.0.0.1:<port>`. */
+  /** `http://127.0.0.1:<port>` (`https://` with {@link KicsEmulatorProcessOptions.https}). */
   readonly url: string;
   readonly pid: number;
   /** From the spawn to the "listening" line: opening (or generating and storing) the world. */
@@ -38,7 +46,7 @@ export async function startKicsEmulatorProcess(
     'bin/kconnect.js',
     'emulator',
     'kics',
-    '--http',
+    ...(options.https === true ? [] : ['--http']),
     '--port',
     '0',
     '--data-dir',
@@ -60,8 +68,8 @@ export async function startKicsEmulatorProcess(
     env: {
       ...process.env,
       KCONNECT_KICS_EMULATOR_CONTROL_TOKEN: options.controlToken,
-      // A fixed password keeps the generated one out of the output; nothing here uses the package.
-      KCONNECT_KICS_CONNECTOR_PASSWORD: 'bench-only-connector-password',
+      // A fixed password keeps the generated one out of the output and opens the package on later runs.
+      KCONNECT_KICS_CONNECTOR_PASSWORD: KICS_BENCH_CONNECTOR_PASSWORD,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
