@@ -27,6 +27,14 @@ export interface PagingOptions {
   readonly afterId?: number;
 }
 
+/*
+ * Pages are dropped as soon as they are handed over. A suspended generator keeps the values of its variables, those
+ * of an earlier turn of its loop too, until they are overwritten, which happens only once the next page has
+ * arrived; `for await` keeps its last result the same way. Without the explicit `= undefined` below, the page last
+ * yielded (and the one before it, held one level up) stays reachable while the next one is read and parsed: with
+ * 1,000 events a page is some 4 MB of objects, so streaming would hold three pages instead of one.
+ */
+
 function pageSizeOf(options: PagingOptions): number {
   const size = options.pageSize ?? MAX_LIMIT;
   if (!Number.isInteger(size) || size < 1 || size > MAX_LIMIT)
@@ -75,11 +83,19 @@ export async function* pages<R extends QueryResource>(
   }
   const sort = query.sort ?? [sortEntry(spec.sortColumn, false)];
   for (let offset = query.offset ?? 0; ;) {
-    const values = await page(client, resource, { ...query, sort, offset, limit }, options.signal);
-    if (values.length > 0) yield values;
-    if (values.length < limit) return;
+    let values: readonly QueryDocuments[R][] | undefined = await page(
+      client,
+      resource,
+      { ...query, sort, offset, limit },
+      options.signal,
+    );
+    const count = values.length;
+    if (count > 0) yield values;
+    // eslint-disable-next-line no-useless-assignment -- read by the collector: see "Pages are dropped" above
+    values = undefined;
+    if (count < limit) return;
     // Advance by what came back, never by what was asked for.
-    offset += values.length;
+    offset += count;
   }
 }
 
@@ -97,17 +113,20 @@ async function* keysetPages(
       last === undefined
         ? [...filter]
         : [...filter, { field: 'id', condition: '>', value: last, operator: 'and' }];
-    const values = await page(
+    let values: readonly QueryDocuments['events'][] | undefined = await page(
       client,
       'events',
       { filter: bounded, sort: [sortEntry('id', false)], offset: 0, limit },
       options.signal,
     );
-    if (values.length > 0) {
+    const count = values.length;
+    if (count > 0) {
       yield values;
-      last = values[values.length - 1]!.id;
+      last = values[count - 1]!.id;
     }
-    if (values.length < limit) return;
+    // eslint-disable-next-line no-useless-assignment -- read by the collector: see "Pages are dropped" above
+    values = undefined;
+    if (count < limit) return;
   }
 }
 
@@ -118,5 +137,19 @@ export async function* all<R extends QueryResource>(
   query: KicsQueryArgument = {},
   options: PagingOptions = {},
 ): AsyncGenerator<QueryDocuments[R], void, undefined> {
-  for await (const values of pages(client, resource, query, options)) yield* values;
+  const source = pages(client, resource, query, options);
+  try {
+    for (;;) {
+      // Neither the iterator's result nor the page is kept past its items: see "Pages are dropped" above.
+      let next: IteratorResult<readonly QueryDocuments[R][]> | undefined = await source.next();
+      if (next.done === true) return;
+      let values: readonly QueryDocuments[R][] | undefined = next.value;
+      next = undefined;
+      for (let index = 0; index < values.length; index++) yield values[index]!;
+      values = undefined;
+    }
+  } finally {
+    // A consumer that stops early (break, throw) ends the paging too, as `for await` would.
+    await source.return();
+  }
 }
