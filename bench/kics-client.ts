@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { all, KicsClient, type QueryResource } from '../src/kics/client/index.ts';
+import { all, KicsClient } from '../src/kics/client/index.ts';
 import { cpuSeconds } from './_emulator-process.ts';
 import {
   KICS_BENCH_CONNECTOR_PASSWORD,
@@ -206,8 +206,8 @@ try {
   );
 
   const options = { pageSize: PAGE_SIZE };
-  const read = <R extends QueryResource>(resource: R): AsyncIterable<{ readonly id: number }> =>
-    all(client!, resource, {}, options) as AsyncIterable<{ readonly id: number }>;
+  const read = (resource: 'devices' | 'events'): AsyncIterable<{ readonly id: number }> =>
+    all(client!, resource, {}, options);
 
   const devices = await phase(read('devices'), emulator.pid);
   const heapAfterDevices = settledHeapMb();
