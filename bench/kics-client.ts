@@ -12,9 +12,9 @@
  * temporary folder, named by the sizes; `KCONNECT_BENCH_DATA_DIR` chooses another, `--fresh` starts over).
  * Sizes: KCONNECT_BENCH_DEVICES, KCONNECT_BENCH_EVENTS; records per request: KCONNECT_BENCH_PAGE_SIZE.
  *
- * Under `npm run bench` the process runs the sources through tsx, whose loader (a worker thread) adds 30–40 MB
- * that a user's compiled program does not carry. `--compiled` bundles this file with esbuild (the one tsx brings)
- * into `.scratch/` and runs the bundle with plain `node`: the figure of a program using the built package.
+ * The target is a user's program, so by default this file is bundled with esbuild (the one tsx brings) into
+ * `.scratch/` and the bundle runs with plain `node`: tsx's loader (a worker thread) would add 30–40 MB that a
+ * compiled program does not carry. `--tsx` runs the sources through tsx instead.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ import {
   type KicsEmulatorProcess,
 } from './_kics-emulator-process.ts';
 
-if (process.argv.includes('--compiled') && !import.meta.url.endsWith('.mjs')) process.exit(runCompiled());
+if (!process.argv.includes('--tsx') && !import.meta.url.endsWith('.mjs')) process.exit(runCompiled());
 
 /** Bundles this benchmark (the client's code inlined, packages left to node_modules) and runs it without tsx. */
 function runCompiled(): number {
