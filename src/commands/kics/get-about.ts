@@ -3,7 +3,7 @@ import type { PlainJson } from '../core/types.ts';
 import { plainOf, wireOf } from './shared/json.ts';
 import { READ_ONLY, READER_ROLES, type KicsCommand } from './shared/vendor.ts';
 
-const TITLE = 'Get About';
+const TITLE = 'KICS Get About';
 
 const input = z.object({});
 

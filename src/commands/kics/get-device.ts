@@ -4,7 +4,7 @@ import { deviceRecord, ipAddressesOf, macAddressesOf } from './shared/devices.ts
 import { plainOf, wireOf } from './shared/json.ts';
 import { READ_ONLY, READER_ROLES, type KicsCommand } from './shared/vendor.ts';
 
-const TITLE = 'Get Device';
+const TITLE = 'KICS Get Device';
 
 const input = z.object({
   deviceId: z.number().int().min(1).describe('The id of the device in KICS for Networks (from List Devices)'),

@@ -10,7 +10,7 @@ import { DEVICE_COLUMNS, deviceRecord, deviceRow } from './shared/devices.ts';
 import { wireOf } from './shared/json.ts';
 import { READ_ONLY, READER_ROLES, type KicsCommand, type KicsContext } from './shared/vendor.ts';
 
-const TITLE = 'List Devices';
+const TITLE = 'KICS List Devices';
 
 /** `00:1A:2b:3c:4d:5e` or `00-1a-…`: KICS compares MAC addresses as text, so the command sends them in its spelling. */
 const MAC = /^[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}$/;

@@ -13,7 +13,7 @@ import {
   type KicsContext,
 } from './shared/vendor.ts';
 
-const TITLE = 'Test Connection';
+const TITLE = 'KICS Test Connection';
 
 type Outcome = 'ok' | 'denied' | 'failed';
 

@@ -25,6 +25,13 @@ export interface KicsCommandHarness {
   readonly env: Readonly<Record<string, string>>;
   readonly factory: ContextFactory;
   context(): CommandContext;
+  /**
+   * A context of a further connector of the emulator (its own user, of `role`), through a `kconnect.yaml` of its
+   * own; closed by `stop`.
+   */
+  connector(name: string, user: string, role: 'Operator' | 'Administrator'): Promise<CommandContext>;
+  /** Blocks or unblocks an application user: a blocked one gets no token. */
+  block(user: string): Promise<void>;
   /** Runs a command on connection `plant` and checks the result against the command's output schema. */
   run(command: CommandDefinition, input: unknown): Promise<CommandResult>;
   stop(): Promise<void>;
@@ -51,12 +58,36 @@ export async function startKicsCommandHarness(
     client: { sleep: () => Promise.resolve() },
   });
   const context = () => factory.context('plant');
+  const factories: ContextFactory[] = [factory];
   return {
     kics,
     dir,
     env,
     factory,
     context,
+    async connector(name, user, role) {
+      const written = await kics.auth.addConnector({
+        name,
+        user,
+        role,
+        password: KICS_PACKAGE_PASSWORD,
+        serverUrl: kics.url,
+      });
+      const own = mkdtempSync(join(dir, 'connector-'));
+      writeFileSync(
+        join(own, 'kconnect.yaml'),
+        `connections:\n  ${user}:\n    type: kics\n    package: ${written.dir}\n    packagePasswordEnv: PLANT_PACKAGE_PASSWORD\n`,
+      );
+      const made = createContextFactory(loadConfig({ env, cwd: own }), {
+        env: {},
+        client: { sleep: () => Promise.resolve() },
+      });
+      factories.push(made);
+      return made.context(user);
+    },
+    async block(user) {
+      await kics.auth.users.block(user);
+    },
     async run(command, input) {
       const result = await executeCommand(command, context(), input);
       const checked = commandOutputSchema(command.keyFields).safeParse(result);
@@ -64,7 +95,7 @@ export async function startKicsCommandHarness(
       return result;
     },
     async stop() {
-      await factory.close();
+      for (const made of factories) await made.close();
       await kics.close();
       rmSync(dir, { recursive: true, force: true });
     },
