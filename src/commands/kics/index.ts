@@ -1,7 +1,9 @@
 import type { CommandDefinition } from '../core/types.ts';
 import { kicsGetAbout } from './get-about.ts';
 import { kicsGetDevice } from './get-device.ts';
+import { kicsGetEvent } from './get-event.ts';
 import { kicsListDevices } from './list-devices.ts';
+import { kicsListEvents } from './list-events.ts';
 import { kicsTestConnection } from './test-connection.ts';
 
 /**
@@ -12,4 +14,6 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsGetAbout,
   kicsListDevices,
   kicsGetDevice,
+  kicsListEvents,
+  kicsGetEvent,
 ];

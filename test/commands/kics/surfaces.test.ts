@@ -69,6 +69,8 @@ describe('KICS commands on the CLI, the HTTP service and MCP', () => {
         'kics_get_about',
         'kics_list_devices',
         'kics_get_device',
+        'kics_list_events',
+        'kics_get_event',
       ]);
     });
 
