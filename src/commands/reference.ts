@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CommandDefinition } from './core/types.ts';
 import { VENDORS } from './core/vendors.ts';
+import { isKicsCommand } from './kics/shared/vendor.ts';
 import { isKscCommand, type KscRight } from './ksc/shared/vendor.ts';
 
 interface JsonSchema {
@@ -55,6 +56,12 @@ function right(r: KscRight): string {
 /** What the vendor's API asks of a command, in the vendor's terms. */
 function vendorLines(command: CommandDefinition): string[] {
   const calls = command.api.operations.map((m) => `\`${m}\``).join(' → ');
+  if (isKicsCommand(command)) {
+    return [
+      `- **Roles** (of the connector's user account): ${command.api.roles.join(', ')}`,
+      `- **${VENDORS.kics.operationsLabel}** (seed 002's titles): ${calls}`,
+    ];
+  }
   if (!isKscCommand(command)) return [`- **${VENDORS[command.vendor].title} API calls**: ${calls}`];
   const { rights } = command.api;
   return [
@@ -108,10 +115,14 @@ export function commandReference(commands: readonly CommandDefinition[]): string
     '<!-- Generated from src/commands/registry.ts by `npm run docs:commands`; do not edit by hand. -->',
     '',
     'Every command returns the output contract of seed 001 (DESIGN.md): `status` (`Successful`, `Partially',
-    'Successful`, `Failed`), `raw` (the KSC answer in its wire shape, with the enrichments D3 adds), `context`',
+    'Successful`, `Failed`), `raw` (the vendor answer in its wire shape, with the enrichments D3 adds), `context`',
     "(the records as plain JSON), `keyFields` (typed values under seed 001's names), `result` (a table) and",
     '`errors` (`failureIndicator`, `statusCode` — 400 input, 401 login, 403 rights, 404 not found, 409 ambiguous,',
-    '5xx KSC unreachable — `message`, and the failing `item` of array inputs).',
+    '5xx server unreachable — `message`, and the failing `item` of array inputs).',
+    '',
+    "KSC commands keep seed 001's names and list the KSC rights they need; KICS for Networks commands carry",
+    "the prefix `kics_` and list the roles of the connector's user account that may run them (Operator reads,",
+    'Administrator also changes) and the operations of the KICS API (seed 002) they call.',
     '',
     '| command | name | |',
     '|---|---|---|',

@@ -1,17 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { isKicsCommand } from '../../src/commands/kics/shared/vendor.ts';
 import { COMMANDS } from '../../src/commands/registry.ts';
 import { COMMANDS_DOC, renderCommandsDoc } from '../../scripts/commands-doc.ts';
+import { startKicsCommandHarness, type KicsCommandHarness } from './kics/support.ts';
 import { startCommandHarness, type CommandHarness } from './support.ts';
 
 describe('the command registry', () => {
   let h: CommandHarness;
+  let kics: KicsCommandHarness;
   beforeAll(async () => {
     h = await startCommandHarness();
+    // The KICS emulator's default world of devices (fewer events: the examples read none of them).
+    kics = await startKicsCommandHarness({ devices: 300, events: 200 });
   });
   afterAll(async () => {
     await h?.stop();
+    await kics?.stop();
   });
 
   it('names every command once, in snake_case, with a title, a description and its KSC calls', () => {
@@ -29,9 +35,11 @@ describe('the command registry', () => {
     }
   });
 
-  it('runs every command’s documented example successfully against the emulator', async () => {
+  it('runs every command’s documented example successfully against its vendor’s emulator', async () => {
     for (const command of COMMANDS) {
-      const result = await h.run(command, command.example);
+      const result = isKicsCommand(command)
+        ? await kics.run(command, command.example)
+        : await h.run(command, command.example);
       expect(result.errors, `${command.name}: ${JSON.stringify(result.errors)}`).toEqual([]);
       expect(result.status, command.name).toBe('Successful');
     }

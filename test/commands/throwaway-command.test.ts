@@ -51,6 +51,10 @@ vi.mock('../../src/commands/ksc/index.ts', async (importOriginal) => {
   return { ...original, KSC_COMMANDS: [...original.KSC_COMMANDS, throwaway] };
 });
 
+// The registry lists KSC's commands, then KICS's: without KICS's, the line added to KSC's list is the registry's
+// last, as it was before KICS had commands.
+vi.mock('../../src/commands/kics/index.ts', () => ({ KICS_COMMANDS: [] }));
+
 describe('a command added to its vendor list', () => {
   let h: ServiceHarness;
   beforeAll(async () => {

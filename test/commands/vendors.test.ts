@@ -29,7 +29,7 @@ describe('vendors and command names', () => {
       title: 'KICS Probe',
       description: 'A probe of the vendor check.',
       vendor: 'kics',
-      api: { operations: ['GET /kics/api/v3/devices'] },
+      api: { roles: ['Operator', 'Administrator'], operations: ['Querying several devices'] },
       input: z.object({}),
       keyFields: z.object({}),
       readOnly: true,

@@ -146,7 +146,7 @@ describe('console routes', () => {
         name: command.name,
         title: command.title,
         description: command.description,
-        vendor: 'ksc',
+        vendor: command.vendor,
         path: `/v1/commands/${command.name}`,
         readOnly: command.readOnly,
         destructive: command.destructive,

@@ -1,0 +1,19 @@
+import type { CommandDefinition } from '../core/types.ts';
+import { kicsGetAbout } from './get-about.ts';
+import { kicsGetDevice } from './get-device.ts';
+import { kicsGetEvent } from './get-event.ts';
+import { kicsListDevices } from './list-devices.ts';
+import { kicsListEvents } from './list-events.ts';
+import { kicsTestConnection } from './test-connection.ts';
+
+/**
+ * The KICS for Networks commands, in the order of the reference. Adding a command is its file and one line here.
+ */
+export const KICS_COMMANDS: readonly CommandDefinition[] = [
+  kicsTestConnection,
+  kicsGetAbout,
+  kicsListDevices,
+  kicsGetDevice,
+  kicsListEvents,
+  kicsGetEvent,
+];
