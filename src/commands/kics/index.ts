@@ -5,6 +5,7 @@ import { kicsGetEvent } from './get-event.ts';
 import { kicsListDevices } from './list-devices.ts';
 import { kicsListEvents } from './list-events.ts';
 import { kicsTestConnection } from './test-connection.ts';
+import { kicsUpdateEvent } from './update-event.ts';
 
 /**
  * The KICS for Networks commands, in the order of the reference. Adding a command is its file and one line here.
@@ -16,4 +17,5 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsGetDevice,
   kicsListEvents,
   kicsGetEvent,
+  kicsUpdateEvent,
 ];
