@@ -4,6 +4,7 @@ import { kicsGetDevice } from './get-device.ts';
 import { kicsGetEvent } from './get-event.ts';
 import { kicsListDevices } from './list-devices.ts';
 import { kicsListEvents } from './list-events.ts';
+import { kicsRegisterEvent } from './register-event.ts';
 import { kicsTestConnection } from './test-connection.ts';
 import { kicsUpdateEvent } from './update-event.ts';
 
@@ -18,4 +19,5 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsListEvents,
   kicsGetEvent,
   kicsUpdateEvent,
+  kicsRegisterEvent,
 ];
