@@ -4,9 +4,12 @@ import { kicsGetDevice } from './get-device.ts';
 import { kicsGetEvent } from './get-event.ts';
 import { kicsListDevices } from './list-devices.ts';
 import { kicsListEvents } from './list-events.ts';
-import { kicsRegisterEvent } from './register-event.ts';
 import { kicsTestConnection } from './test-connection.ts';
 import { kicsUpdateEvent } from './update-event.ts';
+import { kicsRegisterEvent } from './register-event.ts';
+import { kicsListEventTypes } from './list-event-types.ts';
+import { kicsListMonitoringPoints } from './list-monitoring-points.ts';
+import { kicsListProtocolStacks } from './list-protocol-stacks.ts';
 
 /**
  * The KICS for Networks commands, in the order of the reference. Adding a command is its file and one line here.
@@ -20,4 +23,7 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsGetEvent,
   kicsUpdateEvent,
   kicsRegisterEvent,
+  kicsListEventTypes,
+  kicsListMonitoringPoints,
+  kicsListProtocolStacks,
 ];
