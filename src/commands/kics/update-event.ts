@@ -25,11 +25,12 @@ const input = z
         'The processing status to set: Proposed (new), Active (in progress) or Resolved; Resolved also ' +
           'sets the event’s end time',
       ),
+    // A number, not nullable: 0 already means "no mark" (what KICS shows for a cleared one), and a plain
+    // integer stays `--mark 3` on the command line.
     mark: eventInputs
       .mark()
-      .nullable()
       .optional()
-      .describe('The mark to set, 0–7 (one of the eight icons KICS shows beside an event); null clears it'),
+      .describe('The mark to set, 0–7 (one of the eight icons KICS shows beside an event); 0 clears it'),
     idempotencyKey: eventInputs.idempotencyKey(),
   })
   .superRefine((given, issues) => {
@@ -43,7 +44,7 @@ const keyFields = z.object({
   UpdatedEventsCount: z.number().int(),
   /** The status set, or null when only the mark was changed. */
   Status: z.string().nullable(),
-  /** The mark set (0 when cleared), or null when only the status was changed. */
+  /** The mark set (0: cleared), or null when only the status was changed. */
   Mark: z.number().int().nullable(),
   /** Each updated event's status before, in the order of UpdatedEventIds: what a rollback sets back. */
   PreviousStatuses: z.array(z.string()),
@@ -75,7 +76,7 @@ export const kicsUpdateEvent: KicsCommand<typeof input, typeof keyFields> = {
   title: TITLE,
   description:
     'Changes the processing status (Proposed = new, Active = in progress, Resolved) and/or the mark (0–7, ' +
-    'one of the icons KICS shows; null clears it) of one or more events of KICS for Networks, e.g. to mark ' +
+    'one of the icons KICS shows; 0 clears it) of one or more events of KICS for Networks, e.g. to mark ' +
     'an event Resolved once a playbook has contained its cause. Each event is read, changed and read back on ' +
     'its own: events that do not exist (404) or cannot be changed are reported one by one and the others are ' +
     'still changed (Partially Successful). Returns each event as it is now, with its previous status and ' +
@@ -127,7 +128,7 @@ export const kicsUpdateEvent: KicsCommand<typeof input, typeof keyFields> = {
         UpdatedEventIds: updated.map((u) => u.after.id),
         UpdatedEventsCount: updated.length,
         Status: status ?? null,
-        Mark: mark === undefined ? null : (mark ?? 0),
+        Mark: mark ?? null,
         PreviousStatuses: updated.map((u) => u.before.status),
         PreviousMarks: updated.map((u) => u.before.mark),
       },

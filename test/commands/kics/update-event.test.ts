@@ -52,14 +52,14 @@ describe('kics_update_event', () => {
     expect(result.result.rows).toHaveLength(2);
   });
 
-  it('changes only the mark when no status is given, and null clears it', async () => {
+  it('changes only the mark when no status is given, and 0 clears it', async () => {
     const e = events[2]!;
     const marked = await h.run(kicsUpdateEvent, { eventIds: [e.id], mark: 3 });
     expect(marked.keyFields['Status']).toBeNull();
     const after = await kics.getEvent(e.id);
     expect(after.mark).toBe(3);
     expect(after.status).toBe(e.status);
-    const cleared = await h.run(kicsUpdateEvent, { eventIds: [e.id], mark: null });
+    const cleared = await h.run(kicsUpdateEvent, { eventIds: [e.id], mark: 0 });
     expect(cleared.status).toBe('Successful');
     expect(cleared.keyFields['PreviousMarks']).toEqual([3]);
     expect((await kics.getEvent(e.id)).mark).toBe(0);
