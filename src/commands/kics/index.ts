@@ -5,6 +5,12 @@ import { kicsGetEvent } from './get-event.ts';
 import { kicsListDevices } from './list-devices.ts';
 import { kicsListEvents } from './list-events.ts';
 import { kicsTestConnection } from './test-connection.ts';
+import { kicsGetAllowRule } from './get-allow-rule.ts';
+import { kicsGetTag } from './get-tag.ts';
+import { kicsGetVulnerability } from './get-vulnerability.ts';
+import { kicsListAllowRules } from './list-allow-rules.ts';
+import { kicsListTags } from './list-tags.ts';
+import { kicsListVulnerabilities } from './list-vulnerabilities.ts';
 
 /**
  * The KICS for Networks commands, in the order of the reference. Adding a command is its file and one line here.
@@ -16,4 +22,10 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsGetDevice,
   kicsListEvents,
   kicsGetEvent,
+  kicsListVulnerabilities,
+  kicsGetVulnerability,
+  kicsListTags,
+  kicsGetTag,
+  kicsListAllowRules,
+  kicsGetAllowRule,
 ];
