@@ -11,6 +11,7 @@ import { kicsGetVulnerability } from './get-vulnerability.ts';
 import { kicsListAllowRules } from './list-allow-rules.ts';
 import { kicsListTags } from './list-tags.ts';
 import { kicsListVulnerabilities } from './list-vulnerabilities.ts';
+import { kicsSetAllowRuleActive } from './set-allow-rule-active.ts';
 
 /**
  * The KICS for Networks commands, in the order of the reference. Adding a command is its file and one line here.
@@ -28,4 +29,5 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsGetTag,
   kicsListAllowRules,
   kicsGetAllowRule,
+  kicsSetAllowRuleActive,
 ];
