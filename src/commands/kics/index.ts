@@ -9,6 +9,8 @@ import { kicsGetAllowRule } from './get-allow-rule.ts';
 import { kicsGetTag } from './get-tag.ts';
 import { kicsGetVulnerability } from './get-vulnerability.ts';
 import { kicsListAllowRules } from './list-allow-rules.ts';
+import { kicsListAppMessages } from './list-app-messages.ts';
+import { kicsListAudit } from './list-audit.ts';
 import { kicsListTags } from './list-tags.ts';
 import { kicsListVulnerabilities } from './list-vulnerabilities.ts';
 import { kicsSetAllowRuleActive } from './set-allow-rule-active.ts';
@@ -30,4 +32,6 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsListAllowRules,
   kicsGetAllowRule,
   kicsSetAllowRuleActive,
+  kicsListAudit,
+  kicsListAppMessages,
 ];

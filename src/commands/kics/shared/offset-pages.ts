@@ -36,7 +36,8 @@ function capitalised(word: string): string {
 }
 
 /**
- * The items of `filter` from `offset`, at most `limit`, sorted ascending by the resource's one sort column, one
+ * The items of `filter` from `offset`, at most `limit`, sorted by the resource's one sort column (ascending
+ * unless `newestFirst`: a log's ids grow with time), one
  * request per {@link MAX_LIMIT} items, and whether more were there. One more item than asked is read (when the
  * pages allow) to know that without a count the API does not give.
  */
@@ -44,9 +45,9 @@ export async function readOffsetWindow<T>(
   resource: QueryResource,
   readPage: (query: KicsQueryArgument) => Promise<Page<T>>,
   filter: readonly KicsFilterItem[],
-  window: { readonly offset: number; readonly limit: number },
+  window: { readonly offset: number; readonly limit: number; readonly newestFirst?: boolean },
 ): Promise<{ items: T[]; more: boolean }> {
-  const sort = [sortEntry(RESOURCE_SPECS[resource].sortColumn, false)];
+  const sort = [sortEntry(RESOURCE_SPECS[resource].sortColumn, window.newestFirst === true)];
   const items: T[] = [];
   let offset = window.offset;
   for (;;) {
