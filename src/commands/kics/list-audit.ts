@@ -12,7 +12,7 @@ const TITLE = 'KICS List Audit';
 const text = z.string().trim().min(1);
 
 const input = z.object({
-  user: text.optional().describe('Only entries of the KICS for Networks user with exactly this name'),
+  userName: text.optional().describe('Only entries of the KICS for Networks user with exactly this name'),
   action: z
     .array(text)
     .min(1)
@@ -36,7 +36,7 @@ const keyFields = z.object({
 
 function auditFilter(given: Input): KicsFilterItem[] {
   const query = kicsQuery('audit-messages');
-  if (given.user !== undefined) query.where('user', '=', given.user);
+  if (given.userName !== undefined) query.where('user', '=', given.userName);
   if (given.action !== undefined) query.where('action', 'IsOneOf', given.action);
   if (given.result !== undefined) query.where('result', '=', given.result);
   if (given.node !== undefined) query.where('node', '=', given.node);
@@ -52,7 +52,7 @@ export const kicsListAudit: KicsCommand<typeof input, typeof keyFields> = {
   description:
     'Lists the audit log of KICS for Networks: who did what and with what result — sign-ins (and failed ' +
     'ones), tokens issued to connectors, edits of devices, events and allowing rules, connectors added — ' +
-    'with the time, the node and a description. Filters combine with AND: user, action (several), result, ' +
+    'with the time, the node and a description. Filters combine with AND: userName, action (several), result, ' +
     'node, since and until. Sorted by id, the oldest first, or the newest first with `newestFirst`. Use it ' +
     'to review changes around an incident or failed sign-ins. Returns at most `limit` entries from `offset`; ' +
     '`MoreAvailable` says whether to ask for the next page. A bad value fails before any request. Reads only.',

@@ -50,7 +50,7 @@ describe('kics_list_audit and kics_list_app_messages', () => {
 
   it('filters the audit log by user, action, result, node and time', async () => {
     const sample = audit[Math.floor(audit.length / 2)]!;
-    const byUser = await h.run(kicsListAudit, { user: sample.user, limit: 100_000 });
+    const byUser = await h.run(kicsListAudit, { userName: sample.user, limit: 100_000 });
     expect(byUser.keyFields['AuditEntryIds']).toEqual(ids(audit.filter((e) => e.user === sample.user)));
     expect(byUser.keyFields['Users']).toEqual([sample.user]);
     const actions = [...new Set(audit.map((e) => e.action))].slice(0, 2);
@@ -119,7 +119,7 @@ describe('kics_list_audit and kics_list_app_messages', () => {
       [
         [{ since: 'yesterday' }, 'since'],
         [{ action: [] }, 'action'],
-        [{ user: '' }, 'user'],
+        [{ userName: '' }, 'userName'],
         [{ newestFirst: 'yes' }, 'newestFirst'],
       ],
       {},
