@@ -10,6 +10,15 @@ import { kicsRegisterEvent } from './register-event.ts';
 import { kicsListEventTypes } from './list-event-types.ts';
 import { kicsListMonitoringPoints } from './list-monitoring-points.ts';
 import { kicsListProtocolStacks } from './list-protocol-stacks.ts';
+import { kicsGetAllowRule } from './get-allow-rule.ts';
+import { kicsGetTag } from './get-tag.ts';
+import { kicsGetVulnerability } from './get-vulnerability.ts';
+import { kicsListAllowRules } from './list-allow-rules.ts';
+import { kicsListAppMessages } from './list-app-messages.ts';
+import { kicsListAudit } from './list-audit.ts';
+import { kicsListTags } from './list-tags.ts';
+import { kicsListVulnerabilities } from './list-vulnerabilities.ts';
+import { kicsSetAllowRuleActive } from './set-allow-rule-active.ts';
 
 /**
  * The KICS for Networks commands, in the order of the reference. Adding a command is its file and one line here.
@@ -26,4 +35,13 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsListEventTypes,
   kicsListMonitoringPoints,
   kicsListProtocolStacks,
+  kicsListVulnerabilities,
+  kicsGetVulnerability,
+  kicsListTags,
+  kicsGetTag,
+  kicsListAllowRules,
+  kicsGetAllowRule,
+  kicsSetAllowRuleActive,
+  kicsListAudit,
+  kicsListAppMessages,
 ];
