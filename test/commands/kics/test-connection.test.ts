@@ -3,6 +3,7 @@ import { executeCommand } from '../../../src/commands/core/execute.ts';
 import { KICS_COMMANDS } from '../../../src/commands/kics/index.ts';
 import { kicsGetAbout } from '../../../src/commands/kics/get-about.ts';
 import { kicsTestConnection } from '../../../src/commands/kics/test-connection.ts';
+import { isKicsCommand, leastRole } from '../../../src/commands/kics/shared/vendor.ts';
 import { startKicsCommandHarness, type KicsCommandHarness } from './support.ts';
 
 describe('kics_test_connection and kics_get_about', () => {
@@ -26,8 +27,12 @@ describe('kics_test_connection and kics_get_about', () => {
       DaysTillLicenseExpire: about.license.daysTillLicenseExpire,
       ConfirmedRole: 'Operator',
       DeniedCommands: [],
-      UnverifiedCommands: [],
+      // Reads prove the Operator role; what needs Administrator cannot be proven without changing something.
+      UnverifiedCommands: KICS_COMMANDS.filter(isKicsCommand)
+        .filter((c) => leastRole(c.api) === 'Administrator')
+        .map((c) => c.name),
     });
+    expect(result.keyFields['UnverifiedCommands']).toContain('kics_update_event');
     expect(result.keyFields['AllowedCommands']).toEqual(KICS_COMMANDS.map((c) => c.name));
     const context = result.context as { configuration: { eventTypesToSend: unknown[] } };
     expect(Array.isArray(context.configuration.eventTypesToSend)).toBe(true);
