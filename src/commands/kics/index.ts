@@ -4,6 +4,7 @@ import { kicsGetDevice } from './get-device.ts';
 import { kicsGetEvent } from './get-event.ts';
 import { kicsListDevices } from './list-devices.ts';
 import { kicsListEvents } from './list-events.ts';
+import { kicsSetDeviceStatus } from './set-device-status.ts';
 import { kicsTestConnection } from './test-connection.ts';
 
 /**
@@ -16,4 +17,5 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsGetDevice,
   kicsListEvents,
   kicsGetEvent,
+  kicsSetDeviceStatus,
 ];

@@ -26,9 +26,14 @@ describe('kics_test_connection and kics_get_about', () => {
       DaysTillLicenseExpire: about.license.daysTillLicenseExpire,
       ConfirmedRole: 'Operator',
       DeniedCommands: [],
-      UnverifiedCommands: [],
     });
-    expect(result.keyFields['AllowedCommands']).toEqual(KICS_COMMANDS.map((c) => c.name));
+    // Reads prove the Operator role; the changes need Administrator, which no read proves (decision 0034).
+    expect(result.keyFields['AllowedCommands']).toEqual(
+      KICS_COMMANDS.filter((c) => c.readOnly).map((c) => c.name),
+    );
+    expect(result.keyFields['UnverifiedCommands']).toEqual(
+      KICS_COMMANDS.filter((c) => !c.readOnly).map((c) => c.name),
+    );
     const context = result.context as { configuration: { eventTypesToSend: unknown[] } };
     expect(Array.isArray(context.configuration.eventTypesToSend)).toBe(true);
     expect(result.result.rows.map((r) => r[0])).toContain('Role');
