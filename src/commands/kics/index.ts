@@ -6,6 +6,7 @@ import { kicsListDevices } from './list-devices.ts';
 import { kicsListEvents } from './list-events.ts';
 import { kicsSetDeviceStatus } from './set-device-status.ts';
 import { kicsTestConnection } from './test-connection.ts';
+import { kicsUpdateDevice } from './update-device.ts';
 
 /**
  * The KICS for Networks commands, in the order of the reference. Adding a command is its file and one line here.
@@ -18,4 +19,5 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsListEvents,
   kicsGetEvent,
   kicsSetDeviceStatus,
+  kicsUpdateDevice,
 ];
