@@ -1,4 +1,5 @@
 import type { CommandDefinition } from '../core/types.ts';
+import { kicsCreateDevice } from './create-device.ts';
 import { kicsGetAbout } from './get-about.ts';
 import { kicsGetDevice } from './get-device.ts';
 import { kicsGetEvent } from './get-event.ts';
@@ -20,4 +21,5 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsGetEvent,
   kicsSetDeviceStatus,
   kicsUpdateDevice,
+  kicsCreateDevice,
 ];
