@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../core/types.ts';
 import { kicsCreateDevice } from './create-device.ts';
+import { kicsDeleteDevice } from './delete-device.ts';
 import { kicsGetAbout } from './get-about.ts';
 import { kicsGetDevice } from './get-device.ts';
 import { kicsGetEvent } from './get-event.ts';
@@ -22,4 +23,5 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsSetDeviceStatus,
   kicsUpdateDevice,
   kicsCreateDevice,
+  kicsDeleteDevice,
 ];
