@@ -1,9 +1,12 @@
 import type { CommandDefinition } from '../core/types.ts';
+import { kicsCreateDevice } from './create-device.ts';
+import { kicsDeleteDevice } from './delete-device.ts';
 import { kicsGetAbout } from './get-about.ts';
 import { kicsGetDevice } from './get-device.ts';
 import { kicsGetEvent } from './get-event.ts';
 import { kicsListDevices } from './list-devices.ts';
 import { kicsListEvents } from './list-events.ts';
+import { kicsSetDeviceStatus } from './set-device-status.ts';
 import { kicsTestConnection } from './test-connection.ts';
 import { kicsUpdateEvent } from './update-event.ts';
 import { kicsRegisterEvent } from './register-event.ts';
@@ -19,6 +22,7 @@ import { kicsListAudit } from './list-audit.ts';
 import { kicsListTags } from './list-tags.ts';
 import { kicsListVulnerabilities } from './list-vulnerabilities.ts';
 import { kicsSetAllowRuleActive } from './set-allow-rule-active.ts';
+import { kicsUpdateDevice } from './update-device.ts';
 
 /**
  * The KICS for Networks commands, in the order of the reference. Adding a command is its file and one line here.
@@ -44,4 +48,8 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsSetAllowRuleActive,
   kicsListAudit,
   kicsListAppMessages,
+  kicsSetDeviceStatus,
+  kicsUpdateDevice,
+  kicsCreateDevice,
+  kicsDeleteDevice,
 ];
