@@ -33,7 +33,11 @@ describe('kics_test_connection and kics_get_about', () => {
         .map((c) => c.name),
     });
     expect(result.keyFields['UnverifiedCommands']).toContain('kics_update_event');
-    expect(result.keyFields['AllowedCommands']).toEqual(KICS_COMMANDS.map((c) => c.name));
+    expect(result.keyFields['AllowedCommands']).toEqual(
+      KICS_COMMANDS.filter(isKicsCommand)
+        .filter((c) => leastRole(c.api) === 'Operator')
+        .map((c) => c.name),
+    );
     const context = result.context as { configuration: { eventTypesToSend: unknown[] } };
     expect(Array.isArray(context.configuration.eventTypesToSend)).toBe(true);
     expect(result.result.rows.map((r) => r[0])).toContain('Role');
