@@ -3,7 +3,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-check/**', 'node_modules/**', 'coverage/**', 'test-results/**', '.scratch/**'] },
+  {
+    ignores: ['dist/**', 'dist-check/**', 'node_modules/**', 'coverage/**', 'test-results/**', '.scratch/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node } },
