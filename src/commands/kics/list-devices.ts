@@ -1,6 +1,6 @@
+import { readOffsetWindow } from './shared/offset-pages.ts';
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { sortEntry } from '../../kics/client/operations.ts';
 import { kicsQuery } from '../../kics/client/query-builder.ts';
 import { MAX_LIMIT } from '../../kics/query/index.ts';
 import { ASSET_STATUSES, ASSET_TYPES, SECURITY_STATES, type Device } from '../../kics/model.ts';
@@ -91,26 +91,15 @@ export function deviceFilter(given: Input): KicsFilterItem[] {
   return [...(query.build().filter ?? [])];
 }
 
-/**
- * The devices of the filter from `offset`, at most `limit`, one request per {@link MAX_LIMIT} devices, and
- * whether more were there. One more device than asked is read (when the pages allow) to know that without a count
- * the API does not give.
- */
+/** The devices of the filter from `offset`, at most `limit`, and whether more were there. */
 async function readDevices(ctx: KicsContext, given: Input): Promise<{ devices: Device[]; more: boolean }> {
-  const filter = deviceFilter(given);
-  const devices: Device[] = [];
-  let offset = given.offset;
-  for (;;) {
-    const wanted = given.limit + 1 - devices.length;
-    const limit = Math.min(MAX_LIMIT, wanted);
-    const page = await ctx.kics.queryDevices({ filter, sort: [sortEntry('id', false)], offset, limit });
-    devices.push(...page.values);
-    // Advance by what came back, never by what was asked for; a short page is the last.
-    offset += page.values.length;
-    if (page.values.length < limit || devices.length > given.limit) break;
-  }
-  const more = devices.length > given.limit;
-  return { devices: more ? devices.slice(0, given.limit) : devices, more };
+  const { items, more } = await readOffsetWindow(
+    'devices',
+    (query) => ctx.kics.queryDevices(query),
+    deviceFilter(given),
+    { offset: given.offset, limit: given.limit },
+  );
+  return { devices: items, more };
 }
 
 /** `kics_list_devices`: the devices KICS for Networks knows, filtered and paged. */
