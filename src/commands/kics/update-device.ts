@@ -50,7 +50,7 @@ const input = z
     labels: deviceInputs
       .labels()
       .optional()
-      .describe('The labels, replacing all of them; null or [] clears them'),
+      .describe('The labels, replacing all of them; [] clears them'),
     userAttributes: deviceInputs
       .userAttributes()
       .optional()

@@ -60,7 +60,7 @@ export const deviceInputs = {
       )
       .min(1)
       .max(64),
-  labels: () => z.array(z.string().min(1).max(1024)).max(256).nullable(),
+  labels: () => z.array(z.string().min(1).max(1024)).max(256),
   userAttributes: () =>
     z
       .array(z.object({ name: z.string().min(1).max(1024), value: z.string().max(MAX_TEXT) }).strict())
