@@ -37,3 +37,26 @@ export interface VendorClient {
   /** Ends the client's sessions and connections; with a signal that aborts, at once. */
   close(options?: { readonly signal?: AbortSignal }): Promise<void>;
 }
+
+/**
+ * Settles as `work` does, or rejects with `onAbort()` as soon as `signal` aborts. The work itself goes on: it
+ * may be shared with other callers (one login serves every call waiting for it).
+ */
+export async function unlessAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+  onAbort: () => Error,
+): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) throw onAbort();
+  let listener: () => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    listener = () => reject(onAbort());
+    signal.addEventListener('abort', listener, { once: true });
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    signal.removeEventListener('abort', listener);
+  }
+}

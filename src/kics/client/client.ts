@@ -12,7 +12,7 @@ import {
 } from '../../errors.ts';
 import { ConnectFailure, httpConnector } from '../../http/connector.ts';
 import { HttpTransport, TransportFailure, type HttpAnswer } from '../../http/transport.ts';
-import type { HealthReport, VendorClient } from '../../vendor-client.ts';
+import { unlessAborted, type HealthReport, type VendorClient } from '../../vendor-client.ts';
 import { parseWireJson } from '../../wire/json.ts';
 import type {
   About,
@@ -107,26 +107,6 @@ interface Connection {
   readonly pool: Pool;
   readonly transport: HttpTransport;
   readonly tokens: TokenManager;
-}
-
-/** Settles as `work` does, or rejects with `onAbort()` as soon as `signal` aborts (shared work goes on). */
-async function unlessAborted<T>(
-  work: Promise<T>,
-  signal: AbortSignal | undefined,
-  onAbort: () => Error,
-): Promise<T> {
-  if (signal === undefined) return work;
-  if (signal.aborted) throw onAbort();
-  let listener: () => void = () => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    listener = () => reject(onAbort());
-    signal.addEventListener('abort', listener, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener('abort', listener);
-  }
 }
 
 const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|^ERR_SSL_|^ERR_TLS_/;

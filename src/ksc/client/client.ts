@@ -10,7 +10,7 @@ import { AuthenticationError, CancelledError, KconnectError, type CallContext } 
 import { errorFromPxg, KscClientError, SessionExpiredError } from './errors.ts';
 import type { KscMethodArgs, KscMethodName, KscMethodReply } from '../methods/index.ts';
 import { HttpTransport, TransportFailure, type HttpAnswer } from '../../http/transport.ts';
-import type { HealthReport, VendorClient } from '../../vendor-client.ts';
+import { unlessAborted, type HealthReport, type VendorClient } from '../../vendor-client.ts';
 
 /** One log record. It never carries credentials, tokens, session ids or request bodies. */
 export interface KscLogRecord {
@@ -81,29 +81,6 @@ interface SessionState {
   closed: boolean;
   /** Aborted by {@link KscClient.close}: a login nobody will use any more must not hold the connections open. */
   readonly closing: AbortController;
-}
-
-/**
- * Settles as `work` does, or rejects with `onAbort()` as soon as `signal` aborts. The work itself goes on: it
- * may be shared with other callers (one login serves every call waiting for it).
- */
-async function unlessAborted<T>(
-  work: Promise<T>,
-  signal: AbortSignal | undefined,
-  onAbort: () => Error,
-): Promise<T> {
-  if (signal === undefined) return work;
-  if (signal.aborted) throw onAbort();
-  let listener: () => void = () => undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    listener = () => reject(onAbort());
-    signal.addEventListener('abort', listener, { once: true });
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    signal.removeEventListener('abort', listener);
-  }
 }
 
 /** Days before a server certificate expires from which the client warns. */
