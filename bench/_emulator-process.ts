@@ -2,7 +2,8 @@
  * The KSC emulator as a child process, as a user would run it (`kconnect emulator ksc --http`), for the
  * benchmarks that drive it over loopback HTTP. Not a benchmark itself: `run.ts` skips files starting with `_`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,22 +81,7 @@ export async function startEmulator(options: EmulatorProcessOptions): Promise<Em
     })());
 
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let buffer = '';
-      const onData = (chunk: Buffer): void => {
-        buffer += chunk.toString();
-        const match = /listening on (\S+)/.exec(buffer);
-        if (match === null) return;
-        // Keep draining the pipe so the child never blocks on it, but keep nothing: the client benchmark
-        // measures this process's memory.
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve(match[1]!);
-      };
-      child.stdout.on('data', onData);
-      child.once('exit', (code, signal) => reject(new Error(`emulator exited with ${code ?? signal}`)));
-      child.once('error', reject);
-    });
+    const url = await listeningUrl(child);
     const pid = child.pid;
     if (pid === undefined) throw new Error('the emulator has no PID');
     return { url, pid, startupSeconds: (performance.now() - started) / 1000, stop };
@@ -103,4 +89,25 @@ export async function startEmulator(options: EmulatorProcessOptions): Promise<Em
     await stop();
     throw error;
   }
+}
+
+/**
+ * The URL an emulator process prints once it listens ("… listening on <url>"). The pipe is drained afterwards, so
+ * the child never blocks on it, but nothing is kept: the client benchmarks measure this process's memory.
+ */
+export function listeningUrl(child: ChildProcessByStdio<null, Readable, null>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    const onData = (chunk: Buffer): void => {
+      buffer += chunk.toString();
+      const match = /listening on (\S+)/.exec(buffer);
+      if (match === null) return;
+      child.stdout.off('data', onData);
+      child.stdout.resume();
+      resolve(match[1]!);
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code, signal) => reject(new Error(`emulator exited with ${code ?? signal}`)));
+    child.once('error', reject);
+  });
 }

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { listeningUrl } from './_emulator-process.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -93,21 +94,7 @@ export async function startKicsEmulatorProcess(
     })());
 
   try {
-    const url = await new Promise<string>((resolve, reject) => {
-      let buffer = '';
-      const onData = (chunk: Buffer): void => {
-        buffer += chunk.toString();
-        const match = /listening on (\S+)/.exec(buffer);
-        if (match === null) return;
-        // Keep draining the pipe so the child never blocks on it, but keep nothing.
-        child.stdout.off('data', onData);
-        child.stdout.resume();
-        resolve(match[1]!);
-      };
-      child.stdout.on('data', onData);
-      child.once('exit', (code, signal) => reject(new Error(`emulator exited with ${code ?? signal}`)));
-      child.once('error', reject);
-    });
+    const url = await listeningUrl(child);
     const pid = child.pid;
     if (pid === undefined) throw new Error('the emulator has no PID');
     return { url, pid, startupSeconds: (performance.now() - started) / 1000, stop };
