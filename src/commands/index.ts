@@ -3,7 +3,22 @@ export * from './core/types.ts';
 export { VENDORS, VENDOR_NAMES, commandNameProblem, type Vendor, type VendorApi } from './core/vendors.ts';
 export { COMMANDS, commandByName } from './registry.ts';
 export { KSC_COMMANDS } from './ksc/index.ts';
-export type { KscApi, KscCommand, KscContext, KscRight } from './ksc/shared/vendor.ts';
+export {
+  isKscCommand,
+  type KscApi,
+  type KscCommand,
+  type KscContext,
+  type KscRight,
+} from './ksc/shared/vendor.ts';
+export { KICS_COMMANDS } from './kics/index.ts';
+export {
+  KICS_ROLES,
+  isKicsCommand,
+  type KicsApi,
+  type KicsCommand,
+  type KicsContext,
+  type KicsRole,
+} from './kics/shared/vendor.ts';
 export {
   CommandStreamError,
   executeCommand,

@@ -1,4 +1,12 @@
-import type { CommandDefinition, SurfaceHints, Vendor } from '../../commands/index.ts';
+import {
+  isKicsCommand,
+  isKscCommand,
+  type CommandDefinition,
+  type KicsRole,
+  type KscRight,
+  type SurfaceHints,
+  type Vendor,
+} from '../../commands/index.ts';
 import { requiredScope, type Scope } from './auth.ts';
 import { inputJsonSchema, type JsonObject } from './openapi.ts';
 
@@ -18,6 +26,10 @@ export interface CatalogueEntry {
   readonly operations: readonly string[];
   /** KSC commands: the same list, under its earlier name. */
   readonly kscMethods?: readonly string[];
+  /** KSC commands: the rights its account needs, in seed 001's words. */
+  readonly rights?: readonly KscRight[];
+  /** KICS commands: the roles of the connector's user account that may run it, least first. */
+  readonly roles?: readonly KicsRole[];
   readonly example: unknown;
   /** The JSON Schema (draft 2020-12) of the input, self-contained: the same zod schema validates calls. */
   readonly input: JsonObject;
@@ -39,7 +51,8 @@ export function commandCatalogue(commands: readonly CommandDefinition[]): Catalo
       idempotent: command.idempotent,
       scope: requiredScope(command),
       operations: command.api.operations,
-      ...(command.vendor === 'ksc' ? { kscMethods: command.api.operations } : {}),
+      ...(isKscCommand(command) ? { kscMethods: command.api.operations, rights: command.api.rights } : {}),
+      ...(isKicsCommand(command) ? { roles: command.api.roles } : {}),
       example: command.example as unknown,
       input: inputJsonSchema(command.input),
       ...(command.hints === undefined ? {} : { hints: command.hints }),

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { kconnectVersion } from '../../version.ts';
-import { commandOutputSchema, isStreamingCommand, type CommandDefinition } from '../../commands/index.ts';
+import {
+  KICS_ROLES,
+  commandOutputSchema,
+  isStreamingCommand,
+  type CommandDefinition,
+} from '../../commands/index.ts';
 import { VENDOR_NAMES, VENDORS, type Vendor } from '../../commands/core/vendors.ts';
 import { requiredScope, SCOPES } from './auth.ts';
 
@@ -51,6 +56,22 @@ const catalog = z.object({
         .array(z.string())
         .optional()
         .describe('KSC commands: the same list, under its earlier name'),
+      rights: z
+        .array(
+          z.object({
+            product: z.string(),
+            feature: z.string(),
+            operations: z.array(z.string()),
+          }),
+        )
+        .optional()
+        .describe(
+          'KSC commands: the rights its account needs, in seed 001’s words (product › feature › operations)',
+        ),
+      roles: z
+        .array(z.enum(KICS_ROLES))
+        .optional()
+        .describe('KICS commands: the roles of the connector’s user account that may run it, least first'),
       example: z.unknown(),
       input: z
         .record(z.string(), z.unknown())

@@ -40,13 +40,25 @@ export interface McpServerOptions {
 }
 
 function instructions(catalog: ToolCatalog): string {
+  const commands = [...catalog.enabled.values(), ...catalog.disabled.values()];
+  const kics = commands.some((c) => c.vendor === 'kics');
   const lines = [
-    'kconnect drives a Kaspersky Security Center server through its Open API. Each tool is one kconnect command.',
-    'A result has status, raw (the KSC answer in its wire shape), context (the records as plain JSON), keyFields ' +
-      'and a result table. Longs beyond 2^53 are decimal strings.',
+    kics
+      ? 'kconnect drives Kaspersky Security Center (KSC, IT endpoints) through its Open API and KICS for Networks ' +
+        '(industrial networks: devices, events, vulnerabilities) through its Public API v3. Each tool is one ' +
+        'kconnect command; tools named kics_* talk to KICS for Networks, the others to KSC.'
+      : 'kconnect drives a Kaspersky Security Center server through its Open API. Each tool is one kconnect command.',
+    "A result has status, raw (the vendor's answer in its wire shape), context (the records as plain JSON), " +
+      'keyFields and a result table. Longs beyond 2^53 are decimal strings.',
     'Hosts can be named by id (KLHST_WKS_HOSTNAME), display name, FQDN or IPv4 address. Destructive tools accept ' +
       'an idempotencyKey: a repeated call with the same key acts once.',
   ];
+  if (kics) {
+    lines.push(
+      'KICS devices and events are named by their numeric ids (from kics_list_devices, kics_list_events); KICS ' +
+        'lists take filters and page with offset and limit.',
+    );
+  }
   if (catalog.disabled.size > 0) {
     lines.push(
       `Destructive tools are disabled on this server (${[...catalog.disabled.keys()].join(', ')}); an ` +

@@ -6,6 +6,7 @@ import { jsonSafe, KEY_FIELDS_TEXT_LIMIT } from '../../../src/adapters/mcp/tool-
 import { toolCatalog } from '../../../src/adapters/mcp/tools.ts';
 import {
   COMMANDS,
+  KSC_COMMANDS,
   type CommandContext,
   type CommandDefinition,
   type ProgressUpdate,
@@ -80,6 +81,20 @@ describe('MCP server (SDK client, in memory, on a real emulator)', () => {
     }
   });
 
+  it('speaks of KSC alone when it offers KSC commands alone', async () => {
+    const mcp = await connectInMemory({
+      commands: KSC_COMMANDS,
+      context: () => admin,
+      allowDestructive: false,
+    });
+    try {
+      expect(mcp.client.getInstructions()).toContain('drives a Kaspersky Security Center server');
+      expect(mcp.client.getInstructions()).not.toContain('KICS');
+    } finally {
+      await mcp.close();
+    }
+  });
+
   it('leaves destructive tools out of the list when they are disabled, and says so in its instructions', async () => {
     const mcp = await connectInMemory({ commands: COMMANDS, context: () => admin, allowDestructive: false });
     try {
@@ -91,6 +106,8 @@ describe('MCP server (SDK client, in memory, on a real emulator)', () => {
       expect(mcp.client.getInstructions()).toContain(
         `Destructive tools are disabled on this server (${destructive.join(', ')})`,
       );
+      // The registry has KICS commands: the instructions say which tools talk to which product.
+      expect(mcp.client.getInstructions()).toContain('tools named kics_* talk to KICS for Networks');
       expect(mcp.client.getServerVersion()).toMatchObject({
         name: 'kconnect',
         version: expect.stringMatching(/^\d+\.\d+\.\d+/),

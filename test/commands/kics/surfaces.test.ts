@@ -63,12 +63,21 @@ describe('KICS commands on the CLI, the HTTP service and MCP', () => {
     it('lists the KICS commands with their vendor', async () => {
       const answer = await request(service.url, '/v1/commands', { token });
       expect(answer.status).toBe(200);
-      const { commands } = JSON.parse(answer.text) as { commands: { name: string; vendor: string }[] };
+      const { commands } = JSON.parse(answer.text) as {
+        commands: { name: string; vendor: string; roles?: string[]; rights?: unknown[] }[];
+      };
       // Every KICS command of the registry, in its order, and nothing else marked KICS.
       expect(commands.filter((c) => c.vendor === 'kics').map((c) => c.name)).toEqual(
         COMMANDS.filter((c) => c.vendor === 'kics').map((c) => c.name),
       );
       expect(commands.filter((c) => c.vendor === 'kics').length).toBeGreaterThanOrEqual(20);
+      // Each says the KICS roles that may run it (a change: Administrator only), and no KSC rights.
+      const byName = new Map(commands.map((c) => [c.name, c]));
+      expect(byName.get('kics_list_devices')?.roles).toEqual(['Operator', 'Administrator']);
+      expect(byName.get('kics_set_device_status')?.roles).toEqual(['Administrator']);
+      expect(byName.get('kics_list_devices')?.rights).toBeUndefined();
+      expect(byName.get('list_hosts')?.roles).toBeUndefined();
+      expect(byName.get('list_hosts')?.rights?.length).toBeGreaterThan(0);
     });
 
     it('runs POST /v1/commands/kics_get_about on the kics connection', async () => {
