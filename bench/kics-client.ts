@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { all, KicsClient } from '../src/kics/client/index.ts';
-import { cpuSeconds } from './_emulator-process.ts';
+import { heapMarks, line, mb, MB, measurePhase, reportPhase, settledHeapMb } from './_client-phase.ts';
 import {
   KICS_BENCH_CONNECTOR_PASSWORD,
   startKicsEmulatorProcess,
@@ -60,8 +60,6 @@ const DEVICES = Number(process.env['KCONNECT_BENCH_DEVICES'] ?? 100_000);
 const EVENTS = Number(process.env['KCONNECT_BENCH_EVENTS'] ?? 1_000_000);
 const PAGE_SIZE = Number(process.env['KCONNECT_BENCH_PAGE_SIZE'] ?? 1000);
 const RSS_LIMIT_MB = 150;
-const SAMPLE_MS = 50;
-const MB = 1024 * 1024;
 
 const dataDir =
   process.env['KCONNECT_BENCH_DATA_DIR'] ??
@@ -69,91 +67,26 @@ const dataDir =
 /** Written once a start has generated the whole world: a directory without it is a broken first start. */
 const completeMarker = path.join(dataDir, 'bench-world-complete');
 
-function exposedGc(): NodeJS.GCFunction {
-  const gc = globalThis.gc;
-  if (gc === undefined) throw new Error('run with --expose-gc (npm run bench -- kics-client does)');
-  return gc;
-}
-const gc = exposedGc();
-
-/** Heap in use once garbage is gone: what the client actually holds at this point. */
-function settledHeapMb(): number {
-  gc();
-  return process.memoryUsage().heapUsed / MB;
-}
-
-interface PhaseResult {
-  readonly count: number;
-  /** Records whose id is a number: proves the pages were decoded, not skipped. */
-  readonly complete: number;
-  /** Ids in ascending order without a repeat: proves the paging neither went back nor read a page twice. */
-  readonly ordered: boolean;
-  readonly seconds: number;
-  readonly clientCpu: number;
-  readonly emulatorCpu: number;
-  readonly peakRssMb: number;
-  readonly peakHeapMb: number;
-  /** Memory outside the JS heap that V8 knows of (the HTTP layer's buffers): part of the RSS beyond the heap. */
-  readonly peakExternalMb: number;
-}
-
 /**
- * Iterates `records` to the end, keeping none, sampling memory on a timer. The iterators await the network between
- * pages, so the timer gets its turns; a sample at the end catches a peak that fell after the last tick.
+ * Reads every record, checking each id is a number (the pages were decoded, not skipped) and ids ascend without a
+ * repeat (the paging neither went back nor read a page twice).
  */
-async function phase(
+async function readAll(
   records: AsyncIterable<{ readonly id: number }>,
   pid: number,
   onRecord?: (count: number) => void,
-): Promise<PhaseResult> {
-  let peakRss = 0;
-  let peakHeap = 0;
-  let peakExternal = 0;
-  const sample = (): void => {
-    const usage = process.memoryUsage();
-    peakRss = Math.max(peakRss, usage.rss);
-    peakHeap = Math.max(peakHeap, usage.heapUsed);
-    peakExternal = Math.max(peakExternal, usage.external);
-  };
-  const timer = setInterval(sample, SAMPLE_MS);
-  const emulatorCpuBefore = cpuSeconds(pid);
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  let count = 0;
+) {
   let complete = 0;
   let ordered = true;
   let last = -Infinity;
-  try {
-    for await (const record of records) {
-      count++;
-      if (typeof record.id === 'number') complete++;
-      if (!(record.id > last)) ordered = false;
-      last = record.id;
-      onRecord?.(count);
-    }
-  } finally {
-    clearInterval(timer);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  sample();
-  return {
-    count,
-    complete,
-    ordered,
-    seconds,
-    clientCpu: (cpu.user + cpu.system) / 1e6,
-    emulatorCpu: cpuSeconds(pid) - emulatorCpuBefore,
-    peakRssMb: peakRss / MB,
-    peakHeapMb: peakHeap / MB,
-    peakExternalMb: peakExternal / MB,
-  };
+  const result = await measurePhase(records, pid, (record, count) => {
+    if (typeof record.id === 'number') complete++;
+    if (!(record.id > last)) ordered = false;
+    last = record.id;
+    onRecord?.(count);
+  });
+  return { ...result, complete, ordered };
 }
-
-const line = (name: string, value: string, note = ''): void =>
-  console.log(`${name.padEnd(58)} ${value.padStart(16)}   ${note}`.trimEnd());
-const rate = (n: number, seconds: number): string => `${Math.round(n / seconds).toLocaleString('en-US')} /s`;
-const mb = (value: number): string => `${value.toFixed(1)} MB`;
 
 /** The emulator on the kept world, generating it first when there is none (or only a broken one). */
 async function startOnKeptWorld(): Promise<{ emulator: KicsEmulatorProcess; generated: boolean }> {
@@ -209,46 +142,23 @@ try {
   const read = (resource: 'devices' | 'events'): AsyncIterable<{ readonly id: number }> =>
     all(client!, resource, {}, options);
 
-  const devices = await phase(read('devices'), emulator.pid);
+  const devices = await readAll(read('devices'), emulator.pid);
   const heapAfterDevices = settledHeapMb();
   if (devices.count !== DEVICES) failures.push(`devices: ${devices.count} read, the world has ${DEVICES}`);
   if (devices.complete !== devices.count)
     failures.push(`${devices.count - devices.complete} devices had no id`);
   if (!devices.ordered) failures.push('device ids did not ascend: offset paging repeated or skipped a page');
 
-  // The 10 % and 50 % marks are reached while the iterator holds its current page, as it would in real use.
-  const marks = new Map([
-    [Math.max(1, Math.round(EVENTS * 0.1)), '10 %'],
-    [Math.max(1, Math.round(EVENTS * 0.5)), '50 %'],
-  ]);
-  const heapAtMark = new Map<string, number>();
-  const events = await phase(read('events'), emulator.pid, (count) => {
-    const mark = marks.get(count);
-    if (mark !== undefined) heapAtMark.set(mark, settledHeapMb());
-  });
-  heapAtMark.set('100 %', settledHeapMb());
+  const marks = heapMarks(EVENTS);
+  const events = await readAll(read('events'), emulator.pid, marks.onRecord);
+  const heapAtMark = marks.done();
   if (events.count !== EVENTS) failures.push(`events: ${events.count} read, the world has ${EVENTS}`);
   if (events.complete !== events.count) failures.push(`${events.count - events.complete} events had no id`);
   if (!events.ordered) failures.push('event ids did not ascend: keyset paging repeated or skipped a page');
 
-  const report = (name: string, what: string, result: PhaseResult): void => {
-    line(
-      `${name}: ${result.count} ${what}`,
-      `${result.seconds.toFixed(2)} s`,
-      rate(result.count, result.seconds),
-    );
-    line(
-      '  CPU: client / emulator',
-      `${result.clientCpu.toFixed(1)} / ${result.emulatorCpu.toFixed(1)} s`,
-      `${os.cpus().length} cores shared`,
-    );
-    line('  peak RSS (sampled every 50 ms)', mb(result.peakRssMb));
-    line('  peak heapUsed (sampled)', mb(result.peakHeapMb));
-    line('  peak external (sampled)', mb(result.peakExternalMb));
-  };
-  report(`devices, offset pages of ${PAGE_SIZE}`, 'devices', devices);
+  reportPhase(`devices, offset pages of ${PAGE_SIZE}`, 'devices', devices);
   line('  heap after GC, all devices read', mb(heapAfterDevices));
-  report(`events, keyset pages of ${PAGE_SIZE}`, 'events', events);
+  reportPhase(`events, keyset pages of ${PAGE_SIZE}`, 'events', events);
   for (const [mark, heap] of heapAtMark) line(`  heap after GC at ${mark} of the events`, mb(heap));
   const maxRss = process.resourceUsage().maxRSS / 1024;
   line('client process peak RSS (resourceUsage().maxRSS)', mb(maxRss), `requirement: < ${RSS_LIMIT_MB} MB`);

@@ -8,15 +8,14 @@
  */
 import os from 'node:os';
 import { events, findHosts, KscClient, type KlParams } from '../src/ksc/index.ts';
-import { cpuSeconds, startEmulator } from './_emulator-process.ts';
+import { heapMarks, line, mb, MB, measurePhase, reportPhase, settledHeapMb } from './_client-phase.ts';
+import { startEmulator } from './_emulator-process.ts';
 
 const HOSTS = Number(process.env['KCONNECT_BENCH_HOSTS'] ?? 100_000);
 const EVENTS = Number(process.env['KCONNECT_BENCH_EVENTS'] ?? 1_000_000);
 const PAGE_SIZE = Number(process.env['KCONNECT_BENCH_PAGE_SIZE'] ?? 1000);
 const PASSWORD = 'bench-only-password';
 const RSS_LIMIT_MB = 150;
-const SAMPLE_MS = 50;
-const MB = 1024 * 1024;
 
 const HOST_FIELDS = [
   'KLHST_WKS_HOSTNAME',
@@ -38,85 +37,20 @@ const EVENT_FIELDS = [
   'product_name',
 ];
 
-function exposedGc(): NodeJS.GCFunction {
-  const gc = globalThis.gc;
-  if (gc === undefined) throw new Error('run with --expose-gc (npm run bench -- ksc-client does)');
-  return gc;
-}
-const gc = exposedGc();
-
-/** Heap in use once garbage is gone: what the client actually holds at this point. */
-function settledHeapMb(): number {
-  gc();
-  return process.memoryUsage().heapUsed / MB;
-}
-
-interface PhaseResult {
-  readonly count: number;
-  /** Records that carried the attribute every record must have: proves the pages were decoded, not skipped. */
-  readonly complete: number;
-  readonly seconds: number;
-  readonly clientCpu: number;
-  readonly emulatorCpu: number;
-  readonly peakRssMb: number;
-  readonly peakHeapMb: number;
-  /** Memory outside the JS heap that V8 knows of (the HTTP layer's buffers): part of the RSS beyond the heap. */
-  readonly peakExternalMb: number;
-}
-
-/**
- * Iterates `records` to the end, sampling memory on a timer. The iterators await the network between pages, so
- * the timer gets its turns; a sample at the end catches a peak that fell after the last tick.
- */
-async function phase(
+/** Reads every record, counting those that carry `required`: proves the pages were decoded, not skipped. */
+async function readAll(
   records: AsyncIterable<KlParams>,
   required: string,
   pid: number,
   onRecord?: (count: number) => void,
-): Promise<PhaseResult> {
-  let peakRss = 0;
-  let peakHeap = 0;
-  let peakExternal = 0;
-  const sample = (): void => {
-    const usage = process.memoryUsage();
-    peakRss = Math.max(peakRss, usage.rss);
-    peakHeap = Math.max(peakHeap, usage.heapUsed);
-    peakExternal = Math.max(peakExternal, usage.external);
-  };
-  const timer = setInterval(sample, SAMPLE_MS);
-  const emulatorCpuBefore = cpuSeconds(pid);
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  let count = 0;
+) {
   let complete = 0;
-  try {
-    for await (const record of records) {
-      count++;
-      if (record[required] !== undefined) complete++;
-      onRecord?.(count);
-    }
-  } finally {
-    clearInterval(timer);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  sample();
-  return {
-    count,
-    complete,
-    seconds,
-    clientCpu: (cpu.user + cpu.system) / 1e6,
-    emulatorCpu: cpuSeconds(pid) - emulatorCpuBefore,
-    peakRssMb: peakRss / MB,
-    peakHeapMb: peakHeap / MB,
-    peakExternalMb: peakExternal / MB,
-  };
+  const result = await measurePhase(records, pid, (record, count) => {
+    if (record[required] !== undefined) complete++;
+    onRecord?.(count);
+  });
+  return { ...result, complete };
 }
-
-const line = (name: string, value: string, note = ''): void =>
-  console.log(`${name.padEnd(58)} ${value.padStart(16)}   ${note}`.trimEnd());
-const rate = (n: number, seconds: number): string => `${Math.round(n / seconds).toLocaleString('en-US')} /s`;
-const mb = (value: number): string => `${value.toFixed(1)} MB`;
 
 const failures: string[] = [];
 const emulator = await startEmulator({ hosts: HOSTS, events: EVENTS, password: PASSWORD });
@@ -133,7 +67,7 @@ try {
   line('client process before the first call: RSS', mb(baselineRss));
   line('  heap after GC', mb(baselineHeap));
 
-  const hosts = await phase(
+  const hosts = await readAll(
     findHosts(client, { fields: HOST_FIELDS, pageSize: PAGE_SIZE }),
     'KLHST_WKS_HOSTNAME',
     emulator.pid,
@@ -142,45 +76,22 @@ try {
   if (hosts.count !== HOSTS) failures.push(`findHosts returned ${hosts.count} hosts, the world has ${HOSTS}`);
   if (hosts.complete !== hosts.count) failures.push(`${hosts.count - hosts.complete} hosts had no hostname`);
 
-  // The 10 % and 50 % marks are reached while the iterator holds its current page, as it would in real use.
-  const marks = new Map([
-    [Math.max(1, Math.round(EVENTS * 0.1)), '10 %'],
-    [Math.max(1, Math.round(EVENTS * 0.5)), '50 %'],
-  ]);
-  const heapAtMark = new Map<string, number>();
-  const evented = await phase(
+  const marks = heapMarks(EVENTS);
+  const evented = await readAll(
     events(client, { fields: EVENT_FIELDS, pageSize: PAGE_SIZE }),
     'event_db_id',
     emulator.pid,
-    (count) => {
-      const mark = marks.get(count);
-      if (mark !== undefined) heapAtMark.set(mark, settledHeapMb());
-    },
+    marks.onRecord,
   );
-  heapAtMark.set('100 %', settledHeapMb());
+  const heapAtMark = marks.done();
   if (evented.count !== EVENTS)
     failures.push(`events returned ${evented.count} events, the world has ${EVENTS}`);
   if (evented.complete !== evented.count)
     failures.push(`${evented.count - evented.complete} events had no event_db_id`);
 
-  const report = (name: string, what: string, result: PhaseResult): void => {
-    line(
-      `${name}: ${result.count} ${what}`,
-      `${result.seconds.toFixed(2)} s`,
-      rate(result.count, result.seconds),
-    );
-    line(
-      '  CPU: client / emulator',
-      `${result.clientCpu.toFixed(1)} / ${result.emulatorCpu.toFixed(1)} s`,
-      `${os.cpus().length} cores shared`,
-    );
-    line('  peak RSS (sampled every 50 ms)', mb(result.peakRssMb));
-    line('  peak heapUsed (sampled)', mb(result.peakHeapMb));
-    line('  peak external (sampled)', mb(result.peakExternalMb));
-  };
-  report(`findHosts, ${HOST_FIELDS.length} attributes`, 'hosts', hosts);
+  reportPhase(`findHosts, ${HOST_FIELDS.length} attributes`, 'hosts', hosts);
   line('  heap after GC, all hosts read', mb(heapAfterHosts));
-  report(`events, ${EVENT_FIELDS.length} attributes`, 'events', evented);
+  reportPhase(`events, ${EVENT_FIELDS.length} attributes`, 'events', evented);
   for (const [mark, heap] of heapAtMark) line(`  heap after GC at ${mark} of the events`, mb(heap));
   const maxRss = process.resourceUsage().maxRSS / 1024;
   line('client process peak RSS (resourceUsage().maxRSS)', mb(maxRss), `requirement: < ${RSS_LIMIT_MB} MB`);
