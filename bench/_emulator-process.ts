@@ -26,7 +26,7 @@ export interface EmulatorProcess {
   readonly pid: number;
   /** From the spawn to the "listening" line: generating and storing the world. */
   readonly startupSeconds: number;
-  /** Stops the emulator (by its PID) and removes its data directory. Safe to call more than once. */
+  /** Stops the emulator by its PID (and, for the KSC one, removes its data directory). Safe to call more than once. */
   stop(): Promise<void>;
 }
 
@@ -51,13 +51,27 @@ export async function startEmulator(options: EmulatorProcessOptions): Promise<Em
   const args = ['bin/kconnect.js', 'emulator', 'ksc', '--http', '--port', '0', '--data-dir', dataDir];
   args.push('--hosts', String(options.hosts), '--events', String(options.events));
   args.push('--max-events', String(options.events * 2), ...(options.extraArgs ?? []));
+  return spawnEmulatorProcess(args, { KCONNECT_EMULATOR_PASSWORD: options.password }, () =>
+    rmSync(dataDir, { recursive: true, force: true }),
+  );
+}
 
+/**
+ * Runs `node <args>` (a `bin/kconnect.js emulator …` line) from the repository, with `env` added to this process's
+ * environment, and waits for its "listening" line. `stop` ends it by its PID (SIGTERM, SIGKILL after a grace)
+ * and then runs `afterStop`; a benchmark that dies without stopping it still kills it on exit.
+ */
+export async function spawnEmulatorProcess(
+  args: readonly string[],
+  env: Readonly<Record<string, string>>,
+  afterStop: () => void = () => undefined,
+): Promise<EmulatorProcess> {
   const started = performance.now();
   // BENCH_EMULATOR_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the emulator.
   const nodeArgs = (process.env['BENCH_EMULATOR_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, ...args], {
     cwd: root,
-    env: { ...process.env, KCONNECT_EMULATOR_PASSWORD: options.password },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -77,7 +91,7 @@ export async function startEmulator(options: EmulatorProcessOptions): Promise<Em
         clearTimeout(timer);
       }
       process.off('exit', killOnExit);
-      rmSync(dataDir, { recursive: true, force: true });
+      afterStop();
     })());
 
   try {
@@ -95,7 +109,7 @@ export async function startEmulator(options: EmulatorProcessOptions): Promise<Em
  * The URL an emulator process prints once it listens ("… listening on <url>"). The pipe is drained afterwards, so
  * the child never blocks on it, but nothing is kept: the client benchmarks measure this process's memory.
  */
-export function listeningUrl(child: ChildProcessByStdio<null, Readable, null>): Promise<string> {
+function listeningUrl(child: ChildProcessByStdio<null, Readable, null>): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     let buffer = '';
     const onData = (chunk: Buffer): void => {
