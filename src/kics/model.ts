@@ -104,6 +104,26 @@ export interface EndpointProtection {
   readonly lastSync: ZonelessTime;
 }
 
+/** The editable fields of a device (seed: DeviceUpdate); an edit leaves out the fields it does not name. */
+export interface DeviceFields {
+  readonly name?: string;
+  readonly addressInformation?: readonly DeviceAddressInformation[];
+  readonly description?: string | null;
+  readonly status?: AssetStatus;
+  readonly category?: AssetType;
+  readonly os?: string | null;
+  readonly hardwareVendor?: string | null;
+  readonly hardwareModel?: string | null;
+  readonly hardwareVersion?: string | null;
+  readonly softwareVendor?: string | null;
+  readonly softwareModel?: string | null;
+  readonly softwareVersion?: string | null;
+  readonly networkName?: string | null;
+  readonly isRouter?: boolean;
+  readonly labels?: readonly string[] | null;
+  readonly userAttributes?: readonly NameValue[] | null;
+}
+
 export interface Device {
   readonly id: number;
   readonly name: string;

@@ -1,13 +1,11 @@
 import type { Readable } from 'node:stream';
 import type {
-  AssetStatus,
-  AssetType,
   DeviceAddressInformation,
+  DeviceFields,
   DuplicateAction,
   EventOrigin,
   EventSeverity,
   EventUserState,
-  NameValue,
 } from '../model.ts';
 
 /** One condition of a filter (spec §4): `field`, `condition` (default `=`), `value`, `operator` (default `and`). */
@@ -27,26 +25,6 @@ export interface KicsQueryArgument {
   readonly sort?: readonly Record<string, unknown>[] | null;
   readonly offset?: number | null;
   readonly limit?: number | null;
-}
-
-/** The editable fields of a device (seed: DeviceUpdate); an edit leaves out the fields it does not name. */
-export interface DeviceFields {
-  readonly name?: string;
-  readonly addressInformation?: readonly DeviceAddressInformation[];
-  readonly description?: string | null;
-  readonly status?: AssetStatus;
-  readonly category?: AssetType;
-  readonly os?: string | null;
-  readonly hardwareVendor?: string | null;
-  readonly hardwareModel?: string | null;
-  readonly hardwareVersion?: string | null;
-  readonly softwareVendor?: string | null;
-  readonly softwareModel?: string | null;
-  readonly softwareVersion?: string | null;
-  readonly networkName?: string | null;
-  readonly isRouter?: boolean;
-  readonly labels?: readonly string[] | null;
-  readonly userAttributes?: readonly NameValue[] | null;
 }
 
 export interface DeviceUpdate extends DeviceFields {

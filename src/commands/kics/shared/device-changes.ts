@@ -1,10 +1,11 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import type { DeviceFields, DeviceUpdate } from '../../../kics/client/types.ts';
+import type { DeviceUpdate } from '../../../kics/client/types.ts';
 import {
   ASSET_STATUSES,
   ASSET_TYPES,
   type Device,
+  type DeviceFields,
   type DeviceAddressInformation,
 } from '../../../kics/model.ts';
 

@@ -3,9 +3,8 @@ import {
   ASSET_STATUSES,
   ASSET_TYPES,
   DUPLICATE_ACTIONS,
-  type AssetStatus,
-  type AssetType,
   type DeviceAddressInformation,
+  type DeviceFields,
   type DuplicateAction,
   type NameValue,
 } from '../../../kics/model.ts';
@@ -15,23 +14,7 @@ import {
  * (not only the first) into the `errors` of the `{status: "Error"}` answer, each naming its field. Names are
  * matched without case, as ASP.NET binds them; fields the model does not know are ignored, as it does.
  */
-export interface DeviceInput {
-  readonly name?: string;
-  readonly addressInformation?: readonly DeviceAddressInformation[];
-  readonly description?: string | null;
-  readonly status?: AssetStatus;
-  readonly category?: AssetType;
-  readonly os?: string | null;
-  readonly hardwareVendor?: string | null;
-  readonly hardwareModel?: string | null;
-  readonly hardwareVersion?: string | null;
-  readonly softwareVendor?: string | null;
-  readonly softwareModel?: string | null;
-  readonly softwareVersion?: string | null;
-  readonly networkName?: string | null;
-  readonly isRouter?: boolean;
-  readonly labels?: readonly string[] | null;
-  readonly userAttributes?: readonly NameValue[] | null;
+export interface DeviceInput extends DeviceFields {
   readonly allowProcessControlSettingsUpdate?: boolean;
   readonly allowProcessControlSettingsLoss?: boolean;
   readonly whatIfDuplicate?: DuplicateAction;
