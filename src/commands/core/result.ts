@@ -25,6 +25,27 @@ export function recordsTable(
   };
 }
 
+/**
+ * A table of `items`, one row each; with no item, a one-row summary saying `countLabel`: 0, as seed 001's results
+ * show an empty list.
+ */
+export function itemsTable<T>(
+  title: string,
+  items: readonly T[],
+  countLabel: string,
+  columns: readonly string[],
+  row: (item: T) => readonly PlainJson[],
+): ResultTable {
+  return items.length === 0
+    ? summaryTable(title, { [countLabel]: 0 })
+    : { title, columns, rows: items.map((item) => row(item)) };
+}
+
+/** A flag in a table cell, in words. */
+export function yesNo(value: boolean): 'Yes' | 'No' {
+  return value ? 'Yes' : 'No';
+}
+
 /** The status of a command over array input: all, some or none of the items succeeded. */
 export function statusOf(succeeded: number, failed: number): CommandStatus {
   if (failed === 0) return 'Successful';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { yesNo } from '../core/result.ts';
 import type { PlainJson } from '../core/types.ts';
 import { allowRuleRecord, RULE_TYPE_WORDS, sideText } from './shared/allow-rules.ts';
 import { plainOf, wireOf } from './shared/json.ts';
@@ -44,7 +45,7 @@ export const kicsGetAllowRule: KicsCommand<typeof input, typeof keyFields> = {
       ? RULE_TYPE_WORDS[rule.ruleType]!
       : rule.ruleType;
     const rows: PlainJson[][] = [
-      ['Active', rule.isActive ? 'Yes' : 'No'],
+      ['Active', yesNo(rule.isActive)],
       ['Type', type],
       ['Side 1', sideText(rule.side1)],
       ['Side 2', sideText(rule.side2)],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kicsQuery } from '../../kics/client/query-builder.ts';
 import type { KicsFilterItem } from '../../kics/client/types.ts';
-import { summaryTable } from '../core/result.ts';
+import { itemsTable } from '../core/result.ts';
 import { ALLOW_RULE_COLUMNS, allowRuleRecord, allowRuleRow } from './shared/allow-rules.ts';
 import { wireOf } from './shared/json.ts';
 import { offsetPagingInputs, readOffsetWindow } from './shared/offset-pages.ts';
@@ -90,10 +90,7 @@ export const kicsListAllowRules: KicsCommand<typeof input, typeof keyFields> = {
         RulesCount: items.length,
         MoreAvailable: more,
       },
-      result:
-        items.length === 0
-          ? summaryTable(TITLE, { 'Rules Count': 0 })
-          : { title: TITLE, columns: ALLOW_RULE_COLUMNS, rows: items.map(allowRuleRow) },
+      result: itemsTable(TITLE, items, 'Rules Count', ALLOW_RULE_COLUMNS, allowRuleRow),
       errors: [],
     };
   },

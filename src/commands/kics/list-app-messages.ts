@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kicsQuery } from '../../kics/client/query-builder.ts';
 import type { KicsFilterItem } from '../../kics/client/types.ts';
-import { summaryTable } from '../core/result.ts';
+import { itemsTable } from '../core/result.ts';
 import { wireOf } from './shared/json.ts';
 import {
   APPLICATION_MESSAGE_COLUMNS,
@@ -85,10 +85,7 @@ export const kicsListAppMessages: KicsCommand<typeof input, typeof keyFields> = 
         MessagesCount: items.length,
         MoreAvailable: more,
       },
-      result:
-        items.length === 0
-          ? summaryTable(TITLE, { 'Messages Count': 0 })
-          : { title: TITLE, columns: APPLICATION_MESSAGE_COLUMNS, rows: items.map(applicationMessageRow) },
+      result: itemsTable(TITLE, items, 'Messages Count', APPLICATION_MESSAGE_COLUMNS, applicationMessageRow),
       errors: [],
     };
   },

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kicsQuery } from '../../kics/client/query-builder.ts';
 import type { KicsFilterItem } from '../../kics/client/types.ts';
-import { summaryTable } from '../core/result.ts';
+import { itemsTable } from '../core/result.ts';
 import { wireOf } from './shared/json.ts';
 import { AUDIT_COLUMNS, auditRecord, auditRow, logWindowInputs } from './shared/logs.ts';
 import { offsetPagingInputs, readOffsetWindow } from './shared/offset-pages.ts';
@@ -79,10 +79,7 @@ export const kicsListAudit: KicsCommand<typeof input, typeof keyFields> = {
         EntriesCount: items.length,
         MoreAvailable: more,
       },
-      result:
-        items.length === 0
-          ? summaryTable(TITLE, { 'Entries Count': 0 })
-          : { title: TITLE, columns: AUDIT_COLUMNS, rows: items.map(auditRow) },
+      result: itemsTable(TITLE, items, 'Entries Count', AUDIT_COLUMNS, auditRow),
       errors: [],
     };
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { EVENT_SEVERITIES, TECHNOLOGIES, type EventType } from '../../kics/model.ts';
-import { summaryTable } from '../core/result.ts';
+import { itemsTable, yesNo } from '../core/result.ts';
 import type { PlainJson } from '../core/types.ts';
 import { containsIgnoringCase } from './shared/dictionaries.ts';
 import { TECHNOLOGY_WORDS } from './shared/events.ts';
@@ -96,20 +96,19 @@ export const kicsListEventTypes: KicsCommand<typeof input, typeof keyFields> = {
         EventTypeTitles: types.map((t) => t.title),
         EventTypesCount: types.length,
       },
-      result:
-        types.length === 0
-          ? summaryTable(TITLE, { 'Event Types Count': 0 })
-          : {
-              title: TITLE,
-              columns: ['ID', 'Title', 'Severity', 'Technology', 'Traffic Kept'],
-              rows: types.map((t) => [
-                t.eventTypeId,
-                t.title,
-                t.severity,
-                technologyWords(t.technology),
-                t.trafficKeeping.enabled ? 'Yes' : 'No',
-              ]),
-            },
+      result: itemsTable(
+        TITLE,
+        types,
+        'Event Types Count',
+        ['ID', 'Title', 'Severity', 'Technology', 'Traffic Kept'],
+        (t) => [
+          t.eventTypeId,
+          t.title,
+          t.severity,
+          technologyWords(t.technology),
+          yesNo(t.trafficKeeping.enabled),
+        ],
+      ),
       errors: [],
     };
   },

@@ -4,7 +4,7 @@ import { pages } from '../../kics/client/iterators.ts';
 import { kicsQuery } from '../../kics/client/query-builder.ts';
 import { EVENT_SEVERITIES, EVENT_USER_STATES, TECHNOLOGIES, type KicsEvent } from '../../kics/model.ts';
 import { MAX_LIMIT } from '../../kics/query/index.ts';
-import { summaryTable } from '../core/result.ts';
+import { itemsTable } from '../core/result.ts';
 import { EVENT_COLUMNS, eventRecord, eventRow } from './shared/events.ts';
 import { wireOf } from './shared/json.ts';
 import { READ_ONLY, READER_ROLES, type KicsCommand, type KicsContext } from './shared/vendor.ts';
@@ -120,10 +120,7 @@ export const kicsListEvents: KicsCommand<typeof input, typeof keyFields> = {
         LastEventId: events.length === 0 ? null : events[events.length - 1]!.id,
         MoreAvailable: more,
       },
-      result:
-        events.length === 0
-          ? summaryTable(TITLE, { 'Events Count': 0 })
-          : { title: TITLE, columns: EVENT_COLUMNS, rows: events.map(eventRow) },
+      result: itemsTable(TITLE, events, 'Events Count', EVENT_COLUMNS, eventRow),
       errors: [],
     };
   },

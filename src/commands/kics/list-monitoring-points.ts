@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MonitoringPoint } from '../../kics/model.ts';
-import { summaryTable } from '../core/result.ts';
+import { itemsTable } from '../core/result.ts';
 import type { PlainJson } from '../core/types.ts';
 import { containsIgnoringCase } from './shared/dictionaries.ts';
 import { wireOf } from './shared/json.ts';
@@ -83,14 +83,13 @@ export const kicsListMonitoringPoints: KicsCommand<typeof input, typeof keyField
         MonitoringPointNames: points.map((p) => p.name),
         MonitoringPointsCount: points.length,
       },
-      result:
-        points.length === 0
-          ? summaryTable(TITLE, { 'Monitoring Points Count': 0 })
-          : {
-              title: TITLE,
-              columns: ['ID', 'Name', 'Interface', 'Host', 'State', 'Created'],
-              rows: points.map((p) => [p.mpId, p.name, p.nicId, p.hostId, stateWords(p), p.createdTime]),
-            },
+      result: itemsTable(
+        TITLE,
+        points,
+        'Monitoring Points Count',
+        ['ID', 'Name', 'Interface', 'Host', 'State', 'Created'],
+        (p) => [p.mpId, p.name, p.nicId, p.hostId, stateWords(p), p.createdTime],
+      ),
       errors: [],
     };
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ProtocolStack } from '../../kics/model.ts';
-import { summaryTable } from '../core/result.ts';
+import { itemsTable, yesNo } from '../core/result.ts';
 import type { PlainJson } from '../core/types.ts';
 import { containsIgnoringCase } from './shared/dictionaries.ts';
 import { wireOf } from './shared/json.ts';
@@ -95,20 +95,13 @@ export const kicsListProtocolStacks: KicsCommand<typeof input, typeof keyFields>
         ProtocolNames: stacks.map((s) => s.name),
         ProtocolStacksCount: stacks.length,
       },
-      result:
-        stacks.length === 0
-          ? summaryTable(TITLE, { 'Protocol Stacks Count': 0 })
-          : {
-              title: TITLE,
-              columns: ['ID', 'Name', 'Stack', 'Industrial', 'Active'],
-              rows: stacks.map((s) => [
-                s.protocolStackId,
-                s.name,
-                s.protocolStackName,
-                s.isIndustrial ? 'Yes' : 'No',
-                s.isActive ? 'Yes' : 'No',
-              ]),
-            },
+      result: itemsTable(
+        TITLE,
+        stacks,
+        'Protocol Stacks Count',
+        ['ID', 'Name', 'Stack', 'Industrial', 'Active'],
+        (s) => [s.protocolStackId, s.name, s.protocolStackName, yesNo(s.isIndustrial), yesNo(s.isActive)],
+      ),
       errors: [],
     };
   },

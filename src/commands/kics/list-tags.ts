@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { kicsQuery } from '../../kics/client/query-builder.ts';
 import type { KicsFilterItem } from '../../kics/client/types.ts';
-import { summaryTable } from '../core/result.ts';
+import { itemsTable } from '../core/result.ts';
 import { wireOf } from './shared/json.ts';
 import { offsetPagingInputs, readOffsetWindow } from './shared/offset-pages.ts';
 import { TAG_COLUMNS, tagRecord, tagRow } from './shared/tags.ts';
@@ -83,10 +83,7 @@ export const kicsListTags: KicsCommand<typeof input, typeof keyFields> = {
         TagsCount: items.length,
         MoreAvailable: more,
       },
-      result:
-        items.length === 0
-          ? summaryTable(TITLE, { 'Tags Count': 0 })
-          : { title: TITLE, columns: TAG_COLUMNS, rows: items.map(tagRow) },
+      result: itemsTable(TITLE, items, 'Tags Count', TAG_COLUMNS, tagRow),
       errors: [],
     };
   },

@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { kicsQuery } from '../../kics/client/query-builder.ts';
 import type { KicsFilterItem } from '../../kics/client/types.ts';
-import { summaryTable } from '../core/result.ts';
+import { itemsTable } from '../core/result.ts';
 import { wireOf } from './shared/json.ts';
 import { offsetPagingInputs, readOffsetWindow } from './shared/offset-pages.ts';
 import { READ_ONLY, READER_ROLES, type KicsCommand } from './shared/vendor.ts';
@@ -107,10 +107,7 @@ export const kicsListVulnerabilities: KicsCommand<typeof input, typeof keyFields
         VulnerabilitiesCount: items.length,
         MoreAvailable: more,
       },
-      result:
-        items.length === 0
-          ? summaryTable(TITLE, { 'Vulnerabilities Count': 0 })
-          : { title: TITLE, columns: VULNERABILITY_COLUMNS, rows: items.map(vulnerabilityRow) },
+      result: itemsTable(TITLE, items, 'Vulnerabilities Count', VULNERABILITY_COLUMNS, vulnerabilityRow),
       errors: [],
     };
   },

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AllowRule } from '../../kics/model.ts';
-import { errorEntry, statusOf } from '../core/result.ts';
+import { errorEntry, statusOf, yesNo } from '../core/result.ts';
 import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 import { allowRuleRecord, sideText } from './shared/allow-rules.ts';
 import { wireOf } from './shared/json.ts';
@@ -84,8 +84,8 @@ export const kicsSetAllowRuleActive: KicsCommand<typeof input, typeof keyFields>
     }));
     const rows: PlainJson[][] = switched.map(({ before, after }) => [
       after.id,
-      before.isActive ? 'Yes' : 'No',
-      after.isActive ? 'Yes' : 'No',
+      yesNo(before.isActive),
+      yesNo(after.isActive),
       after.protocols,
       `${sideText(after.side1)} ↔ ${sideText(after.side2)}`,
     ]);

@@ -1,4 +1,5 @@
 import type { AllowRule, Range, RuleSide } from '../../../kics/model.ts';
+import { yesNo } from '../../core/result.ts';
 import type { PlainJson } from '../../core/types.ts';
 
 /** An allowing rule's type in words. */
@@ -67,7 +68,7 @@ export const ALLOW_RULE_COLUMNS = [
 export function allowRuleRow(rule: AllowRule): PlainJson[] {
   return [
     rule.id,
-    rule.isActive ? 'Yes' : 'No',
+    yesNo(rule.isActive),
     words(RULE_TYPE_WORDS, rule.ruleType),
     rule.protocols,
     rule.commands,
