@@ -46,6 +46,8 @@ export function otDevicePage(id) {
   const title = h('h1', { text: `OT device ${id}` });
   const actions = h('section', { class: 'card', 'data-testid': 'ot-device-actions', hidden: true });
   const twin = h('section', { class: 'card', 'data-testid': 'ot-twin', hidden: true });
+  // Outlives the reload after an action, so the action's outcome stays on the page.
+  const log = h('div', { 'data-testid': 'ot-action-log' });
   const details = h('div', {});
   const recentEvents = h('div', {});
 
@@ -167,7 +169,6 @@ export function otDevicePage(id) {
   /** @param {DeviceDetail} device */
   function fillActions(device) {
     actions.hidden = false;
-    const log = h('div', { 'data-testid': 'ot-action-log' });
     if (!can('respond')) {
       fill(
         actions,
