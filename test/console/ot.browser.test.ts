@@ -37,6 +37,7 @@ describe('the console’s OT section in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   const pageErrors: string[] = [];
+  const cspViolations: string[] = [];
 
   /** A screenshot of the page, after checking that no secret is on it: screenshots are kept as artefacts. */
   const shot = async (on: Page, name: string) => {
@@ -108,6 +109,12 @@ describe('the console’s OT section in Chromium', () => {
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // Chromium reports a refused script, style, connection or download on the console as an error.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) {
+        cspViolations.push(message.text());
+      }
+    });
     await page.goto(demo.consoleUrl);
     await page.getByTestId('connections').waitFor();
   });
@@ -118,6 +125,17 @@ describe('the console’s OT section in Chromium', () => {
   });
 
   it('shows both products on the overview: the KICS connection’s health and the devices by status', async () => {
+    // The service says each connection's product; readiness checked each with its own type's client.
+    const listed = await fetch(`${demo.service.url}/v1/connections`, {
+      headers: { Authorization: `Bearer ${demo.token}` },
+    });
+    const { connections } = (await listed.json()) as {
+      connections: Array<{ name: string; type: string; default: boolean; ok: boolean }>;
+    };
+    expect(connections.map((c) => [c.name, c.type, c.default, c.ok])).toEqual([
+      ['demo', 'ksc', true, true],
+      ['demo-kics', 'kics', false, true],
+    ]);
     // The KSC table keeps the KSC connections; the OT part has its own.
     await expect.poll(() => page.getByTestId('connections').locator('tbody tr').count()).toBe(1);
     const ot = page.getByTestId('ot-connections');
@@ -345,7 +363,8 @@ describe('the console’s OT section in Chromium', () => {
     }
   }, 90_000);
 
-  it('ran without a script error', () => {
+  it('ran without a script error or a CSP violation', () => {
     expect(pageErrors).toEqual([]);
+    expect(cspViolations).toEqual([]);
   });
 });
