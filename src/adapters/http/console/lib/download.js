@@ -84,10 +84,11 @@ export async function downloadCommandFile(command, input, options) {
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;
-  link.hidden = true;
+  // On the page and shown: Chromium starts no download from a click on a hidden link. It goes once the click is
+  // handled.
   document.body.append(link);
   link.click();
-  link.remove();
+  setTimeout(() => link.remove(), 0);
   setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
   return { ok: true, fileName, bytes: blob.size };
 }
