@@ -38,7 +38,7 @@ export interface DemoCommandIo {
 /**
  * `kconnect demo` (`npm start`): the KSC emulator with a seeded world in live mode, the KICS for Networks
  * emulator beside it (the same seed: the plant's Windows machines are KSC hosts), the HTTP service connected to
- * the KSC one and the web console, on embedded defaults. Prints the console's address with a fresh token and stops
+ * both (connections `demo` and `demo-kics`) and the web console, on embedded defaults. Prints the console's address with a fresh token and stops
  * cleanly on Ctrl-C.
  */
 export function demoCommand(io: DemoCommandIo = {}): Command {
@@ -127,7 +127,9 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
     );
     const kics = running.kics;
     const pfx = join(kics.packageDir, 'certificates.pfx');
-    stdout(`  KICS emulator: ${kics.apiUrl}   (KICS for Networks Public API v3)`);
+    stdout(
+      `  KICS emulator: ${kics.apiUrl}   (KICS for Networks Public API v3; the service's connection ${running.kicsConnection})`,
+    );
     stdout(`                 package ${kics.packageDir}   certificates.pfx password ${connectorPassword}`);
     stdout(
       `                 ${await kics.store.devices.count()} devices, ${await kics.store.events.count()} events, ${DEMO_KICS_LIVE_RATE} new event a second`,
@@ -144,6 +146,9 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
     stdout('Open the web console link, or try:');
     stdout(
       `  curl -s -H "Authorization: Bearer ${running.token}" -X POST ${running.service.url}/v1/commands/list_hosts -d '{"limit":3}'`,
+    );
+    stdout(
+      `  curl -s -H "Authorization: Bearer ${running.token}" -X POST '${running.service.url}/v1/commands/kics_list_devices?connection=${running.kicsConnection}' -d '{"limit":3}'`,
     );
     stdout('Stop with Ctrl-C.');
     io.onReady?.(running);

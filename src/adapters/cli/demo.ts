@@ -12,10 +12,15 @@ import {
   type RunningKicsEmulator,
 } from '../../emulator/kics/emulator.ts';
 import { KconnectError } from '../../errors.ts';
+import { KicsClient } from '../../kics/client/client.ts';
 import { KscClient } from '../../ksc/client/client.ts';
 
 /** The token the demo makes on every start; the one of the previous run is revoked first. */
 const DEMO_TOKEN_NAME = 'demo';
+/** The service's connection to the KSC emulator: the default one. */
+export const DEMO_CONNECTION = 'demo';
+/** The service's connection to the KICS for Networks emulator. */
+export const DEMO_KICS_CONNECTION = 'demo-kics';
 
 export interface DemoOptions {
   /** The emulator: its `dataDir` also holds the service database. */
@@ -29,11 +34,13 @@ export interface RunningDemo {
   readonly emulator: RunningKscEmulator;
   readonly kics: RunningKicsEmulator;
   readonly service: RunningService;
+  /** The service's connection to the KICS emulator (`demo` stays the default, the KSC one). */
+  readonly kicsConnection: string;
   /** The console, signed in by the token in the fragment (which never reaches a server). */
   readonly consoleUrl: string;
   /** An API token with every scope, made for this run. */
   readonly token: string;
-  /** Stops the service (calls in flight finish), ends the KSC session, then stops the emulators. */
+  /** Stops the service (calls in flight finish), ends the clients' sessions, then stops the emulators. */
   close(): Promise<void>;
 }
 
@@ -50,8 +57,8 @@ function portInUse(error: unknown, option: string): KconnectError | undefined {
 
 /**
  * The demo on embedded defaults: a seeded KSC emulator and the KICS for Networks emulator beside it in live mode,
- * the HTTP service connected to the KSC one over HTTPS (trusting the emulator's own certificate, nothing turned
- * off), and the console, with a fresh token.
+ * the HTTP service connected to both over HTTPS (`demo` to KSC, trusting the emulator's own certificate; `demo-kics`
+ * to KICS with mutual TLS from the connector's package; nothing turned off), and the console, with a fresh token.
  */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const emulator = await startKscEmulator(options.emulator).catch((error: unknown) => {
@@ -69,27 +76,45 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     credentials: { user: options.emulator.adminUser ?? 'admin', password: options.emulator.adminPassword },
     ...(emulator.certificatePem === undefined ? {} : { tls: { ca: emulator.certificatePem } }),
   });
-  const context = (): CommandContext => ({ ksc: client, now: Date.now });
+  // The connector's package as KICS hands it out: its certificate for mutual TLS, and the CA that issued the
+  // emulator's certificate, which the client trusts from the package (nothing turned off).
+  const kicsClient = new KicsClient({
+    credentials: { package: kics.packageDir, password: options.kics.connectorPassword },
+  });
+  const contexts: Readonly<Record<string, () => CommandContext>> = {
+    [DEMO_CONNECTION]: () => ({ ksc: client, now: Date.now }),
+    [DEMO_KICS_CONNECTION]: () => ({ kics: kicsClient, now: Date.now }),
+  };
+  const closeClients = async () => {
+    await client.close().catch(() => undefined);
+    await kicsClient.close().catch(() => undefined);
+  };
   let service: RunningService;
   try {
     service = await startService({
-      contexts: (connection) => {
-        if (connection !== undefined && connection !== 'demo') {
+      contexts: (connection = DEMO_CONNECTION) => {
+        const context = Object.hasOwn(contexts, connection) ? contexts[connection] : undefined;
+        if (context === undefined) {
           throw new KconnectError(
             'NOT_FOUND',
-            `no connection named "${connection}" (the demo has one: demo)`,
+            `no connection named "${connection}" (the demo has ${DEMO_CONNECTION} and ${DEMO_KICS_CONNECTION})`,
           );
         }
         return context();
       },
-      defaultConnection: 'demo',
+      // Readiness checks both, each with its own client; the console finds the KICS one by its type.
+      connections: [
+        { name: DEMO_CONNECTION, type: 'ksc' },
+        { name: DEMO_KICS_CONNECTION, type: 'kics' },
+      ],
+      defaultConnection: DEMO_CONNECTION,
       database: { file: join(options.emulator.dataDir, 'service.db') },
       host: options.service.host ?? '127.0.0.1',
       port: options.service.port ?? 8080,
       shutdownGraceMs: 5000,
     });
   } catch (error) {
-    await client.close().catch(() => undefined);
+    await closeClients();
     await kics.close();
     await emulator.close();
     throw portInUse(error, '--service-port') ?? error;
@@ -101,11 +126,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     emulator,
     kics,
     service,
+    kicsConnection: DEMO_KICS_CONNECTION,
     consoleUrl: `${service.url}/console#token=${token}`,
     token,
     async close() {
       await service.close();
-      await client.close().catch(() => undefined);
+      await closeClients();
       await kics.close();
       await emulator.close();
     },

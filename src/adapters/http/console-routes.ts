@@ -122,6 +122,8 @@ export function registerConsoleRoutes(
           const state = states.get(name);
           return {
             name,
+            // The product behind it (`ksc`, `kics`): the console finds its OT section's connection by it.
+            type: state?.connection.type ?? 'ksc',
             default: name === defaultConnection,
             ok: state?.ok ?? false,
             error: state?.error ?? null,

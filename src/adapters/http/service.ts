@@ -4,7 +4,13 @@ import os from 'node:os';
 import { serve, type ServerType } from '@hono/node-server';
 import { sql } from 'kysely';
 import { KconnectError } from '../../errors.ts';
-import { COMMANDS, type CommandContext, type CommandDefinition } from '../../commands/index.ts';
+import {
+  COMMANDS,
+  VENDOR_NAMES,
+  type CommandContext,
+  type CommandDefinition,
+  type Vendor,
+} from '../../commands/index.ts';
 import { createServiceApp, type ServiceLogger } from './app.ts';
 import { AuditLog } from './audit.ts';
 import { AuthFailures, type AuthFailureOptions } from './auth-failures.ts';
@@ -20,7 +26,7 @@ import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseLocation
 export interface ServiceOptions {
   /** The commands to serve. Default: the whole catalog. */
   readonly commands?: readonly CommandDefinition[];
-  /** The command context of a KSC connection (the default one for `undefined`); throw a KconnectError NOT_FOUND for an unknown name. */
+  /** The command context of a connection (the default one for `undefined`); throw a KconnectError NOT_FOUND for an unknown name. */
   readonly contexts: (connection?: string) => CommandContext;
   /**
    * Connections `/readyz` checks and the console lists, by name and type; a bare name is a KSC connection.
@@ -29,7 +35,8 @@ export interface ServiceOptions {
   readonly connections?: ReadonlyArray<string | ConnectionKey>;
   /**
    * The client of a connection (the default one for `undefined`), whose health check readiness runs; throw a
-   * KconnectError for an unknown name. Default: the KSC client of the connection's command context.
+   * KconnectError for an unknown name. Default: the client of the connection's type (`ksc`, `kics`) in its command
+   * context.
    */
   readonly clients?: (connection?: string) => VendorClient;
   /** The name of the default connection in audit rows, metrics and limits. Default `default`. */
@@ -109,6 +116,10 @@ function setting(name: string, value: number, min: number): number {
   return value;
 }
 
+function isVendor(type: string): type is Vendor {
+  return (VENDOR_NAMES as readonly string[]).includes(type);
+}
+
 /** Services started before connections had types name KSC connections only. */
 const DEFAULT_CONNECTION_TYPE = 'ksc';
 
@@ -157,12 +168,17 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     titleOf: (name) => titles.get(name) ?? name,
     ...options.idempotency,
   });
+  // A connection's client is the one of its type in its command context: a KICS connection's context holds `kics`.
   const clientOf =
     options.clients ??
-    ((connection?: string): VendorClient => {
-      const client = options.contexts(connection).ksc;
+    ((connection: string | undefined, type: string): VendorClient => {
+      const context = options.contexts(connection);
+      const client = isVendor(type) ? context[type] : undefined;
       if (client === undefined) {
-        throw new KconnectError('INTERNAL', `connection ${connection ?? 'default'}: no client to check`);
+        throw new KconnectError(
+          'INTERNAL',
+          `connection ${connection ?? 'default'}: no ${type} client to check`,
+        );
       }
       return client;
     });
@@ -189,7 +205,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       ...connections.map(({ connection, key }) => ({
         name: `${key.type}:${key.name}`,
         connection: key,
-        run: (signal: AbortSignal) => clientOf(connection).checkHealth(signal),
+        run: (signal: AbortSignal) => clientOf(connection, key.type).checkHealth(signal),
       })),
     ],
   });

@@ -9,13 +9,26 @@
 import { api, problemOf, read } from './lib/api.js';
 import { loadCatalogue } from './lib/catalogue.js';
 import { byId, fill, h } from './lib/dom.js';
-import { can, chooseConnection, keepToken, session, signOut, whenSignedOut } from './lib/session.js';
-import { USES } from './lib/uses.js';
-import { describe, newView } from './lib/view.js';
+import {
+  can,
+  chooseConnection,
+  isKsc,
+  keepToken,
+  kicsConnection,
+  session,
+  signOut,
+  whenSignedOut,
+} from './lib/session.js';
+import { OT_USES, USES } from './lib/uses.js';
+import { describe, newView, show } from './lib/view.js';
 import { auditPage } from './pages/audit.js';
 import { eventsPage } from './pages/events.js';
 import { hostPage } from './pages/host.js';
 import { hostsPage } from './pages/hosts.js';
+import { otDevicePage } from './pages/ot-device.js';
+import { otDevicesPage } from './pages/ot-devices.js';
+import { otEventsPage } from './pages/ot-events.js';
+import { otVulnerabilitiesPage } from './pages/ot-vulnerabilities.js';
 import { overviewPage } from './pages/overview.js';
 import { runPage } from './pages/run.js';
 import { signInPage } from './pages/sign-in.js';
@@ -38,9 +51,9 @@ async function signInWith(token) {
  * @param {Catalogue} catalogue
  */
 function showProblems(catalogue) {
-  const problems = Object.values(USES)
-    .map((use) => catalogue.problemOf(use))
-    .filter((problem) => problem !== undefined);
+  // The OT pages' commands matter only to a service with a KICS connection.
+  const uses = [...Object.values(USES), ...(kicsConnection() === undefined ? [] : Object.values(OT_USES))];
+  const problems = uses.map((use) => catalogue.problemOf(use)).filter((problem) => problem !== undefined);
   const box = byId('problems');
   box.hidden = problems.length === 0;
   fill(
@@ -68,18 +81,20 @@ async function signIn() {
   const catalogue = await loadCatalogue();
   session.connections = (await connections).connections;
   session.catalogue = catalogue;
-  if (!session.connections.some((c) => c.name === session.connection)) {
-    session.connection =
-      session.connections.find((c) => c.default)?.name ?? session.connections[0]?.name ?? '';
+  // The header chooses the KSC connection of the KSC pages; the OT pages use the KICS one.
+  const kscConnections = session.connections.filter(isKsc);
+  if (!kscConnections.some((c) => c.name === session.connection)) {
+    session.connection = kscConnections.find((c) => c.default)?.name ?? kscConnections[0]?.name ?? '';
   }
   fill(
     byId('connection'),
-    ...session.connections.map((c) =>
+    ...kscConnections.map((c) =>
       h('option', { value: c.name, text: c.name, selected: c.name === session.connection }),
     ),
   );
   byId('who').textContent = `${me.name} (${me.scopes.join(', ')})`;
   byId('nav').hidden = false;
+  byId('nav-ot').hidden = kicsConnection() === undefined;
   byId('session').hidden = false;
   showProblems(catalogue);
   route();
@@ -93,11 +108,14 @@ function route() {
   const params = new URLSearchParams(query);
   const [page, ...rest] = path.split('/');
   const argument = decodeURIComponent(rest.join('/'));
+  const otPage = page === 'ot' ? (rest[0] === 'device' ? 'devices' : (rest[0] ?? '')) : '';
+  const navPage = page === 'ot' ? `ot/${otPage}` : page === 'host' ? 'hosts' : page || 'overview';
   for (const link of document.querySelectorAll('#nav a')) {
     if (!(link instanceof HTMLElement)) continue;
-    const current = link.dataset['page'] === (page === 'host' ? 'hosts' : page || 'overview');
+    const current = link.dataset['page'] === navPage;
     link.classList.toggle('current', current);
   }
+  if (page === 'ot') return otRoute(rest, params);
   switch (page) {
     case 'hosts':
       return hostsPage(params);
@@ -111,6 +129,36 @@ function route() {
       return runPage(argument);
     default:
       return overviewPage();
+  }
+}
+
+/**
+ * The OT section's pages (`#/ot/…`): only with a KICS connection; without one the overview says why.
+ *
+ * @param {string[]} rest
+ * @param {URLSearchParams} params
+ */
+function otRoute(rest, params) {
+  if (kicsConnection() === undefined) {
+    show(
+      h('h1', { text: 'OT (KICS for Networks)' }),
+      h('p', {
+        class: 'muted',
+        text: 'This service has no KICS for Networks connection this token may use.',
+      }),
+    );
+    return;
+  }
+  const [section, ...more] = rest;
+  switch (section) {
+    case 'device':
+      return otDevicePage(decodeURIComponent(more.join('/')));
+    case 'events':
+      return otEventsPage();
+    case 'vulnerabilities':
+      return otVulnerabilitiesPage(params);
+    default:
+      return otDevicesPage(params);
   }
 }
 

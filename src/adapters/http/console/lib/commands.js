@@ -40,16 +40,18 @@ import { session, connectionQuery } from './session.js';
  */
 
 /**
- * Runs a command by name on the chosen connection; answers its CommandResult (a refusal is one too).
+ * Runs a command by name on a connection (default: the chosen one); answers its CommandResult (a refusal is one
+ * too).
  *
  * @template [C=unknown]
  * @template [K=Record<string, unknown>]
  * @param {string} name
  * @param {unknown} input
+ * @param {string} [connection]
  * @returns {Promise<CommandResult<C, K>>}
  */
-export async function callCommand(name, input) {
-  const { body } = await api(`/v1/commands/${encodeURIComponent(name)}${connectionQuery('?')}`, {
+export async function callCommand(name, input, connection) {
+  const { body } = await api(`/v1/commands/${encodeURIComponent(name)}${connectionQuery('?', connection)}`, {
     method: 'POST',
     body: JSON.stringify(input ?? {}),
   });
@@ -63,10 +65,11 @@ export async function callCommand(name, input) {
  * @template [K=Record<string, unknown>]
  * @param {Use} use
  * @param {Record<string, unknown>} input
+ * @param {string} [connection] default: the chosen (KSC) one
  * @returns {Promise<CommandResult<C, K>>}
  * @throws {CommandUnavailable} when the service lacks the command or a field
  */
-export async function runCommand(use, input) {
+export async function runCommand(use, input, connection) {
   const undeclared = Object.keys(input).filter((field) => !use.fields.includes(field));
   if (undeclared.length > 0) {
     // A page sent a field its use does not list: the start-up check would not have caught a missing one.
@@ -77,7 +80,7 @@ export async function runCommand(use, input) {
   if (session.catalogue === undefined)
     throw new CommandUnavailable(use, 'The command catalogue is not loaded.');
   const entry = session.catalogue.require(use);
-  return callCommand(entry.name, input);
+  return callCommand(entry.name, input, connection);
 }
 
 /**

@@ -16,10 +16,11 @@
  */
 
 /**
- * A KSC connection and its health, from `GET /v1/connections`.
+ * A connection and its health, from `GET /v1/connections`.
  *
  * @typedef {object} Connection
  * @property {string} name
+ * @property {string} [type] the product: `ksc` or `kics` (a service that does not say has KSC ones only)
  * @property {boolean} default
  * @property {boolean} ok
  * @property {string | null} error
@@ -82,12 +83,31 @@ export function can(scope) {
 }
 
 /**
- * The query parameter that selects the chosen connection, or nothing for the default one.
+ * Whether a connection is to KSC: the header's choice and the KSC pages use only those.
+ *
+ * @param {Connection} connection
+ */
+export function isKsc(connection) {
+  return (connection.type ?? 'ksc') === 'ksc';
+}
+
+/**
+ * The KICS for Networks connection the OT pages use: the first the token may use, if there is one.
+ *
+ * @returns {Connection | undefined}
+ */
+export function kicsConnection() {
+  return session.connections.find((c) => c.type === 'kics');
+}
+
+/**
+ * The query parameter that selects a connection (default: the chosen one), or nothing for the default one.
  *
  * @param {'?' | '&'} prefix
+ * @param {string} [name]
  */
-export function connectionQuery(prefix) {
-  const chosen = session.connections.find((c) => c.name === session.connection);
+export function connectionQuery(prefix, name = session.connection) {
+  const chosen = session.connections.find((c) => c.name === name);
   if (chosen === undefined || chosen.default) return '';
   return `${prefix}connection=${encodeURIComponent(chosen.name)}`;
 }

@@ -77,3 +77,62 @@ export const USES = Object.freeze(
     },
   }),
 );
+
+/**
+ * What the OT section (KICS for Networks) calls, on the KICS connection. Checked against the catalogue only when
+ * the service has a KICS connection: a KSC-only service lacks nothing.
+ */
+export const OT_USES = Object.freeze(
+  /** @satisfies {Record<string, Use>} */ ({
+    devices: {
+      command: 'kics_list_devices',
+      purpose: 'the OT device list and the device counts on the overview',
+      fields: ['status', 'category', 'securityState', 'cve', 'limit', 'offset'],
+    },
+    device: {
+      command: 'kics_get_device',
+      purpose: "an OT device's page",
+      fields: ['deviceId'],
+    },
+    setDeviceStatus: {
+      command: 'kics_set_device_status',
+      purpose: "changing an OT device's status",
+      fields: ['deviceIds', 'status', 'idempotencyKey'],
+    },
+    events: {
+      command: 'kics_list_events',
+      purpose: "the OT events, a device's recent events and the event counts on the overview",
+      fields: ['ipAddress', 'since', 'afterId', 'limit'],
+    },
+    updateEvent: {
+      command: 'kics_update_event',
+      purpose: "changing an OT event's status or mark",
+      fields: ['eventIds', 'status', 'mark', 'idempotencyKey'],
+    },
+    vulnerabilities: {
+      command: 'kics_list_vulnerabilities',
+      purpose: 'the OT vulnerabilities',
+      fields: ['cve', 'minCvsScore', 'limit', 'offset'],
+    },
+  }),
+);
+
+/**
+ * What the OT section offers when the service has it, and leaves out without a word when it has not: these are
+ * extras on pages that stand without them.
+ */
+export const OPTIONAL_USES = Object.freeze(
+  /** @satisfies {Record<string, Use>} */ ({
+    eventTraffic: {
+      command: 'kics_get_event_traffic',
+      purpose: "downloading an OT event's traffic",
+      fields: ['eventIds'],
+    },
+    // Its input names the address to look for; the twin section reads which fields it has from the catalogue.
+    resolveAsset: {
+      command: 'resolve_asset',
+      purpose: "an OT device's KSC twin",
+      fields: [],
+    },
+  }),
+);

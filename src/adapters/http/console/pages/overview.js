@@ -1,14 +1,16 @@
 // @ts-check
 // The overview: the connections with their health, the general status of the chosen Administration Server, and
-// charts of its hosts (by status, by real-time protection, the most infected) and of its recent events.
+// charts of its hosts (by status, by real-time protection, the most infected) and of its recent events; with a
+// KICS for Networks connection, the OT part below (pages/ot-overview.js).
 
 import { read } from '../lib/api.js';
 import { barChart, timeChart } from '../lib/charts.js';
 import { firstError, runCommand } from '../lib/commands.js';
-import { badge, failure, h, hostLink, muted, table } from '../lib/dom.js';
-import { connectionQuery, session } from '../lib/session.js';
+import { badge, failure, h, hostLink, muted } from '../lib/dom.js';
+import { connectionQuery, isKsc, kicsConnection, session } from '../lib/session.js';
 import { USES } from '../lib/uses.js';
 import { lazySection, show } from '../lib/view.js';
+import { connectionTable, otOverviewSections } from './ot-overview.js';
 
 /** @import { CommandResult } from '../lib/commands.js' */
 /** @import { Connection } from '../lib/session.js' */
@@ -152,25 +154,17 @@ export function overviewPage() {
     const counted = result.context;
     return [chart(counted), partNote(counted.length, result.keyFields.TotalHostCount, 'hosts')];
   };
+  /** @type {Promise<Connection[]>} */
+  const connections = read('/v1/connections').then((body) => {
+    const listed = /** @type {{ connections: Connection[] }} */ (body).connections;
+    session.connections = listed;
+    return listed;
+  });
   show(
     h('h1', { text: 'Overview' }),
     lazySection(
       'Connections',
-      async () => {
-        /** @type {{ connections: Connection[] }} */
-        const body = await read('/v1/connections');
-        session.connections = body.connections;
-        return table(
-          body.connections,
-          [
-            ['Connection', (c) => (c.default ? `${c.name} (default)` : c.name)],
-            ['Health', (c) => (c.ok ? badge('OK', 'ok') : badge('Not answering', 'bad'))],
-            ['Latency (ms)', (c) => c.durationMs, 'num'],
-            ['Problem', (c) => c.error ?? ''],
-          ],
-          { testId: 'connections' },
-        );
-      },
+      async () => connectionTable((await connections).filter(isKsc), 'connections'),
       'connections-section',
     ),
     lazySection(
@@ -253,5 +247,9 @@ export function overviewPage() {
         'most-infected',
       ),
     ),
+    // The OT part only when the service has a KICS connection this token may use.
+    kicsConnection() === undefined
+      ? null
+      : otOverviewSections(connections.then((listed) => listed.filter((c) => !isKsc(c)))),
   );
 }
