@@ -47,10 +47,7 @@ const input = z
     softwareVersion: text('The software (firmware) version'),
     networkName: text('The network (NetBIOS / DNS) name'),
     isRouter: z.boolean().optional().describe('Whether the device routes between networks'),
-    labels: deviceInputs
-      .labels()
-      .optional()
-      .describe('The labels, replacing all of them; [] clears them'),
+    labels: deviceInputs.labels().optional().describe('The labels, replacing all of them; [] clears them'),
     userAttributes: deviceInputs
       .userAttributes()
       .optional()
