@@ -42,7 +42,7 @@ describe('the command registry', () => {
       const result = isKicsCommand(command)
         ? await kics.run(command, command.example)
         : command.companions?.kics === 'required'
-          ? await executeCommand(command, { ...h.context(), kics: kics.context().kics }, command.example)
+          ? await executeCommand(command, { ...h.context(), kics: kics.context().kics! }, command.example)
           : await h.run(command, command.example);
       expect(result.errors, `${command.name}: ${JSON.stringify(result.errors)}`).toEqual([]);
       expect(result.status, command.name).toBe('Successful');
