@@ -4,6 +4,7 @@ import type { Vendor } from '../commands/core/vendors.ts';
 import type { IdempotencyStore } from '../commands/core/idempotency.ts';
 import { KscClient } from '../ksc/client/client.ts';
 import type { ClientLogger, VendorClient } from '../vendor-client.ts';
+import { companionOf } from './connections/companions.ts';
 import { connectionTypeOf, type ConnectionConfig } from './connections/registry.ts';
 import type { ClientFactoryOptions } from './connections/type.ts';
 import { ConfigError } from './errors.ts';
@@ -39,10 +40,16 @@ export interface ContextFactory {
   /** The client of a KSC connection, made on first use and kept. */
   client(name?: string): KscClient;
   /**
-   * A command context with the connection's client under its vendor's name (`ksc` for a KSC connection): a
-   * command of another vendor run on it fails before it starts, naming the connection.
+   * A command context with the connection's client under its vendor's name (`ksc` for a KSC connection) and its
+   * companion's client, if it has one, under the companion's vendor: a command of another vendor run on it fails
+   * before it starts, naming the connection, unless it declares that vendor a companion.
    */
   context(name?: string): CommandContext;
+  /**
+   * The companion of a connection (`correlateWith`, or the only connection of the other product), whose client
+   * {@link context} adds under its vendor; undefined when there is none.
+   */
+  companion(name?: string): ConnectionConfig | undefined;
   /**
    * Ends the sessions and closes the connections of every client made; quickly, cutting what is in flight,
    * once `signal` aborts (see `VendorClient.close`).
@@ -118,10 +125,23 @@ export function createContextFactory(
     connection,
     vendorClient,
     client,
+    companion(name) {
+      return companionOf(config.connections, connection(name));
+    },
     context(name) {
-      const vendor: Vendor = connection(name).type;
+      const chosen = connection(name);
+      const vendor: Vendor = chosen.type;
+      const other = companionOf(config.connections, chosen);
+      // Lazy like the chosen client: nothing logs in until a command calls it.
+      const companion = other === undefined ? {} : { [other.type]: vendorClient(other.name) };
       return {
-        [vendor]: vendorClient(name),
+        ...companion,
+        [vendor]: vendorClient(chosen.name),
+        connectionVendor: vendor,
+        connectionNames: {
+          ...(other === undefined ? {} : { [other.type]: other.name }),
+          [vendor]: chosen.name,
+        },
         now: options.now ?? Date.now,
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(options.progress === undefined ? {} : { progress: options.progress }),

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { checkCompanions } from './connections/companions.ts';
 import { KSC_ENVIRONMENT } from './connections/ksc.ts';
 import {
   connectionTypeNamed,
@@ -134,6 +135,8 @@ export function loadConfig(options: LoadConfigOptions): KconnectConfig {
     }
     if (merged.size > 0) connections[selected] = connectionFrom(selected, chosenType, merged, env, fs);
   }
+
+  checkCompanions(connections);
 
   return Object.freeze({
     file,

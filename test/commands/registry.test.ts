@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { executeCommand } from '../../src/commands/core/execute.ts';
 import { isKicsCommand } from '../../src/commands/kics/shared/vendor.ts';
 import { COMMANDS } from '../../src/commands/registry.ts';
 import { COMMANDS_DOC, renderCommandsDoc } from '../../scripts/commands-doc.ts';
@@ -37,9 +38,12 @@ describe('the command registry', () => {
 
   it('runs every command’s documented example successfully against its vendor’s emulator', async () => {
     for (const command of COMMANDS) {
+      // A command that needs the other product gets both clients, as a connection with a companion gives them.
       const result = isKicsCommand(command)
         ? await kics.run(command, command.example)
-        : await h.run(command, command.example);
+        : command.companions?.kics === 'required'
+          ? await executeCommand(command, { ...h.context(), kics: kics.context().kics! }, command.example)
+          : await h.run(command, command.example);
       expect(result.errors, `${command.name}: ${JSON.stringify(result.errors)}`).toEqual([]);
       expect(result.status, command.name).toBe('Successful');
     }

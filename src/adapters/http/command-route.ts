@@ -5,12 +5,14 @@ import {
   executeCommandStream,
   isStreamingCommand,
   type CommandContext,
+  type CommandDefinition,
   type CommandErrorEntry,
   type CommandResult,
   type PlainJson,
   type StreamingCommand,
 } from '../../commands/index.ts';
 import { errorEntry, failedResult } from '../../commands/core/result.ts';
+import { VENDOR_NAMES, VENDORS, type Vendor } from '../../commands/core/vendors.ts';
 import { ERROR_CODES, FieldError, KconnectError, type ErrorCode } from '../../errors.ts';
 import { parseWireJson, stringifyWireJson, type WireJson } from '../../wire/json.ts';
 import type { ServiceDependencies, ServiceEnv } from './app.ts';
@@ -153,7 +155,7 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
       if (!allowsConnection(principal, connection)) {
         throw new Refusal('denied', 'ACCESS_DENIED', connectionDeniedMessage(principal, connection));
       }
-      const base = connectionContext(requested);
+      const base = companionsAllowed(command, connectionContext(requested), principal, connection);
       knownConnection = true;
       const kind: SlotKind = scope === 'read' ? 'read' : 'respond';
       let slot: () => void;
@@ -380,6 +382,39 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
       }
       throw error;
     }
+  }
+
+  /**
+   * The context without the companion clients (`correlateWith`) of connections the token may not call: an
+   * optional companion is dropped (the command runs without its enrichment), a needed one — a required
+   * companion, or the client of the command's own vendor when the chosen connection is the companion's — is
+   * refused. The refusal does not name the companion: the token learns nothing of connections it may not call.
+   */
+  function companionsAllowed(
+    command: CommandDefinition,
+    ctx: CommandContext,
+    principal: Principal,
+    chosen: string,
+  ): CommandContext {
+    const names = ctx.connectionNames ?? {};
+    const kept: { -readonly [K in keyof CommandContext]: CommandContext[K] } = { ...ctx };
+    const keptNames: { [V in Vendor]?: string } = { ...names };
+    for (const vendor of VENDOR_NAMES) {
+      const name = names[vendor];
+      if (name === undefined || name === chosen || allowsConnection(principal, name)) continue;
+      const use = vendor === command.vendor ? 'required' : command.companions?.[vendor];
+      if (use === 'required') {
+        throw new Refusal(
+          'denied',
+          'ACCESS_DENIED',
+          `The API token "${principal.name}" (${principal.tokenId}) is not allowed on the ${VENDORS[vendor].short} ` +
+            `connection that ${command.name} needs beside "${chosen}"`,
+        );
+      }
+      delete kept[vendor];
+      delete keptNames[vendor];
+    }
+    return { ...kept, connectionNames: keptNames };
   }
 
   async function record(call: Call): Promise<void> {

@@ -18,8 +18,8 @@ import { VENDOR_NAMES, VENDORS, type Vendor } from './vendors.ts';
  * the store's window; a repeat gets the first result. The context's `signal` reaches every vendor call the
  * command makes (through each client's `withSignal`), so a cancel stops a call in flight, not only the
  * loop around it; the command then fails with `CANCELLED` (or the abort's reason, when that is a kconnect
- * error). A context without the client of the command's vendor (a KICS connection for a KSC command) fails
- * the command before it starts.
+ * error). A context without the client of the command's vendor (a KICS connection for a KSC command), or
+ * without a companion the command requires, fails the command before it starts.
  */
 export async function executeCommand(
   command: CommandDefinition,
@@ -110,16 +110,51 @@ function prepare(
   if (unknown.length > 0) return { errors: unknown };
   const parsed = command.input.safeParse(input ?? {});
   if (!parsed.success) return { errors: inputErrors(command.title, parsed.error) };
-  if (ctx[command.vendor] === undefined) {
-    const needed = new KconnectError(
+  const missing = missingClient(command, ctx);
+  if (missing !== undefined) return { errors: [errorEntry(command.title, missing)] };
+  const own = onlyDeclaredClients(command, ctx);
+  const bound = own.signal === undefined ? own : withSignal(own, own.signal);
+  // The vendor's client is there (checked above): the context is the command's own.
+  return { bound: bound as VendorContext<Vendor>, data: parsed.data };
+}
+
+/**
+ * Why the context cannot run the command, or undefined when it can: the client of the command's vendor must be
+ * there — its own connection's, or the companion's when the chosen connection is of a vendor the command
+ * declares a companion — and so must every required companion. A command of one vendor on a connection of
+ * another that is no companion of it fails as before companions existed, even when that connection's companion
+ * is of the command's vendor: the caller chose a connection, and the command does not speak its product.
+ */
+function missingClient(command: CommandDefinition, ctx: CommandContext): KconnectError | undefined {
+  const companions = command.companions ?? {};
+  const chosen = ctx.connectionVendor;
+  const chosenFits = chosen === undefined || chosen === command.vendor || companions[chosen] !== undefined;
+  if (ctx[command.vendor] === undefined || !chosenFits) {
+    return new KconnectError(
       'INVALID_INPUT',
       `connection: ${command.name} needs a connection to ${VENDORS[command.vendor].title}, and the chosen one is not`,
     );
-    return { errors: [errorEntry(command.title, needed)] };
   }
-  const bound = ctx.signal === undefined ? ctx : withSignal(ctx, ctx.signal);
-  // The vendor's client is there (checked above): the context is the command's own.
-  return { bound: bound as VendorContext<Vendor>, data: parsed.data };
+  for (const vendor of VENDOR_NAMES) {
+    if (companions[vendor] === 'required' && ctx[vendor] === undefined) {
+      return new KconnectError(
+        'INVALID_INPUT',
+        `connection: ${command.name} needs a connection to ${VENDORS[vendor].title} beside the one to ` +
+          `${VENDORS[command.vendor].title}: name it with correlateWith in the chosen connection's settings ` +
+          `(or configure exactly one ${vendor} connection)`,
+      );
+    }
+  }
+  return undefined;
+}
+
+/** The context with the clients of the command's own vendor and declared companions only. */
+function onlyDeclaredClients(command: CommandDefinition, ctx: CommandContext): CommandContext {
+  const kept: { -readonly [K in keyof CommandContext]: CommandContext[K] } = { ...ctx };
+  for (const vendor of VENDOR_NAMES) {
+    if (vendor !== command.vendor && command.companions?.[vendor] === undefined) delete kept[vendor];
+  }
+  return kept;
 }
 
 /** The context with every vendor client it holds bound to `signal`. */

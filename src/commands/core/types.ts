@@ -80,6 +80,14 @@ export type ProgressUpdate =
 export interface CommandContext {
   readonly ksc?: VendorClient;
   readonly kics?: VendorClient;
+  /**
+   * The vendor of the connection the caller chose, when the context comes from a configured connection: the
+   * client under any other vendor is that connection's companion (`correlateWith`), for the commands that
+   * declare it ({@link CommandDefinition.companions}).
+   */
+  readonly connectionVendor?: Vendor;
+  /** The connection each client comes from, by vendor (the HTTP service checks a token against each). */
+  readonly connectionNames?: { readonly [V in Vendor]?: string };
   /** Milliseconds since the epoch. */
   readonly now: () => number;
   /**
@@ -97,6 +105,9 @@ export interface CommandContext {
   /** Waits between polls (tests pass a fast one). */
   readonly sleep?: (ms: number) => Promise<void>;
 }
+
+/** How a command uses a companion product: it cannot run without it, or uses it when there. */
+export type CompanionUse = 'required' | 'optional';
 
 /** The context of a command of vendor `V`: that vendor's client is there, with its own type. */
 export type VendorContext<V extends Vendor> = Omit<CommandContext, V> & {
@@ -144,6 +155,12 @@ export interface CommandDefinition<
   readonly destructive: boolean;
   readonly idempotent: boolean;
   readonly hints?: SurfaceHints<Input>;
+  /**
+   * The other products it uses besides its own, through the chosen connection's companion (`correlateWith`):
+   * `required` ones must be there or the command fails before it starts; `optional` ones are used when there.
+   * It may then run on a connection of a companion's vendor too.
+   */
+  readonly companions?: { readonly [C in Vendor]?: CompanionUse };
   /** An input that works against the emulator's demo world (for the reference and the console). */
   readonly example: z.input<Input>;
   run(ctx: VendorContext<V>, input: z.output<Input>): Promise<CommandResult<z.output<KeyFields>>>;

@@ -5,7 +5,10 @@ import { kicsQuery } from '../../kics/client/query-builder.ts';
 import { MAX_LIMIT } from '../../kics/query/index.ts';
 import { ASSET_STATUSES, ASSET_TYPES, SECURITY_STATES, type Device } from '../../kics/model.ts';
 import type { KicsFilterItem } from '../../kics/client/types.ts';
+import { CONCURRENCY, mapLimited } from '../core/concurrency.ts';
 import { summaryTable } from '../core/result.ts';
+import { kscTwinOf } from '../correlation/enrich.ts';
+import { kscSide, noCompanion } from '../correlation/sides.ts';
 import { DEVICE_COLUMNS, deviceRecord, deviceRow } from './shared/devices.ts';
 import { wireOf } from './shared/json.ts';
 import { READ_ONLY, READER_ROLES, type KicsCommand, type KicsContext } from './shared/vendor.ts';
@@ -65,6 +68,13 @@ const input = z.object({
     .max(10_000_000)
     .default(0)
     .describe('Devices to skip first (sorted by id), for paging: the next page starts at offset + limit'),
+  withKscStatus: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Add each device’s KSC host (id, name, protection status) and the match confidence, from the KSC ' +
+        'connection named by correlateWith',
+    ),
 });
 
 type Input = z.output<typeof input>;
@@ -75,6 +85,10 @@ const keyFields = z.object({
   DevicesCount: z.number().int(),
   /** True when the limit cut the list short: ask again from offset + limit. */
   MoreAvailable: z.boolean(),
+  /** With `withKscStatus`: per device, its KSC host's id (null when none matches). */
+  KscHostIds: z.array(z.string().nullable()).exactOptional(),
+  /** With `withKscStatus`: per device, its KSC host's status (OK, Critical, Warning; null when none). */
+  KscHostStatuses: z.array(z.string().nullable()).exactOptional(),
 });
 
 /** The filter of the input, in the query DSL (spec §4), checked by the client's rules. */
@@ -113,25 +127,40 @@ export const kicsListDevices: KicsCommand<typeof input, typeof keyFields> = {
     'combine with AND: status, category and security state take several values; ipAddress, macAddress and ' +
     'cve one each; lastSeenSince a time. Use it to find new unauthorized devices, the devices behind an ' +
     'address in an alert, or those affected by a CVE. Returns at most `limit` devices from `offset`; ' +
-    '`MoreAvailable` says whether to ask for the next page. A bad filter value fails before any request.',
+    '`MoreAvailable` says whether to ask for the next page. A bad filter value fails before any request. ' +
+    'withKscStatus adds each device’s KSC host with its protection status and the match confidence (as ' +
+    'resolve_asset decides it), from the KSC connection named by correlateWith.',
   input,
   keyFields,
   ...READ_ONLY,
   vendor: 'kics',
+  companions: { ksc: 'optional' },
   api: { roles: READER_ROLES, operations: ['Querying several devices'] },
   hints: { cliAliases: { ipAddress: 'ip', macAddress: 'mac' } },
   example: { status: ['Unauthorized', 'Recognized'], limit: 20 },
   async run(ctx, given) {
+    const ksc = given.withKscStatus ? kscSide(ctx) : undefined;
+    if (given.withKscStatus && ksc === undefined) throw noCompanion(TITLE, 'withKscStatus', 'ksc');
     const { devices, more } = await readDevices(ctx, given);
+    const twins =
+      ksc === undefined ? undefined : await mapLimited(devices, CONCURRENCY, (d) => kscTwinOf(ksc, d));
     return {
       status: 'Successful',
       raw: wireOf(devices),
-      context: devices.map(deviceRecord),
+      context: devices.map((d, i) =>
+        twins === undefined ? deviceRecord(d) : { ...deviceRecord(d), kscHost: twins[i]?.record ?? null },
+      ),
       keyFields: {
         DeviceIds: devices.map((d) => d.id),
         DeviceNames: devices.map((d) => d.name),
         DevicesCount: devices.length,
         MoreAvailable: more,
+        ...(twins === undefined
+          ? {}
+          : {
+              KscHostIds: twins.map((t) => t?.hostId ?? null),
+              KscHostStatuses: twins.map((t) => statusText(t?.record['status'])),
+            }),
       },
       result:
         devices.length === 0
@@ -141,3 +170,7 @@ export const kicsListDevices: KicsCommand<typeof input, typeof keyFields> = {
     };
   },
 };
+
+function statusText(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}

@@ -22,6 +22,8 @@ import { ipv4FromLong } from './shared/ipv4.ts';
 import { enrichWire, plainRecord, toPlain } from './shared/plain.ts';
 import { numericValue, textAttr } from './shared/records.ts';
 import { errorEntry, statusOf, summaryTable } from '../core/result.ts';
+import { kicsTwinOf } from '../correlation/enrich.ts';
+import { KSC_MATCH_FIELDS, kicsSide, noCompanion } from '../correlation/sides.ts';
 import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 
 /** The attributes of seed 001's Get Host Status sample: the default Return Fields. */
@@ -91,6 +93,13 @@ const input = z.object({
     'Return Fields: host attributes to return, e.g. ["KLHST_WKS_ANTI_SPAM_STATUS"]; default: those of ' +
       "seed 001's sample. The id, names, address and status attributes are always returned",
   ),
+  withKics: z
+    .boolean()
+    .default(false)
+    .describe(
+      'Add each host’s KICS for Networks device (id, name, status) with its open vulnerabilities and the match ' +
+        'confidence, from the KICS connection named by correlateWith',
+    ),
 });
 
 const keyFields = z.object({
@@ -111,6 +120,10 @@ const keyFields = z.object({
   APPNames: z.array(z.string()),
   APPStates: z.array(z.number().nullable()),
   LastAntiVirusDBUpdates: z.array(z.string().nullable()),
+  /** With `withKics`: per reported host, its KICS device's id (null when none matches). */
+  KicsDeviceIds: z.array(z.number().int().nullable()).exactOptional(),
+  /** With `withKics`: per reported host, how many open vulnerabilities KICS counts on its device (null: none). */
+  KicsOpenVulnerabilityCounts: z.array(z.number().int().nullable()).exactOptional(),
 });
 
 /** One application of a host: product code, version key and, when KSC reports it, its state. */
@@ -202,19 +215,30 @@ export const getHostStatus: KscCommand<typeof input, typeof keyFields> = {
     '`hostExtStatuses` (why the status is not OK), `rtpStateDescription` (real-time protection), ' +
     '`platformType`, `ipAddress` — and the Kaspersky applications on each host (`appInfo`). Use it to check ' +
     'whether a host is protected and why KSC flags it. Each name is looked up on its own: an unknown name is ' +
-    'a 404 error for that item and the others are still reported (Partially Successful). Read-only.',
+    'a 404 error for that item and the others are still reported (Partially Successful). withKics adds each ' +
+    'host’s KICS for Networks device with its open vulnerabilities and the match confidence (as resolve_asset ' +
+    'decides it), from the KICS connection named by correlateWith. Read-only.',
   input,
   keyFields,
   ...READ_ONLY,
   vendor: 'ksc',
+  companions: { kics: 'optional' },
   api: {
     rights: [BASIC_READ],
     operations: [...HOST_LOOKUP_METHODS, 'HostGroup.GetHostInfo', 'HostGroup.GetHostProducts'],
   },
   hints: { cliAliases: { hostNames: 'host' }, targetFields: ['hostNames'] },
   example: { hostNames: ['BR01-WS-0001'] },
-  async run(ctx, { hostNames, returnFields }) {
-    const fields = [...new Set([...(returnFields ?? HOST_STATUS_FIELDS), ...REQUIRED_FIELDS])];
+  async run(ctx, { hostNames, returnFields, withKics }) {
+    const kics = withKics ? kicsSide(ctx) : undefined;
+    if (withKics && kics === undefined) throw noCompanion(getHostStatus.title, 'withKics', 'kics');
+    const fields = [
+      ...new Set([
+        ...(returnFields ?? HOST_STATUS_FIELDS),
+        ...REQUIRED_FIELDS,
+        ...(kics === undefined ? [] : KSC_MATCH_FIELDS),
+      ]),
+    ];
     const lookups = await mapLimited(hostNames, CONCURRENCY, (name) =>
       settle(lookupHostReference(ctx, name, fields, 'hostNames')),
     );
@@ -273,6 +297,16 @@ export const getHostStatus: KscCommand<typeof input, typeof keyFields> = {
       reported.push({ record: host.record, details: detail.value });
     });
 
+    const twins =
+      kics === undefined
+        ? undefined
+        : await mapLimited(reported, CONCURRENCY, (r) => kicsTwinOf(kics, r.record));
+    if (twins !== undefined) {
+      twins.forEach((twin, i) => {
+        const entry = context[i] as { [key: string]: PlainJson };
+        context[i] = { ...entry, kicsDevice: twin?.record ?? null };
+      });
+    }
     const errors: CommandErrorEntry[] = [...new Set(hostNames)].flatMap((name) =>
       failed.has(name) ? [errorEntry(getHostStatus.title, failed.get(name), name)] : [],
     );
@@ -311,6 +345,12 @@ export const getHostStatus: KscCommand<typeof input, typeof keyFields> = {
         APPNames: apps.map((a) => a.name),
         APPStates: apps.map((a) => a.state),
         LastAntiVirusDBUpdates: records.map((r) => isoTime(r, 'KLHST_WKS_LAST_UPDATE')),
+        ...(twins === undefined
+          ? {}
+          : {
+              KicsDeviceIds: twins.map((t) => t?.deviceId ?? null),
+              KicsOpenVulnerabilityCounts: twins.map((t) => t?.openVulnerabilities ?? null),
+            }),
       },
       result: summaryTable('Get Host Status', { 'Hosts Count': items.length }),
       errors,

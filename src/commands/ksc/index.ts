@@ -27,6 +27,7 @@ import { listSoftware } from './list-software.ts';
 import { listUsers } from './list-users.ts';
 import { moveHostsToGroup } from './move-hosts-to-group.ts';
 import { quarantineFiles } from './quarantine-files.ts';
+import { resolveAsset } from './resolve-asset.ts';
 import { resolveHost } from './resolve-host.ts';
 import { scanHosts } from './scan-hosts.ts';
 import { scanQuarantinedFiles } from './scan-quarantined-files.ts';
@@ -76,6 +77,7 @@ export const KSC_COMMANDS: readonly CommandDefinition[] = [
   listPatches,
   // kconnect.
   resolveHost,
+  resolveAsset,
   waitForTask,
   getServerStatus,
   decodeHostStatus,

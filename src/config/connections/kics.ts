@@ -16,6 +16,7 @@ import {
   maskProxy,
 } from './settings.ts';
 import { describeTls, nonEmpty, readCertificate, tlsFileSchema, tlsSettings, tlsView } from './tls.ts';
+import { correlateWithSchema } from './companions.ts';
 import type { BaseConnectionConfig, ConnectionType } from './type.ts';
 
 /** A KICS for Networks connection: its section of the file, variables, flags and client. */
@@ -41,6 +42,7 @@ export const kicsConnectionFileSchema = z.strictObject({
   attempts: z.number().int().min(1).max(10).optional(),
   backoffMs: z.number().int().min(1).max(60_000).optional(),
   proxy: z.union([nonEmpty, z.literal(false)]).optional(),
+  correlateWith: correlateWithSchema,
 });
 
 export type KicsConnectionFile = z.infer<typeof kicsConnectionFileSchema>;
@@ -200,6 +202,7 @@ function buildKicsConnection(settings: ConnectionSettings): KicsConnectionConfig
     ...optional('attempts', settings.value<number>('attempts')),
     ...optional('backoffMs', settings.value<number>('backoffMs')),
     ...optional('proxy', settings.value<string | false>('proxy')),
+    ...optional('correlateWith', settings.value<string>('correlateWith')),
     sources: settings.sources(),
   };
   if (url !== '') checkWithClientRules(connection, settings);
@@ -285,6 +288,7 @@ export const kicsConnectionType: ConnectionType<KicsConnectionConfig> = {
       ...optional('attempts', c.attempts),
       ...optional('backoffMs', c.backoffMs),
       ...(c.proxy === undefined ? {} : { proxy: c.proxy === false ? false : maskProxy(c.proxy) }),
+      ...optional('correlateWith', c.correlateWith),
     };
   },
 };

@@ -18,6 +18,7 @@ import {
   maskProxy,
 } from './settings.ts';
 import { nonEmpty, readCertificate, tlsFileSchema, tlsSettings, tlsView } from './tls.ts';
+import { correlateWithSchema } from './companions.ts';
 import type { BaseConnectionConfig, ConnectionType } from './type.ts';
 
 /** A Kaspersky Security Center connection: its section of the file, variables, flags and client. */
@@ -49,6 +50,7 @@ export const kscConnectionFileSchema = z.strictObject({
   backoffMs: z.number().int().min(1).max(60_000).optional(),
   login: z.enum(['session', 'connection']).optional(),
   proxy: z.union([nonEmpty, z.literal(false)]).optional(),
+  correlateWith: correlateWithSchema,
 });
 
 export type KscConnectionFile = z.infer<typeof kscConnectionFileSchema>;
@@ -249,6 +251,7 @@ function buildKscConnection(settings: ConnectionSettings): KscConnectionConfig {
     ...optional('backoffMs', settings.value<number>('backoffMs')),
     ...optional('login', settings.value<'session' | 'connection'>('login')),
     ...optional('proxy', settings.value<string | false>('proxy')),
+    ...optional('correlateWith', settings.value<string>('correlateWith')),
     sources: settings.sources(),
   };
   checkWithClientRules(connection, settings);
@@ -359,6 +362,7 @@ export const kscConnectionType: ConnectionType<KscConnectionConfig> = {
       ...optional('backoffMs', c.backoffMs),
       ...optional('login', c.login),
       ...(c.proxy === undefined ? {} : { proxy: c.proxy === false ? false : maskProxy(c.proxy) }),
+      ...optional('correlateWith', c.correlateWith),
     };
   },
 };

@@ -11,6 +11,8 @@ export interface BaseConnectionConfig {
   readonly tls: TlsSettings;
   readonly timeoutMs?: number;
   readonly proxy?: string | false;
+  /** The connection of the other product whose machines are the same (see `companions.ts`). */
+  readonly correlateWith?: string;
   /** Where each setting came from, by key (`url`, `tls.pins`, …): a file path, a variable or a flag. */
   readonly sources: Readonly<Record<string, string>>;
 }
