@@ -223,10 +223,6 @@ describe('the console’s OT section in Chromium', () => {
     const vulnerabilityText = await page.getByTestId('ot-device-vulnerabilities').innerText();
     for (const v of device.vulnerabilities) expect(vulnerabilityText).toContain(v.cveId);
     await page.getByTestId('ot-device-events').locator('table, p').first().waitFor();
-    // No resolve_asset in this registry: no KSC twin section, and no placeholder for one.
-    if (!COMMANDS.some((c) => c.name === 'resolve_asset')) {
-      expect(await page.getByTestId('ot-twin').isHidden()).toBe(true);
-    }
     await shot(page, 'ot-device');
 
     const next = device.status === 'Archived' ? 'Recognized' : 'Archived';
@@ -236,6 +232,30 @@ describe('the console’s OT section in Chromium', () => {
     await expect.poll(async () => (await demo.kics.store.devices.get(device.id))!.status).toBe(next);
     // The page reads the device again and shows the new status.
     await expect.poll(() => facts.innerText()).toContain(next === 'Archived' ? 'Archived' : 'Authorized');
+  });
+
+  it('shows a device’s KSC twin (resolve_asset over the demo’s companion connections) with a link to the host', async () => {
+    // The KICS world shares machines with the KSC world: a twin keeps the KSC host's display name.
+    const hosts = demo.emulator.world.hostsOf(0);
+    const byName = new Map(hosts.map((h) => [String(h.attributes['KLHST_WKS_DN']), h]));
+    const twin = (await devices()).find((d) => byName.has(d.name));
+    expect(twin).toBeDefined();
+    const host = byName.get(twin!.name)!;
+    await consoleAt(`/ot/device/${twin!.id}`);
+    const section = page.getByTestId('ot-twin');
+    const hostsTable = page.getByTestId('ot-twin-hosts');
+    await hostsTable.waitFor();
+    expect(await section.innerText()).toContain('same IP');
+    const link = hostsTable.getByRole('link', { name: twin!.name });
+    expect(await link.getAttribute('href')).toContain(encodeURIComponent(host.id));
+    await shot(page, 'ot-device-twin');
+    await link.click();
+    await expect.poll(() => page.locator('h1').innerText()).toContain(twin!.name);
+
+    // A device that is no KSC host: the section says so instead of guessing.
+    const plc = (await devices()).find((d) => d.category === 'Plc' && !byName.has(d.name))!;
+    await consoleAt(`/ot/device/${plc.id}`);
+    await expect.poll(() => section.innerText()).toContain('No KSC host is known to be this machine');
   });
 
   it('lists events live, and edits an event’s status and mark', async () => {

@@ -81,9 +81,13 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   const kicsClient = new KicsClient({
     credentials: { package: kics.packageDir, password: options.kics.connectorPassword },
   });
+  // The two worlds share machines, so each connection is the other's companion (`correlateWith`): resolve_asset
+  // and the enrichments run from either.
+  const both = { ksc: client, kics: kicsClient, now: Date.now };
+  const connectionNames = { ksc: DEMO_CONNECTION, kics: DEMO_KICS_CONNECTION };
   const contexts: Readonly<Record<string, () => CommandContext>> = {
-    [DEMO_CONNECTION]: () => ({ ksc: client, now: Date.now }),
-    [DEMO_KICS_CONNECTION]: () => ({ kics: kicsClient, now: Date.now }),
+    [DEMO_CONNECTION]: () => ({ ...both, connectionVendor: 'ksc', connectionNames }),
+    [DEMO_KICS_CONNECTION]: () => ({ ...both, connectionVendor: 'kics', connectionNames }),
   };
   const closeClients = async () => {
     await client.close().catch(() => undefined);

@@ -252,73 +252,62 @@ export function eventTable(events, options = {}) {
 }
 
 /**
- * A match of `resolve_asset`, read leniently: the section names what it finds and leaves out what it does not.
+ * A match of `resolve_asset` (its `context.matches`): the KSC host, the confidence and the evidence in words.
  *
  * @typedef {object} TwinMatch
  * @property {string} hostId
  * @property {string} name
- * @property {string} [confidence]
+ * @property {string} confidence
+ * @property {boolean} ambiguous
  * @property {string[]} evidence
  */
 
 /**
- * A value as text, or undefined when it is none.
+ * One piece of `resolve_asset`'s evidence in words.
  *
- * @param {unknown} value
+ * @param {Record<string, unknown>} e
  */
-function text(value) {
-  return typeof value === 'string' && value !== ''
-    ? value
-    : typeof value === 'number'
-      ? String(value)
-      : undefined;
+function evidenceText(e) {
+  if (e['kind'] === 'mac') return `same MAC ${String(e['mac'])}`;
+  if (e['kind'] === 'name') return `same name ${String(e['name'])}`;
+  if (e['kind'] === 'ip')
+    return `same IP ${String(e['ip'])}${e['atSameTime'] === true ? ', seen at the same time' : ''}`;
+  return cellText(e);
 }
 
 /**
- * The KSC hosts among `resolve_asset`'s matches: records that name a KSC host id (`KLHST_WKS_HOSTNAME`,
- * `hostId`), alone or under `kscHost`/`host`.
+ * The KSC hosts `resolve_asset` matched with this device, best first as it orders them.
  *
  * @param {unknown} context
+ * @param {number} deviceId
  * @returns {TwinMatch[]}
  */
-function kscMatchesOf(context) {
-  const records = Array.isArray(context)
-    ? context
-    : typeof context === 'object' && context !== null
-      ? Object.values(context).flatMap((v) => (Array.isArray(v) ? v : [v]))
-      : [];
+function kscMatchesOf(context, deviceId) {
+  const matches =
+    typeof context === 'object' && context !== null && !Array.isArray(context)
+      ? /** @type {Record<string, unknown>} */ (context)['matches']
+      : undefined;
+  if (!Array.isArray(matches)) return [];
   /** @type {TwinMatch[]} */
-  const matches = [];
-  for (const record of records) {
-    if (typeof record !== 'object' || record === null) continue;
-    const r = /** @type {Record<string, unknown>} */ (record);
-    const host = /** @type {Record<string, unknown>} */ (
-      typeof r['kscHost'] === 'object' && r['kscHost'] !== null
-        ? r['kscHost']
-        : typeof r['host'] === 'object' && r['host'] !== null
-          ? r['host']
-          : r
-    );
-    const hostId = text(host['KLHST_WKS_HOSTNAME']) ?? text(host['hostId']);
-    if (hostId === undefined) continue;
-    const evidence = r['evidence'];
-    const confidence = text(r['confidence']);
-    matches.push({
-      hostId,
-      name: text(host['KLHST_WKS_DN']) ?? text(host['hostName']) ?? text(host['name']) ?? hostId,
-      ...(confidence === undefined ? {} : { confidence }),
-      evidence: (Array.isArray(evidence) ? evidence : evidence === undefined ? [] : [evidence]).map((e) =>
-        typeof e === 'string' ? e : cellText(e),
-      ),
+  const twins = [];
+  for (const match of /** @type {Record<string, any>[]} */ (matches)) {
+    if (match?.['kicsDevice']?.['id'] !== deviceId) continue;
+    const host = match['kscHost'] ?? {};
+    twins.push({
+      hostId: String(host['id']),
+      name: String(host['name'] ?? host['id']),
+      confidence: String(match['confidence']),
+      ambiguous: match['ambiguous'] === true,
+      evidence: (Array.isArray(match['evidence']) ? match['evidence'] : []).map(evidenceText),
     });
   }
-  return matches;
+  return twins;
 }
 
 /**
  * The device's KSC twin, when the service offers `resolve_asset` (the IT↔OT correlation): asked by the device's
- * IP and MAC on the KSC connection, shown with links to the host's page. Without the command the section stays
- * hidden.
+ * id on the KSC connection (whose companion is the KICS one), shown with links to the host's page. Without the
+ * command the section stays hidden.
  *
  * @param {HTMLElement} section
  * @param {DeviceDetail} device
@@ -326,22 +315,13 @@ function kscMatchesOf(context) {
 function showTwin(section, device) {
   const entry = session.catalogue?.find(OPTIONAL_USES.resolveAsset.command);
   if (entry === undefined) return;
-  const fields = Object.keys(entry.input.properties ?? {});
-  const ipField = fields.find((f) => /^ip/i.test(f));
-  const macField = fields.find((f) => /^mac/i.test(f));
-  /** @type {Record<string, unknown>} */
-  const input = {};
-  if (macField !== undefined && device.macAddresses[0] !== undefined)
-    input[macField] = device.macAddresses[0];
-  else if (ipField !== undefined && device.ipAddresses[0] !== undefined)
-    input[ipField] = device.ipAddresses[0];
-  if (Object.keys(input).length === 0) return;
+  const input = { kicsDeviceId: device.id };
   section.hidden = false;
   const body = h('div', {}, muted('Looking for the same machine in KSC…'));
   fill(section, h('h2', { text: 'KSC twin' }), body);
   callCommand(entry.name, input).then(
     (result) => {
-      const matches = result.status === 'Failed' ? [] : kscMatchesOf(result.context);
+      const matches = result.status === 'Failed' ? [] : kscMatchesOf(result.context, device.id);
       if (result.status === 'Failed') fill(body, failure(firstError(result)));
       else if (matches.length === 0) fill(body, muted('No KSC host is known to be this machine.'));
       else
@@ -351,7 +331,7 @@ function showTwin(section, device) {
             matches,
             [
               ['KSC host', (m) => hostLink(m.hostId, m.name)],
-              ['Confidence', (m) => m.confidence ?? ''],
+              ['Confidence', (m) => (m.ambiguous ? `${m.confidence} (ambiguous)` : m.confidence)],
               ['Evidence', (m) => m.evidence],
             ],
             { testId: 'ot-twin-hosts' },
