@@ -1,5 +1,6 @@
 import type { CommandDefinition } from '../core/types.ts';
 import { kicsCreateDevice } from './create-device.ts';
+import { kicsDeleteAllowRule } from './delete-allow-rule.ts';
 import { kicsDeleteDevice } from './delete-device.ts';
 import { kicsGetAbout } from './get-about.ts';
 import { kicsGetDevice } from './get-device.ts';
@@ -46,6 +47,7 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsListAllowRules,
   kicsGetAllowRule,
   kicsSetAllowRuleActive,
+  kicsDeleteAllowRule,
   kicsListAudit,
   kicsListAppMessages,
   kicsSetDeviceStatus,
