@@ -1,4 +1,5 @@
 import { KconnectError } from '../../errors.ts';
+import { fileSinkProblem } from './files.ts';
 import { errorEntry, failedResult, inputErrors } from './result.ts';
 import { unknownFieldErrors } from './strict-input.ts';
 import type {
@@ -117,6 +118,8 @@ function prepare(
     );
     return { errors: [errorEntry(command.title, needed)] };
   }
+  const noSink = fileSinkProblem(command, ctx);
+  if (noSink !== undefined) return { errors: [errorEntry(command.title, noSink)] };
   const bound = ctx.signal === undefined ? ctx : withSignal(ctx, ctx.signal);
   // The vendor's client is there (checked above): the context is the command's own.
   return { bound: bound as VendorContext<Vendor>, data: parsed.data };

@@ -5,6 +5,7 @@ import { kicsDeleteDevice } from './delete-device.ts';
 import { kicsGetAbout } from './get-about.ts';
 import { kicsGetDevice } from './get-device.ts';
 import { kicsGetEvent } from './get-event.ts';
+import { kicsGetEventTraffic } from './get-event-traffic.ts';
 import { kicsListDevices } from './list-devices.ts';
 import { kicsListEvents } from './list-events.ts';
 import { kicsSetDeviceStatus } from './set-device-status.ts';
@@ -35,6 +36,7 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsGetDevice,
   kicsListEvents,
   kicsGetEvent,
+  kicsGetEventTraffic,
   kicsUpdateEvent,
   kicsRegisterEvent,
   kicsListEventTypes,
