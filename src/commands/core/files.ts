@@ -62,7 +62,12 @@ export class FileExistsError extends KconnectError {
 
 /** Whether a command produces a file (its surfaces then give it a sink and deliver the file). */
 export function producesFile(command: CommandDefinition): boolean {
-  return command.hints?.producesFile === true;
+  return command.hints?.producesFile !== undefined;
+}
+
+/** The media types of the files a command produces (none for other commands). */
+export function fileContentTypes(command: CommandDefinition): readonly string[] {
+  return command.hints?.producesFile?.contentTypes ?? [];
 }
 
 /** Why a command cannot run in this context for want of a file sink, if it cannot. */

@@ -118,11 +118,11 @@ export interface SurfaceHints<Input extends z.ZodType = z.ZodType> {
   /** The input field holding how many seconds the command may wait; surfaces bound their own waits by it. */
   readonly waitField?: InputField<Input>;
   /**
-   * The command's product is a file (a traffic capture), written to the context's `files` sink; it fails before
-   * any request without one. The CLI then takes `--output`, the HTTP service answers with the file, the MCP server
-   * saves it into its downloads folder.
+   * The command's product is a file (a traffic capture) of one of these media types, written to the context's
+   * `files` sink; it fails before any request without one. The CLI then takes `--output`, the HTTP service answers
+   * with the file, the MCP server saves it into its downloads folder.
    */
-  readonly producesFile?: boolean;
+  readonly producesFile?: { readonly contentTypes: readonly string[] };
 }
 
 /** The names of an input schema's fields. */

@@ -101,7 +101,7 @@ export const kicsGetEventTraffic: KicsCommand<typeof input, typeof keyFields> = 
       'Querying traffic for several events',
     ],
   },
-  hints: { cliAliases: { eventIds: 'event' }, producesFile: true },
+  hints: { cliAliases: { eventIds: 'event' }, producesFile: { contentTypes: [PCAP_TYPE, ZIP_TYPE] } },
   // Event 4 of the default world is a deep-packet-inspection detection with its traffic kept.
   example: { eventIds: [4] },
   async run(ctx, { eventIds }) {
