@@ -37,7 +37,10 @@ describe('kics_get_event_traffic on the CLI, the HTTP service and MCP', () => {
   });
 
   /** A context without the harness's file sink: each surface brings its own. */
-  const bare = (): CommandContext => ({ ...h.context(), files: undefined });
+  const bare = (): CommandContext => {
+    const { files: _harnessSink, ...rest } = h.context();
+    return rest;
+  };
   const partFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.part'));
 
   describe('the CLI', () => {
