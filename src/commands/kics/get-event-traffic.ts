@@ -65,6 +65,12 @@ async function knownEvents(
   return { known: ids.filter((id) => found.has(id)), errors };
 }
 
+/** The server's media type, unless it said nothing useful (none, or the generic octet stream). */
+function specificType(contentType: string): string | undefined {
+  const type = contentType.trim();
+  return type === '' || /^application\/octet-stream\b/i.test(type) ? undefined : type;
+}
+
 function metadata(ids: readonly number[], saved: SavedFile): { [key: string]: PlainJson } {
   return {
     eventIds: [...ids],
@@ -128,7 +134,7 @@ export const kicsGetEventTraffic: KicsCommand<typeof input, typeof keyFields> = 
       saved = await files.save(
         {
           name: safeFileName(file.fileName, fallback),
-          contentType: file.contentType || (single ? PCAP_TYPE : ZIP_TYPE),
+          contentType: specificType(file.contentType) ?? (single ? PCAP_TYPE : ZIP_TYPE),
           body: file.stream,
         },
         ctx.signal,
