@@ -27,3 +27,17 @@ export {
 } from './core/execute.ts';
 export { commandOutputSchema } from './core/result.ts';
 export { MemoryIdempotencyStore, type IdempotencyStore } from './core/idempotency.ts';
+export {
+  FileExistsError,
+  FileSinkMissingError,
+  producesFile,
+  safeFileName,
+  type FileSink,
+  type OutgoingFile,
+  type SavedFile,
+} from './core/files.ts';
+export {
+  fileSystemSink,
+  type ExistingFilePolicy,
+  type FileSystemSinkOptions,
+} from './core/file-system-sink.ts';

@@ -5,6 +5,7 @@ import {
   executeCommandStream,
   isStreamingCommand,
 } from '../../commands/core/execute.ts';
+import { producesFile } from '../../commands/core/files.ts';
 import { failedResult } from '../../commands/core/result.ts';
 import { COMMANDS } from '../../commands/registry.ts';
 import type {
@@ -41,6 +42,7 @@ import {
 } from './format.ts';
 import { FileIdempotencyStore, stateDirectory } from './idempotency-file-store.ts';
 import { heapTrimmer } from './heap-trim.ts';
+import { cliFileSink } from './output-file.ts';
 import { ProgressLine } from './progress.ts';
 
 /** Options every command takes besides its input's; generated input options may not reuse these names. */
@@ -52,6 +54,9 @@ const CLI_OPTIONS: readonly string[] = [
   'input',
   'help',
 ];
+
+/** The options of a command that produces a file (see {@link cliFileSink}). */
+const FILE_OPTIONS = ['output', 'force'] as const;
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -212,6 +217,13 @@ async function runCommand(
         );
         sleep = progress.sleeper(sleep);
       }
+      // Before the connection opens: an --output that cannot be written to fails before any request.
+      const files = producesFile(command)
+        ? cliFileSink(
+            { output: values['output'] as string | undefined, force: values['force'] === true },
+            io.cwd,
+          )
+        : undefined;
       factory = createContextFactory(config, {
         now,
         sleep,
@@ -221,10 +233,11 @@ async function runCommand(
         logger: stderrLogger(io),
         env: io.env,
       });
+      const ctx = files === undefined ? factory.context() : { ...factory.context(), files };
       result =
         format === 'ndjson' && isStreamingCommand(command)
-          ? await streamNdjson(command, factory.context(), input, io)
-          : await executeCommand(command, factory.context(), input);
+          ? await streamNdjson(command, ctx, input, io)
+          : await executeCommand(command, ctx, input);
     }
   } catch (error) {
     if (!(error instanceof KconnectError)) throw error;
@@ -292,7 +305,11 @@ export function commandsFromRegistry(
   return commands.map((definition) => {
     const name = kebabCase(definition.name);
     const vendor = VENDORS[definition.vendor];
-    const { options, commander } = inputOptions(definition, reserved);
+    const file = producesFile(definition);
+    const { options, commander } = inputOptions(
+      definition,
+      file ? new Set([...reserved, ...FILE_OPTIONS]) : reserved,
+    );
     const command = cliCommand(name, io)
       .summary(`${definition.title}${definition.destructive ? ` (changes ${vendor.short})` : ''}`)
       .helpGroup(`${vendor.title} commands:`)
@@ -308,6 +325,16 @@ export function commandsFromRegistry(
         .choices(OUTPUT_FORMATS)
         .helpGroup('Output:'),
     );
+    if (file) {
+      command.addOption(
+        new Option(
+          '--output <path>',
+          'where to save the file: a file, or a folder to put it in under the name the server gives ' +
+            '(default: the current folder); written whole or not at all',
+        ).helpGroup('Output:'),
+      );
+      command.addOption(new Option('--force', 'replace a file that is already there').helpGroup('Output:'));
+    }
     command.addHelpText('after', `\nExample:\n  ${exampleLine(name, definition.example, options)}\n`);
     command.action(async (_options: unknown, self: Command) => {
       await runCommand(definition, options, self.opts(), io);

@@ -1,5 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { downloadsDirectory, downloadsSink, DOWNLOADS_DIR_ENV } from '../mcp/downloads.ts';
 import { McpOptionsError } from '../mcp/errors.ts';
 import { DEFAULT_MCP_HTTP_PORT } from '../mcp/defaults.ts';
 import { isLoopbackHost } from '../mcp/http-guards.ts';
@@ -56,6 +57,7 @@ interface McpFlags extends LogFlags {
   host?: string;
   connection?: string;
   allowDestructive?: true;
+  downloadsDir?: string;
   /** `false` with `--no-auth`. */
   auth: boolean;
 }
@@ -144,7 +146,14 @@ export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {})
     )
     .addOption(new Option('--host <address>', 'address to listen on with --http (default 127.0.0.1)'))
     .addOption(new Option('--connection <name>', 'the configured KSC connection to use'))
-    .addOption(new Option('--allow-destructive', 'offer destructive tools (isolate, quarantine, delete…)'));
+    .addOption(new Option('--allow-destructive', 'offer destructive tools (isolate, quarantine, delete…)'))
+    .addOption(
+      new Option(
+        '--downloads-dir <path>',
+        `where tools that produce a file (traffic captures) save it (${DOWNLOADS_DIR_ENV}; default ` +
+          '$XDG_DATA_HOME/kconnect/downloads or ~/.local/share/kconnect/downloads; made 0700)',
+      ),
+    );
   addLogOptions(command);
 
   command.action(async (flags: McpFlags) => {
@@ -176,9 +185,10 @@ export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {})
         import('../mcp/server.ts'),
         import('../mcp/transports.ts'),
       ]);
+      const files = downloadsSink(flags.downloadsDir ?? downloadsDirectory(env));
       const factory = mcpServerFactory({
         commands,
-        context: loaded.context,
+        context: () => ({ ...loaded.context(), files }),
         allowDestructive,
         log: lineLogger(logger, 'info'),
       });

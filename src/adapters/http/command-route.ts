@@ -11,6 +11,7 @@ import {
   type PlainJson,
   type StreamingCommand,
 } from '../../commands/index.ts';
+import { fileContentTypes, producesFile } from '../../commands/core/files.ts';
 import { errorEntry, failedResult } from '../../commands/core/result.ts';
 import { VENDOR_NAMES, VENDORS, type Vendor } from '../../commands/core/vendors.ts';
 import { ERROR_CODES, FieldError, KconnectError, type ErrorCode } from '../../errors.ts';
@@ -26,6 +27,7 @@ import {
   requiredScope,
   type Principal,
 } from './auth.ts';
+import { fileResponse, openCallSpool, wantsJsonResult, type CallSpool } from './file-response.ts';
 import { QueueFullError, type SlotKind } from './limits.ts';
 import { acceptsNdjson, NDJSON_TYPE, ndjsonBody, type NdjsonEnding } from './ndjson-body.ts';
 import { CONNECTION_HEADER } from './openapi.ts';
@@ -97,7 +99,9 @@ function httpStatusOf(result: CommandResult): number {
 /**
  * `POST /v1/commands/{name}`: checks the call (shutting down, token, command, body, scope, connection, queue),
  * runs the command on the connection's context with the shared idempotency store, records the call, and
- * answers its CommandResult — a refusal too, so a playbook reads one shape whatever happened.
+ * answers its CommandResult — a refusal too, so a playbook reads one shape whatever happened. A command that
+ * produces a file saves it into a spool of the call's own, and its success is answered with the file itself
+ * (see {@link fileResponse}); the spool goes once that answer ended or failed, or at once for a JSON answer.
  */
 export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>) => Promise<Response> {
   const byName = new Map(deps.commands.map((c) => [c.name, c]));
@@ -120,6 +124,8 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
     let result: CommandResult;
     let headers: Record<string, string> = {};
     let outcome: AuditOutcome;
+    // A command that produces a file saves it here; a success answers with the file instead of the JSON result.
+    let spool: CallSpool | undefined;
     try {
       if (deps.health.draining) {
         throw new Refusal(
@@ -238,6 +244,12 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
             });
             return new Response(body, { status: 200, headers: { 'Content-Type': NDJSON_TYPE } });
           }
+        } else if (producesFile(command)) {
+          const own = await openCallSpool();
+          spool = own;
+          result = await run(requestId, command.title, () =>
+            executeCommand(command, { ...ctx, files: own.sink }, input),
+          );
         } else {
           result = await run(requestId, command.title, () => executeCommand(command, ctx, input));
         }
@@ -283,6 +295,14 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
       client: clientAddress(c),
       authFailure,
     });
+    if (spool !== undefined) {
+      const saved = spool.saved();
+      const json =
+        command !== undefined && wantsJsonResult(c.req.header('Accept'), fileContentTypes(command));
+      if (result.status !== 'Failed' && saved !== undefined && !json)
+        return fileResponse(result, saved, spool);
+      await spool.dispose();
+    }
     return new Response(stringifyWireJson(result as unknown as WireJson), {
       status,
       headers: { 'Content-Type': JSON_TYPE, ...headers },

@@ -6,7 +6,9 @@ import {
   isStreamingCommand,
   type CommandDefinition,
 } from '../../commands/index.ts';
+import { fileContentTypes, producesFile } from '../../commands/core/files.ts';
 import { VENDOR_NAMES, VENDORS, type Vendor } from '../../commands/core/vendors.ts';
+import { FAILED_ITEMS_HEADER, STATUS_HEADER } from './file-response.ts';
 import { requiredScope, SCOPES } from './auth.ts';
 
 /** A JSON value of the document (plain JSON: the document is served with `JSON.stringify`). */
@@ -230,6 +232,42 @@ const STREAM_ERROR_LINE: JsonObject = {
   },
 };
 
+/**
+ * The 200 of a command that produces a file: the file itself, in one of its media types, named by
+ * `Content-Disposition`, with the command's status in a header; the JSON result only when asked for alone.
+ */
+function fileAnswer(command: CommandDefinition, name: string): JsonObject {
+  const binary = { type: 'string', format: 'binary', contentMediaType: 'application/octet-stream' };
+  const types = Object.fromEntries(
+    fileContentTypes(command).map((type) => [type, { schema: { ...binary, contentMediaType: type } }]),
+  );
+  return {
+    description:
+      'The command ran and produced its file: the body is the file itself (one of the binary media types ' +
+      'below), `Content-Disposition: attachment; filename="…"` names it and `Content-Length` gives its size; ' +
+      `\`${STATUS_HEADER}\` says \`Successful\` or \`Partially Successful\`, with the items that failed in ` +
+      `\`${FAILED_ITEMS_HEADER}\`. Only a request whose \`Accept\` asks for \`application/json\` and none of the ` +
+      'file’s types gets the JSON result instead (the file is then not sent). A failure is the JSON result with ' +
+      'its status code, as for every command.',
+    headers: {
+      [REQUEST_ID_HEADER]: { $ref: '#/components/headers/requestId' },
+      'Content-Disposition': {
+        description: 'attachment; filename="<a plain file name>"',
+        schema: { type: 'string' },
+      },
+      [STATUS_HEADER]: {
+        description: 'The command’s status',
+        schema: { type: 'string', enum: ['Successful', 'Partially Successful'] },
+      },
+      [FAILED_ITEMS_HEADER]: {
+        description: 'With `Partially Successful`: the items of the input that failed, comma-separated',
+        schema: { type: 'string' },
+      },
+    },
+    content: { ...types, 'application/json': { schema: ref(`${name}Result`) } },
+  };
+}
+
 const jsonResponse = (description: string, schema: string): JsonObject => ({
   description,
   content: { 'application/json': { schema: ref(schema) } },
@@ -260,15 +298,17 @@ function commandOperation(command: CommandDefinition): JsonObject {
       },
     },
     responses: {
-      '200': {
-        description:
-          'The command ran: `Successful`, or `Partially Successful` with the failed items in `errors`',
-        headers: { [REQUEST_ID_HEADER]: { $ref: '#/components/headers/requestId' } },
-        content: {
-          'application/json': { schema: ref(`${name}Result`) },
-          ...(isStreamingCommand(command) ? ndjsonContent() : {}),
-        },
-      },
+      '200': producesFile(command)
+        ? fileAnswer(command, name)
+        : {
+            description:
+              'The command ran: `Successful`, or `Partially Successful` with the failed items in `errors`',
+            headers: { [REQUEST_ID_HEADER]: { $ref: '#/components/headers/requestId' } },
+            content: {
+              'application/json': { schema: ref(`${name}Result`) },
+              ...(isStreamingCommand(command) ? ndjsonContent() : {}),
+            },
+          },
       '400': { $ref: '#/components/responses/BadInput' },
       '401': { $ref: '#/components/responses/Unauthenticated' },
       '403': { $ref: '#/components/responses/Forbidden' },
@@ -282,6 +322,7 @@ function commandOperation(command: CommandDefinition): JsonObject {
     },
     'x-kconnect-scope': scope,
     'x-kconnect-streams': isStreamingCommand(command),
+    'x-kconnect-produces-file': producesFile(command),
     'x-kconnect-flags': {
       readOnly: command.readOnly,
       destructive: command.destructive,

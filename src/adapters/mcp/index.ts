@@ -13,3 +13,4 @@ export {
   type StdioOptions,
 } from './transports.ts';
 export { McpOptionsError } from './errors.ts';
+export { downloadsDirectory, downloadsSink, DOWNLOADS_DIR_ENV } from './downloads.ts';

@@ -1,4 +1,5 @@
 import { KconnectError } from '../../errors.ts';
+import { fileSinkProblem } from './files.ts';
 import { errorEntry, failedResult, inputErrors } from './result.ts';
 import { unknownFieldErrors } from './strict-input.ts';
 import type {
@@ -112,6 +113,8 @@ function prepare(
   if (!parsed.success) return { errors: inputErrors(command.title, parsed.error) };
   const missing = missingClient(command, ctx);
   if (missing !== undefined) return { errors: [errorEntry(command.title, missing)] };
+  const noSink = fileSinkProblem(command, ctx);
+  if (noSink !== undefined) return { errors: [errorEntry(command.title, noSink)] };
   const own = onlyDeclaredClients(command, ctx);
   const bound = own.signal === undefined ? own : withSignal(own, own.signal);
   // The vendor's client is there (checked above): the context is the command's own.

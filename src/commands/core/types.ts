@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { VendorClient } from '../../vendor-client.ts';
 import type { WireJson } from '../../wire/json.ts';
+import type { FileSink } from './files.ts';
 import type { ApiOf, ClientOf, Vendor } from './vendors.ts';
 
 /** Seed 001's Return Data. */
@@ -104,6 +105,8 @@ export interface CommandContext {
   readonly idempotency?: IdempotencyStore;
   /** Waits between polls (tests pass a fast one). */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Where a command that produces a file puts it (see {@link SurfaceHints.producesFile}). */
+  readonly files?: FileSink;
 }
 
 /** How a command uses a companion product: it cannot run without it, or uses it when there. */
@@ -125,6 +128,12 @@ export interface SurfaceHints<Input extends z.ZodType = z.ZodType> {
   readonly targetFields?: readonly InputField<Input>[];
   /** The input field holding how many seconds the command may wait; surfaces bound their own waits by it. */
   readonly waitField?: InputField<Input>;
+  /**
+   * The command's product is a file (a traffic capture) of one of these media types, written to the context's
+   * `files` sink; it fails before any request without one. The CLI then takes `--output`, the HTTP service answers
+   * with the file, the MCP server saves it into its downloads folder.
+   */
+  readonly producesFile?: { readonly contentTypes: readonly string[] };
 }
 
 /** The names of an input schema's fields. */

@@ -1,9 +1,11 @@
 import type { CommandDefinition } from '../core/types.ts';
 import { kicsCreateDevice } from './create-device.ts';
+import { kicsDeleteAllowRule } from './delete-allow-rule.ts';
 import { kicsDeleteDevice } from './delete-device.ts';
 import { kicsGetAbout } from './get-about.ts';
 import { kicsGetDevice } from './get-device.ts';
 import { kicsGetEvent } from './get-event.ts';
+import { kicsGetEventTraffic } from './get-event-traffic.ts';
 import { kicsListDevices } from './list-devices.ts';
 import { kicsListEvents } from './list-events.ts';
 import { kicsSetDeviceStatus } from './set-device-status.ts';
@@ -34,6 +36,7 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsGetDevice,
   kicsListEvents,
   kicsGetEvent,
+  kicsGetEventTraffic,
   kicsUpdateEvent,
   kicsRegisterEvent,
   kicsListEventTypes,
@@ -46,6 +49,7 @@ export const KICS_COMMANDS: readonly CommandDefinition[] = [
   kicsListAllowRules,
   kicsGetAllowRule,
   kicsSetAllowRuleActive,
+  kicsDeleteAllowRule,
   kicsListAudit,
   kicsListAppMessages,
   kicsSetDeviceStatus,

@@ -4,11 +4,12 @@
  * config → context factory path, then `executeCommand`; each result is checked against the command's own output
  * schema.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { executeCommand } from '../../../src/commands/core/execute.ts';
+import { fileSystemSink } from '../../../src/commands/core/file-system-sink.ts';
 import { commandOutputSchema } from '../../../src/commands/core/result.ts';
 import type { CommandContext, CommandDefinition, CommandResult } from '../../../src/commands/core/types.ts';
 import { createContextFactory, loadConfig, type ContextFactory } from '../../../src/config/index.ts';
@@ -23,6 +24,8 @@ export interface KicsCommandHarness {
   readonly dir: string;
   /** The environment that holds the package password (`PLANT_PACKAGE_PASSWORD`). */
   readonly env: Readonly<Record<string, string>>;
+  /** Where the contexts' file sink saves what commands produce (a new name beside an older file). */
+  readonly filesDir: string;
   readonly factory: ContextFactory;
   context(): CommandContext;
   /**
@@ -57,12 +60,16 @@ export async function startKicsCommandHarness(
     env: {},
     client: { sleep: () => Promise.resolve() },
   });
-  const context = () => factory.context('plant');
+  const filesDir = join(dir, 'files');
+  mkdirSync(filesDir);
+  const files = fileSystemSink({ directory: filesDir, existing: 'keep-both' });
+  const context = (): CommandContext => ({ ...factory.context('plant'), files });
   const factories: ContextFactory[] = [factory];
   return {
     kics,
     dir,
     env,
+    filesDir,
     factory,
     context,
     async connector(name, user, role) {
