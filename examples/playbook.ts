@@ -13,55 +13,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  commandByName,
-  executeCommand,
-  type CommandContext,
-  type CommandResult,
-} from '../src/commands/index.ts';
+import type { CommandContext } from '../src/commands/index.ts';
 import { startKscEmulator } from '../src/emulator/ksc/emulator.ts';
 import { KscClient } from '../src/ksc/index.ts';
+import { keyList, PlaybookError, rows, step, type Row, type StepRecord } from './steps.ts';
 
 /** What the playbook did, step by step, for a report or a test. */
 export interface PlaybookRun {
-  readonly steps: {
-    readonly command: string;
-    readonly status: CommandResult['status'];
-    readonly note: string;
-  }[];
+  readonly steps: StepRecord[];
   readonly host?: string;
   readonly restoredFileId?: number;
 }
-
-class PlaybookError extends Error {}
-
-type Row = Record<string, unknown>;
-
-/** Runs one command by name and stops the playbook on failure, with the command's own error. */
-async function step(
-  ctx: CommandContext,
-  run: PlaybookRun,
-  name: string,
-  input: Record<string, unknown>,
-  note: (result: CommandResult) => string,
-  log: (line: string) => void,
-): Promise<CommandResult> {
-  const command = commandByName(name);
-  if (command === undefined) throw new PlaybookError(`no command ${name}`);
-  const result = await executeCommand(command, ctx, input);
-  const line = result.status === 'Failed' ? (result.errors[0]?.message ?? 'failed') : note(result);
-  run.steps.push({ command: name, status: result.status, note: line });
-  log(`${command.title.padEnd(24)} ${result.status.padEnd(20)} ${line}`);
-  if (result.status === 'Failed') throw new PlaybookError(`${command.title}: ${line}`);
-  return result;
-}
-
-const rows = (result: CommandResult): Row[] =>
-  Array.isArray(result.context) ? (result.context as Row[]) : [];
-const keyList = (result: CommandResult, key: string): unknown[] => {
-  const value = (result.keyFields as Record<string, unknown>)[key];
-  return Array.isArray(value) ? value : [];
-};
 
 export async function runPlaybook(
   ctx: CommandContext,
@@ -76,7 +38,7 @@ export async function runPlaybook(
   ] as const) {
     const found = await step(
       ctx,
-      run,
+      run.steps,
       'list_hosts',
       { filter: `(KLHST_WKS_STATUS_ID = ${statusId})`, limit: 100 },
       (r) => `${keyList(r, 'HostIDs').length} ${label} hosts`,
@@ -86,7 +48,7 @@ export async function runPlaybook(
     if (ids.length === 0) continue;
     const status = await step(
       ctx,
-      run,
+      run.steps,
       'get_host_status',
       { hostNames: ids },
       (r) => `${rows(r).length} hosts read`,
@@ -111,7 +73,7 @@ export async function runPlaybook(
   const scanName = `kconnect playbook scan ${new Date(ctx.now()).toISOString().slice(0, 16)}`;
   await step(
     ctx,
-    run,
+    run.steps,
     'scan_hosts',
     {
       hostNames: [host],
@@ -126,7 +88,7 @@ export async function runPlaybook(
   );
   await step(
     ctx,
-    run,
+    run.steps,
     'get_scan_result',
     { hostId: host, scanTaskName: scanName },
     (r) => `${keyList(r, 'EventNames').length} events: ${[...new Set(keyList(r, 'EventNames'))].join(', ')}`,
@@ -134,7 +96,7 @@ export async function runPlaybook(
   );
   await step(
     ctx,
-    run,
+    run.steps,
     'isolate_hosts',
     { hostIds: [host], isolationTimeout: 120, wait: true, idempotencyKey: `playbook-isolate-${host}` },
     (r) => `isolation: ${keyList(r, 'IsolationStates').join(', ')}`,
@@ -142,7 +104,7 @@ export async function runPlaybook(
   );
   const quarantine = await step(
     ctx,
-    run,
+    run.steps,
     'list_quarantine_files',
     { hostId: host },
     (r) => `${keyList(r, 'FileIDs').length} files in quarantine`,
@@ -153,7 +115,7 @@ export async function runPlaybook(
   if (typeof fileId === 'number') {
     await step(
       ctx,
-      run,
+      run.steps,
       'unquarantine_files',
       { fileIds: [fileId], wait: true, idempotencyKey: `playbook-restore-${fileId}` },
       () => `file ${fileId} restored`,
@@ -165,7 +127,7 @@ export async function runPlaybook(
   }
   await step(
     ctx,
-    run,
+    run.steps,
     'unisolate_hosts',
     { hostIds: [host], wait: true, idempotencyKey: `playbook-unisolate-${host}` },
     (r) => `isolation: ${keyList(r, 'IsolationStates').join(', ')}`,
