@@ -20,6 +20,19 @@ function demoPassword(dataDir: string, name: string, randomPassword: () => strin
   return password;
 }
 
+/** The name of a machine both emulators know (the plant's Windows machines are KSC hosts), for an example. */
+async function sharedMachine(running: RunningDemo): Promise<string | undefined> {
+  const hostNames = new Set(
+    running.emulator.world.hostsOf(0).map((h) => String(h.attributes['KLHST_WKS_DN'])),
+  );
+  const last = Math.min(await running.kics.store.devices.maxId(), 1000);
+  for (let id = 1; id <= last; id++) {
+    const device = await running.kics.store.devices.get(id);
+    if (device !== undefined && hostNames.has(device.name)) return device.name;
+  }
+  return undefined;
+}
+
 /** Agents sync often in the demo, so a scan or an isolation shows its effect within seconds. */
 const DEMO_SYNC_SECONDS = 10;
 /** One new OT event a second: enough to watch the event list grow. */
@@ -113,6 +126,18 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
       },
       service: { host: flags.serviceHost as string, port: flags.servicePort as number },
     });
+    const { writeDemoConfig } = await import('./demo-config.ts');
+    const configFile = writeDemoConfig({
+      dataDir,
+      kscUrl: running.emulator.url,
+      kscUser: emulatorOptions.adminUser ?? 'admin',
+      kscPasswordFile: flags.adminPassword === undefined ? join(dataDir, 'demo-password') : undefined,
+      // The emulator keeps its certificate there (src/emulator/core/tls.ts), the current one after a rotation too.
+      kscCaFile: running.emulator.certificatePem === undefined ? undefined : join(dataDir, 'tls', 'cert.pem'),
+      kicsConnection: running.kicsConnection,
+      kicsPackage: running.kics.packageDir,
+      kicsPasswordFile: join(dataDir, 'kics-connector-password'),
+    });
     const world = running.emulator.world;
     stdout('kconnect demo is running.');
     stdout('');
@@ -150,6 +175,15 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
     stdout(
       `  curl -s -H "Authorization: Bearer ${running.token}" -X POST '${running.service.url}/v1/commands/kics_list_devices?connection=${running.kicsConnection}' -d '{"limit":3}'`,
     );
+    stdout('');
+    stdout(`The CLI with both emulators as connections (${configFile}):`);
+    const config = `--config ${shellQuote(configFile)}`;
+    stdout(`  npx kconnect list-hosts --limit 3 ${config}`);
+    stdout(
+      `  npx kconnect kics-list-devices --connection ${running.kicsConnection} --status Unauthorized ${config}`,
+    );
+    const twin = await sharedMachine(running);
+    if (twin !== undefined) stdout(`  npx kconnect resolve-asset --name ${shellQuote(twin)} ${config}`);
     stdout('Stop with Ctrl-C.');
     io.onReady?.(running);
     await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { kconnect, type Kconnect } from './kconnect-process.ts';
+import { kconnect, kconnectRun, type Kconnect } from './kconnect-process.ts';
 import { curlToken, extractCa } from './kics-curl.ts';
 
 interface Demo extends Kconnect {
@@ -89,6 +89,24 @@ describe('npm start (kconnect demo) as a process', () => {
       const kicsToken = await curlToken(`${kicsUrl![1]}/kics/api/auth/v3/token`, credentials, caFile);
       expect(kicsToken.status, kicsToken.body).toBe(200);
       expect(JSON.parse(kicsToken.body)).toMatchObject({ token_type: 'bearer' });
+
+      // The newcomer's CLI path: the commands the demo prints, run as printed, with the configuration it wrote.
+      const printed = [...demo.output().matchAll(/^ {2}npx kconnect (.+)$/gm)].map((m) => m[1]!.split(' '));
+      expect(printed.map((args) => args[0])).toEqual(['list-hosts', 'kics-list-devices', 'resolve-asset']);
+      const config = readFileSync(join(dir, 'kconnect.yaml'), 'utf8');
+      // Secrets by file only: neither password is in the configuration.
+      expect(config).not.toContain(pkg![2]!);
+      expect(config).toContain('passwordFile:');
+      const [hosts, devices, resolved] = await Promise.all(
+        printed.map((args) => kconnectRun([...args, '--format', 'json'])),
+      );
+      expect(hosts!.code, hosts!.output).toBe(0);
+      expect(devices!.code, devices!.output).toBe(0);
+      const unauthorized = JSON.parse(devices!.stdout) as { context: { status: string }[] };
+      expect(unauthorized.context.length).toBeGreaterThan(0);
+      expect(unauthorized.context.every((d) => d.status === 'Unauthorized')).toBe(true);
+      expect(resolved!.code, resolved!.output).toBe(0);
+      expect(JSON.parse(resolved!.stdout)).toMatchObject({ keyFields: { Resolution: 'matched' } });
     } finally {
       demo.child.kill('SIGINT');
     }
