@@ -9,9 +9,17 @@ import { CONCURRENCY, mapLimited } from '../core/concurrency.ts';
 import { summaryTable } from '../core/result.ts';
 import { kscTwinOf } from '../correlation/enrich.ts';
 import { kscSide, noCompanion } from '../correlation/sides.ts';
-import { DEVICE_COLUMNS, deviceRecord, deviceRow } from './shared/devices.ts';
+import {
+  CATEGORY_WORDS,
+  DEVICE_COLUMNS,
+  deviceRecord,
+  deviceRow,
+  SECURITY_STATE_WORDS,
+  STATUS_WORDS,
+} from './shared/devices.ts';
 import { wireOf } from './shared/json.ts';
 import { READ_ONLY, READER_ROLES, type KicsCommand, type KicsContext } from './shared/vendor.ts';
+import { enumWithWords } from '../core/enum-words.ts';
 
 const TITLE = 'KICS List Devices';
 
@@ -21,12 +29,12 @@ const CVE = /^CVE-\d{4}-\d{4,}$/i;
 
 const input = z.object({
   status: z
-    .array(z.enum(ASSET_STATUSES))
+    .array(enumWithWords(ASSET_STATUSES, STATUS_WORDS))
     .min(1)
     .optional()
     .describe('Only devices with one of these statuses (Unauthorized, Recognized = authorized, Archived)'),
   category: z
-    .array(z.enum(ASSET_TYPES))
+    .array(enumWithWords(ASSET_TYPES, CATEGORY_WORDS))
     .min(1)
     .optional()
     .describe('Only devices of one of these categories'),
@@ -46,7 +54,7 @@ const input = z.object({
     .optional()
     .describe('Only devices KICS found affected by this vulnerability'),
   securityState: z
-    .array(z.enum(SECURITY_STATES))
+    .array(enumWithWords(SECURITY_STATES, SECURITY_STATE_WORDS))
     .min(1)
     .optional()
     .describe('Only devices in one of these security states'),

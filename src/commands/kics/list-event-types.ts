@@ -6,6 +6,7 @@ import { containsIgnoringCase } from './shared/dictionaries.ts';
 import { TECHNOLOGY_WORDS } from './shared/events.ts';
 import { wireOf } from './shared/json.ts';
 import { READ_ONLY, READER_ROLES, type KicsCommand } from './shared/vendor.ts';
+import { enumWithWords } from '../core/enum-words.ts';
 
 const TITLE = 'KICS List Event Types';
 
@@ -16,7 +17,7 @@ const input = z.object({
     .optional()
     .describe('Only event types of one of these severities (Info, Warning, Critical)'),
   technology: z
-    .array(z.enum(TECHNOLOGIES))
+    .array(enumWithWords(TECHNOLOGIES, TECHNOLOGY_WORDS))
     .min(1)
     .optional()
     .describe(

@@ -6,9 +6,16 @@ import { EVENT_SEVERITIES, EVENT_USER_STATES, TECHNOLOGIES, type KicsEvent } fro
 import { MAX_LIMIT } from '../../kics/query/index.ts';
 import { itemsTable } from '../core/result.ts';
 import { ipAddressesOf, macAddressesOf } from './shared/devices.ts';
-import { EVENT_COLUMNS, eventRecord, eventRow } from './shared/events.ts';
+import {
+  EVENT_COLUMNS,
+  eventRecord,
+  eventRow,
+  EVENT_STATUS_WORDS,
+  TECHNOLOGY_WORDS,
+} from './shared/events.ts';
 import { wireOf } from './shared/json.ts';
 import { READ_ONLY, READER_ROLES, type KicsCommand, type KicsContext } from './shared/vendor.ts';
+import { enumWithWords } from '../core/enum-words.ts';
 
 const TITLE = 'KICS List Events';
 
@@ -31,12 +38,12 @@ const input = z.object({
     .optional()
     .describe('Only events of one of these severities (Info, Warning, Critical)'),
   status: z
-    .array(z.enum(EVENT_USER_STATES))
+    .array(enumWithWords(EVENT_USER_STATES, EVENT_STATUS_WORDS))
     .min(1)
     .optional()
     .describe('Only events in one of these processing states (Proposed = new, Active, Resolved)'),
   technology: z
-    .array(z.enum(TECHNOLOGIES))
+    .array(enumWithWords(TECHNOLOGIES, TECHNOLOGY_WORDS))
     .min(1)
     .optional()
     .describe('Only events raised by one of these detection technologies'),

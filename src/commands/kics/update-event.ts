@@ -8,6 +8,7 @@ import { EVENT_STATUS_WORDS, eventRecord } from './shared/events.ts';
 import { eventInputs } from './shared/event-inputs.ts';
 import { wireOf } from './shared/json.ts';
 import { CHANGER_ROLES, type KicsCommand, type KicsContext } from './shared/vendor.ts';
+import { enumWithWords } from '../core/enum-words.ts';
 
 const TITLE = 'KICS Update Event';
 
@@ -18,8 +19,7 @@ const input = z
       .min(1)
       .max(1000)
       .describe('The ids of the events to change (from List Events), 1–1000; each is changed on its own'),
-    status: z
-      .enum(EVENT_USER_STATES)
+    status: enumWithWords(EVENT_USER_STATES, EVENT_STATUS_WORDS)
       .optional()
       .describe(
         'The processing status to set: Proposed (new), Active (in progress) or Resolved; Resolved also ' +

@@ -8,6 +8,8 @@ import {
   type DeviceFields,
   type DeviceAddressInformation,
 } from '../../../kics/model.ts';
+import { enumWithWords } from '../../core/enum-words.ts';
+import { CATEGORY_WORDS, STATUS_WORDS } from './devices.ts';
 
 /**
  * The flags of a command that changes devices. Destructive: an edit overwrites what was there, a status change
@@ -34,8 +36,8 @@ export const deviceInputs = {
   deviceIds: (description: string) => z.array(z.number().int().min(1)).min(1).max(1000).describe(description),
   name: () => z.string().trim().min(1).max(MAX_NAME),
   text: () => z.string().max(MAX_TEXT).nullable(),
-  status: () => z.enum(ASSET_STATUSES),
-  category: () => z.enum(ASSET_TYPES),
+  status: () => enumWithWords(ASSET_STATUSES, STATUS_WORDS),
+  category: () => enumWithWords(ASSET_TYPES, CATEGORY_WORDS),
   addressInformation: () =>
     z
       .array(

@@ -16,6 +16,7 @@ import { read } from './api.js';
  * @property {string[]} [required]
  * @property {JsonSchema} [items]
  * @property {unknown[]} [enum]
+ * @property {Record<string, string>} [x-enum-words] each code of `enum` in words (kconnect's own keyword)
  * @property {unknown} [const]
  * @property {unknown} [default]
  * @property {string} [description]

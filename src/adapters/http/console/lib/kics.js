@@ -1,6 +1,6 @@
 // @ts-check
 // The OT section's side of the service: its commands run on the KICS for Networks connection (not the KSC one
-// the header chooses), the words for KICS codes in the filters, and reading the newest events of a window.
+// the header chooses), the choices of its filters in words, and reading the newest events of a window.
 
 import { runCommand } from './commands.js';
 import { badge, h } from './dom.js';
@@ -9,52 +9,6 @@ import { OT_USES } from './uses.js';
 
 /** @import { CommandResult } from './commands.js' */
 /** @import { Use } from './uses.js' */
-
-/**
- * Words for the codes the filters offer (the records carry their own: `statusText`, `categoryText`, …); a code
- * this table does not know is shown as it is.
- */
-const WORDS = /** @type {Readonly<Record<string, string>>} */ ({
-  Unauthorized: 'Unauthorized',
-  Recognized: 'Authorized (recognized)',
-  Archived: 'Archived',
-  ScadaHmi: 'SCADA / HMI',
-  Rpa: 'Relay protection and automation',
-  Server: 'Server',
-  Workstation: 'Workstation',
-  Plc: 'PLC',
-  EngineeringStation: 'Engineering workstation',
-  MobileDevice: 'Mobile device',
-  NetworkDevice: 'Network device',
-  Other: 'Other',
-  Laptop: 'Laptop',
-  HmiPanel: 'HMI panel',
-  Printer: 'Printer',
-  UPS: 'Uninterruptible power supply',
-  NetworkCamera: 'Network camera',
-  Gateway: 'Gateway',
-  StorageSystem: 'Storage system',
-  Firewall: 'Firewall',
-  Switch: 'Switch',
-  VirtualSwitch: 'Virtual switch',
-  Router: 'Router',
-  VirtualRouter: 'Virtual router',
-  WiFi: 'Wi-Fi access point',
-  Historian: 'Historian',
-  UnknownAssetSecurityStatus: 'Unknown',
-  Ok: 'OK',
-  Warning: 'Warning',
-  Critical: 'Critical',
-  Info: 'Info',
-  Proposed: 'New (proposed)',
-  Active: 'In progress (active)',
-  Resolved: 'Resolved',
-});
-
-/** @param {string} code */
-export function words(code) {
-  return Object.hasOwn(WORDS, code) ? (WORDS[code] ?? code) : code;
-}
 
 /**
  * Badge classes (the stylesheet's colours) for KICS codes: an unauthorized device is the one to look at.
@@ -79,20 +33,24 @@ const KINDS = {
  * @param {string} [text] the record's own words
  */
 export function codeBadge(code, text) {
-  return badge(text ?? words(code), KINDS[code] ?? 'quiet');
+  return badge(text ?? code, KINDS[code] ?? 'quiet');
 }
 
 /**
- * The choices of an input field (an enum, or an array of one), as the catalogue describes the command.
+ * The choices of an input field (an enum, or an array of one), as the catalogue describes the command: each code
+ * with its words, which the command's schema carries (`x-enum-words`), or the code itself when it has none.
  *
  * @param {Use} use
  * @param {string} field
- * @returns {string[]}
+ * @returns {{ value: string, text: string }[]}
  */
 export function choicesOf(use, field) {
-  const schema = session.catalogue?.fieldOf(use, field);
-  const values = schema?.enum ?? schema?.items?.enum ?? [];
-  return values.filter((value) => typeof value === 'string');
+  const property = session.catalogue?.fieldOf(use, field);
+  const schema = property?.enum === undefined ? property?.items : property;
+  const words = schema?.['x-enum-words'] ?? {};
+  return (schema?.enum ?? [])
+    .filter((value) => typeof value === 'string')
+    .map((value) => ({ value, text: Object.hasOwn(words, value) ? (words[value] ?? value) : value }));
 }
 
 /** The name of the KICS connection; the OT pages are shown only when there is one. */

@@ -4,7 +4,7 @@
 
 import { callCommand, firstError } from '../lib/commands.js';
 import { cellText, failure, fill, h, hostLink, muted, table, time } from '../lib/dom.js';
-import { codeBadge, choicesOf, newestEvents, runKics, words } from '../lib/kics.js';
+import { codeBadge, choicesOf, newestEvents, runKics } from '../lib/kics.js';
 import { errorList, statusBadge } from '../lib/result-view.js';
 import { can, session } from '../lib/session.js';
 import { OPTIONAL_USES, OT_USES } from '../lib/uses.js';
@@ -182,8 +182,8 @@ export function otDevicePage(id) {
     const status = h(
       'select',
       { id: 'ot-device-new-status' },
-      choicesOf(OT_USES.setDeviceStatus, 'status').map((value) =>
-        h('option', { value, text: words(value), selected: value === device.status }),
+      choicesOf(OT_USES.setDeviceStatus, 'status').map(({ value, text }) =>
+        h('option', { value, text, selected: value === device.status }),
       ),
     );
     const button = h('button', { id: 'ot-set-status', type: 'button', text: 'Set status' });
@@ -238,7 +238,7 @@ export function eventTable(events, options = {}) {
       ['Started', (e) => time(e.startTime)],
       ['Severity', (e) => codeBadge(e.severity)],
       ['Event', (e) => e.title],
-      ['Status', (e) => e.statusText ?? words(e.status)],
+      ['Status', (e) => e.statusText ?? e.status],
       ['Source', (e) => e.sourceIps],
       ['Destination', (e) => e.destinationIps],
       ['Mark', (e) => e.mark || '', 'num'],

@@ -4,7 +4,7 @@
 
 import { firstError } from '../lib/commands.js';
 import { failure, h, table, time } from '../lib/dom.js';
-import { choicesOf, codeBadge, deviceLink, runKics, words } from '../lib/kics.js';
+import { choicesOf, codeBadge, deviceLink, runKics } from '../lib/kics.js';
 import { OT_USES } from '../lib/uses.js';
 import { lazySection, show } from '../lib/view.js';
 
@@ -65,8 +65,8 @@ export function otDevicesPage(params) {
       'select',
       { id: `ot-device-${key}` },
       h('option', { value: '', text: 'any' }),
-      choicesOf(OT_USES.devices, field).map((value) =>
-        h('option', { value, text: words(value), selected: value === given[key] }),
+      choicesOf(OT_USES.devices, field).map(({ value, text }) =>
+        h('option', { value, text, selected: value === given[key] }),
       ),
     );
     return /** @type {const} */ ([key, label, select]);

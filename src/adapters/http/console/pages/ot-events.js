@@ -5,7 +5,7 @@
 
 import { failure, fill, h, muted } from '../lib/dom.js';
 import { downloadCommandFile } from '../lib/download.js';
-import { choicesOf, deviceLink, kicsName, newestEvents, runKics, words } from '../lib/kics.js';
+import { choicesOf, deviceLink, kicsName, newestEvents, runKics } from '../lib/kics.js';
 import { errorList, statusBadge } from '../lib/result-view.js';
 import { can, session } from '../lib/session.js';
 import { OPTIONAL_USES, OT_USES } from '../lib/uses.js';
@@ -95,8 +95,8 @@ export function otEventsPage() {
       const status = h(
         'select',
         { id: 'ot-event-status' },
-        choicesOf(OT_USES.updateEvent, 'status').map((value) =>
-          h('option', { value, text: words(value), selected: value === event.status }),
+        choicesOf(OT_USES.updateEvent, 'status').map(({ value, text }) =>
+          h('option', { value, text, selected: value === event.status }),
         ),
       );
       const mark = h(
