@@ -2,14 +2,7 @@
  * KLOAPI values as plain JSON: shared by the commands and the intake (which must not import the commands).
  */
 import { formatDateTime } from './codec.ts';
-import {
-  isEmptyDateTime,
-  KlDate,
-  KlDouble,
-  KlFloat,
-  type KlArgument,
-  type KlParams,
-} from './values.ts';
+import { isEmptyDateTime, KlDate, KlDouble, KlFloat, type KlArgument, type KlParams } from './values.ts';
 import type { PlainJson } from '../commands/core/types.ts';
 
 /**

@@ -133,9 +133,7 @@ class Cursor {
     const oldest = this.at.t - lookbackMs;
     for (const [id, t] of this.seen) if (t < oldest) this.seen.delete(id);
     if (this.seen.size <= limit) return;
-    const ordered = [...this.seen]
-      .map(([id, t]) => ({ t, id: BigInt(id) }))
-      .sort((a, b) => compare(a, b));
+    const ordered = [...this.seen].map(([id, t]) => ({ t, id: BigInt(id) })).sort((a, b) => compare(a, b));
     const drop = ordered.slice(0, ordered.length - limit);
     for (const p of drop) this.seen.delete(p.id.toString());
     this.horizon = drop[drop.length - 1];
@@ -236,7 +234,12 @@ export class KscEventsSource implements Source {
     if (head === undefined) return cursor;
     cursor.at = head;
     cursor.maxId = head.id;
-    const window = await this.readOnce(ksc, this.windowFilter(head.t - this.lookbackMs), ascending(), 100_000);
+    const window = await this.readOnce(
+      ksc,
+      this.windowFilter(head.t - this.lookbackMs),
+      ascending(),
+      100_000,
+    );
     for (const event of window) {
       const p = positionOf(event);
       if (p !== undefined && compare(p, head) <= 0) cursor.seen.set(p.id.toString(), p.t);
@@ -266,6 +269,14 @@ export class KscEventsSource implements Source {
       if (page.length === 0) {
         await this.release(ksc);
         return true;
+      }
+      // A short page before the end: events of the result set were deleted since it was made (KSC skips them).
+      // Whether the eviction reached unread events only a result set opened from the cursor can tell (its first
+      // page is taken as it comes, so this cannot loop).
+      if (page.length < this.options.pageSize && open.offset > 0 && open.offset + page.length < open.count) {
+        await this.release(ksc);
+        open = await this.open(ksc, cursor);
+        continue;
       }
       for (const event of page) {
         open.offset++;
@@ -381,7 +392,12 @@ export class KscEventsSource implements Source {
     return reply.strIteratorId;
   }
 
-  private async page(ksc: KscClient, strIteratorId: string, nStart: number, count: number): Promise<KlParams[]> {
+  private async page(
+    ksc: KscClient,
+    strIteratorId: string,
+    nStart: number,
+    count: number,
+  ): Promise<KlParams[]> {
     const reply = await ksc.call('EventProcessing.GetRecordRange', {
       strIteratorId,
       nStart,
