@@ -8,6 +8,8 @@ import type { KicsClient } from '../../../src/kics/client/client.ts';
 import { KicsEventsSource, kicsEventsOptions } from '../../../src/intake/sources/kics-events.ts';
 import { KicsLogSource, kicsAuditOptions } from '../../../src/intake/sources/kics-logs.ts';
 import type { IntakeRecord, Source } from '../../../src/intake/types.ts';
+import { createSource, sourceConfig } from '../../../src/intake/sources/index.ts';
+import { StateStore } from '../../../src/store/state.ts';
 import { startKicsCommandHarness, type KicsCommandHarness } from '../../commands/kics/support.ts';
 
 const signal = new AbortController().signal;
@@ -98,5 +100,38 @@ describe('kics sources', () => {
     // Every API call is audited: the drain itself added entries, read by the next drain and only by it.
     const next = await drain(s, all.cursor);
     for (const r of next.records) expect(Number(r.key)).toBeGreaterThan(ids[ids.length - 1]!);
+  });
+
+  it('kics.devices: a snapshot first, then what was added, changed and removed; a restart delivers nothing twice', async () => {
+    const store = await StateStore.open({ file: ':memory:' });
+    const config = sourceConfig.parse({ type: 'kics.devices', connection: 'plant', intervalSeconds: 0 });
+    const s = createSource(config, { client, store, pipeline: 'devices' });
+    const snapshot = await drain(s, undefined, 10);
+    const count = (await client.queryDevices({ limit: 1000 })).values.length;
+    expect(snapshot.records).toHaveLength(count);
+    expect(snapshot.records.every((r) => r.kind === 'record' && r.change === 'snapshot')).toBe(true);
+    expect((await drain(s, snapshot.cursor)).records).toEqual([]);
+
+    const [first, second] = snapshot.records.map((r) => Number(r.data['id']));
+    await client.updateDevice(first!, { description: 'moved to line 2 by the intake test' });
+    await client.deleteDevice(second!);
+    const created = await client.createDevice({
+      name: 'intake-test-device',
+      addressInformation: [{ macAddress: '02:00:00:00:00:99', ipAddresses: [{ ip: '10.9.9.9' }] }],
+    } as never);
+    const changes = await drain(s, snapshot.cursor, 2);
+    const summary = changes.records.map((r) => [(r as { change?: string }).change, Number(r.data['id'])]);
+    expect(summary).toEqual(
+      expect.arrayContaining([
+        ['changed', first],
+        ['removed', second],
+        ['added', created.deviceId],
+      ]),
+    );
+    expect(summary).toHaveLength(3);
+    // A new source (a restart) from the last cursor finds nothing new.
+    const restarted = createSource(config, { client, store, pipeline: 'devices' });
+    expect((await drain(restarted, changes.cursor)).records).toEqual([]);
+    await store.close();
   });
 });

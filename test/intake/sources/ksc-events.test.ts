@@ -7,6 +7,8 @@ import { KscClient } from '../../../src/ksc/client/client.ts';
 import type { PlainJson } from '../../../src/commands/core/types.ts';
 import { KscEventsSource, kscEventsOptions } from '../../../src/intake/sources/ksc-events.ts';
 import type { IntakeRecord } from '../../../src/intake/types.ts';
+import { createSource, sourceConfig } from '../../../src/intake/sources/index.ts';
+import { StateStore } from '../../../src/store/state.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../../support/ksc-emulator.ts';
 
 const signal = new AbortController().signal;
@@ -165,5 +167,20 @@ describe('ksc.events', () => {
     expect(delivered.length).toBe(await emulatorEventCount(emulator));
     expect(new Set(delivered.map((r) => r.key)).size).toBe(delivered.length);
     await s.close();
+  });
+
+  it('ksc.hosts: a full snapshot, then nothing while no host changed', async () => {
+    const store = await StateStore.open({ file: ':memory:' });
+    const { client } = source(emulator);
+    clients.push(client);
+    const config = sourceConfig.parse({ type: 'ksc.hosts', connection: 'lab', intervalSeconds: 0 });
+    const s = createSource(config, { client, store, pipeline: 'hosts' });
+    const snapshot = await drain(s, undefined, 25);
+    expect(snapshot.records).toHaveLength(60);
+    expect(new Set(snapshot.records.map((r) => r.data['KLHST_WKS_HOSTNAME'])).size).toBe(60);
+    expect(snapshot.records.every((r) => r.kind === 'record' && r.change === 'snapshot')).toBe(true);
+    expect((await drain(s, snapshot.cursor)).records).toEqual([]);
+    await store.close();
+    expect(await openIterators(emulator)).toBe(0);
   });
 });
