@@ -360,7 +360,7 @@ export class KscEventsSource implements Source {
   private async open(ksc: KscClient, cursor: Cursor): Promise<OpenIterator> {
     const since = cursor.at === undefined ? cursor.since : cursor.at.t - this.lookbackMs;
     const id = await this.create(ksc, this.windowFilter(since), ascending());
-    let count = 0;
+    let count: number;
     try {
       const reply = await ksc.call('EventProcessing.GetRecordCount', { strIteratorId: id });
       count = typeof reply.PxgRetVal === 'number' ? reply.PxgRetVal : 0;

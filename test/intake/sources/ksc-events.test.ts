@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KscClient } from '../../../src/ksc/client/client.ts';
 import type { PlainJson } from '../../../src/commands/core/types.ts';
 import { KscEventsSource, kscEventsOptions } from '../../../src/intake/sources/ksc-events.ts';
-import type { IntakeRecord } from '../../../src/intake/types.ts';
+import type { IntakeRecord, Source } from '../../../src/intake/types.ts';
 import { createSource, sourceConfig } from '../../../src/intake/sources/index.ts';
 import { StateStore } from '../../../src/store/state.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../../support/ksc-emulator.ts';
@@ -24,7 +24,7 @@ function source(emulator: TestEmulator, options: Record<string, unknown> = {}) {
 
 /** Reads batches until the head; returns the records and the last cursor. */
 async function drain(
-  s: KscEventsSource,
+  s: Source,
   cursor: PlainJson | undefined,
   limit = 500,
 ): Promise<{ records: IntakeRecord[]; cursor: PlainJson | undefined; batches: number }> {
