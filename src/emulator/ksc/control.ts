@@ -14,8 +14,11 @@ export interface ControlDependencies {
   readonly token: string;
   /** Saves the clock's offset after the control API moved or froze it. */
   readonly clockChanged?: () => Promise<void>;
-  /** Adds `count` new events as live mode would; returns the number stored. */
-  readonly addEvents: (count: number, hostId?: string) => Promise<number>;
+  /**
+   * Adds `count` new events as live mode would, risen at `riseTime` (ms) when given (an event KSC indexes late:
+   * a new `event_db_id` with an earlier rise time, R14); returns the number stored.
+   */
+  readonly addEvents: (count: number, hostId?: string, riseTime?: number) => Promise<number>;
   /**
    * Switches to the reserve TLS certificate and drops open connections but `keep` (the caller's own, which
    * closes after its answer); throws on plain HTTP.
@@ -26,6 +29,12 @@ export interface ControlDependencies {
 const eventsBody = z.strictObject({
   count: z.number().int().min(1).max(100_000).default(1),
   hostId: z.string().max(256).optional(),
+  /** Seconds before the emulator's now at which the events rose: an event indexed late (R14). */
+  riseSecondsAgo: z
+    .number()
+    .min(0)
+    .max(86_400 * 365)
+    .optional(),
 });
 
 /**
@@ -71,7 +80,9 @@ export function createKscControlApi(deps: ControlDependencies): Hono<EmulatorEnv
     if (body.value.hostId !== undefined && !world.hosts.has(body.value.hostId)) {
       return c.json({ error: `hostId: no host ${body.value.hostId}` }, 400);
     }
-    const added = await deps.addEvents(body.value.count, body.value.hostId);
+    const { count, hostId, riseSecondsAgo } = body.value;
+    const riseTime = riseSecondsAgo === undefined ? undefined : deps.clock.now() - riseSecondsAgo * 1000;
+    const added = await deps.addEvents(count, hostId, riseTime);
     return c.json({ added, events: world.eventCount });
   });
 

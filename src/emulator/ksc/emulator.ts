@@ -176,7 +176,8 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
 
   world.taskTimeScale = options.taskTimeScale ?? 1;
   const live = createLiveEvents(world, options.seed ?? 1);
-  const addEvents = (count: number, hostId?: string): Promise<number> => live.add(count, clock.now(), hostId);
+  const addEvents = (count: number, hostId?: string, riseTime?: number): Promise<number> =>
+    live.add(count, riseTime ?? clock.now(), hostId);
   const certificates =
     options.http === true
       ? undefined
