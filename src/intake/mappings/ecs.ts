@@ -227,8 +227,10 @@ const KICS_DEVICE_RULES: readonly FieldRule[] = [
   rule('device.model.name', 'hardwareModel', (d) => textOf(d, 'hardwareModel')),
   rule('group.name', 'group', (d) => textOf(d, 'group')),
   rule('tags', 'labels', (d) => textsOf(d, 'labels')),
-  rule('vulnerability.id', 'vulnerabilities[].cveId', (d) =>
-    distinct(objectsOf(d, 'vulnerabilities').map((v) => textOf(v, 'cveId'))),
+  rule(
+    'vulnerability.id',
+    'vulnerabilities[0].cveId (ECS holds one)',
+    (d) => objectsOf(d, 'vulnerabilities').map((v) => textOf(v, 'cveId'))[0],
   ),
   constant('observer.vendor', 'Kaspersky'),
   constant('observer.product', 'KICS for Networks'),
@@ -302,8 +304,10 @@ const KICS_EVENT_RULES: readonly FieldRule[] = [
   }),
   ...endpointRules('source'),
   ...endpointRules('destination'),
-  rule('vulnerability.id', 'vulnerabilities[].cveId', (d) =>
-    distinct(objectsOf(d, 'vulnerabilities').map((v) => textOf(v, 'cveId'))),
+  rule(
+    'vulnerability.id',
+    'vulnerabilities[0].cveId (ECS holds one)',
+    (d) => objectsOf(d, 'vulnerabilities').map((v) => textOf(v, 'cveId'))[0],
   ),
   rule('vulnerability.enumeration', '`CVE` when there are vulnerabilities', (d) =>
     objectsOf(d, 'vulnerabilities').length > 0 ? 'CVE' : undefined,
@@ -385,7 +389,7 @@ const GAP_RULES: readonly FieldRule[] = [
   timestamp,
   constant('event.kind', 'pipeline_error'),
   constant('event.category', ['host']),
-  constant('event.type', ['error']),
+  constant('event.type', ['info']),
   rule('event.id', 'the gap record key', (_d, r) => r.key),
   constant('event.action', 'records-missing'),
   constant('event.module', 'kconnect'),

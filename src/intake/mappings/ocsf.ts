@@ -390,10 +390,11 @@ const KICS_NETWORK_RULES: readonly FieldRule[] = [
     endpoint(d, 'source'),
   ),
   rule('dst_endpoint', 'communications[0].destination (likewise)', (d) => endpoint(d, 'destination')),
-  rule('connection_info', 'protocol → protocol_name (lower case)', (d) => {
-    const protocol = textOf(d, 'protocol');
-    return protocol === undefined ? undefined : { protocol_name: protocol.toLowerCase() };
-  }),
+  rule(
+    'connection_info',
+    'protocol → protocol_name (lower case); direction_id 0 Unknown (KICS does not say)',
+    (d) => compact({ protocol_name: textOf(d, 'protocol')?.toLowerCase(), direction_id: 0 }),
+  ),
   rule('observables', 'endpoint IPs and MACs', (d) => kicsEventObservables(d, '')),
 ];
 

@@ -227,6 +227,8 @@ export class OcsfSchema {
     if (base === undefined) {
       if (typeof value !== 'object' || Array.isArray(value))
         return [`${at}: expected a ${attribute.type} object`];
+      // `object` is OCSF's open object (`unmapped`): any members.
+      if (attribute.type === 'object') return [];
       return this.validate(value, this.object(attribute.type), `${at}.`);
     }
     const problems: string[] = [];
@@ -245,7 +247,14 @@ export class OcsfSchema {
     if (kind && regex !== undefined && typeof value === 'string' && !regex.test(value)) {
       problems.push(`${at}: ${JSON.stringify(value)} does not match ${attribute.type}`);
     }
-    if (attribute.enum !== undefined && typeof value === 'number' && !attribute.enum.has(String(value))) {
+    // class_uid and category_uid list only "Uncategorized" in the dictionary; the test checks them itself.
+    const checkedEnum = attribute.name !== 'class_uid' && attribute.name !== 'category_uid';
+    if (
+      checkedEnum &&
+      attribute.enum !== undefined &&
+      typeof value === 'number' &&
+      !attribute.enum.has(String(value))
+    ) {
       problems.push(`${at}: ${value} is not one of ${[...attribute.enum].join(', ')}`);
     }
     return problems;
