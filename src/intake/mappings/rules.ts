@@ -42,6 +42,18 @@ function isEmpty(value: PlainJson | undefined): value is undefined | null {
   );
 }
 
+/** Dotted paths split once: mapping runs on the hot path of the intake (B1: 100,000 records a second). */
+const SEGMENTS = new Map<string, readonly string[]>();
+
+function segmentsOf(path: string): readonly string[] {
+  let parts = SEGMENTS.get(path);
+  if (parts === undefined) {
+    parts = path.split('.');
+    SEGMENTS.set(path, parts);
+  }
+  return parts;
+}
+
 /** Sets `path` in a nested document (`a.b.c`), or the flat key itself when `nested` is false. */
 function setField(
   document: { [key: string]: PlainJson },
@@ -53,7 +65,7 @@ function setField(
     document[path] = value;
     return;
   }
-  const parts = path.split('.');
+  const parts = segmentsOf(path);
   let at = document;
   for (const part of parts.slice(0, -1)) {
     const next = at[part];
