@@ -42,14 +42,15 @@ const VENDORS = ['ksc', 'kics'] as const;
 const COMMANDS_DIR = 'src/commands';
 
 /**
- * `src/commands/ksc/add-group.ts` → `ksc`; undefined for files in core/, shared/, the commands folder itself, and
- * a vendor's `index.ts` (its list of commands, which imports them all).
+ * `src/commands/ksc/add-group.ts` → `ksc`; undefined for files in core/, shared/, the commands folder itself, a
+ * vendor's `index.ts` (its list of commands, which imports them all), and the helpers that span vendors (the
+ * IT↔OT correlation in `src/commands/correlation/`).
  */
 function commandVendor(file: string): string | undefined {
   const parts = file.split('/');
   if (parts.length !== 4 || `${parts[0]}/${parts[1]}` !== COMMANDS_DIR) return undefined;
   if (parts[3] === 'index.ts') return undefined;
-  return parts[2] === 'core' ? undefined : parts[2];
+  return (VENDORS as readonly string[]).includes(parts[2]!) ? parts[2] : undefined;
 }
 
 describe('the architecture of src/ (import rules)', () => {
@@ -78,6 +79,11 @@ describe('the architecture of src/ (import rules)', () => {
   it('lets no command import another command', () => {
     const isCommand = (file: string) => commandVendor(file) !== undefined;
     expect(violations(isCommand, isCommand)).toEqual([]);
+  });
+
+  it('keeps the commands out of the helpers that span vendors (src/commands/correlation)', () => {
+    const isCommand = (file: string) => commandVendor(file) !== undefined;
+    expect(violations(under(`${COMMANDS_DIR}/correlation`), isCommand)).toEqual([]);
   });
 
   it('knows the command files: one folder per vendor, helpers in shared/', () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executeCommand } from '../../../src/commands/core/execute.ts';
 import { commandOutputSchema } from '../../../src/commands/core/result.ts';
 import type { CommandDefinition, CommandResult } from '../../../src/commands/core/types.ts';
-import { resolveAsset } from '../../../src/commands/correlation/resolve-asset.ts';
+import { resolveAsset } from '../../../src/commands/ksc/resolve-asset.ts';
 import { kicsGetDevice } from '../../../src/commands/kics/get-device.ts';
 import { kicsListDevices } from '../../../src/commands/kics/list-devices.ts';
 import { getHostStatus } from '../../../src/commands/ksc/get-host-status.ts';
