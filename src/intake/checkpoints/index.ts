@@ -1,0 +1,9 @@
+export {
+  CHECKPOINT_MIGRATIONS,
+  CheckpointStore,
+  type CheckpointContent,
+  type CheckpointRead,
+  type CheckpointStoreOptions,
+  type CheckpointTables,
+} from './store.ts';
+export { CheckpointConflictError, CheckpointCorruptError, CheckpointUnreadableError } from './errors.ts';
