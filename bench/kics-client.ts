@@ -12,16 +12,14 @@
  * temporary folder, named by the sizes; `KCONNECT_BENCH_DATA_DIR` chooses another, `--fresh` starts over).
  * Sizes: KCONNECT_BENCH_DEVICES, KCONNECT_BENCH_EVENTS; records per request: KCONNECT_BENCH_PAGE_SIZE.
  *
- * The target is a user's program, so by default this file is bundled with esbuild (the one tsx brings) into
- * `.scratch/` and the bundle runs with plain `node`: tsx's loader (a worker thread) would add 30–40 MB that a
- * compiled program does not carry. `--tsx` runs the sources through tsx instead.
+ * The target is a user's program, so by default this file runs compiled (bench/_compiled.ts); `--tsx` runs the
+ * sources through tsx instead.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { all, KicsClient } from '../src/kics/client/index.ts';
+import { howItRuns, runCompiledUnlessBundled } from './_compiled.ts';
 import { heapMarks, line, mb, MB, measurePhase, reportPhase, settledHeapMb } from './_client-phase.ts';
 import {
   KICS_BENCH_CONNECTOR_PASSWORD,
@@ -29,32 +27,7 @@ import {
   type KicsEmulatorProcess,
 } from './_kics-emulator-process.ts';
 
-if (!process.argv.includes('--tsx') && !import.meta.url.endsWith('.mjs')) process.exit(runCompiled());
-
-/** Bundles this benchmark (the client's code inlined, packages left to node_modules) and runs it without tsx. */
-function runCompiled(): number {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  const bundle = path.join(root, '.scratch', 'kics-client.mjs');
-  const built = spawnSync(
-    path.join(root, 'node_modules', '.bin', 'esbuild'),
-    [
-      fileURLToPath(import.meta.url),
-      '--bundle',
-      '--platform=node',
-      '--format=esm',
-      '--target=node20',
-      '--packages=external',
-      `--outfile=${bundle}`,
-      '--log-level=warning',
-    ],
-    { stdio: 'inherit' },
-  );
-  if (built.status !== 0) return built.status ?? 1;
-  const ran = spawnSync(process.execPath, ['--expose-gc', bundle, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-  });
-  return ran.status ?? 1;
-}
+runCompiledUnlessBundled(import.meta.url);
 
 const DEVICES = Number(process.env['KCONNECT_BENCH_DEVICES'] ?? 100_000);
 const EVENTS = Number(process.env['KCONNECT_BENCH_EVENTS'] ?? 1_000_000);
@@ -111,7 +84,7 @@ let client: KicsClient | undefined;
 try {
   console.log(
     `KICS client against the emulator (SQLite, HTTPS with mutual TLS), ${DEVICES} devices, ${EVENTS} events, ` +
-      `pages of ${PAGE_SIZE}, ${import.meta.url.endsWith('.mjs') ? 'compiled (no tsx)' : 'sources through tsx'}, ` +
+      `pages of ${PAGE_SIZE}, ${howItRuns(import.meta.url)}, ` +
       `Node ${process.version}, ${os.cpus().length} cores`,
   );
   line(
