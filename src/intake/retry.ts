@@ -22,17 +22,3 @@ export function fullJitterDelay(attempt: number, options: BackoffOptions = {}): 
   const ceiling = Math.min(cap, base * 2 ** Math.min(attempt, 30));
   return Math.floor((options.random ?? Math.random)() * ceiling);
 }
-
-/** Resolves after `ms`, or at once when `signal` aborts (without throwing: the caller checks the signal). */
-export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -1,7 +1,8 @@
 import type { PlainJson } from '../commands/core/types.ts';
 import { KconnectError } from '../errors.ts';
 import type { CheckpointContent, CheckpointRead } from './checkpoints/store.ts';
-import { abortableSleep, fullJitterDelay, isRetryable, type BackoffOptions } from './retry.ts';
+import { abortableSleep } from '../abortable-sleep.ts';
+import { fullJitterDelay, isRetryable, type BackoffOptions } from './retry.ts';
 import {
   errorEntry,
   MAX_STATUS_ERRORS,

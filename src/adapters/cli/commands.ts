@@ -44,6 +44,7 @@ import { FileIdempotencyStore, stateDirectory } from './idempotency-file-store.t
 import { heapTrimmer } from './heap-trim.ts';
 import { cliFileSink } from './output-file.ts';
 import { ProgressLine } from './progress.ts';
+import { abortableSleep } from '../../abortable-sleep.ts';
 
 /** Options every command takes besides its input's; generated input options may not reuse these names. */
 const CLI_OPTIONS: readonly string[] = [
@@ -149,17 +150,7 @@ function failure(
 
 /** A sleep an interrupt cuts short, so Ctrl-C does not wait out a ten-second poll interval. */
 function interruptibleSleep(signal: AbortSignal): (ms: number) => Promise<void> {
-  return (ms) =>
-    new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = (): void => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
+  return (ms) => abortableSleep(ms, signal);
 }
 
 function baseInput(text: unknown): Record<string, unknown> {

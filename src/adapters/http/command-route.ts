@@ -31,6 +31,7 @@ import { fileResponse, openCallSpool, wantsJsonResult, type CallSpool } from './
 import { QueueFullError, type SlotKind } from './limits.ts';
 import { acceptsNdjson, NDJSON_TYPE, ndjsonBody, type NdjsonEnding } from './ndjson-body.ts';
 import { CONNECTION_HEADER } from './openapi.ts';
+import { abortableSleep } from '../../abortable-sleep.ts';
 
 /** What a connection name may be, wherever a request names one. */
 export const CONNECTION_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
@@ -517,20 +518,6 @@ function streamOutcome(ending: NdjsonEnding): {
     case 'cancelled':
       return { outcome: 'aborted', status: CLIENT_CLOSED_STATUS, firstError: undefined };
   }
-}
-
-/** A pause that ends early, without error, when the call is aborted (the command checks the signal itself). */
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
