@@ -18,8 +18,9 @@ export function configJsonSchema(): Record<string, unknown> {
     ...schema,
     title: 'kconnect configuration (kconnect.yaml)',
     description:
-      'Named connections (each of a type: ksc), the default connection, and the sections the HTTP service ' +
-      '(service) and the MCP server (mcp) read. Secrets by value, file (…File) or environment variable (…Env).',
+      'Named connections (each of a type: ksc or kics), the default connection, the intake pipelines ' +
+      '(pipelines: source, mapping, sink) and where their checkpoints live (intake), and the sections the HTTP ' +
+      'service (service) and the MCP server (mcp) read. Secrets by value, file (…File) or environment variable (…Env).',
   };
 }
 
@@ -42,6 +43,15 @@ connections:
     # tls:
     #   caFile: klserver.cer                  # KSC's certificate or the CA that issued it
     #   pins: [sha256/…, sha256/…]            # SPKI pins: current and reserve (kconnect config check prints them)
+
+# Event intake (kconnect intake run|status|reset): source → mapping → sink, checkpointed.
+# pipelines:
+#   ksc-events:
+#     source: { type: ksc.events, connection: lab, start: start }   # start, end or an ISO 8601 time
+#     mapping: ecs                                                  # raw, d3, ecs or ocsf
+#     sink: { type: file, path: out/ksc-events.ndjson }
+# intake:
+#   state: { file: .kconnect/intake.db }      # the default; or { url: postgres://… } for several workers
 
 # The HTTP service (kconnect serve).
 # service:

@@ -26,6 +26,8 @@ import {
   type Layer,
 } from './connections/settings.ts';
 import type { ConnectionType } from './connections/type.ts';
+import { resolveIntake, resolvePipelines } from './pipelines.ts';
+import { MAPPING_NAMES, SOURCE_TYPES } from '../intake/types.ts';
 import { CONNECTION_NAME, configFileSchema, type ConfigFile, type KconnectConfig } from './schema.ts';
 
 export type { ConfigFileSystem } from './connections/settings.ts';
@@ -137,6 +139,7 @@ export function loadConfig(options: LoadConfigOptions): KconnectConfig {
   }
 
   checkCompanions(connections);
+  const base = file === undefined ? cwd : dirname(file);
 
   return Object.freeze({
     file,
@@ -144,6 +147,8 @@ export function loadConfig(options: LoadConfigOptions): KconnectConfig {
     defaultConnection: selected !== undefined && Object.hasOwn(connections, selected) ? selected : undefined,
     service: parsed.service,
     mcp: parsed.mcp,
+    pipelines: resolvePipelines(parsed.pipelines ?? {}, connections, base),
+    intake: resolveIntake(parsed.intake, base, env),
   });
 }
 
@@ -227,8 +232,26 @@ function issueReason(issue: z.core.$ZodIssue, data: unknown): string {
   if (issue.code === 'invalid_union' && issue.discriminator === 'type' && issue.path[0] === 'connections') {
     return unknownType(valueAt(data, issue.path));
   }
+  if (issue.code === 'invalid_union' && issue.discriminator === 'type' && issue.path[0] === 'pipelines') {
+    return `unknown source type ${JSON.stringify(valueAt(data, issue.path))} (known types: ${SOURCE_TYPES.join(', ')})`;
+  }
+  if (issue.code === 'invalid_union' && issue.path[0] === 'pipelines' && issue.path.at(-1) === 'mapping') {
+    return `expected one of ${MAPPING_NAMES.join(', ')}, or { type, options }${mappingDetail(issue)}`;
+  }
   if (issue.code === 'invalid_union') return 'not one of the accepted forms';
   return issue.message;
+}
+
+/** Why a mapping with a known `type` was refused: the first problem of the branch of that type. */
+function mappingDetail(issue: z.core.$ZodIssueInvalidUnion): string {
+  const branch = issue.errors.find(
+    (problems) => problems.length > 0 && !problems.some((p) => p.path.length === 1 && p.path[0] === 'type'),
+  );
+  const first = branch?.find((p) => p.path.length > 0 || p.code === 'unrecognized_keys');
+  if (first === undefined) return '';
+  const where =
+    first.code === 'unrecognized_keys' ? pathText([...first.path, ...first.keys]) : pathText(first.path);
+  return `: ${where} ${first.code === 'unrecognized_keys' ? 'is an unknown setting' : first.message}`;
 }
 
 function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {

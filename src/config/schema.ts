@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { connectionFileSchema, type ConnectionConfig } from './connections/registry.ts';
 import { nonEmpty } from './connections/tls.ts';
+import {
+  intakeSectionSchema,
+  PIPELINE_NAME,
+  pipelineFileSchema,
+  type IntakeConfig,
+  type PipelineConfig,
+} from './pipelines.ts';
 
 export {
   kscConnectionFileSchema,
@@ -49,6 +56,13 @@ export const configFileSchema = z.strictObject({
       connectionFileSchema,
     )
     .optional(),
+  pipelines: z
+    .record(
+      z.string().regex(PIPELINE_NAME, 'a pipeline name: letters, digits, "_", "." and "-"'),
+      pipelineFileSchema,
+    )
+    .optional(),
+  intake: intakeSectionSchema.optional(),
   service: serviceSectionSchema.optional(),
   mcp: mcpSectionSchema.optional(),
 });
@@ -65,4 +79,8 @@ export interface KconnectConfig {
   readonly defaultConnection: string | undefined;
   readonly service: ServiceSection | undefined;
   readonly mcp: McpSection | undefined;
+  /** The intake's pipelines by name, checked against the connections; none when the file declares none. */
+  readonly pipelines: Readonly<Record<string, PipelineConfig>>;
+  /** Where the intake keeps its checkpoints. */
+  readonly intake: IntakeConfig;
 }

@@ -161,6 +161,14 @@ export function configView(config: KconnectConfig): Record<string, unknown> {
     file: config.file ?? null,
     defaultConnection: config.defaultConnection ?? null,
     connections,
+    ...(Object.keys(config.pipelines).length === 0
+      ? {}
+      : {
+          pipelines: Object.fromEntries(
+            Object.entries(config.pipelines).map(([name, { name: _name, ...pipeline }]) => [name, pipeline]),
+          ),
+          intake: { state: config.intake.stateDescription },
+        }),
     ...(config.service === undefined ? {} : { service: config.service }),
     ...(config.mcp === undefined ? {} : { mcp: config.mcp }),
   };

@@ -5,6 +5,7 @@ import { completionCommand } from './completion-command.ts';
 import { configCommand } from './config-command.ts';
 import { demoCommand } from './demo-command.ts';
 import { emulatorCommand } from './emulator-command.ts';
+import { intakeCommand } from './intake-command.ts';
 import { mcpCommand, type LoadedMcpContext } from './mcp-command.ts';
 import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
@@ -56,6 +57,7 @@ export function buildProgram(): Command {
   for (const command of commandsFromRegistry()) program.addCommand(command);
   program.commandsGroup('Configuration, servers and emulators:');
   program.addCommand(configCommand());
+  program.addCommand(intakeCommand());
   program.addCommand(mcpCommand(loadMcpContext));
   program.addCommand(serveCommand(loadServeContexts));
   program.addCommand(

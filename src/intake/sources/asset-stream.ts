@@ -13,7 +13,9 @@ import { createHash } from 'node:crypto';
 import type { PlainJson } from '../../commands/core/types.ts';
 import type { StateStore } from '../../store/state.ts';
 import type { WireJson } from '../../wire/json.ts';
-import type { AssetChange, PlainObject, Source, SourceBatch, SourceType, VendorRecord } from '../types.ts';
+import { FieldError } from '../../errors.ts';
+import type { ResetTarget, RewindableSource } from '../reset.ts';
+import type { AssetChange, PlainObject, SourceBatch, SourceType, VendorRecord } from '../types.ts';
 import { SourceCursorError } from './errors.ts';
 
 /** One asset as the inventory gives it. */
@@ -73,7 +75,7 @@ function fingerprint(data: PlainObject, volatile: ReadonlySet<string>): string {
   return createHash('sha1').update(JSON.stringify(kept)).digest('base64').slice(0, 16);
 }
 
-export class AssetStreamSource implements Source {
+export class AssetStreamSource implements RewindableSource {
   readonly type: SourceType;
   private pending: PendingPass | undefined;
   private lastScan = Number.NEGATIVE_INFINITY;
@@ -137,6 +139,25 @@ export class AssetStreamSource implements Source {
 
   async close(): Promise<void> {
     this.pending = undefined;
+  }
+
+  /**
+   * The cursor a reset moves to. `start`: a new full snapshot (every asset again, as `snapshot`). `end`: the
+   * inventory as it is now counts as delivered, so only later additions, changes and removals follow (this reads
+   * the inventory once and keeps its fingerprints as a generation). An inventory has no history: a time is refused.
+   */
+  async cursorAt(to: ResetTarget, signal: AbortSignal): Promise<PlainJson> {
+    this.pending = undefined;
+    if (to === 'start') return { v: 1, base: 0, initial: true };
+    if (to !== 'end')
+      throw new FieldError('to', `${this.type} is an inventory without history: reset it to start or end`);
+    const current: Fingerprints = new Map();
+    for await (const asset of this.options.inventory(signal))
+      current.set(asset.id, fingerprint(asset.data, this.volatile));
+    const generation = (await this.newestGeneration()) + 1;
+    await this.save(generation, current);
+    this.lastScan = this.now();
+    return { v: 1, base: generation, initial: false };
   }
 
   private continues(pass: PendingPass, cursor: CursorJson | undefined): boolean {

@@ -17,9 +17,10 @@ import type { PlainJson } from '../../commands/core/types.ts';
 import type { KicsClient } from '../../kics/client/client.ts';
 import type { KicsFilterItem } from '../../kics/client/types.ts';
 import type { KicsEvent } from '../../kics/model.ts';
-import type { PlainObject, Source, SourceBatch, VendorRecord } from '../types.ts';
+import type { ResetTarget, RewindableSource } from '../reset.ts';
+import type { PlainObject, SourceBatch, VendorRecord } from '../types.ts';
 import { SourceCursorError } from './errors.ts';
-import { commonSourceOptions, startOption, startTimeMs } from './options.ts';
+import { commonSourceOptions, startOption, startTimeMs, type StartOption } from './options.ts';
 
 export const kicsEventsOptions = z.strictObject({
   type: z.literal('kics.events'),
@@ -82,7 +83,7 @@ function parseCursor(json: PlainJson): CursorJson {
 
 const versionKey = (id: number, t: number): string => `${id}@${t}`;
 
-export class KicsEventsSource implements Source {
+export class KicsEventsSource implements RewindableSource {
   readonly type = 'kics.events' as const;
 
   constructor(
@@ -93,7 +94,9 @@ export class KicsEventsSource implements Source {
 
   async next(cursorJson: PlainJson | undefined, limit: number, signal: AbortSignal): Promise<SourceBatch> {
     const c =
-      cursorJson === undefined || cursorJson === null ? await this.initial(signal) : parseCursor(cursorJson);
+      cursorJson === undefined || cursorJson === null
+        ? await this.initial(this.options.start, signal)
+        : parseCursor(cursorJson);
     let { lastId, watermark, maxSeen, pass } = c;
     const versions = new Map<string, number>(c.versions.map(([id, t]) => [versionKey(id, t), t]));
     const records: VendorRecord[] = [];
@@ -166,10 +169,18 @@ export class KicsEventsSource implements Source {
     // Nothing held: every query is one request.
   }
 
-  private async initial(signal: AbortSignal): Promise<CursorJson> {
+  /**
+   * The cursor a reset moves to, as a pipeline starting there would begin: after id 0 (`start`), after the newest
+   * event (`end`), or just before the first event that started at or after a time (ids grow with time). Updates
+   * are watched from now on (less the clock skew) either way.
+   */
+  async cursorAt(to: ResetTarget, signal: AbortSignal): Promise<PlainJson> {
+    return (await this.initial(typeof to === 'string' ? to : to.time, signal)) as unknown as PlainJson;
+  }
+
+  private async initial(start: StartOption, signal: AbortSignal): Promise<CursorJson> {
     const watermark = this.now() - this.options.clockSkewSeconds * 1000;
     const base = { v: 1 as const, watermark, maxSeen: watermark, versions: [] };
-    const start = this.options.start;
     if (start === 'start') return { ...base, lastId: 0 };
     const newest = async (): Promise<number> => (await this.query([], 1, signal, true))[0]?.id ?? 0;
     let lastId: number;

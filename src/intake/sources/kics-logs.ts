@@ -7,9 +7,10 @@ import type { PlainJson } from '../../commands/core/types.ts';
 import type { KicsClient } from '../../kics/client/client.ts';
 import type { KicsFilterItem } from '../../kics/client/types.ts';
 import type { ApplicationMessage, AuditEntry } from '../../kics/model.ts';
-import type { PlainObject, Source, SourceBatch, VendorRecord } from '../types.ts';
+import type { ResetTarget, RewindableSource } from '../reset.ts';
+import type { PlainObject, SourceBatch, VendorRecord } from '../types.ts';
 import { SourceCursorError } from './errors.ts';
-import { commonSourceOptions, startOption, startTimeMs } from './options.ts';
+import { commonSourceOptions, startOption, startTimeMs, type StartOption } from './options.ts';
 
 const logOptions = {
   ...commonSourceOptions,
@@ -32,7 +33,7 @@ export function parseAfterId(source: 'kics.audit' | 'kics.app-messages', json: P
   return c.afterId;
 }
 
-export class KicsLogSource implements Source {
+export class KicsLogSource implements RewindableSource {
   readonly type: 'kics.audit' | 'kics.app-messages';
 
   constructor(
@@ -44,7 +45,9 @@ export class KicsLogSource implements Source {
 
   async next(cursor: PlainJson | undefined, limit: number, signal: AbortSignal): Promise<SourceBatch> {
     let afterId =
-      cursor === undefined || cursor === null ? await this.initial(signal) : parseAfterId(this.type, cursor);
+      cursor === undefined || cursor === null
+        ? await this.initial(this.options.start, signal)
+        : parseAfterId(this.type, cursor);
     const records: VendorRecord[] = [];
     let atHead = false;
     while (records.length < limit) {
@@ -66,9 +69,13 @@ export class KicsLogSource implements Source {
     // Nothing held: every query is one request.
   }
 
-  /** The id to read after when nothing was committed yet. */
-  private async initial(signal: AbortSignal): Promise<number> {
-    const start = this.options.start;
+  /** The cursor a reset moves to: after id 0, after the newest entry, or before the first entry at a time. */
+  async cursorAt(to: ResetTarget, signal: AbortSignal): Promise<PlainJson> {
+    return { v: 1, afterId: await this.initial(typeof to === 'string' ? to : to.time, signal) };
+  }
+
+  /** The id to read after when nothing was committed yet (or a reset moves to `start`). */
+  private async initial(start: StartOption, signal: AbortSignal): Promise<number> {
     if (start === 'start') return 0;
     if (start === 'end') {
       const [last] = await this.query([], 1, signal, true);

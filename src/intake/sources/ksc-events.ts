@@ -15,7 +15,8 @@ import { NotFoundError } from '../../ksc/client/errors.ts';
 import { filter } from '../../ksc/filter/index.ts';
 import { plainRecord } from '../../ksc/plain.ts';
 import type { KlArgument, KlParams } from '../../ksc/values.ts';
-import type { GapRecord, IntakeRecord, Source, SourceBatch, VendorRecord } from '../types.ts';
+import type { ResetTarget, RewindableSource } from '../reset.ts';
+import type { GapRecord, IntakeRecord, SourceBatch, VendorRecord } from '../types.ts';
 import { SourceCursorError } from './errors.ts';
 import { commonSourceOptions, startOption, startTimeMs, type StartOption } from './options.ts';
 
@@ -165,7 +166,7 @@ interface OpenIterator {
 /** Re-openings of a result set within one read before the failure is reported. */
 const MAX_REOPENS = 3;
 
-export class KscEventsSource implements Source {
+export class KscEventsSource implements RewindableSource {
   readonly type = 'ksc.events' as const;
   private iterator: OpenIterator | undefined;
   private readonly lookbackMs: number;
@@ -218,6 +219,17 @@ export class KscEventsSource implements Source {
 
   async close(): Promise<void> {
     await this.release(this.client);
+  }
+
+  /**
+   * The cursor a reset moves to: before the oldest event (`start`), after the newest with the lookback window
+   * counted as delivered (`end`, as a pipeline starting at `end`), or just before the first event at or after a
+   * time. Whatever the cursor remembered is dropped, so the events after the target are delivered again.
+   */
+  async cursorAt(to: ResetTarget, signal: AbortSignal): Promise<PlainJson> {
+    const start: StartOption = typeof to === 'string' ? to : to.time;
+    const cursor = await this.initial(this.client.withSignal(signal), start);
+    return cursor.toJson() as unknown as PlainJson;
   }
 
   /** The cursor of a pipeline that has none yet. */

@@ -49,7 +49,14 @@ describe('kconnect config init and schema', () => {
       >;
     };
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(Object.keys(schema.properties)).toEqual(['defaultConnection', 'connections', 'service', 'mcp']);
+    expect(Object.keys(schema.properties)).toEqual([
+      'defaultConnection',
+      'connections',
+      'pipelines',
+      'intake',
+      'service',
+      'mcp',
+    ]);
     expect(schema.additionalProperties).toBe(false);
     const ksc = schema.properties['connections']!.additionalProperties!.oneOf![0]!;
     expect(Object.keys(ksc.properties)).toEqual(

@@ -1,0 +1,439 @@
+/**
+ * `kconnect intake run|status|reset`: the pipelines of `kconnect.yaml` from the command line (issue 18,
+ * decisions/0044). `run` runs them with `runPipeline` and the checkpoint store; `status` reads the committed
+ * checkpoints; `reset` moves a pipeline's source cursor.
+ */
+import { Option, type Command } from 'commander';
+import { renderTable } from '../../commands/core/render.ts';
+import type { PlainJson } from '../../commands/core/types.ts';
+import { createContextFactory, type ContextFactory } from '../../config/context.ts';
+import { loadConfig } from '../../config/load.ts';
+import type { KconnectConfig } from '../../config/schema.ts';
+import { ERROR_CODES, KconnectError } from '../../errors.ts';
+import { CheckpointStore, CheckpointUnreadableError } from '../../intake/checkpoints/index.ts';
+import { configuredSource, needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
+import type { PipelineDefinition } from '../../intake/pipeline.ts';
+import { resetPipeline, type ResetTarget } from '../../intake/reset.ts';
+import { runPipeline, type PipelineLogger } from '../../intake/runner.ts';
+import { startOption } from '../../intake/sources/options.ts';
+import type { PipelineStatus } from '../../intake/status.ts';
+import type { Source } from '../../intake/types.ts';
+import { recordLogger } from '../../logging.ts';
+import { StateStore } from '../../store/state.ts';
+import { processIo, type CliIo } from './cli-io.ts';
+import { cliCommand, stderrLogger } from './commands.ts';
+import { IntakeBoard } from './intake-board.ts';
+import { summarizePosition } from './intake-position.ts';
+import { addLogOptions, commandLogger, lineDestination, type LogFlags } from './log-options.ts';
+
+/** The process around the command. */
+export interface IntakeCommandOptions {
+  /**
+   * Calls `stop` on each request to stop (SIGINT, SIGTERM); returns how to stop listening. Default: the process's
+   * signals.
+   */
+  readonly onStopSignal?: (stop: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+}
+
+function processStopSignals(stop: (signal: 'SIGINT' | 'SIGTERM') => void): () => void {
+  const onInt = () => stop('SIGINT');
+  const onTerm = () => stop('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return () => {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  };
+}
+
+/** Prints a kconnect error (its message names the pipeline or the field) and sets its exit code. */
+function report(io: CliIo, error: unknown): void {
+  if (!(error instanceof KconnectError)) throw error;
+  io.stderr.write(`error: ${error.message}\n`);
+  io.exit(ERROR_CODES[error.code].exitCode);
+}
+
+function configOption(command: Command): Command {
+  return command.addOption(
+    new Option('--config <file>', 'the configuration file (default kconnect.yaml here, or KCONNECT_CONFIG)'),
+  );
+}
+
+function load(io: CliIo, file: unknown): KconnectConfig {
+  return loadConfig({ ...(typeof file === 'string' ? { file } : {}), env: io.env, cwd: io.cwd });
+}
+
+/** The pipelines named (all when none), each checked to be configured. */
+function choose(config: KconnectConfig, names: readonly string[] | undefined, field: string): string[] {
+  const configured = Object.keys(config.pipelines);
+  if (configured.length === 0)
+    throw new KconnectError(
+      'INVALID_INPUT',
+      `pipelines: none configured in ${config.file ?? 'kconnect.yaml (no file found)'}`,
+    );
+  if (names === undefined || names.length === 0) return configured;
+  for (const name of names)
+    if (!Object.hasOwn(config.pipelines, name))
+      throw new KconnectError(
+        'INVALID_INPUT',
+        `${field}: no pipeline named "${name}" (configured: ${configured.join(', ')})`,
+      );
+  return [...new Set(names)];
+}
+
+/** A source that tells when it reached its head: the board's lag is the time since. */
+function observed(source: Source, onHead: () => void): Source {
+  return {
+    type: source.type,
+    async next(cursor, limit, signal) {
+      const batch = await source.next(cursor, limit, signal);
+      if (batch.atHead) onHead();
+      return batch;
+    },
+    close: () => source.close(),
+  };
+}
+
+interface RunFlags extends LogFlags {
+  readonly pipeline?: string[];
+  readonly once?: boolean;
+  readonly config?: string;
+}
+
+async function runCommand(io: CliIo, options: IntakeCommandOptions, flags: RunFlags): Promise<void> {
+  const now = io.now ?? Date.now;
+  const terminal = io.stderr.isTTY === true;
+  let config: KconnectConfig;
+  let names: string[];
+  let log: ReturnType<typeof commandLogger> | undefined;
+  try {
+    config = load(io, flags.config);
+    names = choose(config, flags.pipeline, '--pipeline');
+    if (!terminal)
+      log = commandLogger(
+        'intake',
+        flags,
+        io.env,
+        lineDestination((l) => io.stderr.write(`${l}\n`)),
+      );
+  } catch (error) {
+    report(io, error);
+    return;
+  }
+  const board = terminal ? new IntakeBoard(io.stderr, names, now) : undefined;
+  const logger: PipelineLogger =
+    log ??
+    ({
+      info: () => undefined,
+      warn: (fields, message) => board?.print(`warning: ${String(fields['pipeline'] ?? '')}: ${message}`),
+      error: (fields, message) => board?.print(`error: ${String(fields['pipeline'] ?? '')}: ${message}`),
+    } satisfies PipelineLogger);
+
+  let checkpoints: CheckpointStore | undefined;
+  let store: StateStore | undefined;
+  let contexts: ContextFactory | undefined;
+  const stop = new AbortController();
+  let stopRequests = 0;
+  const stopListening = (options.onStopSignal ?? processStopSignals)((signal) => {
+    stopRequests++;
+    // A second Ctrl-C means "now": the batch in hand stays uncommitted and is read again next time.
+    if (stopRequests > 1 && signal === 'SIGINT') io.terminate(130);
+    log?.info({ signal }, 'intake: stopping, committing the batch in hand');
+    stop.abort(new KconnectError('CANCELLED', `stopped by ${signal}`));
+  });
+  try {
+    checkpoints = await CheckpointStore.open(config.intake.state);
+    const selected = names.map((name) => config.pipelines[name]!);
+    if (selected.some(needsStateStore)) store = await StateStore.open(config.intake.state);
+    contexts = createContextFactory(config, {
+      env: io.env,
+      logger: log === undefined ? stderrLogger(io) : recordLogger(log),
+    });
+    const definitions = pipelineDefinitions(config, contexts, {
+      ...(store === undefined ? {} : { store }),
+      now,
+    }).filter((d) => names.includes(d.name));
+    board?.start();
+    const lastProgressLog = new Map<string, number>();
+    const onProgress = (status: PipelineStatus) => {
+      board?.update(status);
+      if (log === undefined) return;
+      const last = lastProgressLog.get(status.pipeline) ?? 0;
+      if (now() - last < 10_000 && status.state !== 'stopped') return;
+      lastProgressLog.set(status.pipeline, now());
+      log.info(
+        {
+          pipeline: status.pipeline,
+          state: status.state,
+          generation: status.generation,
+          totals: status.totals,
+          behind: status.behind,
+        },
+        'intake: progress',
+      );
+    };
+    const run = async (definition: PipelineDefinition) => {
+      const parts = definition.createParts();
+      return runPipeline({
+        name: definition.name,
+        source: observed(parts.source, () => board?.atHead(definition.name)),
+        mapping: parts.mapping,
+        sink: parts.sink,
+        checkpoints: checkpoints!,
+        once: flags.once === true,
+        signal: stop.signal,
+        logger,
+        onProgress,
+        now,
+        ...(definition.batchSize === undefined ? {} : { batchSize: definition.batchSize }),
+        ...(definition.pollIntervalMs === undefined ? {} : { pollIntervalMs: definition.pollIntervalMs }),
+      });
+    };
+    const results = await Promise.allSettled(definitions.map(run));
+    board?.stop();
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    for (const failure of failures) io.stderr.write(`error: ${messageOf(failure)}\n`);
+    const first = failures[0];
+    io.exit(first === undefined ? 0 : first instanceof KconnectError ? ERROR_CODES[first.code].exitCode : 1);
+  } catch (error) {
+    board?.stop();
+    report(io, error);
+  } finally {
+    stopListening();
+    await contexts?.close();
+    await store?.close();
+    await checkpoints?.close();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+interface StatusRow {
+  readonly pipeline: string;
+  readonly configured: boolean;
+  readonly source: string | null;
+  readonly mapping: string | null;
+  readonly sink: string | null;
+  readonly generation: number;
+  /** The source's position in short, and the time of the last record delivered when the cursor tells. */
+  readonly position: string;
+  readonly positionTime: string | null;
+  readonly sinkPosition: PlainJson;
+  readonly totals: { readonly records: number; readonly documents: number; readonly gaps: number } | null;
+  /** ISO 8601. */
+  readonly lastCommit: string | null;
+  /** Newer generations that were refused (damaged), each with why. */
+  readonly damaged: ReadonlyArray<{ readonly generation: number; readonly reason: string }>;
+  readonly error: string | null;
+}
+
+async function statusRows(
+  config: KconnectConfig,
+  names: readonly string[],
+  checkpoints: CheckpointStore,
+): Promise<StatusRow[]> {
+  const stored = await checkpoints.pipelines();
+  const all = [...names, ...stored.filter((name) => !Object.hasOwn(config.pipelines, name))];
+  const rows: StatusRow[] = [];
+  for (const name of all) {
+    const pipeline = Object.hasOwn(config.pipelines, name) ? config.pipelines[name] : undefined;
+    const about = {
+      pipeline: name,
+      configured: pipeline !== undefined,
+      source: pipeline?.source.type ?? null,
+      mapping:
+        pipeline === undefined
+          ? null
+          : typeof pipeline.mapping === 'string'
+            ? pipeline.mapping
+            : pipeline.mapping.type,
+      sink: pipeline?.sink.path ?? null,
+    };
+    try {
+      const read = await checkpoints.read(name);
+      const checkpoint = read.checkpoint;
+      const position =
+        checkpoint === undefined || pipeline === undefined
+          ? { text: checkpoint === undefined ? 'never run' : 'not configured', time: undefined }
+          : summarizePosition(pipeline.source.type, checkpoint.sourceCursor);
+      rows.push({
+        ...about,
+        generation: checkpoint?.generation ?? 0,
+        position: position.text,
+        positionTime: position.time ?? null,
+        sinkPosition: checkpoint?.sinkPosition ?? null,
+        totals: checkpoint?.totals ?? null,
+        lastCommit: checkpoint === undefined ? null : new Date(checkpoint.committedAt).toISOString(),
+        damaged: read.corrupt.map((c) => ({ generation: c.generation, reason: c.reason })),
+        error: null,
+      });
+    } catch (error) {
+      if (!(error instanceof CheckpointUnreadableError)) throw error;
+      rows.push({
+        ...about,
+        generation: 0,
+        position: 'unreadable',
+        positionTime: null,
+        sinkPosition: null,
+        totals: null,
+        lastCommit: null,
+        damaged: error.corrupt.map((c) => ({ generation: c.generation, reason: c.reason })),
+        error: error.message,
+      });
+    }
+  }
+  return rows;
+}
+
+function statusTable(rows: readonly StatusRow[], now: number): string {
+  const ago = (iso: string | null) => {
+    if (iso === null) return '';
+    const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+    return `${iso} (${s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`} ago)`;
+  };
+  return renderTable(
+    {
+      title: 'Intake pipelines',
+      columns: ['Pipeline', 'Flow', 'Generation', 'Position', 'Records', 'Documents', 'Gaps', 'Last commit'],
+      rows: rows.map((r) => [
+        r.configured ? r.pipeline : `${r.pipeline} (not configured)`,
+        r.source === null ? '' : `${r.source} → ${r.mapping ?? ''} → ${r.sink ?? ''}`,
+        r.error === null
+          ? `${r.generation}${r.damaged.length > 0 ? ` (${r.damaged.length} damaged skipped)` : ''}`
+          : 'unreadable',
+        r.error ?? r.position,
+        r.totals === null ? '' : String(r.totals.records),
+        r.totals === null ? '' : String(r.totals.documents),
+        r.totals === null ? '' : String(r.totals.gaps),
+        ago(r.lastCommit),
+      ]),
+    },
+    'text',
+  );
+}
+
+async function statusCommand(io: CliIo, flags: Record<string, unknown>): Promise<void> {
+  let checkpoints: CheckpointStore | undefined;
+  try {
+    const config = load(io, flags['config']);
+    const names = choose(config, flags['pipeline'] as string[] | undefined, '--pipeline');
+    checkpoints = await CheckpointStore.open(config.intake.state);
+    const rows = await statusRows(config, names, checkpoints);
+    const format = (flags['format'] as string | undefined) ?? (io.stdout.isTTY === true ? 'table' : 'json');
+    if (format === 'json')
+      io.stdout.write(
+        `${JSON.stringify({ state: config.intake.stateDescription, pipelines: rows }, null, 2)}\n`,
+      );
+    else io.stdout.write(statusTable(rows, (io.now ?? Date.now)()));
+    const unreadable = rows.find((r) => r.error !== null);
+    if (unreadable !== undefined) io.stderr.write(`error: ${unreadable.error}\n`);
+    io.exit(unreadable === undefined ? 0 : ERROR_CODES.INTERNAL.exitCode);
+  } catch (error) {
+    report(io, error);
+  } finally {
+    await checkpoints?.close();
+  }
+}
+
+function parseTarget(text: string): ResetTarget {
+  const parsed = startOption.safeParse(text);
+  if (!parsed.success)
+    throw new KconnectError(
+      'INVALID_INPUT',
+      `--to: expected start, end or an ISO 8601 time with a zone such as 2024-06-24T00:00:00Z, not ${JSON.stringify(text)}`,
+    );
+  return parsed.data === 'start' || parsed.data === 'end' ? parsed.data : { time: parsed.data };
+}
+
+async function resetCommand(io: CliIo, name: string, flags: Record<string, unknown>): Promise<void> {
+  let checkpoints: CheckpointStore | undefined;
+  let store: StateStore | undefined;
+  let contexts: ContextFactory | undefined;
+  let source: Source | undefined;
+  try {
+    const to = parseTarget(String(flags['to']));
+    const config = load(io, flags['config']);
+    choose(config, [name], 'pipeline');
+    const pipeline = config.pipelines[name]!;
+    checkpoints = await CheckpointStore.open(config.intake.state);
+    if (needsStateStore(pipeline)) store = await StateStore.open(config.intake.state);
+    contexts = createContextFactory(config, { env: io.env, logger: stderrLogger(io) });
+    source = configuredSource(pipeline, contexts, store === undefined ? {} : { store });
+    const checkpoint = await resetPipeline({ name, source, checkpoints, to });
+    const target = typeof to === 'string' ? to : to.time;
+    io.stdout.write(
+      `${name}: source moved to ${target} (checkpoint generation ${checkpoint.generation}); ` +
+        `${pipeline.sink.path} keeps what it holds, and the next run appends from there.\n`,
+    );
+    io.exit(0);
+  } catch (error) {
+    report(io, error);
+  } finally {
+    await source?.close();
+    await contexts?.close();
+    await store?.close();
+    await checkpoints?.close();
+  }
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/**
+ * `kconnect intake`: `run`, `status` and `reset` on the pipelines of the configuration.
+ */
+export function intakeCommand(io: CliIo = processIo(), options: IntakeCommandOptions = {}): Command {
+  const intake = cliCommand('intake', io).description(
+    'run, inspect and rewind the event intake pipelines of kconnect.yaml',
+  );
+
+  const run = configOption(
+    cliCommand('run', io)
+      .description(
+        'run pipelines (all configured, or those named) until stopped; Ctrl-C or SIGTERM commits the batch in hand',
+      )
+      .addOption(
+        new Option('--pipeline <name>', 'a pipeline to run (repeat for several; default all)').argParser(
+          collect,
+        ),
+      )
+      .addOption(new Option('--once', 'read up to the head of every source, commit and exit')),
+  );
+  addLogOptions(run);
+  run.action(async (flags: RunFlags) => runCommand(io, options, flags));
+
+  const status = configOption(
+    cliCommand('status', io)
+      .description(
+        'the committed checkpoint of each pipeline: generation, position, totals, gaps, last commit. It reads the ' +
+          "checkpoint store; a running process's live state and lag are the service's (kconnect serve)",
+      )
+      .addOption(
+        new Option('--pipeline <name>', 'a pipeline to show (repeat for several; default all)').argParser(
+          collect,
+        ),
+      )
+      .addOption(
+        new Option('--format <format>', 'table on a terminal, json when piped').choices(['table', 'json']),
+      ),
+  );
+  status.action(async (flags: Record<string, unknown>) => statusCommand(io, flags));
+
+  const reset = configOption(
+    cliCommand('reset', io)
+      .description(
+        "move a pipeline's source to its oldest record, its head, or a time; the sink keeps what it holds",
+      )
+      .argument('<pipeline>', 'the pipeline’s name in kconnect.yaml')
+      .addOption(
+        new Option(
+          '--to <target>',
+          'start, end, or an ISO 8601 time such as 2024-06-24T00:00:00Z',
+        ).makeOptionMandatory(),
+      ),
+  );
+  reset.action(async (name: string, flags: Record<string, unknown>) => resetCommand(io, name, flags));
+
+  return intake.addCommand(run).addCommand(status).addCommand(reset);
+}

@@ -1,0 +1,101 @@
+/**
+ * The pipelines of a loaded configuration as {@link PipelineDefinition}s: what the CLI and the service run. The
+ * configuration was checked at load (connections exist and match the sources' vendors); the parts are made only
+ * when a run asks for them.
+ */
+import type { ContextFactory } from '../config/context.ts';
+import type { KconnectConfig } from '../config/schema.ts';
+import type { PipelineConfig } from '../config/pipelines.ts';
+import type { StateStore } from '../store/state.ts';
+import { createMapping } from './mappings/index.ts';
+import type { PipelineDefinition, PipelineParts } from './pipeline.ts';
+import { FileSink, type FileSinkOptions } from './sinks/file/index.ts';
+import { createSource } from './sources/index.ts';
+import type { MappingName, Source } from './types.ts';
+
+export interface PipelineDependencies {
+  /** Where asset streams (`ksc.hosts`, `kics.devices`) keep their fingerprints; needed only by them. */
+  readonly store?: StateStore;
+  /** Milliseconds since the epoch, for the file sink's rotation. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+function mappingNameOf(config: PipelineConfig['mapping']): MappingName {
+  return typeof config === 'string' ? config : config.type;
+}
+
+/** The source of one configured pipeline, with its connection's client from `contexts`. */
+export function configuredSource(
+  pipeline: PipelineConfig,
+  contexts: Pick<ContextFactory, 'vendorClient'>,
+  deps: PipelineDependencies = {},
+): Source {
+  return createSource(pipeline.source, {
+    client: contexts.vendorClient(pipeline.source.connection),
+    pipeline: pipeline.name,
+    ...(deps.store === undefined ? {} : { store: deps.store }),
+  });
+}
+
+/** The configuration's rotation without absent members (the sink's options are exact). */
+function rotationOf(rotate: NonNullable<PipelineConfig['sink']['rotate']>): NonNullable<FileSinkOptions['rotate']> {
+  return {
+    ...(rotate.maxBytes === undefined ? {} : { maxBytes: rotate.maxBytes }),
+    ...(rotate.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: rotate.maxAgeSeconds }),
+  };
+}
+
+function definitionOf(
+  pipeline: PipelineConfig,
+  contexts: Pick<ContextFactory, 'vendorClient'>,
+  deps: PipelineDependencies,
+): PipelineDefinition {
+  const { sink } = pipeline;
+  return {
+    name: pipeline.name,
+    sourceType: pipeline.source.type,
+    mappingName: mappingNameOf(pipeline.mapping),
+    sinkType: sink.type,
+    sinkTarget: sink.path,
+    ...(pipeline.batchSize === undefined ? {} : { batchSize: pipeline.batchSize }),
+    ...(pipeline.pollIntervalSeconds === undefined
+      ? {}
+      : { pollIntervalMs: Math.round(pipeline.pollIntervalSeconds * 1000) }),
+    createParts(): PipelineParts {
+      return {
+        source: configuredSource(pipeline, contexts, deps),
+        mapping: createMapping(pipeline.mapping),
+        sink: new FileSink({
+          path: sink.path,
+          ...(sink.rotate === undefined ? {} : { rotate: rotationOf(sink.rotate) }),
+          ...(sink.gzip === undefined ? {} : { gzip: sink.gzip }),
+          ...(sink.fsync === undefined ? {} : { fsync: sink.fsync }),
+          ...(deps.now === undefined ? {} : { now: deps.now }),
+        }),
+      };
+    },
+  };
+}
+
+/**
+ * Every configured pipeline, in the file's order.
+ *
+ * @example
+ * const contexts = createContextFactory(config);
+ * for (const definition of pipelineDefinitions(config, contexts, { store })) {
+ *   const parts = definition.createParts();
+ *   await runPipeline({ name: definition.name, ...parts, checkpoints, once: true });
+ * }
+ */
+export function pipelineDefinitions(
+  config: Pick<KconnectConfig, 'pipelines'>,
+  contexts: Pick<ContextFactory, 'vendorClient'>,
+  deps: PipelineDependencies = {},
+): PipelineDefinition[] {
+  return Object.values(config.pipelines).map((pipeline) => definitionOf(pipeline, contexts, deps));
+}
+
+/** Whether a pipeline's source keeps state beside its checkpoint (the asset streams' fingerprints). */
+export function needsStateStore(pipeline: Pick<PipelineConfig, 'source'>): boolean {
+  return pipeline.source.type === 'ksc.hosts' || pipeline.source.type === 'kics.devices';
+}
