@@ -232,7 +232,7 @@ describe('the installed package', () => {
     writeFileSync(
       path.join(project, 'entries.mjs'),
       [
-        "const entries = ['kconnect', 'kconnect/ksc', 'kconnect/kics', 'kconnect/emulator'];",
+        "const entries = ['kconnect', 'kconnect/ksc', 'kconnect/kics', 'kconnect/intake', 'kconnect/emulator'];",
         'const loaded = {};',
         'for (const entry of entries) loaded[entry] = Object.keys(await import(entry)).length;',
         'console.log(JSON.stringify(loaded));',
@@ -245,6 +245,7 @@ describe('the installed package', () => {
     expect(counts['kconnect']).toBeGreaterThan(0);
     expect(counts['kconnect/ksc']).toBeGreaterThan(0);
     expect(counts['kconnect/kics']).toBeGreaterThan(0);
+    expect(counts['kconnect/intake']).toBeGreaterThan(0);
     expect(counts['kconnect/emulator']).toBeGreaterThan(0);
 
     writeFileSync(path.join(project, 'uses.ts'), USES_OF_THE_TYPES);
@@ -276,6 +277,7 @@ import { executeCommand, KconnectError, decodeHostStatus, type IdempotencyStore 
 import { KscClient, KlDate, compileFilter, type KscClientOptions } from 'kconnect/ksc';
 import { startKscEmulator, startKicsEmulator, type KscEmulatorOptions, type RunningKscEmulator } from 'kconnect/emulator';
 import { KicsClient, kicsQuery, type KicsClientOptions } from 'kconnect/kics';
+import { runPipeline, FileSink, createMapping, type RunPipelineOptions, type PipelineStatus } from 'kconnect/intake';
 
 const options: KscEmulatorOptions = { http: true, port: 0, adminPassword: 'secret' };
 export async function start(): Promise<RunningKscEmulator> {
@@ -296,6 +298,9 @@ export const kicsClient: typeof KicsClient = KicsClient;
 export type KicsOptions = KicsClientOptions;
 export const devicesQuery = kicsQuery('devices').where('status', '=', 'Unauthorized').build();
 export const startKics: typeof startKicsEmulator = startKicsEmulator;
+export const intake: (options: RunPipelineOptions) => Promise<PipelineStatus> = runPipeline;
+export const ecs = createMapping('ecs');
+export const sink = new FileSink({ path: 'out/events.ndjson' });
 // @ts-expect-error a port is a number: the declarations are real types, not any
 export const wrong: KscEmulatorOptions = { port: 'not a number' };
 `;
