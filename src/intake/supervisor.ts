@@ -15,7 +15,7 @@ import {
   type RunPipelineOptions,
 } from './runner.ts';
 import { errorEntry, MAX_STATUS_ERRORS, type PipelineErrorEntry, type PipelineStatus } from './status.ts';
-import type { Source, SourceBatch } from './types.ts';
+import type { GapRecord, Source, SourceBatch } from './types.ts';
 
 /** One point of a pipeline's history: its totals and lag at a time. */
 export interface PipelineSample {
@@ -45,7 +45,18 @@ export interface SupervisedPipelineStatus extends PipelineStatus {
   readonly lastFailure: PipelineErrorEntry | undefined;
   /** While waiting to restart after a failure: when, ISO 8601. */
   readonly restartAt: string | undefined;
+  /** The most recent gaps the source reported (R15), oldest first (at most {@link MAX_RECENT_GAPS}). */
+  readonly recentGaps: readonly RecentGap[];
 }
+
+/** A gap as the status shows it: where it starts, when it was detected, and what the source knows of it. */
+export interface RecentGap {
+  readonly key: string;
+  readonly time: string;
+  readonly data: GapRecord['data'];
+}
+
+export const MAX_RECENT_GAPS = 20;
 
 export interface SupervisorOptions {
   readonly checkpoints: PipelineCheckpoints;
@@ -107,7 +118,8 @@ class Supervised {
   carried: readonly PipelineErrorEntry[] = [];
   /** The newest record time of the batch in hand (ms), for the lag at its commit. */
   newestRecordAt: number | undefined;
-  atHead = false;
+  /** Whether the batch in hand reached the head: nothing newer to read, so no lag at its commit. */
+  batchAtHead = false;
 
   constructor(
     readonly definition: PipelineDefinition,
@@ -133,6 +145,7 @@ class Supervised {
       restarts: 0,
       lastFailure: undefined,
       restartAt: undefined,
+      recentGaps: [],
     };
   }
 }
@@ -184,9 +197,9 @@ export function createSupervisor(
     const committed = run.generation !== previous.generation;
     let lagSeconds = previous.lagSeconds;
     if (run.behind?.seconds !== undefined) lagSeconds = run.behind.seconds;
+    else if (committed && entry.batchAtHead) lagSeconds = 0;
     else if (committed && entry.newestRecordAt !== undefined)
       lagSeconds = Math.max(0, (now() - entry.newestRecordAt) / 1000);
-    if (run.state === 'following' && entry.atHead && run.behind?.seconds === undefined) lagSeconds = 0;
     entry.status = {
       ...previous,
       ...run,
@@ -225,8 +238,23 @@ export function createSupervisor(
         const parts = definition.createParts();
         const source = observedSource(parts.source, (batch) => {
           const newest = batch.records.at(-1);
-          entry.atHead = batch.atHead && batch.records.length === 0;
+          // Nothing left to read: caught up, whatever the last batch's lag was.
+          if (batch.atHead && batch.records.length === 0 && batch.behind?.seconds === undefined) {
+            if (entry.status.lagSeconds !== 0) {
+              entry.status = { ...entry.status, lagSeconds: 0 };
+              sample(entry);
+            }
+          }
           entry.newestRecordAt = newest === undefined ? undefined : Date.parse(newest.time);
+          entry.batchAtHead = batch.atHead;
+          const gaps = batch.records.filter((r) => r.kind === 'gap');
+          if (gaps.length > 0) {
+            const recentGaps = [
+              ...entry.status.recentGaps,
+              ...gaps.map(({ key, time, data }) => ({ key, time, data })),
+            ].slice(-MAX_RECENT_GAPS);
+            entry.status = { ...entry.status, recentGaps };
+          }
         });
         await runPipeline({
           name: definition.name,
