@@ -16,6 +16,11 @@ export interface PipelineDefinition {
   readonly name: string;
   /** What it reads, maps to and writes, for people and status: `ksc.events`, `ecs`, `file`. */
   readonly sourceType: SourceType;
+  /**
+   * The connection the source reads (`pipelines.<name>.source.connection`), when it has one: the HTTP service shows
+   * a pipeline only to tokens that may use this connection.
+   */
+  readonly connection?: string;
   readonly mappingName: MappingName;
   readonly sinkType: string;
   /** Where it writes, for people (`out/ksc-events.ndjson`); never a secret. */

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { shellQuote } from './shell-quote.ts';
 import { Command, Option } from 'commander';
 import type { RunningDemo } from './demo.ts';
@@ -86,7 +86,14 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
       new Option('--kics-events <n>', 'past events in a new KICS world')
         .argParser(integer('--kics-events', 0, 50_000_000))
         .default(10_000),
-    );
+    )
+    .addOption(
+      new Option(
+        '--intake-dir <dir>',
+        "where the intake writes the emulators' events as NDJSON (ksc-events.ndjson, kics-events.ndjson)",
+      ).default('.kconnect/intake'),
+    )
+    .addOption(new Option('--no-intake', 'run no intake pipelines'));
   demo.action(async (flags) => {
     // Loaded when the demo runs only: the emulator and the service are the heaviest parts of kconnect.
     const [{ randomPassword }, { startDemo }] = await Promise.all([
@@ -125,6 +132,7 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
         ...(emulatorOptions.controlToken === undefined ? {} : { controlToken: emulatorOptions.controlToken }),
       },
       service: { host: flags.serviceHost as string, port: flags.servicePort as number },
+      ...(flags.intake === false ? {} : { intake: { dir: resolve(flags.intakeDir as string) } }),
     });
     const { writeDemoConfig } = await import('./demo-config.ts');
     const configFile = writeDemoConfig({
@@ -159,6 +167,15 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
     stdout(
       `                 ${await kics.store.devices.count()} devices, ${await kics.store.events.count()} events, ${DEMO_KICS_LIVE_RATE} new event a second`,
     );
+    if (running.pipelines.length > 0) {
+      stdout('');
+      stdout(
+        'Intake (the events of both emulators, as they arrive; status at /v1/pipelines and in the console):',
+      );
+      for (const pipeline of running.pipelines) stdout(`  ${pipeline.name}: ${pipeline.file}`);
+      const files = running.pipelines.map((p) => shellQuote(p.file)).join(' ');
+      stdout(`  tail -f ${files}`);
+    }
     stdout('');
     stdout('Get a KICS token with the package (the CA comes out of the PFX first):');
     stdout(

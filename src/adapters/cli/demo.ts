@@ -14,6 +14,11 @@ import {
 import { KconnectError } from '../../errors.ts';
 import { KicsClient } from '../../kics/client/client.ts';
 import { KscClient } from '../../ksc/client/client.ts';
+import { createMapping } from '../../intake/mappings/index.ts';
+import type { PipelineDefinition } from '../../intake/pipeline.ts';
+import { FileSink } from '../../intake/sinks/file/index.ts';
+import { createSource, sourceConfig } from '../../intake/sources/index.ts';
+import type { MappingName } from '../../intake/types.ts';
 
 /** The token the demo makes on every start; the one of the previous run is revoked first. */
 const DEMO_TOKEN_NAME = 'demo';
@@ -28,6 +33,17 @@ export interface DemoOptions {
   /** The KICS for Networks emulator beside it; the same seed and `kscHosts` = the KSC world's hosts share machines. */
   readonly kics: KicsEmulatorOptions & { readonly dataDir: string; readonly connectorPassword: string };
   readonly service: { readonly host?: string; readonly port?: number };
+  /**
+   * Where the demo's intake writes (`ksc-events.ndjson` from the KSC emulator, `kics-events.ndjson` from the KICS
+   * one); its checkpoints stay in the emulator's `dataDir`. Undefined: no intake.
+   */
+  readonly intake?: { readonly dir: string };
+}
+
+/** One of the demo's intake pipelines, as the status lists it. */
+export interface DemoPipeline {
+  readonly name: string;
+  readonly file: string;
 }
 
 export interface RunningDemo {
@@ -40,6 +56,8 @@ export interface RunningDemo {
   readonly consoleUrl: string;
   /** An API token with every scope, made for this run. */
   readonly token: string;
+  /** The intake pipelines running in the background, with the files they write (none without `intake`). */
+  readonly pipelines: readonly DemoPipeline[];
   /** Stops the service (calls in flight finish), ends the clients' sessions, then stops the emulators. */
   close(): Promise<void>;
 }
@@ -93,6 +111,8 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await client.close().catch(() => undefined);
     await kicsClient.close().catch(() => undefined);
   };
+  const pipelines =
+    options.intake === undefined ? [] : demoPipelines(options.intake.dir, { ksc: client, kics: kicsClient });
   let service: RunningService;
   try {
     service = await startService({
@@ -116,6 +136,10 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       host: options.service.host ?? '127.0.0.1',
       port: options.service.port ?? 8080,
       shutdownGraceMs: 5000,
+      // The intake runs in the background: the service starts it once it listens, so the demo's start stays fast.
+      ...(pipelines.length === 0
+        ? {}
+        : { pipelines, checkpoints: { file: join(options.emulator.dataDir, 'intake.db') } }),
     });
   } catch (error) {
     await closeClients();
@@ -133,6 +157,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     kicsConnection: DEMO_KICS_CONNECTION,
     consoleUrl: `${service.url}/console#token=${token}`,
     token,
+    pipelines: pipelines.map((p) => ({ name: p.name, file: p.sinkTarget })),
     async close() {
       await service.close();
       await closeClients();
@@ -140,4 +165,47 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
       await emulator.close();
     },
   };
+}
+
+/**
+ * The demo's intake: the KSC emulator's event history from its start, mapped to ECS, and the KICS emulator's
+ * events, mapped to OCSF, each into an NDJSON file of `dir`, on the demo's own clients.
+ */
+function demoPipelines(
+  dir: string,
+  clients: { readonly ksc: KscClient; readonly kics: KicsClient },
+): PipelineDefinition[] {
+  const pipeline = (
+    name: string,
+    source: { type: 'ksc.events' | 'kics.events'; connection: string; client: KscClient | KicsClient },
+    mappingName: MappingName,
+  ): PipelineDefinition => {
+    const file = join(dir, `${name}.ndjson`);
+    return {
+      name,
+      sourceType: source.type,
+      connection: source.connection,
+      mappingName,
+      sinkType: 'file',
+      sinkTarget: file,
+      // A newcomer watches the files: new events show within a couple of seconds.
+      pollIntervalMs: 2000,
+      createParts: () => ({
+        source: createSource(
+          sourceConfig.parse({ type: source.type, connection: source.connection, start: 'start' }),
+          { client: source.client, pipeline: name },
+        ),
+        mapping: createMapping(mappingName),
+        sink: new FileSink({ path: file }),
+      }),
+    };
+  };
+  return [
+    pipeline('ksc-events', { type: 'ksc.events', connection: DEMO_CONNECTION, client: clients.ksc }, 'ecs'),
+    pipeline(
+      'kics-events',
+      { type: 'kics.events', connection: DEMO_KICS_CONNECTION, client: clients.kics },
+      'ocsf',
+    ),
+  ];
 }

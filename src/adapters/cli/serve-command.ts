@@ -22,6 +22,12 @@ export interface LoadedServeContexts {
   /** The default connection's name, for audit rows and metrics. */
   readonly defaultConnection?: string;
   readonly service?: ServiceSection;
+  /**
+   * The configuration's `pipelines:`, run by the service (checkpoints in the service database).
+   * HOOK(issue 18, intake config): main.ts's `loadServeContexts` sets this to
+   * `pipelineDefinitions(config, factory, deps)` once `src/intake` has it; until then the service runs none.
+   */
+  readonly pipelines?: ServiceOptions['pipelines'];
   /** Ends the KSC sessions. */
   close(): Promise<void>;
 }
@@ -198,6 +204,7 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
         ...(loaded.connections === undefined ? {} : { connections: loaded.connections }),
         ...(loaded.clients === undefined ? {} : { clients: loaded.clients }),
         ...(loaded.defaultConnection === undefined ? {} : { defaultConnection: loaded.defaultConnection }),
+        ...(loaded.pipelines === undefined ? {} : { pipelines: loaded.pipelines }),
         ...(io.commands === undefined ? {} : { commands: io.commands }),
         ...(io.now === undefined ? {} : { now: io.now }),
       };

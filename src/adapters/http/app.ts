@@ -12,6 +12,8 @@ import type { Health } from './health.ts';
 import type { DatabaseIdempotencyStore } from './idempotency.ts';
 import type { ServerLimits } from './limits.ts';
 import type { ServiceMetrics } from './metrics.ts';
+import { registerPipelineRoutes } from './pipelines-routes.ts';
+import type { Supervisor } from '../../intake/supervisor.ts';
 import { REQUEST_ID_HEADER } from './openapi.ts';
 import { requestIdFrom, withRequestId } from '../../logging.ts';
 
@@ -59,6 +61,8 @@ export interface ServiceDependencies {
   readonly requestTimeoutMs?: number;
   /** Aborted when a shutdown stops waiting for calls in flight. */
   readonly signal: AbortSignal;
+  /** The intake pipelines the service runs, if any: their status in `/v1/pipelines` and `/metrics`. */
+  readonly pipelines?: Supervisor;
 }
 
 /** What the middleware gives every handler. */
@@ -223,6 +227,13 @@ export function createServiceApp(deps: ServiceDependencies): Hono<ServiceEnv> {
     (c) => (code, message, status) => errorBody(code, message, c.get('requestId'), status),
   );
 
+  registerPipelineRoutes(
+    app,
+    deps.pipelines,
+    authorise,
+    (c) => (code, message, status) => errorBody(code, message, c.get('requestId'), status),
+  );
+
   app.get('/openapi.json', () => new Response(deps.openapi, { headers: { 'Content-Type': JSON_TYPE } }));
 
   app.get(
@@ -255,7 +266,7 @@ export function createServiceApp(deps: ServiceDependencies): Hono<ServiceEnv> {
   app.get(
     '/metrics',
     () =>
-      new Response(deps.metrics.render(deps.limits.load()), {
+      new Response(deps.metrics.render(deps.limits.load(), deps.pipelines?.status()), {
         headers: { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' },
       }),
   );

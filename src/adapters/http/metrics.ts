@@ -1,3 +1,5 @@
+import type { SupervisedPipelineStatus } from '../../intake/supervisor.ts';
+import type { PipelineState } from '../../intake/status.ts';
 import type { ServerLoad } from './limits.ts';
 
 /** Upper bounds of the latency histogram, in seconds: KSC reads take tens of ms, waits on agents minutes. */
@@ -73,8 +75,11 @@ export class ServiceMetrics {
     }
   }
 
-  /** The exposition text; `load` adds the in-flight and queued calls per server at scrape time. */
-  render(load: readonly ServerLoad[] = []): string {
+  /**
+   * The exposition text; `load` adds the in-flight and queued calls per server at scrape time, `pipelines` the
+   * intake pipelines' figures.
+   */
+  render(load: readonly ServerLoad[] = [], pipelines: readonly SupervisedPipelineStatus[] = []): string {
     const out: string[] = [];
     out.push(
       '# HELP kconnect_command_calls_total Command calls by command, KSC connection and outcome.',
@@ -121,6 +126,7 @@ export class ServiceMetrics {
     );
     for (const l of load)
       out.push(`kconnect_ksc_calls_queued${labels({ connection: l.connection })} ${l.queued}`);
+    out.push(...pipelineMetrics(pipelines));
     out.push(
       '# HELP kconnect_uptime_seconds Seconds since this replica started.',
       '# TYPE kconnect_uptime_seconds gauge',
@@ -128,4 +134,93 @@ export class ServiceMetrics {
     );
     return `${out.join('\n')}\n`;
   }
+}
+
+/** Every state a pipeline can be in: `kconnect_intake_state` has a line for each. */
+const PIPELINE_STATES = [
+  'starting',
+  'backfill',
+  'following',
+  'retrying',
+  'stopping',
+  'stopped',
+  'failed',
+] as const satisfies readonly PipelineState[];
+// Fails to compile when a state is added to the runner and not here.
+const everyState: Exclude<PipelineState, (typeof PIPELINE_STATES)[number]> extends never ? true : never =
+  true;
+void everyState;
+
+/**
+ * The intake pipelines' figures: the totals come from the committed checkpoint (so they survive restarts and
+ * count what is durably in the sink), the rest from the live status.
+ */
+function pipelineMetrics(pipelines: readonly SupervisedPipelineStatus[]): string[] {
+  const out: string[] = [];
+  const family = (
+    name: string,
+    type: string,
+    help: string,
+    value: (p: SupervisedPipelineStatus) => number | null,
+  ) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const p of pipelines) {
+      const v = value(p);
+      if (v !== null) out.push(`${name}${labels({ pipeline: p.pipeline })} ${number(v)}`);
+    }
+  };
+  family(
+    'kconnect_intake_records_total',
+    'counter',
+    'Records a pipeline read and committed, since it started from scratch.',
+    (p) => p.totals.records,
+  );
+  family(
+    'kconnect_intake_documents_total',
+    'counter',
+    'Documents a pipeline wrote to its sink and committed, since it started from scratch.',
+    (p) => p.totals.documents,
+  );
+  family(
+    'kconnect_intake_gaps_total',
+    'counter',
+    'Gaps a pipeline reported: records the vendor deleted before the pipeline read them.',
+    (p) => p.totals.gaps,
+  );
+  family(
+    'kconnect_intake_lag_seconds',
+    'gauge',
+    'Seconds between the newest record a pipeline read and its commit; 0 at the head.',
+    (p) => p.lagSeconds,
+  );
+  family(
+    'kconnect_intake_last_commit_timestamp_seconds',
+    'gauge',
+    'When a pipeline last committed a batch, in seconds since the epoch.',
+    (p) => (p.lastBatch === undefined ? null : Date.parse(p.lastBatch.at) / 1000),
+  );
+  family(
+    'kconnect_intake_errors',
+    'gauge',
+    "Errors in a pipeline's status (the most recent ones, retried or not).",
+    (p) => p.errors.length,
+  );
+  family(
+    'kconnect_intake_restarts_total',
+    'counter',
+    'Restarts of a pipeline after a failure, since this replica started.',
+    (p) => p.restarts,
+  );
+  out.push(
+    "# HELP kconnect_intake_state A pipeline's state: 1 for the state it is in, 0 for the others.",
+    '# TYPE kconnect_intake_state gauge',
+  );
+  for (const p of pipelines) {
+    for (const state of PIPELINE_STATES) {
+      out.push(
+        `kconnect_intake_state${labels({ pipeline: p.pipeline, state })} ${p.state === state ? 1 : 0}`,
+      );
+    }
+  }
+  return out;
 }

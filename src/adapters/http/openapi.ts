@@ -268,6 +268,101 @@ function fileAnswer(command: CommandDefinition, name: string): JsonObject {
   };
 }
 
+const nullable = (schema: JsonObject): JsonObject => ({ oneOf: [schema, { type: 'null' }] });
+const count = { type: 'integer', minimum: 0 };
+const isoTime = { type: 'string', format: 'date-time' };
+const pipelineError: JsonObject = {
+  type: 'object',
+  properties: {
+    at: isoTime,
+    stage: {
+      type: 'string',
+      enum: ['checkpoint-read', 'sink-open', 'source', 'sink-write', 'checkpoint-commit', 'close'],
+    },
+    message: { type: 'string' },
+    name: { type: 'string' },
+    code: { type: 'string' },
+    retryable: { type: 'boolean', description: 'Retried in the run (transient), or it stopped the run' },
+  },
+};
+
+/** The intake pipelines' answers (`/v1/pipelines`). */
+const PIPELINE_SCHEMAS: Readonly<Record<string, JsonObject>> = {
+  PipelineStatus: {
+    type: 'object',
+    properties: {
+      name: { type: 'string' },
+      source: {
+        type: 'object',
+        properties: { type: { type: 'string' }, connection: { type: ['string', 'null'] } },
+      },
+      mapping: { type: 'string', enum: ['raw', 'd3', 'ecs', 'ocsf'] },
+      sink: { type: 'object', properties: { type: { type: 'string' }, target: { type: 'string' } } },
+      state: {
+        type: 'string',
+        enum: ['starting', 'backfill', 'following', 'retrying', 'stopping', 'stopped', 'failed'],
+      },
+      generation: { ...count, description: 'The committed checkpoint generation' },
+      lagSeconds: {
+        type: ['number', 'null'],
+        description: 'Seconds between the newest record read and its commit; 0 at the head',
+      },
+      behind: nullable({
+        type: 'object',
+        description: 'How far behind the head the last batch was, when the source knows',
+        properties: { records: count, seconds: { type: 'number' } },
+      }),
+      lastBatch: nullable({
+        type: 'object',
+        properties: { records: count, documents: count, gaps: count, durationMs: count, at: isoTime },
+      }),
+      totals: {
+        type: 'object',
+        description: 'Since the pipeline started from scratch (committed)',
+        properties: { records: count, documents: count, gaps: count },
+      },
+      startedAt: isoTime,
+      restarts: { ...count, description: 'Restarts after a failure since the service started' },
+      restartAt: { ...nullable(isoTime), description: 'When a failed pipeline restarts' },
+      lastFailure: { ...nullable(pipelineError), description: 'Why the last run failed' },
+      errors: { type: 'array', items: pipelineError, description: 'The most recent errors, oldest first' },
+      gaps: {
+        type: 'array',
+        description:
+          'The most recent gaps the source reported (records the vendor deleted unread), oldest first',
+        items: {
+          type: 'object',
+          properties: { key: { type: 'string' }, time: isoTime, data: { type: 'object' } },
+        },
+      },
+    },
+  },
+  PipelineDetail: {
+    allOf: [
+      ref('PipelineStatus'),
+      {
+        type: 'object',
+        properties: {
+          history: {
+            type: 'array',
+            description: 'Samples, oldest first, at most one a second',
+            items: {
+              type: 'object',
+              properties: {
+                at: isoTime,
+                records: count,
+                documents: count,
+                gaps: count,
+                lagSeconds: { type: ['number', 'null'] },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
 const jsonResponse = (description: string, schema: string): JsonObject => ({
   description,
   content: { 'application/json': { schema: ref(schema) } },
@@ -510,6 +605,37 @@ export function buildOpenApiDocument(
       },
     },
   };
+  paths['/v1/pipelines'] = {
+    get: {
+      summary: 'The intake pipelines and their status',
+      description:
+        'Every pipeline the service runs (none when it runs none): what it reads, maps to and writes, its state, ' +
+        'checkpoint generation, lag, last batch, totals, restarts, the recent errors and gaps. A token limited to ' +
+        'some connections sees only the pipelines that read one of them. Needs the `read` scope.',
+      tags: ['service'],
+      responses: {
+        '200': objectAnswer('The pipelines', {
+          pipelines: { type: 'array', items: ref('PipelineStatus') },
+        }),
+        ...problems('read'),
+      },
+    },
+  };
+  paths['/v1/pipelines/{name}'] = {
+    get: {
+      summary: 'One intake pipeline, with its history',
+      description:
+        "The pipeline's status and its samples (totals and lag, at most one a second over the last hour), " +
+        'oldest first: the throughput is the difference between samples. Needs the `read` scope.',
+      tags: ['service'],
+      parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: {
+        '200': jsonResponse('The pipeline and its history', 'PipelineDetail'),
+        ...problems('read'),
+        '404': jsonResponse('No such pipeline, or one the token may not see', 'ErrorBody'),
+      },
+    },
+  };
   paths['/console'] = publicRoute('The web console (it asks for a token)', {
     '200': { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
   });
@@ -603,7 +729,7 @@ export function buildOpenApiDocument(
         }),
         Timeout: failure('KSC did not answer in time'),
       },
-      schemas: { ...inputs, ...outputs, StreamErrorLine: STREAM_ERROR_LINE },
+      schemas: { ...inputs, ...outputs, StreamErrorLine: STREAM_ERROR_LINE, ...PIPELINE_SCHEMAS },
     },
   };
 }

@@ -22,6 +22,10 @@ import { ServerLimits, type LimitOptions } from './limits.ts';
 import { ServiceMetrics } from './metrics.ts';
 import { buildOpenApiDocument } from './openapi.ts';
 import { openServiceDatabase, type ServiceDatabase, type ServiceDatabaseLocation } from './store.ts';
+import { CheckpointStore } from '../../intake/checkpoints/index.ts';
+import type { PipelineDefinition } from '../../intake/pipeline.ts';
+import type { PipelineLogger } from '../../intake/runner.ts';
+import { createSupervisor, type Supervisor } from '../../intake/supervisor.ts';
 
 export interface ServiceOptions {
   /** The commands to serve. Default: the whole catalog. */
@@ -77,6 +81,14 @@ export interface ServiceOptions {
   readonly now?: () => number;
   /** This replica's name in audit rows and claims. Default: host name, process id and a random suffix. */
   readonly replica?: string;
+  /**
+   * Intake pipelines to run while the service runs (restarted after a failure, stopped within the shutdown
+   * grace); their status is in `/v1/pipelines`, `/metrics` and the console. Run them in one replica only: two
+   * replicas running the same pipeline take turns failing on the checkpoint.
+   */
+  readonly pipelines?: readonly PipelineDefinition[];
+  /** Where the pipelines' checkpoints live. Default: the service database. */
+  readonly checkpoints?: ServiceDatabaseLocation;
   /** `info` of the OpenAPI document. */
   readonly title?: string;
   readonly version?: string;
@@ -90,6 +102,8 @@ export interface RunningService {
   /** The token store (the CLI's `token` commands use the same on the same database). */
   readonly tokens: ApiTokens;
   readonly audit: AuditLog;
+  /** The pipelines the service runs; undefined when it runs none. */
+  readonly pipelines: Supervisor | undefined;
   /**
    * Graceful shutdown: readiness turns false, new connections are refused, calls in flight finish (each
    * connection closes after its answer), then the database closes. After `shutdownGraceMs` calls still running
@@ -120,6 +134,22 @@ function isVendor(type: string): type is Vendor {
   return (VENDOR_NAMES as readonly string[]).includes(type);
 }
 
+/** The runner's structured lines as the service's log records: the pipeline in the message, the error as text. */
+function pipelineLogger(log: ServiceLogger): PipelineLogger {
+  const line =
+    (level: 'info' | 'warn' | 'error') =>
+    (fields: Record<string, unknown>, message: string): void => {
+      const pipeline = typeof fields['pipeline'] === 'string' ? ` (pipeline ${fields['pipeline']})` : '';
+      const err = fields['err'];
+      log({
+        level,
+        message: `${message}${pipeline}`,
+        ...(err === undefined ? {} : { error: err instanceof Error ? err.message : String(err) }),
+      });
+    };
+  return { info: line('info'), warn: line('warn'), error: line('error') };
+}
+
 /** Services started before connections had types name KSC connections only. */
 const DEFAULT_CONNECTION_TYPE = 'ksc';
 
@@ -144,7 +174,26 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const keepAliveMs = setting('timeouts.keepAliveMs', options.timeouts?.keepAliveMs ?? 5000, 1);
   const maxConnections = setting('maxConnections', options.maxConnections ?? 1024, 1);
   const retentionDays = setting('auditRetentionDays', options.auditRetentionDays ?? 365, 0);
+  const grace = options.shutdownGraceMs ?? 30_000;
   const database: ServiceDatabase = await openServiceDatabase(options.database);
+  let checkpoints: CheckpointStore | undefined;
+  let pipelines: Supervisor | undefined;
+  if (options.pipelines !== undefined && options.pipelines.length > 0) {
+    try {
+      checkpoints = await CheckpointStore.open(options.checkpoints ?? options.database);
+      pipelines = createSupervisor(options.pipelines, {
+        checkpoints,
+        logger: pipelineLogger(log),
+        now,
+        // A stop finishes each batch in hand within the grace the service has for calls in flight.
+        shutdownDeadlineMs: grace,
+      });
+    } catch (error) {
+      await checkpoints?.close();
+      await database.close();
+      throw error;
+    }
+  }
   const shutdown = new AbortController();
   const tokens = new ApiTokens(database.db, now);
   const audit = new AuditLog(database.db);
@@ -232,6 +281,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     now,
     log,
     signal: shutdown.signal,
+    ...(pipelines === undefined ? {} : { pipelines }),
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -259,6 +309,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   } catch (error) {
     clearInterval(retention);
     await authFailures.close();
+    await checkpoints?.close();
     await database.close();
     throw error;
   }
@@ -268,12 +319,14 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     level: 'info',
     message: `listening on ${url} (database ${database.description}, replica ${replica})`,
   });
+  pipelines?.start();
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     health.drain();
+    // The pipelines stop beside the calls in flight: each commits its batch in hand within the grace.
+    const pipelinesStopped = pipelines?.stop(grace);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    const grace = options.shutdownGraceMs ?? 30_000;
     if (!(await settlesWithin(closed, grace))) {
       log({ level: 'warn', message: `calls still running after ${grace} ms: aborting them` });
       // The caller did nothing wrong and another replica can take the call: 503, not the 499 of a cancel.
@@ -288,8 +341,10 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
         await closed;
       }
     }
+    await pipelinesStopped;
     clearInterval(retention);
     await authFailures.close();
+    await checkpoints?.close();
     await database.close();
     log({ level: 'info', message: 'stopped' });
   };
@@ -299,6 +354,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     replica,
     tokens,
     audit,
+    pipelines,
     close: () => (closing ??= close()),
   };
 }

@@ -1,5 +1,5 @@
 /** kconnect's own entry points as real processes: the demo (`npm start`), `--version`, the emulator. */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,9 @@ async function startDemoProcess(dataDir: string): Promise<Demo> {
     '30',
     '--kics-events',
     '200',
+    // The intake's files in the test's own folder, not in the checkout's .kconnect/.
+    '--intake-dir',
+    join(dataDir, 'intake'),
   ]);
   await demo.waitFor(/Stop with Ctrl-C\./, 60_000);
   const consoleUrl = /Web console:\s+(\S+)/.exec(demo.output())?.[1] ?? '';
@@ -89,6 +92,31 @@ describe('npm start (kconnect demo) as a process', () => {
       const kicsToken = await curlToken(`${kicsUrl![1]}/kics/api/auth/v3/token`, credentials, caFile);
       expect(kicsToken.status, kicsToken.body).toBe(200);
       expect(JSON.parse(kicsToken.body)).toMatchObject({ token_type: 'bearer' });
+
+      // The intake runs in the background: the files it prints grow, KSC's in ECS, KICS' in OCSF.
+      const intakeFiles = [...demo.output().matchAll(/^ {2}(ksc|kics)-events: (\S+)$/gm)].map((m) => m[2]!);
+      expect(intakeFiles).toEqual([
+        join(dir, 'intake', 'ksc-events.ndjson'),
+        join(dir, 'intake', 'kics-events.ndjson'),
+      ]);
+      const lineCount = (file: string) =>
+        existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0;
+      await expect
+        .poll(() => intakeFiles.every((file) => lineCount(file) > 0), { timeout: 30_000 })
+        .toBe(true);
+      const kicsLines = lineCount(intakeFiles[1]!);
+      // One new OT event a second in the demo: the KICS file gains lines while it runs.
+      await expect.poll(() => lineCount(intakeFiles[1]!), { timeout: 30_000 }).toBeGreaterThan(kicsLines);
+      const firstKsc = JSON.parse(readFileSync(intakeFiles[0]!, 'utf8').split('\n')[0]!) as Record<
+        string,
+        unknown
+      >;
+      expect(firstKsc).toHaveProperty('event');
+      const firstKics = JSON.parse(readFileSync(intakeFiles[1]!, 'utf8').split('\n')[0]!) as Record<
+        string,
+        unknown
+      >;
+      expect(firstKics).toHaveProperty('class_uid');
 
       // The newcomer's CLI path: the commands the demo prints, run as printed, with the configuration it wrote.
       const printed = [...demo.output().matchAll(/^ {2}npx kconnect (.+)$/gm)].map((m) => m[1]!.split(' '));

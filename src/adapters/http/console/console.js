@@ -30,6 +30,7 @@ import { otDevicesPage } from './pages/ot-devices.js';
 import { otEventsPage } from './pages/ot-events.js';
 import { otVulnerabilitiesPage } from './pages/ot-vulnerabilities.js';
 import { overviewPage } from './pages/overview.js';
+import { pipelinesPage } from './pages/pipelines.js';
 import { runPage } from './pages/run.js';
 import { signInPage } from './pages/sign-in.js';
 
@@ -78,6 +79,14 @@ async function signIn() {
   session.me = me;
   /** @type {Promise<{ connections: Connection[] }>} */
   const connections = can('read') ? read('/v1/connections') : Promise.resolve({ connections: [] });
+  // The Pipelines entry shows only when the service runs pipelines this token may see.
+  /** @type {Promise<{ pipelines: unknown[] }>} */
+  const pipelines = can('read')
+    ? read('/v1/pipelines').then(
+        (answer) => /** @type {{ pipelines: unknown[] }} */ (answer),
+        () => ({ pipelines: [] }),
+      )
+    : Promise.resolve({ pipelines: [] });
   const catalogue = await loadCatalogue();
   session.connections = (await connections).connections;
   session.catalogue = catalogue;
@@ -95,6 +104,7 @@ async function signIn() {
   byId('who').textContent = `${me.name} (${me.scopes.join(', ')})`;
   byId('nav').hidden = false;
   byId('nav-ot').hidden = kicsConnection() === undefined;
+  byId('nav-pipelines').hidden = (await pipelines).pipelines.length === 0;
   byId('session').hidden = false;
   showProblems(catalogue);
   route();
@@ -127,6 +137,8 @@ function route() {
       return auditPage(params, route);
     case 'run':
       return runPage(argument);
+    case 'pipelines':
+      return pipelinesPage(route);
     default:
       return overviewPage();
   }

@@ -81,7 +81,7 @@ export function barChart(bars, options) {
  *
  * @param {number[]} times
  * @param {TimeSeries[]} series
- * @param {{ testId: string, summary: string, timeHeading: string, timeLabel: (seconds: number) => string }} options
+ * @param {{ testId: string, summary: string, timeHeading: string, timeLabel: (seconds: number) => string, valueLabel?: string }} options the value axis is labelled `valueLabel` (default Events)
  */
 export function timeChart(times, series, options) {
   const plot = h('div', { class: 'time-chart', role: 'img', 'aria-label': options.summary });
@@ -105,7 +105,10 @@ export function timeChart(times, series, options) {
       scales: { y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.1))] } },
       axes: [
         { values: (_u, ticks) => ticks.map(options.timeLabel) },
-        { label: 'Events', values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) },
+        {
+          label: options.valueLabel ?? 'Events',
+          values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')),
+        },
       ],
       series: [
         { label: options.timeHeading, value: (_u, t) => (t == null ? '' : options.timeLabel(t)) },
