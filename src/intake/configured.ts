@@ -38,7 +38,9 @@ export function configuredSource(
 }
 
 /** The configuration's rotation without absent members (the sink's options are exact). */
-function rotationOf(rotate: NonNullable<PipelineConfig['sink']['rotate']>): NonNullable<FileSinkOptions['rotate']> {
+function rotationOf(
+  rotate: NonNullable<PipelineConfig['sink']['rotate']>,
+): NonNullable<FileSinkOptions['rotate']> {
   return {
     ...(rotate.maxBytes === undefined ? {} : { maxBytes: rotate.maxBytes }),
     ...(rotate.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: rotate.maxAgeSeconds }),
@@ -53,6 +55,7 @@ function definitionOf(
   const { sink } = pipeline;
   return {
     name: pipeline.name,
+    connection: pipeline.source.connection,
     sourceType: pipeline.source.type,
     mappingName: mappingNameOf(pipeline.mapping),
     sinkType: sink.type,

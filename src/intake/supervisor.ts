@@ -6,7 +6,8 @@
 import type { PlainJson } from '../commands/core/types.ts';
 import { KconnectError } from '../errors.ts';
 import type { PipelineDefinition } from './pipeline.ts';
-import { abortableSleep, fullJitterDelay, type BackoffOptions } from './retry.ts';
+import { abortableSleep } from '../abortable-sleep.ts';
+import { fullJitterDelay, type BackoffOptions } from './retry.ts';
 import {
   PipelineFailedError,
   runPipeline,

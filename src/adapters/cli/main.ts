@@ -11,6 +11,8 @@ import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
 import { kconnectVersion } from '../../version.ts';
 import type { ClientLogger } from '../../vendor-client.ts';
+import { needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
+import { StateStore } from '../../store/state.ts';
 
 /** The MCP server's connection: the configuration (file, environment), one context factory for the process. */
 async function loadMcpContext(
@@ -38,13 +40,26 @@ async function loadMcpContext(
 async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeContexts> {
   const config = loadConfig({ env: process.env });
   const factory = createContextFactory(config, { logger });
+  // The service runs the configured pipelines on the same checkpoints as `kconnect intake run`.
+  const pipelines = Object.values(config.pipelines);
+  const { state } = config.intake;
+  const store = pipelines.some(needsStateStore) ? await StateStore.open(state) : undefined;
   return {
     contexts: (connection) => factory.context(connection),
     clients: (connection) => factory.vendorClient(connection),
     connections: Object.values(config.connections).map(({ name, type }) => ({ name, type })),
     ...(config.defaultConnection === undefined ? {} : { defaultConnection: config.defaultConnection }),
     ...(config.service === undefined ? {} : { service: config.service }),
-    close: () => factory.close(),
+    ...(pipelines.length === 0
+      ? {}
+      : {
+          pipelines: pipelineDefinitions(config, factory, store === undefined ? {} : { store }),
+          checkpoints: state.url === undefined ? { file: state.file ?? '' } : { url: state.url },
+        }),
+    close: async () => {
+      await factory.close();
+      await store?.close();
+    },
   };
 }
 

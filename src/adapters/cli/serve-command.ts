@@ -22,12 +22,10 @@ export interface LoadedServeContexts {
   /** The default connection's name, for audit rows and metrics. */
   readonly defaultConnection?: string;
   readonly service?: ServiceSection;
-  /**
-   * The configuration's `pipelines:`, run by the service (checkpoints in the service database).
-   * HOOK(issue 18, intake config): main.ts's `loadServeContexts` sets this to
-   * `pipelineDefinitions(config, factory, deps)` once `src/intake` has it; until then the service runs none.
-   */
+  /** The configuration's `pipelines:`, run by the service. */
   readonly pipelines?: ServiceOptions['pipelines'];
+  /** Where their checkpoints are (`intake.state`, shared with `kconnect intake run`). */
+  readonly checkpoints?: ServiceOptions['checkpoints'];
   /** Ends the KSC sessions. */
   close(): Promise<void>;
 }
@@ -205,6 +203,7 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
         ...(loaded.clients === undefined ? {} : { clients: loaded.clients }),
         ...(loaded.defaultConnection === undefined ? {} : { defaultConnection: loaded.defaultConnection }),
         ...(loaded.pipelines === undefined ? {} : { pipelines: loaded.pipelines }),
+        ...(loaded.checkpoints === undefined ? {} : { checkpoints: loaded.checkpoints }),
         ...(io.commands === undefined ? {} : { commands: io.commands }),
         ...(io.now === undefined ? {} : { now: io.now }),
       };

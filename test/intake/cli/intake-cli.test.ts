@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startKicsEmulator, type RunningKicsEmulator } from '../../../src/emulator/kics/emulator.ts';
-import { kconnectRun } from '../../adapters/cli/kconnect-process.ts';
+import { kconnect, kconnectRun } from '../../adapters/cli/kconnect-process.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../../support/ksc-emulator.ts';
 
 const CONTRACT = (url: string) => `connections:
@@ -135,6 +135,27 @@ describe('kconnect intake with the contract configuration (KSC over HTTPS)', () 
     expect(toEnd.code).toBe(0);
     expect((await intake('run', '--once')).code).toBe(0);
     expect(lines(out())).toHaveLength(after.length);
+  });
+
+  it('kconnect serve runs the configured pipelines on the same checkpoints as intake run', async () => {
+    const before = lines(out()).length;
+    await emulator.control('POST', '/__emulator/events', { count: 5 });
+    const serve = kconnect(['serve', '--port', '0', '--database', join(dir, 'service.db')], {
+      ...env,
+      KCONNECT_CONFIG: join(dir, 'kconnect.yaml'),
+    });
+    try {
+      await serve.waitFor(/listening on/, 30_000);
+      // The service's supervisor follows the pipeline from where `intake run` committed: only the new events.
+      await expect.poll(() => lines(out()).length, { timeout: 30_000 }).toBe(before + 5);
+    } finally {
+      serve.child.kill('SIGTERM');
+    }
+    expect(await serve.exited).toBe(0);
+    const status = JSON.parse((await intake('status', '--format', 'json')).stdout) as {
+      pipelines: Array<{ totals: { documents: number } }>;
+    };
+    expect(status.pipelines[0]!.totals.documents).toBe(lines(out()).length);
   });
 
   it('names the pipeline, the field and the reason on errors', async () => {
