@@ -8,23 +8,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../src/adapters/cli/demo.ts';
+import { launchChromium, secretFreeShot, graveAxeViolations, SHOTS } from './support/browser.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results/console');
-const AXE = path.resolve('node_modules/axe-core/axe.min.js');
 const PASSWORD = 'console-a11y-password-5126';
 const VIEWPORT = { width: 1280, height: 800 };
-
-/** What the test reads of an axe result. */
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[] }>;
-}
 
 describe('the console: charts, field errors, keyboard and accessibility', () => {
   let dir: string;
@@ -37,17 +27,7 @@ describe('the console: charts, field errors, keyboard and accessibility', () => 
   const pageErrors: string[] = [];
 
   /** A 1280×800 screenshot, after checking that no secret is on the page. */
-  const shot = async (on: Page, name: string) => {
-    const text = await on.locator('body').innerText();
-    const fields = await on
-      .locator('input, textarea')
-      .evaluateAll((nodes) => nodes.map((n) => (n as unknown as { value: string }).value));
-    for (const secret of [demo.token, PASSWORD]) {
-      expect(text, `${name}: page text`).not.toContain(secret);
-      for (const value of fields) expect(value, `${name}: a field`).not.toContain(secret);
-    }
-    await on.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-  };
+  const shot = (on: Page, name: string) => secretFreeShot(on, name, [demo.token, PASSWORD]);
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -65,18 +45,7 @@ describe('the console: charts, field errors, keyboard and accessibility', () => 
       },
       service: { port: 0 },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     strict = await browser.newContext({ viewport: VIEWPORT });
     page = await strict.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -260,17 +229,7 @@ describe('the console: charts, field errors, keyboard and accessibility', () => 
       ['run-form', '/run/scan_hosts', '[data-testid=command-form]'],
     ];
     const check = async (name: string) => {
-      await axePage.addScriptTag({ path: AXE });
-      const violations = (await axePage.evaluate(async () => {
-        const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-        return (await axe.run()).violations;
-      })) as AxeViolation[];
-      const grave = violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map(
-          (v) =>
-            `${name}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
-        );
+      const grave = await graveAxeViolations(axePage, name);
       expect(grave).toEqual([]);
     };
 

@@ -5,14 +5,12 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { COMMANDS, type CommandDefinition } from '../../src/commands/index.ts';
 import { startServiceHarness, type ServiceHarness } from '../adapters/http/support.ts';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results/console');
+import { launchChromium, SHOTS } from './support/browser.ts';
 
 /** The registry of a service some releases away from this console. */
 function driftedRegistry(): CommandDefinition[] {
@@ -69,10 +67,7 @@ describe('the web console and the registry it is served with', () => {
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     h = await startServiceHarness({ service: { commands: driftedRegistry() } });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
+    browser = await launchChromium();
     page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
   });

@@ -6,13 +6,12 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../src/adapters/cli/demo.ts';
 import type { HostRecord } from '../../src/emulator/ksc/world/model.ts';
+import { launchChromium, secretFreeShot, SHOTS } from './support/browser.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results/console');
 const PASSWORD = 'console-test-password-7715';
 const LICENSE_EXPIRED = 1 << 9;
 
@@ -34,17 +33,7 @@ describe('the web console in Chromium', () => {
   const pageErrors: string[] = [];
 
   /** A screenshot of the page, after checking that no secret is on it: screenshots are kept as artefacts. */
-  const shot = async (name: string) => {
-    const text = await page.locator('body').innerText();
-    const fields = await page
-      .locator('input, textarea')
-      .evaluateAll((nodes) => nodes.map((n) => (n as unknown as { value: string }).value));
-    for (const secret of [demo.token, PASSWORD]) {
-      expect(text, `${name}: page text`).not.toContain(secret);
-      for (const value of fields) expect(value, `${name}: a field`).not.toContain(secret);
-    }
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (name: string) => secretFreeShot(page, name, [demo.token, PASSWORD], { fullPage: true });
   const consoleAt = (hash: string) => page.goto(`${demo.service.url}/console#${hash}`);
 
   beforeAll(async () => {
@@ -73,19 +62,7 @@ describe('the web console in Chromium', () => {
       },
       service: { port: 0 },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Root in a container needs --no-sandbox; the rest keeps Chromium off the (closed) network.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));

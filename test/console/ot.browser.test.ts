@@ -7,25 +7,15 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../src/adapters/cli/demo.ts';
 import type { Device, KicsEvent, Vulnerability } from '../../src/kics/model.ts';
+import { launchChromium, secretFreeShot, graveAxeViolations, SHOTS } from './support/browser.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results/console');
-const AXE = path.resolve('node_modules/axe-core/axe.min.js');
 const PASSWORD = 'console-ot-test-password-3391';
 /** PCAP files start with this magic, in either byte order (microsecond or nanosecond timestamps). */
 const PCAP_MAGICS = ['a1b2c3d4', 'd4c3b2a1', 'a1b23c4d', '4d3cb2a1'];
-
-/** What the test reads of an axe result. */
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[] }>;
-}
 
 describe('the console’s OT section in Chromium', () => {
   let dir: string;
@@ -37,17 +27,8 @@ describe('the console’s OT section in Chromium', () => {
   const cspViolations: string[] = [];
 
   /** A screenshot of the page, after checking that no secret is on it: screenshots are kept as artefacts. */
-  const shot = async (on: Page, name: string) => {
-    const text = await on.locator('body').innerText();
-    const fields = await on
-      .locator('input, textarea')
-      .evaluateAll((nodes) => nodes.map((n) => (n as unknown as { value: string }).value));
-    for (const secret of [demo.token, PASSWORD]) {
-      expect(text, `${name}: page text`).not.toContain(secret);
-      for (const value of fields) expect(value, `${name}: a field`).not.toContain(secret);
-    }
-    await on.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-  };
+  const shot = (on: Page, name: string) =>
+    secretFreeShot(on, name, [demo.token, PASSWORD], { fullPage: true });
   const consoleAt = (hash: string) => page.goto(`${demo.service.url}/console#${hash}`);
 
   /** Every device of the emulator's world, by id. */
@@ -90,19 +71,7 @@ describe('the console’s OT section in Chromium', () => {
       },
       service: { port: 0 },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // Root in a container needs --no-sandbox; the rest keeps Chromium off the (closed) network.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -366,17 +335,7 @@ describe('the console’s OT section in Chromium', () => {
           await axePage.locator('button[data-event-id]').first().click();
           await axePage.getByTestId('ot-event-editor').waitFor();
         }
-        await axePage.addScriptTag({ path: AXE });
-        const violations = (await axePage.evaluate(async () => {
-          const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-          return (await axe.run()).violations;
-        })) as AxeViolation[];
-        const grave = violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map(
-            (v) =>
-              `${name}: ${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`,
-          );
+        const grave = await graveAxeViolations(axePage, name);
         expect(grave).toEqual([]);
       }
     } finally {

@@ -7,22 +7,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../src/adapters/cli/demo.ts';
+import { launchChromium, graveAxeViolations, SHOTS } from './support/browser.ts';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const SHOTS = path.resolve('test-results/console');
-const AXE = path.resolve('node_modules/axe-core/axe.min.js');
 const PASSWORD = 'console-pipelines-password-3391';
 const VIEWPORT = { width: 1280, height: 800 };
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: unknown[] }>;
-}
 
 describe('the console: Pipelines', () => {
   let dir: string;
@@ -50,18 +41,7 @@ describe('the console: Pipelines', () => {
       service: { port: 0 },
       intake: { dir: path.join(dir, 'intake') },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     strict = await browser.newContext({ viewport: VIEWPORT });
     page = await strict.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -156,15 +136,7 @@ describe('the console: Pipelines', () => {
       await axePage.getByTestId('connections').waitFor();
       await axePage.goto(`${demo.service.url}/console#/pipelines`);
       await axePage.locator('[data-testid=pipeline-lag-kics-events] .time-chart[data-drawn=true]').waitFor();
-      await axePage.addScriptTag({ path: AXE });
-      const violations = (await axePage.evaluate(async () => {
-        const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: unknown[] }> } }).axe;
-        return (await axe.run()).violations;
-      })) as AxeViolation[];
-      const grave = violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id} (${v.impact}) ${v.help} at ${JSON.stringify(v.nodes.map((n) => n.target))}`);
-      expect(grave).toEqual([]);
+      expect(await graveAxeViolations(axePage, 'pipelines')).toEqual([]);
     } finally {
       await axeContext.close();
     }
