@@ -16,7 +16,7 @@ import path from 'node:path';
 import { CheckpointStore } from '../src/intake/checkpoints/index.ts';
 import { line } from './_client-phase.ts';
 import { howItRuns, runCompiledUnlessBundled } from './_compiled.ts';
-import { startEmulator } from './_emulator-process.ts';
+import { cpuSeconds, startEmulator } from './_emulator-process.ts';
 import { compiledKconnect, intakeConfig, startKconnect } from './_kconnect-process.ts';
 
 runCompiledUnlessBundled(import.meta.url);
@@ -99,6 +99,7 @@ try {
     const before = await committed();
     // Bytes written after the last commit: what the restarted sink must cut before writing again.
     const uncommitted = statSync(file).size - before.offset;
+    const emulatorCpuBefore = cpuSeconds(emulator.pid);
     const spawnedAt = performance.now();
     intake = run();
     for (;;) {
@@ -109,6 +110,10 @@ try {
       await sleep(POLL_MS / 4);
     }
     const resume = (performance.now() - spawnedAt) / 1000;
+    // Whose work the resume is: the restarted intake's (start-up, login, the sink's open, the first read) or the
+    // emulator's (a new event iterator over what is left of the history).
+    const intakeCpu = cpuSeconds(intake.child.pid!);
+    const emulatorCpu = cpuSeconds(emulator.pid) - emulatorCpuBefore;
     resumes.push(resume);
     line(
       `kill ${kill}: after ${before.documents} committed (generation ${before.generation})`,
@@ -116,6 +121,10 @@ try {
       'spawn → first new commit',
     );
     line('  uncommitted bytes in the file at the kill (cut on restart)', String(uncommitted));
+    line(
+      '  CPU during the resume: intake / emulator',
+      `${intakeCpu.toFixed(2)} / ${emulatorCpu.toFixed(2)} s`,
+    );
   }
   const exit = await intake.exited;
   if (exit !== 0) failures.push(`the last run exited with ${exit}:\n${intake.output()}`);
