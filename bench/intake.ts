@@ -8,7 +8,9 @@
  * file and checkpoint store, as `kconnect intake run --once` does, and the file is checked: one line per event.
  * Like a user's program it runs compiled (bench/_compiled.ts; `--tsx` runs the sources).
  * Sizes: KCONNECT_BENCH_EVENTS (default 200,000; the emulator generates that many first), KCONNECT_BENCH_MAPPINGS
- * (default "ecs,ocsf,d3,raw").
+ * (default "ecs,ocsf,d3,raw"). B2 (the backfill of 45M events) is this run's wall rate over the biggest history
+ * that fits in a few minutes (`KCONNECT_BENCH_EVENTS=1000000 KCONNECT_BENCH_MAPPINGS=ecs`), projected linearly to
+ * 10M and 45M events: one iterator, on a machine the emulator shares.
  */
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -31,6 +33,9 @@ const MAPPINGS = (process.env['KCONNECT_BENCH_MAPPINGS'] ?? 'ecs,ocsf,d3,raw').s
 const PASSWORD = 'bench-only-password';
 const B1_EVENTS_PER_CPU_SECOND = 100_000;
 const B4_RSS_LIMIT_MB = 150;
+/** B2: 45M events (KSC's recommended maximum) in ≤ 10 min with ≤ 4 parallel iterators; one iterator here. */
+const B2_HISTORIES = [10_000_000, 45_000_000];
+const B2_LIMIT_MINUTES = 10;
 const SAMPLE_MS = 50;
 
 interface RunFigures {
@@ -150,6 +155,12 @@ try {
       `${Math.round(perCpuSecond).toLocaleString('en-US')} /s`,
       `target ≥ ${B1_EVENTS_PER_CPU_SECOND.toLocaleString('en-US')}`,
     );
+    for (const history of B2_HISTORIES)
+      line(
+        `  B2 projection at this wall rate: ${history.toLocaleString('en-US')} events`,
+        `${(history / (run.events / run.seconds) / 60).toFixed(1)} min`,
+        history === 45_000_000 ? `target ≤ ${B2_LIMIT_MINUTES} min with ≤ 4 iterators (one here)` : '',
+      );
     line('  CPU: intake / emulator', `${run.cpu.toFixed(1)} / ${run.emulatorCpu.toFixed(1)} s`);
     line('  peak RSS (sampled every 50 ms)', mb(run.peakRssMb));
     line('  peak heapTotal / external (sampled)', `${mb(run.peakHeapTotalMb)} / ${mb(run.peakExternalMb)}`);
