@@ -71,16 +71,19 @@ export async function seedListItems(world: NewWorld): Promise<void> {
       productVersion: product.version,
     });
   }
-  // Quarantine first, then Backup, then TIF, each in event order: File IDs 1, 2, 3… are quarantined files in every
-  // world with a few of them, whatever the history's mix (it varies with the time of day the world was made), so
+  // Quarantine first, then Backup, then TIF, each the main server's before the virtual servers', in event order:
+  // File IDs 1, 2, 3… are quarantined files of the main server in every world with a few of them, whatever the
+  // history's mix and its spread over virtual servers (both vary with the time of day the world was made), so
   // documented examples and tests can name them.
   const order: readonly ListName[] = ['Quarantine', 'Backup', 'TIF'];
   const batch: BulkValue[][] = [];
   for (const list of order) {
-    for (const item of items) {
-      if (item.list !== list) continue;
-      const values = itemRow({ ...item, id: nextId++ });
-      batch.push(LIST_ITEM_COLUMNS.map((column) => values[column]));
+    for (const mainServer of [true, false]) {
+      for (const item of items) {
+        if (item.list !== list || (item.vserverId === 0) !== mainServer) continue;
+        const values = itemRow({ ...item, id: nextId++ });
+        batch.push(LIST_ITEM_COLUMNS.map((column) => values[column]));
+      }
     }
   }
   await world.store.bulkInsert('list_items', LIST_ITEM_COLUMNS, batch);
