@@ -218,6 +218,10 @@ describe('kconnect <command> (in-process, against the emulator)', () => {
     });
 
     it('shows a progress line on a terminal while it waits, and clears it', async () => {
+      // The agents act only when the test moves the clock: frozen, and every sync already due done first, so the
+      // first look always finds the isolation pending (real time passing cannot bring the agent's sync forward).
+      await emu.control('POST', '/__emulator/clock/freeze', { frozen: true });
+      await emu.control('POST', '/__emulator/clock/advance', { ms: 1000 });
       const run = await kconnect(
         [
           'isolate-hosts',
@@ -249,6 +253,7 @@ describe('kconnect <command> (in-process, against the emulator)', () => {
       });
       expect(quiet.code).toBe(0);
       expect(quiet.stderr).toBe('');
+      await emu.control('POST', '/__emulator/clock/freeze', { frozen: false });
     });
   });
 
