@@ -159,3 +159,22 @@ export function failure(message) {
 export function muted(message) {
   return h('p', { class: 'muted', text: message });
 }
+
+/**
+ * A button to another page of a paged list: it moves the console to `hash`.
+ *
+ * @param {string} label
+ * @param {string} hash
+ * @param {boolean} enabled
+ */
+export function pageButton(label, hash, enabled) {
+  return h('button', {
+    type: 'button',
+    class: 'quiet',
+    text: label,
+    disabled: !enabled,
+    onclick: () => {
+      location.hash = hash;
+    },
+  });
+}

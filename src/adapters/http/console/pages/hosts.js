@@ -3,7 +3,7 @@
 // pages of `list_hosts` sorted by name.
 
 import { firstError, runCommand } from '../lib/commands.js';
-import { badge, failure, h, hostLink, table, time } from '../lib/dom.js';
+import { badge, failure, h, hostLink, pageButton, table, time } from '../lib/dom.js';
 import { USES } from '../lib/uses.js';
 import { lazySection, show } from '../lib/view.js';
 
@@ -138,15 +138,7 @@ export function hostsPage(params) {
          * @param {boolean} enabled
          */
         const page = (label, to, enabled) =>
-          h('button', {
-            type: 'button',
-            class: 'quiet',
-            text: label,
-            disabled: !enabled,
-            onclick: () => {
-              location.hash = hostsHash(search, statusId, size, to);
-            },
-          });
+          pageButton(label, hostsHash(search, statusId, size, to), enabled);
         return [
           h(
             'div',

@@ -3,7 +3,7 @@
 // command's input offers, in words) and pages of `kics_list_devices` sorted by id.
 
 import { firstError } from '../lib/commands.js';
-import { failure, h, table, time } from '../lib/dom.js';
+import { failure, h, pageButton, table, time } from '../lib/dom.js';
 import { choicesOf, codeBadge, deviceLink, runKics } from '../lib/kics.js';
 import { OT_USES } from '../lib/uses.js';
 import { lazySection, show } from '../lib/view.js';
@@ -126,16 +126,7 @@ export function otDevicesPage(params) {
          * @param {number} to
          * @param {boolean} enabled
          */
-        const page = (label, to, enabled) =>
-          h('button', {
-            type: 'button',
-            class: 'quiet',
-            text: label,
-            disabled: !enabled,
-            onclick: () => {
-              location.hash = devicesHash(given, size, to);
-            },
-          });
+        const page = (label, to, enabled) => pageButton(label, devicesHash(given, size, to), enabled);
         return [
           h(
             'div',

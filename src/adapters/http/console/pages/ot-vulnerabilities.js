@@ -3,7 +3,7 @@
 // pages of `kics_list_vulnerabilities`.
 
 import { firstError } from '../lib/commands.js';
-import { failure, h, table, time } from '../lib/dom.js';
+import { failure, h, pageButton, table, time } from '../lib/dom.js';
 import { deviceLink, runKics } from '../lib/kics.js';
 import { OT_USES } from '../lib/uses.js';
 import { lazySection, show } from '../lib/view.js';
@@ -96,15 +96,7 @@ export function otVulnerabilitiesPage(params) {
          * @param {boolean} enabled
          */
         const page = (label, to, enabled) =>
-          h('button', {
-            type: 'button',
-            class: 'quiet',
-            text: label,
-            disabled: !enabled,
-            onclick: () => {
-              location.hash = vulnerabilitiesHash(cveGiven, minGiven, to);
-            },
-          });
+          pageButton(label, vulnerabilitiesHash(cveGiven, minGiven, to), enabled);
         return [
           h(
             'div',
