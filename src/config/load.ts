@@ -27,6 +27,7 @@ import {
 } from './connections/settings.ts';
 import type { ConnectionType } from './connections/type.ts';
 import { resolveIntake, resolvePipelines } from './pipelines.ts';
+import { SINK_TYPES } from '../intake/sinks/index.ts';
 import { MAPPING_NAMES, SOURCE_TYPES } from '../intake/types.ts';
 import { CONNECTION_NAME, configFileSchema, type ConfigFile, type KconnectConfig } from './schema.ts';
 
@@ -147,7 +148,7 @@ export function loadConfig(options: LoadConfigOptions): KconnectConfig {
     defaultConnection: selected !== undefined && Object.hasOwn(connections, selected) ? selected : undefined,
     service: parsed.service,
     mcp: parsed.mcp,
-    pipelines: resolvePipelines(parsed.pipelines ?? {}, connections, base),
+    pipelines: resolvePipelines(parsed.pipelines ?? {}, connections, base, env),
     intake: resolveIntake(parsed.intake, base, env),
   });
 }
@@ -231,6 +232,14 @@ function issueReason(issue: z.core.$ZodIssue, data: unknown): string {
     return `expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}`;
   if (issue.code === 'invalid_union' && issue.discriminator === 'type' && issue.path[0] === 'connections') {
     return unknownType(valueAt(data, issue.path));
+  }
+  if (
+    issue.code === 'invalid_union' &&
+    issue.discriminator === 'type' &&
+    issue.path[0] === 'pipelines' &&
+    (issue.path[2] === 'sink' || issue.path[2] === 'sinks')
+  ) {
+    return `unknown sink type ${JSON.stringify(valueAt(data, issue.path))} (known types: ${SINK_TYPES.join(', ')})`;
   }
   if (issue.code === 'invalid_union' && issue.discriminator === 'type' && issue.path[0] === 'pipelines') {
     return `unknown source type ${JSON.stringify(valueAt(data, issue.path))} (known types: ${SOURCE_TYPES.join(', ')})`;

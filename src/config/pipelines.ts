@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { mappingConfigSchema, type MappingConfig } from '../intake/mappings/index.ts';
+import { resolveSinkConfig, sinkConfigSchema, type ResolvedSinkConfig } from '../intake/sinks/index.ts';
 import { sourceConfig, type SourceConfig } from '../intake/sources/index.ts';
 import type { DatabaseLocation } from '../store/database.ts';
 import type { ConnectionConfig } from './connections/registry.ts';
@@ -18,31 +19,10 @@ export const PIPELINE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Where checkpoints live when `intake.state` is not given: beside the configuration file. */
 export const DEFAULT_INTAKE_STATE_FILE = '.kconnect/intake.db';
 
-/** The file sink's options as the configuration writes them (`FileSinkOptions`, in seconds and plain values). */
-export const fileSinkConfigSchema = z.strictObject({
-  type: z.literal('file'),
-  path: nonEmpty.describe('The active NDJSON file; relative paths start at the configuration file’s folder'),
-  rotate: z
-    .strictObject({
-      maxBytes: z.number().int().min(1).optional(),
-      maxAgeSeconds: z.number().int().min(1).optional(),
-    })
-    .optional()
-    .describe('Start a new file before one would pass maxBytes, or once it is maxAgeSeconds old'),
-  gzip: z.boolean().optional().describe('Compress rotated files'),
-  fsync: z
-    .enum(['batch', 'interval', 'never'])
-    .optional()
-    .describe(
-      'batch (default): on disk before the checkpoint commits; interval/never: crash-safe, not power-safe',
-    ),
-});
-export type FileSinkConfig = z.output<typeof fileSinkConfigSchema>;
-
 export const pipelineFileSchema = z.strictObject({
   source: sourceConfig,
   mapping: mappingConfigSchema,
-  sink: fileSinkConfigSchema,
+  sink: sinkConfigSchema,
   batchSize: z.number().int().min(1).max(100_000).optional().describe('Records per read, write and commit'),
   pollIntervalSeconds: z
     .number()
@@ -74,8 +54,8 @@ export interface PipelineConfig {
   readonly name: string;
   readonly source: SourceConfig;
   readonly mapping: MappingConfig;
-  /** With `path` absolute. */
-  readonly sink: FileSinkConfig;
+  /** Resolved: paths absolute, secrets as `Secret`s. */
+  readonly sink: ResolvedSinkConfig;
   readonly batchSize?: number;
   readonly pollIntervalSeconds?: number;
 }
@@ -103,6 +83,7 @@ export function resolvePipelines(
   pipelines: Readonly<Record<string, PipelineFile>>,
   connections: Readonly<Record<string, ConnectionConfig>>,
   base: string,
+  env: Readonly<Record<string, string | undefined>> = {},
 ): Readonly<Record<string, PipelineConfig>> {
   const out: Record<string, PipelineConfig> = {};
   for (const [name, pipeline] of Object.entries(pipelines)) {
@@ -127,7 +108,7 @@ export function resolvePipelines(
       name,
       source: pipeline.source,
       mapping: pipeline.mapping,
-      sink: { ...pipeline.sink, path: resolve(base, pipeline.sink.path) },
+      sink: resolveSinkConfig(pipeline.sink, { base, env, field: `pipelines.${name}.sink` }),
       ...(pipeline.batchSize === undefined ? {} : { batchSize: pipeline.batchSize }),
       ...(pipeline.pollIntervalSeconds === undefined
         ? {}

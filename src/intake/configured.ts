@@ -9,14 +9,14 @@ import type { PipelineConfig } from '../config/pipelines.ts';
 import type { StateStore } from '../store/state.ts';
 import { createMapping } from './mappings/index.ts';
 import type { PipelineDefinition, PipelineParts } from './pipeline.ts';
-import { FileSink, type FileSinkOptions } from './sinks/file/index.ts';
+import { createSink, sinkTarget } from './sinks/index.ts';
 import { createSource } from './sources/index.ts';
 import type { MappingName, Source } from './types.ts';
 
 export interface PipelineDependencies {
   /** Where asset streams (`ksc.hosts`, `kics.devices`) keep their fingerprints; needed only by them. */
   readonly store?: StateStore;
-  /** Milliseconds since the epoch, for the file sink's rotation. Default `Date.now`. */
+  /** Milliseconds since the epoch, for the sinks (the file sink's rotation). Default `Date.now`. */
   readonly now?: () => number;
 }
 
@@ -37,16 +37,6 @@ export function configuredSource(
   });
 }
 
-/** The configuration's rotation without absent members (the sink's options are exact). */
-function rotationOf(
-  rotate: NonNullable<PipelineConfig['sink']['rotate']>,
-): NonNullable<FileSinkOptions['rotate']> {
-  return {
-    ...(rotate.maxBytes === undefined ? {} : { maxBytes: rotate.maxBytes }),
-    ...(rotate.maxAgeSeconds === undefined ? {} : { maxAgeSeconds: rotate.maxAgeSeconds }),
-  };
-}
-
 function definitionOf(
   pipeline: PipelineConfig,
   contexts: Pick<ContextFactory, 'vendorClient'>,
@@ -59,7 +49,7 @@ function definitionOf(
     sourceType: pipeline.source.type,
     mappingName: mappingNameOf(pipeline.mapping),
     sinkType: sink.type,
-    sinkTarget: sink.path,
+    sinkTarget: sinkTarget(sink),
     ...(pipeline.batchSize === undefined ? {} : { batchSize: pipeline.batchSize }),
     ...(pipeline.pollIntervalSeconds === undefined
       ? {}
@@ -68,11 +58,8 @@ function definitionOf(
       return {
         source: configuredSource(pipeline, contexts, deps),
         mapping: createMapping(pipeline.mapping),
-        sink: new FileSink({
-          path: sink.path,
-          ...(sink.rotate === undefined ? {} : { rotate: rotationOf(sink.rotate) }),
-          ...(sink.gzip === undefined ? {} : { gzip: sink.gzip }),
-          ...(sink.fsync === undefined ? {} : { fsync: sink.fsync }),
+        sink: createSink(sink, {
+          pipeline: pipeline.name,
           ...(deps.now === undefined ? {} : { now: deps.now }),
         }),
       };

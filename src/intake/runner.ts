@@ -202,7 +202,8 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       return checkpoint;
     };
     if (committed === undefined) {
-      position = await step('sink-write', () => sink.write({ documents: [], keys: [] }, work.signal));
+      position = (await step('sink-write', () => sink.write({ documents: [], keys: [] }, work.signal)))
+        .position;
       committed = await commit({ sourceCursor: null, sinkPosition: position, totals: status.totals });
     }
     publish({
@@ -236,12 +237,13 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       }
       if (documents.length > 0) {
         const committedAt = lastCommitted;
-        position = await step(
+        const written = await step(
           'sink-write',
           () => sink.write({ documents, keys }, work.signal),
           // A failed write may have left part of the batch: undo it before writing again.
           () => sink.open(committedAt ?? undefined, work.signal),
         );
+        position = written.position;
       }
       if (batch.records.length > 0 || !sameJson(batch.cursor, cursor)) {
         totals = {

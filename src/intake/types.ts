@@ -108,6 +108,25 @@ export interface SinkBatch {
   readonly keys: readonly string[];
 }
 
+/** A document the receiver refused for good (a 4xx other than 408/429, a row it cannot take). */
+export interface RejectedDocument {
+  /** Its index in the batch's `documents`. */
+  readonly index: number;
+  /** Why, in the receiver's words where it gave any; never a secret. */
+  readonly reason: string;
+}
+
+/** What a sink's write achieved. */
+export interface SinkWriteResult {
+  /** Where the sink durably got to, batch included: committed with the source's cursor. */
+  readonly position: SinkPosition;
+  /**
+   * Documents refused permanently: the runner writes them to the pipeline's dead-letter file with the reason,
+   * counts them, and moves on (R12). Every other document of the batch was accepted.
+   */
+  readonly rejected?: readonly RejectedDocument[];
+}
+
 /** Where documents go. */
 export interface Sink {
   readonly type: string;
@@ -117,8 +136,11 @@ export interface Sink {
    * makes a crash between write and commit harmless.
    */
   open(committed: SinkPosition | undefined, signal: AbortSignal): Promise<void>;
-  /** Writes a batch and resolves once it is durable (as its policy defines), with the position after it. */
-  write(batch: SinkBatch, signal: AbortSignal): Promise<SinkPosition>;
+  /**
+   * Writes a batch and resolves once it is durable (as its policy defines), with the position after it and the
+   * documents the receiver refused for good. Throws on anything else (the runner retries transient errors).
+   */
+  write(batch: SinkBatch, signal: AbortSignal): Promise<SinkWriteResult>;
   close(): Promise<void>;
 }
 

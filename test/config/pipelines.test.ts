@@ -96,8 +96,8 @@ describe('pipelines in kconnect.yaml', () => {
     expect(failure(CONTRACT.replace('mapping: ecs', 'mapping: cef'))).toBe(
       'pipelines.ksc-events.mapping: expected one of raw, d3, ecs, ocsf, or { type, options }',
     );
-    expect(failure(CONTRACT.replace('type: file,', 'type: kafka,'))).toBe(
-      'pipelines.ksc-events.sink.type: expected "file"',
+    expect(failure(CONTRACT.replace('type: file,', 'type: kafka,'))).toMatch(
+      /^pipelines\.ksc-events\.sink\.type: unknown sink type "kafka" \(known types: file/,
     );
     expect(failure(CONTRACT.replace('path: out', 'gzip: yes, path: out'))).toBe(
       'pipelines.ksc-events.sink.gzip: expected boolean',

@@ -55,11 +55,11 @@ describe('FileSink', () => {
   it('writes one line per document, private, and reports file, offset and sequence', async () => {
     const sink = new FileSink({ path: file, now });
     await sink.open(undefined, signal);
-    const first = (await sink.write(batch(0, 3), signal)) as unknown as FilePosition;
+    const first = (await sink.write(batch(0, 3), signal)).position as FilePosition;
     expect(first).toEqual({ file, offset: statSync(file).size, sequence: 0 });
-    const second = (await sink.write(batch(3, 2), signal)) as unknown as FilePosition;
+    const second = (await sink.write(batch(3, 2), signal)).position as FilePosition;
     expect(second.offset).toBe(statSync(file).size);
-    expect(await sink.write({ documents: [], keys: [] }, signal)).toEqual(second);
+    expect((await sink.write({ documents: [], keys: [] }, signal)).position).toEqual(second);
     await sink.close();
     expect(keysIn(directory)).toEqual(['k0', 'k1', 'k2', 'k3', 'k4']);
     expect(statSync(file).mode & 0o777).toBe(0o600);
@@ -68,7 +68,7 @@ describe('FileSink', () => {
   it('open(committed) cuts away a write that was never committed, and a torn line', async () => {
     const sink = new FileSink({ path: file, now });
     await sink.open(undefined, signal);
-    const committed = await sink.write(batch(0, 2), signal);
+    const committed = (await sink.write(batch(0, 2), signal)).position;
     await sink.write(batch(2, 2), signal);
     await sink.close();
     writeFileSync(file, '{"key":"half', { flag: 'a' });
@@ -102,9 +102,9 @@ describe('FileSink', () => {
     await sink.open(undefined, signal);
     await sink.write(batch(0, 1), signal);
     clock += 30_000;
-    expect(((await sink.write(batch(1, 1), signal)) as unknown as FilePosition).sequence).toBe(0);
+    expect(((await sink.write(batch(1, 1), signal)).position as FilePosition).sequence).toBe(0);
     clock += 31_000;
-    expect(await sink.write(batch(2, 1), signal)).toMatchObject({ sequence: 1 });
+    expect((await sink.write(batch(2, 1), signal)).position).toMatchObject({ sequence: 1 });
     await sink.close();
     expect(keysIn(directory)).toEqual(['k0', 'k1', 'k2']);
   });
@@ -112,14 +112,14 @@ describe('FileSink', () => {
   it('open(committed) after a rotation that followed the commit: the new file is emptied, the old one kept', async () => {
     const sink = new FileSink({ path: file, now, rotate: { maxBytes: 100 }, gzip: true });
     await sink.open(undefined, signal);
-    const committed = await sink.write(batch(0, 2), signal);
+    const committed = (await sink.write(batch(0, 2), signal)).position;
     // This write rotates first: the uncommitted batch lands in sequence 1.
-    expect(await sink.write(batch(2, 2), signal)).toMatchObject({ sequence: 1 });
+    expect((await sink.write(batch(2, 2), signal)).position).toMatchObject({ sequence: 1 });
     await sink.close();
     const again = new FileSink({ path: file, now, rotate: { maxBytes: 100 }, gzip: true });
     await again.open(committed, signal);
     expect(keysIn(directory)).toEqual(['k0', 'k1']);
-    expect(await again.write(batch(2, 2), signal)).toMatchObject({ sequence: 1 });
+    expect((await again.write(batch(2, 2), signal)).position).toMatchObject({ sequence: 1 });
     await again.close();
     expect(keysIn(directory)).toEqual(['k0', 'k1', 'k2', 'k3']);
   });
@@ -128,7 +128,7 @@ describe('FileSink', () => {
     const sink = new FileSink({ path: file, now, rotate: { maxBytes: 100 } });
     await sink.open(undefined, signal);
     await sink.write(batch(0, 2), signal);
-    const committed = await sink.write(batch(2, 2), signal);
+    const committed = (await sink.write(batch(2, 2), signal)).position;
     await sink.close();
     const plain = readdirSync(directory).find((n) => /-000000\.ndjson$/.test(n))!;
     writeFileSync(path.join(directory, `${plain}.gz.tmp`), 'partial');
@@ -155,7 +155,7 @@ describe('FileSink', () => {
   it('refuses to continue when the file holds less than the committed offset', async () => {
     const sink = new FileSink({ path: file, now });
     await sink.open(undefined, signal);
-    const committed = await sink.write(batch(0, 5), signal);
+    const committed = (await sink.write(batch(0, 5), signal)).position;
     await sink.close();
     writeFileSync(file, '');
     const error = await new FileSink({ path: file, now }).open(committed, signal).catch((e: unknown) => e);

@@ -23,6 +23,7 @@ import { StateStore } from '../../store/state.ts';
 import { processIo, type CliIo } from './cli-io.ts';
 import { cliCommand, stderrLogger } from './commands.ts';
 import { IntakeBoard } from './intake-board.ts';
+import { sinkTarget } from '../../intake/sinks/index.ts';
 import { summarizePosition } from './intake-position.ts';
 import { addLogOptions, commandLogger, lineDestination, type LogFlags } from './log-options.ts';
 
@@ -249,7 +250,7 @@ async function statusRows(
           : typeof pipeline.mapping === 'string'
             ? pipeline.mapping
             : pipeline.mapping.type,
-      sink: pipeline?.sink.path ?? null,
+      sink: pipeline === undefined ? null : sinkTarget(pipeline.sink),
     };
     try {
       const read = await checkpoints.read(name);
@@ -365,7 +366,7 @@ async function resetCommand(io: CliIo, name: string, flags: Record<string, unkno
     const target = typeof to === 'string' ? to : to.time;
     io.stdout.write(
       `${name}: source moved to ${target} (checkpoint generation ${checkpoint.generation}); ` +
-        `${pipeline.sink.path} keeps what it holds, and the next run appends from there.\n`,
+        `${sinkTarget(pipeline.sink)} keeps what it holds, and the next run appends from there.\n`,
     );
     io.exit(0);
   } catch (error) {

@@ -68,9 +68,9 @@ const sink: Sink = {
   type: file.type,
   open: (committed, signal) => file.open(committed, signal),
   async write(batch, signal) {
-    const position = await file.write(batch, signal);
+    const written = await file.write(batch, signal);
     stepDone('write');
-    return position;
+    return written;
   },
   close: () => file.close(),
 };

@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { FieldError } from '../../../errors.ts';
 import { PRIVATE_DIRECTORY_MODE, PRIVATE_FILE_MODE } from '../../../store/private-files.ts';
-import type { SinkBatch, Sink, SinkPosition } from '../../types.ts';
+import type { SinkBatch, Sink, SinkPosition, SinkWriteResult } from '../../types.ts';
 import { FileSinkPositionError } from './errors.ts';
 import { sinkFiles, type RotatedFile, type SinkFiles } from './names.ts';
 
@@ -181,11 +181,11 @@ export class FileSink implements Sink {
   }
 
   /** Appends the batch as one write, rotating first when due, and syncs per the policy. */
-  async write(batch: SinkBatch, signal?: AbortSignal): Promise<SinkPosition> {
+  async write(batch: SinkBatch, signal?: AbortSignal): Promise<SinkWriteResult> {
     // Checked once, before anything is written: a write is never abandoned half done.
     signal?.throwIfAborted();
     if (this.handle === undefined) throw new Error('FileSink.write before open');
-    if (batch.documents.length === 0) return { ...this.position };
+    if (batch.documents.length === 0) return { position: { ...this.position } };
     let text = '';
     for (const document of batch.documents) text += `${JSON.stringify(document)}\n`;
     const buffer = Buffer.from(text);
@@ -196,7 +196,7 @@ export class FileSink implements Sink {
     const now = this.now();
     if (this.fsync === 'batch' || (this.fsync === 'interval' && now - this.lastSync >= this.fsyncIntervalMs))
       await this.sync(now);
-    return { ...this.position };
+    return { position: { ...this.position } };
   }
 
   async close(): Promise<void> {
