@@ -71,6 +71,12 @@ export interface FaultProxyCounters {
 export interface FaultProxyOptions {
   readonly upstreamHost: string;
   readonly upstreamPort: number;
+  /**
+   * When toxicity is decided: per `connection` (Toxiproxy's way, the default), or per `exchange` — again at each
+   * request on a keep-alive connection (the first client bytes after server bytes), so a pooled client meets the
+   * fault at the given rate per request rather than only on the connections it happens to open.
+   */
+  readonly rollPer?: 'connection' | 'exchange';
   /** Seeded randomness for repeatable runs; default `Math.random`. */
   readonly random?: () => number;
 }
@@ -131,6 +137,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     private readonly counted = new Set<FaultName>();
     private readonly sent = { upstream: 0, downstream: 0 };
     private held = false;
+    private lastFlow: 'upstream' | 'downstream' | undefined;
     private ended = false;
 
     constructor(
@@ -176,6 +183,13 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     async forward(chunk: Buffer, flow: 'upstream' | 'downstream'): Promise<void> {
       const target = flow === 'upstream' ? this.server : this.client;
       if (this.held || this.ended) return;
+      if (options.rollPer === 'exchange' && flow === 'upstream' && this.lastFlow === 'downstream') {
+        this.rolls.clear();
+        this.counted.clear();
+        this.sent.upstream = 0;
+        this.sent.downstream = 0;
+      }
+      this.lastFlow = flow;
       const timeout = this.active('timeout');
       if (timeout !== undefined && applies(timeout.direction, 'both', flow)) {
         this.count('timeout');
