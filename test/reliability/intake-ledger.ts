@@ -1,7 +1,7 @@
 /** The intake end of the reliability scenarios: `ksc.events` → raw → file sink, and a ledger by event key. */
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { CheckpointStore } from '../../src/intake/checkpoints/index.ts';
+import type { CheckpointStore } from '../../src/intake/checkpoints/index.ts';
 import { runPipeline } from '../../src/intake/runner.ts';
 import { FileSink } from '../../src/intake/sinks/file/index.ts';
 import { KscEventsSource, kscEventsOptions } from '../../src/intake/sources/ksc-events.ts';
