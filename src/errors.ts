@@ -181,3 +181,24 @@ export class CancelledError extends CallError {
     super('CANCELLED', message, { ...context, retryable: false });
   }
 }
+
+/**
+ * The client's circuit to a server is open: recent exchanges failed one after another, so calls fail at once
+ * instead of waiting for a server that does not answer. `connection` names the server (the configuration's
+ * connection name, or the origin); `retryAt` is when the circuit lets one probe call through. Retryable: a caller
+ * with a loop of its own (the intake) tries again after `retryAt`.
+ */
+export class CircuitOpenError extends CallError {
+  override readonly name: string = 'CircuitOpenError';
+  readonly connection: string;
+  readonly retryAt: Date;
+  constructor(connection: string, retryAt: Date, context: CallContext = {}) {
+    super(
+      'UPSTREAM_UNAVAILABLE',
+      `The circuit to ${connection} is open after repeated connection failures; the next try is at ${retryAt.toISOString()}`,
+      { ...context, retryable: true },
+    );
+    this.connection = connection;
+    this.retryAt = retryAt;
+  }
+}

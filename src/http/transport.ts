@@ -1,6 +1,14 @@
 import type { X509Certificate } from 'node:crypto';
 import { Pool, type Dispatcher } from 'undici';
-import { ConnectionError, ProxyError, TimeoutError, TlsError, type CallContext } from '../errors.ts';
+import {
+  CircuitOpenError,
+  ConnectionError,
+  ProxyError,
+  TimeoutError,
+  TlsError,
+  type CallContext,
+} from '../errors.ts';
+import { CircuitBreaker, type CircuitState, type ResolvedCircuitBreaker } from './circuit-breaker.ts';
 import { ConnectFailure, httpConnector, type ClientCertificate, type TlsTrust } from './connector.ts';
 import type { ResolvedProxy } from './proxy.ts';
 
@@ -42,6 +50,14 @@ export interface HttpTransportOptions {
    * caller: {@link HttpTransport.close} leaves it open.
    */
   readonly dispatcher?: Dispatcher | undefined;
+  /** Opens after consecutive transport failures so calls fail fast (`CircuitOpenError`); undefined: none. */
+  readonly circuitBreaker?: ResolvedCircuitBreaker | undefined;
+  /** Who the server is in errors (`CircuitOpenError.connection`): the configuration's name. Default the origin. */
+  readonly connectionName?: string | undefined;
+  /** Told when the circuit opens or closes (clients log it). */
+  readonly onCircuitChange?: ((state: CircuitState) => void) | undefined;
+  /** The breaker's clock, ms. Default `Date.now`. */
+  readonly now?: (() => number) | undefined;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -62,7 +78,10 @@ function errorCode(error: unknown): string {
  */
 export class TransportFailure extends Error {
   constructor(
-    readonly toError: (context: CallContext, retryable: boolean) => ConnectionError | TimeoutError,
+    readonly toError: (
+      context: CallContext,
+      retryable: boolean,
+    ) => ConnectionError | TimeoutError | CircuitOpenError,
     readonly notSent: boolean,
     readonly permanent: boolean,
   ) {
@@ -86,10 +105,18 @@ export class HttpTransport {
   private readonly dispatcher: Dispatcher;
   /** The pool the transport made and closes; undefined when the caller gave a dispatcher. */
   private readonly pool: Pool | undefined;
+  /** Undefined when the connection has none (`circuitBreaker: false`). */
+  readonly breaker: CircuitBreaker | undefined;
+  private readonly connectionName: string;
 
   constructor(options: HttpTransportOptions) {
     this.origin = new URL(options.origin).origin;
     this.timeoutMs = options.timeoutMs;
+    this.connectionName = options.connectionName ?? this.origin;
+    this.breaker =
+      options.circuitBreaker === undefined
+        ? undefined
+        : new CircuitBreaker(options.circuitBreaker, options.now, options.onCircuitChange);
     if (options.dispatcher !== undefined) {
       this.pool = undefined;
       this.dispatcher = options.dispatcher;
@@ -119,8 +146,8 @@ export class HttpTransport {
   }
 
   /** @throws {TransportFailure} when no whole answer arrived */
-  async request(request: HttpRequest): Promise<HttpAnswer> {
-    try {
+  request(request: HttpRequest): Promise<HttpAnswer> {
+    return this.guard(request.signal, async () => {
       const response = await this.dispatcher.request({
         origin: this.origin,
         path: request.path,
@@ -132,9 +159,42 @@ export class HttpTransport {
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
       return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
-    } catch (error) {
-      throw this.failure(error);
+    });
+  }
+
+  /**
+   * Runs one exchange under the circuit breaker: refused at once while the circuit is open; a whole answer closes
+   * it, a transport failure counts towards opening it (a cancel by the caller and a refused certificate do not).
+   * `classify` turns what the exchange threw into a {@link TransportFailure} (default: this transport's rules).
+   *
+   * @throws {TransportFailure} — permanent, with a `CircuitOpenError`, while the circuit is open
+   */
+  async guard<T>(
+    signal: AbortSignal | undefined,
+    exchange: () => Promise<T>,
+    classify: (error: unknown) => TransportFailure = (error) => this.failure(error),
+  ): Promise<T> {
+    const admission = this.breaker?.admit() ?? { admitted: true, probe: false };
+    if (!admission.admitted) {
+      const retryAt = new Date(admission.retryAt);
+      // Not sent, and permanent for the client's own retry loop: waiting out the cool-down is its caller's choice.
+      throw new TransportFailure(
+        (context) => new CircuitOpenError(this.connectionName, retryAt, context),
+        true,
+        true,
+      );
     }
+    let result: T;
+    try {
+      result = await exchange();
+    } catch (error) {
+      const failure = error instanceof TransportFailure ? error : classify(error);
+      if (signal?.aborted === true || failure.permanent) this.breaker?.released(admission.probe);
+      else this.breaker?.failed();
+      throw failure;
+    }
+    this.breaker?.succeeded();
+    return result;
   }
 
   /**

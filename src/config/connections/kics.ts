@@ -17,6 +17,8 @@ import {
 } from './settings.ts';
 import { describeTls, nonEmpty, readCertificate, tlsFileSchema, tlsSettings, tlsView } from './tls.ts';
 import { correlateWithSchema } from './companions.ts';
+import { circuitBreakerFileSchema, circuitBreakerSetting } from './circuit-breaker.ts';
+import type { CircuitBreakerOptions } from '../../http/circuit-breaker.ts';
 import type { BaseConnectionConfig, ConnectionType } from './type.ts';
 
 /** A KICS for Networks connection: its section of the file, variables, flags and client. */
@@ -41,6 +43,7 @@ export const kicsConnectionFileSchema = z.strictObject({
   connections: z.number().int().min(1).max(64).optional(),
   attempts: z.number().int().min(1).max(10).optional(),
   backoffMs: z.number().int().min(1).max(60_000).optional(),
+  circuitBreaker: circuitBreakerFileSchema.optional(),
   proxy: z.union([nonEmpty, z.literal(false)]).optional(),
   correlateWith: correlateWithSchema,
 });
@@ -58,6 +61,7 @@ export interface KicsConnectionConfig extends BaseConnectionConfig {
   readonly connections?: number;
   readonly attempts?: number;
   readonly backoffMs?: number;
+  readonly circuitBreaker?: CircuitBreakerOptions | false;
 }
 
 /** The variables of the selected KICS connection; the URL, CA and pins are the ones every type reads. */
@@ -201,6 +205,7 @@ function buildKicsConnection(settings: ConnectionSettings): KicsConnectionConfig
     ...optional('connections', settings.value<number>('connections')),
     ...optional('attempts', settings.value<number>('attempts')),
     ...optional('backoffMs', settings.value<number>('backoffMs')),
+    ...optional('circuitBreaker', circuitBreakerSetting(settings)),
     ...optional('proxy', settings.value<string | false>('proxy')),
     ...optional('correlateWith', settings.value<string>('correlateWith')),
     sources: settings.sources(),
@@ -246,6 +251,8 @@ export function kicsClientOptions(
     ...optional('connections', connection.connections),
     ...optional('attempts', connection.attempts),
     ...optional('backoffMs', connection.backoffMs),
+    ...optional('circuitBreaker', connection.circuitBreaker),
+    connectionName: connection.name,
     ...optional('proxy', connection.proxy),
   };
 }
@@ -287,6 +294,7 @@ export const kicsConnectionType: ConnectionType<KicsConnectionConfig> = {
       ...optional('connections', c.connections),
       ...optional('attempts', c.attempts),
       ...optional('backoffMs', c.backoffMs),
+      ...optional('circuitBreaker', c.circuitBreaker),
       ...(c.proxy === undefined ? {} : { proxy: c.proxy === false ? false : maskProxy(c.proxy) }),
       ...optional('correlateWith', c.correlateWith),
     };

@@ -19,6 +19,8 @@ import {
 } from './settings.ts';
 import { nonEmpty, readCertificate, tlsFileSchema, tlsSettings, tlsView } from './tls.ts';
 import { correlateWithSchema } from './companions.ts';
+import { circuitBreakerFileSchema, circuitBreakerSetting } from './circuit-breaker.ts';
+import type { CircuitBreakerOptions } from '../../http/circuit-breaker.ts';
 import type { BaseConnectionConfig, ConnectionType } from './type.ts';
 
 /** A Kaspersky Security Center connection: its section of the file, variables, flags and client. */
@@ -48,6 +50,7 @@ export const kscConnectionFileSchema = z.strictObject({
   connections: z.number().int().min(1).max(64).optional(),
   attempts: z.number().int().min(1).max(10).optional(),
   backoffMs: z.number().int().min(1).max(60_000).optional(),
+  circuitBreaker: circuitBreakerFileSchema.optional(),
   login: z.enum(['session', 'connection']).optional(),
   proxy: z.union([nonEmpty, z.literal(false)]).optional(),
   correlateWith: correlateWithSchema,
@@ -74,6 +77,7 @@ export interface KscConnectionConfig extends BaseConnectionConfig {
   readonly connections?: number;
   readonly attempts?: number;
   readonly backoffMs?: number;
+  readonly circuitBreaker?: CircuitBreakerOptions | false;
   readonly login?: 'session' | 'connection';
 }
 
@@ -249,6 +253,7 @@ function buildKscConnection(settings: ConnectionSettings): KscConnectionConfig {
     ...optional('connections', settings.value<number>('connections')),
     ...optional('attempts', settings.value<number>('attempts')),
     ...optional('backoffMs', settings.value<number>('backoffMs')),
+    ...optional('circuitBreaker', circuitBreakerSetting(settings)),
     ...optional('login', settings.value<'session' | 'connection'>('login')),
     ...optional('proxy', settings.value<string | false>('proxy')),
     ...optional('correlateWith', settings.value<string>('correlateWith')),
@@ -317,6 +322,8 @@ function clientOptions(connection: KscConnectionConfig, ca: string | undefined):
     ...optional('connections', connection.connections),
     ...optional('attempts', connection.attempts),
     ...optional('backoffMs', connection.backoffMs),
+    ...optional('circuitBreaker', connection.circuitBreaker),
+    connectionName: connection.name,
     ...optional('login', connection.login),
     ...optional('proxy', connection.proxy),
   };
@@ -360,6 +367,7 @@ export const kscConnectionType: ConnectionType<KscConnectionConfig> = {
       ...optional('connections', c.connections),
       ...optional('attempts', c.attempts),
       ...optional('backoffMs', c.backoffMs),
+      ...optional('circuitBreaker', c.circuitBreaker),
       ...optional('login', c.login),
       ...(c.proxy === undefined ? {} : { proxy: c.proxy === false ? false : maskProxy(c.proxy) }),
       ...optional('correlateWith', c.correlateWith),

@@ -215,6 +215,15 @@ export class KicsClient implements VendorClient {
       origin: config.origin,
       timeoutMs: config.timeoutMs,
       dispatcher: pool,
+      circuitBreaker: config.circuitBreaker,
+      connectionName: config.connectionName,
+      now: this.now,
+      onCircuitChange: (state) =>
+        this.log(
+          state === 'open'
+            ? { level: 'warn', message: `circuit to ${config.connectionName} opened after repeated failures` }
+            : { level: 'info', message: `circuit to ${config.connectionName} closed` },
+        ),
     });
     const tokens = new TokenManager({
       attempts: config.attempts,
@@ -630,32 +639,34 @@ export class KicsClient implements VendorClient {
       return { status: answer.status, headers: answer.headers, body: { kind: 'text', text: answer.text } };
     }
     // Files are read as bytes, and PATCH is a verb the shared transport does not list: both go to the pool here.
-    try {
-      const response = await pool.request({
-        origin: config.origin,
-        path,
-        method: operation.method,
-        headers,
-        ...(body === undefined ? {} : { body }),
-        ...(signal === undefined ? {} : { signal }),
-      });
-      const succeeded = response.statusCode >= 200 && response.statusCode < 300;
-      // A stream is the caller's from here on: undici ends it when the signal aborts.
-      if (mode === 'stream' && succeeded)
-        return {
-          status: response.statusCode,
-          headers: response.headers,
-          body: { kind: 'stream', stream: response.body },
-        };
-      const bytes = new Uint8Array(await response.body.arrayBuffer());
-      const result: Body =
-        mode === 'bytes' && succeeded
-          ? { kind: 'bytes', bytes }
-          : { kind: 'text', text: Buffer.from(bytes).toString('utf8') };
-      return { status: response.statusCode, headers: response.headers, body: result };
-    } catch (error) {
-      throw failure(error, config);
-    }
+    return transport.guard(
+      signal,
+      async () => {
+        const response = await pool.request({
+          origin: config.origin,
+          path,
+          method: operation.method,
+          headers,
+          ...(body === undefined ? {} : { body }),
+          ...(signal === undefined ? {} : { signal }),
+        });
+        const succeeded = response.statusCode >= 200 && response.statusCode < 300;
+        // A stream is the caller's from here on: undici ends it when the signal aborts.
+        if (mode === 'stream' && succeeded)
+          return {
+            status: response.statusCode,
+            headers: response.headers,
+            body: { kind: 'stream', stream: response.body },
+          };
+        const bytes = new Uint8Array(await response.body.arrayBuffer());
+        const result: Body =
+          mode === 'bytes' && succeeded
+            ? { kind: 'bytes', bytes }
+            : { kind: 'text', text: Buffer.from(bytes).toString('utf8') };
+        return { status: response.statusCode, headers: response.headers, body: result };
+      },
+      (error) => failure(error, config),
+    );
   }
 }
 

@@ -1,5 +1,10 @@
 import { FieldError } from '../../errors.ts';
 import { proxyFor, type ResolvedProxy } from '../../http/proxy.ts';
+import {
+  resolveCircuitBreaker,
+  type CircuitBreakerOptions,
+  type ResolvedCircuitBreaker,
+} from '../../http/circuit-breaker.ts';
 import type { KicsCredentials, KicsTlsOptions, PackageMetadata } from './credentials.ts';
 import { DEFAULT_API_PATH, DEFAULT_AUTH_PATH } from './operations.ts';
 
@@ -23,6 +28,10 @@ export interface KicsClientOptions {
   readonly backoffMs?: number;
   /** HTTP proxy for the tunnel, as for KSC. Default `HTTPS_PROXY` unless `NO_PROXY` names the server. */
   readonly proxy?: string | false;
+  /** Fail fast while the server is unreachable or hung, as for KSC (`KscClientOptions.circuitBreaker`). */
+  readonly circuitBreaker?: CircuitBreakerOptions | false;
+  /** The connection's name in errors and logs (`CircuitOpenError.connection`). Default the server's origin. */
+  readonly connectionName?: string;
 }
 
 export interface ResolvedKicsConfig {
@@ -36,6 +45,8 @@ export interface ResolvedKicsConfig {
   readonly attempts: number;
   readonly backoffMs: number;
   readonly proxy: ResolvedProxy | undefined;
+  readonly circuitBreaker: ResolvedCircuitBreaker | undefined;
+  readonly connectionName: string;
 }
 
 function positiveInteger(field: string, value: number | undefined, fallback: number, max: number): number {
@@ -91,5 +102,7 @@ export function resolveKicsConfig(
     attempts: positiveInteger('attempts', options.attempts, 4, 10),
     backoffMs: positiveInteger('backoffMs', options.backoffMs, 200, 60_000),
     proxy: proxyFor(url, options.proxy, env),
+    circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
+    connectionName: options.connectionName ?? url.origin,
   });
 }

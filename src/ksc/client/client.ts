@@ -138,6 +138,18 @@ export class KscClient implements VendorClient {
       tls: this.config.tls,
       proxy: this.config.proxy,
       dispatcher: dependencies.dispatcher,
+      circuitBreaker: this.config.circuitBreaker,
+      connectionName: this.config.connectionName,
+      now,
+      onCircuitChange: (state) =>
+        this.log(
+          state === 'open'
+            ? {
+                level: 'warn',
+                message: `circuit to ${this.config.connectionName} opened after repeated failures`,
+              }
+            : { level: 'info', message: `circuit to ${this.config.connectionName} closed` },
+        ),
       onCertificate: (certificate) => {
         // KSC swaps in its reserve certificate a day before the current one expires (spec: 397-day validity).
         const daysLeft = (Date.parse(certificate.validTo) - now()) / 86_400_000;

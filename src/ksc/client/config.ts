@@ -1,6 +1,11 @@
 import { FieldError } from '../../errors.ts';
 import { normalizePin } from '../../http/pins.ts';
 import { proxyFor, type ResolvedProxy } from '../../http/proxy.ts';
+import {
+  resolveCircuitBreaker,
+  type CircuitBreakerOptions,
+  type ResolvedCircuitBreaker,
+} from '../../http/circuit-breaker.ts';
 
 /** A secret given as a value or fetched when needed (a vault, a file), so it need not sit in a config object. */
 export type SecretSource = string | (() => Promise<string>);
@@ -57,6 +62,14 @@ export interface KscClientOptions {
    * `HTTP_PROXY` (by the server URL's scheme) unless `NO_PROXY` names the server; `false` ignores them.
    */
   readonly proxy?: string | false;
+  /**
+   * Fail fast while the server is unreachable or hung: after `failureThreshold` (5) consecutive transport failures
+   * calls fail at once with `CircuitOpenError` for `coolDownMs` (30,000), then one probe call decides. `false`
+   * turns it off.
+   */
+  readonly circuitBreaker?: CircuitBreakerOptions | false;
+  /** The connection's name in errors and logs (`CircuitOpenError.connection`). Default the server's origin. */
+  readonly connectionName?: string;
 }
 
 /** How the server's certificate is checked. Without options: the system's trusted CAs and the host name. */
@@ -91,6 +104,8 @@ export interface ResolvedKscConfig {
     readonly insecure: boolean;
   };
   readonly proxy: ResolvedProxy | undefined;
+  readonly circuitBreaker: ResolvedCircuitBreaker | undefined;
+  readonly connectionName: string;
 }
 
 /** Whether a URL's host is this machine: 127.0.0.0/8, `::1` or `localhost`, as `URL` spells `hostname`. */
@@ -188,6 +203,8 @@ export function resolveKscConfig(
       insecure: tls.insecure === true,
     }),
     proxy: proxyFor(url, options.proxy, env),
+    circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
+    connectionName: options.connectionName ?? url.origin,
   });
 }
 
