@@ -122,7 +122,11 @@ function exactRiseTimeConditions(node: FilterNode, now: number): ColumnCondition
   if (seconds === undefined) return undefined;
   const from = seconds * 1000;
   const after = (seconds + 1) * 1000;
-  const on = (op: ColumnCondition['op'], value: number): ColumnCondition => ({ column: 'rise_time', op, value });
+  const on = (op: ColumnCondition['op'], value: number): ColumnCondition => ({
+    column: 'rise_time',
+    op,
+    value,
+  });
   switch (node.op) {
     case '>=':
       return [on('>=', from)];
@@ -174,7 +178,8 @@ export function planEventSelection(selection: EventSelection): EventPlan {
   let predicate: FilterPredicate | undefined;
   const bounds: Bounds = {};
   const conditions: ColumnCondition[] = [{ column: 'vserver_id', op: '=', value: selection.vserverId }];
-  if (selection.hostId !== undefined) conditions.push({ column: 'host_id', op: '=', value: selection.hostId });
+  if (selection.hostId !== undefined)
+    conditions.push({ column: 'host_id', op: '=', value: selection.hostId });
 
   for (const [key, value] of Object.entries(selection.filter)) {
     switch (key) {
@@ -241,7 +246,10 @@ export function planEventSelection(selection: EventSelection): EventPlan {
   }
 
   const sqlOrder = selection.order.every((o) => COLUMN_OF[o.Name] !== undefined)
-    ? [...selection.order.map((o) => ({ column: COLUMN_OF[o.Name]!, asc: o.Asc })), { column: 'id', asc: true }]
+    ? [
+        ...selection.order.map((o) => ({ column: COLUMN_OF[o.Name]!, asc: o.Asc })),
+        { column: 'id', asc: true },
+      ]
     : undefined;
   return { conditions, sqlOrder, predicate, rest, order: selection.order };
 }

@@ -118,14 +118,17 @@ export class EventSnapshot {
   }
 
   /** Before `deletion` happens: takes the id list if any event of it is about to go. */
-  async beforeDeletion(deletion: EventDeletion, doomed: () => Promise<readonly DoomedEvent[]>): Promise<void> {
+  async beforeDeletion(
+    deletion: EventDeletion,
+    doomed: () => Promise<readonly DoomedEvent[]>,
+  ): Promise<void> {
     if (this.ids !== undefined) return;
     if (this.counting) {
       // Still counting: the count may or may not see the deletion; `open` takes the list after it.
       this.disturbed = true;
       return;
     }
-    if (deletion.kind === 'trim' && !(await doomed()).some((event) => this.holds(event))) return;
+    if (deletion.kind !== 'reset' && !(await doomed()).some((event) => this.holds(event))) return;
     await this.materialise();
   }
 
@@ -197,16 +200,32 @@ async function announce(
   // The doomed events are read once, and only if a snapshot needs them.
   let doomed: Promise<DoomedEvent[]> | undefined;
   const readDoomed = (): Promise<DoomedEvent[]> =>
-    (doomed ??= deletion.kind === 'trim' ? readDoomedEvents(world, deletion.throughId) : Promise.resolve([]));
+    (doomed ??= deletion.kind === 'reset' ? Promise.resolve([]) : readDoomedEvents(world, deletion));
   for (const snapshot of live) await snapshot.beforeDeletion(deletion, readDoomed);
 }
 
-async function readDoomedEvents(world: KscWorld, throughId: number): Promise<DoomedEvent[]> {
-  const rows = await world.db
-    .selectFrom('events')
-    .select(['id', 'vserver_id', 'host_id', 'rise_time', 'event_type', 'severity'])
-    .where('id', '<=', throughId)
-    .execute();
+const DOOMED_BATCH = 500;
+
+async function readDoomedEvents(
+  world: KscWorld,
+  deletion: Exclude<EventDeletion, { kind: 'reset' }>,
+): Promise<DoomedEvent[]> {
+  const columns = ['id', 'vserver_id', 'host_id', 'rise_time', 'event_type', 'severity'] as const;
+  const rows = [];
+  if (deletion.kind === 'trim') {
+    rows.push(
+      ...(await world.db
+        .selectFrom('events')
+        .select(columns)
+        .where('id', '<=', deletion.throughId)
+        .execute()),
+    );
+  } else {
+    for (let i = 0; i < deletion.ids.length; i += DOOMED_BATCH) {
+      const slice = deletion.ids.slice(i, i + DOOMED_BATCH);
+      rows.push(...(await world.db.selectFrom('events').select(columns).where('id', 'in', slice).execute()));
+    }
+  }
   // PostgreSQL returns bigint columns as text.
   return rows.map((r) => ({
     id: Number(r.id),

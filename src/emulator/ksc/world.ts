@@ -481,6 +481,26 @@ export class KscWorld implements NewWorld {
     return inserted;
   }
 
+  /**
+   * Deletes the given events (as an operator's cleanup would). Every deletion of events goes through the world:
+   * open result sets hear of it first (`onEventsDeleting`).
+   */
+  deleteEvents(ids: readonly number[]): Promise<number> {
+    return this.exclusively(async () => {
+      await this.eventsDeleting({ kind: 'events', ids });
+      let deleted = 0;
+      for (let i = 0; i < ids.length; i += INSERT_BATCH) {
+        const result = await this.db
+          .deleteFrom('events')
+          .where('id', 'in', ids.slice(i, i + INSERT_BATCH))
+          .executeTakeFirst();
+        deleted += Number(result.numDeletedRows);
+      }
+      this.eventCountCache -= deleted;
+      return deleted;
+    });
+  }
+
   private async trimEvents(): Promise<void> {
     const excess = this.eventCountCache - this.options.maxEvents;
     if (excess <= 0) return;
@@ -498,8 +518,11 @@ export class KscWorld implements NewWorld {
   }
 }
 
-/** A deletion of events: the store trimming its oldest (every id up to one), or a reset (every event). */
-export type EventDeletion = { readonly kind: 'trim'; readonly throughId: number } | { readonly kind: 'reset' };
+/** A deletion of events: the store trimming its oldest (every id up to one), given ones, or a reset (every one). */
+export type EventDeletion =
+  | { readonly kind: 'trim'; readonly throughId: number }
+  | { readonly kind: 'events'; readonly ids: readonly number[] }
+  | { readonly kind: 'reset' };
 
 type GroupValues = [number, number, number | null, string, string];
 type HostValues = [string, number, number, string, string, string];
