@@ -69,6 +69,13 @@ interface Bounds {
   until?: number;
 }
 
+/** A condition on one column of the events table, applied by the database and, for deletions, in memory. */
+export interface ColumnCondition {
+  readonly column: 'vserver_id' | 'host_id' | 'rise_time' | 'event_type' | 'severity' | 'id';
+  readonly op: '=' | '>=' | '<' | '<=';
+  readonly value: string | number;
+}
+
 /** Narrows a time window from `(rise_time >= T"…")`-style terms at the top of an RFC filter, for the SQL side. */
 function riseTimeBounds(node: FilterNode, now: number, bounds: Bounds): void {
   if (node.kind === 'and') {
@@ -87,6 +94,55 @@ function riseTimeBounds(node: FilterNode, now: number, bounds: Bounds): void {
   if (node.op === '<' || node.op === '<=') bounds.until = Math.min(bounds.until ?? Infinity, at + 1000);
 }
 
+/**
+ * The RFC filter as conditions on the `rise_time` column, when it is nothing but `rise_time` comparisons joined by
+ * `&` (the intake's `(rise_time >= T"…")`); `undefined` otherwise. Exact, not a narrowing: the filter compares
+ * whole seconds (`compareTimes` in src/ksc/filter/evaluate.ts) and the stored `rise_time` attribute is the
+ * column's milliseconds cut to the second (`formatDateTime`), so `⌊ms/1000⌋ op S` is a range of milliseconds.
+ * Without it every remaining event was decoded to test the filter, which made a result set cost its size.
+ */
+function exactRiseTimeConditions(node: FilterNode, now: number): ColumnCondition[] | undefined {
+  if (node.kind === 'all') return [];
+  if (node.kind === 'and') {
+    const out: ColumnCondition[] = [];
+    for (const child of node.children) {
+      const part = exactRiseTimeConditions(child, now);
+      if (part === undefined) return undefined;
+      out.push(...part);
+    }
+    return out;
+  }
+  if (node.kind !== 'compare' || node.attribute !== 'rise_time' || node.mask !== undefined) return undefined;
+  const seconds =
+    node.value.kind === 'time'
+      ? Math.floor(node.value.epochMs / 1000)
+      : node.value.kind === 'curtime'
+        ? Math.floor(now / 1000) + node.value.offsetSeconds
+        : undefined;
+  if (seconds === undefined) return undefined;
+  const from = seconds * 1000;
+  const after = (seconds + 1) * 1000;
+  const on = (op: ColumnCondition['op'], value: number): ColumnCondition => ({
+    column: 'rise_time',
+    op,
+    value,
+  });
+  switch (node.op) {
+    case '>=':
+      return [on('>=', from)];
+    case '>':
+      return [on('>=', after)];
+    case '<':
+      return [on('<', from)];
+    case '<=':
+      return [on('<', after)];
+    case '=':
+      return [on('>=', from), on('<', after)];
+    case '<>':
+      return undefined;
+  }
+}
+
 function sameValue(actual: KlValue | undefined, wanted: KlValue): boolean {
   if (actual === undefined) return false;
   if (typeof wanted === 'string' && typeof actual === 'string')
@@ -101,17 +157,29 @@ function sameValue(actual: KlValue | undefined, wanted: KlValue): boolean {
   return actual === wanted;
 }
 
-/**
- * Selects the ids of the events an EventProcessing iterator will serve, in order. What maps to columns (server,
- * host, time window, type, severity, id order) is done by the database; the rest of `pFilter` (attribute
- * equalities, `EVENT_BODY_FILTER`, the RFC-2254 filter) is evaluated on the decoded attributes.
- */
-export async function selectEventIds(world: KscWorld, selection: EventSelection): Promise<number[]> {
+/** The events table's key columns an ordering can name. */
+export type KeyColumn = 'rise_time' | 'id';
+
+/** What a selection asks of the database, and what is left to do on the decoded attributes. */
+export interface EventPlan {
+  /** Every condition the database applies. */
+  readonly conditions: readonly ColumnCondition[];
+  /** The order the database applies (the event id last, ascending, always); `undefined` when it cannot. */
+  readonly sqlOrder: ReadonlyArray<{ readonly column: string; readonly asc: boolean }> | undefined;
+  readonly predicate: FilterPredicate | undefined;
+  /** Attribute equalities the database cannot test. */
+  readonly rest: ReadonlyArray<readonly [string, KlValue]>;
+  readonly order: OrderSpec;
+}
+
+/** Reads a selection's `pFilter` into conditions for the database and what remains for the attributes. */
+export function planEventSelection(selection: EventSelection): EventPlan {
   const equalities: Array<[string, KlValue]> = [];
   let predicate: FilterPredicate | undefined;
   const bounds: Bounds = {};
-  let query = world.db.selectFrom('events').where('vserver_id', '=', selection.vserverId);
-  if (selection.hostId !== undefined) query = query.where('host_id', '=', selection.hostId);
+  const conditions: ColumnCondition[] = [{ column: 'vserver_id', op: '=', value: selection.vserverId }];
+  if (selection.hostId !== undefined)
+    conditions.push({ column: 'host_id', op: '=', value: selection.hostId });
 
   for (const [key, value] of Object.entries(selection.filter)) {
     switch (key) {
@@ -125,6 +193,11 @@ export async function selectEventIds(world: KscWorld, selection: EventSelection)
         } catch (error) {
           if (error instanceof FilterSyntaxError) throw faults.filterSyntax(error.message);
           throw error;
+        }
+        const exact = exactRiseTimeConditions(ast, selection.now);
+        if (exact !== undefined) {
+          conditions.push(...exact);
+          break;
         }
         riseTimeBounds(ast, selection.now, bounds);
         predicate = compileFilter(ast, { now: () => selection.now });
@@ -159,39 +232,89 @@ export async function selectEventIds(world: KscWorld, selection: EventSelection)
     }
   }
 
-  if (bounds.since !== undefined) query = query.where('rise_time', '>=', bounds.since);
-  if (bounds.until !== undefined) query = query.where('rise_time', '<=', bounds.until);
+  if (bounds.since !== undefined) conditions.push({ column: 'rise_time', op: '>=', value: bounds.since });
+  if (bounds.until !== undefined) conditions.push({ column: 'rise_time', op: '<=', value: bounds.until });
   const rest: Array<[string, KlValue]> = [];
   for (const [name, wanted] of equalities) {
-    if (name === 'event_type' && typeof wanted === 'string') query = query.where('event_type', '=', wanted);
+    if (name === 'event_type' && typeof wanted === 'string')
+      conditions.push({ column: 'event_type', op: '=', value: wanted });
     else if (name === 'GNRL_EA_SEVERITY' && typeof wanted === 'number')
-      query = query.where('severity', '=', wanted);
-    else if (name === 'hostname' && typeof wanted === 'string') query = query.where('host_id', '=', wanted);
+      conditions.push({ column: 'severity', op: '=', value: wanted });
+    else if (name === 'hostname' && typeof wanted === 'string')
+      conditions.push({ column: 'host_id', op: '=', value: wanted });
     else rest.push([name, wanted]);
   }
 
-  const sqlOrder = selection.order.every((o) => COLUMN_OF[o.Name] !== undefined);
-  if (sqlOrder) {
-    for (const { Name, Asc } of selection.order)
-      query = query.orderBy(COLUMN_OF[Name]!, Asc ? 'asc' : 'desc');
-  }
-  query = query.orderBy('id', 'asc');
+  const sqlOrder = selection.order.every((o) => COLUMN_OF[o.Name] !== undefined)
+    ? [
+        ...selection.order.map((o) => ({ column: COLUMN_OF[o.Name]!, asc: o.Asc })),
+        { column: 'id', asc: true },
+      ]
+    : undefined;
+  return { conditions, sqlOrder, predicate, rest, order: selection.order };
+}
 
-  const needsAttributes = predicate !== undefined || rest.length > 0 || !sqlOrder;
-  if (!needsAttributes) {
+/** The plan's conditions on a query of the events table. */
+export function whereConditions<Q extends { where: (...args: never[]) => unknown }>(
+  query: Q,
+  conditions: readonly ColumnCondition[],
+): Q {
+  let out = query;
+  for (const { column, op, value } of conditions)
+    out = (out.where as unknown as (c: string, o: string, v: unknown) => Q)(column, op, value);
+  return out;
+}
+
+/**
+ * The plan's order as key columns, when it orders by nothing but `rise_time` and `event_db_id` (NOT NULL columns
+ * a keyset can compare), cut after the event id (unique); `undefined` otherwise.
+ */
+export function keyOrder(plan: EventPlan): Array<{ column: KeyColumn; asc: boolean }> | undefined {
+  if (plan.sqlOrder === undefined) return undefined;
+  const out: Array<{ column: KeyColumn; asc: boolean }> = [];
+  for (const { column, asc } of plan.sqlOrder) {
+    if (column !== 'rise_time' && column !== 'id') return undefined;
+    if (out.some((o) => o.column === column)) continue;
+    out.push({ column, asc });
+    if (column === 'id') break;
+  }
+  return out;
+}
+
+/** True when the database answers the whole selection: no attribute has to be decoded. */
+export function answeredByDatabase(plan: EventPlan): boolean {
+  return plan.predicate === undefined && plan.rest.length === 0 && plan.sqlOrder !== undefined;
+}
+
+/**
+ * Selects the ids of the events an EventProcessing iterator will serve, in order. What maps to columns (server,
+ * host, time window, type, severity, id order) is done by the database; the rest of `pFilter` (attribute
+ * equalities, `EVENT_BODY_FILTER`, the RFC-2254 filter) is evaluated on the decoded attributes.
+ */
+export async function selectEventIds(world: KscWorld, selection: EventSelection): Promise<number[]> {
+  return selectPlannedIds(world, planEventSelection(selection));
+}
+
+export async function selectPlannedIds(world: KscWorld, plan: EventPlan): Promise<number[]> {
+  let query = whereConditions(world.db.selectFrom('events'), plan.conditions);
+  for (const { column, asc } of plan.sqlOrder ?? [{ column: 'id', asc: true }])
+    query = query.orderBy(column as 'id', asc ? 'asc' : 'desc');
+
+  if (answeredByDatabase(plan)) {
     const rows = await query.select('id').execute();
     return rows.map((r) => Number(r.id));
   }
   const rows = await query.select(['id', 'attrs']).execute();
   const kept: Array<{ id: number; attrs: KlParams }> = [];
+  const { predicate, rest } = plan;
   for (const row of rows) {
     const attrs = decodeParams(parseWireJson(row.attrs));
     if (predicate !== undefined && !predicate(attrs)) continue;
     if (!rest.every(([name, wanted]) => sameValue(attrs[name], wanted))) continue;
     kept.push({ id: Number(row.id), attrs });
   }
-  if (!sqlOrder) {
-    return orderRecords(kept, selection.order, (k) => k.attrs).map((k) => k.id);
+  if (plan.sqlOrder === undefined) {
+    return orderRecords(kept, plan.order, (k) => k.attrs).map((k) => k.id);
   }
   return kept.map((k) => k.id);
 }

@@ -61,10 +61,12 @@ export class IteratorRegistry {
     return entry.data as T;
   }
 
-  release(kind: string, id: string, owner: string): void {
+  /** Destroys a result set; returns its data, for result sets that hold more than memory. */
+  release<T = unknown>(kind: string, id: string, owner: string): T {
     const entry = this.entries.get(id);
     if (entry === undefined || entry.kind !== kind || entry.owner !== owner) throw faults.iteratorNotFound();
     this.entries.delete(id);
+    return entry.data as T;
   }
 
   releaseOwner(owner: string): void {

@@ -128,6 +128,19 @@ export class KscWorld implements NewWorld {
   }
 
   private readonly resetListeners: Array<() => void> = [];
+  private readonly deletionListeners: Array<(deletion: EventDeletion) => Promise<void>> = [];
+
+  /**
+   * Parts that keep positions in the event history (EventProcessing result sets, event-snapshot.ts) hear of a
+   * deletion of events before it happens, while the events can still be read.
+   */
+  onEventsDeleting(listener: (deletion: EventDeletion) => Promise<void>): void {
+    this.deletionListeners.push(listener);
+  }
+
+  private async eventsDeleting(deletion: EventDeletion): Promise<void> {
+    for (const listener of this.deletionListeners) await listener(deletion);
+  }
 
   /** Parts that keep state beside the database (the agent scheduler's next due time) forget it on a reset. */
   onReset(listener: () => void): void {
@@ -150,6 +163,7 @@ export class KscWorld implements NewWorld {
    * is simply redone on the next start (the `seeded` mark is written last).
    */
   private async seed(): Promise<void> {
+    await this.eventsDeleting({ kind: 'reset' });
     await this.clearTables();
     const generated = generateWorld({ ...this.options.world, now: this.clock.now() });
     const db = this.db;
@@ -467,6 +481,26 @@ export class KscWorld implements NewWorld {
     return inserted;
   }
 
+  /**
+   * Deletes the given events (as an operator's cleanup would). Every deletion of events goes through the world:
+   * open result sets hear of it first (`onEventsDeleting`).
+   */
+  deleteEvents(ids: readonly number[]): Promise<number> {
+    return this.exclusively(async () => {
+      await this.eventsDeleting({ kind: 'events', ids });
+      let deleted = 0;
+      for (let i = 0; i < ids.length; i += INSERT_BATCH) {
+        const result = await this.db
+          .deleteFrom('events')
+          .where('id', 'in', ids.slice(i, i + INSERT_BATCH))
+          .executeTakeFirst();
+        deleted += Number(result.numDeletedRows);
+      }
+      this.eventCountCache -= deleted;
+      return deleted;
+    });
+  }
+
   private async trimEvents(): Promise<void> {
     const excess = this.eventCountCache - this.options.maxEvents;
     if (excess <= 0) return;
@@ -478,10 +512,17 @@ export class KscWorld implements NewWorld {
       .limit(1)
       .executeTakeFirst();
     if (cutoff === undefined) return;
+    await this.eventsDeleting({ kind: 'trim', throughId: Number(cutoff.id) });
     const result = await this.db.deleteFrom('events').where('id', '<=', cutoff.id).executeTakeFirst();
     this.eventCountCache -= Number(result.numDeletedRows);
   }
 }
+
+/** A deletion of events: the store trimming its oldest (every id up to one), given ones, or a reset (every one). */
+export type EventDeletion =
+  | { readonly kind: 'trim'; readonly throughId: number }
+  | { readonly kind: 'events'; readonly ids: readonly number[] }
+  | { readonly kind: 'reset' };
 
 type GroupValues = [number, number, number | null, string, string];
 type HostValues = [string, number, number, string, string, string];

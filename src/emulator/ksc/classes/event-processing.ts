@@ -1,16 +1,15 @@
 import { need } from '../auth/rights.ts';
 import { canSeeDevices, type MethodContext } from '../context.ts';
-import { readEventsJson, selectEventIds, type EventSelection } from '../event-query.ts';
+import { planEventSelection, readEventsJson, selectPlannedIds, type EventSelection } from '../event-query.ts';
+import { EventSnapshot } from '../event-snapshot.ts';
 import { faults } from '../faults.ts';
 import { defineClass, RawJson } from '../method.ts';
 
 const READ = [need('basic', 'read')];
 export const EVENTS_KIND = 'EventProcessing';
 
-interface EventResult {
-  readonly ids: readonly number[];
-  readonly fields: readonly string[];
-}
+/** A result set as its id list (`Tasks.GetTaskHistory` makes these too), or defined by its selection. */
+type EventResult = { readonly ids: readonly number[]; readonly fields: readonly string[] } | EventSnapshot;
 
 async function open(
   ctx: MethodContext,
@@ -18,12 +17,15 @@ async function open(
   fields: readonly string[],
   lifetime: number,
 ): Promise<{ strIteratorId: string }> {
-  const ids = canSeeDevices(ctx)
-    ? await selectEventIds(ctx.world, { ...selection, vserverId: ctx.vserverId, now: ctx.clock.now() })
-    : [];
-  return {
-    strIteratorId: ctx.iterators.create<EventResult>(EVENTS_KIND, ctx.owner, lifetime, { ids, fields }),
-  };
+  let result: EventResult = { ids: [], fields };
+  if (canSeeDevices(ctx)) {
+    const plan = planEventSelection({ ...selection, vserverId: ctx.vserverId, now: ctx.clock.now() });
+    result = (await EventSnapshot.open(ctx.world, plan, fields)) ?? {
+      ids: await selectPlannedIds(ctx.world, plan),
+      fields,
+    };
+  }
+  return { strIteratorId: ctx.iterators.create<EventResult>(EVENTS_KIND, ctx.owner, lifetime, result) };
 }
 
 function hostIdOf(ctx: MethodContext, strHostName: string): string {
@@ -85,24 +87,29 @@ export const eventProcessingFactoryClass = defineClass('EventProcessingFactory',
 export const eventProcessingClass = defineClass('EventProcessing', {
   GetRecordCount: {
     rights: [],
-    handler: (ctx, { strIteratorId }) => ({
-      PxgRetVal: ctx.iterators.get<EventResult>(EVENTS_KIND, strIteratorId, ctx.owner).ids.length,
-    }),
+    handler: (ctx, { strIteratorId }) => {
+      const result = ctx.iterators.get<EventResult>(EVENTS_KIND, strIteratorId, ctx.owner);
+      return { PxgRetVal: result instanceof EventSnapshot ? result.count : result.ids.length };
+    },
   },
   GetRecordRange: {
     rights: [],
     handler: async (ctx, { strIteratorId, nStart, nEnd }) => {
       const result = ctx.iterators.get<EventResult>(EVENTS_KIND, strIteratorId, ctx.owner);
       const start = Math.max(0, nStart);
-      const ids = result.ids.slice(start, Math.max(start, nEnd));
-      const events = await readEventsJson(ctx.world, ids, result.fields);
+      const end = Math.max(start, nEnd);
+      const events =
+        result instanceof EventSnapshot
+          ? await result.range(start, end)
+          : await readEventsJson(ctx.world, result.ids.slice(start, end), result.fields);
       return { pParamsEvents: new RawJson(`{"KLEVP_EVENT_RANGE_ARRAY":[${events}]}`) };
     },
   },
   ReleaseIterator: {
     rights: [],
     handler: (ctx, { strIteratorId }) => {
-      ctx.iterators.release(EVENTS_KIND, strIteratorId, ctx.owner);
+      const result = ctx.iterators.release<EventResult>(EVENTS_KIND, strIteratorId, ctx.owner);
+      if (result instanceof EventSnapshot) result.release();
       return {};
     },
   },
