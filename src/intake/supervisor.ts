@@ -17,6 +17,9 @@ import {
 } from './runner.ts';
 import { errorEntry, MAX_STATUS_ERRORS, type PipelineErrorEntry, type PipelineStatus } from './status.ts';
 import type { GapRecord, Source, SourceBatch } from './types.ts';
+import { CheckpointStore, type CheckpointFence } from './checkpoints/store.ts';
+import { isLeaseLost, runWithLeases } from './leases/coordinator.ts';
+import { newWorkerId, type LeaseStore } from './leases/store.ts';
 
 /** One point of a pipeline's history: its totals and lag at a time. */
 export interface PipelineSample {
@@ -48,6 +51,8 @@ export interface SupervisedPipelineStatus extends PipelineStatus {
   readonly restartAt: string | undefined;
   /** The most recent gaps the source reported (R15), oldest first (at most {@link MAX_RECENT_GAPS}). */
   readonly recentGaps: readonly RecentGap[];
+  /** With leases: this worker's lease on the pipeline while it holds it (undefined: another worker runs it). */
+  readonly lease?: { readonly owner: string; readonly token: number; readonly expiresAt: string } | undefined;
 }
 
 /** A gap as the status shows it: where it starts, when it was detected, and what the source knows of it. */
@@ -59,8 +64,31 @@ export interface RecentGap {
 
 export const MAX_RECENT_GAPS = 20;
 
+/** Checkpoints that can fence a commit with a lease's token ({@link CheckpointStore}); others ignore the fence. */
+export interface FenceableCheckpoints extends PipelineCheckpoints {
+  commit(
+    ...args: [...Parameters<PipelineCheckpoints['commit']>, fence?: CheckpointFence]
+  ): ReturnType<PipelineCheckpoints['commit']>;
+}
+
+/** How the supervisor competes for its pipelines with other workers (decisions/0047). */
+export interface SupervisorLeases {
+  readonly store: LeaseStore;
+  /** Default: host, pid and a random part. */
+  readonly worker?: string;
+  /** Default 10 s. */
+  readonly ttlMs?: number;
+  /** Default ttl/3. */
+  readonly renewEveryMs?: number;
+}
+
 export interface SupervisorOptions {
-  readonly checkpoints: PipelineCheckpoints;
+  readonly checkpoints: FenceableCheckpoints;
+  /**
+   * Run each pipeline only while holding its lease, committing with its fencing token. Default: on when
+   * `checkpoints` is a {@link CheckpointStore} (the leases live in its database); false runs every pipeline here.
+   */
+  readonly leases?: SupervisorLeases | false;
   readonly logger?: PipelineLogger;
   /** Milliseconds since the epoch. Default `Date.now`. */
   readonly now?: () => number;
@@ -230,10 +258,15 @@ export function createSupervisor(
     };
   }
 
-  async function supervise(entry: Supervised): Promise<void> {
+  /** Runs a pipeline until `signal` aborts, restarting it after failures; rejects only when its lease is lost. */
+  async function supervise(
+    entry: Supervised,
+    signal: AbortSignal,
+    checkpoints: PipelineCheckpoints,
+  ): Promise<void> {
     const { definition } = entry;
     let failures = 0;
-    while (!stopping.signal.aborted) {
+    while (!signal.aborted) {
       let progressed = false;
       try {
         const parts = definition.createParts();
@@ -262,8 +295,8 @@ export function createSupervisor(
           source,
           mapping: parts.mapping,
           sink: parts.sink,
-          checkpoints: options.checkpoints,
-          signal: stopping.signal,
+          checkpoints,
+          signal,
           shutdownDeadlineMs,
           now,
           sleep,
@@ -278,7 +311,11 @@ export function createSupervisor(
           },
         });
       } catch (error) {
-        if (stopping.signal.aborted) break;
+        if (isLeaseLost(error)) {
+          entry.status = { ...entry.status, state: 'stopped' };
+          throw error;
+        }
+        if (signal.aborted) break;
         failures = progressed ? 1 : failures + 1;
         const delay = fullJitterDelay(failures - 1, options.restart ?? DEFAULT_RESTART);
         failed(entry, error, now() + delay);
@@ -286,16 +323,50 @@ export function createSupervisor(
           { pipeline: definition.name, err: error, restartInMs: delay, restarts: entry.status.restarts },
           'intake: pipeline failed; restarting after a backoff',
         );
-        await sleep(delay, stopping.signal);
+        await sleep(delay, signal);
       }
     }
     if (entry.status.state !== 'stopped') entry.status = { ...entry.status, state: 'stopped' };
   }
 
+  const leases =
+    options.leases ??
+    (options.checkpoints instanceof CheckpointStore ? { store: options.checkpoints.leases(now) } : false);
+
+  function competeForLeases(lease: SupervisorLeases): Promise<void> {
+    return runWithLeases({
+      pipelines: [...supervised.keys()],
+      leases: lease.store,
+      worker: lease.worker ?? newWorkerId(),
+      ...(lease.ttlMs === undefined ? {} : { ttlMs: lease.ttlMs }),
+      ...(lease.renewEveryMs === undefined ? {} : { renewEveryMs: lease.renewEveryMs }),
+      signal: stopping.signal,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      run: (name, fence, signal) =>
+        supervise(supervised.get(name)!, signal, {
+          read: (pipeline) => options.checkpoints.read(pipeline),
+          commit: (pipeline, content, after) => options.checkpoints.commit(pipeline, content, after, fence),
+        }),
+      onLease: (name, held) => {
+        const entry = supervised.get(name)!;
+        entry.status = {
+          ...entry.status,
+          lease:
+            held === undefined
+              ? undefined
+              : { owner: held.owner, token: held.token, expiresAt: new Date(held.expiresAt).toISOString() },
+        };
+      },
+    });
+  }
+
   return {
     start() {
       if (runs !== undefined || stopping.signal.aborted) return;
-      runs = [...supervised.values()].map((entry) => supervise(entry));
+      runs =
+        leases === false
+          ? [...supervised.values()].map((entry) => supervise(entry, stopping.signal, options.checkpoints))
+          : [competeForLeases(leases)];
     },
     stop(deadlineMs = shutdownDeadlineMs + 1000) {
       stopped ??= (async () => {

@@ -64,6 +64,7 @@ export const TIER_OF_FILE: Readonly<Record<string, Tier>> = {
   'test/intake/crash-process.test.ts': 'e2e',
   'test/intake/cli/intake-cli.test.ts': 'e2e',
   'test/intake/crash-cli.test.ts': 'e2e',
+  'test/intake/workers-cli.test.ts': 'e2e',
   // Runs tcpdump and unzip on the captures it writes.
   'test/emulator/kics/traffic/tcpdump.test.ts': 'e2e',
 };

@@ -11,6 +11,9 @@ import { loadConfig } from '../../config/load.ts';
 import type { KconnectConfig } from '../../config/schema.ts';
 import { ERROR_CODES, KconnectError } from '../../errors.ts';
 import { CheckpointStore, CheckpointUnreadableError } from '../../intake/checkpoints/index.ts';
+import type { CheckpointFence } from '../../intake/checkpoints/store.ts';
+import { DEFAULT_LEASE_TTL_MS, isLeaseLost, runWithLeases } from '../../intake/leases/coordinator.ts';
+import { LeaseHeldError, newWorkerId } from '../../intake/leases/index.ts';
 import { configuredSource, needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
 import type { PipelineDefinition } from '../../intake/pipeline.ts';
 import { resetPipeline, type ResetTarget } from '../../intake/reset.ts';
@@ -173,16 +176,20 @@ async function runCommand(io: CliIo, options: IntakeCommandOptions, flags: RunFl
         'intake: progress',
       );
     };
-    const run = async (definition: PipelineDefinition) => {
+    const fenced = checkpoints;
+    const run = async (definition: PipelineDefinition, signal: AbortSignal, fence: CheckpointFence) => {
       const parts = definition.createParts();
       return runPipeline({
         name: definition.name,
         source: observed(parts.source, () => board?.atHead(definition.name)),
         mapping: parts.mapping,
         sink: parts.sink,
-        checkpoints: checkpoints!,
+        checkpoints: {
+          read: (pipeline) => fenced.read(pipeline),
+          commit: (pipeline, content, after) => fenced.commit(pipeline, content, after, fence),
+        },
         once: flags.once === true,
-        signal: stop.signal,
+        signal,
         logger,
         onProgress,
         now,
@@ -190,9 +197,11 @@ async function runCommand(io: CliIo, options: IntakeCommandOptions, flags: RunFl
         ...(definition.pollIntervalMs === undefined ? {} : { pollIntervalMs: definition.pollIntervalMs }),
       });
     };
-    const results = await Promise.allSettled(definitions.map(run));
+    const failures =
+      flags.once === true
+        ? await runOnceUnderLeases(fenced, definitions, stop.signal, run)
+        : await runUnderLeases(fenced, definitions, stop.signal, run, log);
     board?.stop();
-    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     for (const failure of failures) io.stderr.write(`error: ${messageOf(failure)}\n`);
     const first = failures[0];
     io.exit(first === undefined ? 0 : first instanceof KconnectError ? ERROR_CODES[first.code].exitCode : 1);
@@ -205,6 +214,86 @@ async function runCommand(io: CliIo, options: IntakeCommandOptions, flags: RunFl
     await store?.close();
     await checkpoints?.close();
   }
+}
+
+type LeasedRun = (
+  definition: PipelineDefinition,
+  signal: AbortSignal,
+  fence: CheckpointFence,
+) => Promise<unknown>;
+
+/**
+ * `--once`: takes every selected pipeline's lease (failing those another live worker holds, naming it), runs them
+ * to their head with their fencing tokens while renewing the leases, then gives the leases back.
+ */
+async function runOnceUnderLeases(
+  store: CheckpointStore,
+  definitions: readonly PipelineDefinition[],
+  signal: AbortSignal,
+  run: LeasedRun,
+): Promise<unknown[]> {
+  const leases = store.leases();
+  const worker = newWorkerId();
+  const results = await Promise.allSettled(
+    definitions.map(async (definition) => {
+      const lease = await leases.acquire(definition.name, worker, DEFAULT_LEASE_TTL_MS);
+      if (lease === undefined) {
+        const holder = await leases.get(definition.name);
+        throw new LeaseHeldError(definition.name, holder?.owner ?? 'unknown', holder?.expiresAt ?? 0);
+      }
+      const lost = new AbortController();
+      const onStop = () => lost.abort(signal.reason);
+      signal.addEventListener('abort', onStop, { once: true });
+      const renewal = setInterval(() => {
+        leases
+          .renew(definition.name, worker, lease.token, DEFAULT_LEASE_TTL_MS)
+          .then((held) => {
+            // The commit's fence refuses the next write anyway; stopping now saves reading a batch for nothing.
+            if (!held) lost.abort();
+          })
+          .catch(() => undefined);
+      }, DEFAULT_LEASE_TTL_MS / 3);
+      try {
+        return await run(definition, lost.signal, { token: lease.token });
+      } finally {
+        clearInterval(renewal);
+        signal.removeEventListener('abort', onStop);
+        await leases.release(definition.name, worker, lease.token).catch(() => undefined);
+      }
+    }),
+  );
+  return results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+}
+
+/**
+ * Without `--once`: competes with the other workers on the same state store for the selected pipelines' leases
+ * and runs those it holds until stopped (decisions/0047). A pipeline that fails here is given back and reported.
+ */
+async function runUnderLeases(
+  store: CheckpointStore,
+  definitions: readonly PipelineDefinition[],
+  signal: AbortSignal,
+  run: LeasedRun,
+  log: PipelineLogger | undefined,
+): Promise<unknown[]> {
+  const failures: unknown[] = [];
+  const byName = new Map(definitions.map((d) => [d.name, d] as const));
+  await runWithLeases({
+    pipelines: definitions.map((d) => d.name),
+    leases: store.leases(),
+    worker: newWorkerId(),
+    signal,
+    ...(log === undefined ? {} : { logger: log }),
+    run: async (name, fence, pipelineSignal) => {
+      try {
+        await run(byName.get(name)!, pipelineSignal, fence);
+      } catch (error) {
+        if (!isLeaseLost(error)) failures.push(error);
+        throw error;
+      }
+    },
+  });
+  return failures;
 }
 
 function messageOf(error: unknown): string {
@@ -228,19 +317,32 @@ interface StatusRow {
   /** Newer generations that were refused (damaged), each with why. */
   readonly damaged: ReadonlyArray<{ readonly generation: number; readonly reason: string }>;
   readonly error: string | null;
+  /** The worker holding the pipeline's lease while it is live, else null (decisions/0047). */
+  readonly owner: string | null;
+  /** When the live lease expires unless renewed, ISO 8601; null without a live lease. */
+  readonly leaseExpiresAt: string | null;
+  /** The lease's fencing token (the last owner's when it is free); 0 when the pipeline never had a lease. */
+  readonly leaseToken: number;
 }
 
 async function statusRows(
   config: KconnectConfig,
   names: readonly string[],
   checkpoints: CheckpointStore,
+  now: number,
 ): Promise<StatusRow[]> {
   const stored = await checkpoints.pipelines();
   const all = [...names, ...stored.filter((name) => !Object.hasOwn(config.pipelines, name))];
+  const leases = new Map((await checkpoints.leases().list()).map((l) => [l.pipeline, l] as const));
   const rows: StatusRow[] = [];
   for (const name of all) {
     const pipeline = Object.hasOwn(config.pipelines, name) ? config.pipelines[name] : undefined;
+    const lease = leases.get(name);
+    const live = lease !== undefined && lease.expiresAt > now;
     const about = {
+      owner: live ? lease.owner : null,
+      leaseExpiresAt: live ? new Date(lease.expiresAt).toISOString() : null,
+      leaseToken: lease?.token ?? 0,
       pipeline: name,
       configured: pipeline !== undefined,
       source: pipeline?.source.type ?? null,
@@ -297,7 +399,17 @@ function statusTable(rows: readonly StatusRow[], now: number): string {
   return renderTable(
     {
       title: 'Intake pipelines',
-      columns: ['Pipeline', 'Flow', 'Generation', 'Position', 'Records', 'Documents', 'Gaps', 'Last commit'],
+      columns: [
+        'Pipeline',
+        'Flow',
+        'Generation',
+        'Position',
+        'Records',
+        'Documents',
+        'Gaps',
+        'Last commit',
+        'Owner',
+      ],
       rows: rows.map((r) => [
         r.configured ? r.pipeline : `${r.pipeline} (not configured)`,
         r.source === null ? '' : `${r.source} → ${r.mapping ?? ''} → ${r.sink ?? ''}`,
@@ -309,6 +421,7 @@ function statusTable(rows: readonly StatusRow[], now: number): string {
         r.totals === null ? '' : String(r.totals.documents),
         r.totals === null ? '' : String(r.totals.gaps),
         ago(r.lastCommit),
+        r.owner === null ? 'free' : `${r.owner} (lease until ${r.leaseExpiresAt ?? ''})`,
       ]),
     },
     'text',
@@ -321,7 +434,7 @@ async function statusCommand(io: CliIo, flags: Record<string, unknown>): Promise
     const config = load(io, flags['config']);
     const names = choose(config, flags['pipeline'] as string[] | undefined, '--pipeline');
     checkpoints = await CheckpointStore.open(config.intake.state);
-    const rows = await statusRows(config, names, checkpoints);
+    const rows = await statusRows(config, names, checkpoints, (io.now ?? Date.now)());
     const format = (flags['format'] as string | undefined) ?? (io.stdout.isTTY === true ? 'table' : 'json');
     if (format === 'json')
       io.stdout.write(

@@ -2,6 +2,7 @@ export {
   CHECKPOINT_MIGRATIONS,
   CheckpointStore,
   type CheckpointContent,
+  type CheckpointFence,
   type CheckpointRead,
   type CheckpointStoreOptions,
   type CheckpointTables,

@@ -10,6 +10,9 @@ import {
 } from '../../store/database.ts';
 import { migrate, type MigrationSet } from '../../store/migrations.ts';
 import type { Checkpoint, SinkPosition } from '../types.ts';
+import { LeaseLostError } from '../leases/errors.ts';
+import { LeaseStore } from '../leases/store.ts';
+import { createLeaseTables, type LeaseTables } from '../leases/schema.ts';
 import { CheckpointConflictError, CheckpointCorruptError, CheckpointUnreadableError } from './errors.ts';
 
 // A type alias, not an interface: Kysely needs an index-compatible record.
@@ -23,7 +26,7 @@ export type CheckpointTables = {
     checksum: string;
     committed_at: number;
   };
-};
+} & LeaseTables;
 
 export const CHECKPOINT_MIGRATIONS: MigrationSet = {
   name: 'intake',
@@ -44,9 +47,19 @@ export const CHECKPOINT_MIGRATIONS: MigrationSet = {
             .execute();
         },
       },
+      '0002-leases': {
+        async up(db: Kysely<unknown>): Promise<void> {
+          await createLeaseTables(db, kind);
+        },
+      },
     };
   },
 };
+
+/** The lease a commit is made under: the commit is refused unless the pipeline's lease still has this token. */
+export interface CheckpointFence {
+  readonly token: number;
+}
 
 /** What a commit stores; the store adds the pipeline, the generation and the time. */
 export interface CheckpointContent {
@@ -75,6 +88,11 @@ export interface CheckpointStoreOptions {
   readonly keep?: number;
   /** Milliseconds since the epoch. Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The database's kind, for a store on a database it did not open (default: the opened one's, else sqlite):
+   * on PostgreSQL a fenced commit locks the lease row for its transaction.
+   */
+  readonly kind?: DatabaseKind;
 }
 
 const DEFAULT_KEEP = 5;
@@ -151,6 +169,7 @@ function isUniqueViolation(error: unknown): boolean {
 export class CheckpointStore {
   private readonly keep: number;
   private readonly now: () => number;
+  private readonly kind: DatabaseKind;
 
   /** A store on a database whose intake tables are migrated ({@link CHECKPOINT_MIGRATIONS}). */
   constructor(
@@ -160,6 +179,7 @@ export class CheckpointStore {
   ) {
     this.keep = Math.max(2, options.keep ?? DEFAULT_KEEP);
     this.now = options.now ?? Date.now;
+    this.kind = owned?.kind ?? options.kind ?? 'sqlite';
   }
 
   /** Opens a store of its own (SQLite file or PostgreSQL URL) and migrates it; {@link close} closes it. */
@@ -204,11 +224,20 @@ export class CheckpointStore {
 
   /**
    * Writes generation `after + 1` if `after` is still the newest generation stored (0: none), then deletes
-   * generations older than the last {@link CheckpointStoreOptions.keep}.
+   * generations older than the last {@link CheckpointStoreOptions.keep}. With a `fence`, only if the pipeline's
+   * lease still carries its token, checked in the same transaction as the write (PostgreSQL: the lease row is
+   * locked `FOR UPDATE` first, so a takeover waits for this commit or this commit sees the takeover; SQLite: the
+   * one INSERT … SELECT runs under the database's write lock).
    *
    * @throws {CheckpointConflictError} when another writer committed since.
+   * @throws {LeaseLostError} when the fence's token is no longer the lease's.
    */
-  async commit(pipeline: string, content: CheckpointContent, after: number): Promise<Checkpoint> {
+  async commit(
+    pipeline: string,
+    content: CheckpointContent,
+    after: number,
+    fence?: CheckpointFence,
+  ): Promise<Checkpoint> {
     checkPipeline(pipeline);
     if (!Number.isSafeInteger(after) || after < 0)
       throw new KconnectError('INVALID_INPUT', `checkpoints: generation ${after} is not a generation`);
@@ -219,34 +248,70 @@ export class CheckpointStore {
       totals: content.totals,
     });
     const committedAt = this.now();
-    const newest = this.db
-      .selectFrom('kconnect_intake_checkpoints')
-      .select((eb) => eb.fn.coalesce(eb.fn.max('generation'), sql.lit(0)).as('newest'))
-      .where('pipeline', '=', pipeline);
-    let inserted: number;
-    try {
-      const result = await this.db
+    const insert = async (db: Kysely<CheckpointTables>): Promise<number> => {
+      if (fence !== undefined && this.kind === 'postgres') {
+        const lease = await db
+          .selectFrom('kconnect_intake_leases')
+          .select(['owner', 'token'])
+          .where('pipeline', '=', pipeline)
+          .forUpdate()
+          .executeTakeFirst();
+        if (lease === undefined || Number(lease.token) !== fence.token)
+          throw new LeaseLostError(pipeline, fence.token, lease?.owner, lease && Number(lease.token));
+      }
+      const newest = db
+        .selectFrom('kconnect_intake_checkpoints')
+        .select((eb) => eb.fn.coalesce(eb.fn.max('generation'), sql.lit(0)).as('newest'))
+        .where('pipeline', '=', pipeline);
+      let query = db
+        .selectNoFrom([
+          sql<string>`${pipeline}`.as('pipeline'),
+          sql<number>`${generation}`.as('generation'),
+          sql<string>`${body}`.as('body'),
+          sql<string>`${checksumOf(pipeline, generation, body)}`.as('checksum'),
+          sql<number>`${committedAt}`.as('committed_at'),
+        ])
+        .where(newest, '=', after);
+      if (fence !== undefined)
+        query = query.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('kconnect_intake_leases')
+              .select('token')
+              .where('pipeline', '=', pipeline)
+              .where('token', '=', fence.token),
+          ),
+        );
+      const result = await db
         .insertInto('kconnect_intake_checkpoints')
         .columns(['pipeline', 'generation', 'body', 'checksum', 'committed_at'])
-        .expression(
-          this.db
-            .selectNoFrom([
-              sql<string>`${pipeline}`.as('pipeline'),
-              sql<number>`${generation}`.as('generation'),
-              sql<string>`${body}`.as('body'),
-              sql<string>`${checksumOf(pipeline, generation, body)}`.as('checksum'),
-              sql<number>`${committedAt}`.as('committed_at'),
-            ])
-            .where(newest, '=', after),
-        )
+        .expression(query)
         .executeTakeFirst();
-      inserted = Number(result.numInsertedOrUpdatedRows ?? 0);
+      return Number(result.numInsertedOrUpdatedRows ?? 0);
+    };
+    let inserted: number;
+    try {
+      inserted =
+        fence !== undefined && this.kind === 'postgres'
+          ? await this.db.transaction().execute(insert)
+          : await insert(this.db);
     } catch (error) {
       // Two writers that both saw `after` as the newest: the primary key lets one in.
       if (isUniqueViolation(error)) throw new CheckpointConflictError(pipeline, after);
       throw error;
     }
-    if (inserted === 0) throw new CheckpointConflictError(pipeline, after);
+    if (inserted === 0) {
+      if (fence !== undefined) {
+        // Which condition refused it: the lease is the one the worker must act on.
+        const lease = await this.db
+          .selectFrom('kconnect_intake_leases')
+          .select(['owner', 'token'])
+          .where('pipeline', '=', pipeline)
+          .executeTakeFirst();
+        if (lease === undefined || Number(lease.token) !== fence.token)
+          throw new LeaseLostError(pipeline, fence.token, lease?.owner, lease && Number(lease.token));
+      }
+      throw new CheckpointConflictError(pipeline, after);
+    }
     await this.db
       .deleteFrom('kconnect_intake_checkpoints')
       .where('pipeline', '=', pipeline)
@@ -284,6 +349,11 @@ export class CheckpointStore {
         if (!(error instanceof CheckpointConflictError) || attempt >= 4) throw error;
       }
     }
+  }
+
+  /** The leases of pipelines, in this store's database (their fencing tokens are what {@link commit} checks). */
+  leases(now: () => number = this.now): LeaseStore {
+    return new LeaseStore(this.db, now);
   }
 
   /** The pipelines that have checkpoints, in name order. */
