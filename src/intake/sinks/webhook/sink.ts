@@ -180,8 +180,11 @@ export class WebhookSink implements Sink {
     return rejected.length === 0 ? { position: this.position } : { position: this.position, rejected };
   }
 
+  /** Closes the sink's own pool once requests in flight ended; a second call does nothing. */
   async close(): Promise<void> {
-    await this.pool?.close();
+    const pool = this.pool;
+    if (pool === undefined || pool.closed || pool.destroyed) return;
+    await pool.close();
   }
 
   /** A slice, and on a document-level refusal its halves, until every refused document stands alone. */
