@@ -162,7 +162,7 @@ export class WebhookSink implements Sink {
   }
 
   /** Nothing to undo at a receiver: a batch sent but not committed is sent again (at-least-once). */
-  open(committed: SinkPosition | undefined): Promise<void> {
+  open(committed: SinkPosition | undefined, _signal?: AbortSignal): Promise<void> {
     const lastKey = (committed as { lastKey?: unknown } | null | undefined)?.lastKey;
     this.position = { lastKey: typeof lastKey === 'string' ? lastKey : null };
     return Promise.resolve();
