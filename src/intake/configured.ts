@@ -9,6 +9,7 @@ import type { PipelineConfig } from '../config/pipelines.ts';
 import type { StateStore } from '../store/state.ts';
 import { createMapping } from './mappings/index.ts';
 import type { PipelineDefinition, PipelineParts } from './pipeline.ts';
+import type { PipelineLogger } from './runner.ts';
 import { createSink, sinkTarget } from './sinks/index.ts';
 import { createSource } from './sources/index.ts';
 import type { MappingName, Source } from './types.ts';
@@ -16,6 +17,8 @@ import type { MappingName, Source } from './types.ts';
 export interface PipelineDependencies {
   /** Where asset streams (`ksc.hosts`, `kics.devices`) keep their fingerprints; needed only by them. */
   readonly store?: StateStore;
+  /** Where sinks say what the operator should know (a webhook sink told not to check certificates). */
+  readonly logger?: PipelineLogger;
   /** Milliseconds since the epoch, for the sinks (the file sink's rotation). Default `Date.now`. */
   readonly now?: () => number;
 }
@@ -61,6 +64,7 @@ function definitionOf(
         sink: createSink(sink, {
           pipeline: pipeline.name,
           ...(deps.now === undefined ? {} : { now: deps.now }),
+          ...(deps.logger === undefined ? {} : { logger: deps.logger }),
         }),
       };
     },

@@ -156,6 +156,7 @@ async function runCommand(io: CliIo, options: IntakeCommandOptions, flags: RunFl
     const definitions = pipelineDefinitions(config, contexts, {
       ...(store === undefined ? {} : { store }),
       now,
+      logger,
     }).filter((d) => names.includes(d.name));
     board?.start();
     const lastProgressLog = new Map<string, number>();

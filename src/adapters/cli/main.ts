@@ -12,6 +12,7 @@ import { tokenCommand } from './token-command.ts';
 import { kconnectVersion } from '../../version.ts';
 import type { ClientLogger } from '../../vendor-client.ts';
 import { needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
+import type { PipelineLogger } from '../../intake/runner.ts';
 import { StateStore } from '../../store/state.ts';
 
 /** The MCP server's connection: the configuration (file, environment), one context factory for the process. */
@@ -37,6 +38,15 @@ async function loadMcpContext(
 }
 
 /** The service's connections: every configured one, each with its own client, made on first use. */
+/** The client's logger as the intake's parts take one: each line keeps its fields. */
+function levelledPipelineLogger(logger: ClientLogger): PipelineLogger {
+  const at =
+    (level: 'info' | 'warn' | 'error') =>
+    (fields: Record<string, unknown>, message: string): void =>
+      logger({ ...fields, level, message });
+  return { info: at('info'), warn: at('warn'), error: at('error') };
+}
+
 async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeContexts> {
   const config = loadConfig({ env: process.env });
   const factory = createContextFactory(config, { logger });
@@ -53,7 +63,10 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
     ...(pipelines.length === 0
       ? {}
       : {
-          pipelines: pipelineDefinitions(config, factory, store === undefined ? {} : { store }),
+          pipelines: pipelineDefinitions(config, factory, {
+            ...(store === undefined ? {} : { store }),
+            logger: levelledPipelineLogger(logger),
+          }),
           checkpoints: state.url === undefined ? { file: state.file ?? '' } : { url: state.url },
         }),
     close: async () => {
