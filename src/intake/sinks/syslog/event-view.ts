@@ -60,8 +60,9 @@ type Json = PlainJson | undefined;
 function at(document: Json, path: string): Json {
   let value: Json = document;
   for (const part of path.split('.')) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-    value = (value as { readonly [key: string]: PlainJson })[part];
+    if (typeof value !== 'object' || value === null) return undefined;
+    // Numeric parts index arrays (`evidences.0.src_endpoint`).
+    value = Array.isArray(value) ? value[Number(part)] : (value as { readonly [key: string]: PlainJson })[part];
   }
   return value;
 }
