@@ -62,7 +62,9 @@ function at(document: Json, path: string): Json {
   for (const part of path.split('.')) {
     if (typeof value !== 'object' || value === null) return undefined;
     // Numeric parts index arrays (`evidences.0.src_endpoint`).
-    value = Array.isArray(value) ? value[Number(part)] : (value as { readonly [key: string]: PlainJson })[part];
+    value = Array.isArray(value)
+      ? value[Number(part)]
+      : (value as { readonly [key: string]: PlainJson })[part];
   }
   return value;
 }

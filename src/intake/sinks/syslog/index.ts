@@ -6,7 +6,7 @@ export {
   type ResolvedSyslogSinkConfig,
   type SyslogSinkConfig,
 } from './config.ts';
-export { SyslogSendError } from './errors.ts';
+export { SyslogSendError, SyslogTlsError } from './errors.ts';
 export { formatCef, cefSeverity } from './cef.ts';
 export { formatLeef } from './leef.ts';
 export { eventViewOf, type EventView } from './event-view.ts';

@@ -84,7 +84,8 @@ export class SyslogSink implements Sink {
     return targetOf(this.options.transport);
   }
 
-  async open(committed: SinkPosition | undefined): Promise<void> {
+  async open(committed: SinkPosition | undefined, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     this.sent = sentOf(committed);
   }
 
@@ -118,7 +119,8 @@ export class SyslogSink implements Sink {
     );
   }
 
-  async write(batch: SinkBatch): Promise<SinkWriteResult> {
+  async write(batch: SinkBatch, signal?: AbortSignal): Promise<SinkWriteResult> {
+    signal?.throwIfAborted();
     const timestamp = this.now();
     const messages = batch.documents.map((document, index) =>
       this.message(document, batch.keys[index] ?? '', timestamp),

@@ -9,7 +9,7 @@ import dgram from 'node:dgram';
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import tls from 'node:tls';
-import { SyslogSendError } from './errors.ts';
+import { SyslogSendError, SyslogTlsError } from './errors.ts';
 import { octetCounted } from './rfc5424.ts';
 
 export type SyslogProtocol = 'udp' | 'tcp' | 'tls';
@@ -38,6 +38,11 @@ export interface SyslogTransport {
 function reasonOf(error: unknown): string {
   const { code, message } = error as { code?: unknown; message?: unknown };
   return typeof code === 'string' ? code : String(message);
+}
+
+/** Handshake failures that a retry would repeat: certificates not trusted, names not matching, alerts on ours. */
+function isTrustFailure(reason: string): boolean {
+  return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_|ERR_SSL_|ALERT/.test(reason);
 }
 
 export function targetOf(options: TransportOptions): string {
@@ -144,7 +149,11 @@ class StreamTransport implements SyslogTransport {
       });
     } catch (error) {
       socket.destroy();
-      throw new SyslogSendError(targetOf(this.options), 'connect', reasonOf(error), { cause: error });
+      const reason = reasonOf(error);
+      if (protocol === 'tls' && isTrustFailure(reason)) {
+        throw new SyslogTlsError(targetOf(this.options), reason, { cause: error });
+      }
+      throw new SyslogSendError(targetOf(this.options), 'connect', reason, { cause: error });
     }
     socket.removeAllListeners('error');
     this.broken = false;

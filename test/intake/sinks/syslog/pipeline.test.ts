@@ -99,7 +99,7 @@ describe('KSC emulator → OCSF → syslog (CEF over TCP) → rsyslog', () => {
     const expected = await eventIds(emulator);
     const counts = await waitFor(() => {
       const seen = ledger(rsyslog, 'once');
-      return seen.size >= expected.length && seen;
+      return seen.size >= expected.length ? seen : undefined;
     });
     expect([...counts.keys()].sort()).toEqual([...expected].sort());
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
@@ -142,7 +142,7 @@ describe('KSC emulator → OCSF → syslog (CEF over TCP) → rsyslog', () => {
       const counts = await waitFor(
         () => {
           const seen = ledger(rsyslog, 'r11');
-          return all.every((id) => seen.has(id)) && seen;
+          return all.every((id) => seen.has(id)) ? seen : undefined;
         },
         { timeoutMs: 60_000, what: 'every event at rsyslog after it came back' },
       );

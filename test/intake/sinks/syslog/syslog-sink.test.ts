@@ -93,7 +93,7 @@ describe('the syslog sink against rsyslog', () => {
     const keys = ids(1000, 100).map(String);
     const messages = await waitFor(() => {
       const got = received(keys);
-      return got.length >= 100 && got;
+      return got.length >= 100 ? got : undefined;
     });
     expect(messages.map(keyOf).sort()).toEqual([...keys].sort());
     const message = messages.find((m) => keyOf(m) === '1007') as ReceivedMessage;
@@ -153,9 +153,8 @@ describe('the syslog sink against rsyslog', () => {
     await sink.close();
     const [short, cut] = await waitFor(() => {
       const got = received(['3000', '3001']);
-      return (
-        got.length === 2 && [got.find((m) => keyOf(m) === '3000')!, got.find((m) => keyOf(m) === '3001')!]
-      );
+      if (got.length !== 2) return undefined;
+      return [got.find((m) => keyOf(m) === '3000')!, got.find((m) => keyOf(m) === '3001')!] as const;
     });
     expect(short!.inputName).toBe('imudp');
     const leef = parseLeef(short!.msg.trimStart());
@@ -191,7 +190,7 @@ describe('the syslog sink against rsyslog', () => {
     await sink.close();
     const [message] = await waitFor(() => {
       const got = received(['4000']);
-      return got.length === 1 && got;
+      return got.length === 1 ? got : undefined;
     });
     expect(JSON.parse(message!.msg)).toEqual(batch.documents[0]);
     expect(message!.msgId).toBe('ksc.events');
