@@ -103,6 +103,26 @@ input(type="imtcp" address="127.0.0.1" port="${tcpPort}")
 `;
 }
 
+/**
+ * A detached shell that stops rsyslogd (SIGTERM, then SIGKILL) if this process dies without doing it (SIGKILL of
+ * the test runner, a crash), so no receiver outlives its test. stop() kills it first.
+ */
+function spawnWatchdog(rsyslogPid: number): ChildProcess {
+  const script = `
+while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done
+kill -0 "$1" 2>/dev/null && exit 0
+kill -TERM "$2" 2>/dev/null; sleep 2; kill -KILL "$2" 2>/dev/null
+`;
+  const child = spawn(
+    '/bin/sh',
+    ['-c', script, 'kconnect-rsyslog-watchdog', String(process.pid), String(rsyslogPid)],
+    { detached: true, stdio: 'ignore' },
+  );
+  child.once('error', () => undefined);
+  child.unref();
+  return child;
+}
+
 function isAlive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
@@ -129,6 +149,7 @@ export async function startRsyslog(): Promise<Rsyslog> {
   const conf = path.join(dir, 'rsyslog.conf');
   writeFileSync(conf, configOf(dir, udpPort, tcpPort, output));
   let child: ChildProcess | undefined;
+  let watchdog: ChildProcess | undefined;
   let log = '';
   let probes = 0;
 
@@ -145,6 +166,7 @@ export async function startRsyslog(): Promise<Rsyslog> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = started;
+    if (started.pid !== undefined) watchdog = spawnWatchdog(started.pid);
     started.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     started.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
     probes += 1;
@@ -167,6 +189,15 @@ export async function startRsyslog(): Promise<Rsyslog> {
   const stop = async (): Promise<void> => {
     const running = child;
     child = undefined;
+    if (watchdog?.pid !== undefined) {
+      // Its process group: the shell and its sleep.
+      try {
+        process.kill(-watchdog.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    watchdog = undefined;
     if (running === undefined || !isAlive(running) || running.pid === undefined) return;
     const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
     process.kill(running.pid, 'SIGTERM');

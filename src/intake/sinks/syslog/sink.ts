@@ -61,6 +61,19 @@ function sourceOf(document: MappedDocument): string {
   return typeof found === 'string' ? found : '-';
 }
 
+/** OCSF `severity_id` on kconnect's 0..4 scale (1 Informational, 3 Medium, 4 High, 5 Critical; 2 Low, 6 Fatal). */
+const OCSF_LEVELS: readonly number[] = [0, 1, 1, 2, 3, 4, 4];
+
+/** The event's severity for a JSON message's PRI, from ECS, OCSF or D3 fields, without formatting a CEF view. */
+function severityOf(document: MappedDocument): number {
+  const ecs = field(document, ['event', 'severity']);
+  if (typeof ecs === 'number') return ecs;
+  const ocsf = document['severity_id'];
+  if (typeof ocsf === 'number') return OCSF_LEVELS[ocsf] ?? 0;
+  const d3 = document['Severity numeric ID'];
+  return typeof d3 === 'number' ? d3 : 0;
+}
+
 export class SyslogSink implements Sink {
   readonly type = 'syslog';
   private readonly transport: SyslogTransport;
@@ -96,11 +109,10 @@ export class SyslogSink implements Sink {
       ['pipeline', this.options.pipeline],
     ];
     if (this.options.format === 'json') {
-      const severity = field(document, ['event', 'severity']);
       return syslogMessage(
         this.header,
         {
-          severityLevel: typeof severity === 'number' ? severity : 0,
+          severityLevel: severityOf(document),
           msgId: sourceOf(document),
           timestamp,
           params,

@@ -9,6 +9,7 @@ import { kicsSeverity, kscSeverity } from '../../../../src/intake/mappings/sever
 import { cefSeverity, formatCef } from '../../../../src/intake/sinks/syslog/cef.ts';
 import { eventViewOf } from '../../../../src/intake/sinks/syslog/event-view.ts';
 import { formatLeef } from '../../../../src/intake/sinks/syslog/leef.ts';
+import { SyslogSink } from '../../../../src/intake/sinks/syslog/sink.ts';
 import type { IntakeRecord } from '../../../../src/intake/types.ts';
 import { parseCef, parseLeef } from '../../../support/cef-leef.ts';
 import { sampleRecords } from '../../mappings/support/records.ts';
@@ -82,6 +83,26 @@ describe('CEF and LEEF from every source and mapping', () => {
       const cef = parseCef(formatCef(eventViewOf(document!)));
       expect(cef.extension['src'], name).toMatch(/^[\d.:a-f]+$/);
       expect(cef.extension['dst'], name).toMatch(/^[\d.:a-f]+$/);
+    }
+  });
+});
+
+describe('the RFC 5424 PRI of JSON messages', () => {
+  it('follows the severity of ECS, OCSF and D3 documents (local0: 128 + crit 2 … info 6)', () => {
+    const sink = new SyslogSink({
+      transport: { protocol: 'tcp', host: '127.0.0.1', port: 1, timeoutMs: 1 },
+      format: 'json',
+      maxMessageBytes: 8192,
+      pipeline: 'p',
+    });
+    const critical = samples['ksc.events'].find((r) => r.data['GNRL_EA_SEVERITY'] === 4)!;
+    const info = samples['ksc.events'].find((r) => r.data['GNRL_EA_SEVERITY'] === 1)!;
+    for (const name of ['ecs', 'ocsf', 'd3'] as const) {
+      const mapping = createMapping(name);
+      const pri = (record: IntakeRecord) =>
+        sink.message(mapping.map(record)[0]!, record.key, 0).toString('utf8').split('>')[0];
+      expect(pri(critical), name).toBe('<130');
+      expect(pri(info), name).toBe('<134');
     }
   });
 });
