@@ -65,6 +65,11 @@ export const TIER_OF_FILE: Readonly<Record<string, Tier>> = {
   'test/intake/cli/intake-cli.test.ts': 'e2e',
   'test/intake/crash-cli.test.ts': 'e2e',
   'test/intake/workers-cli.test.ts': 'e2e',
+  // rsyslogd as a child process.
+  'test/intake/sinks/syslog/syslog-sink.test.ts': 'e2e',
+  'test/intake/sinks/syslog/pipeline.test.ts': 'e2e',
+  // openssl issues the test certificates.
+  'test/intake/sinks/syslog/tls.test.ts': 'e2e',
   // Runs tcpdump and unzip on the captures it writes.
   'test/emulator/kics/traffic/tcpdump.test.ts': 'e2e',
 };
