@@ -38,8 +38,14 @@ export const natsConnectionFields = {
     ),
 };
 
-const natsConnectionObject = z.object(natsConnectionFields);
-export type NatsConnectionConfig = z.output<typeof natsConnectionObject>;
+/** The connection members as the schema gives them. */
+export interface NatsConnectionConfig {
+  readonly url: string;
+  readonly userEnv?: string | undefined;
+  readonly passwordEnv?: string | undefined;
+  readonly tokenEnv?: string | undefined;
+  readonly credsFile?: string | undefined;
+}
 
 export type NatsAuth =
   | { readonly kind: 'user'; readonly user: Secret; readonly password: Secret }
