@@ -96,7 +96,7 @@ export class NatsSink implements Sink {
    * Connects (again, after a failure) and makes sure the stream exists and takes the sink's subjects. Nothing is
    * undone: a batch published after the committed position is published again and dropped as duplicates.
    */
-  async open(committed: SinkPosition | undefined): Promise<void> {
+  async open(committed: SinkPosition | undefined, _signal?: AbortSignal): Promise<void> {
     this.#sequence = sequenceOf(committed);
     if (this.#connection === undefined || this.#connection.isClosed()) {
       this.#connection = await connectNats(this.#options.connection, `kconnect-${this.#options.pipeline}`);
@@ -185,7 +185,7 @@ export class NatsSink implements Sink {
    * `duplicate` ack counts: the stream already holds that message). A message the server refuses for good (too
    * large) is returned as rejected; any other failure fails the whole batch, which the runner publishes again.
    */
-  async write(batch: SinkBatch): Promise<SinkWriteResult> {
+  async write(batch: SinkBatch, _signal?: AbortSignal): Promise<SinkWriteResult> {
     const js = this.#js;
     if (js === undefined) throw new Error('NatsSink.write before open');
     const stream = this.#options.stream;
