@@ -1,7 +1,8 @@
 /** The NATS sink alone against a real `nats-server -js`: ids, acks, de-duplication, the stream set-up. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NatsSink } from '../../../../src/intake/sinks/nats/index.ts';
-import { NatsStreamSetupError } from '../../../../src/intake/nats/errors.ts';
+import { Secret } from '../../../../src/config/secrets.ts';
+import { NatsConnectError, NatsStreamSetupError } from '../../../../src/intake/nats/errors.ts';
 import { isRetryable } from '../../../../src/intake/retry.ts';
 import { startNatsServer, type NatsServer } from '../../../support/nats-server.ts';
 import { streamCount, streamMessages } from './support.ts';
@@ -150,5 +151,38 @@ describe('NatsSink', () => {
     expect((await streamMessages(server.url, 'S7')).map((m) => m.id)).toEqual(
       ['1', '2', '3', '4'].map((k) => `p1:${k}`),
     );
+  }, 60_000);
+
+  it('authenticates with user and password from the environment; wrong ones stop the pipeline, unretried', async () => {
+    const secured = await startNatsServer({ args: ['--user', 'kc', '--pass', 'right-pass'] });
+    try {
+      const auth = (password: string) => ({
+        kind: 'user' as const,
+        user: Secret.env('NU', 'sink.userEnv', { NU: 'kc' }),
+        password: Secret.env('NP', 'sink.passwordEnv', { NP: password }),
+      });
+      const good = new NatsSink({
+        connection: { url: secured.url, auth: auth('right-pass') },
+        stream: 'AUTH',
+        subject: 'kc.auth',
+        pipeline: 'p1',
+      });
+      await good.open(undefined, signal);
+      expect((await good.write(batchOf(['1']), signal)).position).toEqual({ stream: 'AUTH', sequence: 1 });
+      await good.close();
+      const bad = new NatsSink({
+        connection: { url: secured.url, auth: auth('wrong-pass') },
+        stream: 'AUTH',
+        subject: 'kc.auth',
+        pipeline: 'p1',
+      });
+      const error = await bad.open(undefined, signal).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(NatsConnectError);
+      expect(error).toMatchObject({ code: 'UNAUTHENTICATED', retryable: false });
+      expect((error as Error).message).not.toContain('wrong-pass');
+      await bad.close();
+    } finally {
+      await secured.stop();
+    }
   }, 60_000);
 });
