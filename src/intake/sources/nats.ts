@@ -193,7 +193,7 @@ export class NatsSource implements Source {
     this.#unacked = undefined;
   }
 
-  async next(cursor: PlainJson | undefined, limit: number): Promise<SourceBatch> {
+  async next(cursor: PlainJson | undefined, limit: number, _signal?: AbortSignal): Promise<SourceBatch> {
     const jsm = await this.#manager();
     const stream = this.#options.stream;
     const after =
@@ -257,7 +257,7 @@ export class NatsSource implements Source {
   }
 
   /** `start`: before the oldest message; `end`: after the newest. A time is not offered. */
-  async cursorAt(to: ResetTarget): Promise<PlainJson> {
+  async cursorAt(to: ResetTarget, _signal?: AbortSignal): Promise<PlainJson> {
     if (typeof to === 'object') throw new FieldError('to', 'a nats source moves to start or end, not a time');
     const stream = this.#options.stream;
     if (to === 'start') return { stream, sequence: 0 };
