@@ -6,6 +6,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { mappingConfigSchema, type MappingConfig } from '../intake/mappings/index.ts';
+import { resolveNatsConnection } from '../intake/nats/connection.ts';
 import { resolveSinkConfig, sinkConfigSchema, type ResolvedSinkConfig } from '../intake/sinks/index.ts';
 import { sourceConfig, type SourceConfig } from '../intake/sources/index.ts';
 import type { DatabaseLocation } from '../store/database.ts';
@@ -68,7 +69,7 @@ export interface IntakeConfig {
 }
 
 /** The connection type a source reads through: the vendor before the dot (`ksc.events` → `ksc`). */
-export function sourceVendor(type: SourceConfig['type']): string {
+export function sourceVendor(type: Exclude<SourceConfig['type'], 'nats'>): string {
   return type.slice(0, type.indexOf('.'));
 }
 
@@ -87,26 +88,9 @@ export function resolvePipelines(
 ): Readonly<Record<string, PipelineConfig>> {
   const out: Record<string, PipelineConfig> = {};
   for (const [name, pipeline] of Object.entries(pipelines)) {
-    const field = `pipelines.${name}.source.connection`;
-    const wanted = pipeline.source.connection;
-    const names = Object.keys(connections);
-    const connection = Object.hasOwn(connections, wanted) ? connections[wanted] : undefined;
-    if (connection === undefined) {
-      throw new ConfigError(
-        field,
-        `no connection named "${wanted}" (configured: ${names.length === 0 ? 'none' : names.join(', ')})`,
-      );
-    }
-    const vendor = sourceVendor(pipeline.source.type);
-    if (connection.type !== vendor) {
-      throw new ConfigError(
-        field,
-        `"${wanted}" is a ${connection.type} connection; a ${pipeline.source.type} source reads a ${vendor} one`,
-      );
-    }
     out[name] = Object.freeze({
       name,
-      source: pipeline.source,
+      source: resolveSource(name, pipeline.source, mappingNameOf(pipeline.mapping), connections, base, env),
       mapping: pipeline.mapping,
       sink: resolveSinkConfig(pipeline.sink, { base, env, field: `pipelines.${name}.sink` }),
       ...(pipeline.batchSize === undefined ? {} : { batchSize: pipeline.batchSize }),
@@ -116,6 +100,51 @@ export function resolvePipelines(
     });
   }
   return Object.freeze(out);
+}
+
+function mappingNameOf(mapping: MappingConfig): string {
+  return typeof mapping === 'string' ? mapping : mapping.type;
+}
+
+/**
+ * A pipeline's source, checked: a vendor source's connection exists and is of its vendor; a `nats` source carries
+ * its server in the block itself (no connection), checked like a nats sink's, with its creds file made absolute.
+ */
+function resolveSource(
+  name: string,
+  source: SourceConfig,
+  mappingName: string,
+  connections: Readonly<Record<string, ConnectionConfig>>,
+  base: string,
+  env: Readonly<Record<string, string | undefined>>,
+): SourceConfig {
+  if (source.type === 'nats') {
+    if (mappingName !== 'raw')
+      throw new ConfigError(
+        `pipelines.${name}.mapping`,
+        `a nats source delivers documents another pipeline already mapped: use raw, not ${mappingName}`,
+      );
+    const settings = resolveNatsConnection(source, { field: `pipelines.${name}.source`, base, env });
+    return settings.auth?.kind === 'creds' ? { ...source, credsFile: settings.auth.file } : source;
+  }
+  const field = `pipelines.${name}.source.connection`;
+  const wanted = source.connection;
+  const names = Object.keys(connections);
+  const connection = Object.hasOwn(connections, wanted) ? connections[wanted] : undefined;
+  if (connection === undefined) {
+    throw new ConfigError(
+      field,
+      `no connection named "${wanted}" (configured: ${names.length === 0 ? 'none' : names.join(', ')})`,
+    );
+  }
+  const vendor = sourceVendor(source.type);
+  if (connection.type !== vendor) {
+    throw new ConfigError(
+      field,
+      `"${wanted}" is a ${connection.type} connection; a ${source.type} source reads a ${vendor} one`,
+    );
+  }
+  return source;
 }
 
 /**

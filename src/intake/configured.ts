@@ -33,8 +33,10 @@ export function configuredSource(
   contexts: Pick<ContextFactory, 'vendorClient'>,
   deps: PipelineDependencies = {},
 ): Source {
-  return createSource(pipeline.source, {
-    client: contexts.vendorClient(pipeline.source.connection),
+  const { source } = pipeline;
+  return createSource(source, {
+    // A nats source carries its server in its own block; the others read through a configured connection.
+    client: source.type === 'nats' ? undefined : contexts.vendorClient(source.connection),
     pipeline: pipeline.name,
     ...(deps.store === undefined ? {} : { store: deps.store }),
   });
@@ -48,7 +50,7 @@ function definitionOf(
   const { sink } = pipeline;
   return {
     name: pipeline.name,
-    connection: pipeline.source.connection,
+    ...(pipeline.source.type === 'nats' ? {} : { connection: pipeline.source.connection }),
     sourceType: pipeline.source.type,
     mappingName: mappingNameOf(pipeline.mapping),
     sinkType: sink.type,

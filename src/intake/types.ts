@@ -14,6 +14,7 @@ export const SOURCE_TYPES = [
   'kics.app-messages',
   'ksc.hosts',
   'kics.devices',
+  'nats',
 ] as const;
 export type SourceType = (typeof SOURCE_TYPES)[number];
 

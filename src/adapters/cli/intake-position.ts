@@ -54,5 +54,7 @@ export function summarizePosition(type: SourceType, cursor: PlainJson): Position
         return { text: 'full snapshot next', time: undefined };
       return { text: `generation ${String(cursor['base'])}`, time: undefined };
     }
+    case 'nats':
+      return { text: `${String(cursor['stream'])} sequence ${String(cursor['sequence'])}`, time: undefined };
   }
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { Sink } from '../types.ts';
 import { fileSinkConfigSchema, fileSinkKind, type FileSinkConfig } from './file/config.ts';
 import type { SinkDependencies, SinkKind, SinkLoadContext } from './kind.ts';
+import { natsSinkConfigSchema, natsSinkKind, type ResolvedNatsSinkConfig } from './nats/config.ts';
 import { syslogSinkConfigSchema, syslogSinkKind, type ResolvedSyslogSinkConfig } from './syslog/config.ts';
 import {
   webhookSinkConfigSchema,
@@ -19,17 +20,19 @@ export { fileSinkConfigSchema, fileSinkKind, type FileSinkConfig } from './file/
 /** A pipeline's `sink` as the file writes it. */
 export const sinkConfigSchema = z.discriminatedUnion('type', [
   fileSinkConfigSchema,
+  natsSinkConfigSchema,
   syslogSinkConfigSchema,
   webhookSinkConfigSchema,
 ]);
 export type SinkConfig = z.output<typeof sinkConfigSchema>;
 
 /** A sink's configuration as a run needs it (see {@link SinkKind.resolve}). */
-export type ResolvedSinkConfig = FileSinkConfig | ResolvedSyslogSinkConfig | ResolvedWebhookSinkConfig;
+export type ResolvedSinkConfig =
+  FileSinkConfig | ResolvedNatsSinkConfig | ResolvedSyslogSinkConfig | ResolvedWebhookSinkConfig;
 
 /** Every kind, by type. Typed loosely inside: `sinkConfigSchema` already tied each config to its kind's type. */
 const SINK_KINDS: ReadonlyMap<string, SinkKind<SinkConfig, ResolvedSinkConfig>> = new Map(
-  [fileSinkKind, syslogSinkKind, webhookSinkKind].map((kind) => [
+  [fileSinkKind, natsSinkKind, syslogSinkKind, webhookSinkKind].map((kind) => [
     kind.type,
     kind as SinkKind<SinkConfig, ResolvedSinkConfig>,
   ]),

@@ -12,10 +12,12 @@ import { SourceSetupError } from './errors.ts';
 import { KicsEventsSource, kicsEventsOptions } from './kics-events.ts';
 import { KicsLogSource, kicsAppMessagesOptions, kicsAuditOptions } from './kics-logs.ts';
 import { KscEventsSource, kscEventsOptions } from './ksc-events.ts';
+import { NatsSource, natsSourceOptions } from './nats.ts';
 
 export { SourceCursorError, SourceSetupError } from './errors.ts';
 export { startOption, type StartOption } from './options.ts';
 export { KscEventsSource, kscEventsOptions, type KscEventsOptions } from './ksc-events.ts';
+export { NatsSource, natsSourceOptions, defaultConsumerName, type NatsSourceOptions } from './nats.ts';
 export { KicsEventsSource, kicsEventsOptions, type KicsEventsOptions } from './kics-events.ts';
 export { KicsLogSource, kicsAuditOptions, kicsAppMessagesOptions, type KicsLogOptions } from './kics-logs.ts';
 export { AssetStreamSource, type Asset, type AssetStreamOptions } from './asset-stream.ts';
@@ -37,6 +39,7 @@ export const SOURCE_OPTIONS = {
   'kics.app-messages': kicsAppMessagesOptions,
   'ksc.hosts': kscHostsOptions,
   'kics.devices': kicsDevicesOptions,
+  nats: natsSourceOptions,
 } as const satisfies Record<SourceType, z.ZodType>;
 
 /** A pipeline's `source`: one of the sources' options, told apart by `type`. */
@@ -47,6 +50,7 @@ export const sourceConfig = z.discriminatedUnion('type', [
   kicsAppMessagesOptions,
   kscHostsOptions,
   kicsDevicesOptions,
+  natsSourceOptions,
 ]);
 export type SourceConfig = z.output<typeof sourceConfig>;
 
@@ -56,8 +60,10 @@ export interface SourceDependencies {
   readonly client: unknown;
   /** Asset streams keep their fingerprints here. */
   readonly store?: StateStore;
-  /** The pipeline's name: names an asset stream's fingerprints in the store. */
+  /** The pipeline's name: names an asset stream's fingerprints in the store and a nats source's consumer. */
   readonly pipeline: string;
+  /** For a nats source's `…Env` credentials. Default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 function kscClient(type: SourceType, client: unknown): KscClient {
@@ -105,5 +111,10 @@ export function createSource(config: SourceConfig, deps: SourceDependencies): So
         deps.pipeline,
         config,
       );
+    case 'nats':
+      return new NatsSource(config, {
+        pipeline: deps.pipeline,
+        ...(deps.env === undefined ? {} : { env: deps.env }),
+      });
   }
 }

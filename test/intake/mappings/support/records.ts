@@ -26,7 +26,11 @@ function record(
 /** JSON round trip: the entities as a client decodes them from the wire. */
 const asPlain = (value: unknown): PlainObject => JSON.parse(JSON.stringify(value)) as PlainObject;
 
-export function sampleRecords(): Record<SourceType | 'gap', Array<VendorRecord | GapRecord>> {
+/** Vendor records by source (a `nats` source carries documents another pipeline mapped: none here). */
+export function sampleRecords(): Record<
+  Exclude<SourceType, 'nats'> | 'gap',
+  Array<VendorRecord | GapRecord>
+> {
   const ksc = generateWorld({ seed: 18, hosts: 60, events: 1500, now: NOW });
   const kics = generateKicsWorld({ seed: 18, devices: 120, events: 600, now: NOW });
   const kscEvents = [...ksc.events].map((event) => {
