@@ -190,7 +190,9 @@ export class DirectoryPublisher {
    */
   change(count: number): number {
     let made = 0;
-    for (let i = 0; i < count; i++) {
+    // A drawn change may be a no-op (the user is already a member, the group is empty): draw again, a bounded
+    // number of times, so `count` changes are made in any directory but an empty one.
+    for (let attempts = 0; made < count && attempts < count * 20; attempts++) {
       const roll = this.#random.float();
       const events =
         roll < 0.25
