@@ -1,4 +1,12 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HTTP } from 'cloudevents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  directoryPublishOptionsFrom,
+  type DirectoryPublishFlags,
+} from '../../../src/adapters/cli/emulator-directory-options.ts';
 import { DirectoryDelivery } from '../../../src/emulator/ksc/directory/delivery.ts';
 import type { DirectorySnapshot } from '../../../src/emulator/ksc/directory/truth.ts';
 import { DirectoryEventFactory, identityOfSeed } from '../../../src/emulator/ksc/directory/events.ts';
@@ -373,5 +381,59 @@ describe('delivery', () => {
       await delivery.close();
       await receiver.stop();
     }
+  });
+});
+
+describe("seed 003's own examples (test/directory/fixtures/seed-003)", () => {
+  it.each(['ds_info_reset', 'ds_info_reset_complete', 'ds_user_info', 'ds_group_members'])(
+    '%s is a structured CloudEvent the checker accepts',
+    (type) => {
+      const body = readFileSync(
+        new URL(`../../directory/fixtures/seed-003/${type}.json`, import.meta.url),
+        'utf8',
+      );
+      const event = HTTP.toEvent({
+        headers: { 'content-type': 'application/cloudevents+json' },
+        body,
+      }) as ReceivedEvent;
+      expect(event.type).toBe(type);
+      expect(problemsOf(event)).toEqual([]);
+    },
+  );
+});
+
+describe('--directory-* flags', () => {
+  const flags = {
+    directoryPublish: 'http://127.0.0.1:1/v1/directory/events',
+    directoryMode: 'binary' as const,
+    directoryRate: 1,
+    directoryChunkSize: 10,
+    directoryBatchSize: 20,
+    directoryQueueLimit: 30,
+  };
+
+  it('reads the token from the default variable, a named variable or a file, never from a flag value', async () => {
+    const off: DirectoryPublishFlags = { ...flags };
+    delete off.directoryPublish;
+    expect(await directoryPublishOptionsFrom(off, {})).toBeUndefined();
+    const fromDefault = await directoryPublishOptionsFrom(flags, { KCONNECT_DIRECTORY_TOKEN: 'a-token' });
+    expect(fromDefault).toMatchObject({ token: 'a-token', mode: 'binary', chunkSize: 10, queueLimit: 30 });
+    const named = await directoryPublishOptionsFrom(
+      { ...flags, directoryTokenEnv: 'MY_TOKEN' },
+      { MY_TOKEN: 'b' },
+    );
+    expect(named?.token).toBe('b');
+    const dir = mkdtempSync(join(tmpdir(), 'kconnect-dir-token-'));
+    try {
+      writeFileSync(join(dir, 'token'), 'c-token\n');
+      const fromFile = await directoryPublishOptionsFrom(
+        { ...flags, directoryTokenFile: join(dir, 'token') },
+        {},
+      );
+      expect(fromFile?.token).toBe('c-token');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await expect(directoryPublishOptionsFrom(flags, {})).rejects.toThrow(/KCONNECT_DIRECTORY_TOKEN/);
   });
 });
