@@ -36,6 +36,13 @@ export interface DeliveryStats {
 
 const RETRYABLE_4XX: ReadonlySet<number> = new Set([401, 403, 408, 429]);
 
+/** `fetch failed (ECONNREFUSED)`: undici hides the reason in `cause`, and the log needs it. */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
+}
+
 class PermanentRefusal extends Error {
   constructor(readonly status: number) {
     super(`the receiver refused the events: HTTP ${status}`);
@@ -154,7 +161,7 @@ export class DirectoryDelivery {
           this.#lastIdByType.set(event.type, event.id);
         }
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = describeFailure(error);
         this.#lastError = message;
         if (error instanceof PermanentRefusal) {
           this.#queue.splice(0, count);
