@@ -5,6 +5,11 @@ import { recordLogger } from '../../logging.ts';
 import { kicsEmulatorCommand } from './kics-emulator-command.ts';
 import { addLogOptions, commandLogger, type LogFlags } from './log-options.ts';
 import { stopOnSignals } from './stop-on-signals.ts';
+import {
+  addDirectoryPublishOptions,
+  directoryPublishOptionsFrom,
+  type DirectoryPublishFlags,
+} from './emulator-directory-options.ts';
 
 function scale(text: string): number {
   const value = Number(text);
@@ -165,9 +170,11 @@ export function emulatorOptionsFrom(flags: EmulatorFlags, password: string): Ksc
 export function emulatorCommand(): Command {
   const emulator = new Command('emulator').description('run an emulator of a vendor API');
   const ksc = addLogOptions(
-    addEmulatorOptions(new Command('ksc').description('Kaspersky Security Center Open API emulator')),
+    addDirectoryPublishOptions(
+      addEmulatorOptions(new Command('ksc').description('Kaspersky Security Center Open API emulator')),
+    ),
   );
-  ksc.action(async (flags: EmulatorFlags) => {
+  ksc.action(async (flags: EmulatorFlags & DirectoryPublishFlags) => {
     if (flags.adminPassword === undefined) {
       throw new InvalidArgumentError('--admin-password or KCONNECT_EMULATOR_PASSWORD is required');
     }
@@ -175,9 +182,11 @@ export function emulatorCommand(): Command {
     const { startKscEmulator } = await import('../../emulator/ksc/emulator.ts');
     // stderr: stdout has the listening line scripts wait for.
     const logger = commandLogger('emulator-ksc', flags, process.env);
+    const directory = await directoryPublishOptionsFrom(flags, process.env);
     const running = await startKscEmulator({
       ...emulatorOptionsFrom(flags, flags.adminPassword),
       logger: recordLogger(logger),
+      ...(directory === undefined ? {} : { directory }),
     });
     // One line, for scripts that wait for the emulator to be ready.
     console.log(`KSC emulator listening on ${running.url}`);

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { EmulatorClock } from '../core/clock.ts';
 import { createControlApi, readJson } from '../core/control.ts';
 import type { EmulatorEnv } from '../core/server.ts';
+import { mountDirectoryControl } from './directory/control.ts';
+import type { DirectoryPublisher } from './directory/publisher.ts';
 import type { KscServerState } from './server.ts';
 import type { KscWorld } from './world.ts';
 
@@ -24,6 +26,8 @@ export interface ControlDependencies {
    * closes after its answer); throws on plain HTTP.
    */
   readonly rotateCertificate: (keep?: Socket) => Promise<void>;
+  /** The directory publisher, when `--directory-publish` is on: its routes join the API. */
+  readonly directory?: DirectoryPublisher;
 }
 
 const eventsBody = z.strictObject({
@@ -51,7 +55,11 @@ export function createKscControlApi(deps: ControlDependencies): Hono<EmulatorEnv
     rotateCertificate: deps.rotateCertificate,
     ...(deps.clockChanged === undefined ? {} : { clockChanged: deps.clockChanged }),
     // Agents that synced in the skipped time have done their work by the time the call returns.
-    afterAdvance: async () => ({ work: await state.agents.runDue() }),
+    // So do the directory's live changes: they are made before the call answers.
+    afterAdvance: async () => ({
+      work: await state.agents.runDue(),
+      ...(deps.directory === undefined ? {} : { directoryChanges: deps.directory.tick() }),
+    }),
     state: () => ({
       hosts: world.hosts.size,
       groups: world.groups.size,
@@ -61,6 +69,8 @@ export function createKscControlApi(deps: ControlDependencies): Hono<EmulatorEnv
       agents: { failures: state.agents.failures, lastFailure: state.agents.lastFailure ?? null },
     }),
   });
+
+  if (deps.directory !== undefined) mountDirectoryControl(control, deps.directory);
 
   control.get('/agents/work', async (c) => {
     const host = c.req.query('hostId');

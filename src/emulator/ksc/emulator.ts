@@ -15,6 +15,7 @@ import { createKscServer, type KscServerState } from './server.ts';
 import type { EmulatorLogger } from '../core/request-log.ts';
 import { createLiveEvents } from './world/index.ts';
 import { KscWorld, type SeedUser } from './world.ts';
+import { DirectoryPublisher, type DirectoryPublishOptions } from './directory/publisher.ts';
 
 /** Options of the KSC emulator; the CLI flags of `kconnect emulator ksc` map one to one. */
 export interface KscEmulatorOptions {
@@ -62,6 +63,11 @@ export interface KscEmulatorOptions {
   readonly maxBodyBytes?: number;
   /** One line per request (debug) and unexpected errors, each with its request id. Default: none. */
   readonly logger?: EmulatorLogger;
+  /**
+   * Publishes the seeded domain's directory (users, groups, memberships) to a receiver as seed 003's CloudEvents:
+   * in full on start, then live changes (decision 0055).
+   */
+  readonly directory?: DirectoryPublishOptions;
 }
 
 export interface RunningKscEmulator {
@@ -70,6 +76,8 @@ export interface RunningKscEmulator {
   readonly world: KscWorld;
   readonly clock: EmulatorClock;
   readonly state: KscServerState;
+  /** The directory publisher, when `directory` was given. */
+  readonly directory: DirectoryPublisher | undefined;
   /** PEM of the self-signed certificate (HTTPS only), for clients that pin or trust it. */
   readonly certificatePem: string | undefined;
   /** PEM of the reserve certificate that takes over at the next rotation (HTTPS only). */
@@ -189,6 +197,10 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
       throw new KconnectError('CONFLICT', 'the emulator is not listening yet');
     await listening.server.rotateCertificate(keep);
   };
+  const directory =
+    options.directory === undefined
+      ? undefined
+      : new DirectoryPublisher(world, clock, options.seed ?? 1, options.directory, options.logger);
   if (options.controlToken !== undefined) {
     const control = createKscControlApi({
       world,
@@ -198,6 +210,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
       addEvents,
       rotateCertificate,
       clockChanged: persistClock,
+      ...(directory === undefined ? {} : { directory }),
     });
     app.route(CONTROL_PREFIX, control);
   }
@@ -211,6 +224,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     keepAliveTimeoutMs: 120_000,
   });
   listening.server = server;
+  directory?.start();
 
   let liveTimer: NodeJS.Timeout | undefined;
   const rate = options.liveRate ?? 0;
@@ -237,6 +251,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
     world,
     clock,
     state,
+    directory,
     get certificatePem() {
       return certificates?.current.cert;
     },
@@ -249,6 +264,7 @@ export async function startKscEmulator(options: KscEmulatorOptions = {}): Promis
       closed = true;
       if (liveTimer !== undefined) clearInterval(liveTimer);
       clearInterval(agentTimer);
+      await directory?.close();
       await state.agents.stop();
       state.sessions.endAll();
       await persistClock();

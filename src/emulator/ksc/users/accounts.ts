@@ -23,8 +23,11 @@ export interface HostAccount {
 const WINDOWS_LOCAL = ['Administrator', 'DefaultAccount', 'Guest'] as const;
 const LINUX_LOCAL = ['root'] as const;
 
-/** A binary SID (revision 1, authority 5, sub-authorities from the name), stable for the host and account. */
-function sidFor(scope: string, name: string): Uint8Array {
+/**
+ * A binary SID (revision 1, authority 5, sub-authorities from the name), stable for the host and account. Exported
+ * for the directory publisher, whose groups and new users get SIDs of the same shape.
+ */
+export function sidFor(scope: string, name: string): Uint8Array {
   const digest = createHash('sha256').update(`${scope}\u0000${name}`).digest();
   const sid = new Uint8Array(28);
   sid[0] = 1;

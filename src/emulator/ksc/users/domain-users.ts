@@ -25,11 +25,16 @@ function guid(bytes: Buffer): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** The `objectGUID` of an account, derived from its SID (the directory publisher uses it as `uid`). */
+export function objectGuidOf(sid: Uint8Array): string {
+  return guid(digest('guid', sid));
+}
+
 /**
  * Trustee ids of accounts learnt from devices: above the internal users' range (100,000 + id) and derived from
  * the SID, so an account keeps its id however the hosts are enumerated.
  */
-function trusteeId(sid: Uint8Array): bigint {
+export function trusteeIdOf(sid: Uint8Array): bigint {
   return 1_000_000_000n + BigInt(digest('trustee', sid).readUIntBE(0, 6));
 }
 
@@ -88,9 +93,9 @@ export function domainUserView(user: DomainUser): KlParams {
     ul_binId: new Uint8Array(digest('id', account.sid).subarray(0, 16)),
     ul_binSidHash: new Uint8Array(createHash('md5').update(account.sid).digest()),
     ul_imgSid: account.sid,
-    ul_llTrusteeId: trusteeId(account.sid),
+    ul_llTrusteeId: trusteeIdOf(account.sid),
     ul_nVServer: user.vserverId,
-    ul_strObjectGUID: guid(digest('guid', account.sid)),
+    ul_strObjectGUID: objectGuidOf(account.sid),
     ul_wstrCompany: '',
     ul_wstrDepartment: '',
     ul_wstrDisplayName: account.dn,

@@ -242,6 +242,16 @@ export const USER_LOGINS: readonly string[] = FIRST_NAMES.flatMap((first) =>
   LAST_NAMES.map((last) => (first.charAt(0) + last).toLowerCase()),
 );
 
+/** The person behind a login of {@link USER_LOGINS} (the first of the names that make it), for directory data. */
+export function personOfLogin(login: string): { readonly first: string; readonly last: string } | undefined {
+  for (const first of FIRST_NAMES) {
+    if (first.charAt(0).toLowerCase() !== login.charAt(0)) continue;
+    const last = LAST_NAMES.find((l) => l.toLowerCase() === login.slice(1));
+    if (last !== undefined) return { first, last };
+  }
+  return undefined;
+}
+
 /** The account usually logged on to a host, stable for the host id (no state to keep). */
 export function primaryUserOf(hostId: string): string {
   return USER_LOGINS[hashString(hostId) % USER_LOGINS.length] ?? 'administrator';
