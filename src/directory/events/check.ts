@@ -20,7 +20,7 @@ import {
 } from './rules.ts';
 
 /** A CloudEvent as the SDK gives it, or the same attributes as a plain object (a parsed structured event). */
-export type DirectoryEventInput = CloudEventV1<unknown> | { readonly [attribute: string]: unknown };
+export type DirectoryEventInput = CloudEventV1<unknown> | object;
 
 type JsonObject = { readonly [key: string]: unknown };
 
