@@ -100,7 +100,10 @@ describe('POST /v1/directory/events', () => {
       const answer = await structured(event);
       expect(answer.status).toBe(202);
       expect(body(answer)).toEqual({ id: event.id, outcome: 'applied' });
-      expect(applier.applied.at(-1)).toMatchObject({ id: event.id, type: event['type'] });
+      expect(applier.applied.at(-1)).toMatchObject({
+        id: event.id,
+        type: (event as Record<string, unknown>)['type'],
+      });
     });
 
     it('binary, with the SDK’s own emitter: attributes in ce-* headers, data as the body', async () => {
