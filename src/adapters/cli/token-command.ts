@@ -97,7 +97,8 @@ export function tokenCommand(io: TokenCommandIo = {}): Command {
     .requiredOption('--name <name>', 'who or what uses it, e.g. soar-playbooks')
     .requiredOption(
       '--scope <scopes>',
-      'comma-separated: read (read-only commands), respond (commands that change KSC), admin (audit log)',
+      'comma-separated: read (read-only commands), respond (commands that change KSC), admin (audit log), ' +
+        'ingest (deliver directory events)',
     )
     .option(
       '--connections <names>',

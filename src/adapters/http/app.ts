@@ -13,6 +13,8 @@ import type { DatabaseIdempotencyStore } from './idempotency.ts';
 import type { ServerLimits } from './limits.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { registerPipelineRoutes } from './pipelines-routes.ts';
+import { registerDirectoryRoutes } from './directory-routes.ts';
+import type { DirectoryApplier } from '../../directory/types.ts';
 import type { Supervisor } from '../../intake/supervisor.ts';
 import { REQUEST_ID_HEADER } from './openapi.ts';
 import { requestIdFrom, withRequestId } from '../../logging.ts';
@@ -63,6 +65,8 @@ export interface ServiceDependencies {
   readonly signal: AbortSignal;
   /** The intake pipelines the service runs, if any: their status in `/v1/pipelines` and `/metrics`. */
   readonly pipelines?: Supervisor;
+  /** The directory's store that `POST /v1/directory/events` applies events to; without it the route answers 503. */
+  readonly directory?: DirectoryApplier;
 }
 
 /** What the middleware gives every handler. */
@@ -230,6 +234,13 @@ export function createServiceApp(deps: ServiceDependencies): Hono<ServiceEnv> {
   registerPipelineRoutes(
     app,
     deps.pipelines,
+    authorise,
+    (c) => (code, message, status) => errorBody(code, message, c.get('requestId'), status),
+  );
+
+  registerDirectoryRoutes(
+    app,
+    deps,
     authorise,
     (c) => (code, message, status) => errorBody(code, message, c.get('requestId'), status),
   );

@@ -4,8 +4,11 @@ import type { CommandDefinition } from '../../commands/index.ts';
 import { KconnectError } from '../../errors.ts';
 import type { ServiceTables } from './store.ts';
 
-/** What an API token may do: run read-only commands, run commands that change things, read the audit log. */
-export const SCOPES = ['read', 'respond', 'admin'] as const;
+/**
+ * What an API token may do: run read-only commands, run commands that change things, read the audit log, deliver
+ * directory events (`ingest`: a publisher's token, which neither reads nor responds).
+ */
+export const SCOPES = ['read', 'respond', 'admin', 'ingest'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** The caller behind a request, as the audit log names it. */

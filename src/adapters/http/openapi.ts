@@ -10,6 +10,8 @@ import { fileContentTypes, producesFile } from '../../commands/core/files.ts';
 import { VENDOR_NAMES, VENDORS, type Vendor } from '../../commands/core/vendors.ts';
 import { FAILED_ITEMS_HEADER, STATUS_HEADER } from './file-response.ts';
 import { requiredScope, SCOPES } from './auth.ts';
+import { MAX_DIRECTORY_BATCH, MAX_DIRECTORY_BODY_BYTES } from './directory-routes.ts';
+import { DIRECTORY_EVENT_TYPES } from '../../directory/types.ts';
 
 /** A JSON value of the document (plain JSON: the document is served with `JSON.stringify`). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -363,6 +365,134 @@ const PIPELINE_SCHEMAS: Readonly<Record<string, JsonObject>> = {
   },
 };
 
+/** The directory receiver's events and answers (`POST /v1/directory/events`). */
+const DIRECTORY_SCHEMAS: Readonly<Record<string, JsonObject>> = {
+  DirectoryCloudEvent: {
+    type: 'object',
+    description:
+      'A CloudEvent 1.0 of seed 003: `source` `osmp-ds-info-provider`, one of the nine types, an RFC 3339 ' +
+      '`time`, and `data` with the attributes its type requires (docs/directory.md lists them)',
+    required: ['specversion', 'id', 'source', 'type', 'time', 'data'],
+    properties: {
+      specversion: { const: '1.0' },
+      id: { type: 'string', minLength: 1 },
+      source: { const: 'osmp-ds-info-provider' },
+      type: { type: 'string', enum: [...DIRECTORY_EVENT_TYPES] },
+      time: isoTime,
+      datacontenttype: { type: 'string' },
+      data: { type: 'object' },
+    },
+  },
+  DirectoryEventErrorBody: {
+    type: 'object',
+    required: ['error', 'requestId'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message', 'eventId', 'eventType', 'attribute'],
+        properties: {
+          code: { type: 'string' },
+          message: { type: 'string', description: '`attribute: reason`' },
+          eventId: { type: ['string', 'null'] },
+          eventType: { type: ['string', 'null'] },
+          attribute: {
+            type: 'string',
+            description: 'Where the event failed: `type`, `data.ds_ids.uid`, `data.ds_ids_chunk[3]` …',
+          },
+        },
+      },
+      requestId: { type: 'string' },
+    },
+  },
+  DirectoryBatchReport: {
+    type: 'object',
+    required: ['accepted', 'rejected', 'results'],
+    properties: {
+      accepted: count,
+      rejected: count,
+      results: {
+        type: 'array',
+        description: 'One per event of the batch, in its order',
+        items: {
+          type: 'object',
+          properties: {
+            id: { type: ['string', 'null'] },
+            type: { type: ['string', 'null'] },
+            outcome: { type: 'string', enum: ['applied', 'duplicate', 'stale'] },
+            error: { $ref: '#/components/schemas/DirectoryEventErrorBody/properties/error' },
+          },
+        },
+      },
+    },
+  },
+};
+
+const DIRECTORY_EVENTS_OPERATION: JsonObject = {
+  operationId: 'directory_events',
+  summary: 'Receive directory events (seed 003)',
+  description:
+    'CloudEvents from `osmp-ds-info-provider` in any HTTP content mode: structured ' +
+    '(`application/cloudevents+json`), batched (`application/cloudevents-batch+json`, at most ' +
+    `${MAX_DIRECTORY_BATCH} events) or binary (\`ce-*\` headers, \`data\` as the body). Bodies up to ` +
+    `${MAX_DIRECTORY_BODY_BYTES} bytes. Each event is checked against seed 003 and applied whole or not at all; a ` +
+    'redelivered event (same source and id) is a `duplicate`, an older one than the directory knows is `stale`. ' +
+    'Needs the `ingest` scope.',
+  tags: ['ingest'],
+  requestBody: {
+    required: true,
+    content: {
+      'application/cloudevents+json': { schema: ref('DirectoryCloudEvent') },
+      'application/cloudevents-batch+json': { schema: { type: 'array', items: ref('DirectoryCloudEvent') } },
+      'application/json': { schema: { type: 'object', description: 'Binary mode: the event’s `data`' } },
+    },
+  },
+  responses: {
+    '200': {
+      description: 'A batch: what became of each event (valid ones applied, invalid ones reported)',
+      content: { 'application/json': { schema: ref('DirectoryBatchReport') } },
+    },
+    '202': {
+      description: 'One event, applied (or recognised as a duplicate or stale)',
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              outcome: { type: 'string', enum: ['applied', 'duplicate', 'stale'] },
+            },
+          },
+        },
+      },
+    },
+    '400': {
+      description: 'The event is not a valid directory event: named by id, type and attribute',
+      content: { 'application/json': { schema: ref('DirectoryEventErrorBody') } },
+    },
+    '401': {
+      description: 'No token, or an unknown or revoked one',
+      content: { 'application/json': { schema: ref('ErrorBody') } },
+    },
+    '403': {
+      description: 'The token lacks the `ingest` scope',
+      content: { 'application/json': { schema: ref('ErrorBody') } },
+    },
+    '413': {
+      description: `A body over ${MAX_DIRECTORY_BODY_BYTES} bytes, or a batch of more than ${MAX_DIRECTORY_BATCH} events`,
+      content: {
+        'application/json': { schema: { oneOf: [ref('ErrorBody'), ref('DirectoryEventErrorBody')] } },
+      },
+    },
+    '503': {
+      description: 'No directory store configured, or the store failed (retry: redelivery is safe)',
+      content: { 'application/json': { schema: ref('ErrorBody') } },
+    },
+  },
+  'x-kconnect-scope': 'ingest',
+  'x-kconnect-max-body-bytes': MAX_DIRECTORY_BODY_BYTES,
+  'x-kconnect-max-batch': MAX_DIRECTORY_BATCH,
+};
+
 const jsonResponse = (description: string, schema: string): JsonObject => ({
   description,
   content: { 'application/json': { schema: ref(schema) } },
@@ -535,7 +665,7 @@ export function buildOpenApiDocument(
         '200': objectAnswer('The token', {
           tokenId: { type: 'string' },
           name: { type: 'string' },
-          scopes: { type: 'array', items: { type: 'string', enum: ['read', 'respond', 'admin'] } },
+          scopes: { type: 'array', items: { type: 'string', enum: [...SCOPES] } },
         }),
         '401': jsonResponse('No token, or an unknown or revoked one', 'ErrorBody'),
       },
@@ -636,6 +766,7 @@ export function buildOpenApiDocument(
       },
     },
   };
+  paths['/v1/directory/events'] = { post: DIRECTORY_EVENTS_OPERATION };
   paths['/console'] = publicRoute('The web console (it asks for a token)', {
     '200': { description: 'An HTML page', content: { 'text/html': { schema: { type: 'string' } } } },
   });
@@ -676,6 +807,7 @@ export function buildOpenApiDocument(
       { name: 'read', description: 'Read-only commands: need the `read` scope' },
       { name: 'respond', description: 'Commands that change KSC: need the `respond` scope' },
       { name: 'admin', description: 'Service administration: needs the `admin` scope' },
+      { name: 'ingest', description: 'Directory events from a publisher: need the `ingest` scope' },
       { name: 'service', description: 'The service itself' },
     ],
     paths,
@@ -729,7 +861,13 @@ export function buildOpenApiDocument(
         }),
         Timeout: failure('KSC did not answer in time'),
       },
-      schemas: { ...inputs, ...outputs, StreamErrorLine: STREAM_ERROR_LINE, ...PIPELINE_SCHEMAS },
+      schemas: {
+        ...inputs,
+        ...outputs,
+        StreamErrorLine: STREAM_ERROR_LINE,
+        ...PIPELINE_SCHEMAS,
+        ...DIRECTORY_SCHEMAS,
+      },
     },
   };
 }

@@ -26,6 +26,7 @@ import { CheckpointStore } from '../../intake/checkpoints/index.ts';
 import type { PipelineDefinition } from '../../intake/pipeline.ts';
 import type { PipelineLogger } from '../../intake/runner.ts';
 import { createSupervisor, type Supervisor } from '../../intake/supervisor.ts';
+import type { DirectoryApplier } from '../../directory/types.ts';
 
 export interface ServiceOptions {
   /** The commands to serve. Default: the whole catalog. */
@@ -89,6 +90,11 @@ export interface ServiceOptions {
   readonly pipelines?: readonly PipelineDefinition[];
   /** Where the pipelines' checkpoints live. Default: the service database. */
   readonly checkpoints?: ServiceDatabaseLocation;
+  /**
+   * The directory's store: `POST /v1/directory/events` checks seed 003's events and applies them here. Without
+   * it the route answers 503 "no directory store configured".
+   */
+  readonly directory?: DirectoryApplier;
   /** `info` of the OpenAPI document. */
   readonly title?: string;
   readonly version?: string;
@@ -282,6 +288,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     log,
     signal: shutdown.signal,
     ...(pipelines === undefined ? {} : { pipelines }),
+    ...(options.directory === undefined ? {} : { directory: options.directory }),
   });
 
   const host = options.host ?? '127.0.0.1';

@@ -24,9 +24,9 @@ describe('scopes', () => {
 
   it('names an unknown scope and refuses an empty list', () => {
     expect(() => parseScopes('read,write')).toThrow(
-      'scope: unknown scope "write" (one of read, respond, admin)',
+      'scope: unknown scope "write" (one of read, respond, admin, ingest)',
     );
-    expect(() => parseScopes(' , ')).toThrow('scope: at least one of read, respond, admin is needed');
+    expect(() => parseScopes(' , ')).toThrow('scope: at least one of read, respond, admin, ingest is needed');
     try {
       parseScopes('root');
     } catch (error) {
