@@ -17,6 +17,7 @@ import {
   createObject,
   findHolders,
   loadObjects,
+  pickPrimary,
   slices,
   stateOf,
   type Db,
@@ -53,8 +54,8 @@ async function resolve(
   const holders = await findHolders(db, scope, ids);
   const candidates = candidatesOf(ids, holders);
   if (candidates.length === 0) return createObject(db, scope, kind, ids);
-  const primary = candidates[0]!;
-  if (candidates.length > 1 || ids.some((id) => !holders.has(`${id.kind}\u0000${id.value}`)))
+  const primary = (await pickPrimary(db, ids, candidates)) ?? (await createObject(db, scope, kind, []));
+  if (candidates.length > 1 || ids.some((id) => holders.get(`${id.kind}\u0000${id.value}`) !== primary))
     await claim(db, scope, primary, ids, holders);
   return primary;
 }
@@ -72,9 +73,10 @@ export async function applyObjectInfo(
   const ids = identifiersOfInfo(event.trustee, event.info);
   const holders = await findHolders(db, scope, ids);
   const candidates = candidatesOf(ids, holders);
-  if (candidates.length > 0) {
+  const primary = await pickPrimary(db, ids, candidates);
+  if (primary !== undefined) {
     // Staleness is judged before anything moves, so a stale event leaves even the identifiers as they were.
-    const current = (await loadObjects(db, [candidates[0]!])).get(candidates[0]!)!;
+    const current = (await loadObjects(db, [primary])).get(primary)!;
     if (
       (current.info_clock !== null && clock < current.info_clock) ||
       (current.delete_clock !== null && clock < current.delete_clock)
@@ -85,7 +87,7 @@ export async function applyObjectInfo(
   let id: number;
   if (candidates.length === 0) id = await createObject(db, scope, kind, ids);
   else {
-    id = candidates[0]!;
+    id = primary ?? (await createObject(db, scope, kind, []));
     await claim(db, scope, id, ids, holders);
   }
   const merged = (await loadObjects(db, [id])).get(id)!;

@@ -74,6 +74,37 @@ export function candidatesOf(ids: readonly Identifier[], holders: Map<string, nu
   return out;
 }
 
+/** Identifiers that never change for one directory object: a candidate holding another value of one is another object. */
+const IMMUTABLE: readonly string[] = ['trustee', 'uid'];
+
+/**
+ * The event's object among the candidates: the first (strongest identifier first) that holds no different
+ * trustee or uid than the event names. Undefined when every candidate is another object: the event's is new.
+ */
+export async function pickPrimary(
+  db: Db,
+  ids: readonly Identifier[],
+  candidates: readonly number[],
+): Promise<number | undefined> {
+  const named = ids.filter((id) => IMMUTABLE.includes(id.kind));
+  if (candidates.length === 0) return undefined;
+  if (named.length === 0) return candidates[0];
+  const rows = await db
+    .selectFrom('kconnect_directory_identifiers')
+    .select(['object_id', 'kind', 'value'])
+    .where('object_id', 'in', [...candidates])
+    .where('kind', 'in', [...IMMUTABLE])
+    .execute();
+  return candidates.find(
+    (candidate) =>
+      !rows.some(
+        (row) =>
+          Number(row.object_id) === candidate &&
+          named.some((id) => id.kind === row.kind && id.value !== row.value),
+      ),
+  );
+}
+
 export async function createObject(
   db: Db,
   scope: Scope,

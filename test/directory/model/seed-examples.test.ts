@@ -110,7 +110,10 @@ describe.each(BACKENDS)('seed 003 examples on %s', (backend) => {
       'S-1-5-21-1030229531-2655459007-3248399797-1112',
     ]) {
       const found = await store.getUser(identifier);
-      expect(found.candidates.map((c) => c.user.info.upn), identifier).toEqual(['john.smith@example.com']);
+      expect(
+        found.candidates.map((c) => c.user.info.upn),
+        identifier,
+      ).toEqual(['john.smith@example.com']);
     }
     const identity = await store.identityFor({ sid: 'S-1-5-21-1030229531-2655459007-3248399797-1112' });
     expect(identity).toHaveLength(1);
@@ -130,7 +133,12 @@ describe.each(BACKENDS)('seed 003 examples on %s', (backend) => {
         time: '2024-09-13T09:49:00Z',
         instance: { ...INSTANCE, kscVsUid: 'VSRV42a6e07b-891f-4b88-bdbf-7438434346a4', kscVsId: '42' },
         trustee: { id: '14', sfx: '33554432' },
-        info: { ds: 'AD', uid: '2e37a8a6-ca4d-4810-bed5-287d6f4b1efc', samName: 'Admins', displayName: 'Admins' },
+        info: {
+          ds: 'AD',
+          uid: '2e37a8a6-ca4d-4810-bed5-287d6f4b1efc',
+          samName: 'Admins',
+          displayName: 'Admins',
+        },
       },
     ]);
     const john = (await store.getUser('jsmith')).candidates[0]!;
