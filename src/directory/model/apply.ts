@@ -84,33 +84,34 @@ export async function applyObjectInfo(
       return false;
   }
   const kind = event.type === 'ds_user_info' ? 'user' : 'group';
-  let id: number;
-  if (candidates.length === 0) id = await createObject(db, scope, kind, ids);
-  else {
-    id = primary ?? (await createObject(db, scope, kind, []));
-    await claim(db, scope, id, ids, holders);
-  }
-  const merged = (await loadObjects(db, [id])).get(id)!;
   const { info } = event;
+  const described = {
+    kind,
+    vs_uid: scope.vsUid,
+    vs_id: scope.vsId,
+    trustee_id: event.trustee.id,
+    trustee_sfx: event.trustee.sfx,
+    info: infoJson(info),
+    info_original: infoJson(event.infoOriginal),
+    display_lc: folded(info.displayName),
+    upn_lc: folded(info.upn),
+    sam_lc: folded(info.samName),
+    mail_lc: folded(info.mail),
+    dn_lc: folded(info.dn),
+    sid_bin: info.sidBin?.trim() ?? null,
+    info_clock: clock,
+  };
+  if (candidates.length === 0) {
+    // A new object: described in the one insert.
+    await createObject(db, scope, kind, ids, { ...described, state: 'live' });
+    return true;
+  }
+  const id = primary ?? (await createObject(db, scope, kind, []));
+  await claim(db, scope, id, ids, holders);
+  const merged = (await loadObjects(db, [id])).get(id)!;
   await db
     .updateTable('kconnect_directory_objects')
-    .set({
-      kind,
-      vs_uid: scope.vsUid,
-      vs_id: scope.vsId,
-      trustee_id: event.trustee.id,
-      trustee_sfx: event.trustee.sfx,
-      info: infoJson(info),
-      info_original: infoJson(event.infoOriginal),
-      display_lc: folded(info.displayName),
-      upn_lc: folded(info.upn),
-      sam_lc: folded(info.samName),
-      mail_lc: folded(info.mail),
-      dn_lc: folded(info.dn),
-      sid_bin: info.sidBin?.trim() ?? null,
-      info_clock: clock,
-      state: stateOf(clock, merged.delete_clock),
-    })
+    .set({ ...described, state: stateOf(clock, merged.delete_clock) })
     .where('id', '=', id)
     .execute();
   return true;

@@ -110,6 +110,8 @@ export async function createObject(
   scope: Scope,
   kind: string | null,
   ids: readonly Identifier[],
+  /** Columns of a description known at creation, so a new object costs one insert. */
+  described: Partial<Omit<ObjectRow, 'id' | 'publisher_id' | 'generation' | 'vs_key'>> = {},
 ): Promise<number> {
   const row = await db
     .insertInto('kconnect_directory_objects')
@@ -133,6 +135,7 @@ export async function createObject(
       sid_bin: null,
       info_clock: null,
       delete_clock: null,
+      ...described,
     })
     .returning('id')
     .executeTakeFirstOrThrow();

@@ -25,11 +25,16 @@ import {
   type Opened,
 } from './support.ts';
 
-/** Fails the statement after `remaining` more have run, once armed. */
+/** Fails the statement after `remaining` more have run, once armed, or the first that mentions `marker`. */
 class FailOnStatement implements KyselyPlugin {
   remaining = Infinity;
+  marker: string | undefined;
 
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.marker !== undefined && JSON.stringify(args.node).includes(this.marker)) {
+      this.marker = undefined;
+      throw new Error('injected store failure');
+    }
     if (this.remaining-- <= 0) {
       this.remaining = Infinity;
       throw new Error('injected store failure');
@@ -96,12 +101,12 @@ describe.each(BACKENDS)('directory atomicity on %s', (backend) => {
   it('the events before a failing one stay applied, the ones after it are not applied', async () => {
     const plugin = new FailOnStatement();
     const store = await DirectoryStore.on(raw.db.withPlugin(plugin), raw.kind);
-    const events = [userInfo(1, 1), userInfo(2, 1), userInfo(3, 1)];
+    const events = [userInfo(1, 1), userInfo(2, 1), userInfo(3, 1), userInfo(4, 1)];
     await store.apply([events[0]!]);
-    plugin.remaining = 9; // into the second event
+    plugin.marker = events[2]!.id;
     await expect(store.apply(events.slice(1))).rejects.toThrow('injected store failure');
-    expect((await store.status()).instances[0]!.users).toBe(1);
-    expect(await store.apply(events)).toEqual(['duplicate', 'applied', 'applied']);
-    expect(Object.keys((await snapshot(store)) as object)).toHaveLength(3);
+    expect((await store.status()).instances[0]!.users).toBe(2);
+    expect(await store.apply(events)).toEqual(['duplicate', 'duplicate', 'applied', 'applied']);
+    expect(Object.keys((await snapshot(store)) as object)).toHaveLength(4);
   });
 });
