@@ -106,10 +106,11 @@ function membershipEvents(): DirectoryEvent[] {
   return out;
 }
 
+// Sampled after every batch: with SQLite the applies run synchronously underneath, so a timer would starve.
 let peakRss = 0;
-const sampler = setInterval(() => {
+const sampleRss = () => {
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
-}, 100);
+};
 
 async function phase(
   name: string,
@@ -118,7 +119,10 @@ async function phase(
   batch = 100,
 ): Promise<number> {
   const started = performance.now();
-  for (let i = 0; i < events.length; i += batch) await store.apply(events.slice(i, i + batch));
+  for (let i = 0; i < events.length; i += batch) {
+    await store.apply(events.slice(i, i + batch));
+    sampleRss();
+  }
   const seconds = (performance.now() - started) / 1000;
   console.log(
     `${name}: ${events.length.toLocaleString('en')} events in ${seconds.toFixed(1)} s, ${Math.round(events.length / seconds).toLocaleString('en')} events/s`,
@@ -199,7 +203,6 @@ async function main(): Promise<void> {
     );
     console.log(`peak RSS ${Math.round(peakRss / 1024 / 1024)} MB`);
   } finally {
-    clearInterval(sampler);
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
