@@ -84,14 +84,17 @@ export async function match(
   const ids = await db
     .selectFrom('kconnect_directory_identifiers')
     .select(['object_id', 'kind'])
-    .where((eb) => {
-      const exact = eb('value', 'in', [...new Set([text, lower])]);
-      return /^\d+$/.test(text) ? eb.or([exact, eb('value', 'like', `${text}:%`)]) : exact;
-    })
+    .where('value', 'in', [...new Set([text, lower])])
     .execute();
-  for (const row of ids) {
-    // A bare number matches only trustee ids, never another identifier that happens to be digits.
-    if (row.kind === 'trustee' || !/^\d+$/.test(text)) add(Number(row.object_id), row.kind as MatchedBy);
+  for (const row of ids) add(Number(row.object_id), row.kind as MatchedBy);
+  // A bare number is a trustee id with any suffix (the described objects carry it; an index, not a LIKE scan).
+  if (/^\d+$/.test(text)) {
+    const rows = await db
+      .selectFrom('kconnect_directory_objects')
+      .select('id')
+      .where('trustee_id', '=', text)
+      .execute();
+    for (const row of rows) add(Number(row.id), 'trustee');
   }
   const sam = lower.includes('\\') ? lower.slice(lower.lastIndexOf('\\') + 1) : lower;
   const columns: [MatchedBy, 'upn_lc' | 'sam_lc' | 'mail_lc' | 'dn_lc' | 'display_lc' | 'sid_bin', string][] =
