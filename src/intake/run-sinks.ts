@@ -29,18 +29,29 @@ export function sinkPartsOf(name: string, parts: PipelineParts): readonly Pipeli
  */
 export async function runPipelineParts(options: RunPipelinePartsOptions): Promise<PipelineStatus[]> {
   const { parts, ...common } = options;
-  if (parts.sinks === undefined) {
-    return [await runPipeline({ ...common, source: parts.source, mapping: parts.mapping, sink: parts.sink })];
+  const sinks = sinkPartsOf(options.name, parts);
+  const [only] = sinks;
+  if (sinks.length === 1 && only!.checkpointKey === options.name) {
+    // A `sink:` pipeline: its status and checkpoint are exactly issue 18's.
+    return [
+      await runPipeline({
+        ...common,
+        source: parts.source,
+        mapping: parts.mapping,
+        sink: only!.sink,
+        ...(only!.deadLetter === undefined ? {} : { deadLetter: only!.deadLetter }),
+      }),
+    ];
   }
-  const shared = new SharedSource(parts.source, { capacity: parts.sinks.length + 1 });
+  const shared = new SharedSource(parts.source, { capacity: sinks.length + 1 });
   const stopAll = new AbortController();
   const outer = options.signal;
   const onOuter = () => stopAll.abort(outer?.reason);
   if (outer?.aborted === true) onOuter();
   else outer?.addEventListener('abort', onOuter, { once: true });
-  const views = parts.sinks.map(() => shared.view());
+  const views = sinks.map(() => shared.view());
   try {
-    const runs = parts.sinks.map(async (part, i) => {
+    const runs = sinks.map(async (part, i) => {
       try {
         return await runPipeline({
           ...common,

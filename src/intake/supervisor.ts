@@ -8,9 +8,9 @@ import { KconnectError } from '../errors.ts';
 import type { PipelineDefinition } from './pipeline.ts';
 import { abortableSleep } from '../abortable-sleep.ts';
 import { fullJitterDelay, type BackoffOptions } from './retry.ts';
+import { runPipelineParts } from './run-sinks.ts';
 import {
   PipelineFailedError,
-  runPipeline,
   type PipelineCheckpoints,
   type PipelineLogger,
   type RunPipelineOptions,
@@ -51,6 +51,11 @@ export interface SupervisedPipelineStatus extends PipelineStatus {
   readonly restartAt: string | undefined;
   /** The most recent gaps the source reported (R15), oldest first (at most {@link MAX_RECENT_GAPS}). */
   readonly recentGaps: readonly RecentGap[];
+  /**
+   * A pipeline with several sinks (`sinks:`): each sink's run, with its own checkpoint, position, lag and outage;
+   * the pipeline's own fields are those of the sink that reported last. Absent with one `sink:`.
+   */
+  readonly sinks?: readonly PipelineStatus[];
   /** With leases: this worker's lease on the pipeline while it holds it (undefined: another worker runs it). */
   readonly lease?: { readonly owner: string; readonly token: number; readonly expiresAt: string } | undefined;
 }
@@ -139,6 +144,11 @@ function observedSource(source: Source, onBatch: (batch: SourceBatch) => void): 
   };
 }
 
+/** A sink's place in its pipeline's definition, for a stable order of the per-sink statuses. */
+function sinkOrder(entry: Supervised, status: PipelineStatus): number {
+  return entry.definition.sinks?.findIndex((s) => s.name === status.sink) ?? 0;
+}
+
 /** What the supervisor holds of one pipeline. */
 class Supervised {
   status: SupervisedPipelineStatus;
@@ -223,6 +233,12 @@ export function createSupervisor(
 
   function update(entry: Supervised, run: PipelineStatus): void {
     const previous = entry.status;
+    const sinks =
+      run.sink === undefined
+        ? previous.sinks
+        : [...(previous.sinks ?? []).filter((s) => s.sink !== run.sink), run].sort(
+            (a, b) => sinkOrder(entry, a) - sinkOrder(entry, b),
+          );
     const committed = run.generation !== previous.generation;
     let lagSeconds = previous.lagSeconds;
     if (run.behind?.seconds !== undefined) lagSeconds = run.behind.seconds;
@@ -235,6 +251,7 @@ export function createSupervisor(
       errors: [...entry.carried, ...run.errors].slice(-MAX_STATUS_ERRORS),
       lagSeconds,
       restartAt: undefined,
+      ...(sinks === undefined ? {} : { sinks }),
     };
     if (committed || lagSeconds !== previous.lagSeconds) sample(entry);
   }
@@ -290,11 +307,9 @@ export function createSupervisor(
             entry.status = { ...entry.status, recentGaps };
           }
         });
-        await runPipeline({
+        await runPipelineParts({
           name: definition.name,
-          source,
-          mapping: parts.mapping,
-          sink: parts.sink,
+          parts: { ...parts, source },
           checkpoints,
           signal,
           shutdownDeadlineMs,
@@ -345,7 +360,9 @@ export function createSupervisor(
       run: (name, fence, signal) =>
         supervise(supervised.get(name)!, signal, {
           read: (pipeline) => options.checkpoints.read(pipeline),
-          commit: (pipeline, content, after) => options.checkpoints.commit(pipeline, content, after, fence),
+          // Every sink's checkpoint is fenced by the pipeline's one lease (decisions/0052).
+          commit: (key, content, after) =>
+            options.checkpoints.commit(key, content, after, { ...fence, lease: name }),
         }),
       onLease: (name, held) => {
         const entry = supervised.get(name)!;
