@@ -6,20 +6,31 @@ import { z } from 'zod';
 import type { Sink } from '../types.ts';
 import { fileSinkConfigSchema, fileSinkKind, type FileSinkConfig } from './file/config.ts';
 import type { SinkDependencies, SinkKind, SinkLoadContext } from './kind.ts';
+import {
+  postgresSinkConfigSchema,
+  postgresSinkKind,
+  type ResolvedPostgresSinkConfig,
+} from './postgres/config.ts';
 
 export type { SinkDependencies, SinkKind, SinkLoadContext } from './kind.ts';
 export { fileSinkConfigSchema, fileSinkKind, type FileSinkConfig } from './file/config.ts';
 
 /** A pipeline's `sink` as the file writes it. */
-export const sinkConfigSchema = z.discriminatedUnion('type', [fileSinkConfigSchema]);
+export const sinkConfigSchema = z.discriminatedUnion('type', [
+  fileSinkConfigSchema,
+  postgresSinkConfigSchema,
+]);
 export type SinkConfig = z.output<typeof sinkConfigSchema>;
 
 /** A sink's configuration as a run needs it (see {@link SinkKind.resolve}). */
-export type ResolvedSinkConfig = FileSinkConfig;
+export type ResolvedSinkConfig = FileSinkConfig | ResolvedPostgresSinkConfig;
 
 /** Every kind, by type. Typed loosely inside: `sinkConfigSchema` already tied each config to its kind's type. */
 const SINK_KINDS: ReadonlyMap<string, SinkKind<SinkConfig, ResolvedSinkConfig>> = new Map(
-  [fileSinkKind].map((kind) => [kind.type, kind as SinkKind<SinkConfig, ResolvedSinkConfig>]),
+  [fileSinkKind, postgresSinkKind].map((kind) => [
+    kind.type,
+    kind as SinkKind<SinkConfig, ResolvedSinkConfig>,
+  ]),
 );
 
 /** The sink types kconnect knows, for help texts and errors. */
