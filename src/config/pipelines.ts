@@ -180,10 +180,11 @@ export function resolvePipelines(
   return Object.freeze(out);
 }
 
-/** The names of `sinks:` entries: given, else the type, numbered from 1 when the type repeats. */
+/** The names of `sinks:` entries: given, else the type, numbered from 1 when unnamed ones of the type repeat. */
 function sinkNames(entries: readonly SinkEntry[], field: string): string[] {
   const perType = new Map<string, number>();
-  for (const entry of entries) perType.set(entry.type, (perType.get(entry.type) ?? 0) + 1);
+  for (const entry of entries)
+    if (entry.name === undefined) perType.set(entry.type, (perType.get(entry.type) ?? 0) + 1);
   const seen = new Map<string, number>();
   const names = entries.map((entry) => {
     if (entry.name !== undefined) return entry.name;

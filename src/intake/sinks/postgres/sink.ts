@@ -102,7 +102,7 @@ export class PostgresSink implements Sink {
     return this.database.db;
   }
 
-  async open(committed: SinkPosition | undefined): Promise<void> {
+  async open(committed: SinkPosition | undefined, _signal?: AbortSignal): Promise<void> {
     const db = await this.db();
     this.rows = (committed as Position | null | undefined)?.rows ?? 0;
     if (!this.createTable) return;
@@ -129,7 +129,7 @@ export class PostgresSink implements Sink {
   }
 
   /** Nothing to undo: rows written after the committed position are upserted again, unchanged. */
-  async write(batch: SinkBatch): Promise<SinkWriteResult> {
+  async write(batch: SinkBatch, _signal?: AbortSignal): Promise<SinkWriteResult> {
     const db = await this.db();
     const rejected: RejectedDocument[] = [];
     const rows: ReturnType<typeof sql>[] = [];
