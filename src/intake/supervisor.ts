@@ -5,7 +5,7 @@
  */
 import type { PlainJson } from '../commands/core/types.ts';
 import { KconnectError } from '../errors.ts';
-import type { PipelineDefinition } from './pipeline.ts';
+import { sinkDefinitionsOf, type PipelineDefinition, type PipelineSinkDefinition } from './pipeline.ts';
 import { abortableSleep } from '../abortable-sleep.ts';
 import { fullJitterDelay, type BackoffOptions } from './retry.ts';
 import { runPipelineParts } from './run-sinks.ts';
@@ -56,6 +56,8 @@ export interface SupervisedPipelineStatus extends PipelineStatus {
    * the pipeline's own fields are those of the sink that reported last. Absent with one `sink:`.
    */
   readonly sinks?: readonly PipelineStatus[];
+  /** Every sink of the pipeline as configured: name, checkpoint key, type, target. */
+  readonly sinkDefinitions: readonly PipelineSinkDefinition[];
   /** With leases: this worker's lease on the pipeline while it holds it (undefined: another worker runs it). */
   readonly lease?: { readonly owner: string; readonly token: number; readonly expiresAt: string } | undefined;
 }
@@ -144,6 +146,11 @@ function observedSource(source: Source, onBatch: (batch: SourceBatch) => void): 
   };
 }
 
+/** The sink furthest behind: the pipeline as a whole is as far as it (the source replays from there). */
+function slowest(sinks: readonly PipelineStatus[]): PipelineStatus {
+  return sinks.reduce((a, b) => (b.totals.records < a.totals.records ? b : a));
+}
+
 /** A sink's place in its pipeline's definition, for a stable order of the per-sink statuses. */
 function sinkOrder(entry: Supervised, status: PipelineStatus): number {
   return entry.definition.sinks?.findIndex((s) => s.name === status.sink) ?? 0;
@@ -179,6 +186,7 @@ class Supervised {
       mappingName: definition.mappingName,
       sinkType: definition.sinkType,
       sinkTarget: definition.sinkTarget,
+      sinkDefinitions: sinkDefinitionsOf(definition),
       connection: definition.connection,
       lagSeconds: null,
       restarts: 0,
@@ -251,7 +259,7 @@ export function createSupervisor(
       errors: [...entry.carried, ...run.errors].slice(-MAX_STATUS_ERRORS),
       lagSeconds,
       restartAt: undefined,
-      ...(sinks === undefined ? {} : { sinks }),
+      ...(sinks === undefined ? {} : { sinks, totals: slowest(sinks).totals }),
     };
     if (committed || lagSeconds !== previous.lagSeconds) sample(entry);
   }
