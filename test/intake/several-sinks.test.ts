@@ -204,6 +204,38 @@ describe('several sinks, dead-letter and backpressure', () => {
     expect(source.calls).toBeLessThan(2 * 21);
   });
 
+  it('one sink down: the source is not read during the outage, then nothing is lost and order is kept', async () => {
+    const out = path.join(dir, 'one.ndjson');
+    const source = countingSource(100);
+    let attempts = 0;
+    let callsAtOutage = -1;
+    const callsDuring: number[] = [];
+    const sink = pickySink(
+      out,
+      () => false,
+      () => {
+        if (keysIn(out).length < 30) return false;
+        if (callsAtOutage < 0) callsAtOutage = source.calls;
+        attempts++;
+        callsDuring.push(source.calls);
+        return attempts <= 6;
+      },
+    );
+    const [status] = await runPipelineParts({
+      name: 'one',
+      parts: { source, mapping, sink },
+      checkpoints: store,
+      batchSize: 10,
+      once: true,
+      sleep: () => Promise.resolve(),
+      retry: { random: () => 0.5, maxAttempts: 10 },
+    });
+    expect(keysIn(out)).toEqual(Array.from({ length: 100 }, (_, n) => `k${n}`));
+    expect(callsDuring.slice(0, 7).every((c) => c === callsAtOutage)).toBe(true);
+    expect(status!.retries).toBe(6);
+    expect(source.calls).toBe(10);
+  });
+
   it('a shared source keeps at most its capacity of batches, and re-reads a cursor that fell out', async () => {
     const source = countingSource(1000);
     const shared = new SharedSource(source, { capacity: 3 });
