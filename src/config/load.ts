@@ -141,6 +141,9 @@ export function loadConfig(options: LoadConfigOptions): KconnectConfig {
 
   checkCompanions(connections);
   const base = file === undefined ? cwd : dirname(file);
+  const intake = resolveIntake(parsed.intake, base, env);
+  // Dead-letter files sit beside a SQLite state file; beside the configuration with a PostgreSQL state.
+  const stateDir = intake.state.file !== undefined ? dirname(intake.state.file) : join(base, '.kconnect');
 
   return Object.freeze({
     file,
@@ -148,8 +151,8 @@ export function loadConfig(options: LoadConfigOptions): KconnectConfig {
     defaultConnection: selected !== undefined && Object.hasOwn(connections, selected) ? selected : undefined,
     service: parsed.service,
     mcp: parsed.mcp,
-    pipelines: resolvePipelines(parsed.pipelines ?? {}, connections, base, env),
-    intake: resolveIntake(parsed.intake, base, env),
+    pipelines: resolvePipelines(parsed.pipelines ?? {}, connections, base, env, stateDir),
+    intake,
   });
 }
 

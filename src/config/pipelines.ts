@@ -3,11 +3,16 @@
  * and a sink, and `intake:`, where their checkpoints live. The source and mapping schemas are the intake's own
  * (`sourceConfig`, `mappingConfigSchema`), so the file and the library accept the same options.
  */
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { mappingConfigSchema, type MappingConfig } from '../intake/mappings/index.ts';
 import { resolveNatsConnection } from '../intake/nats/connection.ts';
-import { resolveSinkConfig, sinkConfigSchema, type ResolvedSinkConfig } from '../intake/sinks/index.ts';
+import {
+  resolveSinkConfig,
+  sinkConfigSchema,
+  type ResolvedSinkConfig,
+  type SinkConfig,
+} from '../intake/sinks/index.ts';
 import { sourceConfig, type SourceConfig } from '../intake/sources/index.ts';
 import type { DatabaseLocation } from '../store/database.ts';
 import type { ConnectionConfig } from './connections/registry.ts';
@@ -20,10 +25,50 @@ export const PIPELINE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** Where checkpoints live when `intake.state` is not given: beside the configuration file. */
 export const DEFAULT_INTAKE_STATE_FILE = '.kconnect/intake.db';
 
+/** A sink's name within its pipeline: part of its checkpoint's key and of its dead-letter file's name. */
+export const SINK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+const deadLetterSchema = z
+  .strictObject({
+    path: nonEmpty.describe('An NDJSON file; relative paths start at the configuration file’s folder'),
+  })
+  .describe(
+    'Where documents the sink refuses for good go (default <state dir>/dead-letter/<pipeline>[.<sink>].ndjson)',
+  );
+
+/** What every entry of `sinks:` may carry besides its kind's options. */
+const sinkEntryOptions = {
+  name: z
+    .string()
+    .regex(SINK_NAME, 'a sink name: letters, digits, "_", "." and "-"')
+    .optional()
+    .describe('The sink’s name in the pipeline (default its type, or <type>-<n> when the type repeats)'),
+  deadLetter: deadLetterSchema.optional(),
+};
+
+type SinkEntry = SinkConfig & {
+  readonly name?: string | undefined;
+  readonly deadLetter?: { readonly path: string } | undefined;
+};
+
+/** A `sinks:` entry: a sink kind's options plus a name and a dead-letter file. */
+const sinkEntrySchema = z.discriminatedUnion(
+  'type',
+  sinkConfigSchema.options.map((option) => option.extend(sinkEntryOptions)) as unknown as [
+    (typeof sinkConfigSchema.options)[number],
+  ],
+) as unknown as z.ZodType<SinkEntry>;
+
 export const pipelineFileSchema = z.strictObject({
   source: sourceConfig,
   mapping: mappingConfigSchema,
-  sink: sinkConfigSchema,
+  sink: sinkConfigSchema.optional().describe('The pipeline’s one sink (or sinks:, not both)'),
+  sinks: z
+    .array(sinkEntrySchema)
+    .min(1, 'at least one sink')
+    .optional()
+    .describe('Several sinks, each with its own checkpoint (or sink:, not both)'),
+  deadLetter: deadLetterSchema.optional(),
   batchSize: z.number().int().min(1).max(100_000).optional().describe('Records per read, write and commit'),
   pollIntervalSeconds: z
     .number()
@@ -50,13 +95,27 @@ export const intakeSectionSchema = z.strictObject({
 export type PipelineFile = z.output<typeof pipelineFileSchema>;
 export type IntakeSection = z.output<typeof intakeSectionSchema>;
 
+/** One of a pipeline's sinks, resolved. */
+export interface ConfiguredSink {
+  /** Its name in the pipeline: the type for a `sink:`, `name` or `<type>[-<n>]` for `sinks:`. */
+  readonly name: string;
+  /** Its checkpoint's key: the pipeline's name for a `sink:` (checkpoints of issue 18 keep working), else `<pipeline>/<name>`. */
+  readonly checkpointKey: string;
+  /** Resolved: paths absolute, secrets as `Secret`s. */
+  readonly config: ResolvedSinkConfig;
+  /** The dead-letter file, absolute. */
+  readonly deadLetterPath: string;
+}
+
 /** A checked pipeline of the configuration: its connection exists and is of the source's vendor. */
 export interface PipelineConfig {
   readonly name: string;
   readonly source: SourceConfig;
   readonly mapping: MappingConfig;
-  /** Resolved: paths absolute, secrets as `Secret`s. */
+  /** The first sink, resolved: paths absolute, secrets as `Secret`s (the only one of a `sink:` pipeline). */
   readonly sink: ResolvedSinkConfig;
+  /** Every sink, in the file's order; one for a `sink:`. */
+  readonly sinks: readonly ConfiguredSink[];
   readonly batchSize?: number;
   readonly pollIntervalSeconds?: number;
 }
@@ -85,14 +144,17 @@ export function resolvePipelines(
   connections: Readonly<Record<string, ConnectionConfig>>,
   base: string,
   env: Readonly<Record<string, string | undefined>> = {},
+  stateDir: string = join(base, dirname(DEFAULT_INTAKE_STATE_FILE)),
 ): Readonly<Record<string, PipelineConfig>> {
   const out: Record<string, PipelineConfig> = {};
   for (const [name, pipeline] of Object.entries(pipelines)) {
+    const sinks = resolveSinks(name, pipeline, base, env, stateDir);
     out[name] = Object.freeze({
       name,
       source: resolveSource(name, pipeline.source, mappingNameOf(pipeline.mapping), connections, base, env),
       mapping: pipeline.mapping,
-      sink: resolveSinkConfig(pipeline.sink, { base, env, field: `pipelines.${name}.sink` }),
+      sink: sinks[0]!.config,
+      sinks,
       ...(pipeline.batchSize === undefined ? {} : { batchSize: pipeline.batchSize }),
       ...(pipeline.pollIntervalSeconds === undefined
         ? {}
@@ -145,6 +207,70 @@ function resolveSource(
     );
   }
   return source;
+}
+
+/** The names of `sinks:` entries: given, else the type, numbered from 1 when unnamed ones of the type repeat. */
+function sinkNames(entries: readonly SinkEntry[], field: string): string[] {
+  const perType = new Map<string, number>();
+  for (const entry of entries)
+    if (entry.name === undefined) perType.set(entry.type, (perType.get(entry.type) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const names = entries.map((entry) => {
+    if (entry.name !== undefined) return entry.name;
+    if (perType.get(entry.type) === 1) return entry.type;
+    const n = (seen.get(entry.type) ?? 0) + 1;
+    seen.set(entry.type, n);
+    return `${entry.type}-${n}`;
+  });
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i)
+      throw new ConfigError(
+        `${field}[${i}].name`,
+        `two sinks are named "${name}"; give each a distinct name`,
+      );
+  });
+  return names;
+}
+
+/** A pipeline's `sink:` or `sinks:` (exactly one of them), resolved with names, keys and dead-letter files. */
+function resolveSinks(
+  pipeline: string,
+  file: PipelineFile,
+  base: string,
+  env: Readonly<Record<string, string | undefined>>,
+  stateDir: string,
+): ConfiguredSink[] {
+  const field = `pipelines.${pipeline}`;
+  if (file.sink !== undefined && file.sinks !== undefined)
+    throw new ConfigError(`${field}.sinks`, 'give either sink: or sinks:, not both');
+  const deadLetterOf = (own: { readonly path: string } | undefined, suffix: string) => {
+    const chosen = own ?? file.deadLetter;
+    if (chosen === undefined) return join(stateDir, 'dead-letter', `${pipeline}${suffix}.ndjson`);
+    const path = resolve(base, chosen.path);
+    // A pipeline-wide file shared by several sinks: one per sink, so their appends never interleave.
+    return own === undefined && suffix !== '' ? path.replace(/(\.ndjson)?$/, `${suffix}$1`) : path;
+  };
+  if (file.sink !== undefined) {
+    return [
+      {
+        name: file.sink.type,
+        checkpointKey: pipeline,
+        config: resolveSinkConfig(file.sink, { base, env, field: `${field}.sink` }),
+        deadLetterPath: deadLetterOf(undefined, ''),
+      },
+    ];
+  }
+  if (file.sinks === undefined) throw new ConfigError(`${field}.sink`, 'required (or sinks:)');
+  const names = sinkNames(file.sinks, `${field}.sinks`);
+  return file.sinks.map((entry, i) => {
+    const { name: _name, deadLetter, ...config } = entry;
+    return {
+      name: names[i]!,
+      checkpointKey: `${pipeline}/${names[i]!}`,
+      config: resolveSinkConfig(config as SinkConfig, { base, env, field: `${field}.sinks[${i}]` }),
+      deadLetterPath: deadLetterOf(deadLetter, `.${names[i]!}`),
+    };
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import type { ContextFactory } from '../config/context.ts';
 import type { KconnectConfig } from '../config/schema.ts';
 import type { PipelineConfig } from '../config/pipelines.ts';
 import type { StateStore } from '../store/state.ts';
+import { DeadLetterFile } from './dead-letter.ts';
 import { createMapping } from './mappings/index.ts';
 import type { PipelineDefinition, PipelineParts } from './pipeline.ts';
 import type { PipelineLogger } from './runner.ts';
@@ -48,6 +49,11 @@ function definitionOf(
   deps: PipelineDependencies,
 ): PipelineDefinition {
   const { sink } = pipeline;
+  const sinkDeps = {
+    pipeline: pipeline.name,
+    ...(deps.now === undefined ? {} : { now: deps.now }),
+    ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+  };
   return {
     name: pipeline.name,
     ...(pipeline.source.type === 'nats' ? {} : { connection: pipeline.source.connection }),
@@ -55,19 +61,29 @@ function definitionOf(
     mappingName: mappingNameOf(pipeline.mapping),
     sinkType: sink.type,
     sinkTarget: sinkTarget(sink),
+    sinks: pipeline.sinks.map((s) => ({
+      name: s.name,
+      checkpointKey: s.checkpointKey,
+      type: s.config.type,
+      target: sinkTarget(s.config),
+      deadLetter: s.deadLetterPath,
+    })),
     ...(pipeline.batchSize === undefined ? {} : { batchSize: pipeline.batchSize }),
     ...(pipeline.pollIntervalSeconds === undefined
       ? {}
       : { pollIntervalMs: Math.round(pipeline.pollIntervalSeconds * 1000) }),
     createParts(): PipelineParts {
+      const sinks = pipeline.sinks.map((s) => ({
+        name: s.name,
+        checkpointKey: s.checkpointKey,
+        sink: createSink(s.config, sinkDeps),
+        deadLetter: new DeadLetterFile(s.deadLetterPath),
+      }));
       return {
         source: configuredSource(pipeline, contexts, deps),
         mapping: createMapping(pipeline.mapping),
-        sink: createSink(sink, {
-          pipeline: pipeline.name,
-          ...(deps.now === undefined ? {} : { now: deps.now }),
-          ...(deps.logger === undefined ? {} : { logger: deps.logger }),
-        }),
+        sink: sinks[0]!.sink,
+        sinks,
       };
     },
   };

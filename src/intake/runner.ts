@@ -1,6 +1,7 @@
 import type { PlainJson } from '../commands/core/types.ts';
 import { KconnectError } from '../errors.ts';
 import type { CheckpointContent, CheckpointRead } from './checkpoints/store.ts';
+import type { DeadLetterEntry, DeadLetterWriter } from './dead-letter.ts';
 import { abortableSleep } from '../abortable-sleep.ts';
 import { fullJitterDelay, isRetryable, type BackoffOptions } from './retry.ts';
 import {
@@ -35,11 +36,24 @@ export interface PipelineLogger {
 }
 
 export interface RunPipelineOptions {
+  /** The pipeline's name: in the status, logs and errors. */
   readonly name: string;
   readonly source: Source;
   readonly mapping: Mapping;
   readonly sink: Sink;
   readonly checkpoints: PipelineCheckpoints;
+  /**
+   * The sink's name within the pipeline (`sinks:`): in the status, logs and dead-letter entries. Default: none
+   * (a pipeline with one `sink:`).
+   */
+  readonly sinkName?: string;
+  /** The checkpoint's key. Default `name` (one `sink:`); `<pipeline>/<sink>` for each of several sinks. */
+  readonly checkpointKey?: string;
+  /**
+   * Where documents the sink refuses for good go (R12). Without one, a refusal stops the pipeline with
+   * {@link DeadLetterMissingError} rather than dropping the documents.
+   */
+  readonly deadLetter?: DeadLetterWriter;
   /** Records per read, and so per sink write and commit. Default 1000. */
   readonly batchSize?: number;
   /** The wait at the head before reading again. Default 5000. */
@@ -83,6 +97,21 @@ export class PipelineFailedError extends KconnectError {
   }
 }
 
+/** A sink refused documents for good and the run has nowhere to put them: never dropped silently. */
+export class DeadLetterMissingError extends KconnectError {
+  override readonly name = 'DeadLetterMissingError';
+
+  constructor(
+    readonly pipeline: string,
+    readonly refused: number,
+  ) {
+    super(
+      'INVALID_INPUT',
+      `Pipeline ${pipeline}: the sink refused ${refused} document(s) and no dead-letter file is set`,
+    );
+  }
+}
+
 /** Thrown inside the runner when a stop was asked during a retry's wait: nothing is in hand to finish. */
 class StopRequested extends Error {}
 
@@ -110,6 +139,9 @@ function sameJson(a: PlainJson | undefined, b: PlainJson | undefined): boolean {
  */
 export async function runPipeline(options: RunPipelineOptions): Promise<PipelineStatus> {
   const { name, source, mapping, sink, checkpoints, logger } = options;
+  const key = options.checkpointKey ?? name;
+  const sinkName = options.sinkName;
+  const sinkField = sinkName === undefined ? {} : { sink: sinkName };
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? abortableSleep;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -130,6 +162,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const errors: PipelineErrorEntry[] = [];
   let status: PipelineStatus = {
     pipeline: name,
+    ...sinkField,
     state: 'starting',
     generation: 0,
     sourceCursor: null,
@@ -139,6 +172,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     totals: { records: 0, documents: 0, gaps: 0 },
     errors,
     startedAt: new Date(now()).toISOString(),
+    retries: 0,
   };
   const publish = (changes: Partial<PipelineStatus>) => {
     status = { ...status, ...changes, errors: [...errors] };
@@ -147,6 +181,14 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   function setState(state: PipelineState): void {
     if (status.state !== state) publish({ state });
   }
+  let retries = 0;
+  /** While a step keeps failing: which, and since when (the outage the status shows, R11). */
+  let blocked: { stage: PipelineStage; since: string } | undefined;
+  const unblock = () => {
+    if (blocked === undefined) return;
+    blocked = undefined;
+    publish({ blockedStage: undefined, blockedSince: undefined });
+  };
   const noteError = (stage: PipelineStage, error: unknown, retryable: boolean) => {
     errors.push(errorEntry(now(), stage, error, retryable));
     if (errors.length > MAX_STATUS_ERRORS) errors.shift();
@@ -161,19 +203,26 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     for (let attempt = 1; ; attempt++) {
       try {
         if (attempt > 1 && beforeRetry !== undefined) await beforeRetry();
-        return await run();
+        const result = await run();
+        if (attempt > 1) unblock();
+        return result;
       } catch (error) {
         if (work.signal.aborted) throw error;
         const retryable = isRetryable(error) && attempt < maxAttempts;
         noteError(stage, error, retryable);
         if (!retryable) throw new PipelineFailedError(name, stage, attempt, error);
         const delay = fullJitterDelay(attempt - 1, options.retry);
-        logger?.warn({ pipeline: name, stage, attempt, delayMs: delay, err: error }, 'intake: retrying');
+        logger?.warn(
+          { pipeline: name, ...sinkField, stage, attempt, delayMs: delay, err: error },
+          'intake: retrying',
+        );
         const previous = status.state;
-        setState('retrying');
+        retries++;
+        blocked ??= { stage, since: new Date(now()).toISOString() };
+        publish({ state: 'retrying', retries, blockedStage: blocked.stage, blockedSince: blocked.since });
         await sleep(delay, stop);
         if (stop.aborted) throw new StopRequested();
-        setState(previous);
+        setState(previous === 'retrying' ? 'backfill' : previous);
       }
     }
   }
@@ -182,7 +231,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   else stop.addEventListener('abort', onStop, { once: true });
   let failure: unknown;
   try {
-    const read = await checkpoints.read(name);
+    const read = await checkpoints.read(key);
     for (const corrupt of read.corrupt) {
       noteError('checkpoint-read', corrupt, false);
       logger?.warn(
@@ -197,7 +246,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
     await step('sink-open', reopen);
     let position: SinkPosition = committedPosition;
     const commit = async (content: CheckpointContent): Promise<Checkpoint> => {
-      const checkpoint = await step('checkpoint-commit', () => checkpoints.commit(name, content, head));
+      const checkpoint = await step('checkpoint-commit', () => checkpoints.commit(key, content, head));
       head = checkpoint.generation;
       return checkpoint;
     };
@@ -235,6 +284,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
           keys.push(record.key);
         }
       }
+      let deadLettered = 0;
       if (documents.length > 0) {
         const committedAt = lastCommitted;
         const written = await step(
@@ -244,12 +294,44 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
           () => sink.open(committedAt ?? undefined, work.signal),
         );
         position = written.position;
+        const rejected = written.rejected ?? [];
+        if (rejected.length > 0) {
+          if (options.deadLetter === undefined) throw new DeadLetterMissingError(name, rejected.length);
+          const at = new Date(now()).toISOString();
+          const entries: DeadLetterEntry[] = rejected.map((r) => ({
+            key: keys[r.index] ?? '',
+            reason: r.reason,
+            pipeline: name,
+            sink: sinkName ?? sink.type,
+            at,
+            document: documents[r.index] ?? {},
+          }));
+          const deadLetter = options.deadLetter;
+          // Synced before the commit that moves past them: each refused record is in the file or read again.
+          await step('dead-letter', () => deadLetter.append(entries));
+          deadLettered = entries.length;
+          // The keys and reasons only: a document's content may be sensitive and belongs in the file.
+          logger?.warn(
+            {
+              pipeline: name,
+              ...sinkField,
+              deadLettered,
+              keys: entries.slice(0, 10).map((e) => e.key),
+              reason: entries[0]!.reason,
+              file: deadLetter.target,
+            },
+            'intake: documents refused by the sink, dead-lettered',
+          );
+        }
       }
       if (batch.records.length > 0 || !sameJson(batch.cursor, cursor)) {
         totals = {
           records: totals.records + batch.records.length,
           documents: totals.documents + documents.length,
           gaps: totals.gaps + gaps,
+          ...(deadLettered + (totals.deadLettered ?? 0) > 0
+            ? { deadLettered: deadLettered + (totals.deadLettered ?? 0) }
+            : {}),
         };
         const checkpoint = await commit({ sourceCursor: batch.cursor, sinkPosition: position, totals });
         cursor = batch.cursor;

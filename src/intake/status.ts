@@ -7,7 +7,7 @@ export type PipelineState =
 
 /** The step of a pipeline an error came from. */
 export type PipelineStage =
-  'checkpoint-read' | 'sink-open' | 'source' | 'sink-write' | 'checkpoint-commit' | 'close';
+  'checkpoint-read' | 'sink-open' | 'source' | 'sink-write' | 'dead-letter' | 'checkpoint-commit' | 'close';
 
 export interface PipelineErrorEntry {
   /** ISO 8601. */
@@ -33,6 +33,8 @@ export interface PipelineBatchSummary {
 /** A pipeline's status for `kconnect intake status`, the service's API and the console. Plain JSON throughout. */
 export interface PipelineStatus {
   readonly pipeline: string;
+  /** The sink's name when the pipeline has several (`sinks:`): this status is that sink's run. */
+  readonly sink?: string;
   readonly state: PipelineState;
   /** The committed checkpoint: its generation, where the source resumes and where the sink got to. */
   readonly generation: number;
@@ -47,6 +49,14 @@ export interface PipelineStatus {
   readonly errors: readonly PipelineErrorEntry[];
   /** When this run started, ISO 8601. */
   readonly startedAt: string;
+  /** Transient failures retried in this run (a sink down, the source unreachable). */
+  readonly retries?: number;
+  /**
+   * While a step keeps failing and is retried (state `retrying`): the step and since when, ISO 8601 (R11: the
+   * source is not read meanwhile). Cleared when it succeeds.
+   */
+  readonly blockedStage?: PipelineStage | undefined;
+  readonly blockedSince?: string | undefined;
 }
 
 export const MAX_STATUS_ERRORS = 20;

@@ -5,12 +5,12 @@
  */
 import type { PlainJson } from '../commands/core/types.ts';
 import { KconnectError } from '../errors.ts';
-import type { PipelineDefinition } from './pipeline.ts';
+import { sinkDefinitionsOf, type PipelineDefinition, type PipelineSinkDefinition } from './pipeline.ts';
 import { abortableSleep } from '../abortable-sleep.ts';
 import { fullJitterDelay, type BackoffOptions } from './retry.ts';
+import { runPipelineParts } from './run-sinks.ts';
 import {
   PipelineFailedError,
-  runPipeline,
   type PipelineCheckpoints,
   type PipelineLogger,
   type RunPipelineOptions,
@@ -51,6 +51,13 @@ export interface SupervisedPipelineStatus extends PipelineStatus {
   readonly restartAt: string | undefined;
   /** The most recent gaps the source reported (R15), oldest first (at most {@link MAX_RECENT_GAPS}). */
   readonly recentGaps: readonly RecentGap[];
+  /**
+   * A pipeline with several sinks (`sinks:`): each sink's run, with its own checkpoint, position, lag and outage;
+   * the pipeline's own fields are those of the sink that reported last. Absent with one `sink:`.
+   */
+  readonly sinks?: readonly PipelineStatus[];
+  /** Every sink of the pipeline as configured: name, checkpoint key, type, target. */
+  readonly sinkDefinitions: readonly PipelineSinkDefinition[];
   /** With leases: this worker's lease on the pipeline while it holds it (undefined: another worker runs it). */
   readonly lease?: { readonly owner: string; readonly token: number; readonly expiresAt: string } | undefined;
 }
@@ -139,6 +146,16 @@ function observedSource(source: Source, onBatch: (batch: SourceBatch) => void): 
   };
 }
 
+/** The sink furthest behind: the pipeline as a whole is as far as it (the source replays from there). */
+function slowest(sinks: readonly PipelineStatus[]): PipelineStatus {
+  return sinks.reduce((a, b) => (b.totals.records < a.totals.records ? b : a));
+}
+
+/** A sink's place in its pipeline's definition, for a stable order of the per-sink statuses. */
+function sinkOrder(entry: Supervised, status: PipelineStatus): number {
+  return entry.definition.sinks?.findIndex((s) => s.name === status.sink) ?? 0;
+}
+
 /** What the supervisor holds of one pipeline. */
 class Supervised {
   status: SupervisedPipelineStatus;
@@ -169,6 +186,7 @@ class Supervised {
       mappingName: definition.mappingName,
       sinkType: definition.sinkType,
       sinkTarget: definition.sinkTarget,
+      sinkDefinitions: sinkDefinitionsOf(definition),
       connection: definition.connection,
       lagSeconds: null,
       restarts: 0,
@@ -223,6 +241,12 @@ export function createSupervisor(
 
   function update(entry: Supervised, run: PipelineStatus): void {
     const previous = entry.status;
+    const sinks =
+      run.sink === undefined
+        ? previous.sinks
+        : [...(previous.sinks ?? []).filter((s) => s.sink !== run.sink), run].sort(
+            (a, b) => sinkOrder(entry, a) - sinkOrder(entry, b),
+          );
     const committed = run.generation !== previous.generation;
     let lagSeconds = previous.lagSeconds;
     if (run.behind?.seconds !== undefined) lagSeconds = run.behind.seconds;
@@ -235,6 +259,7 @@ export function createSupervisor(
       errors: [...entry.carried, ...run.errors].slice(-MAX_STATUS_ERRORS),
       lagSeconds,
       restartAt: undefined,
+      ...(sinks === undefined ? {} : { sinks, totals: slowest(sinks).totals }),
     };
     if (committed || lagSeconds !== previous.lagSeconds) sample(entry);
   }
@@ -290,11 +315,9 @@ export function createSupervisor(
             entry.status = { ...entry.status, recentGaps };
           }
         });
-        await runPipeline({
+        await runPipelineParts({
           name: definition.name,
-          source,
-          mapping: parts.mapping,
-          sink: parts.sink,
+          parts: { ...parts, source },
           checkpoints,
           signal,
           shutdownDeadlineMs,
@@ -345,7 +368,9 @@ export function createSupervisor(
       run: (name, fence, signal) =>
         supervise(supervised.get(name)!, signal, {
           read: (pipeline) => options.checkpoints.read(pipeline),
-          commit: (pipeline, content, after) => options.checkpoints.commit(pipeline, content, after, fence),
+          // Every sink's checkpoint is fenced by the pipeline's one lease (decisions/0052).
+          commit: (key, content, after) =>
+            options.checkpoints.commit(key, content, after, { ...fence, lease: name }),
         }),
       onLease: (name, held) => {
         const entry = supervised.get(name)!;

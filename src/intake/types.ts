@@ -154,6 +154,14 @@ export interface Checkpoint {
   readonly sinkPosition: SinkPosition;
   /** Milliseconds since the epoch. */
   readonly committedAt: number;
-  /** Totals since the pipeline started from scratch (records read, documents written, gaps). */
-  readonly totals: { readonly records: number; readonly documents: number; readonly gaps: number };
+  /**
+   * Totals since the pipeline started from scratch (records read, documents written, gaps; documents the sink
+   * refused for good and the runner dead-lettered, present once there was one).
+   */
+  readonly totals: {
+    readonly records: number;
+    readonly documents: number;
+    readonly gaps: number;
+    readonly deadLettered?: number;
+  };
 }

@@ -71,6 +71,21 @@ describe.each(['sqlite', 'postgres'] as const)('leases on %s', (backend) => {
     expect(await leasesB.acquire('p2', 'worker-b', 10_000)).toMatchObject({ owner: 'worker-b', token: 2 });
   });
 
+  it('fences every sink’s checkpoint of a pipeline with the pipeline’s one lease (decisions/0052)', async () => {
+    const old = (await leasesA.acquire('p9', 'worker-a', 10_000))!;
+    const fence = { token: old.token, lease: 'p9' };
+    expect((await a.commit('p9/file', content(1), 0, fence)).generation).toBe(1);
+    expect((await a.commit('p9/postgres', content(1), 0, fence)).generation).toBe(1);
+    clock += 10_001;
+    const next = (await leasesB.acquire('p9', 'worker-b', 10_000))!;
+    const error = await a.commit('p9/postgres', content(2), 1, fence).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LeaseLostError);
+    expect(error).toMatchObject({ pipeline: 'p9', currentOwner: 'worker-b', currentToken: next.token });
+    expect(
+      (await b.commit('p9/postgres', content(2), 1, { token: next.token, lease: 'p9' })).generation,
+    ).toBe(2);
+  });
+
   it('refuses a stale owner’s commit with LeaseLostError and takes the new owner’s', async () => {
     const old = (await leasesA.acquire('p3', 'worker-a', 10_000))!;
     const g1 = await a.commit('p3', content(1), 0, { token: old.token });

@@ -8,6 +8,7 @@ import { renderTable } from '../../commands/core/render.ts';
 import type { PlainJson } from '../../commands/core/types.ts';
 import { createContextFactory, type ContextFactory } from '../../config/context.ts';
 import { loadConfig } from '../../config/load.ts';
+import type { ConfiguredSink } from '../../config/pipelines.ts';
 import type { KconnectConfig } from '../../config/schema.ts';
 import { ERROR_CODES, KconnectError } from '../../errors.ts';
 import { CheckpointStore, CheckpointUnreadableError } from '../../intake/checkpoints/index.ts';
@@ -17,10 +18,11 @@ import { LeaseHeldError, newWorkerId } from '../../intake/leases/index.ts';
 import { configuredSource, needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
 import type { PipelineDefinition } from '../../intake/pipeline.ts';
 import { resetPipeline, type ResetTarget } from '../../intake/reset.ts';
-import { runPipeline, type PipelineLogger } from '../../intake/runner.ts';
+import type { PipelineLogger } from '../../intake/runner.ts';
+import { runPipelineParts } from '../../intake/run-sinks.ts';
 import { startOption } from '../../intake/sources/options.ts';
 import type { PipelineStatus } from '../../intake/status.ts';
-import type { Source } from '../../intake/types.ts';
+import type { Checkpoint, Source } from '../../intake/types.ts';
 import { recordLogger } from '../../logging.ts';
 import { StateStore } from '../../store/state.ts';
 import { processIo, type CliIo } from './cli-io.ts';
@@ -180,14 +182,14 @@ async function runCommand(io: CliIo, options: IntakeCommandOptions, flags: RunFl
     const fenced = checkpoints;
     const run = async (definition: PipelineDefinition, signal: AbortSignal, fence: CheckpointFence) => {
       const parts = definition.createParts();
-      return runPipeline({
+      return runPipelineParts({
         name: definition.name,
-        source: observed(parts.source, () => board?.atHead(definition.name)),
-        mapping: parts.mapping,
-        sink: parts.sink,
+        parts: { ...parts, source: observed(parts.source, () => board?.atHead(definition.name)) },
+        // Every sink's checkpoint is fenced by the pipeline's one lease (decisions/0052).
         checkpoints: {
-          read: (pipeline) => fenced.read(pipeline),
-          commit: (pipeline, content, after) => fenced.commit(pipeline, content, after, fence),
+          read: (key) => fenced.read(key),
+          commit: (key, content, after) =>
+            fenced.commit(key, content, after, { ...fence, lease: definition.name }),
         },
         once: flags.once === true,
         signal,
@@ -303,6 +305,10 @@ function messageOf(error: unknown): string {
 
 interface StatusRow {
   readonly pipeline: string;
+  /** The sink's name for a pipeline with several sinks (`sinks:`): each has its own checkpoint; else null. */
+  readonly sinkName: string | null;
+  /** The checkpoint's key: the pipeline's name, or `<pipeline>/<sink>`. */
+  readonly checkpoint: string;
   readonly configured: boolean;
   readonly source: string | null;
   readonly mapping: string | null;
@@ -312,7 +318,7 @@ interface StatusRow {
   readonly position: string;
   readonly positionTime: string | null;
   readonly sinkPosition: PlainJson;
-  readonly totals: { readonly records: number; readonly documents: number; readonly gaps: number } | null;
+  readonly totals: Checkpoint['totals'] | null;
   /** ISO 8601. */
   readonly lastCommit: string | null;
   /** Newer generations that were refused (damaged), each with why. */
@@ -333,10 +339,21 @@ async function statusRows(
   now: number,
 ): Promise<StatusRow[]> {
   const stored = await checkpoints.pipelines();
-  const all = [...names, ...stored.filter((name) => !Object.hasOwn(config.pipelines, name))];
+  const keyOf = new Map<string, { pipeline: string; sink: ConfiguredSink; several: boolean }>();
+  for (const pipeline of Object.values(config.pipelines))
+    for (const sink of pipeline.sinks)
+      keyOf.set(sink.checkpointKey, {
+        pipeline: pipeline.name,
+        sink,
+        several: sink.checkpointKey !== pipeline.name,
+      });
+  const wanted = names.flatMap((name) => config.pipelines[name]!.sinks.map((s) => s.checkpointKey));
+  const all = [...wanted, ...stored.filter((key) => !keyOf.has(key))];
   const leases = new Map((await checkpoints.leases().list()).map((l) => [l.pipeline, l] as const));
   const rows: StatusRow[] = [];
-  for (const name of all) {
+  for (const key of all) {
+    const known = keyOf.get(key);
+    const name = known?.pipeline ?? key;
     const pipeline = Object.hasOwn(config.pipelines, name) ? config.pipelines[name] : undefined;
     const lease = leases.get(name);
     const live = lease !== undefined && lease.expiresAt > now;
@@ -345,6 +362,8 @@ async function statusRows(
       leaseExpiresAt: live ? new Date(lease.expiresAt).toISOString() : null,
       leaseToken: lease?.token ?? 0,
       pipeline: name,
+      sinkName: known?.several === true ? known.sink.name : null,
+      checkpoint: key,
       configured: pipeline !== undefined,
       source: pipeline?.source.type ?? null,
       mapping:
@@ -353,10 +372,10 @@ async function statusRows(
           : typeof pipeline.mapping === 'string'
             ? pipeline.mapping
             : pipeline.mapping.type,
-      sink: pipeline === undefined ? null : sinkTarget(pipeline.sink),
+      sink: known === undefined ? null : sinkTarget(known.sink.config),
     };
     try {
-      const read = await checkpoints.read(name);
+      const read = await checkpoints.read(key);
       const checkpoint = read.checkpoint;
       const position =
         checkpoint === undefined || pipeline === undefined
@@ -412,7 +431,7 @@ function statusTable(rows: readonly StatusRow[], now: number): string {
         'Owner',
       ],
       rows: rows.map((r) => [
-        r.configured ? r.pipeline : `${r.pipeline} (not configured)`,
+        `${r.sinkName === null ? r.pipeline : `${r.pipeline} / ${r.sinkName}`}${r.configured ? '' : ' (not configured)'}`,
         r.source === null ? '' : `${r.source} → ${r.mapping ?? ''} → ${r.sink ?? ''}`,
         r.error === null
           ? `${r.generation}${r.damaged.length > 0 ? ` (${r.damaged.length} damaged skipped)` : ''}`
@@ -420,7 +439,9 @@ function statusTable(rows: readonly StatusRow[], now: number): string {
         r.error ?? r.position,
         r.totals === null ? '' : String(r.totals.records),
         r.totals === null ? '' : String(r.totals.documents),
-        r.totals === null ? '' : String(r.totals.gaps),
+        r.totals === null
+          ? ''
+          : `${r.totals.gaps}${r.totals.deadLettered === undefined ? '' : ` (${r.totals.deadLettered} dead-lettered)`}`,
         ago(r.lastCommit),
         r.owner === null ? 'free' : `${r.owner} (lease until ${r.leaseExpiresAt ?? ''})`,
       ]),
@@ -476,12 +497,21 @@ async function resetCommand(io: CliIo, name: string, flags: Record<string, unkno
     if (needsStateStore(pipeline)) store = await StateStore.open(config.intake.state);
     contexts = createContextFactory(config, { env: io.env, logger: stderrLogger(io) });
     source = configuredSource(pipeline, contexts, store === undefined ? {} : { store });
-    const checkpoint = await resetPipeline({ name, source, checkpoints, to });
+    const only = flags['sink'] as string | undefined;
+    const sinks = pipeline.sinks.filter((s) => only === undefined || s.name === only);
+    if (sinks.length === 0)
+      throw new KconnectError(
+        'INVALID_INPUT',
+        `--sink: pipeline ${name} has no sink named "${only}" (sinks: ${pipeline.sinks.map((s) => s.name).join(', ')})`,
+      );
     const target = typeof to === 'string' ? to : to.time;
-    io.stdout.write(
-      `${name}: source moved to ${target} (checkpoint generation ${checkpoint.generation}); ` +
-        `${sinkTarget(pipeline.sink)} keeps what it holds, and the next run appends from there.\n`,
-    );
+    for (const sink of sinks) {
+      const checkpoint = await resetPipeline({ name: sink.checkpointKey, source, checkpoints, to });
+      io.stdout.write(
+        `${sink.checkpointKey}: source moved to ${target} (checkpoint generation ${checkpoint.generation}); ` +
+          `${sinkTarget(sink.config)} keeps what it holds, and the next run appends from there.\n`,
+      );
+    }
     io.exit(0);
   } catch (error) {
     report(io, error);
@@ -546,6 +576,9 @@ export function intakeCommand(io: CliIo = processIo(), options: IntakeCommandOpt
           '--to <target>',
           'start, end, or an ISO 8601 time such as 2024-06-24T00:00:00Z',
         ).makeOptionMandatory(),
+      )
+      .addOption(
+        new Option('--sink <name>', 'only this sink of a pipeline with several (default: every sink)'),
       ),
   );
   reset.action(async (name: string, flags: Record<string, unknown>) => resetCommand(io, name, flags));

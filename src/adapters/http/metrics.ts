@@ -1,5 +1,5 @@
 import type { SupervisedPipelineStatus } from '../../intake/supervisor.ts';
-import type { PipelineState } from '../../intake/status.ts';
+import type { PipelineState, PipelineStatus } from '../../intake/status.ts';
 import type { ServerLoad } from './limits.ts';
 
 /** Upper bounds of the latency histogram, in seconds: KSC reads take tens of ms, waits on agents minutes. */
@@ -210,6 +210,43 @@ function pipelineMetrics(pipelines: readonly SupervisedPipelineStatus[]): string
     'counter',
     'Restarts of a pipeline after a failure, since this replica started.',
     (p) => p.restarts,
+  );
+  // Per sink (issue 19): a pipeline with one `sink:` has one line, labelled with its sink's type.
+  const sinkFamily = (name: string, type: string, help: string, value: (s: PipelineStatus) => number) => {
+    out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
+    for (const p of pipelines)
+      for (const s of p.sinks ?? [p])
+        out.push(
+          `${name}${labels({ pipeline: p.pipeline, sink: s.sink ?? p.sinkType })} ${number(value(s))}`,
+        );
+  };
+  sinkFamily(
+    'kconnect_intake_sink_records_total',
+    'counter',
+    'Records committed at a sink (its own checkpoint), since it started from scratch.',
+    (s) => s.totals.records,
+  );
+  sinkFamily(
+    'kconnect_intake_dead_lettered_total',
+    'counter',
+    'Documents a sink refused for good, written to its dead-letter file (R12).',
+    (s) => s.totals.deadLettered ?? 0,
+  );
+  sinkFamily(
+    'kconnect_intake_sink_up',
+    'gauge',
+    'Whether a sink accepts writes: 0 while its writes fail and are retried (R11) or its run failed.',
+    (s) =>
+      s.state === 'failed' ||
+      (s.state === 'retrying' && (s.blockedStage === 'sink-write' || s.blockedStage === 'sink-open'))
+        ? 0
+        : 1,
+  );
+  sinkFamily(
+    'kconnect_intake_retries_total',
+    'counter',
+    "Transient failures retried in a sink's current run.",
+    (s) => s.retries ?? 0,
   );
   out.push(
     "# HELP kconnect_intake_state A pipeline's state: 1 for the state it is in, 0 for the others.",

@@ -23,6 +23,27 @@ export function pipelineJson(status: SupervisedPipelineStatus) {
     lastFailure: status.lastFailure ?? null,
     errors: status.errors,
     gaps: status.recentGaps,
+    // Each sink with its own checkpoint (issue 19); one entry for a pipeline with a single `sink:`.
+    sinks: status.sinkDefinitions.map((definition) => {
+      const run =
+        status.sinks?.find((s) => s.sink === definition.name) ??
+        (status.sinks === undefined ? status : undefined);
+      return {
+        name: definition.name,
+        type: definition.type,
+        target: definition.target,
+        checkpoint: definition.checkpointKey,
+        state: run?.state ?? 'starting',
+        generation: run?.generation ?? 0,
+        totals: run?.totals ?? null,
+        deadLettered: run?.totals.deadLettered ?? 0,
+        lastBatch: run?.lastBatch ?? null,
+        retries: run?.retries ?? 0,
+        blockedStage: run?.blockedStage ?? null,
+        blockedSince: run?.blockedSince ?? null,
+        deadLetter: definition.deadLetter ?? null,
+      };
+    }),
   };
 }
 

@@ -59,6 +59,11 @@ export const CHECKPOINT_MIGRATIONS: MigrationSet = {
 /** The lease a commit is made under: the commit is refused unless the pipeline's lease still has this token. */
 export interface CheckpointFence {
   readonly token: number;
+  /**
+   * The lease's name when it is not the checkpoint's key: a pipeline with several sinks commits one checkpoint per
+   * sink (`<pipeline>/<sink>`) under the pipeline's one lease. Default: the checkpoint's key.
+   */
+  readonly lease?: string;
 }
 
 /** What a commit stores; the store adds the pipeline, the generation and the time. */
@@ -149,7 +154,12 @@ function decode(row: {
     sourceCursor: content.sourceCursor as PlainJson,
     sinkPosition: content.sinkPosition as SinkPosition,
     committedAt: Number(row.committed_at),
-    totals: { records: totals.records, documents: totals.documents, gaps: totals.gaps },
+    totals: {
+      records: totals.records,
+      documents: totals.documents,
+      gaps: totals.gaps,
+      ...(isCount(totals.deadLettered) ? { deadLettered: totals.deadLettered } : {}),
+    },
   };
 }
 
@@ -248,16 +258,17 @@ export class CheckpointStore {
       totals: content.totals,
     });
     const committedAt = this.now();
+    const leaseName = fence?.lease ?? pipeline;
     const insert = async (db: Kysely<CheckpointTables>): Promise<number> => {
       if (fence !== undefined && this.kind === 'postgres') {
         const lease = await db
           .selectFrom('kconnect_intake_leases')
           .select(['owner', 'token'])
-          .where('pipeline', '=', pipeline)
+          .where('pipeline', '=', leaseName)
           .forUpdate()
           .executeTakeFirst();
         if (lease === undefined || Number(lease.token) !== fence.token)
-          throw new LeaseLostError(pipeline, fence.token, lease?.owner, lease && Number(lease.token));
+          throw new LeaseLostError(leaseName, fence.token, lease?.owner, lease && Number(lease.token));
       }
       const newest = db
         .selectFrom('kconnect_intake_checkpoints')
@@ -277,7 +288,7 @@ export class CheckpointStore {
           exists(
             selectFrom('kconnect_intake_leases')
               .select('token')
-              .where('pipeline', '=', pipeline)
+              .where('pipeline', '=', leaseName)
               .where('token', '=', fence.token),
           ),
         );
@@ -305,10 +316,10 @@ export class CheckpointStore {
         const lease = await this.db
           .selectFrom('kconnect_intake_leases')
           .select(['owner', 'token'])
-          .where('pipeline', '=', pipeline)
+          .where('pipeline', '=', leaseName)
           .executeTakeFirst();
         if (lease === undefined || Number(lease.token) !== fence.token)
-          throw new LeaseLostError(pipeline, fence.token, lease?.owner, lease && Number(lease.token));
+          throw new LeaseLostError(leaseName, fence.token, lease?.owner, lease && Number(lease.token));
       }
       throw new CheckpointConflictError(pipeline, after);
     }

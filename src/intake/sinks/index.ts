@@ -7,6 +7,11 @@ import type { Sink } from '../types.ts';
 import { fileSinkConfigSchema, fileSinkKind, type FileSinkConfig } from './file/config.ts';
 import type { SinkDependencies, SinkKind, SinkLoadContext } from './kind.ts';
 import { natsSinkConfigSchema, natsSinkKind, type ResolvedNatsSinkConfig } from './nats/config.ts';
+import {
+  postgresSinkConfigSchema,
+  postgresSinkKind,
+  type ResolvedPostgresSinkConfig,
+} from './postgres/config.ts';
 import { syslogSinkConfigSchema, syslogSinkKind, type ResolvedSyslogSinkConfig } from './syslog/config.ts';
 import {
   webhookSinkConfigSchema,
@@ -21,6 +26,7 @@ export { fileSinkConfigSchema, fileSinkKind, type FileSinkConfig } from './file/
 export const sinkConfigSchema = z.discriminatedUnion('type', [
   fileSinkConfigSchema,
   natsSinkConfigSchema,
+  postgresSinkConfigSchema,
   syslogSinkConfigSchema,
   webhookSinkConfigSchema,
 ]);
@@ -28,11 +34,15 @@ export type SinkConfig = z.output<typeof sinkConfigSchema>;
 
 /** A sink's configuration as a run needs it (see {@link SinkKind.resolve}). */
 export type ResolvedSinkConfig =
-  FileSinkConfig | ResolvedNatsSinkConfig | ResolvedSyslogSinkConfig | ResolvedWebhookSinkConfig;
+  | FileSinkConfig
+  | ResolvedNatsSinkConfig
+  | ResolvedPostgresSinkConfig
+  | ResolvedSyslogSinkConfig
+  | ResolvedWebhookSinkConfig;
 
 /** Every kind, by type. Typed loosely inside: `sinkConfigSchema` already tied each config to its kind's type. */
 const SINK_KINDS: ReadonlyMap<string, SinkKind<SinkConfig, ResolvedSinkConfig>> = new Map(
-  [fileSinkKind, natsSinkKind, syslogSinkKind, webhookSinkKind].map((kind) => [
+  [fileSinkKind, natsSinkKind, postgresSinkKind, syslogSinkKind, webhookSinkKind].map((kind) => [
     kind.type,
     kind as SinkKind<SinkConfig, ResolvedSinkConfig>,
   ]),
