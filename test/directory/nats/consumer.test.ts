@@ -62,7 +62,7 @@ describe('directory events from NATS JetStream', () => {
   afterAll(async () => {
     await service?.close();
     await store?.close();
-    await ksc?.close();
+    await ksc?.stop();
     await client?.close();
     await nats?.stop();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
