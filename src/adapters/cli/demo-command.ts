@@ -167,6 +167,17 @@ export function demoCommand(io: DemoCommandIo = {}): Command {
     stdout(
       `                 ${await kics.store.devices.count()} devices, ${await kics.store.events.count()} events, ${DEMO_KICS_LIVE_RATE} new event a second`,
     );
+    const { exampleDirectoryUpn } = await import('./demo.ts');
+    const directory = running.emulator.directory?.status().counts;
+    if (directory !== undefined) {
+      stdout(
+        `  Directory:     ${directory.users} users, ${directory.groups} groups published by the KSC emulator (seed 003), changing live`,
+      );
+      const upn = exampleDirectoryUpn(running.emulator);
+      stdout(
+        `                 look a user up on the console's Directory page (${running.service.url}/console#/directory)${upn === undefined ? '' : `, e.g. ${upn}`}`,
+      );
+    }
     if (running.pipelines.length > 0) {
       stdout('');
       stdout(

@@ -1,5 +1,9 @@
+import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { ApiTokens } from '../http/auth.ts';
 import { startService, type RunningService } from '../http/service.ts';
+import { openServiceDatabase } from '../http/store.ts';
+import { DirectoryStore } from '../../directory/model/index.ts';
 import type { CommandContext } from '../../commands/index.ts';
 import {
   startKscEmulator,
@@ -22,6 +26,10 @@ import type { MappingName } from '../../intake/types.ts';
 
 /** The token the demo makes on every start; the one of the previous run is revoked first. */
 const DEMO_TOKEN_NAME = 'demo';
+/** The KSC emulator's token as the directory's publisher (`ingest` only), made anew on every start too. */
+const DEMO_DIRECTORY_TOKEN_NAME = 'demo-directory';
+/** Live directory changes a second: a user added or removed, a membership changed, every few seconds. */
+const DEMO_DIRECTORY_RATE = 0.2;
 /** The service's connection to the KSC emulator: the default one. */
 export const DEMO_CONNECTION = 'demo';
 /** The service's connection to the KICS for Networks emulator. */
@@ -58,6 +66,8 @@ export interface RunningDemo {
   readonly token: string;
   /** The intake pipelines running in the background, with the files they write (none without `intake`). */
   readonly pipelines: readonly DemoPipeline[];
+  /** The directory the KSC emulator publishes to the service (seed 003), kept in the service database. */
+  readonly directory: DirectoryStore;
   /** Stops the service (calls in flight finish), ends the clients' sessions, then stops the emulators. */
   close(): Promise<void>;
 }
@@ -79,7 +89,20 @@ function portInUse(error: unknown, option: string): KconnectError | undefined {
  * to KICS with mutual TLS from the connector's package; nothing turned off), and the console, with a fresh token.
  */
 export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
-  const emulator = await startKscEmulator(options.emulator).catch((error: unknown) => {
+  const serviceHost = options.service.host ?? '127.0.0.1';
+  const database = { file: join(options.emulator.dataDir, 'service.db') };
+  // The emulator publishes its directory from its first second, so the service's address and the publisher's
+  // token must exist before either starts: the publisher retries until the service answers.
+  const servicePort = await portFor(serviceHost, options.service.port ?? 8080);
+  const publisherToken = await directoryPublisherToken(database);
+  const emulator = await startKscEmulator({
+    ...options.emulator,
+    directory: {
+      url: `http://${urlHost(serviceHost)}:${servicePort}/v1/directory/events`,
+      token: publisherToken,
+      rate: DEMO_DIRECTORY_RATE,
+    },
+  }).catch((error: unknown) => {
     throw portInUse(error, '--port') ?? error;
   });
   let kics: RunningKicsEmulator;
@@ -88,6 +111,14 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   } catch (error) {
     await emulator.close();
     throw portInUse(error, '--kics-port') ?? error;
+  }
+  let directory: DirectoryStore;
+  try {
+    directory = await DirectoryStore.open(database);
+  } catch (error) {
+    await kics.close();
+    await emulator.close();
+    throw error;
   }
   const client = new KscClient({
     url: emulator.url,
@@ -101,7 +132,9 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
   });
   // The two worlds share machines, so each connection is the other's companion (`correlateWith`): resolve_asset
   // and the enrichments run from either.
-  const both = { ksc: client, kics: kicsClient, now: Date.now };
+  // The directory's commands read the store from their context (`directory`): the same store the receiver fills.
+  const directoryContext: object = { directory };
+  const both = { ksc: client, kics: kicsClient, now: Date.now, ...directoryContext };
   const connectionNames = { ksc: DEMO_CONNECTION, kics: DEMO_KICS_CONNECTION };
   const contexts: Readonly<Record<string, () => CommandContext>> = {
     [DEMO_CONNECTION]: () => ({ ...both, connectionVendor: 'ksc', connectionNames }),
@@ -132,10 +165,12 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
         { name: DEMO_KICS_CONNECTION, type: 'kics' },
       ],
       defaultConnection: DEMO_CONNECTION,
-      database: { file: join(options.emulator.dataDir, 'service.db') },
-      host: options.service.host ?? '127.0.0.1',
-      port: options.service.port ?? 8080,
+      database,
+      host: serviceHost,
+      port: servicePort,
       shutdownGraceMs: 5000,
+      // POST /v1/directory/events applies the emulator's publication here.
+      directory,
       // The intake runs in the background: the service starts it once it listens, so the demo's start stays fast.
       ...(pipelines.length === 0
         ? {}
@@ -145,6 +180,7 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     await closeClients();
     await kics.close();
     await emulator.close();
+    await directory.close();
     throw portInUse(error, '--service-port') ?? error;
   }
   const stale = (await service.tokens.list()).filter((t) => t.name === DEMO_TOKEN_NAME);
@@ -158,13 +194,71 @@ export async function startDemo(options: DemoOptions): Promise<RunningDemo> {
     consoleUrl: `${service.url}/console#token=${token}`,
     token,
     pipelines: pipelines.map((p) => ({ name: p.name, file: p.sinkTarget })),
+    directory,
     async close() {
       await service.close();
       await closeClients();
       await kics.close();
+      // The publisher stops with the emulator; the store after it, so no delivery meets a closed store.
       await emulator.close();
+      await directory.close();
     },
   };
+}
+
+/**
+ * A user worth looking up first: one at the bottom of the publisher's deepest nesting (so the console shows
+ * transitive groups with their depth), else any user with a UPN and a group. Undefined without a publisher.
+ */
+export function exampleDirectoryUpn(emulator: RunningKscEmulator): string | undefined {
+  const truth = emulator.directory?.truth();
+  if (truth === undefined) return undefined;
+  const groupsOf = new Map<string, string[]>();
+  for (const [group, member] of truth.memberships)
+    groupsOf.set(member, [...(groupsOf.get(member) ?? []), group]);
+  const withGroups = truth.users.filter((u) => u.upn !== undefined && groupsOf.has(u.key));
+  const deepest = (u: (typeof withGroups)[number]) =>
+    Math.max(...(groupsOf.get(u.key) ?? []).map((g) => Number(/Nesting Level (\d+)$/.exec(g)?.[1] ?? 0)));
+  const best = [...withGroups].sort((a, b) => deepest(b) - deepest(a))[0];
+  return best?.upn;
+}
+
+/** A host as it goes in a URL: an IPv6 address in brackets. */
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * The port the service will listen on: the one asked for, or for 0 a free one found now (the publisher needs the
+ * address before the service starts; another program taking it in between makes the start fail with EADDRINUSE).
+ */
+async function portFor(host: string, port: number): Promise<number> {
+  if (port !== 0) return port;
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const address = probe.address();
+      const free = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(free));
+    });
+  });
+}
+
+/**
+ * A fresh `ingest`-only token for the emulator's directory publisher, made in the service database before the
+ * service starts; the previous run's is revoked first, as the demo's own token is.
+ */
+async function directoryPublisherToken(database: { readonly file: string }): Promise<string> {
+  const opened = await openServiceDatabase(database);
+  try {
+    const tokens = new ApiTokens(opened.db);
+    const stale = (await tokens.list()).filter((t) => t.name === DEMO_DIRECTORY_TOKEN_NAME);
+    for (const token of stale) await tokens.revoke(token.id);
+    return (await tokens.create(DEMO_DIRECTORY_TOKEN_NAME, ['ingest'])).token;
+  } finally {
+    await opened.close();
+  }
 }
 
 /**

@@ -27,6 +27,7 @@ import type { PipelineDefinition } from '../../intake/pipeline.ts';
 import type { PipelineLogger } from '../../intake/runner.ts';
 import { createSupervisor, type Supervisor } from '../../intake/supervisor.ts';
 import type { DirectoryApplier } from '../../directory/types.ts';
+import { DirectoryNatsConsumer, type DirectoryNatsSettings } from '../../directory/nats/index.ts';
 
 export interface ServiceOptions {
   /** The commands to serve. Default: the whole catalog. */
@@ -95,6 +96,11 @@ export interface ServiceOptions {
    * it the route answers 503 "no directory store configured".
    */
   readonly directory?: DirectoryApplier;
+  /**
+   * Also consume directory events from a NATS JetStream stream into `directory` (required with it) while the
+   * service runs: started once it listens, stopped on close.
+   */
+  readonly directoryNats?: DirectoryNatsSettings;
   /** `info` of the OpenAPI document. */
   readonly title?: string;
   readonly version?: string;
@@ -110,6 +116,8 @@ export interface RunningService {
   readonly audit: AuditLog;
   /** The pipelines the service runs; undefined when it runs none. */
   readonly pipelines: Supervisor | undefined;
+  /** The consumer of directory events from NATS; undefined without `directoryNats`. */
+  readonly directoryNats: DirectoryNatsConsumer | undefined;
   /**
    * Graceful shutdown: readiness turns false, new connections are refused, calls in flight finish (each
    * connection closes after its answer), then the database closes. After `shutdownGraceMs` calls still running
@@ -181,6 +189,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const maxConnections = setting('maxConnections', options.maxConnections ?? 1024, 1);
   const retentionDays = setting('auditRetentionDays', options.auditRetentionDays ?? 365, 0);
   const grace = options.shutdownGraceMs ?? 30_000;
+  if (options.directoryNats !== undefined && options.directory === undefined) {
+    throw new KconnectError('INVALID_INPUT', 'directoryNats: needs a directory store to apply the events to');
+  }
   const database: ServiceDatabase = await openServiceDatabase(options.database);
   let checkpoints: CheckpointStore | undefined;
   let pipelines: Supervisor | undefined;
@@ -327,12 +338,18 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     message: `listening on ${url} (database ${database.description}, replica ${replica})`,
   });
   pipelines?.start();
+  const directoryNats =
+    options.directoryNats === undefined || options.directory === undefined
+      ? undefined
+      : new DirectoryNatsConsumer(options.directoryNats, options.directory, log);
+  directoryNats?.start();
 
   let closing: Promise<void> | undefined;
   const close = async (): Promise<void> => {
     health.drain();
     // The pipelines stop beside the calls in flight: each commits its batch in hand within the grace.
     const pipelinesStopped = pipelines?.stop(grace);
+    const directoryNatsStopped = directoryNats?.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     if (!(await settlesWithin(closed, grace))) {
       log({ level: 'warn', message: `calls still running after ${grace} ms: aborting them` });
@@ -349,6 +366,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       }
     }
     await pipelinesStopped;
+    await directoryNatsStopped;
     clearInterval(retention);
     await authFailures.close();
     await checkpoints?.close();
@@ -362,6 +380,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     tokens,
     audit,
     pipelines,
+    directoryNats,
     close: () => (closing ??= close()),
   };
 }

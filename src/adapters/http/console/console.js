@@ -19,9 +19,10 @@ import {
   signOut,
   whenSignedOut,
 } from './lib/session.js';
-import { OT_USES, USES } from './lib/uses.js';
+import { DIRECTORY_USES, OT_USES, USES } from './lib/uses.js';
 import { describe, newView, show } from './lib/view.js';
 import { auditPage } from './pages/audit.js';
+import { directoryPage } from './pages/directory.js';
 import { eventsPage } from './pages/events.js';
 import { hostPage } from './pages/host.js';
 import { hostsPage } from './pages/hosts.js';
@@ -47,13 +48,25 @@ async function signInWith(token) {
 }
 
 /**
+ * Whether the service offers the directory's commands: the Directory page shows then (its commands answer from the
+ * directory the service receives; without a store they say so).
+ *
+ * @param {Catalogue} catalogue
+ */
+const hasDirectory = (catalogue) => catalogue.find(DIRECTORY_USES.getUser.command) !== undefined;
+
+/**
  * What the service lacks of what the pages use: named once at the top, and again by each page that needs it.
  *
  * @param {Catalogue} catalogue
  */
 function showProblems(catalogue) {
   // The OT pages' commands matter only to a service with a KICS connection.
-  const uses = [...Object.values(USES), ...(kicsConnection() === undefined ? [] : Object.values(OT_USES))];
+  const uses = [
+    ...Object.values(USES),
+    ...(kicsConnection() === undefined ? [] : Object.values(OT_USES)),
+    ...(hasDirectory(catalogue) ? Object.values(DIRECTORY_USES) : []),
+  ];
   const problems = uses.map((use) => catalogue.problemOf(use)).filter((problem) => problem !== undefined);
   const box = byId('problems');
   box.hidden = problems.length === 0;
@@ -105,6 +118,7 @@ async function signIn() {
   byId('nav').hidden = false;
   byId('nav-ot').hidden = kicsConnection() === undefined;
   byId('nav-pipelines').hidden = (await pipelines).pipelines.length === 0;
+  byId('nav-directory').hidden = !hasDirectory(catalogue);
   byId('session').hidden = false;
   showProblems(catalogue);
   route();
@@ -139,6 +153,8 @@ function route() {
       return runPage(argument);
     case 'pipelines':
       return pipelinesPage(route);
+    case 'directory':
+      return directoryPage(params);
     default:
       return overviewPage();
   }

@@ -136,3 +136,27 @@ export const OPTIONAL_USES = Object.freeze(
     },
   }),
 );
+
+/**
+ * What the Directory page calls (the IAM directory of seed 003). Checked against the catalogue only when the service
+ * has the directory's commands: the nav entry shows then, and a service without them lacks nothing.
+ */
+export const DIRECTORY_USES = Object.freeze(
+  /** @satisfies {Record<string, Use>} */ ({
+    getUser: {
+      command: 'directory_get_user',
+      purpose: 'looking a user up in the directory',
+      fields: ['user'],
+    },
+    listUsers: {
+      command: 'directory_list_users',
+      purpose: "the directory's users",
+      fields: ['search', 'limit', 'cursor'],
+    },
+    status: {
+      command: 'directory_status',
+      purpose: "the directory's status",
+      fields: [],
+    },
+  }),
+);
