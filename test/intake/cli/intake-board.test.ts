@@ -103,7 +103,7 @@ describe('IntakeBoard', () => {
     expect([...line!].length).toBe(39);
     board.start();
     board.stop();
-    expect(written.at(-1)).toBe('\x1b[1A\r\x1b[J\x1b[Ka-pipeline-with-a-long-name [postgres]…\n');
+    expect(written.slice(-2).join('')).toBe('\x1b[1A\r\x1b[J\x1b[Ka-pipeline-with-a-long-name [postgres]…\n');
     expect(fitLine('short', 40)).toBe('short');
     expect(fitLine('no terminal width: whole', undefined)).toBe('no terminal width: whole');
   });
