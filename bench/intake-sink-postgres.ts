@@ -1,8 +1,8 @@
 /**
  * The intake into PostgreSQL (issue 19's figure "PostgreSQL upserts"): KSC events end to end — the emulator →
  * `ksc.events` → ecs → the `postgres` sink, each batch one transaction of multi-row `INSERT … ON CONFLICT (event_key)
- * DO UPDATE`, the checkpoint committed after it every 1,000 events — per CPU-second of the intake process. Then the
- * same events again from the start (a replay after a crash, at its worst): every row updated in place. The emulator
+ * DO NOTHING`, the checkpoint committed after it every 1,000 events — per CPU-second of the intake process. Then the
+ * same events again from the start (a replay after a crash, at its worst): every row already there, nothing written. The emulator
  * and PostgreSQL run in their own processes; PostgreSQL's CPU (the postmaster and its backends) is printed beside.
  * The table is checked afterwards: one row per event.
  * Sizes: KCONNECT_BENCH_EVENTS (default 50,000).
@@ -56,10 +56,10 @@ try {
   );
   const client = new KscClient({ url: emulator.url, credentials: { user: 'admin', password: PASSWORD } });
   try {
-    // Two passes under two pipeline names, each from the start: inserts, then every row updated in place.
+    // Two passes under two pipeline names, each from the start: inserts, then every row a conflict left alone.
     for (const [phase, pipeline] of [
       ['insert', 'bench-pg'],
-      ['replay (update)', 'bench-pg-replay'],
+      ['replay (conflicts)', 'bench-pg-replay'],
     ] as const) {
       const checkpoints = await CheckpointStore.open({ file: path.join(dir, `${pipeline}.db`) });
       const source = createSource(
