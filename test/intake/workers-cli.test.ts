@@ -146,9 +146,16 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
           keysOf(pipeline).map(async (key) => (await store.read(key)).checkpoint?.totals.records ?? 0),
         )),
       );
-    /** Its first sink's generation: it grows with every commit of a batch. */
+    /**
+     * Its sinks' generations summed: the new owner's first commit of any sink raises it (a sink already at the head
+     * commits nothing more, so one sink's generation alone could stay put).
+     */
     const generationOf = async (pipeline: string) =>
-      (await store.read(keysOf(pipeline)[0]!)).checkpoint?.generation ?? 0;
+      (
+        await Promise.all(
+          keysOf(pipeline).map(async (key) => (await store.read(key)).checkpoint?.generation ?? 0),
+        )
+      ).reduce((sum, generation) => sum + generation, 0);
     const ownerPid = (owner: string) => Number(owner.split(':').at(-2));
 
     // Spread: every pipeline owned, by every worker, none above its share.
