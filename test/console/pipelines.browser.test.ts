@@ -10,6 +10,12 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../src/adapters/cli/demo.ts';
+import { startService, type RunningService } from '../../src/adapters/http/service.ts';
+import type { KscClient } from '../../src/ksc/client/client.ts';
+import { TestContexts } from '../adapters/http/support.ts';
+import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../support/ksc-emulator.ts';
+import { SiemSwitch, twoSinkPipeline } from '../support/two-sink-pipeline.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.ts';
 import { launchChromium, graveAxeViolations, SHOTS } from './support/browser.ts';
 
 const PASSWORD = 'console-pipelines-password-3391';
@@ -146,4 +152,95 @@ describe('the console: Pipelines', () => {
     expect(pageErrors).toEqual([]);
     expect(cspViolations).toEqual([]);
   });
+});
+
+describe('the console: Pipelines, a pipeline with two sinks', () => {
+  const PIPELINE = 'ksc-to-siem';
+  let emu: TestEmulator;
+  let dir: string;
+  let contexts: TestContexts;
+  let receiver: WebhookReceiver;
+  let siem: SiemSwitch;
+  let service: RunningService;
+  let browser: Browser;
+  const clients: KscClient[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    emu = await startTestEmulator('sqlite', { hosts: 40, events: 300, virtualServers: [] });
+    dir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-console-sinks-'));
+    contexts = new TestContexts(emu);
+    receiver = await startWebhookReceiver({ tls: false });
+    siem = new SiemSwitch(receiver, 3);
+    siem.down = true;
+    service = await startService({
+      contexts: contexts.context,
+      connections: ['default'],
+      database: { file: path.join(dir, 'service.db') },
+      port: 0,
+      pipelines: [
+        twoSinkPipeline({
+          name: PIPELINE,
+          kscUrl: emu.url,
+          password: TEST_PASSWORD,
+          connection: 'default',
+          receiver,
+          dir,
+          clients,
+        }),
+      ],
+      shutdownGraceMs: 5000,
+    });
+    browser = await launchChromium();
+  }, 90_000);
+  afterAll(async () => {
+    await browser?.close();
+    await service?.close();
+    await contexts?.close();
+    for (const client of clients) await client.close().catch(() => undefined);
+    await receiver?.close();
+    await emu?.stop();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows a row per sink: the SIEM as an outage while it is down, then caught up with its dead-lettered count', async () => {
+    const { token } = await service.tokens.create('viewer', 'read');
+    const context = await browser.newContext({ viewport: VIEWPORT });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    try {
+      await page.goto(`${service.url}/console#token=${token}`);
+      await page.locator('#nav').waitFor();
+      const entry = page.locator('#nav a[data-page=pipelines]');
+      await expect.poll(() => entry.isVisible()).toBe(true);
+      await entry.click();
+
+      const summary = page.getByTestId('pipelines').locator('tbody tr');
+      await expect.poll(() => summary.count()).toBe(1);
+      expect(await summary.first().innerText()).toContain('ksc.events → ecs → file + webhook');
+
+      const rows = page.getByTestId(`pipeline-sinks-${PIPELINE}`).locator('tbody tr');
+      await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2);
+      // Down: the SIEM's row reads as an outage of its writes, behind the archive, which went on.
+      await expect
+        .poll(async () => (await rows.nth(1).innerText()).replace(/\s+/g, ' '), { timeout: 20_000 })
+        .toMatch(
+          /^siem webhook: http:\/\/127\.0\.0\.1:\d+\/ingest Outage sink-write failing since .+ \(\d+ retr(y|ies)\) (none yet|0 records, generation \d+) [1-9]\d* 0$/,
+        );
+      expect((await rows.nth(0).innerText()).replace(/\s+/g, ' ')).toMatch(
+        /^archive file: .+\.ndjson (Following|Backfill) [1-9]\d* records, generation \d+ 0 0$/,
+      );
+      await page.screenshot({ path: path.join(SHOTS, 'pipelines-sink-outage.png'), fullPage: true });
+
+      // Back: the SIEM catches up with the archive (nothing behind) and shows what it dead-lettered.
+      siem.down = false;
+      await expect
+        .poll(async () => (await rows.nth(1).innerText()).replace(/\s+/g, ' '), { timeout: 40_000 })
+        .toMatch(/^siem webhook: \S+ Following [1-9]\d* records, generation \d+ 0 3$/);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
 });

@@ -3,7 +3,10 @@
  * PostgreSQL state, 20 pipelines (each `ksc.events` → raw → its own NDJSON file, all reading the KSC emulator's
  * history), `kill -9` of one worker mid-run and of another later. Then a ledger per file: every event exactly
  * once, every pipeline at the head, and each kill's pipelines taken over by a survivor (failover time measured from
- * the kill to the new owner's first commit).
+ * the kill to the new owner's first commit). Every fifth pipeline also writes to a syslog sink (`sinks:`, JSON
+ * over TCP into a real rsyslog): at rsyslog every event of those pipelines arrives (0 lost), and the duplicates —
+ * replays of batches in flight at a kill, syslog having no way to take a message back — are counted, reported, and
+ * at most one batch per syslog pipeline the killed worker owned, per kill.
  *
  * CI runs a small history; the spec's scale is INTAKE_WORKERS_EVENTS=50000 (20 pipelines × 50,000 = 1,000,000).
  */
@@ -15,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../src/intake/checkpoints/index.ts';
 import { kconnect, type Kconnect } from '../adapters/cli/kconnect-process.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../support/ksc-emulator.ts';
+import { startRsyslog, type Rsyslog } from '../support/rsyslog.ts';
 import {
   createTestDatabase,
   startPostgres,
@@ -25,6 +29,7 @@ import {
 const EVENTS = Number(process.env['INTAKE_WORKERS_EVENTS'] ?? 3000);
 const PIPELINES = 20;
 const WORKERS = 3;
+const BATCH = 100;
 
 async function ledger(file: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
@@ -49,6 +54,9 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
   /** The events in the emulator's history: what every pipeline reads. */
   let total = EVENTS;
   const names = Array.from({ length: PIPELINES }, (_, i) => `p${String(i + 1).padStart(2, '0')}`);
+  /** The pipelines with a syslog sink beside their file (`sinks:`, checkpoints `<name>/archive`, `<name>/siem`). */
+  const syslogged = new Set(names.filter((_, i) => (i + 1) % 5 === 0));
+  let rsyslog: Rsyslog;
 
   beforeAll(async () => {
     postgres = await startPostgres();
@@ -61,6 +69,7 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
       adminUser: 'svc-kconnect',
     });
     total = ((await emulator.control('GET', '/__emulator/state')).body as { events: number }).events;
+    rsyslog = await startRsyslog();
     dir = mkdtempSync(join(tmpdir(), 'kconnect-intake-workers-'));
     writeFileSync(join(dir, 'ca.pem'), emulator.ksc.certificatePem!);
     writeFileSync(
@@ -75,8 +84,14 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
           `  ${name}:`,
           '    source: { type: ksc.events, connection: lab, start: start }',
           '    mapping: raw',
-          `    sink: { type: file, path: out/${name}.ndjson }`,
-          '    batchSize: 100',
+          ...(syslogged.has(name)
+            ? [
+                '    sinks:',
+                `      - { name: archive, type: file, path: out/${name}.ndjson }`,
+                `      - { name: siem, type: syslog, url: "tcp://127.0.0.1:${rsyslog.tcpPort}", format: json }`,
+              ]
+            : [`    sink: { type: file, path: out/${name}.ndjson }`]),
+          `    batchSize: ${BATCH}`,
           '    pollIntervalSeconds: 1',
         ]),
         '',
@@ -95,6 +110,7 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
     await Promise.all(workers.map((w) => w.exited));
     await store?.close();
     await emulator?.stop();
+    await rsyslog?.dispose();
     await database?.drop();
     await postgres?.stop();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -120,7 +136,26 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
         (await leases.list()).filter((l) => l.expiresAt > now).map((l) => [l.pipeline, l.owner] as const),
       );
     };
-    const records = async (pipeline: string) => (await store.read(pipeline)).checkpoint?.totals.records ?? 0;
+    /** The checkpoint keys of a pipeline: one per sink. */
+    const keysOf = (pipeline: string) =>
+      syslogged.has(pipeline) ? [`${pipeline}/archive`, `${pipeline}/siem`] : [pipeline];
+    /** How far a pipeline is: its slowest sink's records. */
+    const records = async (pipeline: string) =>
+      Math.min(
+        ...(await Promise.all(
+          keysOf(pipeline).map(async (key) => (await store.read(key)).checkpoint?.totals.records ?? 0),
+        )),
+      );
+    /**
+     * Its sinks' generations summed: the new owner's first commit of any sink raises it (a sink already at the head
+     * commits nothing more, so one sink's generation alone could stay put).
+     */
+    const generationOf = async (pipeline: string) =>
+      (
+        await Promise.all(
+          keysOf(pipeline).map(async (key) => (await store.read(key)).checkpoint?.generation ?? 0),
+        )
+      ).reduce((sum, generation) => sum + generation, 0);
     const ownerPid = (owner: string) => Number(owner.split(':').at(-2));
 
     // Spread: every pipeline owned, by every worker, none above its share.
@@ -138,6 +173,8 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
     expect(Math.max(...counts.values())).toBeLessThanOrEqual(Math.ceil(PIPELINES / WORKERS));
 
     const failovers: number[] = [];
+    /** Per kill, how many syslog pipelines the killed worker owned: each may replay the batch it had in flight. */
+    const syslogOrphans: number[] = [];
     const alive = [...workers];
     /** Kills the worker owning the most pipelines, then waits until each of them is committed by a survivor. */
     const killOne = async () => {
@@ -148,8 +185,7 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
       const victim = alive.find((w) => w.child.pid === ownerPid(victimOwner))!;
       expect(victim).toBeDefined();
       const generations = new Map<string, number>();
-      for (const pipeline of orphans)
-        generations.set(pipeline, (await store.read(pipeline)).checkpoint?.generation ?? 0);
+      for (const pipeline of orphans) generations.set(pipeline, await generationOf(pipeline));
       const killedAt = Date.now();
       victim.child.kill('SIGKILL');
       await victim.exited;
@@ -162,9 +198,8 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
         for (const pipeline of [...waiting]) {
           const owner = now.get(pipeline);
           if (owner === undefined || owner === victimOwner) continue;
-          const read = await store.read(pipeline);
-          const finished = (read.checkpoint?.totals.records ?? 0) >= total;
-          if ((read.checkpoint?.generation ?? 0) > generations.get(pipeline)! || finished) {
+          const finished = (await records(pipeline)) >= total;
+          if ((await generationOf(pipeline)) > generations.get(pipeline)! || finished) {
             waiting.delete(pipeline);
             last = Date.now();
           }
@@ -173,6 +208,7 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
       }
       expect([...waiting]).toEqual([]);
       failovers.push(last - killedAt);
+      syslogOrphans.push(orphans.filter((p) => syslogged.has(p)).length);
       return orphans.length;
     };
 
@@ -211,8 +247,36 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
       expect(keys.size, name).toBe(total);
     }
     expect(readdirSync(join(dir, 'out')).filter((f) => f.endsWith('.ndjson')).length).toBe(PIPELINES);
+    // At rsyslog: every event of every syslog pipeline; duplicates only from batches in flight at the kills.
+    const atRsyslog = new Map<string, Map<string, number>>();
+    let unparsed = 0;
+    for (const message of rsyslog.messages()) {
+      const pipeline = /pipeline="([^"]+)"/.exec(message.structuredData)?.[1];
+      const key = /key="([^"]+)"/.exec(message.structuredData)?.[1];
+      if (pipeline === undefined || key === undefined) {
+        unparsed++;
+        continue;
+      }
+      const keys = atRsyslog.get(pipeline) ?? new Map<string, number>();
+      keys.set(key, (keys.get(key) ?? 0) + 1);
+      atRsyslog.set(pipeline, keys);
+    }
+    let syslogDuplicates = 0;
+    for (const name of syslogged) {
+      const keys = atRsyslog.get(name) ?? new Map<string, number>();
+      expect(keys.size, `${name} at rsyslog`).toBe(total);
+      for (const n of keys.values()) syslogDuplicates += n - 1;
+    }
+    const inFlightBound = BATCH * syslogOrphans.reduce((sum, n) => sum + n, 0);
     // The figure for docs/benchmarks.md: kill to the new owner's first commit, per kill.
     console.info(`intake workers: failover after kill -9 (ms): ${failovers.join(', ')}`);
+    console.info(
+      `intake workers: syslog (${syslogged.size} pipelines, ${syslogged.size * total} events): 0 lost, ` +
+        `${syslogDuplicates} duplicates at rsyslog (bound: ${BATCH} × syslog pipelines of the killed workers ` +
+        `${syslogOrphans.join(' + ')} = ${inFlightBound}), ${unparsed} messages without a key`,
+    );
+    expect(unparsed).toBe(0);
+    expect(syslogDuplicates).toBeLessThanOrEqual(inFlightBound);
     for (const ms of failovers) expect(ms).toBeLessThanOrEqual(15_000 + 5_000);
   }, 300_000);
 });

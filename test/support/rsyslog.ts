@@ -5,8 +5,10 @@
  * of it (RFC 5424 header fields, structured data, MSG) and the raw message. `stop()` ends it by PID (SIGTERM,
  * SIGKILL after 10 s); `start()` runs it again on the same ports and file (a receiver going down and coming back).
  *
- * rsyslog's TLS drivers (lmnsd_gtls / lmnsd_ossl) are separate Debian packages that are not installed here, so the
- * TLS transport is tested against Node's TLS server instead (test/support/tls-syslog.ts).
+ * With `tls` (a CA and a server certificate the test made, see issueTestPki in test/support/tls-syslog.ts) it also
+ * listens for RFC 5425 syslog over TLS on a third port, through the gtls driver of Debian's `rsyslog-gnutls` package
+ * (CI installs it; {@link RSYSLOG_GTLS} says whether this machine has it). Clients are not asked for a certificate
+ * (`anon`): the tests check the sink's side — that it trusts only its CA.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -14,9 +16,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { waitFor } from './wait-for.ts';
 
 export const RSYSLOGD = '/usr/sbin/rsyslogd';
+/** rsyslog's GnuTLS network stream driver, from the `rsyslog-gnutls` package. */
+export const RSYSLOG_GTLS = '/usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so';
+
+/** The files of rsyslog's TLS input, PEM. */
+export interface RsyslogTls {
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+}
 
 /** One message as rsyslog received and parsed it. */
 export interface ReceivedMessage {
@@ -36,6 +48,8 @@ export interface ReceivedMessage {
 export interface Rsyslog {
   readonly udpPort: number;
   readonly tcpPort: number;
+  /** The TLS input's port, when started with `tls`. */
+  readonly tlsPort: number | undefined;
   readonly dir: string;
   /** The PID of the running rsyslogd, undefined while stopped. */
   readonly pid: number | undefined;
@@ -87,19 +101,32 @@ const PROPERTIES: ReadonlyArray<readonly [keyof ReceivedMessage, string]> = [
   ['inputName', 'inputname'],
 ];
 
-function configOf(dir: string, udpPort: number, tcpPort: number, output: string): string {
+function configOf(
+  dir: string,
+  ports: { udp: number; tcp: number; tls: number | undefined },
+  output: string,
+  tls: RsyslogTls | undefined,
+): string {
   const properties = PROPERTIES.map(
     ([outname, name]) => `  property(outname="${outname}" name="${name}" format="jsonf")`,
   ).join('\n');
+  // The driver is chosen per input, so the plain TCP input stays plain next to the TLS one.
+  const tlsInput =
+    tls === undefined || ports.tls === undefined
+      ? ''
+      : `input(type="imtcp" address="127.0.0.1" port="${ports.tls}" streamDriver.name="gtls" streamDriver.mode="1"
+  streamDriver.authMode="anon" streamDriver.CAFile="${tls.caFile}" streamDriver.CertFile="${tls.certFile}"
+  streamDriver.KeyFile="${tls.keyFile}")
+`;
   return `global(workDirectory="${dir}" maxMessageSize="1m" parser.escapeControlCharactersOnReceive="off")
 module(load="imudp")
 module(load="imtcp")
 template(name="kconnectJson" type="list" option.jsonf="on") {
 ${properties}
 }
-input(type="imudp" address="127.0.0.1" port="${udpPort}")
-input(type="imtcp" address="127.0.0.1" port="${tcpPort}")
-*.* action(type="omfile" file="${output}" template="kconnectJson")
+input(type="imudp" address="127.0.0.1" port="${ports.udp}")
+input(type="imtcp" address="127.0.0.1" port="${ports.tcp}")
+${tlsInput}*.* action(type="omfile" file="${output}" template="kconnectJson")
 `;
 }
 
@@ -127,6 +154,16 @@ function isAlive(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
+async function sendTlsProbe(port: number, caFile: string, body: Buffer): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const socket = tls.connect(
+      { port, host: '127.0.0.1', ca: readFileSync(caFile), servername: 'localhost' },
+      () => socket.end(Buffer.concat([Buffer.from(`${body.length} `), body]), () => resolve()),
+    );
+    socket.once('error', reject);
+  });
+}
+
 async function sendProbe(udpPort: number, tcpPort: number, id: string): Promise<void> {
   const message = (transport: string) =>
     Buffer.from(`<14>1 2026-01-01T00:00:00.000Z probe ${PROBE_APP} - ${transport}-${id} - probe`);
@@ -142,12 +179,13 @@ async function sendProbe(udpPort: number, tcpPort: number, id: string): Promise<
   });
 }
 
-export async function startRsyslog(): Promise<Rsyslog> {
+export async function startRsyslog(options: { readonly tls?: RsyslogTls } = {}): Promise<Rsyslog> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-rsyslog-'));
   const [udpPort, tcpPort] = [await freeUdpPort(), await freeTcpPort()];
+  const tlsPort = options.tls === undefined ? undefined : await freeTcpPort();
   const output = path.join(dir, 'messages.jsonl');
   const conf = path.join(dir, 'rsyslog.conf');
-  writeFileSync(conf, configOf(dir, udpPort, tcpPort, output));
+  writeFileSync(conf, configOf(dir, { udp: udpPort, tcp: tcpPort, tls: tlsPort }, output, options.tls));
   let child: ChildProcess | undefined;
   let watchdog: ChildProcess | undefined;
   let log = '';
@@ -176,13 +214,27 @@ export async function startRsyslog(): Promise<Rsyslog> {
         if (!isAlive(started)) throw new Error(`rsyslogd exited (${started.exitCode}): ${log}`);
         try {
           await sendProbe(udpPort, tcpPort, id);
+          if (tlsPort !== undefined && options.tls !== undefined)
+            await sendTlsProbe(
+              tlsPort,
+              options.tls.caFile,
+              Buffer.from(`<14>1 2026-01-01T00:00:00.000Z probe ${PROBE_APP} - tls-${id} - probe`),
+            );
         } catch {
           return false;
         }
         const seen = read().filter((m) => m.appName === PROBE_APP && m.msgId.endsWith(`-${id}`));
-        return seen.some((m) => m.msgId.startsWith('udp')) && seen.some((m) => m.msgId.startsWith('tcp'));
+        return (
+          seen.some((m) => m.msgId.startsWith('udp')) &&
+          seen.some((m) => m.msgId.startsWith('tcp')) &&
+          (tlsPort === undefined || seen.some((m) => m.msgId.startsWith('tls')))
+        );
       },
-      { timeoutMs: 20_000, intervalMs: 200, what: () => `rsyslogd ready on ${udpPort}/${tcpPort}: ${log}` },
+      {
+        timeoutMs: 20_000,
+        intervalMs: 200,
+        what: () => `rsyslogd ready on ${udpPort}/${tcpPort}/${tlsPort ?? '-'}: ${log}`,
+      },
     );
   };
 
@@ -212,6 +264,7 @@ export async function startRsyslog(): Promise<Rsyslog> {
   return {
     udpPort,
     tcpPort,
+    tlsPort,
     dir,
     get pid() {
       return child?.pid;

@@ -70,6 +70,10 @@ export const TIER_OF_FILE: Readonly<Record<string, Tier>> = {
   'test/intake/sinks/syslog/pipeline.test.ts': 'e2e',
   // openssl issues the test certificates.
   'test/intake/sinks/syslog/tls.test.ts': 'e2e',
+  // rsyslogd as a child process, openssl for the certificates.
+  'test/intake/sinks/syslog/rsyslog-tls.test.ts': 'e2e',
+  // Pipeline processes killed with SIGKILL, on their own PostgreSQL server.
+  'test/intake/crash-postgres.test.ts': 'e2e',
   // Runs tcpdump and unzip on the captures it writes.
   'test/emulator/kics/traffic/tcpdump.test.ts': 'e2e',
 };

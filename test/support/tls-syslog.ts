@@ -1,6 +1,6 @@
 /**
- * A TLS syslog receiver for tests (RFC 5425: octet-counted messages over TLS), on Node's TLS server, because
- * rsyslog's TLS drivers are not installed here (test/support/rsyslog.ts). It keeps every message as bytes with the
+ * A TLS syslog receiver for tests (RFC 5425: octet-counted messages over TLS), on Node's TLS server: stricter than
+ * rsyslog (test/support/rsyslog.ts has a gtls input too) where a test needs it. It keeps every message as bytes with the
  * client certificate's subject, and checks the framing strictly: a length that does not match fails the test.
  * `issueTestPki()` makes a CA, a server certificate for 127.0.0.1/localhost and a client certificate with openssl.
  */

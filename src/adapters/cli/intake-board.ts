@@ -1,13 +1,19 @@
 /**
- * What `kconnect intake run` shows on a terminal: one self-rewriting line per pipeline — backfill progress with
- * an ETA when the source says how far behind it is, then "following, lag 2 s" — with warnings printed above.
+ * What `kconnect intake run` shows on a terminal: one self-rewriting line per pipeline — one per sink for a
+ * `sinks:` pipeline, since each sink runs from its own checkpoint — with backfill progress and an ETA when the
+ * source says how far behind it is, then "following, lag 2 s"; warnings printed above. Lines are cut to the
+ * terminal's width: a wrapped line would take two rows and the board would erase one too few.
  */
 import { formatCount as count } from '../../commands/core/progress.ts';
 import type { PipelineStatus } from '../../intake/status.ts';
 import type { CliStream } from './cli-io.ts';
 
-/** What the board knows of one pipeline. */
+/** A terminal's stream: `columns` when it is one (Node's `process.stderr` has it). */
+export type BoardStream = CliStream & { readonly columns?: number | undefined };
+
+/** What the board knows of one pipeline, or of one sink of a `sinks:` pipeline. */
 export interface PipelineView {
+  /** `ksc-events`, or `ksc-to-bus [nats]` for a sink of a `sinks:` pipeline. */
   readonly name: string;
   readonly status: PipelineStatus | undefined;
   /** When the source last reported being at its head (ms): a following pipeline is at most this far behind. */
@@ -50,8 +56,13 @@ export function boardLine(view: PipelineView, now: number): string {
       const lag = view.atHeadAt === undefined ? '' : `, lag ${duration((now - view.atHeadAt) / 1000)}`;
       return `${view.name}: following${lag} (${totals})`;
     }
-    case 'retrying':
-      return `${view.name}: retrying${lastError === undefined ? '' : ` after: ${lastError.message}`} (${totals})`;
+    case 'retrying': {
+      const outage =
+        status.blockedSince === undefined
+          ? ''
+          : `, ${status.blockedStage ?? 'step'} failing for ${duration((now - Date.parse(status.blockedSince)) / 1000)}`;
+      return `${view.name}: retrying${outage}${lastError === undefined ? '' : ` after: ${lastError.message}`} (${totals})`;
+    }
     case 'stopping':
       return `${view.name}: stopping, committing the batch in hand (${totals})`;
     case 'stopped':
@@ -61,30 +72,41 @@ export function boardLine(view: PipelineView, now: number): string {
   }
 }
 
+/** A line cut to a terminal's width (one column spare: some terminals wrap on the last one), or whole. */
+export function fitLine(line: string, columns: number | undefined): string {
+  if (columns === undefined || columns < 2) return line;
+  const room = columns - 1;
+  const characters = [...line];
+  return characters.length <= room ? line : `${characters.slice(0, room - 1).join('')}…`;
+}
+
 /** Redraws at most this often, and once a second so the lag ticks. */
 const REDRAW_MS = 250;
 
+/** The key of the one view of a pipeline with a single `sink:` (its statuses name no sink). */
+const SINGLE = '';
+
 /** The lines of every running pipeline on a terminal's stream; warnings go above them. */
 export class IntakeBoard {
-  private readonly views = new Map<string, PipelineView>();
+  /** Per pipeline (in the configuration's order), its views: one under SINGLE, or one per sink. */
+  private readonly views = new Map<string, Map<string, PipelineView>>();
   private drawn = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastDraw = 0;
 
   constructor(
-    private readonly stream: CliStream,
+    private readonly stream: BoardStream,
     names: readonly string[],
     private readonly now: () => number,
   ) {
     const started = now();
     for (const name of names)
-      this.views.set(name, {
+      this.views.set(
         name,
-        status: undefined,
-        atHeadAt: undefined,
-        readThisRun: 0,
-        runStartedAt: started,
-      });
+        new Map([
+          [SINGLE, { name, status: undefined, atHeadAt: undefined, readThisRun: 0, runStartedAt: started }],
+        ]),
+      );
   }
 
   start(): void {
@@ -95,24 +117,43 @@ export class IntakeBoard {
 
   /** A pipeline's new status (the runner's `onProgress`). */
   update(status: PipelineStatus): void {
-    const view = this.views.get(status.pipeline);
-    if (view === undefined) return;
+    const sinks = this.views.get(status.pipeline);
+    if (sinks === undefined) return;
+    const key = status.sink ?? SINGLE;
+    let view = sinks.get(key);
+    if (view === undefined) {
+      // The first status of one of its sinks: the pipeline's placeholder gives way to a line per sink.
+      const placeholder = sinks.get(SINGLE);
+      sinks.delete(SINGLE);
+      view = {
+        name: `${status.pipeline} [${key}]`,
+        status: undefined,
+        atHeadAt: placeholder?.atHeadAt,
+        readThisRun: 0,
+        runStartedAt: placeholder?.runStartedAt ?? this.now(),
+      };
+    }
     const read =
       view.status === undefined || status.totals.records < view.status.totals.records
         ? 0
         : status.totals.records - view.status.totals.records;
-    this.views.set(status.pipeline, {
-      ...view,
-      status,
-      readThisRun: view.status === undefined ? 0 : view.readThisRun + read,
-    });
+    sinks.set(key, { ...view, status, readThisRun: view.status === undefined ? 0 : view.readThisRun + read });
     if (this.now() - this.lastDraw >= REDRAW_MS || status.state !== view.status?.state) this.draw();
   }
 
-  /** The pipeline's source reported being at its head just now. */
+  /** The pipeline's source reported being at its head just now (one source feeds all its sinks). */
   atHead(name: string): void {
-    const view = this.views.get(name);
-    if (view !== undefined) this.views.set(name, { ...view, atHeadAt: this.now() });
+    const sinks = this.views.get(name);
+    if (sinks === undefined) return;
+    for (const [key, view] of sinks) sinks.set(key, { ...view, atHeadAt: this.now() });
+  }
+
+  /** The lines the board shows now, without terminal codes, cut to the terminal's width. */
+  lines(): string[] {
+    const now = this.now();
+    return [...this.views.values()].flatMap((sinks) =>
+      [...sinks.values()].map((view) => fitLine(boardLine(view, now), this.stream.columns)),
+    );
   }
 
   /** A line above the board (a warning), which then redraws below it. */
@@ -137,11 +178,10 @@ export class IntakeBoard {
   }
 
   private draw(): void {
-    const now = this.now();
     this.erase();
-    const lines = [...this.views.values()].map((view) => `\x1b[K${boardLine(view, now)}\n`);
+    const lines = this.lines().map((line) => `\x1b[K${line}\n`);
     this.stream.write(lines.join(''));
     this.drawn = lines.length;
-    this.lastDraw = now;
+    this.lastDraw = this.now();
   }
 }

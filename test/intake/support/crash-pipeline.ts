@@ -7,13 +7,17 @@
  * (rotation), INTAKE_KILL_AT (SIGKILL itself at that step: steps are counted after each read, write and commit;
  * 0: never), INTAKE_TORN (1: before a kill after a write, append half a line, as a torn write would),
  * INTAKE_SLOW_MS (each read takes that long), INTAKE_DEADLINE_MS (shutdown deadline). Prints `read <n>` when a
- * read starts. SIGTERM stops it gracefully.
+ * read starts. SIGTERM stops it gracefully. INTAKE_PG_URL: the PostgreSQL sink instead of the file sink, into
+ * table `ksc_events` of that database (a kill after a write then falls between the rows' commit in PostgreSQL and
+ * the checkpoint's).
  */
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
 import { CheckpointStore } from '../../../src/intake/checkpoints/index.ts';
 import { runPipeline } from '../../../src/intake/runner.ts';
+import { Secret } from '../../../src/config/secrets.ts';
 import { FileSink } from '../../../src/intake/sinks/file/index.ts';
+import { parseTableName, PostgresSink } from '../../../src/intake/sinks/postgres/sink.ts';
 import type { Mapping, Sink, Source, SourceBatch } from '../../../src/intake/types.ts';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -29,6 +33,8 @@ function stepDone(kind: 'read' | 'write' | 'commit'): void {
   steps++;
   if (steps !== killAt) return;
   if (kind === 'write' && torn) appendFileSync(activeFile, '{"key":"torn-wri');
+  // Synchronous on a pipe (Linux): the test reads where the kill fell.
+  process.stdout.write(`killed after ${kind}\n`);
   process.kill(process.pid, 'SIGKILL');
 }
 
@@ -59,20 +65,24 @@ const source: Source = {
 
 const mapping: Mapping = { name: 'raw', map: (record) => [{ key: record.key, ...record.data }] };
 
-const file = new FileSink({
-  path: activeFile,
-  rotate: { maxBytes: env('INTAKE_MAX_BYTES', 1 << 30) },
-  gzip: true,
-});
+const pgUrl = process.env.INTAKE_PG_URL;
+const inner: Sink =
+  pgUrl === undefined
+    ? new FileSink({ path: activeFile, rotate: { maxBytes: env('INTAKE_MAX_BYTES', 1 << 30) }, gzip: true })
+    : new PostgresSink({
+        url: Secret.value(pgUrl, 'url'),
+        table: parseTableName('ksc_events')!,
+        pipeline: 'ksc-events',
+      });
 const sink: Sink = {
-  type: file.type,
-  open: (committed, signal) => file.open(committed, signal),
+  type: inner.type,
+  open: (committed, signal) => inner.open(committed, signal),
   async write(batch, signal) {
-    const written = await file.write(batch, signal);
+    const written = await inner.write(batch, signal);
     stepDone('write');
     return written;
   },
-  close: () => file.close(),
+  close: () => inner.close(),
 };
 
 const store = await CheckpointStore.open({ file: path.join(dir, 'state.sqlite') });

@@ -1,6 +1,6 @@
 /**
  * The syslog sink over TLS (RFC 5425) with a CA, a client certificate and a server name, against a TLS receiver
- * that checks the octet-counted framing byte for byte (rsyslog's TLS drivers are not installed here); a receiver the
+ * that checks the octet-counted framing byte for byte (the real rsyslog over TLS: rsyslog-tls.test.ts); a receiver the
  * CA did not sign stops the pipeline with a non-retryable SyslogTlsError.
  */
 import { rmSync } from 'node:fs';

@@ -35,6 +35,25 @@ import { every, lazySection, show } from '../lib/view.js';
  * @property {PipelineError | null} lastFailure
  * @property {PipelineError[]} errors
  * @property {{ key: string, time: string, data: unknown }[]} gaps
+ * @property {PipelineSink[]} [sinks]
+ */
+
+/**
+ * One sink of a pipeline with its own checkpoint (issue 19): a pipeline with a single `sink:` has one.
+ *
+ * @typedef {object} PipelineSink
+ * @property {string} name
+ * @property {string} type
+ * @property {string} target
+ * @property {string} state
+ * @property {number} generation
+ * @property {{ records: number, documents: number, gaps: number } | null} totals
+ * @property {number} deadLettered
+ * @property {{ records: number, at: string } | null} lastBatch
+ * @property {number} retries
+ * @property {string | null} blockedStage
+ * @property {string | null} blockedSince
+ * @property {string | null} deadLetter
  */
 
 /**
@@ -152,6 +171,60 @@ function facts(p, rate) {
 }
 
 /**
+ * How far a sink is behind the pipeline's furthest sink, in records: each sink commits its own position, the
+ * source replays from the slowest one's.
+ *
+ * @param {PipelineSink} sink
+ * @param {PipelineSink[]} sinks
+ */
+function sinkLag(sink, sinks) {
+  const furthest = Math.max(...sinks.map((s) => s.totals?.records ?? 0));
+  return furthest - (sink.totals?.records ?? 0);
+}
+
+/**
+ * A sink's state; a sink whose writes are retried reads as an outage since the time it was first blocked.
+ *
+ * @param {PipelineSink} sink
+ */
+function sinkState(sink) {
+  if (sink.state !== 'retrying' || sink.blockedSince === null) return stateBadge(sink.state);
+  return h(
+    'span',
+    {},
+    badge('Outage', 'bad'),
+    ` ${sink.blockedStage ?? 'sink'} failing since ${new Date(sink.blockedSince).toLocaleTimeString()}` +
+      ` (${sink.retries} ${sink.retries === 1 ? 'retry' : 'retries'})`,
+  );
+}
+
+/**
+ * One row per sink: its position (records committed at its own checkpoint), how far behind the furthest sink it
+ * is, its state and what it dead-lettered.
+ *
+ * @param {Pipeline} p
+ */
+function sinks(p) {
+  const all = p.sinks ?? [];
+  if (all.length === 0) return muted('No sink status yet.');
+  return table(
+    all,
+    [
+      ['Sink', (s) => s.name],
+      ['Writes to', (s) => `${s.type}: ${s.target}`],
+      ['State', sinkState],
+      [
+        'Position',
+        (s) => (s.totals === null ? 'none yet' : `${s.totals.records} records, generation ${s.generation}`),
+      ],
+      ['Behind', (s) => sinkLag(s, all), 'num'],
+      ['Dead-lettered', (s) => s.deadLettered, 'num'],
+    ],
+    { testId: `pipeline-sinks-${p.name}` },
+  );
+}
+
+/**
  * The charts of a pipeline's history.
  *
  * @param {Pipeline} p
@@ -234,7 +307,7 @@ function pipelineCard(p) {
     async () => {
       /** @type {Pipeline & { history: Sample[] }} */
       const detail = await read(`/v1/pipelines/${encodeURIComponent(p.name)}`);
-      fill(factsHolder, facts(detail, recentRate(detail.history)));
+      fill(factsHolder, facts(detail, recentRate(detail.history)), h('h3', { text: 'Sinks' }), sinks(detail));
       return [
         factsHolder,
         h('h3', { text: 'Throughput and lag' }),
@@ -247,10 +320,20 @@ function pipelineCard(p) {
   every(REFRESH_MS, async () => {
     /** @type {Pipeline & { history: Sample[] }} */
     const detail = await read(`/v1/pipelines/${encodeURIComponent(p.name)}`);
-    fill(factsHolder, facts(detail, recentRate(detail.history)));
+    fill(factsHolder, facts(detail, recentRate(detail.history)), h('h3', { text: 'Sinks' }), sinks(detail));
     return true;
   });
   return card;
+}
+
+/**
+ * The sink types of a pipeline, joined: `file` for a single sink, `nats + syslog` for two.
+ *
+ * @param {Pipeline} p
+ */
+function sinkTypes(p) {
+  const all = p.sinks ?? [];
+  return all.length <= 1 ? p.sink.type : all.map((s) => s.type).join(' + ');
 }
 
 /**
@@ -269,7 +352,7 @@ function summary(pipelines) {
       ['Documents', (p) => p.totals.documents, 'num'],
       ['Gaps', (p) => p.totals.gaps, 'num'],
       ['Errors', (p) => p.errors.length, 'num'],
-      ['Source → mapping → sink', (p) => `${p.source.type} → ${p.mapping} → ${p.sink.type}`],
+      ['Source → mapping → sink', (p) => `${p.source.type} → ${p.mapping} → ${sinkTypes(p)}`],
     ],
     { testId: 'pipelines' },
   );
