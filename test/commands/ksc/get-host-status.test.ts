@@ -81,9 +81,11 @@ describe('get_host_status', () => {
     expect(first?.value['statusDescriptions']).toHaveLength(popcount(a(kes, 'KLHST_WKS_STATUS') as number));
     expect(typeof first?.value['rtpStateDescription']).toBe('string');
     expect(typeof first?.value['hostExtStatuses']).toBe('string');
-    expect(first?.appInfo.PxgRetVal).toEqual({
+    // Since decision 0060 the emulator reports KLHST_APP_INFO, in the wire shape of seed 001's appInfo.
+    expect(first?.appInfo.PxgRetVal).toMatchObject({
       KLHST_WKS_DN: a(kes, 'KLHST_WKS_DN'),
       KLHST_WKS_HOSTNAME: kes.id,
+      KLHST_APP_INFO: { type: 'params', value: expect.objectContaining({ '1103': expect.anything() }) },
     });
     // No table names the Linux platform type: it is said to be unknown, not guessed.
     expect(second?.value['platformType']).toBe(
@@ -95,9 +97,10 @@ describe('get_host_status', () => {
     expect(context[0]?.['KLHST_WKS_IP_LONG']).toBe(Number(a(kes, 'KLHST_WKS_IP_LONG')));
     expect(context[0]?.['KLHST_WKS_LAST_VISIBLE']).toBe(iso(a(kes, 'KLHST_WKS_LAST_VISIBLE')));
     expect(context[0]?.['ipAddress']).toBe(dotted(a(kes, 'KLHST_WKS_IP_LONG')));
+    // Application states come from KLHST_APP_INFO now (decision 0060), not a stateless GetHostProducts.
     expect(context[1]?.['applications']).toEqual([
-      { name: '1103', version: '1.0.0.0', state: null },
-      { name: 'KESL', version: '12.0.0.0', state: null },
+      expect.objectContaining({ name: '1103', version: '1.0.0.0', state: expect.anything() }),
+      expect.objectContaining({ name: 'KESL', version: '12.0.0.0', state: expect.anything() }),
     ]);
 
     const pair = [kes, linux];
@@ -121,9 +124,10 @@ describe('get_host_status', () => {
         rtpStateDescription(a(x, 'KLHST_WKS_RTP_STATE') as number),
       ),
       LastTimeFullScan: pair.map((x) => iso(a(x, 'KLHST_WKS_LAST_FULLSCAN'))),
-      // The emulator reports no KLHST_APP_INFO: the names come from the installed products, without a state.
+      // The names come from KLHST_APP_INFO, in the order of the installed products.
       APPNames: pair.flatMap((x) => x.products.map((p) => p.name)),
-      APPStates: pair.flatMap((x) => x.products.map(() => null)),
+      // KLHST_APP_INFO's states (decision 0060): both hosts of this test run every product.
+      APPStates: pair.flatMap((x) => x.products.map(() => 3)),
       LastAntiVirusDBUpdates: pair.map((x) => iso(a(x, 'KLHST_WKS_LAST_UPDATE'))),
     });
     expect(result.result).toEqual({ title: 'Get Host Status', columns: ['Hosts Count'], rows: [[2]] });

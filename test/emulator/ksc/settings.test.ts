@@ -21,6 +21,8 @@ describe.each(BACKENDS)('KSC emulator host settings storage (%s)', (backend) => 
   let admin: KscCaller;
   let kesHost: HostRecord;
   let otherHost: HostRecord;
+  let keslHost: HostRecord;
+  let keslVersion: string;
 
   beforeAll(async () => {
     emu = await startTestEmulator(backend);
@@ -31,6 +33,8 @@ describe.each(BACKENDS)('KSC emulator host settings storage (%s)', (backend) => 
     otherHost = hosts.find((h) => !has(h, 'KES') && has(h, '1103'))!;
     expect(kes.length).toBeGreaterThan(1);
     expect(otherHost).toBeDefined();
+    keslHost = hosts.find((h) => has(h, 'KESL'))!;
+    keslVersion = keslHost.products.find((p) => p.name === 'KESL')!.version;
   });
   afterAll(async () => {
     await emu?.stop();
@@ -159,11 +163,12 @@ describe.each(BACKENDS)('KSC emulator host settings storage (%s)', (backend) => 
   });
 
   it('creates and deletes sections, and refuses writes to product data', async () => {
+    // KESL has no default settings sections (Network Agent has its own since decision 0060).
     const where = {
-      strHostName: otherHost.id,
+      strHostName: keslHost.id,
       strType: 'SS_SETTINGS',
-      strProduct: '1103',
-      strVersion: '1.0.0.0',
+      strProduct: 'KESL',
+      strVersion: keslVersion,
     };
     await admin.call('HostGroup.SS_CreateSection', { ...where, strSection: 'Custom' });
     const names = await admin.call('HostGroup.SS_GetNames', where);
@@ -210,11 +215,12 @@ describe.each(BACKENDS)('KSC emulator host settings storage (%s)', (backend) => 
   });
 
   it('forgets written settings when the world is reset', async () => {
+    // KESL has no default settings sections (Network Agent has its own since decision 0060).
     const where = {
-      strHostName: otherHost.id,
+      strHostName: keslHost.id,
       strType: 'SS_SETTINGS',
-      strProduct: '1103',
-      strVersion: '1.0.0.0',
+      strProduct: 'KESL',
+      strVersion: keslVersion,
     };
     await admin.call('HostGroup.SS_CreateSection', { ...where, strSection: 'BeforeReset' });
     const reset = await emu.control('POST', '/__emulator/reset');

@@ -12,6 +12,7 @@ import { hostSettingsMethods } from '../settings/host-group-methods.ts';
 import { hostTaskMethods } from '../tasks/host-group-methods.ts';
 import { serverUsers } from '../users/list.ts';
 import { openChunkAccessor } from './chunk-accessor.ts';
+import { appInfoOf } from '../world/app-info.ts';
 
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'read', 'write')];
@@ -170,7 +171,12 @@ export const hostGroupClass = defineClass('HostGroup', {
     rights: READ,
     handler: (ctx, { strHostName, pFields2Return }) => {
       const host = visibleHost(ctx, strHostName);
-      return { PxgRetVal: project(hostView(ctx.world, host, new Set(pFields2Return)), pFields2Return) };
+      const view = hostView(ctx.world, host, new Set(pFields2Return));
+      // KLHST_APP_INFO is not a searchable host attribute: only GetHostInfo returns it, built when asked for.
+      const withApps = pFields2Return.includes('KLHST_APP_INFO')
+        ? { ...view, KLHST_APP_INFO: appInfoOf(host, ctx.clock.now()) }
+        : view;
+      return { PxgRetVal: project(withApps, pFields2Return) };
     },
   },
 

@@ -5,6 +5,7 @@ import { ENDPOINT_AGENT, KES_WINDOWS, NETWORK_AGENT } from '../world/products.ts
 import type { KscWorld } from '../world.ts';
 import { defaultIsolationSettings } from './isolation.ts';
 import { defaultNetworkSettings } from './network.ts';
+import { NETWORK_AGENT_SECTIONS, networkAgentHasSection, networkAgentSection } from './network-agent.ts';
 import { isolationOf } from './store.ts';
 
 /** Storage types of the host settings storage: product settings, and data the products report. */
@@ -30,6 +31,8 @@ interface DefaultSection {
   /** Data the product reports: clients read it, they cannot write it. */
   readonly readOnly: boolean;
   build(host: HostRecord, world: KscWorld): KlParams | Promise<KlParams>;
+  /** Whether the host has the section at all; absent: every host with the product has it. */
+  appliesTo?(host: HostRecord): boolean;
 }
 
 function accountsSection(host: HostRecord): KlParams {
@@ -70,6 +73,14 @@ const DEFAULTS: readonly DefaultSection[] = [
     readOnly: false,
     build: () => defaultIsolationSettings(),
   },
+  ...Object.values(NETWORK_AGENT_SECTIONS).map((section): DefaultSection => ({
+    type: STORAGE.SETTINGS,
+    product: NETWORK_AGENT.code,
+    section,
+    readOnly: false,
+    build: () => networkAgentSection(section),
+    appliesTo: (host) => networkAgentHasSection(host, section),
+  })),
   {
     type: STORAGE.PRODINFO,
     product: NETWORK_AGENT.code,
@@ -90,13 +101,24 @@ export function isStorageType(type: string): boolean {
   return type === STORAGE.SETTINGS || type === STORAGE.PRODINFO;
 }
 
-/** The default sections a product has in a storage type. */
-export function defaultSections(type: string, product: string): readonly DefaultSection[] {
-  return DEFAULTS.filter((d) => d.type === type && d.product === product);
+function hasSection(host: HostRecord, d: DefaultSection): boolean {
+  return d.appliesTo === undefined || d.appliesTo(host);
 }
 
-export function defaultSection(type: string, product: string, section: string): DefaultSection | undefined {
-  return DEFAULTS.find((d) => d.type === type && d.product === product && d.section === section);
+/** The default sections a product has in a storage type on this host. */
+export function defaultSections(host: HostRecord, type: string, product: string): readonly DefaultSection[] {
+  return DEFAULTS.filter((d) => d.type === type && d.product === product && hasSection(host, d));
+}
+
+export function defaultSection(
+  host: HostRecord,
+  type: string,
+  product: string,
+  section: string,
+): DefaultSection | undefined {
+  return DEFAULTS.find(
+    (d) => d.type === type && d.product === product && d.section === section && hasSection(host, d),
+  );
 }
 
 /** Whether a section's content drives the host's network isolation. */

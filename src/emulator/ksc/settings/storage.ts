@@ -43,7 +43,7 @@ export async function sectionNames(
   }
   checkProduct(host, product, version);
   const stored = await storedSections(world, host.id, type, product, version);
-  const names = defaultSections(type, product)
+  const names = defaultSections(host, type, product)
     .map((d) => d.section)
     .filter((name) => stored.get(name) !== null);
   for (const [name, content] of stored) if (content !== null && !names.includes(name)) names.push(name);
@@ -59,7 +59,7 @@ export async function sectionContent(
   const stored = await storedSection(world, path);
   if (stored === null) return undefined;
   if (stored !== undefined) return stored;
-  return defaultSection(path.type, path.product, path.section)?.build(host, world);
+  return defaultSection(host, path.type, path.product, path.section)?.build(host, world);
 }
 
 /** `SS_Read`. */

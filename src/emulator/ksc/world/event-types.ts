@@ -80,6 +80,11 @@ export interface EventTypeSpec {
   readonly severity: Severity;
   /** `GNRL_EA_ID` */
   readonly eaId: number;
+  /**
+   * `event_type_id`: the type's number, its 1-based place in `EVENT_TYPES` (so new types are appended, never
+   * inserted, to keep the numbers of stored events stable).
+   */
+  readonly typeId: number;
   readonly source: EventSource;
   readonly audience: EventAudience;
   /** Relative frequency in a generated history. */
@@ -100,8 +105,8 @@ function spec(
   weight: number,
   template: string,
   params: readonly string[],
-): EventTypeSpec {
-  return Object.freeze({
+): Omit<EventTypeSpec, 'typeId'> {
+  return {
     type,
     displayName,
     severity,
@@ -111,7 +116,7 @@ function spec(
     weight,
     template: compileTemplate(template),
     params,
-  });
+  };
 }
 
 const { INFO, WARNING, ERROR, CRITICAL } = SEVERITY;
@@ -352,7 +357,7 @@ export const EVENT_TYPES: Readonly<Record<string, EventTypeSpec>> = Object.freez
         'Anti-virus databases of the Administration Server have been updated: {records} records.',
         ['records'],
       ),
-    ].map((entry) => [entry.type, entry]),
+    ].map((entry, index) => [entry.type, Object.freeze({ ...entry, typeId: index + 1 })]),
   ),
 );
 
@@ -373,4 +378,20 @@ export function eventTypeSpec(type: string): EventTypeSpec {
   const found = EVENT_TYPES[type];
   if (found === undefined) throw new RangeError(`unknown event type '${type}'`);
   return found;
+}
+
+/**
+ * `event_type_id` of any event type: its number in `EVENT_TYPES`, or for the types only actions raise (task sync,
+ * quarantine, isolation…) a number from 10,000 up derived from the name (FNV-1a), so it is the same in every run
+ * and on every backend without a second table to keep in step.
+ */
+export function eventTypeIdOf(type: string): number {
+  const known = EVENT_TYPES[type];
+  if (known !== undefined) return known.typeId;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < type.length; i++) {
+    hash ^= type.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return 10_000 + (hash % 90_000);
 }

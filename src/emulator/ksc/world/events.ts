@@ -12,6 +12,7 @@ import {
   EVENT_TYPES,
   SERVER_EVENT_TYPE,
   TASK_STATE_NAMES,
+  eventTypeIdOf,
   eventTypeSpec,
   renderTemplate,
   type EventAudience,
@@ -32,6 +33,7 @@ import {
   objectPath,
   type Threat,
 } from './event-content.ts';
+import { HOST_TYPE_MANAGED, hostNumericId } from './host-identity.ts';
 import { formatIpv4 } from './ipv4.ts';
 import { primaryUserOf } from './names.ts';
 import { PLATFORM_TYPE } from './platforms.ts';
@@ -122,6 +124,8 @@ interface HostView {
   // Copied out of the record and its group: a large world's events touch random hosts, and every extra object
   // read per event is a cache miss.
   readonly hostId: string;
+  /** `host_id` of the host's events. */
+  readonly numericId: number;
   readonly vserverId: number;
   readonly groupId: number;
   /** Name of the host's group; undefined when the group is unknown. */
@@ -153,6 +157,7 @@ function viewOf(record: HostRecord, group: GroupRecord | undefined): HostView {
   return {
     record,
     hostId: record.id,
+    numericId: hostNumericId(record.id),
     vserverId: record.vserverId,
     groupId: record.groupId,
     groupName: group?.name,
@@ -543,7 +548,7 @@ function addParams(
  * property stores monomorphic — with one shape per event type, building attributes was several times slower.
  */
 
-type EventNaming = Pick<EventTypeSpec, 'type' | 'displayName'>;
+type EventNaming = Pick<EventTypeSpec, 'type' | 'displayName' | 'typeId'>;
 
 function publishedAttributes(
   id: number,
@@ -561,6 +566,7 @@ function publishedAttributes(
     event_db_id: BigInt(id),
     event_id: eventId(id),
     event_type: spec.type,
+    event_type_id: spec.typeId,
     event_type_display_name: spec.displayName,
     GNRL_EA_DESCRIPTION: description,
     GNRL_EA_SEVERITY: severity,
@@ -568,6 +574,8 @@ function publishedAttributes(
     rise_time: new Date(rise),
     registration_time: new Date(registration),
     hostname: view.hostId,
+    host_id: view.numericId,
+    host_type: HOST_TYPE_MANAGED,
     hostdn: view.dn,
     domain_name: view.domain,
     group_id: view.groupId,
@@ -593,6 +601,7 @@ function serverAttributes(
     event_db_id: BigInt(id),
     event_id: eventId(id),
     event_type: spec.type,
+    event_type_id: spec.typeId,
     event_type_display_name: spec.displayName,
     GNRL_EA_DESCRIPTION: description,
     GNRL_EA_SEVERITY: severity,
@@ -928,7 +937,7 @@ export function makeHostActionEvent(
   const rise = wholeSeconds(at);
   const attributes = publishedAttributes(
     id,
-    event,
+    { ...event, typeId: eventTypeIdOf(event.type) },
     event.severity,
     event.eaId ?? 0,
     event.description,
@@ -960,7 +969,7 @@ export function makeServerActionEvent(
   const rise = wholeSeconds(at);
   const attributes = serverAttributes(
     id,
-    event,
+    { ...event, typeId: eventTypeIdOf(event.type) },
     event.severity,
     event.eaId ?? 0,
     event.description,
