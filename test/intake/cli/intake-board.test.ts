@@ -75,6 +75,7 @@ describe('IntakeBoard', () => {
             at: '2024-06-24T00:00:00.000Z',
             stage: 'sink-write',
             name: 'SyslogUnavailableError',
+            code: 'UNAVAILABLE',
             message: 'refused',
             retryable: true,
           },
