@@ -169,6 +169,7 @@ export const hostGroupClass = defineClass('HostGroup', {
 
   GetHostInfo: {
     rights: READ,
+    coverage: { level: 'partial', missing: 'KLHST_APP_INFO (application states)' },
     handler: (ctx, { strHostName, pFields2Return }) => {
       const host = visibleHost(ctx, strHostName);
       return { PxgRetVal: project(hostView(ctx.world, host, new Set(pFields2Return)), pFields2Return) };
