@@ -1,9 +1,10 @@
 import { sql } from 'kysely';
-import type { FilterNode } from '../../ksc/filter/ast.ts';
+import type { ComparisonNode, FilterNode } from '../../ksc/filter/ast.ts';
 import {
   FilterSyntaxError,
   parseFilter,
   compileFilter,
+  parseQuotedDateTime,
   type FilterPredicate,
 } from '../../ksc/filter/index.ts';
 import { decodeParams } from '../../ksc/codec.ts';
@@ -76,6 +77,18 @@ export interface ColumnCondition {
   readonly value: string | number;
 }
 
+/**
+ * The instant a `rise_time` comparison names: `T"…"`, `CURTIME(±s)`, or a quoted date / ISO date-time (rise_time
+ * is a datetime, so KSC compares it as one; docs/decisions/0059). Wildcard patterns are not times.
+ */
+function filterTimeMs(node: ComparisonNode, now: number): number | undefined {
+  const value = node.value;
+  if (value.kind === 'time') return value.epochMs;
+  if (value.kind === 'curtime') return now + value.offsetSeconds * 1000;
+  if (value.kind === 'string' && !value.hasWildcards) return parseQuotedDateTime(value.text);
+  return undefined;
+}
+
 /** Narrows a time window from `(rise_time >= T"…")`-style terms at the top of an RFC filter, for the SQL side. */
 function riseTimeBounds(node: FilterNode, now: number, bounds: Bounds): void {
   if (node.kind === 'and') {
@@ -83,12 +96,7 @@ function riseTimeBounds(node: FilterNode, now: number, bounds: Bounds): void {
     return;
   }
   if (node.kind !== 'compare' || node.attribute !== 'rise_time' || node.mask !== undefined) return;
-  const at =
-    node.value.kind === 'time'
-      ? node.value.epochMs
-      : node.value.kind === 'curtime'
-        ? now + node.value.offsetSeconds * 1000
-        : undefined;
+  const at = filterTimeMs(node, now);
   if (at === undefined) return;
   if (node.op === '>' || node.op === '>=') bounds.since = Math.max(bounds.since ?? -Infinity, at - 1000);
   if (node.op === '<' || node.op === '<=') bounds.until = Math.min(bounds.until ?? Infinity, at + 1000);
@@ -113,12 +121,8 @@ function exactRiseTimeConditions(node: FilterNode, now: number): ColumnCondition
     return out;
   }
   if (node.kind !== 'compare' || node.attribute !== 'rise_time' || node.mask !== undefined) return undefined;
-  const seconds =
-    node.value.kind === 'time'
-      ? Math.floor(node.value.epochMs / 1000)
-      : node.value.kind === 'curtime'
-        ? Math.floor(now / 1000) + node.value.offsetSeconds
-        : undefined;
+  const at = filterTimeMs(node, now);
+  const seconds = at === undefined ? undefined : Math.floor(at / 1000);
   if (seconds === undefined) return undefined;
   const from = seconds * 1000;
   const after = (seconds + 1) * 1000;

@@ -2,7 +2,7 @@ import type { ComparisonNode, ComparisonOperator, FilterNode } from './ast.ts';
 import { foldCase } from './casefold.ts';
 import { FilterSyntaxError } from './errors.ts';
 import { parseFilter, type ParseFilterOptions } from './parser.ts';
-import { parseIsoDateTime } from './time.ts';
+import { parseIsoDateTime, parseQuotedDateTime } from './time.ts';
 import { compileWildcard } from './wildcard.ts';
 
 /** The attribute value types the evaluator understands; anything else never matches. */
@@ -32,7 +32,8 @@ export interface CompileFilterOptions {
  * true. Strings compare case-insensitively (ordering too, on case-folded UTF-16 code units).
  * Wildcard patterns match string attributes only. Integers (and `0x…` constants, read as unsigned)
  * compare exactly with number, bigint, boolean (0/1) and decimal-string attributes; a quoted decimal
- * against a numeric attribute compares as a number. Times compare in whole seconds against `Date` and ISO 8601 strings with a zone. Any other type
+ * against a numeric attribute compares as a number, a quoted date or ISO date-time against a `Date` attribute
+ * as a time. Times compare in whole seconds against `Date` and ISO 8601 strings with a zone. Any other type
  * pairing is false.
  *
  * @throws FilterSyntaxError if a hand-built AST breaks a rule the parser enforces (a wildcard
@@ -117,7 +118,12 @@ function compileValueTest(node: ComparisonNode, now: () => number): ValueTest {
       const folded = foldCase(value.text);
       // A quoted number against a numeric attribute is still a number comparison.
       const asInteger = DECIMAL_INTEGER.test(value.text) ? BigInt(value.text) : undefined;
+      // A quoted date or date-time against a datetime attribute is a time comparison, as Kaspersky's examples
+      // write it (`(KLHST_WKS_LAST_VISIBLE < "2020-03-31T00:00:00Z")`); against a string it stays a string one.
+      const asTime = parseQuotedDateTime(value.text);
+      const asSeconds = asTime === undefined ? undefined : Math.floor(asTime / 1000);
       return (v) => {
+        if (v instanceof Date) return asSeconds !== undefined && holds(compareTimes(v, asSeconds), op);
         if (typeof v === 'string') return holds(compareStrings(foldCase(v), folded), op);
         return asInteger !== undefined && holds(compareNumeric(v, asInteger), op);
       };

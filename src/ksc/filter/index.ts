@@ -50,4 +50,5 @@ export {
   type WildcardParseResult,
 } from './wildcard.ts';
 export { isValidAttributeName } from './lexer.ts';
+export { parseQuotedDateTime } from './time.ts';
 export { foldCase } from './casefold.ts';

@@ -67,3 +67,29 @@ function utcEpochMs(
   d.setUTCFullYear(year);
   return d.getTime();
 }
+
+// What Kaspersky's own filter examples quote for a datetime attribute: a date, or a date and time with `T` or a
+// space between, with an optional zone (none means UTC, the server's time).
+const QUOTED_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?(Z|[+-]\d{2}:\d{2})?$/i;
+
+/**
+ * Reads a quoted string literal (`"2026-12-07"`, `"2020-03-31T00:00:00Z"`) as epoch milliseconds when it is a
+ * calendar date or date-time, for comparison with a datetime attribute; `undefined` otherwise. Zone-less values
+ * are UTC, as `T"…"` literals are.
+ */
+export function parseQuotedDateTime(text: string): number | undefined {
+  const m = QUOTED_DATE_TIME.exec(text.trim());
+  if (m === null) return undefined;
+  const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map((part) =>
+    Number(part ?? 0),
+  ) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const zone = m[7];
+  const utc = utcEpochMs(year, month, day, hour, minute, second);
+  if (zone === undefined || zone.toUpperCase() === 'Z') return utc;
+  const sign = zone.startsWith('-') ? -1 : 1;
+  const offsetMinutes = Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6));
+  return utc - sign * offsetMinutes * 60_000;
+}

@@ -17,6 +17,11 @@ export interface ServerReading {
    * any depth (`Asc` of an order spec) and to required members too.
    */
   readonly absent?: Readonly<Record<string, unknown>>;
+  /**
+   * Reads an empty array as "nothing to do" where the catalogue asks callers for at least one element (KSC's
+   * `HostGroup.MoveHostsToGroup` with no hosts moves none). The catalogue's minimum stays a caller's rule.
+   */
+  readonly acceptEmptyArrays?: boolean;
 }
 
 /** The arguments a handler receives: every one present, none null. */
@@ -89,9 +94,12 @@ function readValue(name: string, schema: AnySchema, reading: ServerReading): Any
   if (def.type === 'array') {
     const arrayDef = def as z.core.$ZodArrayDef;
     const element = readValue(name, arrayDef.element, reading);
-    if (element === arrayDef.element) return schema;
-    // Keep the array's own checks (`.min(1)`) around the lenient elements.
-    return z.array(element).check(...((arrayDef.checks ?? []) as z.core.$ZodCheck<unknown[]>[]));
+    const checks = (arrayDef.checks ?? []).filter(
+      (check) => !(reading.acceptEmptyArrays === true && check._zod.def.check === 'min_length'),
+    );
+    if (element === arrayDef.element && checks.length === (arrayDef.checks ?? []).length) return schema;
+    // Keep the array's own checks (`.min(1)`, unless empty arrays are accepted) around the lenient elements.
+    return z.array(element).check(...(checks as z.core.$ZodCheck<unknown[]>[]));
   }
   return schema;
 }

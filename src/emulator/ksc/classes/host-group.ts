@@ -3,6 +3,7 @@ import type { OrderSpec } from '../args.ts';
 import { need } from '../auth/rights.ts';
 import { canSeeDevices, type MethodContext } from '../context.ts';
 import { USER_ATTRIBUTES } from '../directory-users.ts';
+import { averageEventSizeKb } from '../event-size.ts';
 import { faults } from '../faults.ts';
 import { hostSearchType, hostView } from '../host-search.ts';
 import { defineClass } from '../method.ts';
@@ -169,6 +170,7 @@ export const hostGroupClass = defineClass('HostGroup', {
 
   GetHostInfo: {
     rights: READ,
+    coverage: { level: 'partial', missing: 'KLHST_APP_INFO (application states)' },
     handler: (ctx, { strHostName, pFields2Return }) => {
       const host = visibleHost(ctx, strHostName);
       const view = hostView(ctx.world, host, new Set(pFields2Return));
@@ -206,9 +208,9 @@ export const hostGroupClass = defineClass('HostGroup', {
 
   GetStaticInfo: {
     rights: READ,
-    handler: (ctx, { pValues }) => {
+    handler: async (ctx, { pValues }) => {
       const vserver = ctx.world.vservers.get(ctx.vserverId);
-      const info: KlParams = {
+      const info: Record<string, KlValue> = {
         KLADMSRV_IS_VIRTUAL: ctx.vserverId !== 0,
         KLADMSRV_VSID: ctx.vserverId,
         KLADMSRV_SERVER_VERSION_ID: 14,
@@ -221,8 +223,10 @@ export const hostGroupClass = defineClass('HostGroup', {
         KLADMSRV_USERID: ctx.user.id,
         KLADMSRV_USER_NAME: ctx.user.name,
         KLADMSRV_B2B_CLOUD_MODE: false,
-        KLADMSRV_EV_EV_SIZE: ctx.world.eventCount,
       };
+      // A table scan: measured only when asked for (an empty pValues asks for everything).
+      if (pValues.length === 0 || pValues.includes('KLADMSRV_EV_EV_SIZE'))
+        info['KLADMSRV_EV_EV_SIZE'] = await averageEventSizeKb(ctx.world, ctx.vserverId);
       return { PxgRetVal: pValues.length === 0 ? info : project(info, pValues) };
     },
   },
@@ -298,6 +302,8 @@ export const hostGroupClass = defineClass('HostGroup', {
   MoveHostsToGroup: {
     rights: WRITE,
     handler: async (ctx, { nGroup, pHostNames }) => {
+      // No hosts, nothing to do: KSC answers without looking at the group.
+      if (pHostNames.length === 0) return {};
       const group = visibleGroup(ctx, nGroup);
       const fromUnassigned = group.attributes['grp_from_unassigned'] === true;
       const moved = pHostNames.map((id) => {

@@ -19,6 +19,7 @@ const WRITE = [need('basic', 'read', 'write')];
 export const reportManagerClass = defineClass('ReportManager', {
   RequestStatisticsData: {
     rights: READ,
+    coverage: { level: 'partial', missing: 'KLSTS_* sections other than KLSTS_Events come back empty' },
     handler: async (ctx, args) => {
       const id = randomBytes(16).toString('hex').toUpperCase();
       await saveRequest(ctx.world, ctx.vserverId, ctx.owner, id, ctx.clock.now(), args.pRequestParams);
@@ -28,6 +29,7 @@ export const reportManagerClass = defineClass('ReportManager', {
 
   GetStatisticsData: {
     rights: READ,
+    coverage: { level: 'partial', missing: 'KLSTS_* sections other than KLSTS_Events come back empty' },
     handler: async (ctx, args) => {
       const request = await findRequest(ctx.world, ctx.vserverId, ctx.owner, args.strRequestId);
       if (request === undefined) throw faults.notFound(`Statistics request '${args.strRequestId}' not found`);

@@ -14,6 +14,11 @@ export const SRV_VIEW_KIND = 'SrvView';
 export const srvViewClass = defineClass('SrvView', {
   ResetIterator: {
     rights: [],
+    coverage: {
+      level: 'partial',
+      missing:
+        'filters after building every record (2-3 s for a whole view at 100,000 hosts); InvSrvViewName and host-local accounts in the users view',
+    },
     handler: async (ctx, args) => {
       const view = SRV_VIEWS.get(args.wstrViewName);
       if (view === undefined) throw faults.badParameter('wstrViewName');

@@ -50,7 +50,7 @@ export const EVENTS_REASONS: readonly StatusReason[] = Object.freeze([
     { KLSTS_Par_Ev_FailedSrvTskName: 'string', KLSTS_Par_Ev_FailedSrvTskStrId: 'string' },
     true,
   ),
-  r(4, INFO, 'New user requests raised.', { KLSTS_Par_Ev_UserRequestsCnt: 'int' }, true),
+  r(4, INFO, 'New user requests raised.', { KLSTS_Par_Ev_UserRequestsCnt: 'int' }),
   r(
     8,
     WARNING,
@@ -67,7 +67,8 @@ export const EVENTS_REASONS: readonly StatusReason[] = Object.freeze([
   r(64, WARNING, 'Hosts have a status that is not OK for other reasons.', {
     KLSTS_Par_Ev_BadStatusHostsCnt: 'int',
   }),
-  r(128, INFO, 'New APS files appeared after the last notice.', {}, true),
+  // Seed 000 says "Status can be reset" of 1, 2 and 8 only; 4 and 128 stay until their condition ends.
+  r(128, INFO, 'New APS files appeared after the last notice.'),
   r(512, INFO, 'Applicable patches for managed Kaspersky products are not yet approved.'),
   r(1024, INFO, 'Applicable patches have KSN agreements not yet accepted.'),
   r(2048, INFO, 'Applicable patches have EULAs not yet accepted.'),

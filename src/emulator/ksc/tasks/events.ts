@@ -1,5 +1,5 @@
 import type { KlParams } from '../../../ksc/values.ts';
-import { TASK_STATE_NAMES } from '../world/event-types.ts';
+import { TASK_STATE_NAMES, taskStateEventName } from '../world/event-types.ts';
 import { makeHostActionEvent, type ActionEventSpec } from '../world/events.ts';
 import { SEVERITY, type HostRecord } from '../world/model.ts';
 import { PLATFORM_TYPE } from '../world/platforms.ts';
@@ -40,7 +40,7 @@ export function taskStateEvent(
   const product = publisher(task, host);
   return {
     type: 'KLPRCI_TaskState',
-    displayName: 'Task state changed',
+    displayName: taskStateEventName(newState),
     severity: newState === PRCI_STATE.FAILED ? SEVERITY.ERROR : SEVERITY.INFO,
     eaId: 4096,
     description: `Task '${task.displayName}' on device '${dn(host)}' changed its state from '${from}' to '${to}'.`,

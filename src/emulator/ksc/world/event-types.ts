@@ -373,6 +373,22 @@ export const TASK_STATE_NAMES: Readonly<Record<number, string>> = Object.freeze(
   4: 'Completed',
 });
 
+/**
+ * `event_type_display_name` of a `KLPRCI_TaskState` event: KSC names the event after the state it reached (seed
+ * 001's quarantine sample: "Completed successfully"; the others as the reference's group task state enum words
+ * them). A state without a text of its own keeps the type's generic name.
+ */
+export const TASK_STATE_EVENT_NAMES: Readonly<Record<number, string>> = Object.freeze({
+  1: 'Running',
+  2: 'Suspended',
+  3: 'Failed',
+  4: 'Completed successfully',
+});
+
+export function taskStateEventName(newState: number): string {
+  return TASK_STATE_EVENT_NAMES[newState] ?? 'Task state changed';
+}
+
 /** Looks up an event type; throws for one the emulator does not know. */
 export function eventTypeSpec(type: string): EventTypeSpec {
   const found = EVENT_TYPES[type];

@@ -14,6 +14,7 @@ import {
   TASK_STATE_NAMES,
   eventTypeIdOf,
   eventTypeSpec,
+  taskStateEventName,
   renderTemplate,
   type EventAudience,
   type EventTypeSpec,
@@ -664,6 +665,7 @@ function buildHostEvent(
     attributes['task_display_name'] = task.name;
     attributes['task_old_state'] = task.oldState;
     attributes['task_new_state'] = task.newState;
+    attributes['event_type_display_name'] = taskStateEventName(task.newState);
     attributes['GNRL_COMPLETED_PERCENT'] = task.newState === TASK_COMPLETED ? 100 : 0;
   }
   return {
