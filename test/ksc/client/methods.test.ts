@@ -475,6 +475,20 @@ describe('KSC method map', () => {
     });
   });
 
+  it('lists report types and reports and builds a report in chunks', async () => {
+    const types = (await call('ReportManager.EnumReportTypes', {})).PxgRetVal;
+    const reports = (await call('ReportManager.EnumReports', {})).PxgRetVal;
+    expect(reports.length).toBe(types.length);
+    await call('ReportManager.GetDefaultReportInfo', { lReportType: Number(types[0]?.['RPT_TYPE']) });
+    const lReportId = Number(reports[0]?.['RPT_ID']);
+    await call('ReportManager.GetReportCommonData', { lReportId });
+    const { strRequestId } = await call('ReportManager.ExecuteReportAsync', { lReportId, pOptions: {} });
+    const data = await call('ReportManager.ExecuteReportAsyncGetData', { strRequestId, nChunkSize: 1 << 20 });
+    expect(data.nDataSizeRest).toBe(0);
+    const second = await call('ReportManager.ExecuteReportAsync', { lReportId, pOptions: {} });
+    await call('ReportManager.ExecuteReportAsyncCancel', { strRequestId: second.strRequestId });
+  });
+
   it('reads the subgroup tree and adds, finds, updates and deletes a host incident', async () => {
     const root = (await call('HostGroup.GroupIdGroups', {})).PxgRetVal;
     const tree = await call('HostGroup.GetSubgroups', { nGroupId: root, nDepth: 1 });
