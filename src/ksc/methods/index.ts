@@ -5,14 +5,17 @@ import { chunkAccessorMethods } from './chunk-accessor.ts';
 import { eventProcessingFactoryMethods } from './event-processing-factory.ts';
 import { eventProcessingMethods } from './event-processing.ts';
 import { hostGroupMethods } from './host-group.ts';
+import { hostGroupIncidentMethods } from './host-group-incidents.ts';
 import { hostTasksMethods } from './host-tasks.ts';
 import { inventoryApiMethods } from './inventory-api.ts';
 import { policyMethods } from './policy.ts';
 import { qbtNetworkListApiMethods } from './qbt-network-list-api.ts';
 import { reportManagerMethods } from './report-manager.ts';
+import { serverHierarchyMethods } from './server-hierarchy.ts';
 import { sessionMethods } from './session.ts';
 import { srvViewMethods } from './srv-view.ts';
 import { tasksMethods } from './tasks.ts';
+import { vserversMethods } from './vservers.ts';
 
 /**
  * The KSC methods kconnect knows, by `Class.Method`: the schemas of their arguments and of their replies. The
@@ -35,6 +38,9 @@ export const KSC_METHODS = {
   ...policyMethods,
   ...appCtrlApiMethods,
   ...reportManagerMethods,
+  ...hostGroupIncidentMethods,
+  ...serverHierarchyMethods,
+  ...vserversMethods,
 } as const;
 
 export type KscMethodName = keyof typeof KSC_METHODS;

@@ -475,6 +475,65 @@ describe('KSC method map', () => {
     });
   });
 
+  it('lists report types and reports and builds a report in chunks', async () => {
+    const types = (await call('ReportManager.EnumReportTypes', {})).PxgRetVal;
+    const reports = (await call('ReportManager.EnumReports', {})).PxgRetVal;
+    expect(reports.length).toBe(types.length);
+    await call('ReportManager.GetDefaultReportInfo', { lReportType: Number(types[0]?.['RPT_TYPE']) });
+    const lReportId = Number(reports[0]?.['RPT_ID']);
+    await call('ReportManager.GetReportCommonData', { lReportId });
+    const { strRequestId } = await call('ReportManager.ExecuteReportAsync', { lReportId, pOptions: {} });
+    const data = await call('ReportManager.ExecuteReportAsyncGetData', { strRequestId, nChunkSize: 1 << 20 });
+    expect(data.nDataSizeRest).toBe(0);
+    const second = await call('ReportManager.ExecuteReportAsync', { lReportId, pOptions: {} });
+    await call('ReportManager.ExecuteReportAsyncCancel', { strRequestId: second.strRequestId });
+  });
+
+  it('reads the subgroup tree and adds, finds, updates and deletes a host incident', async () => {
+    const root = (await call('HostGroup.GroupIdGroups', {})).PxgRetVal;
+    const tree = await call('HostGroup.GetSubgroups', { nGroupId: root, nDepth: 1 });
+    expect(tree.PxgRetVal?.length).toBeGreaterThan(0);
+
+    const hosts = await chunks(
+      (
+        await call('HostGroup.FindHosts', {
+          wstrFilter: '',
+          vecFieldsToReturn: ['KLHST_WKS_HOSTNAME'],
+          lMaxLifeTime: 60,
+        })
+      ).strAccessor,
+    );
+    const host = String(hosts[0]?.['KLHST_WKS_HOSTNAME']);
+    const { PxgRetVal: nId } = await call('HostGroup.AddIncident', {
+      pData: {
+        KLINCDT_SEVERITY: 1,
+        KLINCDT_ADDED: new Date('2026-01-02T03:04:05Z'),
+        KLINCDT_BODY: 'kconnect incident',
+        KLHST_WKS_HOSTNAME: host,
+      },
+    });
+    await call('HostGroup.UpdateIncident', { nId, pData: { KLINCDT_IS_HANDLED: true } });
+    const found = await call('HostGroup.FindIncidents', {
+      strFilter: `(KLINCDT_ID = ${nId})`,
+      pFieldsToReturn: ['KLINCDT_ID', 'KLINCDT_IS_HANDLED'],
+      lMaxLifeTime: 60,
+    });
+    expect(await chunks(found.strAccessor)).toEqual([{ KLINCDT_ID: nId, KLINCDT_IS_HANDLED: true }]);
+    await call('HostGroup.DeleteIncident', { nId });
+  });
+
+  it('lists secondary and virtual servers', async () => {
+    const children = await call('ServerHierarchy.GetChildServers', { nGroupId: -1 });
+    const lServer = Number(children.PxgRetVal[0]?.['KLSRVH_SRV_ID']);
+    const info = await call('ServerHierarchy.GetServerInfo', { lServer, pFields: ['KLSRVH_SRV_DN'] });
+    expect(info.PxgRetVal).toEqual({ KLSRVH_SRV_DN: children.PxgRetVal[0]?.['KLSRVH_SRV_DN'] });
+
+    const vservers = await call('VServers.GetVServers', { lParentGroup: -1 });
+    const lVServer = Number(vservers.PxgRetVal[0]?.['KLVSRV_ID']);
+    const vinfo = await call('VServers.GetVServerInfo', { lVServer, pFields2Return: ['KLVSRV_DN'] });
+    expect(vinfo.PxgRetVal).toEqual({ KLVSRV_DN: 'vs-branch' });
+  });
+
   it('ends the session; the client logs in again for the next call', async () => {
     await call('Session.EndSession', {});
     await call('Session.Ping', {});

@@ -11,6 +11,7 @@ import { compileSearch, orderRecords, project } from '../records.ts';
 import type { GroupRecord, HostRecord } from '../world/model.ts';
 import { hostSettingsMethods } from '../settings/host-group-methods.ts';
 import { hostTaskMethods } from '../tasks/host-group-methods.ts';
+import { incidentMethods } from '../incidents/host-group-methods.ts';
 import { serverUsers } from '../users/list.ts';
 import { openChunkAccessor } from './chunk-accessor.ts';
 import { appInfoOf } from '../world/app-info.ts';
@@ -261,6 +262,32 @@ export const hostGroupClass = defineClass('HostGroup', {
     },
   },
 
+  // coverage: full — `nDepth` 0 is the whole tree; a group without subgroups answers null, as KSC may.
+  GetSubgroups: {
+    rights: READ,
+    handler: (ctx, { nGroupId, nDepth }) => {
+      const group = visibleGroup(ctx, nGroupId);
+      const children = new Map<number, GroupRecord[]>();
+      for (const g of ctx.world.groupsOf(ctx.vserverId)) {
+        if (g.parentId === null) continue;
+        const siblings = children.get(g.parentId) ?? [];
+        siblings.push(g);
+        children.set(g.parentId, siblings);
+      }
+      const tree = (id: number, level: number): KlParams[] =>
+        (children.get(id) ?? [])
+          .sort((a, b) => a.id - b.id)
+          .map((g) => {
+            const below = nDepth === 0 || level < nDepth ? tree(g.id, level + 1) : [];
+            return below.length === 0
+              ? { id: g.id, name: g.name }
+              : { id: g.id, name: g.name, groups: below };
+          });
+      const subgroups = tree(group.id, 1);
+      return { PxgRetVal: subgroups.length === 0 ? null : subgroups };
+    },
+  },
+
   AddGroup: {
     rights: WRITE,
     handler: async (ctx, { pInfo }) => {
@@ -325,4 +352,5 @@ export const hostGroupClass = defineClass('HostGroup', {
 
   ...hostTaskMethods,
   ...hostSettingsMethods,
+  ...incidentMethods,
 });

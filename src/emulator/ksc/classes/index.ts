@@ -9,9 +9,11 @@ import { inventoryApiClass } from './inventory-api.ts';
 import { policyClass } from './policy.ts';
 import { qbtNetworkListApiClass } from './qbt-network-list-api.ts';
 import { reportManagerClass } from './report-manager.ts';
+import { serverHierarchyClass } from './server-hierarchy.ts';
 import { sessionClass } from './session.ts';
 import { srvViewClass } from './srv-view.ts';
 import { tasksClass } from './tasks.ts';
+import { vserversClass } from './vservers.ts';
 
 /** Every emulated KSC class. Adding a class is one file and one line here. */
 export const KSC_CLASSES: readonly KscClass[] = [
@@ -29,4 +31,6 @@ export const KSC_CLASSES: readonly KscClass[] = [
   policyClass,
   appCtrlApiClass,
   reportManagerClass,
+  serverHierarchyClass,
+  vserversClass,
 ];

@@ -1,6 +1,7 @@
 import { seedListItems } from '../../lists/seed.ts';
 import { seedTasks } from '../../tasks/seed.ts';
 import { agentTables } from './agents.ts';
+import { incidentTables } from './incidents.ts';
 import { listTables } from './lists.ts';
 import { settingsTables } from './settings.ts';
 import { statusTables } from './status.ts';
@@ -18,4 +19,5 @@ export const PART_TABLES: readonly TableSet[] = [
   { ...listTables, seed: seedListItems },
   settingsTables,
   statusTables,
+  incidentTables,
 ];
