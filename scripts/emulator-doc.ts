@@ -1,10 +1,10 @@
-/** `npm run docs:emulator`: writes docs/emulator-ksc.md from the emulator's registry. A test fails when it is out of date. */
+/** `npm run docs:emulator`: writes docs/emulator-ksc/coverage.md from the emulator's registry. A test fails when it is out of date. */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as prettier from 'prettier';
 import { coverageDocument } from '../src/emulator/ksc/coverage.ts';
 
-export const EMULATOR_DOC = fileURLToPath(new URL('../docs/emulator-ksc.md', import.meta.url));
+export const EMULATOR_DOC = fileURLToPath(new URL('../docs/emulator-ksc/coverage.md', import.meta.url));
 
 /** The coverage table as the repository keeps it: generated, then formatted with the project's Prettier settings. */
 export async function renderEmulatorDoc(): Promise<string> {

@@ -2,7 +2,7 @@ import { KSC_CLASSES } from './classes/index.ts';
 import type { KscClass, MethodCoverage } from './method.ts';
 
 /**
- * The coverage table of docs/emulator-ksc.md, generated from the emulator's registry (`KSC_CLASSES`) so it cannot
+ * The coverage table of docs/emulator-ksc/coverage.md, generated from the emulator's registry (`KSC_CLASSES`) so it cannot
  * drift: every implemented method with its coverage note, and every class and method issue 21 names that the
  * emulator does not implement yet as `none` (answered with KSC's 1194 "No such call").
  */
@@ -96,7 +96,7 @@ function cell(text: string): string {
   return text.replace(/\|/g, '\\|');
 }
 
-/** docs/emulator-ksc.md before formatting. */
+/** docs/emulator-ksc/coverage.md before formatting. */
 export function coverageDocument(rows: readonly CoverageRow[] = coverageRows()): string {
   const count = (level: CoverageLevel) => rows.filter((r) => r.level === level).length;
   const lines = [

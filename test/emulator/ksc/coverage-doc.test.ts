@@ -4,7 +4,7 @@ import { EMULATOR_DOC, renderEmulatorDoc } from '../../../scripts/emulator-doc.t
 import { KSC_CLASSES } from '../../../src/emulator/ksc/classes/index.ts';
 import { coverageRows, EXPECTED_METHODS } from '../../../src/emulator/ksc/coverage.ts';
 
-describe('the KSC emulator coverage table (docs/emulator-ksc.md)', () => {
+describe('the KSC emulator coverage table (docs/emulator-ksc/coverage.md)', () => {
   it('is generated from the registry', async () => {
     expect(readFileSync(EMULATOR_DOC, 'utf8'), 'run `npm run docs:emulator`').toBe(await renderEmulatorDoc());
   });
