@@ -1,7 +1,10 @@
 import type { z } from 'zod';
+import { admServerSettingsMethods } from './adm-server-settings.ts';
 import { appCtrlApiMethods } from './app-ctrl-api.ts';
 import { asyncActionStateCheckerMethods } from './async-action-state-checker.ts';
 import { chunkAccessorMethods } from './chunk-accessor.ts';
+import { dataProtectionApiMethods } from './data-protection-api.ts';
+import { eventNotificationPropertiesMethods } from './event-notification-properties.ts';
 import { eventProcessingFactoryMethods } from './event-processing-factory.ts';
 import { eventProcessingMethods } from './event-processing.ts';
 import { hostGroupMethods } from './host-group.ts';
@@ -35,6 +38,9 @@ export const KSC_METHODS = {
   ...policyMethods,
   ...appCtrlApiMethods,
   ...reportManagerMethods,
+  ...admServerSettingsMethods,
+  ...dataProtectionApiMethods,
+  ...eventNotificationPropertiesMethods,
 } as const;
 
 export type KscMethodName = keyof typeof KSC_METHODS;

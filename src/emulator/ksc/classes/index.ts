@@ -1,7 +1,10 @@
 import type { KscClass } from '../method.ts';
+import { admServerSettingsClass } from './adm-server-settings.ts';
 import { appCtrlApiClass } from './app-ctrl-api.ts';
 import { asyncActionStateCheckerClass } from './async-action-state-checker.ts';
 import { chunkAccessorClass } from './chunk-accessor.ts';
+import { dataProtectionApiClass } from './data-protection-api.ts';
+import { eventNotificationPropertiesClass } from './event-notification-properties.ts';
 import { eventProcessingClass, eventProcessingFactoryClass } from './event-processing.ts';
 import { hostGroupClass } from './host-group.ts';
 import { hostTasksClass } from './host-tasks.ts';
@@ -29,4 +32,7 @@ export const KSC_CLASSES: readonly KscClass[] = [
   policyClass,
   appCtrlApiClass,
   reportManagerClass,
+  admServerSettingsClass,
+  dataProtectionApiClass,
+  eventNotificationPropertiesClass,
 ];
