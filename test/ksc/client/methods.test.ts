@@ -475,6 +475,24 @@ describe('KSC method map', () => {
     });
   });
 
+  it('reads server settings, protects data and keeps notification settings', async () => {
+    expect((await call('AdmServerSettings.GetSharedFolder', {})).PxgRetVal).toMatch(/KLSHARE/);
+    const pData = new Uint8Array([1, 2, 3]);
+    await call('DataProtectionApi.ProtectDataGlobally', { pData });
+    await call('DataProtectionApi.ProtectDataForHost', { szwHostId: kesHost, pData });
+    await call('DataProtectionApi.CheckPasswordSplPpc', { szwPassword: 'Str0ng-enough' });
+    const szwPlainText = 'secret';
+    await call('DataProtectionApi.ProtectUtf8StringGlobally', { szwPlainText });
+    await call('DataProtectionApi.ProtectUtf16StringGlobally', { szwPlainText });
+    await call('DataProtectionApi.ProtectUtf8StringForHost', { szwHostId: kesHost, szwPlainText });
+    await call('DataProtectionApi.ProtectUtf16StringForHost', { szwHostId: kesHost, szwPlainText });
+    const { PxgRetVal: defaults } = await call('EventNotificationProperties.GetDefaultSettings', {});
+    await call('EventNotificationProperties.SetDefaultSettings', { pSettings: defaults });
+    const { PxgRetVal: limits } = await call('EventNotificationProperties.GetNotificationLimits', {});
+    await call('EventNotificationProperties.SetNotificationLimits', { pSettings: limits });
+    await call('EventNotificationProperties.TestNotification', { eType: 1, pSettings: defaults });
+  });
+
   it('ends the session; the client logs in again for the next call', async () => {
     await call('Session.EndSession', {});
     await call('Session.Ping', {});

@@ -24,6 +24,10 @@ function protect(ctx: MethodContext, scope: string, data: Uint8Array): Uint8Arra
   return new Uint8Array(Buffer.concat([MAGIC, iv, cipher.getAuthTag(), body]));
 }
 
+/** `pData` as bytes, whether it came as base64 text (method-level binary) or typed binary. */
+const dataBytes = (pData: Uint8Array | string): Uint8Array =>
+  typeof pData === 'string' ? new Uint8Array(Buffer.from(pData, 'base64')) : pData;
+
 const globalScope = (ctx: MethodContext): string => `server:${ctx.vserverId}`;
 
 function hostScope(ctx: MethodContext, hostId: string): string {
@@ -51,12 +55,12 @@ export const dataProtectionApiClass = defineClass('DataProtectionApi', {
   ProtectDataForHost: {
     rights: READ,
     handler: (ctx, { szwHostId, pData }) => ({
-      pDataProtected: protect(ctx, hostScope(ctx, szwHostId), pData),
+      pDataProtected: protect(ctx, hostScope(ctx, szwHostId), dataBytes(pData)),
     }),
   },
   ProtectDataGlobally: {
     rights: READ,
-    handler: (ctx, { pData }) => ({ pDataProtected: protect(ctx, globalScope(ctx), pData) }),
+    handler: (ctx, { pData }) => ({ pDataProtected: protect(ctx, globalScope(ctx), dataBytes(pData)) }),
   },
   CheckPasswordSplPpc: {
     rights: READ,
