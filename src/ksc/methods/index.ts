@@ -1,15 +1,18 @@
 import type { z } from 'zod';
 import { admServerSettingsMethods } from './adm-server-settings.ts';
 import { appCtrlApiMethods } from './app-ctrl-api.ts';
+import { cgwHelperMethods } from './cgw-helper.ts';
 import { asyncActionStateCheckerMethods } from './async-action-state-checker.ts';
 import { chunkAccessorMethods } from './chunk-accessor.ts';
 import { dataProtectionApiMethods } from './data-protection-api.ts';
 import { eventNotificationPropertiesMethods } from './event-notification-properties.ts';
+import { gatewayConnectionMethods } from './gateway-connection.ts';
 import { eventProcessingFactoryMethods } from './event-processing-factory.ts';
 import { eventProcessingMethods } from './event-processing.ts';
 import { hostGroupMethods } from './host-group.ts';
 import { hostTasksMethods } from './host-tasks.ts';
 import { inventoryApiMethods } from './inventory-api.ts';
+import { nagNetworkListApiMethods } from './nag-network-list-api.ts';
 import { policyMethods } from './policy.ts';
 import { qbtNetworkListApiMethods } from './qbt-network-list-api.ts';
 import { reportManagerMethods } from './report-manager.ts';
@@ -41,6 +44,9 @@ export const KSC_METHODS = {
   ...admServerSettingsMethods,
   ...dataProtectionApiMethods,
   ...eventNotificationPropertiesMethods,
+  ...cgwHelperMethods,
+  ...gatewayConnectionMethods,
+  ...nagNetworkListApiMethods,
 } as const;
 
 export type KscMethodName = keyof typeof KSC_METHODS;

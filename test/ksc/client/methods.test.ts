@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { decodeArguments, encodeArguments } from '../../../src/ksc/codec.ts';
 import { KscClient } from '../../../src/ksc/client/client.ts';
@@ -491,6 +492,73 @@ describe('KSC method map', () => {
     const { PxgRetVal: limits } = await call('EventNotificationProperties.GetNotificationLimits', {});
     await call('EventNotificationProperties.SetNotificationLimits', { pSettings: limits });
     await call('EventNotificationProperties.TestNotification', { eType: 1, pSettings: defaults });
+  });
+
+  it("downloads a quarantined file from the host's Network Agent through a gateway connection", async () => {
+    const onBranch = through(() => branch);
+    const [item] = (await view(
+      'Quarantine',
+      '',
+      ['strId', 'strHostName', 'strListProductName', 'strListProductVersion'],
+      onBranch,
+    )) as [KlParams];
+    const { PxgRetVal: location } = await onBranch('CgwHelper.GetNagentLocation', {
+      wsHostName: item['strHostName'] as string,
+    });
+    const { wstrAuthKey } = await onBranch('GatewayConnection.PrepareGatewayConnection', {
+      pLocations: [location],
+    });
+    // The gateway is a connection-bound login with `KSCGW`; the agent's methods go out on that connection.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const login = await rawPost(
+        emu.url,
+        '/api/v1.0/login',
+        '',
+        { Authorization: `KSCGW ${wstrAuthKey}` },
+        agent,
+      );
+      expect(login.status).toBe(200);
+      const onAgent = async <M extends KscMethodName>(method: M, args: KscMethodArgs<M>) => {
+        const schema: KscMethod = KSC_METHODS[method];
+        const body = encodeArguments(schema.args.parse(args) as KlArguments);
+        const response = await rawPost(emu.url, `/api/v1.0/${method}`, body, {}, agent);
+        expect(response.status).toBe(200);
+        called.add(method);
+        return schema.reply.parse(decodeArguments(response.text)) as KscMethodReply<M>;
+      };
+      const file = { listName: 'Quarantine', itemId: item['strId'] as string };
+      const product = {
+        productName: item['strListProductName'] as string,
+        productVersion: item['strListProductVersion'] as string,
+      };
+      const info = await onAgent('NagNetworkListApi.GetListItemFileInfo', { ...file, bNeedPacked: false });
+      await onAgent('NagNetworkListApi.GetListItemFileInfo2', {
+        ...file,
+        ...product,
+        bNeedPacked: false,
+        pOptions: {},
+      });
+      const chunk = await onAgent('NagNetworkListApi.GetListItemFileChunk', {
+        ...file,
+        bNeedPacked: false,
+        ulStartPos: 0,
+        lBytesToRead: 16,
+      });
+      expect(Buffer.from(chunk.pChunk, 'base64').length).toBe(
+        Math.min(16, Number(info.pFileInfo.KLNLST_TOTAL_SIZE)),
+      );
+      await onAgent('NagNetworkListApi.GetListItemFileChunk2', {
+        ...file,
+        ...product,
+        pOptions: {},
+        bNeedPacked: true,
+        ulStartPos: 0,
+        lBytesToRead: 16,
+      });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('ends the session; the client logs in again for the next call', async () => {

@@ -2,13 +2,16 @@ import type { KscClass } from '../method.ts';
 import { admServerSettingsClass } from './adm-server-settings.ts';
 import { appCtrlApiClass } from './app-ctrl-api.ts';
 import { asyncActionStateCheckerClass } from './async-action-state-checker.ts';
+import { cgwHelperClass } from './cgw-helper.ts';
 import { chunkAccessorClass } from './chunk-accessor.ts';
 import { dataProtectionApiClass } from './data-protection-api.ts';
 import { eventNotificationPropertiesClass } from './event-notification-properties.ts';
 import { eventProcessingClass, eventProcessingFactoryClass } from './event-processing.ts';
+import { gatewayConnectionClass } from './gateway-connection.ts';
 import { hostGroupClass } from './host-group.ts';
 import { hostTasksClass } from './host-tasks.ts';
 import { inventoryApiClass } from './inventory-api.ts';
+import { nagNetworkListApiClass } from './nag-network-list-api.ts';
 import { policyClass } from './policy.ts';
 import { qbtNetworkListApiClass } from './qbt-network-list-api.ts';
 import { reportManagerClass } from './report-manager.ts';
@@ -35,4 +38,7 @@ export const KSC_CLASSES: readonly KscClass[] = [
   admServerSettingsClass,
   dataProtectionApiClass,
   eventNotificationPropertiesClass,
+  cgwHelperClass,
+  gatewayConnectionClass,
+  nagNetworkListApiClass,
 ];
