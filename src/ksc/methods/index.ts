@@ -18,6 +18,7 @@ import { qbtNetworkListApiMethods } from './qbt-network-list-api.ts';
 import { reportManagerMethods } from './report-manager.ts';
 import { sessionMethods } from './session.ts';
 import { srvViewMethods } from './srv-view.ts';
+import { uaControlMethods } from './ua-control.ts';
 import { tasksMethods } from './tasks.ts';
 
 /**
@@ -47,6 +48,7 @@ export const KSC_METHODS = {
   ...cgwHelperMethods,
   ...gatewayConnectionMethods,
   ...nagNetworkListApiMethods,
+  ...uaControlMethods,
 } as const;
 
 export type KscMethodName = keyof typeof KSC_METHODS;

@@ -561,6 +561,24 @@ describe('KSC method map', () => {
     }
   });
 
+  it('registers and lists update agents', async () => {
+    const { PxgRetVal: automatic } = await call('UaControl.GetAssignUasAutomatically', {});
+    await call('UaControl.SetAssignUasAutomatically', { bEnabled: automatic });
+    const { pUaInfo: defaults } = await call('UaControl.GetDefaultUpdateAgentRegistrationInfo', {});
+    await call('UaControl.RegisterUpdateAgent', {
+      pUaInfo: { ...defaults, UaHostId: kesHost, UaScope: [{ KLHST_WKS_GROUPID: root }] },
+    });
+    const { pUaInfo } = await call('UaControl.GetUpdateAgentInfo', { wstrUaHostId: kesHost });
+    await call('UaControl.ModifyUpdateAgent', { pUaInfo });
+    expect(
+      (await call('UaControl.GetUpdateAgentsDisplayInfoForHost', { wstrHostId: kesHost })).pUaInfo,
+    ).toHaveLength(1);
+    expect((await call('UaControl.GetUpdateAgentsList', {})).pUasArr).toHaveLength(1);
+    await call('UaControl.UnregisterUpdateAgent', { wstrUaHostId: kesHost });
+    await call('UaControl.RegisterDmzGateway', { pCgInfo: { UaHostId: kesHost } });
+    await call('UaControl.UnregisterUpdateAgent', { wstrUaHostId: kesHost });
+  });
+
   it('ends the session; the client logs in again for the next call', async () => {
     await call('Session.EndSession', {});
     await call('Session.Ping', {});

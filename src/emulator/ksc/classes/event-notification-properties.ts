@@ -12,7 +12,9 @@ const WRITE = [need('basic', 'write')];
  * Defaults of a fresh server: notifications go nowhere until an SMTP server is set. Member names follow the
  * reference's `KLEVP_ND_*` / `KLEVP_NL_*` families; the values are the console's defaults (decisions/0062).
  */
-const DEFAULTS: Readonly<Record<ServerSettingName, KlParams>> = {
+type NotificationSetting = Extract<ServerSettingName, `notification-${string}`>;
+
+const DEFAULTS: Readonly<Record<NotificationSetting, KlParams>> = {
   'notification-defaults': {
     KLEVP_ND_EMAIL: '',
     KLEVP_ND_SMTP_SERVER: '',
@@ -34,12 +36,12 @@ const DEFAULTS: Readonly<Record<ServerSettingName, KlParams>> = {
   },
 };
 
-async function read(ctx: MethodContext, name: ServerSettingName): Promise<KlParams> {
+async function read(ctx: MethodContext, name: NotificationSetting): Promise<KlParams> {
   return { ...DEFAULTS[name], ...(await storedSetting(ctx.world, ctx.vserverId, name)) };
 }
 
 /** The members given replace the current ones; members not given keep their value, as KSC merges params. */
-async function write(ctx: MethodContext, name: ServerSettingName, given: KlParams): Promise<void> {
+async function write(ctx: MethodContext, name: NotificationSetting, given: KlParams): Promise<void> {
   await storeSetting(ctx.world, ctx.vserverId, name, { ...(await read(ctx, name)), ...given });
 }
 

@@ -17,6 +17,7 @@ import { qbtNetworkListApiClass } from './qbt-network-list-api.ts';
 import { reportManagerClass } from './report-manager.ts';
 import { sessionClass } from './session.ts';
 import { srvViewClass } from './srv-view.ts';
+import { uaControlClass } from './ua-control.ts';
 import { tasksClass } from './tasks.ts';
 
 /** Every emulated KSC class. Adding a class is one file and one line here. */
@@ -41,4 +42,5 @@ export const KSC_CLASSES: readonly KscClass[] = [
   cgwHelperClass,
   gatewayConnectionClass,
   nagNetworkListApiClass,
+  uaControlClass,
 ];

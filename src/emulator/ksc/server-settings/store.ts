@@ -6,7 +6,8 @@ import type { ServerSettingsTables } from '../store/tables/server-settings.ts';
 import type { KscWorld } from '../world.ts';
 
 /** The server settings clients can write, by the name they are stored under. */
-export type ServerSettingName = 'notification-defaults' | 'notification-limits';
+export type ServerSettingName =
+  'notification-defaults' | 'notification-limits' | 'update-agents' | 'assign-uas-automatically';
 
 function db(world: KscWorld): Kysely<ServerSettingsTables> {
   return world.db.withTables<ServerSettingsTables>();
