@@ -26,11 +26,9 @@ describe.each(BACKENDS)('KSC emulator UaControl (%s)', (backend) => {
   });
 
   it('registers, lists, modifies and unregisters update agents and DMZ gateways', async () => {
-    const [uaHost, served, gatewayHost] = emu.ksc.world.hostsOf(0) as [
-      { id: string; groupId: number },
-      { id: string; groupId: number },
-      { id: string; groupId: number },
-    ];
+    const [uaHost, served, gatewayHost] = emu.ksc.world.hostsOf(0);
+    if (uaHost === undefined || served === undefined || gatewayHost === undefined)
+      throw new Error('too few hosts');
     expect((await admin.call('UaControl.GetUpdateAgentsList', {}))['pUasArr']).toEqual([]);
     const defaults = (await admin.call('UaControl.GetDefaultUpdateAgentRegistrationInfo', {}))[
       'pUaInfo'
