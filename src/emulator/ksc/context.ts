@@ -1,7 +1,7 @@
 import type { AsyncActions } from './actions.ts';
 import type { AgentScheduler } from './agents/scheduler.ts';
 import type { Rights } from './auth/rights.ts';
-import type { Session, SessionStore } from './auth/sessions.ts';
+import type { GatewayTarget, Session, SessionStore } from './auth/sessions.ts';
 import type { Clock } from '../core/clock.ts';
 import type { IteratorRegistry } from './iterators.ts';
 import type { KscWorld, UserRecord } from './world.ts';
@@ -19,6 +19,8 @@ export interface MethodContext {
   readonly vserverId: number;
   /** The session the call came in, if any (per-request KSCBasic and KSCT calls have none). */
   readonly session: Session | undefined;
+  /** On a gateway connection (`KSCGW`): the Network Agent the call is served by. */
+  readonly gateway: GatewayTarget | undefined;
   /** Owner of the result sets and actions this call creates: its session, or the user for sessionless calls. */
   readonly owner: string;
   /** Effective rights in the two role scopes. */

@@ -62,13 +62,22 @@ export interface MethodDefinition {
 export interface KscClass {
   readonly name: KscClassName;
   readonly methods: Readonly<Record<string, MethodDefinition>>;
+  /**
+   * `agent`: a Network Agent's class (`NagNetworkListApi`), reached only over a gateway connection; server classes
+   * are not reached over one. Default `server`.
+   */
+  readonly side: 'server' | 'agent';
 }
 
 /**
  * Declares an emulated class: each method's arguments come from the catalogue (`src/ksc/methods`), read
  * leniently as KSC reads them, so the emulator and the client share one list of methods and arguments.
  */
-export function defineClass<C extends KscClassName>(name: C, methods: ClassImplementation<C>): KscClass {
+export function defineClass<C extends KscClassName>(
+  name: C,
+  methods: ClassImplementation<C>,
+  options: { readonly side?: KscClass['side'] } = {},
+): KscClass {
   const definitions: Record<string, MethodDefinition> = {};
   for (const [method, implementation] of Object.entries(methods) as Array<
     [string, MethodImplementation<never> | undefined]
@@ -83,5 +92,5 @@ export function defineClass<C extends KscClassName>(name: C, methods: ClassImple
       handler: implementation.handler as MethodDefinition['handler'],
     };
   }
-  return { name, methods: definitions };
+  return { name, methods: definitions, side: options.side ?? 'server' };
 }

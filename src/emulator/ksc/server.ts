@@ -85,10 +85,13 @@ export function createKscServer(options: KscServerOptions): {
   const connectionSessions = new WeakMap<Socket, string>();
   sessions.onEnd((session) => iterators.releaseOwner(session.key));
 
-  const methods = new Map<string, { cls: string; name: string; def: KscClass['methods'][string] }>();
+  const methods = new Map<
+    string,
+    { cls: string; name: string; side: KscClass['side']; def: KscClass['methods'][string] }
+  >();
   for (const cls of options.classes) {
     for (const [name, def] of Object.entries(cls.methods))
-      methods.set(`${cls.name}.${name}`, { cls: cls.name, name, def });
+      methods.set(`${cls.name}.${name}`, { cls: cls.name, name, side: cls.side, def });
   }
 
   const app = new Hono<EmulatorEnv>();
@@ -158,7 +161,14 @@ export function createKscServer(options: KscServerOptions): {
   function liveSession(session: Session | undefined): { auth: Authenticated; session: Session } {
     const user = session === undefined ? undefined : world.users.get(session.userId);
     if (session === undefined || user === undefined) throw faults.sessionInvalid();
-    return { auth: { user, vserverId: session.vserverId }, session };
+    return {
+      auth: {
+        user,
+        vserverId: session.vserverId,
+        ...(session.gateway === undefined ? {} : { gateway: session.gateway }),
+      },
+      session,
+    };
   }
 
   app.post('/api/:version/login', async (c) => {
@@ -168,7 +178,7 @@ export function createKscServer(options: KscServerOptions): {
     const auth = await authenticator.authenticate(authorization, c.req.header('X-KSC-VServer'));
     const socket = c.env.incoming?.socket;
     // The login belongs to the TCP connection (spec §1.1): it ends when the connection closes.
-    const { session } = sessions.create(auth.user.id, auth.vserverId);
+    const { session } = sessions.create(auth.user.id, auth.vserverId, auth.gateway);
     if (socket !== undefined) {
       const previous = connectionSessions.get(socket);
       if (previous !== undefined) sessions.end(previous);
@@ -186,7 +196,13 @@ export function createKscServer(options: KscServerOptions): {
     const method = parts.length === 3 ? `${parts[1]}.${parts[2]}` : parts.join('.');
     const { auth, session } = await who(c, method);
     const entry = methods.get(method);
-    if (entry === undefined) throw faults.noSuchCall(method);
+    // A gateway connection reaches the Network Agent's classes (and `Session`, to hold it); the server does not
+    // serve the agent's.
+    if (
+      entry === undefined ||
+      (entry.cls !== 'Session' && (entry.side === 'agent') !== (auth.gateway !== undefined))
+    )
+      throw faults.noSuchCall(method);
 
     let decoded: Record<string, KlArgument>;
     try {
@@ -226,6 +242,7 @@ export function createKscServer(options: KscServerOptions): {
       user: auth.user,
       vserverId: auth.vserverId,
       session,
+      gateway: auth.gateway,
       owner: session?.key ?? `user:${auth.user.id}`,
       rights,
       requestId: c.req.header('X-KSC-RequestId'),

@@ -1,19 +1,26 @@
 import type { z } from 'zod';
+import { admServerSettingsMethods } from './adm-server-settings.ts';
 import { appCtrlApiMethods } from './app-ctrl-api.ts';
+import { cgwHelperMethods } from './cgw-helper.ts';
 import { asyncActionStateCheckerMethods } from './async-action-state-checker.ts';
 import { chunkAccessorMethods } from './chunk-accessor.ts';
+import { dataProtectionApiMethods } from './data-protection-api.ts';
+import { eventNotificationPropertiesMethods } from './event-notification-properties.ts';
+import { gatewayConnectionMethods } from './gateway-connection.ts';
 import { eventProcessingFactoryMethods } from './event-processing-factory.ts';
 import { eventProcessingMethods } from './event-processing.ts';
 import { hostGroupMethods } from './host-group.ts';
 import { hostGroupIncidentMethods } from './host-group-incidents.ts';
 import { hostTasksMethods } from './host-tasks.ts';
 import { inventoryApiMethods } from './inventory-api.ts';
+import { nagNetworkListApiMethods } from './nag-network-list-api.ts';
 import { policyMethods } from './policy.ts';
 import { qbtNetworkListApiMethods } from './qbt-network-list-api.ts';
 import { reportManagerMethods } from './report-manager.ts';
 import { serverHierarchyMethods } from './server-hierarchy.ts';
 import { sessionMethods } from './session.ts';
 import { srvViewMethods } from './srv-view.ts';
+import { uaControlMethods } from './ua-control.ts';
 import { tasksMethods } from './tasks.ts';
 import { vserversMethods } from './vservers.ts';
 
@@ -41,6 +48,14 @@ export const KSC_METHODS = {
   ...hostGroupIncidentMethods,
   ...serverHierarchyMethods,
   ...vserversMethods,
+
+  ...admServerSettingsMethods,
+  ...dataProtectionApiMethods,
+  ...eventNotificationPropertiesMethods,
+  ...cgwHelperMethods,
+  ...gatewayConnectionMethods,
+  ...nagNetworkListApiMethods,
+  ...uaControlMethods,
 } as const;
 
 export type KscMethodName = keyof typeof KSC_METHODS;

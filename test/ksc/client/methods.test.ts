@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { decodeArguments, encodeArguments } from '../../../src/ksc/codec.ts';
 import { KscClient } from '../../../src/ksc/client/client.ts';
@@ -532,6 +533,109 @@ describe('KSC method map', () => {
     const lVServer = Number(vservers.PxgRetVal[0]?.['KLVSRV_ID']);
     const vinfo = await call('VServers.GetVServerInfo', { lVServer, pFields2Return: ['KLVSRV_DN'] });
     expect(vinfo.PxgRetVal).toEqual({ KLVSRV_DN: 'vs-branch' });
+  });
+
+  it('reads server settings, protects data and keeps notification settings', async () => {
+    expect((await call('AdmServerSettings.GetSharedFolder', {})).PxgRetVal).toMatch(/KLSHARE/);
+    const pData = new Uint8Array([1, 2, 3]);
+    await call('DataProtectionApi.ProtectDataGlobally', { pData });
+    await call('DataProtectionApi.ProtectDataForHost', { szwHostId: kesHost, pData });
+    await call('DataProtectionApi.CheckPasswordSplPpc', { szwPassword: 'Str0ng-enough' });
+    const szwPlainText = 'secret';
+    await call('DataProtectionApi.ProtectUtf8StringGlobally', { szwPlainText });
+    await call('DataProtectionApi.ProtectUtf16StringGlobally', { szwPlainText });
+    await call('DataProtectionApi.ProtectUtf8StringForHost', { szwHostId: kesHost, szwPlainText });
+    await call('DataProtectionApi.ProtectUtf16StringForHost', { szwHostId: kesHost, szwPlainText });
+    const { PxgRetVal: defaults } = await call('EventNotificationProperties.GetDefaultSettings', {});
+    await call('EventNotificationProperties.SetDefaultSettings', { pSettings: defaults });
+    const { PxgRetVal: limits } = await call('EventNotificationProperties.GetNotificationLimits', {});
+    await call('EventNotificationProperties.SetNotificationLimits', { pSettings: limits });
+    await call('EventNotificationProperties.TestNotification', { eType: 1, pSettings: defaults });
+  });
+
+  it("downloads a quarantined file from the host's Network Agent through a gateway connection", async () => {
+    const onBranch = through(() => branch);
+    const [item] = (await view(
+      'Quarantine',
+      '',
+      ['strId', 'strHostName', 'strListProductName', 'strListProductVersion'],
+      onBranch,
+    )) as [KlParams];
+    const { PxgRetVal: location } = await onBranch('CgwHelper.GetNagentLocation', {
+      wsHostName: item['strHostName'] as string,
+    });
+    const { wstrAuthKey } = await onBranch('GatewayConnection.PrepareGatewayConnection', {
+      pLocations: [location],
+    });
+    // The gateway is a connection-bound login with `KSCGW`; the agent's methods go out on that connection.
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const login = await rawPost(
+        emu.url,
+        '/api/v1.0/login',
+        '',
+        { Authorization: `KSCGW ${wstrAuthKey}` },
+        agent,
+      );
+      expect(login.status).toBe(200);
+      const onAgent = async <M extends KscMethodName>(method: M, args: KscMethodArgs<M>) => {
+        const schema: KscMethod = KSC_METHODS[method];
+        const body = encodeArguments(schema.args.parse(args) as KlArguments);
+        const response = await rawPost(emu.url, `/api/v1.0/${method}`, body, {}, agent);
+        expect(response.status).toBe(200);
+        called.add(method);
+        return schema.reply.parse(decodeArguments(response.text)) as KscMethodReply<M>;
+      };
+      const file = { listName: 'Quarantine', itemId: item['strId'] as string };
+      const product = {
+        productName: item['strListProductName'] as string,
+        productVersion: item['strListProductVersion'] as string,
+      };
+      const info = await onAgent('NagNetworkListApi.GetListItemFileInfo', { ...file, bNeedPacked: false });
+      await onAgent('NagNetworkListApi.GetListItemFileInfo2', {
+        ...file,
+        ...product,
+        bNeedPacked: false,
+        pOptions: {},
+      });
+      const chunk = await onAgent('NagNetworkListApi.GetListItemFileChunk', {
+        ...file,
+        bNeedPacked: false,
+        ulStartPos: 0,
+        lBytesToRead: 16,
+      });
+      expect(Buffer.from(chunk.pChunk, 'base64').length).toBe(
+        Math.min(16, Number(info.pFileInfo.KLNLST_TOTAL_SIZE)),
+      );
+      await onAgent('NagNetworkListApi.GetListItemFileChunk2', {
+        ...file,
+        ...product,
+        pOptions: {},
+        bNeedPacked: true,
+        ulStartPos: 0,
+        lBytesToRead: 16,
+      });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('registers and lists update agents', async () => {
+    const { PxgRetVal: automatic } = await call('UaControl.GetAssignUasAutomatically', {});
+    await call('UaControl.SetAssignUasAutomatically', { bEnabled: automatic });
+    const { pUaInfo: defaults } = await call('UaControl.GetDefaultUpdateAgentRegistrationInfo', {});
+    await call('UaControl.RegisterUpdateAgent', {
+      pUaInfo: { ...defaults, UaHostId: kesHost, UaScope: [{ KLHST_WKS_GROUPID: root }] },
+    });
+    const { pUaInfo } = await call('UaControl.GetUpdateAgentInfo', { wstrUaHostId: kesHost });
+    await call('UaControl.ModifyUpdateAgent', { pUaInfo });
+    expect(
+      (await call('UaControl.GetUpdateAgentsDisplayInfoForHost', { wstrHostId: kesHost })).pUaInfo,
+    ).toHaveLength(1);
+    expect((await call('UaControl.GetUpdateAgentsList', {})).pUasArr).toHaveLength(1);
+    await call('UaControl.UnregisterUpdateAgent', { wstrUaHostId: kesHost });
+    await call('UaControl.RegisterDmzGateway', { pCgInfo: { UaHostId: kesHost } });
+    await call('UaControl.UnregisterUpdateAgent', { wstrUaHostId: kesHost });
   });
 
   it('ends the session; the client logs in again for the next call', async () => {

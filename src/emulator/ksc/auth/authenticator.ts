@@ -4,7 +4,7 @@ import { faults } from '../faults.ts';
 import type { KscWorld, UserRecord } from '../world.ts';
 import { CredentialsFormatError, parseAuthorization, parseVServerHeader } from './credentials.ts';
 import { verifyPassword } from './passwords.ts';
-import type { SessionStore } from './sessions.ts';
+import type { GatewayTarget, SessionStore } from './sessions.ts';
 
 export interface LockoutPolicy {
   /** Consecutive wrong passwords that lock an account (KSC: 10). */
@@ -16,6 +16,8 @@ export interface LockoutPolicy {
 export interface Authenticated {
   readonly user: UserRecord;
   readonly vserverId: number;
+  /** Set when the caller logged in with a gateway key: its calls go to that Network Agent. */
+  readonly gateway?: GatewayTarget;
 }
 
 // Per-request KSCBasic clients send the password on every call; remembering a verified password for a short
@@ -52,6 +54,12 @@ export class Authenticator {
       const user = redeemed === undefined ? undefined : this.world.users.get(redeemed.userId);
       if (redeemed === undefined || user === undefined) throw faults.authenticationFailure();
       return { user, vserverId: redeemed.vserverId };
+    }
+    if (credentials.scheme === 'gateway') {
+      const redeemed = this.sessions.redeemGatewayKey(credentials.key);
+      const user = redeemed === undefined ? undefined : this.world.users.get(redeemed.userId);
+      if (redeemed === undefined || user === undefined) throw faults.authenticationFailure();
+      return { user, vserverId: redeemed.vserverId, gateway: redeemed.target };
     }
     const vserver = this.world.vserverByName(vserverName);
     if (vserver === undefined) throw faults.authenticationFailure();

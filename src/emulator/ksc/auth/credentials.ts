@@ -9,7 +9,9 @@ export type Credentials =
       readonly domain: string;
       readonly internal: boolean | undefined;
     }
-  | { readonly scheme: 'token'; readonly token: string; readonly web: boolean };
+  | { readonly scheme: 'token'; readonly token: string; readonly web: boolean }
+  /** `KSCGW <key>`: the one-time key of `GatewayConnection.PrepareGatewayConnection`. */
+  | { readonly scheme: 'gateway'; readonly key: string };
 
 /** Why a header could not be read: the emulator answers it like any other authentication failure. */
 export class CredentialsFormatError extends Error {
@@ -40,7 +42,7 @@ function readPairs(text: string): Map<string, string> {
   return pairs;
 }
 
-/** Parses an `Authorization` header value: `KSCBasic …`, `KSCT <token>` or `KSCWT <token>`. */
+/** Parses an `Authorization` header value: `KSCBasic …`, `KSCT <token>`, `KSCWT <token>` or `KSCGW <key>`. */
 export function parseAuthorization(header: string): Credentials {
   const space = header.indexOf(' ');
   const scheme = space < 0 ? header : header.slice(0, space);
@@ -65,6 +67,9 @@ export function parseAuthorization(header: string): Credentials {
     case 'KSCWT':
       if (rest === '') throw new CredentialsFormatError(`${scheme} needs a token`);
       return { scheme: 'token', token: rest, web: scheme === 'KSCWT' };
+    case 'KSCGW':
+      if (rest === '') throw new CredentialsFormatError('KSCGW needs a key');
+      return { scheme: 'gateway', key: rest };
     default:
       throw new CredentialsFormatError('unsupported authorization scheme');
   }

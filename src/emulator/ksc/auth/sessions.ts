@@ -12,6 +12,20 @@ export interface Session {
   readonly vserverId: number;
   readonly createdAt: number;
   lastUsed: number;
+  /** Set on a gateway connection: the calls go to this Network Agent, not to the server. */
+  readonly gateway?: GatewayTarget;
+}
+
+/** Where a gateway connection leads: the Network Agent of one host (decisions/0062). */
+export interface GatewayTarget {
+  readonly hostId: string;
+}
+
+interface GatewayKey {
+  readonly userId: number;
+  readonly vserverId: number;
+  readonly target: GatewayTarget;
+  readonly expiresAt: number;
 }
 
 interface Token {
@@ -25,6 +39,8 @@ export interface SessionStoreOptions {
   readonly idleTimeoutMs: number;
   /** Validity of a one-time `KSCT` token (ms); go-ksc documents 3 minutes. */
   readonly tokenLifetimeMs?: number;
+  /** Validity of a gateway key (ms); the reference documents 60 seconds. */
+  readonly gatewayKeyLifetimeMs?: number;
 }
 
 /** Looks like the ids real servers hand out (`nsPbUpP1oAVZlM1lODEbg8A==`): 24 characters of base64. */
@@ -50,6 +66,7 @@ export class SessionStore {
    */
   private readonly issued = new Map<string, string>();
   private readonly tokens = new Map<string, Token>();
+  private readonly gatewayKeys = new Map<string, GatewayKey>();
   private readonly endListeners: Array<(session: Session) => void> = [];
 
   constructor(
@@ -58,10 +75,17 @@ export class SessionStore {
   ) {}
 
   /** Opens a session; `id` is what the client gets, once: the store keeps only its {@link Session.key}. */
-  create(userId: number, vserverId: number): { id: string; session: Session } {
+  create(userId: number, vserverId: number, gateway?: GatewayTarget): { id: string; session: Session } {
     const now = this.clock.now();
     const id = newSessionId();
-    const session: Session = { key: secretKey(id), userId, vserverId, createdAt: now, lastUsed: now };
+    const session: Session = {
+      key: secretKey(id),
+      userId,
+      vserverId,
+      createdAt: now,
+      lastUsed: now,
+      ...(gateway === undefined ? {} : { gateway }),
+    };
     this.sessions.set(session.key, session);
     this.issued.set(session.key, id);
     return { id, session };
@@ -134,5 +158,26 @@ export class SessionStore {
     return entry.expiresAt >= this.clock.now()
       ? { userId: entry.userId, vserverId: entry.vserverId }
       : undefined;
+  }
+
+  /** Issues a one-time gateway key (`KSCGW`) leading to `target`; kept only as its hash, like a token. */
+  createGatewayKey(userId: number, vserverId: number, target: GatewayTarget): string {
+    const key = randomBytes(24).toString('base64');
+    this.gatewayKeys.set(secretKey(key), {
+      userId,
+      vserverId,
+      target,
+      expiresAt: this.clock.now() + (this.options.gatewayKeyLifetimeMs ?? 60_000),
+    });
+    return key;
+  }
+
+  /** Consumes a gateway key: the caller it was issued to, and where it leads. */
+  redeemGatewayKey(key: string): { userId: number; vserverId: number; target: GatewayTarget } | undefined {
+    const hash = secretKey(key);
+    const entry = this.gatewayKeys.get(hash);
+    if (entry === undefined) return undefined;
+    this.gatewayKeys.delete(hash);
+    return entry.expiresAt >= this.clock.now() ? entry : undefined;
   }
 }

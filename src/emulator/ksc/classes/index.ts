@@ -1,17 +1,24 @@
 import type { KscClass } from '../method.ts';
+import { admServerSettingsClass } from './adm-server-settings.ts';
 import { appCtrlApiClass } from './app-ctrl-api.ts';
 import { asyncActionStateCheckerClass } from './async-action-state-checker.ts';
+import { cgwHelperClass } from './cgw-helper.ts';
 import { chunkAccessorClass } from './chunk-accessor.ts';
+import { dataProtectionApiClass } from './data-protection-api.ts';
+import { eventNotificationPropertiesClass } from './event-notification-properties.ts';
 import { eventProcessingClass, eventProcessingFactoryClass } from './event-processing.ts';
+import { gatewayConnectionClass } from './gateway-connection.ts';
 import { hostGroupClass } from './host-group.ts';
 import { hostTasksClass } from './host-tasks.ts';
 import { inventoryApiClass } from './inventory-api.ts';
+import { nagNetworkListApiClass } from './nag-network-list-api.ts';
 import { policyClass } from './policy.ts';
 import { qbtNetworkListApiClass } from './qbt-network-list-api.ts';
 import { reportManagerClass } from './report-manager.ts';
 import { serverHierarchyClass } from './server-hierarchy.ts';
 import { sessionClass } from './session.ts';
 import { srvViewClass } from './srv-view.ts';
+import { uaControlClass } from './ua-control.ts';
 import { tasksClass } from './tasks.ts';
 import { vserversClass } from './vservers.ts';
 
@@ -33,4 +40,12 @@ export const KSC_CLASSES: readonly KscClass[] = [
   reportManagerClass,
   serverHierarchyClass,
   vserversClass,
+
+  admServerSettingsClass,
+  dataProtectionApiClass,
+  eventNotificationPropertiesClass,
+  cgwHelperClass,
+  gatewayConnectionClass,
+  nagNetworkListApiClass,
+  uaControlClass,
 ];

@@ -4,7 +4,7 @@ import { defineClass } from '../method.ts';
 export const sessionClass = defineClass('Session', {
   StartSession: {
     rights: [],
-    handler: (ctx) => ({ PxgRetVal: ctx.sessions.create(ctx.user.id, ctx.vserverId).id }),
+    handler: (ctx) => ({ PxgRetVal: ctx.sessions.create(ctx.user.id, ctx.vserverId, ctx.gateway).id }),
   },
   EndSession: {
     rights: [],

@@ -103,6 +103,24 @@ export async function findItem(world: WorldDatabase, id: number): Promise<ListIt
   return row === undefined ? undefined : toItem(row);
 }
 
+/** An item still in a host's list, by its id on the host (`strId`): what the host's Network Agent looks up. */
+export async function findHostItem(
+  world: WorldDatabase,
+  hostId: string,
+  list: ListName,
+  localId: number,
+): Promise<ListItem | undefined> {
+  const row = await db(world)
+    .selectFrom('list_items')
+    .selectAll()
+    .where('host_id', '=', hostId)
+    .where('list_name', '=', list)
+    .where('local_id', '=', localId)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toItem(row);
+}
+
 /** Items of several ids still in their lists, by id. */
 export async function findItems(
   world: WorldDatabase,

@@ -3,6 +3,7 @@ import { seedTasks } from '../../tasks/seed.ts';
 import { agentTables } from './agents.ts';
 import { incidentTables } from './incidents.ts';
 import { listTables } from './lists.ts';
+import { serverSettingsTables } from './server-settings.ts';
 import { settingsTables } from './settings.ts';
 import { statusTables } from './status.ts';
 import { taskTables } from './tasks.ts';
@@ -20,4 +21,6 @@ export const PART_TABLES: readonly TableSet[] = [
   settingsTables,
   statusTables,
   incidentTables,
+
+  serverSettingsTables,
 ];
