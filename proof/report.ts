@@ -103,7 +103,9 @@ export function markdownReport(input: ReportInput): string {
     `- Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, load average at start ${m.loadAverage}`,
     `- Command: \`${input.command}\``,
     `- Result: ${summaryLine(input.results)}`,
-    input.notRun.length === 0 ? '- Every row of the registry ran.' : `- Not run this time: ${input.notRun.join(', ')}`,
+    input.notRun.length === 0
+      ? '- Every row of the registry ran.'
+      : `- Not run this time: ${input.notRun.join(', ')}`,
     '',
     markdownTable(input.results),
     '',
@@ -113,6 +115,8 @@ export function markdownReport(input: ReportInput): string {
 /** A compact table for the terminal. */
 export function terminalTable(results: readonly RowResult[]): string {
   return results
-    .map((r) => `${r.row.id.padEnd(4)} ${r.verdict.padEnd(5)} ${String(r.seconds).padStart(6)}s  ${r.measured}`)
+    .map(
+      (r) => `${r.row.id.padEnd(4)} ${r.verdict.padEnd(5)} ${String(r.seconds).padStart(6)}s  ${r.measured}`,
+    )
     .join('\n');
 }

@@ -60,7 +60,12 @@ function secretScanResult(row: ProofRow, tempRoot: string, ran: readonly RowResu
   const runs = ran.filter((r) => r.row.run.kind === 'vitest' || r.row.run.kind === 'bench').length;
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   if (runs === 0) {
-    return { row, verdict: 'n.a.', measured: 'no other row ran in this run, so there was nothing to search', seconds };
+    return {
+      row,
+      verdict: 'n.a.',
+      measured: 'no other row ran in this run, so there was nothing to search',
+      seconds,
+    };
   }
   const where = [...new Set(scan.hits.map((h) => `${path.relative(tempRoot, h.file)}: ${h.needle}`))];
   const figure =
