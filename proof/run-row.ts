@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { ProofFigureLine } from '../test/support/proof-figure.ts';
 import type { ProofRow } from './rows.ts';
 
@@ -81,7 +82,7 @@ function readVitestSummary(file: string): VitestSummary | undefined {
 function lastLines(text: string, n = 3): string {
   return text
     .split('\n')
-    .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim())
+    .map((l) => stripVTControlCharacters(l).trim())
     .filter((l) => l !== '')
     .slice(-n)
     .join(' / ')
