@@ -17,8 +17,8 @@ export type RowRunner =
       readonly env?: Readonly<Record<string, string>>;
     }
   | {
-      readonly kind: 'bench';
-      /** The benchmark file under bench/. */
+      readonly kind: 'script';
+      /** A benchmark or proof script run with tsx, relative to the repository root (`bench/intake.ts`). */
       readonly file: string;
       readonly args?: readonly string[];
       readonly env?: Readonly<Record<string, string>>;
@@ -45,7 +45,11 @@ const vitest = (
   extra: { testName?: string; env?: Record<string, string> } = {},
 ): RowRunner => ({ kind: 'vitest', files: typeof files === 'string' ? [files] : files, ...extra });
 
-const bench = (file: string, env: Record<string, string> = {}): RowRunner => ({ kind: 'bench', file, env });
+const bench = (file: string, env: Record<string, string> = {}): RowRunner => ({
+  kind: 'script',
+  file: `bench/${file}`,
+  env,
+});
 
 export const ROWS: readonly ProofRow[] = [
   {
@@ -241,14 +245,11 @@ export const ROWS: readonly ProofRow[] = [
   {
     id: 'R21',
     scenario: 'Soak',
-    injected: '1k events/s with 1 % mixed faults (R3–R7) for --duration (default 10 min; spec: 24 h)',
+    injected:
+      '1k events/s, 1 % mixed faults at the proxy (reset, latency, slicer, limit_data), session and iterator expiry every minute, for --duration (default 10 min; spec: 24 h)',
     criterion:
       'RSS slope < 1 MB/h after warm-up; FD count stable; emulator open accessors back to 0; 0 loss and 0 duplicates in the ledger',
-    run: {
-      kind: 'notApplicable',
-      reason:
-        'the soak driver (proof/soak.ts: intake run through the fault proxy, RSS/fd sampling, ledger check) is not built yet',
-    },
+    run: { kind: 'script', file: 'proof/soak.ts' },
     fast: false,
   },
   {
@@ -365,8 +366,8 @@ export function filesOf(row: ProofRow): string[] {
   switch (row.run.kind) {
     case 'vitest':
       return [...row.run.files];
-    case 'bench':
-      return [`bench/${row.run.file}`];
+    case 'script':
+      return [row.run.file];
     default:
       return [];
   }

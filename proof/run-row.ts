@@ -127,7 +127,7 @@ export async function runRow(row: ProofRow, ctx: RowRunContext): Promise<RowResu
     outcome = await runChild('npx', args, ctx, env);
     summary = readVitestSummary(json);
   } else {
-    const args = ['--expose-gc', '--import', 'tsx', `bench/${row.run.file}`, ...(row.run.args ?? [])];
+    const args = ['--expose-gc', '--import', 'tsx', row.run.file, ...(row.run.args ?? [])];
     outcome = await runChild(process.execPath, args, ctx, env);
   }
   return judge(row, outcome, summary, readFigures(figuresFile, row.id), seconds());

@@ -57,7 +57,7 @@ function secretScanResult(row: ProofRow, tempRoot: string, ran: readonly RowResu
   const started = Date.now();
   const secrets = knownSecrets(root);
   const scan = scanForSecrets([tempRoot], needlesFor(secrets));
-  const runs = ran.filter((r) => r.row.run.kind === 'vitest' || r.row.run.kind === 'bench').length;
+  const runs = ran.filter((r) => r.row.run.kind === 'vitest' || r.row.run.kind === 'script').length;
   const seconds = Math.round((Date.now() - started) / 100) / 10;
   if (runs === 0) {
     return {
@@ -95,7 +95,8 @@ async function main(): Promise<number> {
     const dir = path.join(tempRoot, row.id);
     mkdirSync(dir, { recursive: true });
     process.stdout.write(`${row.id} ${row.scenario} … `);
-    const result = await runRow(row, { root, dir, env: {} });
+    const env = { KCONNECT_PROOF_SOAK_MINUTES: String(options.durationMinutes) };
+    const result = await runRow(row, { root, dir, env });
     console.log(`${result.verdict} (${result.seconds} s): ${result.measured}`);
     results.push(result);
   }

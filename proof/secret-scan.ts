@@ -15,7 +15,7 @@ const SECRET_LITERAL =
 const NOT_SECRET = /^(?:not-a-|unused|short secret)/;
 
 /** The literal secrets of the test and bench sources: the values every proof run logs in or signs with. */
-export function knownSecrets(root: string, dirs: readonly string[] = ['test', 'bench']): string[] {
+export function knownSecrets(root: string, dirs: readonly string[] = ['test', 'bench', 'proof']): string[] {
   const found = new Set<string>();
   for (const dir of dirs) {
     for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true, recursive: true })) {
