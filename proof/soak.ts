@@ -7,7 +7,17 @@
  * intake to catch up, stops it, and checks the ledger (every event id once) and that the emulator holds no
  * iterator any more.
  */
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator } from '../bench/_emulator-process.ts';
@@ -47,23 +57,50 @@ function slope(points: readonly (readonly [number, number])[]): number {
   return den === 0 ? 0 : num / den;
 }
 
-/** Event ids in the file and how many lines carried them. */
-function ledger(file: string): { lines: number; unique: number } {
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    return { lines: 0, unique: 0 };
+/**
+ * The delivery ledger of the file sink, read incrementally (the file grows to hundreds of MB over a soak): how
+ * many lines, and how many distinct event keys among them.
+ */
+class Ledger {
+  private offset = 0;
+  private partial = '';
+  private readonly keys = new Set<string>();
+  lines = 0;
+
+  constructor(private readonly file: string) {}
+
+  get unique(): number {
+    return this.keys.size;
   }
-  const ids = new Set<string>();
-  let lines = 0;
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    lines++;
-    const id = /"event_db_id":\s*"?(\d+)/.exec(line)?.[1];
-    if (id !== undefined) ids.add(id);
+
+  /** Reads what was appended since the last call. */
+  update(): this {
+    let fd: number;
+    try {
+      fd = openSync(this.file, 'r');
+    } catch {
+      return this; // nothing written yet
+    }
+    try {
+      const buffer = Buffer.alloc(8 * 1024 * 1024);
+      for (;;) {
+        const read = readSync(fd, buffer, 0, buffer.length, this.offset);
+        if (read === 0) break;
+        this.offset += read;
+        const lines = (this.partial + buffer.toString('utf8', 0, read)).split('\n');
+        this.partial = lines.pop()!;
+        for (const line of lines) {
+          if (line === '') continue;
+          this.lines++;
+          const key = /^\{"source":"[^"]*","key":"([^"]+)"/.exec(line)?.[1];
+          if (key !== undefined) this.keys.add(key);
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return this;
   }
-  return { lines, unique: ids.size };
 }
 
 const emulator = await startEmulator({
@@ -162,11 +199,12 @@ try {
   proxy.clear();
   const world = Number((await control('GET', '/state'))['events']);
   const catchUpStarted = Date.now();
-  while (ledger(file).unique < world && Date.now() - catchUpStarted < CATCH_UP_MS) await sleep(1000);
+  const book = new Ledger(file);
+  while (book.update().unique < world && Date.now() - catchUpStarted < CATCH_UP_MS) await sleep(1000);
   intake.child.kill('SIGTERM');
   await intake.exited;
   const state = await control('GET', '/state');
-  const book = ledger(file);
+  book.update();
   const lost = world - book.unique;
   const duplicated = book.lines - book.unique;
   const warm = samples.filter((s) => s.at * 60 >= MINUTES * WARM_UP_SHARE);
