@@ -18,6 +18,7 @@ import { line } from './_client-phase.ts';
 import { howItRuns, runCompiledUnlessBundled } from './_compiled.ts';
 import { cpuSeconds, startEmulator } from './_emulator-process.ts';
 import { compiledKconnect, intakeConfig, startKconnect } from './_kconnect-process.ts';
+import { recordFigure } from '../test/support/proof-figure.ts';
 
 runCompiledUnlessBundled(import.meta.url);
 
@@ -142,6 +143,11 @@ try {
     `${book.lines} / ${book.unique} / ${EVENTS}`,
   );
   line('  lost / duplicated (B7)', `${lost} / ${duplicated}`, 'target 0 / 0');
+  recordFigure('B7', {
+    figure: `worst resume ${worst.toFixed(2)} s (≤ ${B7_RESUME_LIMIT_S} s) over ${KILLS} kills; ${lost} lost, ${duplicated} duplicated of ${EVENTS.toLocaleString('en-US')}`,
+    pass: worst <= B7_RESUME_LIMIT_S && lost === 0 && duplicated === 0,
+    measured: { kills: KILLS, worstResumeSeconds: worst, lost, duplicated, events: EVENTS },
+  });
   if (lost !== 0 || duplicated !== 0) failures.push(`${lost} events lost, ${duplicated} duplicated`);
 } catch (error) {
   failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));

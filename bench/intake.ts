@@ -25,6 +25,7 @@ import { KscClient } from '../src/ksc/index.ts';
 import { line, mb, MB, settledHeapMb } from './_client-phase.ts';
 import { howItRuns, runCompiledUnlessBundled } from './_compiled.ts';
 import { cpuSeconds, startEmulator } from './_emulator-process.ts';
+import { recordFigure } from '../test/support/proof-figure.ts';
 
 runCompiledUnlessBundled(import.meta.url);
 
@@ -155,6 +156,16 @@ try {
       `${Math.round(perCpuSecond).toLocaleString('en-US')} /s`,
       `target ≥ ${B1_EVENTS_PER_CPU_SECOND.toLocaleString('en-US')}`,
     );
+    recordFigure('B1', {
+      figure: `${mapping}: ${Math.round(perCpuSecond).toLocaleString('en-US')} events per intake CPU-second`,
+      pass: perCpuSecond >= B1_EVENTS_PER_CPU_SECOND && run.lines === EVENTS,
+      measured: {
+        mapping,
+        events: run.events,
+        perCpuSecond: Math.round(perCpuSecond),
+        wallSeconds: run.seconds,
+      },
+    });
     for (const history of B2_HISTORIES)
       line(
         `  B2 projection at this wall rate: ${history.toLocaleString('en-US')} events`,
@@ -172,6 +183,11 @@ try {
   }
   const maxRss = process.resourceUsage().maxRSS / 1024;
   line('intake process peak RSS (resourceUsage().maxRSS)', mb(maxRss), `B4: ≤ ${B4_RSS_LIMIT_MB} MB`);
+  recordFigure('B4', {
+    figure: `peak RSS ${maxRss.toFixed(0)} MB streaming ${EVENTS.toLocaleString('en-US')} events (≤ ${B4_RSS_LIMIT_MB} MB)`,
+    pass: maxRss <= B4_RSS_LIMIT_MB,
+    measured: { events: EVENTS, peakRssMb: Math.round(maxRss) },
+  });
 } catch (error) {
   failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
 } finally {

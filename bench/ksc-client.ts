@@ -10,6 +10,7 @@ import os from 'node:os';
 import { events, findHosts, KscClient, type KlParams } from '../src/ksc/index.ts';
 import { heapMarks, line, mb, MB, measurePhase, reportPhase, settledHeapMb } from './_client-phase.ts';
 import { startEmulator } from './_emulator-process.ts';
+import { recordFigure } from '../test/support/proof-figure.ts';
 
 const HOSTS = Number(process.env['KCONNECT_BENCH_HOSTS'] ?? 100_000);
 const EVENTS = Number(process.env['KCONNECT_BENCH_EVENTS'] ?? 1_000_000);
@@ -98,6 +99,11 @@ try {
 
   // maxRSS covers the whole process, including moments between two samples, so it is the figure held to the limit.
   const peak = Math.max(maxRss, hosts.peakRssMb, evented.peakRssMb);
+  recordFigure('B3', {
+    figure: `${hosts.count.toLocaleString('en-US')} hosts in ${hosts.seconds.toFixed(2)} s (≤ 2 s), peak RSS ${peak.toFixed(0)} MB (≤ 120 MB)`,
+    pass: hosts.count === HOSTS && hosts.seconds <= 2 && peak <= 120,
+    measured: { hosts: hosts.count, seconds: hosts.seconds, peakRssMb: Math.round(peak) },
+  });
   if (peak >= RSS_LIMIT_MB) failures.push(`peak RSS ${peak.toFixed(1)} MB ≥ ${RSS_LIMIT_MB} MB`);
 } catch (error) {
   failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));

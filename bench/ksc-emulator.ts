@@ -11,6 +11,7 @@ import os from 'node:os';
 import pg from 'pg';
 import { Agent, request } from 'undici';
 import { cpuSeconds, peakRssMb, startEmulator, type EmulatorProcess } from './_emulator-process.ts';
+import { recordFigure } from '../test/support/proof-figure.ts';
 
 const HOSTS = Number(process.env['KCONNECT_BENCH_HOSTS'] ?? 100_000);
 const EVENTS = Number(process.env['KCONNECT_BENCH_EVENTS'] ?? 1_000_000);
@@ -161,6 +162,13 @@ try {
     );
   });
   line('emulator peak RSS', `${peakRssMb(pid).toFixed(0)} MB`, '');
+  const steady = passes[passes.length - 1]!;
+  const perCpu = steady.events / steady.cpu;
+  recordFigure('B8', {
+    figure: `${Math.round(perCpu).toLocaleString('en-US')} events per emulator CPU-second, steady state (≥ 200,000)`,
+    pass: perCpu >= 200_000,
+    measured: { events: steady.events, perCpuSecond: Math.round(perCpu), wallSeconds: steady.wall },
+  });
 } finally {
   await emulator.stop();
   await agent.close();

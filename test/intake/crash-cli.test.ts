@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CheckpointStore } from '../../src/intake/checkpoints/index.ts';
 import { kconnect, kconnectRun } from '../adapters/cli/kconnect-process.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../support/ksc-emulator.ts';
+import { count, recordFigure } from '../support/proof-figure.ts';
 
 const EVENTS = Number(process.env['INTAKE_R1_EVENTS'] ?? 40_000);
 const KILLS = Number(process.env['INTAKE_R1_KILLS'] ?? 8);
@@ -124,6 +125,12 @@ describe('R1 through kconnect intake run (processes, the KSC emulator)', () => {
       const duplicated = [...counts].filter(([, n]) => n > 1);
       expect(duplicated.slice(0, 5)).toEqual([]);
       const state = await emulator.control('GET', '/__emulator/state');
+      const inWorld = (state.body as { events: number }).events;
+      recordFigure('R1', {
+        figure: `${count(inWorld - counts.size)} lost, ${count(duplicated.length)} duplicated of ${count(inWorld)} events, ${killed} kill -9s`,
+        pass: killed === KILLS && duplicated.length === 0 && counts.size === inWorld,
+        measured: { events: inWorld, delivered: counts.size, duplicated: duplicated.length, kills: killed },
+      });
       expect(counts.size).toBe((state.body as { events: number }).events);
       expect(readdirSync(join(dir, 'out')).some((name) => name.endsWith('.gz'))).toBe(EVENTS >= 20_000);
     },

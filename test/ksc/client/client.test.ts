@@ -11,6 +11,7 @@ import {
   type KscLogRecord,
 } from '../../../src/ksc/index.ts';
 import { startTestEmulator, TEST_PASSWORD, type TestEmulator } from '../../support/ksc-emulator.ts';
+import { recordFigure } from '../../support/proof-figure.ts';
 import { waitFor } from '../../support/wait-for.ts';
 
 describe('KscClient against the emulator', () => {
@@ -83,6 +84,11 @@ describe('KscClient against the emulator', () => {
     await expect(ksc.call('HostGroup.GroupIdGroups')).rejects.toBeInstanceOf(AuthenticationError);
     expect(logins(logs)).toBe(1);
     const after = [...emu.ksc.world.users.values()].find((u) => u.id === user.id)!;
+    recordFigure('R8', {
+      figure: `${logins(logs)} login attempt for 16 concurrent callers (+1 latched call); lockout counter ${after.failedAttempts - before}`,
+      pass: logins(logs) === 1 && after.failedAttempts - before <= 1,
+      measured: { callers: 16, logins: logins(logs), lockoutCounter: after.failedAttempts - before },
+    });
     expect(after.failedAttempts).toBe(before + 1);
   });
 
