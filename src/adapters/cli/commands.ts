@@ -16,7 +16,7 @@ import type {
   IdempotencyStore,
   StreamingCommand,
 } from '../../commands/core/types.ts';
-import { VENDORS } from '../../commands/core/vendors.ts';
+import { SUBJECTS } from '../../commands/core/vendors.ts';
 import { createContextFactory, type ContextFactory } from '../../config/context.ts';
 import { allConnectionFlags } from '../../config/connections/registry.ts';
 import { flagName } from '../../config/connections/settings.ts';
@@ -295,7 +295,7 @@ export function commandsFromRegistry(
   const reserved = new Set<string>(CLI_OPTIONS);
   return commands.map((definition) => {
     const name = kebabCase(definition.name);
-    const vendor = VENDORS[definition.vendor];
+    const vendor = SUBJECTS[definition.vendor];
     const file = producesFile(definition);
     const { options, commander } = inputOptions(
       definition,
