@@ -18,6 +18,8 @@ import type {
 } from '../../commands/core/types.ts';
 import { SUBJECTS } from '../../commands/core/vendors.ts';
 import { createContextFactory, type ContextFactory } from '../../config/context.ts';
+import type { DirectoryStore } from '../../directory/model/store.ts';
+import { openCliDirectory } from './directory-store.ts';
 import { allConnectionFlags } from '../../config/connections/registry.ts';
 import { flagName } from '../../config/connections/settings.ts';
 import { loadConfig, type ConnectionFlags } from '../../config/load.ts';
@@ -179,6 +181,7 @@ async function runCommand(
   const interrupt = new AbortController();
   const stopListening = io.onInterrupt?.(() => interrupt.abort());
   let factory: ContextFactory | undefined;
+  let directory: DirectoryStore | undefined;
   let progress: ProgressLine | undefined;
   let result: CommandResult;
   try {
@@ -215,7 +218,9 @@ async function runCommand(
             io.cwd,
           )
         : undefined;
+      directory = await openCliDirectory(command, config, io.env);
       factory = createContextFactory(config, {
+        ...(directory === undefined ? {} : { directory }),
         now,
         sleep,
         signal: interrupt.signal,
@@ -224,7 +229,8 @@ async function runCommand(
         logger: stderrLogger(io),
         env: io.env,
       });
-      const ctx = files === undefined ? factory.context() : { ...factory.context(), files };
+      const base = factory.contextFor(command.vendor);
+      const ctx = files === undefined ? base : { ...base, files };
       result =
         format === 'ndjson' && isStreamingCommand(command)
           ? await streamNdjson(command, ctx, input, io)
@@ -238,6 +244,7 @@ async function runCommand(
     stopListening?.();
     // After Ctrl-C, do not wait for a slow KSC to end the session: it expires by itself.
     await factory?.close(interrupt.signal);
+    await directory?.close();
   }
   const output = formatResult(result, format);
   if (output.stdout !== '') io.stdout.write(output.stdout);

@@ -27,6 +27,10 @@ import type { PipelineDefinition } from '../../intake/pipeline.ts';
 import type { PipelineLogger } from '../../intake/runner.ts';
 import { createSupervisor, type Supervisor } from '../../intake/supervisor.ts';
 import type { DirectoryApplier } from '../../directory/types.ts';
+import { DirectoryStore } from '../../directory/model/store.ts';
+import type { DirectoryTables } from '../../directory/model/schema.ts';
+import { isDirectoryQueries } from '../../directory/queries.ts';
+import type { Kysely } from 'kysely';
 
 export interface ServiceOptions {
   /** The commands to serve. Default: the whole catalog. */
@@ -95,6 +99,11 @@ export interface ServiceOptions {
    * it the route answers 503 "no directory store configured".
    */
   readonly directory?: DirectoryApplier;
+  /**
+   * Opens a directory store for the service (unless `directory` is given): on the service database (`'service'`)
+   * or at its own location. It receives `POST /v1/directory/events` and is every command context's `directory`.
+   */
+  readonly directoryStore?: 'service' | ServiceDatabaseLocation;
   /** `info` of the OpenAPI document. */
   readonly title?: string;
   readonly version?: string;
@@ -182,6 +191,26 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const retentionDays = setting('auditRetentionDays', options.auditRetentionDays ?? 365, 0);
   const grace = options.shutdownGraceMs ?? 30_000;
   const database: ServiceDatabase = await openServiceDatabase(options.database);
+  let directory: DirectoryApplier | undefined = options.directory;
+  let ownDirectory: DirectoryStore | undefined;
+  if (directory === undefined && options.directoryStore !== undefined) {
+    try {
+      ownDirectory =
+        options.directoryStore === 'service'
+          ? await DirectoryStore.on(database.db as unknown as Kysely<DirectoryTables>, database.kind, { now })
+          : await DirectoryStore.open(options.directoryStore, { now });
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    directory = ownDirectory;
+  }
+  // The directory the receiver applies to answers the directory commands too, in every command context.
+  const queries = isDirectoryQueries(directory) ? directory : undefined;
+  const contexts =
+    queries === undefined
+      ? options.contexts
+      : (connection?: string): CommandContext => ({ ...options.contexts(connection), directory: queries });
   let checkpoints: CheckpointStore | undefined;
   let pipelines: Supervisor | undefined;
   if (options.pipelines !== undefined && options.pipelines.length > 0) {
@@ -196,6 +225,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       });
     } catch (error) {
       await checkpoints?.close();
+      await ownDirectory?.close();
       await database.close();
       throw error;
     }
@@ -266,7 +296,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   const app = createServiceApp({
     commands,
-    contexts: options.contexts,
+    contexts,
     ...(options.defaultConnection === undefined ? {} : { defaultConnection: options.defaultConnection }),
     connections: connections.map((c) => c.key.name),
     tokens,
@@ -288,7 +318,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     log,
     signal: shutdown.signal,
     ...(pipelines === undefined ? {} : { pipelines }),
-    ...(options.directory === undefined ? {} : { directory: options.directory }),
+    ...(directory === undefined ? {} : { directory }),
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -317,6 +347,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     clearInterval(retention);
     await authFailures.close();
     await checkpoints?.close();
+    await ownDirectory?.close();
     await database.close();
     throw error;
   }
@@ -352,6 +383,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     clearInterval(retention);
     await authFailures.close();
     await checkpoints?.close();
+    await ownDirectory?.close();
     await database.close();
     log({ level: 'info', message: 'stopped' });
   };
