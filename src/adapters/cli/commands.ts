@@ -16,7 +16,7 @@ import type {
   IdempotencyStore,
   StreamingCommand,
 } from '../../commands/core/types.ts';
-import { SUBJECTS } from '../../commands/core/vendors.ts';
+import { isVendor, SUBJECTS } from '../../commands/core/vendors.ts';
 import { createContextFactory, type ContextFactory } from '../../config/context.ts';
 import type { DirectoryStore } from '../../directory/model/store.ts';
 import { openCliDirectory } from './directory-store.ts';
@@ -192,7 +192,10 @@ async function runCommand(
         problems.map((p) => ({ code: 'INVALID_INPUT', message: `${p.option}: ${p.reason}` })),
       );
     } else {
-      const { file, flags } = connectionFlagsFrom(values);
+      // A command of no vendor (the directory) takes no connection flags: its `--user` is its own input.
+      const { file, flags } = isVendor(command.vendor)
+        ? connectionFlagsFrom(values)
+        : { file: connectionFlagsFrom(values).file, flags: {} };
       const config = loadConfig({ ...(file === undefined ? {} : { file }), env: io.env, flags, cwd: io.cwd });
       let sleep = io.sleep ?? interruptibleSleep(interrupt.signal);
       if (io.stderr.isTTY === true) {
@@ -300,13 +303,18 @@ export function commandsFromRegistry(
   commands: readonly CommandDefinition[] = COMMANDS,
 ): Command[] {
   const reserved = new Set<string>(CLI_OPTIONS);
+  // Without a connection, only the configuration file is read: the connection flags' names stay free.
+  const reservedWithoutConnection = new Set<string>(['config', 'format', 'input', 'help']);
   return commands.map((definition) => {
     const name = kebabCase(definition.name);
     const vendor = SUBJECTS[definition.vendor];
     const file = producesFile(definition);
     const { options, commander } = inputOptions(
       definition,
-      file ? new Set([...reserved, ...FILE_OPTIONS]) : reserved,
+      new Set([
+        ...(isVendor(definition.vendor) ? reserved : reservedWithoutConnection),
+        ...(file ? FILE_OPTIONS : []),
+      ]),
     );
     const command = cliCommand(name, io)
       .summary(`${definition.title}${definition.destructive ? ` (changes ${vendor.short})` : ''}`)
@@ -317,7 +325,14 @@ export function commandsFromRegistry(
     command.addOption(
       new Option('--input <json>', 'the whole input as a JSON object; options beside it win'),
     );
-    addConnectionOptions(command);
+    if (isVendor(definition.vendor)) addConnectionOptions(command);
+    else
+      command.addOption(
+        new Option(
+          '--config <file>',
+          'configuration file (KCONNECT_CONFIG; default: kconnect.yaml|yml|json here)',
+        ).helpGroup('Configuration:'),
+      );
     command.addOption(
       new Option('--format <format>', 'output: table on a terminal, json when piped')
         .choices(OUTPUT_FORMATS)
