@@ -1,6 +1,16 @@
 /** The command catalog: definitions, the registry every surface is generated from, and how to run them. */
 export * from './core/types.ts';
-export { VENDORS, VENDOR_NAMES, commandNameProblem, type Vendor, type VendorApi } from './core/vendors.ts';
+export {
+  SUBJECTS,
+  SUBJECT_NAMES,
+  VENDORS,
+  VENDOR_NAMES,
+  commandNameProblem,
+  isVendor,
+  type Subject,
+  type Vendor,
+  type VendorApi,
+} from './core/vendors.ts';
 export { COMMANDS, commandByName } from './registry.ts';
 export { KSC_COMMANDS } from './ksc/index.ts';
 export {
@@ -41,3 +51,9 @@ export {
   type ExistingFilePolicy,
   type FileSystemSinkOptions,
 } from './core/file-system-sink.ts';
+export { DIRECTORY_COMMANDS } from './directory/index.ts';
+export {
+  isDirectoryCommand,
+  type DirectoryCommand,
+  type DirectoryContext,
+} from './directory/shared/vendor.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CommandDefinition } from './core/types.ts';
-import { VENDORS } from './core/vendors.ts';
+import { SUBJECTS, VENDORS } from './core/vendors.ts';
 import { isKicsCommand } from './kics/shared/vendor.ts';
 import { isKscCommand, type KscRight } from './ksc/shared/vendor.ts';
 
@@ -62,7 +62,7 @@ function vendorLines(command: CommandDefinition): string[] {
       `- **${VENDORS.kics.operationsLabel}** (seed 002's titles): ${calls}`,
     ];
   }
-  if (!isKscCommand(command)) return [`- **${VENDORS[command.vendor].title} API calls**: ${calls}`];
+  if (!isKscCommand(command)) return [`- **${SUBJECTS[command.vendor].operationsLabel}**: ${calls}`];
   const { rights } = command.api;
   return [
     `- **Rights**: ${rights.length === 0 ? 'none beyond a login' : rights.map(right).join('; ')}`,

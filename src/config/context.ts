@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { CommandContext, ProgressUpdate } from '../commands/core/types.ts';
-import type { Vendor } from '../commands/core/vendors.ts';
+import { isVendor, type Subject, type Vendor } from '../commands/core/vendors.ts';
+import type { DirectoryQueries } from '../directory/queries.ts';
 import type { IdempotencyStore } from '../commands/core/idempotency.ts';
 import { KscClient } from '../ksc/client/client.ts';
 import type { ClientLogger, VendorClient } from '../vendor-client.ts';
@@ -28,6 +29,8 @@ export interface ContextFactoryOptions {
   readonly env?: Env;
   /** Reads CA files (bytes: PEM or DER). Default `fs.readFileSync`. */
   readonly readFile?: (path: string) => Buffer;
+  /** The IAM directory every context holds (`ctx.directory`), when one is open. */
+  readonly directory?: DirectoryQueries;
   /** More of the clients' dependencies (retry sleep, randomness, the clock for certificate warnings). */
   readonly client?: Pick<ClientFactoryOptions, 'sleep' | 'random' | 'now'>;
 }
@@ -45,6 +48,11 @@ export interface ContextFactory {
    * before it starts, naming the connection, unless it declares that vendor a companion.
    */
   context(name?: string): CommandContext;
+  /**
+   * The context a command of `subject` runs with: a vendor's {@link context} of the connection, or — for a part of
+   * kconnect itself such as the directory — one with no connection at all (none need be configured).
+   */
+  contextFor(subject: Subject, name?: string): CommandContext;
   /**
    * The companion of a connection (`correlateWith`, or the only connection of the other product), whose client
    * {@link context} adds under its vendor; undefined when there is none.
@@ -121,6 +129,33 @@ export function createContextFactory(
     return made;
   };
 
+  const shared = (): CommandContext => ({
+    now: options.now ?? Date.now,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.progress === undefined ? {} : { progress: options.progress }),
+    ...(options.idempotency === undefined ? {} : { idempotency: options.idempotency }),
+    ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
+    ...(options.directory === undefined ? {} : { directory: options.directory }),
+  });
+
+  const context = (name?: string): CommandContext => {
+    const chosen = connection(name);
+    const vendor: Vendor = chosen.type;
+    const other = companionOf(config.connections, chosen);
+    // Lazy like the chosen client: nothing logs in until a command calls it.
+    const companion = other === undefined ? {} : { [other.type]: vendorClient(other.name) };
+    return {
+      ...companion,
+      [vendor]: vendorClient(chosen.name),
+      connectionVendor: vendor,
+      connectionNames: {
+        ...(other === undefined ? {} : { [other.type]: other.name }),
+        [vendor]: chosen.name,
+      },
+      ...shared(),
+    };
+  };
+
   return {
     connection,
     vendorClient,
@@ -128,26 +163,9 @@ export function createContextFactory(
     companion(name) {
       return companionOf(config.connections, connection(name));
     },
-    context(name) {
-      const chosen = connection(name);
-      const vendor: Vendor = chosen.type;
-      const other = companionOf(config.connections, chosen);
-      // Lazy like the chosen client: nothing logs in until a command calls it.
-      const companion = other === undefined ? {} : { [other.type]: vendorClient(other.name) };
-      return {
-        ...companion,
-        [vendor]: vendorClient(chosen.name),
-        connectionVendor: vendor,
-        connectionNames: {
-          ...(other === undefined ? {} : { [other.type]: other.name }),
-          [vendor]: chosen.name,
-        },
-        now: options.now ?? Date.now,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-        ...(options.progress === undefined ? {} : { progress: options.progress }),
-        ...(options.idempotency === undefined ? {} : { idempotency: options.idempotency }),
-        ...(options.sleep === undefined ? {} : { sleep: options.sleep }),
-      };
+    context,
+    contextFor(subject, name) {
+      return isVendor(subject) ? context(name) : shared();
     },
     async close(signal) {
       const options = signal === undefined ? {} : { signal };

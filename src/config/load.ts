@@ -26,6 +26,7 @@ import {
   type Layer,
 } from './connections/settings.ts';
 import type { ConnectionType } from './connections/type.ts';
+import { resolveDirectory } from './directory.ts';
 import { resolveIntake, resolvePipelines } from './pipelines.ts';
 import { SINK_TYPES } from '../intake/sinks/index.ts';
 import { MAPPING_NAMES, SOURCE_TYPES } from '../intake/types.ts';
@@ -153,6 +154,7 @@ export function loadConfig(options: LoadConfigOptions): KconnectConfig {
     mcp: parsed.mcp,
     pipelines: resolvePipelines(parsed.pipelines ?? {}, connections, base, env, stateDir),
     intake,
+    directory: resolveDirectory(parsed.directory, base, env),
   });
 }
 

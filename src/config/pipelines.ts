@@ -285,21 +285,43 @@ export function resolveIntake(
   env: Readonly<Record<string, string | undefined>>,
 ): IntakeConfig {
   const state = section?.state;
-  if (state === undefined || 'file' in state) {
-    const file = state === undefined ? join(base, DEFAULT_INTAKE_STATE_FILE) : resolve(base, state.file);
+  if (state === undefined) {
+    const file = join(base, DEFAULT_INTAKE_STATE_FILE);
     return { state: { file }, stateDescription: file };
   }
+  const resolved = resolveStateLocation(state, base, env, 'intake.state');
+  return { state: resolved.location, stateDescription: resolved.description };
+}
+
+/** A `state:` setting (`file`, `url` or `urlEnv`) as a database location; `field` names it in errors. */
+export type StateSetting = NonNullable<IntakeSection['state']>;
+
+/**
+ * Where a `state:` setting points: its file (relative to `base`) or its URL (given or read from the variable).
+ *
+ * @throws {ConfigError} naming `<field>.urlEnv` when the variable is not set, `<field>.url…` for a bad URL.
+ */
+export function resolveStateLocation(
+  state: StateSetting,
+  base: string,
+  env: Readonly<Record<string, string | undefined>>,
+  field: string,
+): { readonly location: { file: string } | { url: string }; readonly description: string } {
+  if ('file' in state) {
+    const file = resolve(base, state.file);
+    return { location: { file }, description: file };
+  }
   const url = 'url' in state ? state.url : env[state.urlEnv];
-  const field = 'url' in state ? 'intake.state.url' : 'intake.state.urlEnv';
+  const named = 'url' in state ? `${field}.url` : `${field}.urlEnv`;
   if (url === undefined || url.trim() === '')
-    throw new ConfigError(field, `environment variable ${(state as { urlEnv: string }).urlEnv} is not set`);
+    throw new ConfigError(named, `environment variable ${(state as { urlEnv: string }).urlEnv} is not set`);
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(field, 'not a URL');
+    throw new ConfigError(named, 'not a URL');
   }
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:')
-    throw new ConfigError(field, 'expected a postgres:// URL (or use file: for SQLite)');
-  return { state: { url }, stateDescription: `postgres://${parsed.host}${parsed.pathname}` };
+    throw new ConfigError(named, 'expected a postgres:// URL (or use file: for SQLite)');
+  return { location: { url }, description: `postgres://${parsed.host}${parsed.pathname}` };
 }

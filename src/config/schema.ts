@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { connectionFileSchema, type ConnectionConfig } from './connections/registry.ts';
+import { directorySectionSchema, type DirectoryConfig } from './directory.ts';
 import { nonEmpty } from './connections/tls.ts';
 import {
   intakeSectionSchema,
@@ -65,6 +66,7 @@ export const configFileSchema = z.strictObject({
   intake: intakeSectionSchema.optional(),
   service: serviceSectionSchema.optional(),
   mcp: mcpSectionSchema.optional(),
+  directory: directorySectionSchema.optional(),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -83,4 +85,6 @@ export interface KconnectConfig {
   readonly pipelines: Readonly<Record<string, PipelineConfig>>;
   /** Where the intake keeps its checkpoints. */
   readonly intake: IntakeConfig;
+  /** Where the IAM directory is kept (`directory:`); its `state` undefined: the service database. */
+  readonly directory: DirectoryConfig;
 }

@@ -2,16 +2,20 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { executeCommand } from '../../src/commands/core/execute.ts';
+import { isDirectoryCommand } from '../../src/commands/directory/shared/vendor.ts';
 import { isKicsCommand } from '../../src/commands/kics/shared/vendor.ts';
 import { COMMANDS } from '../../src/commands/registry.ts';
 import { COMMANDS_DOC, renderCommandsDoc } from '../../scripts/commands-doc.ts';
 import { startKicsCommandHarness, type KicsCommandHarness } from './kics/support.ts';
 import { startCommandHarness, type CommandHarness } from './support.ts';
+import { openExampleDirectory, type ExampleDirectory } from './directory/support.ts';
 
 describe('the command registry', () => {
   let h: CommandHarness;
   let kics: KicsCommandHarness;
+  let directory: ExampleDirectory;
   beforeAll(async () => {
+    directory = await openExampleDirectory();
     h = await startCommandHarness();
     // The KICS emulator's default world of devices (fewer events: the examples read none of them).
     kics = await startKicsCommandHarness({ devices: 300, events: 200 });
@@ -19,6 +23,7 @@ describe('the command registry', () => {
   afterAll(async () => {
     await h?.stop();
     await kics?.stop();
+    await directory?.close();
   });
 
   it('names every command once, in snake_case, with a title, a description and its KSC calls', () => {
@@ -39,11 +44,14 @@ describe('the command registry', () => {
   it('runs every command’s documented example successfully against its vendor’s emulator', async () => {
     for (const command of COMMANDS) {
       // A command that needs the other product gets both clients, as a connection with a companion gives them.
-      const result = isKicsCommand(command)
-        ? await kics.run(command, command.example)
-        : command.companions?.kics === 'required'
-          ? await executeCommand(command, { ...h.context(), kics: kics.context().kics! }, command.example)
-          : await h.run(command, command.example);
+      // A directory command needs no connection: the directory store is its context.
+      const result = isDirectoryCommand(command)
+        ? await executeCommand(command, { now: Date.now, directory: directory.store }, command.example)
+        : isKicsCommand(command)
+          ? await kics.run(command, command.example)
+          : command.companions?.kics === 'required'
+            ? await executeCommand(command, { ...h.context(), kics: kics.context().kics! }, command.example)
+            : await h.run(command, command.example);
       expect(result.errors, `${command.name}: ${JSON.stringify(result.errors)}`).toEqual([]);
       expect(result.status, command.name).toBe('Successful');
     }

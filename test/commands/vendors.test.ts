@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { executeCommand } from '../../src/commands/core/execute.ts';
 import type { CommandDefinition } from '../../src/commands/core/types.ts';
-import { commandNameProblem, VENDOR_NAMES } from '../../src/commands/core/vendors.ts';
+import { commandNameProblem, SUBJECT_NAMES } from '../../src/commands/core/vendors.ts';
 import { COMMANDS } from '../../src/commands/registry.ts';
 
 describe('vendors and command names', () => {
@@ -16,7 +16,7 @@ describe('vendors and command names', () => {
 
   it('finds every registered command named by its vendor’s rule, with its vendor’s API metadata', () => {
     for (const command of COMMANDS) {
-      expect(VENDOR_NAMES, command.name).toContain(command.vendor);
+      expect(SUBJECT_NAMES, command.name).toContain(command.vendor);
       expect(commandNameProblem(command.name, command.vendor), command.name).toBeUndefined();
       expect(command.api.operations.length, command.name).toBeGreaterThan(0);
     }

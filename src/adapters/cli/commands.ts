@@ -16,8 +16,10 @@ import type {
   IdempotencyStore,
   StreamingCommand,
 } from '../../commands/core/types.ts';
-import { VENDORS } from '../../commands/core/vendors.ts';
+import { isVendor, SUBJECTS } from '../../commands/core/vendors.ts';
 import { createContextFactory, type ContextFactory } from '../../config/context.ts';
+import type { DirectoryStore } from '../../directory/model/store.ts';
+import { openCliDirectory } from './directory-store.ts';
 import { allConnectionFlags } from '../../config/connections/registry.ts';
 import { flagName } from '../../config/connections/settings.ts';
 import { loadConfig, type ConnectionFlags } from '../../config/load.ts';
@@ -179,6 +181,7 @@ async function runCommand(
   const interrupt = new AbortController();
   const stopListening = io.onInterrupt?.(() => interrupt.abort());
   let factory: ContextFactory | undefined;
+  let directory: DirectoryStore | undefined;
   let progress: ProgressLine | undefined;
   let result: CommandResult;
   try {
@@ -189,7 +192,10 @@ async function runCommand(
         problems.map((p) => ({ code: 'INVALID_INPUT', message: `${p.option}: ${p.reason}` })),
       );
     } else {
-      const { file, flags } = connectionFlagsFrom(values);
+      // A command of no vendor (the directory) takes no connection flags: its `--user` is its own input.
+      const { file, flags } = isVendor(command.vendor)
+        ? connectionFlagsFrom(values)
+        : { file: connectionFlagsFrom(values).file, flags: {} };
       const config = loadConfig({ ...(file === undefined ? {} : { file }), env: io.env, flags, cwd: io.cwd });
       let sleep = io.sleep ?? interruptibleSleep(interrupt.signal);
       if (io.stderr.isTTY === true) {
@@ -215,7 +221,9 @@ async function runCommand(
             io.cwd,
           )
         : undefined;
+      directory = await openCliDirectory(command, config, io.env);
       factory = createContextFactory(config, {
+        ...(directory === undefined ? {} : { directory }),
         now,
         sleep,
         signal: interrupt.signal,
@@ -224,7 +232,8 @@ async function runCommand(
         logger: stderrLogger(io),
         env: io.env,
       });
-      const ctx = files === undefined ? factory.context() : { ...factory.context(), files };
+      const base = factory.contextFor(command.vendor);
+      const ctx = files === undefined ? base : { ...base, files };
       result =
         format === 'ndjson' && isStreamingCommand(command)
           ? await streamNdjson(command, ctx, input, io)
@@ -238,6 +247,7 @@ async function runCommand(
     stopListening?.();
     // After Ctrl-C, do not wait for a slow KSC to end the session: it expires by itself.
     await factory?.close(interrupt.signal);
+    await directory?.close();
   }
   const output = formatResult(result, format);
   if (output.stdout !== '') io.stdout.write(output.stdout);
@@ -293,13 +303,18 @@ export function commandsFromRegistry(
   commands: readonly CommandDefinition[] = COMMANDS,
 ): Command[] {
   const reserved = new Set<string>(CLI_OPTIONS);
+  // Without a connection, only the configuration file is read: the connection flags' names stay free.
+  const reservedWithoutConnection = new Set<string>(['config', 'format', 'input', 'help']);
   return commands.map((definition) => {
     const name = kebabCase(definition.name);
-    const vendor = VENDORS[definition.vendor];
+    const vendor = SUBJECTS[definition.vendor];
     const file = producesFile(definition);
     const { options, commander } = inputOptions(
       definition,
-      file ? new Set([...reserved, ...FILE_OPTIONS]) : reserved,
+      new Set([
+        ...(isVendor(definition.vendor) ? reserved : reservedWithoutConnection),
+        ...(file ? FILE_OPTIONS : []),
+      ]),
     );
     const command = cliCommand(name, io)
       .summary(`${definition.title}${definition.destructive ? ` (changes ${vendor.short})` : ''}`)
@@ -310,7 +325,14 @@ export function commandsFromRegistry(
     command.addOption(
       new Option('--input <json>', 'the whole input as a JSON object; options beside it win'),
     );
-    addConnectionOptions(command);
+    if (isVendor(definition.vendor)) addConnectionOptions(command);
+    else
+      command.addOption(
+        new Option(
+          '--config <file>',
+          'configuration file (KCONNECT_CONFIG; default: kconnect.yaml|yml|json here)',
+        ).helpGroup('Configuration:'),
+      );
     command.addOption(
       new Option('--format <format>', 'output: table on a terminal, json when piped')
         .choices(OUTPUT_FORMATS)

@@ -14,6 +14,7 @@ import type { ClientLogger } from '../../vendor-client.ts';
 import { needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
 import type { PipelineLogger } from '../../intake/runner.ts';
 import { StateStore } from '../../store/state.ts';
+import type { ServiceDatabaseLocation } from '../http/store.ts';
 
 /** The MCP server's connection: the configuration (file, environment), one context factory for the process. */
 async function loadMcpContext(
@@ -60,6 +61,7 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
     connections: Object.values(config.connections).map(({ name, type }) => ({ name, type })),
     ...(config.defaultConnection === undefined ? {} : { defaultConnection: config.defaultConnection }),
     ...(config.service === undefined ? {} : { service: config.service }),
+    ...(config.directory.state === undefined ? {} : { directory: directoryLocation(config.directory.state) }),
     ...(pipelines.length === 0
       ? {}
       : {
@@ -74,6 +76,14 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
       await store?.close();
     },
   };
+}
+
+/** A resolved `directory.state` as the service takes a database. */
+function directoryLocation(state: {
+  readonly file?: string;
+  readonly url?: string;
+}): ServiceDatabaseLocation {
+  return state.url === undefined ? { file: state.file ?? '' } : { url: state.url };
 }
 
 /** The `kconnect` command line: every command of the registry, plus the emulator, the demo and the servers. */

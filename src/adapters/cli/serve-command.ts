@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { integer } from './option-parsers.ts';
 import type { ServiceLogger } from '../http/app.ts';
 import type { RunningService, ServiceOptions } from '../http/service.ts';
+import type { ServiceDatabaseLocation } from '../http/store.ts';
 import type { CommandContext, CommandDefinition } from '../../commands/index.ts';
 import { ERROR_CODES, KconnectError } from '../../errors.ts';
 import { DEFAULT_SERVICE_DATABASE, SERVICE_DATABASE_ENV } from './token-command.ts';
@@ -26,6 +27,8 @@ export interface LoadedServeContexts {
   readonly pipelines?: ServiceOptions['pipelines'];
   /** Where their checkpoints are (`intake.state`, shared with `kconnect intake run`). */
   readonly checkpoints?: ServiceOptions['checkpoints'];
+  /** The configuration's `directory.state`; the service database when absent. */
+  readonly directory?: ServiceDatabaseLocation;
   /** Ends the KSC sessions. */
   close(): Promise<void>;
 }
@@ -204,6 +207,8 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
         ...(loaded.defaultConnection === undefined ? {} : { defaultConnection: loaded.defaultConnection }),
         ...(loaded.pipelines === undefined ? {} : { pipelines: loaded.pipelines }),
         ...(loaded.checkpoints === undefined ? {} : { checkpoints: loaded.checkpoints }),
+        // The directory of seed 003 is always on: its receiver and commands work without a setting.
+        directoryStore: loaded.directory ?? 'service',
         ...(io.commands === undefined ? {} : { commands: io.commands }),
         ...(io.now === undefined ? {} : { now: io.now }),
       };

@@ -5,7 +5,7 @@ import {
   type KicsRole,
   type KscRight,
   type SurfaceHints,
-  type Vendor,
+  type Subject,
 } from '../../commands/index.ts';
 import { requiredScope, type Scope } from './auth.ts';
 import { inputJsonSchema, type JsonObject } from './openapi.ts';
@@ -16,7 +16,8 @@ export interface CatalogueEntry {
   readonly title: string;
   readonly description: string;
   /** The product the command talks to. */
-  readonly vendor: Vendor;
+  /** The product it talks to, or `directory` (kconnect's own IAM directory). */
+  readonly vendor: Subject;
   readonly path: string;
   readonly readOnly: boolean;
   readonly destructive: boolean;

@@ -7,7 +7,7 @@ import {
   type CommandDefinition,
 } from '../../commands/index.ts';
 import { fileContentTypes, producesFile } from '../../commands/core/files.ts';
-import { VENDOR_NAMES, VENDORS, type Vendor } from '../../commands/core/vendors.ts';
+import { SUBJECT_NAMES, SUBJECTS, type Subject } from '../../commands/core/vendors.ts';
 import { FAILED_ITEMS_HEADER, STATUS_HEADER } from './file-response.ts';
 import { requiredScope, SCOPES } from './auth.ts';
 import { MAX_DIRECTORY_BATCH, MAX_DIRECTORY_BODY_BYTES } from './directory-routes.ts';
@@ -54,7 +54,11 @@ const catalog = z.object({
       destructive: z.boolean(),
       idempotent: z.boolean(),
       scope: z.enum(SCOPES),
-      vendor: z.enum(VENDOR_NAMES as [Vendor, ...Vendor[]]).describe('The product the command talks to'),
+      vendor: z
+        .enum(SUBJECT_NAMES as [Subject, ...Subject[]])
+        .describe(
+          "The product the command talks to (`directory`: kconnect's own IAM directory, no connection)",
+        ),
       operations: z.array(z.string()).describe('The vendor API operations it calls, in order'),
       kscMethods: z
         .array(z.string())
@@ -509,7 +513,7 @@ function commandOperation(command: CommandDefinition): JsonObject {
   return {
     operationId: command.name,
     summary: command.title,
-    description: `${command.description}\n\nNeeds the \`${scope}\` scope (${flags.join(', ')}). ${VENDORS[command.vendor].operationsLabel}: ${command.api.operations.join(', ') || 'none'}.`,
+    description: `${command.description}\n\nNeeds the \`${scope}\` scope (${flags.join(', ')}). ${SUBJECTS[command.vendor].operationsLabel}: ${command.api.operations.join(', ') || 'none'}.`,
     tags: [command.vendor, scope],
     parameters: [
       { $ref: '#/components/parameters/connection' },
@@ -800,9 +804,9 @@ export function buildOpenApiDocument(
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     security: [{ apiToken: [] }],
     tags: [
-      ...VENDOR_NAMES.filter((vendor) => commands.some((c) => c.vendor === vendor)).map((vendor) => ({
+      ...SUBJECT_NAMES.filter((vendor) => commands.some((c) => c.vendor === vendor)).map((vendor) => ({
         name: vendor,
-        description: `${VENDORS[vendor].title} commands`,
+        description: `${SUBJECTS[vendor].title} commands`,
       })),
       { name: 'read', description: 'Read-only commands: need the `read` scope' },
       { name: 'respond', description: 'Commands that change KSC: need the `respond` scope' },

@@ -28,6 +28,10 @@ import type { PipelineLogger } from '../../intake/runner.ts';
 import { createSupervisor, type Supervisor } from '../../intake/supervisor.ts';
 import type { DirectoryApplier } from '../../directory/types.ts';
 import { DirectoryNatsConsumer, type DirectoryNatsSettings } from '../../directory/nats/index.ts';
+import { DirectoryStore } from '../../directory/model/store.ts';
+import type { DirectoryTables } from '../../directory/model/schema.ts';
+import { isDirectoryQueries } from '../../directory/queries.ts';
+import type { Kysely } from 'kysely';
 
 export interface ServiceOptions {
   /** The commands to serve. Default: the whole catalog. */
@@ -101,6 +105,11 @@ export interface ServiceOptions {
    * service runs: started once it listens, stopped on close.
    */
   readonly directoryNats?: DirectoryNatsSettings;
+  /**
+   * Opens a directory store for the service (unless `directory` is given): on the service database (`'service'`)
+   * or at its own location. It receives `POST /v1/directory/events` and is every command context's `directory`.
+   */
+  readonly directoryStore?: 'service' | ServiceDatabaseLocation;
   /** `info` of the OpenAPI document. */
   readonly title?: string;
   readonly version?: string;
@@ -189,10 +198,34 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   const maxConnections = setting('maxConnections', options.maxConnections ?? 1024, 1);
   const retentionDays = setting('auditRetentionDays', options.auditRetentionDays ?? 365, 0);
   const grace = options.shutdownGraceMs ?? 30_000;
-  if (options.directoryNats !== undefined && options.directory === undefined) {
+  if (
+    options.directoryNats !== undefined &&
+    options.directory === undefined &&
+    options.directoryStore === undefined
+  ) {
     throw new KconnectError('INVALID_INPUT', 'directoryNats: needs a directory store to apply the events to');
   }
   const database: ServiceDatabase = await openServiceDatabase(options.database);
+  let directory: DirectoryApplier | undefined = options.directory;
+  let ownDirectory: DirectoryStore | undefined;
+  if (directory === undefined && options.directoryStore !== undefined) {
+    try {
+      ownDirectory =
+        options.directoryStore === 'service'
+          ? await DirectoryStore.on(database.db as unknown as Kysely<DirectoryTables>, database.kind, { now })
+          : await DirectoryStore.open(options.directoryStore, { now });
+    } catch (error) {
+      await database.close();
+      throw error;
+    }
+    directory = ownDirectory;
+  }
+  // The directory the receiver applies to answers the directory commands too, in every command context.
+  const queries = isDirectoryQueries(directory) ? directory : undefined;
+  const contexts =
+    queries === undefined
+      ? options.contexts
+      : (connection?: string): CommandContext => ({ ...options.contexts(connection), directory: queries });
   let checkpoints: CheckpointStore | undefined;
   let pipelines: Supervisor | undefined;
   if (options.pipelines !== undefined && options.pipelines.length > 0) {
@@ -207,6 +240,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
       });
     } catch (error) {
       await checkpoints?.close();
+      await ownDirectory?.close();
       await database.close();
       throw error;
     }
@@ -277,7 +311,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   const app = createServiceApp({
     commands,
-    contexts: options.contexts,
+    contexts,
     ...(options.defaultConnection === undefined ? {} : { defaultConnection: options.defaultConnection }),
     connections: connections.map((c) => c.key.name),
     tokens,
@@ -299,7 +333,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     log,
     signal: shutdown.signal,
     ...(pipelines === undefined ? {} : { pipelines }),
-    ...(options.directory === undefined ? {} : { directory: options.directory }),
+    ...(directory === undefined ? {} : { directory }),
   });
 
   const host = options.host ?? '127.0.0.1';
@@ -328,6 +362,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     clearInterval(retention);
     await authFailures.close();
     await checkpoints?.close();
+    await ownDirectory?.close();
     await database.close();
     throw error;
   }
@@ -339,9 +374,9 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   });
   pipelines?.start();
   const directoryNats =
-    options.directoryNats === undefined || options.directory === undefined
+    options.directoryNats === undefined || directory === undefined
       ? undefined
-      : new DirectoryNatsConsumer(options.directoryNats, options.directory, log);
+      : new DirectoryNatsConsumer(options.directoryNats, directory, log);
   directoryNats?.start();
 
   let closing: Promise<void> | undefined;
@@ -370,6 +405,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     clearInterval(retention);
     await authFailures.close();
     await checkpoints?.close();
+    await ownDirectory?.close();
     await database.close();
     log({ level: 'info', message: 'stopped' });
   };

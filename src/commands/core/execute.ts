@@ -11,7 +11,8 @@ import type {
   StreamingCommand,
   VendorContext,
 } from './types.ts';
-import { VENDOR_NAMES, VENDORS, type Vendor } from './vendors.ts';
+import { NoDirectoryStoreError } from '../../directory/queries.ts';
+import { isVendor, SUBJECT_NAMES, VENDOR_NAMES, VENDORS, type Subject, type Vendor } from './vendors.ts';
 
 /**
  * Runs a command on untrusted input: validates it (errors name the field; an unknown field is an error, not
@@ -106,7 +107,7 @@ function prepare(
   input: unknown,
 ):
   | { readonly errors: CommandErrorEntry[] }
-  | { readonly bound: VendorContext<Vendor>; readonly data: unknown } {
+  | { readonly bound: VendorContext<Subject>; readonly data: unknown } {
   const unknown = unknownFieldErrors(command, input);
   if (unknown.length > 0) return { errors: unknown };
   const parsed = command.input.safeParse(input ?? {});
@@ -118,7 +119,7 @@ function prepare(
   const own = onlyDeclaredClients(command, ctx);
   const bound = own.signal === undefined ? own : withSignal(own, own.signal);
   // The vendor's client is there (checked above): the context is the command's own.
-  return { bound: bound as VendorContext<Vendor>, data: parsed.data };
+  return { bound: bound as VendorContext<Subject>, data: parsed.data };
 }
 
 /**
@@ -130,32 +131,46 @@ function prepare(
  */
 function missingClient(command: CommandDefinition, ctx: CommandContext): KconnectError | undefined {
   const companions = command.companions ?? {};
-  const chosen = ctx.connectionVendor;
-  const chosenFits = chosen === undefined || chosen === command.vendor || companions[chosen] !== undefined;
-  if (ctx[command.vendor] === undefined || !chosenFits) {
-    return new KconnectError(
-      'INVALID_INPUT',
-      `connection: ${command.name} needs a connection to ${VENDORS[command.vendor].title}, and the chosen one is not`,
-    );
-  }
-  for (const vendor of VENDOR_NAMES) {
-    if (companions[vendor] === 'required' && ctx[vendor] === undefined) {
+  const own = command.vendor;
+  if (!isVendor(own)) {
+    // kconnect's own part (the directory): any connection, or none, will do; its store must be there.
+    if (ctx[own] === undefined) return missingSubject(own, command);
+  } else {
+    const chosen = ctx.connectionVendor;
+    const chosenFits = chosen === undefined || chosen === own || companions[chosen] !== undefined;
+    if (ctx[own] === undefined || !chosenFits) {
       return new KconnectError(
         'INVALID_INPUT',
-        `connection: ${command.name} needs a connection to ${VENDORS[vendor].title} beside the one to ` +
-          `${VENDORS[command.vendor].title}: name it with correlateWith in the chosen connection's settings ` +
-          `(or configure exactly one ${vendor} connection)`,
+        `connection: ${command.name} needs a connection to ${VENDORS[own].title}, and the chosen one is not`,
       );
     }
+  }
+  for (const subject of SUBJECT_NAMES) {
+    if (companions[subject] !== 'required' || ctx[subject] !== undefined) continue;
+    if (!isVendor(subject)) return missingSubject(subject, command);
+    return new KconnectError(
+      'INVALID_INPUT',
+      `connection: ${command.name} needs a connection to ${VENDORS[subject].title} beside the one to ` +
+        `${isVendor(own) ? VENDORS[own].title : 'its product'}: name it with correlateWith in the chosen ` +
+        `connection's settings (or configure exactly one ${subject} connection)`,
+    );
   }
   return undefined;
 }
 
-/** The context with the clients of the command's own vendor and declared companions only. */
+/** The error of a context without the part of kconnect (not a vendor) a command needs. */
+function missingSubject(subject: Exclude<Subject, Vendor>, command: CommandDefinition): KconnectError {
+  switch (subject) {
+    case 'directory':
+      return new NoDirectoryStoreError(command.name);
+  }
+}
+
+/** The context with the clients (and directory) of the command's own subject and declared companions only. */
 function onlyDeclaredClients(command: CommandDefinition, ctx: CommandContext): CommandContext {
   const kept: { -readonly [K in keyof CommandContext]: CommandContext[K] } = { ...ctx };
-  for (const vendor of VENDOR_NAMES) {
-    if (vendor !== command.vendor && command.companions?.[vendor] === undefined) delete kept[vendor];
+  for (const subject of SUBJECT_NAMES) {
+    if (subject !== command.vendor && command.companions?.[subject] === undefined) delete kept[subject];
   }
   return kept;
 }

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 import type { VendorClient } from '../../vendor-client.ts';
 import type { WireJson } from '../../wire/json.ts';
 import type { FileSink } from './files.ts';
-import type { ApiOf, ClientOf, Vendor } from './vendors.ts';
+import type { DirectoryQueries } from '../../directory/queries.ts';
+import type { ApiOf, ClientOf, Subject, Vendor } from './vendors.ts';
 
 /** Seed 001's Return Data. */
 export type CommandStatus = 'Successful' | 'Partially Successful' | 'Failed';
@@ -82,6 +83,11 @@ export interface CommandContext {
   readonly ksc?: VendorClient;
   readonly kics?: VendorClient;
   /**
+   * The IAM directory (seed 003) the directory commands query and enrichment reads, when one is configured (the
+   * service's store, or the CLI's `directory:`). Vendor-neutral: no connection is needed to reach it.
+   */
+  readonly directory?: DirectoryQueries;
+  /**
    * The vendor of the connection the caller chose, when the context comes from a configured connection: the
    * client under any other vendor is that connection's companion (`correlateWith`), for the commands that
    * declare it ({@link CommandDefinition.companions}).
@@ -112,9 +118,16 @@ export interface CommandContext {
 /** How a command uses a companion product: it cannot run without it, or uses it when there. */
 export type CompanionUse = 'required' | 'optional';
 
-/** The context of a command of vendor `V`: that vendor's client is there, with its own type. */
-export type VendorContext<V extends Vendor> = Omit<CommandContext, V> & {
-  readonly [K in V]: ClientOf<K>;
+/** What the context holds under a subject's name: a vendor's client, or the directory's queries. */
+export type HandleOf<S extends Subject> = S extends Vendor
+  ? ClientOf<S>
+  : S extends 'directory'
+    ? DirectoryQueries
+    : never;
+
+/** The context of a command of subject `V`: that vendor's client (or the directory) is there, with its own type. */
+export type VendorContext<V extends Subject> = Omit<CommandContext, V> & {
+  readonly [K in V]: HandleOf<K>;
 };
 
 /**
@@ -142,7 +155,7 @@ export type InputField<Input extends z.ZodType> = Extract<keyof z.input<Input>, 
 export interface CommandDefinition<
   Input extends z.ZodType = z.ZodType,
   KeyFields extends z.ZodType<Record<string, PlainJson>> = z.ZodType<Record<string, PlainJson>>,
-  V extends Vendor = Vendor,
+  V extends Subject = Subject,
 > {
   /**
    * snake_case; a KSC command keeps seed 001's name (`list_hosts`), another vendor's carries the vendor as prefix
@@ -153,7 +166,10 @@ export interface CommandDefinition<
   readonly title: string;
   /** For people and for AI assistants: what it does, what it returns, when to use it. */
   readonly description: string;
-  /** The product whose API it calls: the context gives it that vendor's client. */
+  /**
+   * What it talks to: a vendor's product, whose client the context gives it from the chosen connection, or
+   * `directory` (kconnect's own IAM directory, no connection needed), whose store the context gives it.
+   */
   readonly vendor: V;
   /** What the vendor API asks of it (for KSC: rights, Open API methods), in the vendor's own terms. */
   readonly api: ApiOf<V>;
@@ -167,9 +183,10 @@ export interface CommandDefinition<
   /**
    * The other products it uses besides its own, through the chosen connection's companion (`correlateWith`):
    * `required` ones must be there or the command fails before it starts; `optional` ones are used when there.
-   * It may then run on a connection of a companion's vendor too.
+   * It may then run on a connection of a companion's vendor too. `directory` as a companion: the context's
+   * directory is passed to it (for enrichment); without one the command answers as it would without enrichment.
    */
-  readonly companions?: { readonly [C in Vendor]?: CompanionUse };
+  readonly companions?: { readonly [C in Subject]?: CompanionUse };
   /** An input that works against the emulator's demo world (for the reference and the console). */
   readonly example: z.input<Input>;
   run(ctx: VendorContext<V>, input: z.output<Input>): Promise<CommandResult<z.output<KeyFields>>>;
@@ -183,7 +200,7 @@ export interface CommandDefinition<
 }
 
 /** A command that can stream its context records (see {@link CommandDefinition.stream}). */
-export type StreamingCommand<V extends Vendor = Vendor> = CommandDefinition<
+export type StreamingCommand<V extends Subject = Subject> = CommandDefinition<
   z.ZodType,
   z.ZodType<Record<string, PlainJson>>,
   V

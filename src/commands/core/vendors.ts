@@ -33,6 +33,40 @@ export type Vendor = keyof typeof VENDORS;
 export const VENDOR_NAMES = Object.keys(VENDORS) as readonly Vendor[];
 
 /**
+ * What a command talks to: a vendor's product, through a connection and its client, or a part of kconnect itself
+ * that needs no connection — the IAM directory (seed 003), whose store the context holds as `directory`. Surfaces
+ * group, tag and title commands by subject, so a command of kconnect's own is laid out like a vendor's without
+ * a special case of its own in any adapter.
+ */
+export const SUBJECTS = {
+  ...VENDORS,
+  directory: {
+    title: 'IAM directory',
+    short: 'directory',
+    /** Directory commands name what they query: `directory_get_user`. */
+    commandPrefix: 'directory_',
+    operationsLabel: 'Directory queries',
+  },
+} as const satisfies Record<
+  string,
+  {
+    readonly title: string;
+    readonly short: string;
+    readonly commandPrefix: string;
+    readonly operationsLabel: string;
+  }
+>;
+
+export type Subject = keyof typeof SUBJECTS;
+
+export const SUBJECT_NAMES = Object.keys(SUBJECTS) as readonly Subject[];
+
+/** Whether a subject is a vendor's product, reached through a connection (and not a part of kconnect). */
+export function isVendor(subject: string): subject is Vendor {
+  return Object.hasOwn(VENDORS, subject);
+}
+
+/**
  * Filled in by each vendor through declaration merging:
  * `declare module '../../core/vendors.ts' { interface VendorTypes { ksc: { client: KscClient; api: KscApi } } }`.
  * A vendor not (yet) filled in gets the neutral types below.
@@ -51,22 +85,23 @@ export type ClientOf<V extends Vendor> = V extends keyof VendorTypes
     : VendorClient
   : VendorClient;
 
-export type ApiOf<V extends Vendor> = V extends keyof VendorTypes
+export type ApiOf<V extends Subject> = V extends keyof VendorTypes
   ? VendorTypes[V] extends { readonly api: infer A extends VendorApi }
     ? A
     : VendorApi
   : VendorApi;
 
 /**
- * Why a command name breaks the naming rule of its vendor, or undefined when it keeps it: snake_case, and the
- * vendor's prefix (`kics_list_devices`) for every vendor but KSC, whose commands keep seed 001's names.
+ * Why a command name breaks the naming rule of its subject, or undefined when it keeps it: snake_case, and the
+ * subject's prefix (`kics_list_devices`, `directory_get_user`) for every subject but KSC, whose commands keep
+ * seed 001's names.
  */
-export function commandNameProblem(name: string, vendor: Vendor): string | undefined {
+export function commandNameProblem(name: string, vendor: Subject): string | undefined {
   if (!/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/.test(name)) return `${name}: not snake_case`;
-  const prefix = VENDORS[vendor].commandPrefix;
+  const prefix = SUBJECTS[vendor].commandPrefix;
   if (prefix !== '' && !name.startsWith(prefix))
     return `${name}: a ${vendor} command starts with "${prefix}"`;
-  for (const [other, { commandPrefix }] of Object.entries(VENDORS)) {
+  for (const [other, { commandPrefix }] of Object.entries(SUBJECTS)) {
     if (other !== vendor && commandPrefix !== '' && name.startsWith(commandPrefix)) {
       return `${name}: the prefix "${commandPrefix}" belongs to ${other} commands`;
     }

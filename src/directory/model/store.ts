@@ -29,6 +29,7 @@ import type {
   InstanceStatus,
   ListOptions,
   ListPage,
+  ResetInProgress,
   UserLookup,
 } from './views.ts';
 
@@ -358,6 +359,28 @@ export class DirectoryStore implements DirectoryApplier {
       });
     }
     return out;
+  }
+
+  /**
+   * The instances with a reset open, read from the publishers' rows only: cheap enough for every query to say
+   * that it answers from the last complete generation.
+   */
+  async resetsInProgress(): Promise<readonly ResetInProgress[]> {
+    const rows = await this.db
+      .selectFrom('kconnect_directory_publishers')
+      .selectAll()
+      .where('pending_generation', 'is not', null)
+      .orderBy('id')
+      .execute();
+    return rows.map((p) => ({
+      tenantId: p.tenant_id,
+      kscInstanceId: p.ksc_instance_id,
+      generation: Number(p.generation),
+      since: timeOfClock(p.pending_base_clock ?? ''),
+      ageMs: this.now() - Number(p.reset_started_at ?? 0),
+      eventsReceived: Number(p.reset_events),
+      pendingGeneration: Number(p.pending_generation),
+    }));
   }
 
   async status(): Promise<DirectoryStatus> {

@@ -111,6 +111,14 @@ export interface ResetStatus {
   readonly pendingGeneration: number;
 }
 
+/** A reset open on an instance: queries answer from its complete generation `generation` meanwhile. */
+export interface ResetInProgress extends ResetStatus {
+  readonly tenantId: string;
+  readonly kscInstanceId: string;
+  /** The complete generation queries answer from. */
+  readonly generation: number;
+}
+
 export interface InstanceStatus {
   readonly tenantId: string;
   readonly kscInstanceId: string;

@@ -1,0 +1,30 @@
+import type { CommandDefinition } from '../../commands/core/types.ts';
+import type { KconnectConfig } from '../../config/schema.ts';
+import type { DirectoryStore } from '../../directory/model/store.ts';
+import type { DatabaseLocation } from '../../store/database.ts';
+import { DEFAULT_SERVICE_DATABASE, SERVICE_DATABASE_ENV } from './token-command.ts';
+
+/**
+ * The directory store a CLI command reads, or undefined when it needs none. A directory command opens the
+ * configured one (`directory:`), else the service database — where `kconnect serve` keeps it — so the CLI reads
+ * what the service received. A command that only enriches with it (`get_user_by_ip`) opens it when `directory:`
+ * is configured, never the service database by default: it must not create files for a plain KSC call.
+ */
+export async function openCliDirectory(
+  command: Pick<CommandDefinition, 'vendor' | 'companions'>,
+  config: KconnectConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<DirectoryStore | undefined> {
+  let location: DatabaseLocation | undefined = config.directory.state;
+  if (command.vendor === 'directory' && location === undefined) {
+    const [{ serviceDatabaseLocation }] = await Promise.all([import('../http/store.ts')]);
+    location = serviceDatabaseLocation(
+      env[SERVICE_DATABASE_ENV] ?? config.service?.database ?? DEFAULT_SERVICE_DATABASE,
+    );
+  }
+  const wanted = command.vendor === 'directory' || command.companions?.directory !== undefined;
+  if (!wanted || location === undefined) return undefined;
+  // Loaded here: the database drivers are for the commands that read the directory.
+  const { DirectoryStore } = await import('../../directory/model/store.ts');
+  return DirectoryStore.open(location);
+}
