@@ -104,7 +104,7 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
       KCONNECT_CONFIG: '',
       KCONNECT_INTAKE_STATE_URL: database.url,
     };
-  }, 600_000);
+  }, Math.max(600_000, EVENTS * 12));
   afterAll(async () => {
     for (const worker of workers) if (worker.child.exitCode === null) worker.child.kill('SIGKILL');
     await Promise.all(workers.map((w) => w.exited));
@@ -278,5 +278,5 @@ describe('several workers through kconnect intake run (processes, PostgreSQL, th
     expect(unparsed).toBe(0);
     expect(syslogDuplicates).toBeLessThanOrEqual(inFlightBound);
     for (const ms of failovers) expect(ms).toBeLessThanOrEqual(15_000 + 5_000);
-  }, 300_000);
+  }, Math.max(300_000, EVENTS * 60));
 });
