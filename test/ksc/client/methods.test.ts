@@ -221,6 +221,19 @@ describe('KSC method map', () => {
       state = await check();
     }
     expect(state.bSuccededFinalized).toBe(true);
+
+    await call('HostGroup.UpdateHost', { strHostName: kesHost, pInfo: { KLHST_WKS_COMMENT: 'method map' } });
+    for (const reset of [
+      await call('HostGroup.ZeroVirusCountForHosts', { pHostNames: [kesHost] }),
+      await call('HostGroup.ZeroVirusCountForGroup', { nParent: home }),
+    ]) {
+      expect(reset.strActionGuid).toMatch(/^[0-9A-F]{32}$/);
+    }
+    const reset = await call('HostGroup.GetHostInfo', {
+      strHostName: kesHost,
+      pFields2Return: ['KLHST_WKS_COMMENT', 'KLHST_WKS_VIRUS_COUNT'],
+    });
+    expect(reset.PxgRetVal).toMatchObject({ KLHST_WKS_COMMENT: 'method map', KLHST_WKS_VIRUS_COUNT: 0n });
   });
 
   it('lists, reads, writes and deletes host settings sections', async () => {
@@ -384,6 +397,11 @@ describe('KSC method map', () => {
     expect(task.PxgRetVal['DisplayName']).toBe('kconnect method map scan');
     expect((await call('Tasks.GetTaskData', { strTask })).PxgRetVal['TASK_NAME']).toBe('ods');
     expect(typeof (await call('Tasks.GetTaskGroup', { strTaskId: strTask })).PxgRetVal).toBe('number');
+    expect((await call('Tasks.GetTaskStartEvent', { strTask })).PxgRetVal['EVENT_TYPE']).toBe(
+      'PRTS_EVENT_NONE',
+    );
+    expect((await call('Tasks.ResolveTaskId', { strPrtsTaskId: strTask })).PxgRetVal).toBe(strTask);
+    expect((await call('Tasks.ProtectPassword', { strPassword: 'method-map' })).PxgRetVal).not.toBe('');
     await call('Tasks.UpdateTask', {
       strTask,
       pData: { TASK_INFO_PARAMS: { DisplayName: 'kconnect renamed' } },
