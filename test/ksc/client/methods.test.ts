@@ -331,6 +331,27 @@ describe('KSC method map', () => {
     expect(typeof policyId).toBe('number');
     const policy = await call('Policy.GetPolicyData', { nPolicy: policyId as number });
     expect(policy.PxgRetVal['KLPOL_ID']).toBe(policyId);
+    const addedPolicy = await call('Policy.AddPolicy', {
+      pPolicyData: {
+        KLPOL_DN: 'method map',
+        KLPOL_PRODUCT: 'KES',
+        KLPOL_VERSION: '11.0.0.0',
+        KLPOL_GROUP_ID: root,
+      },
+    });
+    await call('Policy.UpdatePolicyData', {
+      nPolicy: addedPolicy.PxgRetVal,
+      pPolicyData: { KLPOL_ACTIVE: true },
+    });
+    const movedPolicy = await call('Policy.CopyOrMovePolicy', {
+      nPolicy: addedPolicy.PxgRetVal,
+      nNewGroupId: root,
+      bDeleteOrigin: true,
+    });
+    expect(
+      (await call('Policy.GetPolicyData', { nPolicy: movedPolicy.PxgRetVal })).PxgRetVal['KLPOL_ACTIVE'],
+    ).toBe(true);
+    await call('Policy.DeletePolicy', { nPolicy: movedPolicy.PxgRetVal });
 
     const [file] = await view('ACHostExeFilesSrvViewName', `(HOST_NAME = "${kesHost}")`, [
       'FILE_ID',

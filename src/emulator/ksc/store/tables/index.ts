@@ -2,6 +2,7 @@ import { seedListItems } from '../../lists/seed.ts';
 import { seedTasks } from '../../tasks/seed.ts';
 import { agentTables } from './agents.ts';
 import { listTables } from './lists.ts';
+import { policyTables } from './policies.ts';
 import { settingsTables } from './settings.ts';
 import { statusTables } from './status.ts';
 import { taskTables } from './tasks.ts';
@@ -18,4 +19,5 @@ export const PART_TABLES: readonly TableSet[] = [
   { ...listTables, seed: seedListItems },
   settingsTables,
   statusTables,
+  policyTables,
 ];
