@@ -38,12 +38,12 @@ describe.each(BACKENDS)('SrvView: filters on host attributes pushed down (%s)', 
       const built = await admin.viewAll(VIEW, { filter: `(&${filter}${ALWAYS})`, fields: FIELDS, page: 500 });
       expect(pushed).toEqual(built);
     }
-    const one = await admin.viewAll(VIEW, { filter: hostOnly[0], fields: FIELDS });
+    const one = await admin.viewAll(VIEW, { filter: hostOnly[0]!, fields: FIELDS });
     expect(one.length).toBeGreaterThan(0);
     expect(one.every((r) => r['HOST_NAME'] === a.id)).toBe(true);
     // Ordered views too: the order is applied after matching.
     const order = [{ Name: 'FILE_NAME', Asc: false }];
-    expect(await admin.viewAll(VIEW, { filter: hostOnly[1], fields: FIELDS, order, page: 500 })).toEqual(
+    expect(await admin.viewAll(VIEW, { filter: hostOnly[1]!, fields: FIELDS, order, page: 500 })).toEqual(
       await admin.viewAll(VIEW, { filter: `(&${hostOnly[1]}${ALWAYS})`, fields: FIELDS, order, page: 500 }),
     );
   });
