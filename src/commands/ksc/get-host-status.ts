@@ -156,8 +156,9 @@ function applicationsOfAppInfo(appInfo: KlParams): Application[] {
 }
 
 /**
- * Seed 001's `appInfo` of one host. A server that does not report `KLHST_APP_INFO` (the emulator does not) still
- * has the installed products: their names come from `GetHostProducts`, without a state.
+ * Seed 001's `appInfo` of one host, with each application's state from `KLHST_APP_INFO` (the emulator reports it
+ * too, decision 0060). A server that does not report it still has the installed products: their names then come
+ * from `GetHostProducts`, without a state.
  */
 async function hostDetails(ctx: KscContext, hostId: string): Promise<HostDetails> {
   const info = await ctx.ksc.callWire('HostGroup.GetHostInfo', {

@@ -89,6 +89,21 @@ export const hostGroupMethods = {
     args: z.strictObject({ nGroup: arg.int(), nFlags: arg.int().optional() }),
     reply: z.looseObject({ strActionGuid: out.string() }),
   }),
+  /** Changes a host's writable attributes (`KLHST_WKS_DN`, `KLHST_WKS_COMMENT`, …). */
+  'HostGroup.UpdateHost': kscMethod({
+    args: z.strictObject({ strHostName: arg.string(), pInfo: arg.params() }),
+    reply: noReply(),
+  }),
+  /** Starts resetting the virus counters of every host of a group and its subgroups. */
+  'HostGroup.ZeroVirusCountForGroup': kscMethod({
+    args: z.strictObject({ nParent: arg.int() }),
+    reply: z.looseObject({ strActionGuid: out.string() }),
+  }),
+  /** Starts resetting the virus counters of hosts named by their ids. */
+  'HostGroup.ZeroVirusCountForHosts': kscMethod({
+    args: z.strictObject({ pHostNames: arg.strings().min(1) }),
+    reply: z.looseObject({ strActionGuid: out.string() }),
+  }),
   /** Moves hosts, named by their ids, into an administration group. */
   'HostGroup.MoveHostsToGroup': kscMethod({
     args: z.strictObject({ nGroup: arg.int(), pHostNames: arg.strings().min(1) }),

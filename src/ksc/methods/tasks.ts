@@ -54,6 +54,18 @@ export const tasksMethods = {
     args: z.strictObject({ strTask: arg.taskId(), pData: arg.params().optional() }),
     reply: noReply(),
   }),
+  /** Reads the event that starts a task (`EVENT_TYPE` and the `FILTER_EVENTS_*` it waits for). */
+  'Tasks.GetTaskStartEvent': kscMethod({ args: byTask(), reply: z.looseObject({ PxgRetVal: out.params() }) }),
+  /** Returns the id `Tasks` methods take for a task named by its scheduler (PRTS) id. */
+  'Tasks.ResolveTaskId': kscMethod({
+    args: z.strictObject({ strPrtsTaskId: arg.string() }),
+    reply: z.looseObject({ PxgRetVal: out.string() }),
+  }),
+  /** Encrypts an account password to send as a task's `klprts-TaskAccountPassword` attribute. */
+  'Tasks.ProtectPassword': kscMethod({
+    args: z.strictObject({ strPassword: arg.string() }),
+    reply: z.looseObject({ PxgRetVal: out.binary() }),
+  }),
   /** Deletes a task. */
   'Tasks.DeleteTask': kscMethod({ args: byTask(), reply: noReply() }),
   /** Adds a host to a task for specific devices. */

@@ -222,6 +222,19 @@ describe('KSC method map', () => {
       state = await check();
     }
     expect(state.bSuccededFinalized).toBe(true);
+
+    await call('HostGroup.UpdateHost', { strHostName: kesHost, pInfo: { KLHST_WKS_COMMENT: 'method map' } });
+    for (const reset of [
+      await call('HostGroup.ZeroVirusCountForHosts', { pHostNames: [kesHost] }),
+      await call('HostGroup.ZeroVirusCountForGroup', { nParent: home }),
+    ]) {
+      expect(reset.strActionGuid).toMatch(/^[0-9A-F]{32}$/);
+    }
+    const reset = await call('HostGroup.GetHostInfo', {
+      strHostName: kesHost,
+      pFields2Return: ['KLHST_WKS_COMMENT', 'KLHST_WKS_VIRUS_COUNT'],
+    });
+    expect(reset.PxgRetVal).toMatchObject({ KLHST_WKS_COMMENT: 'method map', KLHST_WKS_VIRUS_COUNT: 0n });
   });
 
   it('lists, reads, writes and deletes host settings sections', async () => {
@@ -319,6 +332,27 @@ describe('KSC method map', () => {
     expect(typeof policyId).toBe('number');
     const policy = await call('Policy.GetPolicyData', { nPolicy: policyId as number });
     expect(policy.PxgRetVal['KLPOL_ID']).toBe(policyId);
+    const addedPolicy = await call('Policy.AddPolicy', {
+      pPolicyData: {
+        KLPOL_DN: 'method map',
+        KLPOL_PRODUCT: 'KES',
+        KLPOL_VERSION: '11.0.0.0',
+        KLPOL_GROUP_ID: root,
+      },
+    });
+    await call('Policy.UpdatePolicyData', {
+      nPolicy: addedPolicy.PxgRetVal,
+      pPolicyData: { KLPOL_ACTIVE: true },
+    });
+    const movedPolicy = await call('Policy.CopyOrMovePolicy', {
+      nPolicy: addedPolicy.PxgRetVal,
+      nNewGroupId: root,
+      bDeleteOrigin: true,
+    });
+    expect(
+      (await call('Policy.GetPolicyData', { nPolicy: movedPolicy.PxgRetVal })).PxgRetVal['KLPOL_ACTIVE'],
+    ).toBe(true);
+    await call('Policy.DeletePolicy', { nPolicy: movedPolicy.PxgRetVal });
 
     const [file] = await view('ACHostExeFilesSrvViewName', `(HOST_NAME = "${kesHost}")`, [
       'FILE_ID',
@@ -385,6 +419,11 @@ describe('KSC method map', () => {
     expect(task.PxgRetVal['DisplayName']).toBe('kconnect method map scan');
     expect((await call('Tasks.GetTaskData', { strTask })).PxgRetVal['TASK_NAME']).toBe('ods');
     expect(typeof (await call('Tasks.GetTaskGroup', { strTaskId: strTask })).PxgRetVal).toBe('number');
+    expect((await call('Tasks.GetTaskStartEvent', { strTask })).PxgRetVal['EVENT_TYPE']).toBe(
+      'PRTS_EVENT_NONE',
+    );
+    expect((await call('Tasks.ResolveTaskId', { strPrtsTaskId: strTask })).PxgRetVal).toBe(strTask);
+    expect((await call('Tasks.ProtectPassword', { strPassword: 'method-map' })).PxgRetVal).not.toBe('');
     await call('Tasks.UpdateTask', {
       strTask,
       pData: { TASK_INFO_PARAMS: { DisplayName: 'kconnect renamed' } },

@@ -15,6 +15,7 @@ import { incidentMethods } from '../incidents/host-group-methods.ts';
 import { serverUsers } from '../users/list.ts';
 import { openChunkAccessor } from './chunk-accessor.ts';
 import { appInfoOf } from '../world/app-info.ts';
+import { updatedHost, zeroVirusCounts } from '../host-updates.ts';
 
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'read', 'write')];
@@ -347,6 +348,37 @@ export const hostGroupClass = defineClass('HostGroup', {
       });
       await ctx.world.saveHosts(moved);
       return {};
+    },
+  },
+
+  UpdateHost: {
+    rights: WRITE,
+    handler: async (ctx, { strHostName, pInfo }) => {
+      await ctx.world.saveHosts([updatedHost(visibleHost(ctx, strHostName), pInfo)]);
+      return {};
+    },
+  },
+
+  ZeroVirusCountForGroup: {
+    rights: WRITE,
+    handler: async (ctx, { nParent }) => {
+      const subtree = ctx.world.subtree(visibleGroup(ctx, nParent).id);
+      const hosts = canSeeDevices(ctx) ? ctx.world.hostsOf(ctx.vserverId) : [];
+      await zeroVirusCounts(
+        ctx.world,
+        hosts.filter((h) => subtree.has(h.groupId)),
+      );
+      return { strActionGuid: ctx.actions.start(ctx.owner, { succeeded: true }) };
+    },
+  },
+
+  ZeroVirusCountForHosts: {
+    rights: WRITE,
+    handler: async (ctx, { pHostNames }) => {
+      // Every name is checked before any counter is reset: an unknown host changes nothing.
+      const hosts = pHostNames.map((id) => visibleHost(ctx, id));
+      await zeroVirusCounts(ctx.world, hosts);
+      return { strActionGuid: ctx.actions.start(ctx.owner, { succeeded: true }) };
     },
   },
 

@@ -3,6 +3,7 @@ import { faults } from '../faults.ts';
 import { defineClass } from '../method.ts';
 import { compileSearch, orderRecords, project } from '../records.ts';
 import { SRV_VIEWS } from '../views/index.ts';
+import { matchingRecords } from '../views/matching-records.ts';
 import { iteratorArrayJson, type ChunkResult } from './chunk-accessor.ts';
 
 export const SRV_VIEW_KIND = 'SrvView';
@@ -24,7 +25,7 @@ export const srvViewClass = defineClass('SrvView', {
       if (view === undefined) throw faults.badParameter('wstrViewName');
       if (!satisfies(ctx.rights.server, view.rights)) throw faults.accessDenied();
       const search = compileSearch(args.wstrFilter, view.type, () => ctx.clock.now());
-      const records = (await view.records(ctx, args.pParams)).filter(search.predicate);
+      const records = await matchingRecords(ctx, view, args.pParams, search);
       const items = orderRecords([...records], args.vecFieldsToOrder, (r) => r).map((r) =>
         project(r, args.vecFieldsToReturn),
       );

@@ -13,6 +13,8 @@ import { insertTasks, markTaskDeleted, nextTaskId, saveTask, tasksOf } from '../
 import { parseNewTask, taskAttributes, taskData, updatedTask } from '../tasks/task-data.ts';
 import { hostListOf, paramsOf, taskAppliesTo, taskTargets } from '../tasks/targets.ts';
 import { EVENTS_KIND } from './event-processing.ts';
+import { protectPassword } from '../tasks/protect-password.ts';
+import { taskStartEvent } from '../tasks/start-event.ts';
 
 /** Seed 001: task reads need Basic functionality Read; settings, statistics and history also KES anti-virus Read. */
 const READ = [need('basic', 'read')];
@@ -99,6 +101,24 @@ export const tasksClass = defineClass('Tasks', {
       });
       return { strIteratorId };
     },
+  },
+
+  GetTaskStartEvent: {
+    rights: READ,
+    handler: async (ctx, { strTask }) => ({ PxgRetVal: taskStartEvent(await taskOf(ctx, strTask)) }),
+  },
+
+  ResolveTaskId: {
+    rights: READ,
+    // The emulator's scheduler keeps one id per task: a PRTS id is the task id, checked to exist.
+    handler: async (ctx, { strPrtsTaskId }) => ({
+      PxgRetVal: String((await taskOf(ctx, strPrtsTaskId, 'strPrtsTaskId')).id),
+    }),
+  },
+
+  ProtectPassword: {
+    rights: CREATE,
+    handler: (ctx, { strPassword }) => ({ PxgRetVal: protectPassword(ctx.world.seedValue, strPassword) }),
   },
 
   AddTask: {

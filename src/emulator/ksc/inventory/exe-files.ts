@@ -184,9 +184,17 @@ export function hostExeFiles(seed: number, host: HostRecord): ExeFileInstance[] 
 }
 
 /** The instance records of a host's files, in `ACHostExeFilesSrvViewName` and `GetExeFileInfo`. */
+/** The attributes every file instance of a host shares (the view's push-down evaluates filters on them). */
+export function hostLevelOf(host: HostRecord): { HOST_ID: number; HOST_NAME: string; HOST_DN: string } {
+  return {
+    HOST_ID: positiveId(`host|${host.id}`),
+    HOST_NAME: host.id,
+    HOST_DN: String(host.attributes['KLHST_WKS_DN'] ?? ''),
+  };
+}
+
 export function instanceRecords(host: HostRecord, instances: readonly ExeFileInstance[]): KlParams[] {
-  const hostId = positiveId(`host|${host.id}`);
-  const hostDn = String(host.attributes['KLHST_WKS_DN'] ?? '');
+  const { HOST_ID: hostId, HOST_DN: hostDn } = hostLevelOf(host);
   return instances.map((instance) => {
     const f = instance.file;
     // Spelled out rather than spread: this runs a million times for a large world's full view.

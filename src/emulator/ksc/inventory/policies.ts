@@ -3,6 +3,9 @@ import type { GroupRecord } from '../world/model.ts';
 import { MANAGED_DEVICES } from '../world/groups.ts';
 import { Random } from '../../core/random.ts';
 import type { KscWorld } from '../world.ts';
+import type { PolicyChanges } from './policy-store.ts';
+
+const NO_CHANGES: PolicyChanges = new Map();
 
 /**
  * Policies of a server, derived from its group tree: "Managed devices" holds the policies every real KSC gets at
@@ -118,16 +121,34 @@ function policyOf(world: KscWorld, group: GroupRecord, plan: PolicyPlan): Policy
   };
 }
 
-/** The policies that live in a group (not the inherited ones). */
-export function ownPolicies(world: KscWorld, group: GroupRecord): PolicyRecord[] {
-  return plansOf(world, group).map((plan) => policyOf(world, group, plan));
+/** The policies that live in a group (not the inherited ones): the seeded ones with `changes` applied, then the added. */
+export function ownPolicies(
+  world: KscWorld,
+  group: GroupRecord,
+  changes: PolicyChanges = NO_CHANGES,
+): PolicyRecord[] {
+  const out: PolicyRecord[] = [];
+  for (const seeded of plansOf(world, group).map((plan) => policyOf(world, group, plan))) {
+    const changed = changes.get(seeded.id);
+    if (changed === undefined) out.push(seeded);
+    else if (changed !== null && changed.groupId === group.id) out.push(changed);
+  }
+  for (const changed of changes.values()) {
+    if (changed !== null && changed.groupId === group.id && !out.some((p) => p.id === changed.id))
+      out.push(changed);
+  }
+  return out.sort((a, b) => a.id - b.id);
 }
 
 /** Every policy of a server, by id (`GetPoliciesForGroup(-1)`). */
-export function serverPolicies(world: KscWorld, vserverId: number): PolicyRecord[] {
+export function serverPolicies(
+  world: KscWorld,
+  vserverId: number,
+  changes: PolicyChanges = NO_CHANGES,
+): PolicyRecord[] {
   return world
     .groupsOf(vserverId)
-    .flatMap((group) => ownPolicies(world, group))
+    .flatMap((group) => ownPolicies(world, group, changes))
     .sort((a, b) => a.id - b.id);
 }
 
@@ -135,10 +156,14 @@ export function serverPolicies(world: KscWorld, vserverId: number): PolicyRecord
  * A group's policies: its own, then for each product it has none for, the nearest ancestor's, marked
  * `KLPOL_INHERITED` (keeping the id and group of the policy it comes from, so `GetPolicyData` finds it).
  */
-export function groupPolicies(world: KscWorld, group: GroupRecord): KlParams[] {
+export function groupPolicies(
+  world: KscWorld,
+  group: GroupRecord,
+  changes: PolicyChanges = NO_CHANGES,
+): KlParams[] {
   const out: KlParams[] = [];
   const covered = new Set<string>();
-  for (const policy of ownPolicies(world, group)) {
+  for (const policy of ownPolicies(world, group, changes)) {
     covered.add(policy.product);
     out.push(policy.attributes);
   }
@@ -146,7 +171,7 @@ export function groupPolicies(world: KscWorld, group: GroupRecord): KlParams[] {
   while (parentId !== null) {
     const parent = world.groups.get(parentId);
     if (parent === undefined) break;
-    for (const policy of ownPolicies(world, parent)) {
+    for (const policy of ownPolicies(world, parent, changes)) {
       if (covered.has(policy.product)) continue;
       covered.add(policy.product);
       out.push({ ...policy.attributes, KLPOL_INHERITED: true });
@@ -157,8 +182,17 @@ export function groupPolicies(world: KscWorld, group: GroupRecord): KlParams[] {
 }
 
 /** The policy with this id on the server, if any. */
-export function findPolicy(world: KscWorld, vserverId: number, id: number): PolicyRecord | undefined {
+export function findPolicy(
+  world: KscWorld,
+  vserverId: number,
+  id: number,
+  changes: PolicyChanges = NO_CHANGES,
+): PolicyRecord | undefined {
   if (!Number.isInteger(id) || id <= 0) return undefined;
+  const changed = changes.get(id);
+  if (changed === null) return undefined;
+  if (changed !== undefined)
+    return world.groups.get(changed.groupId)?.vserverId === vserverId ? changed : undefined;
   const group = world.groups.get(Math.floor((id - 1) / SLOTS));
   if (group === undefined || group.vserverId !== vserverId) return undefined;
   return ownPolicies(world, group).find((policy) => policy.id === id);

@@ -4,7 +4,7 @@ import { canSeeDevices } from '../context.ts';
 import type { SrvViewDefinition } from '../views/view.ts';
 import type { HostRecord } from '../world/model.ts';
 import type { KscWorld } from '../world.ts';
-import { hostExeFiles, instanceRecords, type ExeFileInstance } from './exe-files.ts';
+import { hostExeFiles, hostLevelOf, instanceRecords, type ExeFileInstance } from './exe-files.ts';
 import { EXE_FILE_ATTRIBUTES } from '../../../ksc/view-attributes.ts';
 
 /** Instances add where the file is: the host's display name and the file's full path (emulator's names). */
@@ -60,6 +60,11 @@ export const applicationControlViews: readonly SrvViewDefinition[] = [
         for (const record of instanceRecords(host, hostExeFiles(ctx.world.seedValue, host))) out.push(record);
       }
       return out;
+    },
+    perHost: {
+      attributes: new Set(['HOST_ID', 'HOST_NAME', 'HOST_DN']),
+      hostLevel: (host) => hostLevelOf(host),
+      records: (ctx, host) => instanceRecords(host, hostExeFiles(ctx.world.seedValue, host)),
     },
   },
 ];

@@ -2,6 +2,7 @@ import type { KlParams } from '../../../ksc/values.ts';
 import type { RightRequirement } from '../auth/rights.ts';
 import type { MethodContext } from '../context.ts';
 import type { SearchableType } from '../records.ts';
+import type { HostRecord } from '../world/model.ts';
 
 /**
  * One server view of `SrvView.ResetIterator` (spec §5.2): its name, the attributes a filter may use, the rights
@@ -15,4 +16,14 @@ export interface SrvViewDefinition {
   readonly rights: readonly RightRequirement[];
   /** The view's records for this caller (its virtual server, its device scope); `pParams` narrows some views. */
   records(ctx: MethodContext, params: KlParams): readonly KlParams[] | Promise<readonly KlParams[]>;
+  /**
+   * For a view whose records are built host by host (in `hostsOf` order, as `records` does): the attributes every
+   * record of one host shares, and that host's records. `SrvView` then evaluates a filter naming only those
+   * attributes once per host, on `hostLevel(host)`, and builds the records of the hosts that match only.
+   */
+  readonly perHost?: {
+    readonly attributes: ReadonlySet<string>;
+    hostLevel(host: HostRecord): KlParams;
+    records(ctx: MethodContext, host: HostRecord): readonly KlParams[];
+  };
 }

@@ -4,6 +4,8 @@ import { agentTables } from './agents.ts';
 import { incidentTables } from './incidents.ts';
 import { listTables } from './lists.ts';
 import { serverSettingsTables } from './server-settings.ts';
+
+import { policyTables } from './policies.ts';
 import { settingsTables } from './settings.ts';
 import { statusTables } from './status.ts';
 import { taskTables } from './tasks.ts';
@@ -21,6 +23,6 @@ export const PART_TABLES: readonly TableSet[] = [
   settingsTables,
   statusTables,
   incidentTables,
-
   serverSettingsTables,
+  policyTables,
 ];
