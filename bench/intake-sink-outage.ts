@@ -39,6 +39,8 @@ const failures: string[] = [];
 let down = false;
 let refused = 0;
 const delivered = new Map<string, number>();
+/** The newest `rise_time` delivered, ms since the epoch: how far the intake has caught up. */
+let newestRise = 0;
 const receiver = createServer((request, response) => {
   const chunks: Buffer[] = [];
   request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -50,8 +52,10 @@ const receiver = createServer((request, response) => {
     }
     for (const text of Buffer.concat(chunks).toString('utf8').split('\n')) {
       if (text === '') continue;
-      const key = String((JSON.parse(text) as { key: unknown }).key);
+      const document = JSON.parse(text) as { key: unknown; data?: { rise_time?: string } };
+      const key = String(document.key);
       delivered.set(key, (delivered.get(key) ?? 0) + 1);
+      newestRise = Math.max(newestRise, Date.parse(document.data?.rise_time ?? '') || 0);
     }
     response.writeHead(200).end();
   });
@@ -109,13 +113,17 @@ intake:
   }
   const rssAtEnd = rssMb(pid);
   down = false;
-  // Caught up: nothing new for 45 s (longer than the runner's longest backoff, 30 s).
-  let last = -1;
-  for (let quiet = 0; quiet < 45;) {
+  // Caught up: the newest delivered event was raised less than 15 s ago (the live stream never stops, so "nothing
+  // new" never comes); the runner's backoff after an outage is at most 30 s, so allow for it.
+  const recoveredAt = Date.now();
+  while (Date.now() - newestRise > 15_000) {
+    if (Date.now() - recoveredAt > 180_000) {
+      failures.push('the intake did not catch up within 180 s of the sink coming back');
+      break;
+    }
     await sleep(1000);
-    quiet = delivered.size === last ? quiet + 1 : 0;
-    last = delivered.size;
   }
+  const catchUpSeconds = (Date.now() - recoveredAt) / 1000;
   const rssAfter = rssMb(pid);
   intake.child.kill('SIGTERM');
   await intake.exited;
@@ -132,7 +140,11 @@ intake:
     'intake RSS at the outage start / peak during / end',
     `${rssAtStart.toFixed(1)} / ${peak.toFixed(1)} / ${rssAtEnd.toFixed(1)} MB`,
   );
-  line('intake RSS after catching up', `${rssAfter.toFixed(1)} MB`);
+  line(
+    'intake RSS after catching up',
+    `${rssAfter.toFixed(1)} MB`,
+    `caught up ${catchUpSeconds.toFixed(0)} s after the sink came back`,
+  );
   line(
     'events delivered (first → last id)',
     `${ids.length} (${first} → ${lastId})`,
@@ -145,7 +157,17 @@ intake:
   recordFigure('R11', {
     figure: `RSS ${rssAtStart.toFixed(0)} → ${rssAtEnd.toFixed(0)} MB over a ${OUTAGE_SECONDS} s outage (peak ${peak.toFixed(0)}); ${missing} lost, ${duplicates} duplicated of ${ids.length}`,
     pass: growth <= GROWTH_LIMIT_MB && missing === 0,
-    measured: { rssAtStart, rssAtEnd, peak, rssAfter, delivered: ids.length, missing, duplicates, refused },
+    measured: {
+      rssAtStart,
+      rssAtEnd,
+      peak,
+      rssAfter,
+      catchUpSeconds,
+      delivered: ids.length,
+      missing,
+      duplicates,
+      refused,
+    },
   });
 } catch (error) {
   failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));

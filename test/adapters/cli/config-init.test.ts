@@ -56,6 +56,7 @@ describe('kconnect config init and schema', () => {
       'intake',
       'service',
       'mcp',
+      'directory',
     ]);
     expect(schema.additionalProperties).toBe(false);
     const ksc = schema.properties['connections']!.additionalProperties!.oneOf![0]!;

@@ -213,10 +213,13 @@ describe.each(BACKENDS)('KSC emulator Quarantine, Backup and TIF lists (%s)', (b
     expect(
       (await call('AddListItemTask', { listName: 'Quarantine', itemId: id, taskName: 'Cure' })).pxgMessage,
     ).toBe('Bad parameter "taskName"');
-    expect(
-      (await call('AddListItemsTask', { listName: 'Quarantine', pItemsIds: [], taskName: 'RestoreObj' }))
-        .pxgMessage,
-    ).toBe('Bad parameter "pItemsIds"');
+    // An empty list is nothing to do, as KSC reads empty lists (decision 0059): it succeeds and queues nothing.
+    await admin.call('QBTNetworkListApi.AddListItemsTask', {
+      pTaskParams: {},
+      listName: 'Quarantine',
+      pItemsIds: [],
+      taskName: 'RestoreObj',
+    } as never);
 
     const after = (await emu.control('GET', '/__emulator/agents/work')).body as { pending: unknown[] };
     expect(after.pending.length).toBe(before.pending.length);

@@ -22,12 +22,14 @@ import { lazySection, show } from '../lib/view.js';
  */
 
 /**
- * @typedef {object} UserDetail one match of a lookup
- * @property {DirectoryObject} user
+ * @typedef {object} UserMatch how a match was found and its groups (each of `groups` carries its nesting depth)
  * @property {string[]} [matchedBy]
  * @property {DirectoryObject[]} [directGroups]
- * @property {{ object: DirectoryObject, depth: number }[]} [groups]
+ * @property {(DirectoryObject & { depth?: number })[]} [groups]
  * @property {boolean} [depthLimited]
+ *
+ * @typedef {DirectoryObject & UserMatch} UserDetail one match of `directory_get_user`: the user's own fields beside
+ *   how it matched
  */
 
 /**
@@ -94,7 +96,7 @@ function directoryHash(state) {
 
 /** @param {UserDetail} detail */
 function userCard(detail) {
-  const user = detail.user ?? {};
+  const user = detail;
   const info = user.info ?? {};
   /** @type {[string, unknown][]} */
   const facts = [
@@ -107,7 +109,7 @@ function userCard(detail) {
     ['KSC instance', user.instance?.kscInstanceId],
     ['Matched by', list(detail.matchedBy).join(', ')],
   ];
-  const groups = /** @type {{ object: DirectoryObject, depth: number }[]} */ (list(detail.groups));
+  const groups = /** @type {(DirectoryObject & { depth?: number })[]} */ (list(detail.groups));
   const direct = /** @type {DirectoryObject[]} */ (list(detail.directGroups));
   return h(
     'article',
@@ -132,9 +134,9 @@ function userCard(detail) {
       : table(
           groups,
           [
-            ['Group', (g) => nameOf(g.object)],
+            ['Group', (g) => nameOf(g)],
             ['Depth', (g) => (g.depth === 1 ? '1 (direct)' : g.depth), 'num'],
-            ['DN', (g) => g.object?.info?.dn],
+            ['DN', (g) => g.info?.dn],
           ],
           { testId: 'user-groups' },
         ),
