@@ -2,6 +2,7 @@
  * Leases with fencing tokens on both backends, two stores on one database: acquire, renew, expiry (an injected
  * clock), takeover with a higher token, and a stale owner's checkpoint commit refused with LeaseLostError.
  */
+import { spawnSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,6 +48,27 @@ describe.each(['sqlite', 'postgres'] as const)('leases on %s', (backend) => {
     await b?.close();
     await database?.drop();
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes at once a lease whose owner was a process of this machine that is gone, never a live one', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const dead = `${os.hostname()}:${gone}:0badc0de`;
+    const held = await leasesA.acquire('orphan', dead, 60_000);
+    expect(held?.owner).toBe(dead);
+    const taken = await leasesB.acquire('orphan', 'worker-b', 10_000);
+    expect(taken).toMatchObject({ owner: 'worker-b', token: held!.token + 1 });
+
+    const alive = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);
+    try {
+      const live = `${os.hostname()}:${alive.pid}:0badc0de`;
+      expect(await leasesA.acquire('busy', live, 60_000)).toMatchObject({ owner: live });
+      expect(await leasesB.acquire('busy', 'worker-b', 10_000)).toBeUndefined();
+      // Another machine's worker is never judged by this machine's processes.
+      expect(await leasesA.acquire('remote', `elsewhere:${gone}:0badc0de`, 60_000)).toBeDefined();
+      expect(await leasesB.acquire('remote', 'worker-b', 10_000)).toBeUndefined();
+    } finally {
+      alive.kill('SIGKILL');
+    }
   });
 
   it('gives a free lease to one worker, renews it, and lets another take it only after it expired', async () => {

@@ -18,6 +18,23 @@ export function newWorkerId(): string {
 }
 
 /**
+ * Whether `owner` (a {@link newWorkerId}) names a process of this machine that no longer runs. Another process's
+ * pid on the same host name in another PID namespace (two containers sharing a host name) would read as gone: the
+ * fencing token still refuses that worker's next commit, so the mistake costs a batch, never a duplicate.
+ */
+export function isDeadLocalWorker(owner: string): boolean {
+  const [host, pidText] = owner.split(':');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as { code?: unknown }).code === 'ESRCH';
+  }
+}
+
+/**
  * Leases of intake pipelines and the heartbeats of the workers competing for them, on the intake's state store
  * (a database migrated with the intake's migrations). Every operation is one statement, so it is atomic on
  * SQLite and PostgreSQL alike; the clock is the caller's (`now`), so workers on several machines need clocks
@@ -31,10 +48,26 @@ export class LeaseStore {
   ) {}
 
   /**
-   * Takes the pipeline's lease when it is free (never held, released or expired), with a token one above the
-   * last one. Resolves with the new lease, or undefined when another worker holds it.
+   * Takes the pipeline's lease when it is free (never held, released or expired) or held by a worker of this
+   * machine whose process is gone (a `kill -9`: waiting out its lease would only delay the restart), with a token
+   * one above the last one. Resolves with the new lease, or undefined when another worker holds it.
    */
   async acquire(pipeline: string, worker: string, ttlMs: number): Promise<Lease | undefined> {
+    const taken = await this.take(pipeline, worker, ttlMs);
+    if (taken !== undefined) return taken;
+    const held = await this.get(pipeline);
+    return held !== undefined && isDeadLocalWorker(held.owner)
+      ? this.take(pipeline, worker, ttlMs, held.owner)
+      : undefined;
+  }
+
+  /** The one statement of {@link acquire}: free leases, and also `orphanOf`'s when given. */
+  private async take(
+    pipeline: string,
+    worker: string,
+    ttlMs: number,
+    orphanOf?: string,
+  ): Promise<Lease | undefined> {
     const now = this.now();
     const row = await this.db
       .insertInto('kconnect_intake_leases')
@@ -47,7 +80,14 @@ export class LeaseStore {
             token: eb('kconnect_intake_leases.token', '+', 1),
             expires_at: eb.ref('excluded.expires_at'),
           }))
-          .where('kconnect_intake_leases.expires_at', '<=', now),
+          .where((eb) =>
+            orphanOf === undefined
+              ? eb('kconnect_intake_leases.expires_at', '<=', now)
+              : eb.or([
+                  eb('kconnect_intake_leases.expires_at', '<=', now),
+                  eb('kconnect_intake_leases.owner', '=', orphanOf),
+                ]),
+          ),
       )
       .returning(['pipeline', 'owner', 'token', 'expires_at'])
       .executeTakeFirst();
