@@ -258,17 +258,23 @@ describe('kconnect <command> (in-process, against the emulator)', () => {
   });
 
   it('stops waiting at Ctrl-C and exits 130', async () => {
-    const started = Date.now();
-    const run = await kconnect(['isolate-hosts', '--host', dn(agents[2]!), '--wait', ...flags()], {
-      // No agent syncs (the emulator's clock stands still): only the interrupt ends the 10-second poll pauses.
-      onInterrupt: (listener) => {
-        const timer = setTimeout(listener, 200);
-        return () => clearTimeout(timer);
-      },
-    });
-    expect(run.code).toBe(INTERRUPTED_EXIT_CODE);
-    expect(Date.now() - started).toBeLessThan(5000);
-    expect(json(run).status).toBe('Failed');
+    // No agent syncs: the emulator's clock is frozen (real time passing on a loaded machine once let the agent's
+    // sync fall due and the isolation finish before the interrupt), so only the interrupt ends the poll pauses.
+    await emu.control('POST', '/__emulator/clock/freeze', { frozen: true });
+    try {
+      const started = Date.now();
+      const run = await kconnect(['isolate-hosts', '--host', dn(agents[2]!), '--wait', ...flags()], {
+        onInterrupt: (listener) => {
+          const timer = setTimeout(listener, 200);
+          return () => clearTimeout(timer);
+        },
+      });
+      expect(run.code).toBe(INTERRUPTED_EXIT_CODE);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(json(run).status).toBe('Failed');
+    } finally {
+      await emu.control('POST', '/__emulator/clock/freeze', { frozen: false });
+    }
   });
 
   describe('exit codes', () => {
