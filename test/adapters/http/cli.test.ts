@@ -92,7 +92,9 @@ describe('kconnect token', () => {
 
   it('names the field and exits with the code of the error', async () => {
     const scope = await token(['--database', database, 'create', '--name', 'x', '--scope', 'write']);
-    expect(scope.stderr).toEqual(['error: scope: unknown scope "write" (one of read, respond, admin, ingest)']);
+    expect(scope.stderr).toEqual([
+      'error: scope: unknown scope "write" (one of read, respond, admin, ingest)',
+    ]);
     expect(scope.exitCode).toBe(2);
     const duplicate = await token(['--database', database, 'create', '--name', 'soar', '--scope', 'read']);
     expect(duplicate.stderr[0]).toMatch(/^error: name: a token named "soar" exists/);
