@@ -1,3 +1,4 @@
+import { readBoundedBody } from './request-body.ts';
 import type { Context } from 'hono';
 import {
   CommandStreamError,
@@ -535,7 +536,22 @@ async function readInput(request: Request, timeoutMs: number): Promise<unknown> 
   const tooLarge = () =>
     new Refusal('invalid', 'INVALID_INPUT', `The request body is larger than ${MAX_BODY_BYTES} bytes`);
   if (Number(request.headers.get('Content-Length') ?? '0') > MAX_BODY_BYTES) throw tooLarge();
-  const text = await readLimited(request, MAX_BODY_BYTES, timeoutMs, tooLarge);
+  // A body that does not arrive in time is the caller's fault (400, and the connection is closed); one cut off
+  // because the caller went away is a 499: neither is the service's failure.
+  const text = await readBoundedBody(request, MAX_BODY_BYTES, timeoutMs, {
+    tooLarge,
+    timedOut: (seconds) =>
+      new Refusal('invalid', 'INVALID_INPUT', `The request body did not arrive within ${seconds} s`, 400, {
+        Connection: 'close',
+      }),
+    closed: () =>
+      new Refusal(
+        'aborted',
+        'CANCELLED',
+        'The client went away before its request body arrived',
+        CLIENT_CLOSED_STATUS,
+      ),
+  });
   if (text.trim() === '') return {};
   try {
     return parseWireJson(text);
@@ -543,60 +559,4 @@ async function readInput(request: Request, timeoutMs: number): Promise<unknown> 
     const reason = error instanceof Error ? error.message : 'not JSON';
     throw new Refusal('invalid', 'INVALID_INPUT', `The request body is not JSON: ${reason}`);
   }
-}
-
-/**
- * The body as text, reading no more than `limit` bytes (a chunked body has no length to check first) for no
- * longer than `timeoutMs`. A body that does not arrive in time is the caller's fault (400, and the connection
- * is closed); one cut off because the caller went away is a 499: neither is the service's failure.
- */
-async function readLimited(
-  request: Request,
-  limit: number,
-  timeoutMs: number,
-  tooLarge: () => Error,
-): Promise<string> {
-  if (request.body === null) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  try {
-    for (;;) {
-      let next: Awaited<ReturnType<typeof reader.read>> | 'timeout';
-      try {
-        next = await Promise.race([reader.read(), timedOut]);
-      } catch {
-        throw new Refusal(
-          'aborted',
-          'CANCELLED',
-          'The client went away before its request body arrived',
-          CLIENT_CLOSED_STATUS,
-        );
-      }
-      if (next === 'timeout') {
-        await reader.cancel().catch(() => undefined);
-        throw new Refusal(
-          'invalid',
-          'INVALID_INPUT',
-          `The request body did not arrive within ${Math.round(timeoutMs / 1000)} s`,
-          400,
-          { Connection: 'close' },
-        );
-      }
-      if (next.done) break;
-      size += next.value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      chunks.push(next.value);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -1,3 +1,4 @@
+import { readBoundedBody } from './request-body.ts';
 import type { Context, Hono } from 'hono';
 import {
   receiveHttpMessage,
@@ -30,36 +31,10 @@ class BodyRefusal extends Error {
 async function readBody(request: Request, limit: number, timeoutMs: number): Promise<string> {
   const tooLarge = () => new BodyRefusal(413, `The request body is larger than ${limit} bytes`);
   if (Number(request.headers.get('Content-Length') ?? '0') > limit) throw tooLarge();
-  if (request.body === null) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  return readBoundedBody(request, limit, timeoutMs, {
+    tooLarge,
+    timedOut: (seconds) => new BodyRefusal(400, `The request body did not arrive within ${seconds} s`),
   });
-  try {
-    for (;;) {
-      const next = await Promise.race([reader.read(), timedOut]);
-      if (next === 'timeout') {
-        await reader.cancel().catch(() => undefined);
-        throw new BodyRefusal(
-          400,
-          `The request body did not arrive within ${Math.round(timeoutMs / 1000)} s`,
-        );
-      }
-      if (next.done) break;
-      size += next.value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => undefined);
-        throw tooLarge();
-      }
-      chunks.push(next.value);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The error member of an answer about one event: the service's `{ code, message }` and where the event failed. */
