@@ -185,7 +185,7 @@ export class NatsSink implements Sink {
    * `duplicate` ack counts: the stream already holds that message). A message the server refuses for good (too
    * large) is returned as rejected; any other failure fails the whole batch, which the runner publishes again.
    */
-  async write(batch: SinkBatch, _signal?: AbortSignal): Promise<SinkWriteResult> {
+  async write(batch: SinkBatch, signal?: AbortSignal): Promise<SinkWriteResult> {
     const js = this.#js;
     if (js === undefined) throw new Error('NatsSink.write before open');
     const stream = this.#options.stream;
@@ -194,7 +194,9 @@ export class NatsSink implements Sink {
     let highest = this.#sequence;
     let next = 0;
     const worker = async () => {
-      while (failure === undefined && next < batch.documents.length) {
+      // A stop whose deadline passed publishes nothing more: the batch stays uncommitted, and what was already
+      // published is dropped as duplicates when the next run publishes it again.
+      while (failure === undefined && signal?.aborted !== true && next < batch.documents.length) {
         const index = next;
         next += 1;
         try {
@@ -216,6 +218,7 @@ export class NatsSink implements Sink {
       Math.min(this.#options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, batch.documents.length),
     );
     await Promise.all(Array.from({ length: width }, worker));
+    if (signal?.aborted === true) throw signal.reason;
     if (failure !== undefined) {
       if (failure instanceof NatsOperationError) throw failure;
       throw new NatsOperationError(stream, 'publish', reasonOf(failure), { retryable: true, cause: failure });

@@ -56,6 +56,20 @@ describe('NatsSink', () => {
     await sink.close();
   });
 
+  it('a stop whose deadline passed mid-batch publishes nothing more and fails the write with its reason', async () => {
+    const sink = sinkFor('S1A', 'kc.s1a', { maxInFlight: 1 });
+    await sink.open(undefined, signal);
+    const keys = Array.from({ length: 2000 }, (_, i) => String(i + 1));
+    const stop = new AbortController();
+    const reason = new Error('deadline passed');
+    const writing = sink.write(batchOf(keys), stop.signal);
+    setTimeout(() => stop.abort(reason), 20);
+    await expect(writing).rejects.toBe(reason);
+    const published = await streamCount(server.url, 'S1A');
+    expect(published).toBeLessThan(keys.length);
+    await sink.close();
+  });
+
   it('a batch published again (a crash before its commit) is dropped by the server: each key once', async () => {
     const first = sinkFor('S2', 'kc.s2');
     await first.open(undefined, signal);
