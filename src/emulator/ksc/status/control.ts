@@ -30,12 +30,12 @@ function defaultValue(type: ReasonParamType, name: string): KlParams[string] {
 }
 
 function reasonParams(reason: StatusReason, given: Readonly<Record<string, unknown>>): KlParams {
-  const params: KlParams = {};
-  for (const [name, type] of Object.entries(reason.params)) {
-    const value = given[name];
-    params[name] = value === undefined ? defaultValue(type, name) : (value as KlParams[string]);
-  }
-  return params;
+  return Object.fromEntries(
+    Object.entries(reason.params).map(([name, type]) => {
+      const value = given[name];
+      return [name, value === undefined ? defaultValue(type, name) : (value as KlParams[string])];
+    }),
+  );
 }
 
 /**
