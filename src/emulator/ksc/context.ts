@@ -26,6 +26,8 @@ export interface MethodContext {
   /** Effective rights in the two role scopes. */
   readonly rights: { readonly server: Rights; readonly devices: Rights };
   readonly requestId: string | undefined;
+  /** `Instance` of `Instance.Class.Method`, when the caller named one (`HostsTags` for `ListTags`). */
+  readonly instance?: string | undefined;
 }
 
 /**

@@ -192,7 +192,7 @@ export function createKscServer(options: KscServerOptions): {
   app.post('/api/:version/:call', async (c) => {
     if (!API_VERSIONS.has(c.req.param('version'))) return c.notFound();
     const parts = c.req.param('call').split('.');
-    // `Instance.Class.Method`: the instance names the default instance when omitted; the emulator has one.
+    // `Instance.Class.Method`: most classes have one instance and ignore it; `ListTags` reads it (ctx.instance).
     const method = parts.length === 3 ? `${parts[1]}.${parts[2]}` : parts.join('.');
     const { auth, session } = await who(c, method);
     const entry = methods.get(method);
@@ -246,6 +246,7 @@ export function createKscServer(options: KscServerOptions): {
       owner: session?.key ?? `user:${auth.user.id}`,
       rights,
       requestId: c.req.header('X-KSC-RequestId'),
+      instance: parts.length === 3 ? parts[0] : undefined,
     };
     const result = await entry.def.handler(ctx, parsed.data);
     return jsonResponse(c, renderResult(result), 200);

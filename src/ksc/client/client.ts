@@ -28,6 +28,11 @@ export interface KscCallOptions {
   /** The call may be repeated after an ambiguous failure. Default: by its name (`Get…`, `Find…`, …). */
   readonly idempotent?: boolean;
   readonly signal?: AbortSignal;
+  /**
+   * The instance a class works on, sent as `Instance.Class.Method`: `ListTags` needs the list it tags
+   * (`HostsTags`, `InventoryTags`, `UmdmDeviceTags`). Absent: the class's default instance.
+   */
+  readonly instance?: string;
 }
 
 export interface KscClientDependencies {
@@ -305,7 +310,8 @@ export class KscClient implements VendorClient {
       let answer: HttpAnswer;
       try {
         this.log({ level: 'debug', message: 'call', method, requestId, attempt });
-        answer = await this.post(method, body, headers, signal);
+        const path = options.instance === undefined ? method : `${options.instance}.${method}`;
+        answer = await this.post(path, body, headers, signal);
       } catch (error) {
         // undici rejects an aborted request with the signal's reason: a cancel, never a failure to repeat.
         if (signal?.aborted === true) throw cancelled(true)();

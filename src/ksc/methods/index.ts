@@ -13,6 +13,7 @@ import { hostGroupMethods } from './host-group.ts';
 import { hostGroupIncidentMethods } from './host-group-incidents.ts';
 import { hostTasksMethods } from './host-tasks.ts';
 import { inventoryApiMethods } from './inventory-api.ts';
+import { listTagsMethods } from './list-tags.ts';
 import { nagNetworkListApiMethods } from './nag-network-list-api.ts';
 import { policyMethods } from './policy.ts';
 import { qbtNetworkListApiMethods } from './qbt-network-list-api.ts';
@@ -56,6 +57,7 @@ export const KSC_METHODS = {
   ...gatewayConnectionMethods,
   ...nagNetworkListApiMethods,
   ...uaControlMethods,
+  ...listTagsMethods,
 } as const;
 
 export type KscMethodName = keyof typeof KSC_METHODS;

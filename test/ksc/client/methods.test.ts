@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { decodeArguments, encodeArguments } from '../../../src/ksc/codec.ts';
-import { KscClient } from '../../../src/ksc/client/client.ts';
+import { KscClient, type KscCallOptions } from '../../../src/ksc/client/client.ts';
 import {
   KSC_METHODS,
   isKscMethodName,
@@ -54,11 +54,15 @@ describe('KSC method map', () => {
 
   /** A caller through `client` that checks the arguments and the reply against the map. */
   function through(client: () => KscClient) {
-    return async <M extends KscMethodName>(method: M, args: KscMethodArgs<M>): Promise<KscMethodReply<M>> => {
+    return async <M extends KscMethodName>(
+      method: M,
+      args: KscMethodArgs<M>,
+      options: KscCallOptions = {},
+    ): Promise<KscMethodReply<M>> => {
       const schema: KscMethod = KSC_METHODS[method];
       const checked = schema.args.safeParse(args);
       if (!checked.success) throw new Error(`${method} arguments: ${checked.error.message}`);
-      const reply = await client().call<unknown>(method, args as KlArguments);
+      const reply = await client().call<unknown>(method, args as KlArguments, options);
       called.add(method);
       const parsed = schema.reply.safeParse(reply);
       if (!parsed.success) throw new Error(`${method} reply: ${parsed.error.message}`);
@@ -675,6 +679,27 @@ describe('KSC method map', () => {
     await call('UaControl.UnregisterUpdateAgent', { wstrUaHostId: kesHost });
     await call('UaControl.RegisterDmzGateway', { pCgInfo: { UaHostId: kesHost } });
     await call('UaControl.UnregisterUpdateAgent', { wstrUaHostId: kesHost });
+  });
+
+  it('tags hosts through the HostsTags instance of ListTags', async () => {
+    const hosts = { instance: 'HostsTags' };
+    await call('ListTags.AddTag', { szwTagValue: 'Finance', pParams: {} }, hosts);
+    await call(
+      'ListTags.SetTags',
+      {
+        pListItemsTags: [
+          { KLTAGS_ITEM_ID: kesHost, KLTAGS_TAGS: [{ KLTAGS_VALUE: 'VIP', KLTAGS_SET: true }] },
+        ],
+        pParams: { KLTAGS_FULL_REPLACE: false },
+      },
+      hosts,
+    );
+    await call('ListTags.RenameTag', { szwOldTagValue: 'VIP', szwNewTagValue: 'Executives' }, hosts);
+    expect((await call('ListTags.GetAllTags', {}, hosts)).PxgRetVal).toEqual(['Finance', 'Executives']);
+    expect((await call('ListTags.GetTags', { pIdArray: [kesHost] }, hosts)).PxgRetVal).toEqual([
+      { KLTAGS_ITEM_ID: kesHost, KLTAGS_TAGS: ['Executives'] },
+    ]);
+    await call('ListTags.DeleteTags2', { pTagValue: ['Finance', 'Executives'] }, hosts);
   });
 
   it('ends the session; the client logs in again for the next call', async () => {

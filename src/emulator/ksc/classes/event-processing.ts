@@ -94,7 +94,6 @@ export const eventProcessingClass = defineClass('EventProcessing', {
   },
   GetRecordRange: {
     rights: [],
-    coverage: { level: 'partial', missing: 'events lack event_type_id, host_id, host_type' },
     handler: async (ctx, { strIteratorId, nStart, nEnd }) => {
       const result = ctx.iterators.get<EventResult>(EVENTS_KIND, strIteratorId, ctx.owner);
       const start = Math.max(0, nStart);

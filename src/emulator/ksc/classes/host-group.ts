@@ -172,7 +172,6 @@ export const hostGroupClass = defineClass('HostGroup', {
 
   GetHostInfo: {
     rights: READ,
-    coverage: { level: 'partial', missing: 'KLHST_APP_INFO (application states)' },
     handler: (ctx, { strHostName, pFields2Return }) => {
       const host = visibleHost(ctx, strHostName);
       const view = hostView(ctx.world, host, new Set(pFields2Return));

@@ -11,6 +11,7 @@ import { gatewayConnectionClass } from './gateway-connection.ts';
 import { hostGroupClass } from './host-group.ts';
 import { hostTasksClass } from './host-tasks.ts';
 import { inventoryApiClass } from './inventory-api.ts';
+import { listTagsClass } from './list-tags.ts';
 import { nagNetworkListApiClass } from './nag-network-list-api.ts';
 import { policyClass } from './policy.ts';
 import { qbtNetworkListApiClass } from './qbt-network-list-api.ts';
@@ -48,4 +49,5 @@ export const KSC_CLASSES: readonly KscClass[] = [
   gatewayConnectionClass,
   nagNetworkListApiClass,
   uaControlClass,
+  listTagsClass,
 ];

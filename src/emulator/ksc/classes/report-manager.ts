@@ -46,7 +46,6 @@ function takeBuilt(owner: string, vserverId: number, id: string): BuiltReport {
 export const reportManagerClass = defineClass('ReportManager', {
   RequestStatisticsData: {
     rights: READ,
-    coverage: { level: 'partial', missing: 'KLSTS_* sections other than KLSTS_Events come back empty' },
     handler: async (ctx, args) => {
       const id = randomBytes(16).toString('hex').toUpperCase();
       await saveRequest(ctx.world, ctx.vserverId, ctx.owner, id, ctx.clock.now(), args.pRequestParams);
@@ -56,7 +55,6 @@ export const reportManagerClass = defineClass('ReportManager', {
 
   GetStatisticsData: {
     rights: READ,
-    coverage: { level: 'partial', missing: 'KLSTS_* sections other than KLSTS_Events come back empty' },
     handler: async (ctx, args) => {
       const request = await findRequest(ctx.world, ctx.vserverId, ctx.owner, args.strRequestId);
       if (request === undefined) throw faults.notFound(`Statistics request '${args.strRequestId}' not found`);

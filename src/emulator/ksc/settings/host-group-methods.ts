@@ -44,7 +44,6 @@ async function afterChange(ctx: MethodContext, path: SectionPath): Promise<void>
 export const hostSettingsMethods: ClassImplementation<'HostGroup'> = {
   SS_GetNames: {
     rights: READ,
-    coverage: { level: 'partial', missing: 'Network Agent (1103) sections' },
     handler: async (ctx, args) => ({
       PxgRetVal: await sectionNames(
         ctx.world,
@@ -58,7 +57,6 @@ export const hostSettingsMethods: ClassImplementation<'HostGroup'> = {
 
   SS_Read: {
     rights: READ,
-    coverage: { level: 'partial', missing: 'Network Agent (1103) sections' },
     handler: async (ctx, args) => ({
       PxgRetVal: await readSection(ctx.world, hostOf(ctx, args.strHostName), pathOf(args)),
     }),
