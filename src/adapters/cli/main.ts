@@ -11,9 +11,7 @@ import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
 import { kconnectVersion } from '../../version.ts';
 import type { ClientLogger } from '../../vendor-client.ts';
-import { needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
 import type { PipelineLogger } from '../../intake/runner.ts';
-import { StateStore } from '../../store/state.ts';
 import type { ServiceDatabaseLocation } from '../http/store.ts';
 
 /** The MCP server's connection: the configuration (file, environment), one context factory for the process. */
@@ -54,6 +52,11 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
   // The service runs the configured pipelines on the same checkpoints as `kconnect intake run`.
   const pipelines = Object.values(config.pipelines);
   const { state } = config.intake;
+  // The intake's parts (sinks, stores and their packages) load only for a service that runs pipelines.
+  const [{ needsStateStore, pipelineDefinitions }, { StateStore }] = await Promise.all([
+    import('../../intake/configured.ts'),
+    import('../../store/state.ts'),
+  ]);
   const store = pipelines.some(needsStateStore) ? await StateStore.open(state) : undefined;
   return {
     contexts: (connection) => factory.context(connection),
