@@ -75,6 +75,7 @@ export const licenseKeysMethods = {
   /** The key files of an activation code (activation servers V1), as binaries for `InstallKey`. */
   'LicenseKeys.DownloadKeyFiles': kscMethod({
     args: z.strictObject({ wstrActivationCode: arg.string() }),
-    reply: z.looseObject({ PxgRetVal: z.array(out.binary()) }),
+    // Inside an array a binary keeps its type word, so the codec hands back bytes.
+    reply: z.looseObject({ PxgRetVal: z.array(z.instanceof(Uint8Array)) }),
   }),
 } as const;
