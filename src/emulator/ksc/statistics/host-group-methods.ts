@@ -62,7 +62,7 @@ export const instanceStatisticsMethods: ClassImplementation<'HostGroup'> = {
     coverage: {
       level: 'partial',
       missing:
-        'connection, ping, sync, network-scan and transport counters (KLSRV_ST_*_CNT, KLSRV_ST_*SCAN*, KLNLST_COUNTERS, KLASYNCACT_COUNTERS, KLTR_ST_*, KLFTS_ST_*) are not reported',
+        'the connection, ping, sync, network-scan and transport counters (KLSRV_ST_ALL_CONS_CNT and its kin, KLNLST_COUNTERS, KLASYNCACT_COUNTERS, KLTR_ST and KLFTS_ST counters) are not reported',
     },
     handler: async (ctx, { vecFilterFields }) => {
       const seen = ctx.vserverId === 0 ? [...ctx.world.vservers.keys()] : [ctx.vserverId];
