@@ -60,6 +60,14 @@ export const hostGroupMethods = {
     args: z.strictObject({ pValues: arg.strings().optional() }),
     reply: z.looseObject({ PxgRetVal: out.params() }),
   }),
+  /**
+   * Server statistics (`KLSRV_ST_*`) named in `vecFilterFields`: the server's and its Network Agent's process ids,
+   * the virtual servers, their hosts and licenses (`KLSRV_ST_VIRT_SERVERS_DETAILS`).
+   */
+  'HostGroup.GetInstanceStatistics': kscMethod({
+    args: z.strictObject({ vecFilterFields: arg.strings().optional() }),
+    reply: z.looseObject({ PxgRetVal: out.params() }),
+  }),
   /** Returns the id of the root group, "Managed devices". */
   'HostGroup.GroupIdGroups': kscMethod({ args: noArgs(), reply: z.looseObject({ PxgRetVal: out.int() }) }),
   /** Returns the id of the "Unassigned devices" group. */

@@ -14,6 +14,8 @@ import { hostGroupIncidentMethods } from './host-group-incidents.ts';
 import { hostTasksMethods } from './host-tasks.ts';
 import { inventoryApiMethods } from './inventory-api.ts';
 import { listTagsMethods } from './list-tags.ts';
+import { licenseKeysMethods } from './license-keys.ts';
+import { groupSyncIteratorMethods } from './group-sync-iterator.ts';
 import { nagNetworkListApiMethods } from './nag-network-list-api.ts';
 import { policyMethods } from './policy.ts';
 import { qbtNetworkListApiMethods } from './qbt-network-list-api.ts';
@@ -58,6 +60,8 @@ export const KSC_METHODS = {
   ...nagNetworkListApiMethods,
   ...uaControlMethods,
   ...listTagsMethods,
+  ...licenseKeysMethods,
+  ...groupSyncIteratorMethods,
 } as const;
 
 export type KscMethodName = keyof typeof KSC_METHODS;

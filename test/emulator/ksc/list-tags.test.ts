@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KlArguments } from '../../../src/ksc/values.ts';
 import {
   BACKENDS,
   failure,
@@ -19,8 +20,7 @@ describe.each(BACKENDS)('KSC emulator ListTags (%s)', (backend) => {
     await emu?.stop();
   });
 
-  const hostsTags = (method: string, args: Record<string, unknown>) =>
-    admin.call(`HostsTags.ListTags.${method}`, args);
+  const hostsTags = (method: string, args: KlArguments) => admin.call(`HostsTags.ListTags.${method}`, args);
 
   it('adds, sets, renames and deletes host tags; GetTags and GetAllTags agree', async () => {
     const [a, b] = emu.ksc.world.hostsOf(0);

@@ -702,6 +702,48 @@ describe('KSC method map', () => {
     await call('ListTags.DeleteTags2', { pTagValue: ['Finance', 'Executives'] }, hosts);
   });
 
+  it('enumerates license keys and their hosts through GroupSyncIterator; reads instance statistics', async () => {
+    const code = 'QW12E-RT34Y-UI56O-PA78S';
+    await call('LicenseKeys.DownloadKeyFiles', { wstrActivationCode: code });
+    const serial = (
+      await call('LicenseKeys.InstallKey', {
+        pKeyInfo: {
+          KLLICSRV_KEYDATA: { KLLIC_IFKEYFILE: false, KLLIC_LICFILE: new TextEncoder().encode(code) },
+        },
+      })
+    ).PxgRetVal;
+    await call('LicenseKeys.AdjustKey', { pData: { KLLIC_SERIAL: serial, KLLICSRV_AUTOKEY: false } });
+    await call('LicenseKeys.GetKeyData', { pKeyInfo: { KLLIC_SERIAL: serial, KLLIC_LIMIT_DATE: 0 } });
+    const keys = await call('LicenseKeys.EnumKeys', {
+      pFields: ['KLLIC_SERIAL', 'KLLIC_APP_ID', 'KLLIC_NHOSTS_ASCURRENT'],
+      pFieldsToOrder: [],
+      pOptions: {},
+      lTimeoutSec: 60,
+    });
+    const page = await call('GroupSyncIterator.GetNextItems', { szwIterator: keys.wstrIterator, nCount: 50 });
+    expect(page.bEOF).toBe(true);
+    await call('GroupSyncIterator.ReleaseIterator', { szwIterator: keys.wstrIterator });
+    const used = page.pData.KLCSP_ITERATOR_ARRAY.find((k) => Number(k['KLLIC_NHOSTS_ASCURRENT']) > 0)!;
+    const hosts = await call('LicenseKeys.AcquireKeyHosts', {
+      pInData: { KLLIC_SERIAL: used['KLLIC_SERIAL'] as string },
+      pFields: ['KLLICSRV_HOSTNAME'],
+      pFieldsToOrder: [],
+      pOptions: {},
+      lTimeoutSec: 0,
+    });
+    await call('GroupSyncIterator.ReleaseIterator', { szwIterator: hosts.wstrIterator });
+    await call('LicenseKeys.UninstallKey', { pKeyInfo: { KLLIC_SERIAL: serial } });
+    const server = page.pData.KLCSP_ITERATOR_ARRAY.find((k) => k['KLLIC_APP_ID'] === 1017)!;
+    const pInData = { KLLIC_SERIAL: server['KLLIC_SERIAL'] as string };
+    await call('LicenseKeys.CheckIfSaasLicenseIsValid', { pInData, bAsCurrent: true });
+    await call('LicenseKeys.SaasTryToInstall', { pInData, bAsCurrent: true });
+    await call('LicenseKeys.SaasTryToUninstall', { bCurrent: false });
+    const stats = await call('HostGroup.GetInstanceStatistics', {
+      vecFilterFields: ['KLSRV_ST_VIRT_SERVER_COUNT', 'KLSRV_ST_VIRT_SERVERS_DETAILS'],
+    });
+    expect(stats.PxgRetVal['KLSRV_ST_VIRT_SERVER_COUNT']).toBe(1);
+  });
+
   it('ends the session; the client logs in again for the next call', async () => {
     await call('Session.EndSession', {});
     await call('Session.Ping', {});

@@ -12,6 +12,7 @@ import type { GroupRecord, HostRecord } from '../world/model.ts';
 import { hostSettingsMethods } from '../settings/host-group-methods.ts';
 import { hostTaskMethods } from '../tasks/host-group-methods.ts';
 import { incidentMethods } from '../incidents/host-group-methods.ts';
+import { instanceStatisticsMethods } from '../statistics/host-group-methods.ts';
 import { serverUsers } from '../users/list.ts';
 import { openChunkAccessor } from './chunk-accessor.ts';
 import { appInfoOf } from '../world/app-info.ts';
@@ -384,4 +385,5 @@ export const hostGroupClass = defineClass('HostGroup', {
   ...hostTaskMethods,
   ...hostSettingsMethods,
   ...incidentMethods,
+  ...instanceStatisticsMethods,
 });

@@ -12,6 +12,8 @@ import { hostGroupClass } from './host-group.ts';
 import { hostTasksClass } from './host-tasks.ts';
 import { inventoryApiClass } from './inventory-api.ts';
 import { listTagsClass } from './list-tags.ts';
+import { licenseKeysClass } from './license-keys.ts';
+import { groupSyncIteratorClass } from './group-sync-iterator.ts';
 import { nagNetworkListApiClass } from './nag-network-list-api.ts';
 import { policyClass } from './policy.ts';
 import { qbtNetworkListApiClass } from './qbt-network-list-api.ts';
@@ -50,4 +52,6 @@ export const KSC_CLASSES: readonly KscClass[] = [
   nagNetworkListApiClass,
   uaControlClass,
   listTagsClass,
+  licenseKeysClass,
+  groupSyncIteratorClass,
 ];

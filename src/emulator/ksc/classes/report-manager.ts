@@ -117,7 +117,8 @@ export const reportManagerClass = defineClass('ReportManager', {
     handler: () => ({ PxgRetVal: REPORT_TYPES.map((t) => ({ RPT_TYPE: t.id, RPT_DN: t.name })) }),
   },
 
-  // coverage: partial — the predefined reports; AddReport/UpdateReport/RemoveReport are not emulated (1194).
+  // coverage: full — every report there is: the predefined ones (adding, changing and removing reports are other
+  // methods, not emulated: 1194).
   EnumReports: {
     rights: READ,
     handler: () => ({ PxgRetVal: predefinedReports() }),
