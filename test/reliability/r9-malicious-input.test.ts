@@ -14,6 +14,10 @@ const MALICIOUS: readonly (readonly [string, string])[] = [
   ['a trailing wildcard', 'a*'],
   ['a filter injection', 'x" ) (KLHST_WKS_DN="*'],
   ['a 10 kB string', 'h'.repeat(10_240)],
+  ['a line break inside', 'host\nname'],
+  ['an escape sequence', 'host\u001b[2Jname'],
+  ['DEL', 'host\u007fname'],
+  ['a C1 control', 'host\u0085name'],
 ];
 
 describe('R9 malicious host input', () => {
@@ -47,9 +51,18 @@ describe('R9 malicious host input', () => {
     await refusesBeforeSending(value);
   });
 
-  // A known gap (the proof's R9 row shows it failing): a NUL passes validation and is looked up as a name, so
-  // the server is asked and the answer is a 404. Validation belongs in the commands' host-name schema.
-  it.fails('isolate_hosts refuses a NUL character before sending anything', async () => {
+  it('isolate_hosts refuses a NUL character before sending anything', async () => {
     await refusesBeforeSending('host\u0000name');
+  });
+
+  it('a read (get_host_status) refuses a NUL before sending anything, naming the field', async () => {
+    const before = await h.emu.callsReceived();
+    const result = await h.run(getHostStatus, { hostNames: ['host\u0000name'] });
+    expect(result.status).toBe('Failed');
+    expect(result.errors[0]).toMatchObject({ statusCode: 400, code: 'INVALID_INPUT' });
+    expect(result.errors[0]!.message).toMatch(
+      /^The value for parameter \(hostNames(\.0)?\) is invalid: .*U\+0000/,
+    );
+    expect((await h.emu.callsReceived()) - before).toBe(0);
   });
 });
