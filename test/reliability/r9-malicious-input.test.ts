@@ -20,6 +20,13 @@ const MALICIOUS: readonly (readonly [string, string])[] = [
   ['a C1 control', 'host\u0085name'],
 ];
 
+/** The value as the report shows it: JSON leaves DEL and C1 controls unescaped, and they would be invisible. */
+const shown = (value: string): string =>
+  JSON.stringify(value.slice(0, 24)).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+
 describe('R9 malicious host input', () => {
   let h: CommandHarness;
   beforeAll(async () => {
@@ -37,7 +44,7 @@ describe('R9 malicious host input', () => {
     const sent = (await h.emu.callsReceived()) - before;
     const error = result.errors[0];
     recordFigure('R9', {
-      figure: `isolate_hosts ${JSON.stringify(value.slice(0, 24))}: ${error?.code ?? 'no error'}, ${sent} requests`,
+      figure: `isolate_hosts ${shown(value)}: ${error?.code ?? 'no error'}, ${sent} requests`,
       pass: error?.code === 'INVALID_INPUT' && sent === 0,
       measured: { sent, code: error?.code ?? 'none' },
     });
