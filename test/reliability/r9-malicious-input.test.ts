@@ -14,7 +14,18 @@ const MALICIOUS: readonly (readonly [string, string])[] = [
   ['a trailing wildcard', 'a*'],
   ['a filter injection', 'x" ) (KLHST_WKS_DN="*'],
   ['a 10 kB string', 'h'.repeat(10_240)],
+  ['a line break inside', 'host\nname'],
+  ['an escape sequence', 'host\u001b[2Jname'],
+  ['DEL', 'host\u007fname'],
+  ['a C1 control', 'host\u0085name'],
 ];
+
+/** The value as the report shows it: JSON leaves DEL and C1 controls unescaped, and they would be invisible. */
+const shown = (value: string): string =>
+  JSON.stringify(value.slice(0, 24)).replace(
+    /[\u007f-\u009f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 describe('R9 malicious host input', () => {
   let h: CommandHarness;
@@ -33,7 +44,7 @@ describe('R9 malicious host input', () => {
     const sent = (await h.emu.callsReceived()) - before;
     const error = result.errors[0];
     recordFigure('R9', {
-      figure: `isolate_hosts ${JSON.stringify(value.slice(0, 24))}: ${error?.code ?? 'no error'}, ${sent} requests`,
+      figure: `isolate_hosts ${shown(value)}: ${error?.code ?? 'no error'}, ${sent} requests`,
       pass: error?.code === 'INVALID_INPUT' && sent === 0,
       measured: { sent, code: error?.code ?? 'none' },
     });
@@ -47,9 +58,18 @@ describe('R9 malicious host input', () => {
     await refusesBeforeSending(value);
   });
 
-  // A known gap (the proof's R9 row shows it failing): a NUL passes validation and is looked up as a name, so
-  // the server is asked and the answer is a 404. Validation belongs in the commands' host-name schema.
-  it.fails('isolate_hosts refuses a NUL character before sending anything', async () => {
+  it('isolate_hosts refuses a NUL character before sending anything', async () => {
     await refusesBeforeSending('host\u0000name');
+  });
+
+  it('a read (get_host_status) refuses a NUL before sending anything, naming the field', async () => {
+    const before = await h.emu.callsReceived();
+    const result = await h.run(getHostStatus, { hostNames: ['host\u0000name'] });
+    expect(result.status).toBe('Failed');
+    expect(result.errors[0]).toMatchObject({ statusCode: 400, code: 'INVALID_INPUT' });
+    expect(result.errors[0]!.message).toMatch(
+      /^The value for parameter \(hostNames(\.0)?\) is invalid: .*U\+0000/,
+    );
+    expect((await h.emu.callsReceived()) - before).toBe(0);
   });
 });

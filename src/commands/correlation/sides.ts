@@ -5,6 +5,7 @@ import type { Device } from '../../kics/model.ts';
 import { KscClient } from '../../ksc/client/client.ts';
 import type { KlParams } from '../../ksc/values.ts';
 import { extendedStatusText, hostStatusName, rtpStateDescription } from '../../status/host-status.ts';
+import { controlCharacterIn } from '../core/search-text.ts';
 import type { CommandContext, PlainJson } from '../core/types.ts';
 import { VENDORS, type Vendor } from '../core/vendors.ts';
 import { ipAddressesOf, macAddressesOf } from '../kics/shared/devices.ts';
@@ -130,7 +131,12 @@ export function kscStatusOf(record: KlParams): { [key: string]: PlainJson } {
 /** The KSC hosts a reference names (id, display name, FQDN or IPv4), each record once by id. */
 export async function kscHostsNamed(ctx: KscContext, references: readonly string[]): Promise<KlParams[]> {
   const byId = new Map<string, KlParams>();
-  for (const reference of new Set(references.map((r) => r.trim()).filter((r) => r !== ''))) {
+  // References come from the other system's answers too; one with a control character names no host a filter
+  // may be asked about, so it matches nothing rather than failing the whole correlation.
+  const searchable = references
+    .map((r) => r.trim())
+    .filter((r) => r !== '' && controlCharacterIn(r) === undefined);
+  for (const reference of new Set(searchable)) {
     const found = await lookupHostReference(ctx, reference, KSC_MATCH_FIELDS, 'reference');
     for (const i of found.named) {
       const record = found.records[i];
@@ -153,6 +159,8 @@ async function devicesBy(ctx: KicsContext, reference: DeviceReference): Promise<
       throw error;
     }
   }
+  // A name from a KSC answer with a control character cannot be a KICS device name worth querying.
+  if ('name' in reference && controlCharacterIn(reference.name) !== undefined) return [];
   const query = kicsQuery('devices');
   if ('ip' in reference) query.where('addressInformation:ipAddress', '=', reference.ip);
   else if ('mac' in reference) query.where('addressInformation:macAddress', '=', normalizeMac(reference.mac));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { searchText } from '../core/search-text.ts';
 import { kicsQuery } from '../../kics/client/query-builder.ts';
 import type { KicsFilterItem } from '../../kics/client/types.ts';
 import { itemsTable } from '../core/result.ts';
@@ -9,7 +10,7 @@ import { READ_ONLY, READER_ROLES, type KicsCommand } from './shared/vendor.ts';
 
 const TITLE = 'KICS List Audit';
 
-const text = z.string().trim().min(1);
+const text = searchText(1024);
 
 const input = z.object({
   userName: text.optional().describe('Only entries of the KICS for Networks user with exactly this name'),

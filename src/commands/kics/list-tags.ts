@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { searchText } from '../core/search-text.ts';
 import { kicsQuery } from '../../kics/client/query-builder.ts';
 import type { KicsFilterItem } from '../../kics/client/types.ts';
 import { itemsTable } from '../core/result.ts';
@@ -16,13 +17,10 @@ const input = z.object({
     .min(1)
     .optional()
     .describe('Only the tags of this device (its id in KICS for Networks, from List Devices)'),
-  protocol: z
-    .string()
-    .trim()
-    .min(1)
+  protocol: searchText(1024)
     .optional()
     .describe('Only tags read over this protocol, as KICS names it (e.g. ModbusTcp, S7comm, Iec104)'),
-  name: z.string().trim().min(1).optional().describe('Only tags with exactly this name'),
+  name: searchText(1024).optional().describe('Only tags with exactly this name'),
   favourite: z.boolean().optional().describe('Only tags marked (true) or not marked (false) as favourites'),
   ...offsetPagingInputs('tags', 'id'),
 });

@@ -1,5 +1,6 @@
 import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
+import { searchText } from '../core/search-text.ts';
 import { findGroups } from '../../ksc/client/iterators.ts';
 import { filter } from '../../ksc/filter/index.ts';
 import { BASIC_READ_WRITE } from './shared/flags.ts';
@@ -7,13 +8,7 @@ import { GROUP_LOOKUP_METHODS, groupReference, resolveGroup, type ResolvedGroup 
 import { summaryTable } from '../core/result.ts';
 
 const input = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1)
-    .max(256)
-    .refine((name) => ![...name].some((ch) => ch.charCodeAt(0) < 32), 'no control characters')
-    .describe('Name of the new administration group (Cortex XSOAR: name)'),
+  name: searchText(256).describe('Name of the new administration group (Cortex XSOAR: name)'),
   parent: groupReference()
     .optional()
     .describe(

@@ -1,5 +1,6 @@
 import type { KscCommand, KscContext } from './shared/vendor.ts';
 import { z } from 'zod';
+import { searchText } from '../core/search-text.ts';
 import { KconnectError } from '../../errors.ts';
 import type { KlParams } from '../../ksc/values.ts';
 import { EVENT_FIELDS, EVENT_RANGE_METHODS, readEventRange } from './shared/events.ts';
@@ -17,12 +18,9 @@ const input = z.object({
     .describe(
       'Host ID: the scanned host, by id (KLHST_WKS_HOSTNAME, from List Hosts), display name, FQDN or IPv4 address',
     ),
-  scanTaskName: z
-    .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .describe('Scan Task Name: the display name of the scan task whose results to return, e.g. "Virus Scan"'),
+  scanTaskName: searchText(100).describe(
+    'Scan Task Name: the display name of the scan task whose results to return, e.g. "Virus Scan"',
+  ),
   days: z
     .number()
     .int()

@@ -1,5 +1,6 @@
 import type { KscCommand } from './shared/vendor.ts';
 import { z } from 'zod';
+import { searchText } from '../core/search-text.ts';
 import { KconnectError } from '../../errors.ts';
 import { filter, type FilterExpression } from '../../ksc/filter/index.ts';
 import { ACL_FREE, BASIC_READ, READ_ONLY, right } from './shared/flags.ts';
@@ -27,7 +28,7 @@ const input = z.object({
         'Hosts), id, FQDN or IPv4 address; it must name exactly one host',
     ),
   usernames: z
-    .array(z.string().trim().min(1).max(256))
+    .array(searchText(256))
     .min(1)
     .max(1000)
     .optional()

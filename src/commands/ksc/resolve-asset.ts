@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { searchText } from '../core/search-text.ts';
 import { KconnectError } from '../../errors.ts';
 import type { Device } from '../../kics/model.ts';
 import type { KlParams } from '../../ksc/values.ts';
@@ -46,14 +47,11 @@ const input = z.object({
     .regex(MAC, 'a MAC address such as 00:1A:2B:3C:4D:5E')
     .optional()
     .describe('The MAC address of one of its interfaces'),
-  name: z
-    .string()
-    .trim()
-    .min(1)
+  name: searchText(1024)
     .optional()
     .describe('Its name: KICS device name, KSC display name, FQDN or host name'),
   kicsDeviceId: z.number().int().min(1).optional().describe('Its device id in KICS for Networks'),
-  kscHostId: z.string().trim().min(1).optional().describe('Its host id in KSC (KLHST_WKS_HOSTNAME)'),
+  kscHostId: searchText(256).optional().describe('Its host id in KSC (KLHST_WKS_HOSTNAME)'),
 });
 
 type Input = z.output<typeof input>;

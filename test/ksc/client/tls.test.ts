@@ -1,4 +1,7 @@
 import { randomBytes, X509Certificate } from 'node:crypto';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { generate as generateCertificate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConnectionError,
@@ -112,6 +115,97 @@ describe('KscClient over HTTPS', () => {
     const warnings = logs.filter((r) => r.message.startsWith('the server certificate expires'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]?.message).toContain('reserve certificate’s pin');
+  });
+
+  /**
+   * An HTTPS server on loopback with a certificate of our making, counting the requests that reach it: the
+   * emulator's own certificate is always valid and names 127.0.0.1, so the wrong-name and expired cases need
+   * one of their own.
+   */
+  async function serverWith(options: {
+    readonly names: readonly string[];
+    readonly notBefore: Date;
+    readonly notAfter: Date;
+  }): Promise<{ url: string; cert: string; requests: () => number; close: () => Promise<void> }> {
+    const pems = await generateCertificate([{ name: 'commonName', value: options.names[0]! }], {
+      keySize: 2048,
+      algorithm: 'sha256',
+      notBeforeDate: options.notBefore,
+      notAfterDate: options.notAfter,
+      extensions: [
+        { name: 'subjectAltName', altNames: options.names.map((value) => ({ type: 2 as const, value })) },
+      ],
+    });
+    let requests = 0;
+    const server: Server = createServer({ key: pems.private, cert: pems.cert }, (_req, res) => {
+      requests++;
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `https://127.0.0.1:${port}`,
+      cert: pems.cert,
+      requests: () => requests,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  }
+
+  async function refusal(url: string, ca: string) {
+    const logs: KscLogRecord[] = [];
+    const ksc = new KscClient(
+      {
+        url,
+        credentials: { user: 'admin', password: TEST_PASSWORD },
+        attempts: 3,
+        backoffMs: 1,
+        tls: { ca },
+      },
+      { logger: (r) => logs.push(r) },
+    );
+    clients.push(ksc);
+    const error = await ksc.call('HostGroup.GroupIdGroups').catch((e: unknown) => e);
+    return { error, logs };
+  }
+
+  it('refuses a trusted certificate issued for another host name, naming the host, before sending anything', async () => {
+    const day = 86_400_000;
+    const other = await serverWith({
+      names: ['ksc.example.test'],
+      notBefore: new Date(Date.now() - day),
+      notAfter: new Date(Date.now() + 365 * day),
+    });
+    try {
+      const { error, logs } = await refusal(other.url, other.cert);
+      expect(error).toBeInstanceOf(TlsError);
+      expect((error as TlsError).retryable).toBe(false);
+      expect((error as TlsError).message).toContain(other.url);
+      expect((error as TlsError).message).toMatch(/ALTNAME/);
+      expect(retries(logs)).toHaveLength(0);
+      expect(other.requests()).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses a trusted certificate that has already expired, saying so, before sending anything', async () => {
+    const day = 86_400_000;
+    const expired = await serverWith({
+      names: ['localhost', '127.0.0.1'],
+      notBefore: new Date(Date.now() - 400 * day),
+      notAfter: new Date(Date.now() - day),
+    });
+    try {
+      const { error, logs } = await refusal(expired.url, expired.cert);
+      expect(error).toBeInstanceOf(TlsError);
+      expect((error as TlsError).retryable).toBe(false);
+      expect((error as TlsError).message).toContain(expired.url);
+      expect((error as TlsError).message).toMatch(/EXPIRED/);
+      expect(retries(logs)).toHaveLength(0);
+      expect(expired.requests()).toBe(0);
+    } finally {
+      await expired.close();
+    }
   });
 
   // Last: it changes the emulator's certificate for the rest of the file.

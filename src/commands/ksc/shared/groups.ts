@@ -5,6 +5,7 @@ import { findGroups } from '../../../ksc/client/iterators.ts';
 import { filter } from '../../../ksc/filter/index.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import { invalidInput } from '../../core/result.ts';
+import { refuseControlCharacters, searchText } from '../../core/search-text.ts';
 
 /** An administration group as commands name it. */
 export interface ResolvedGroup {
@@ -19,7 +20,7 @@ export interface ResolvedGroup {
 /** A group named by its id, its name or its full path. */
 export const groupReference = () =>
   z
-    .union([z.number().int().min(0).max(2_147_483_647), z.string().trim().min(1).max(1024)])
+    .union([z.number().int().min(0).max(2_147_483_647), searchText(1024)])
     .describe(
       'An administration group: its id (from List Groups), its name, or its full path such as ' +
         '"Managed devices/Headquarters/Workstations" when several groups share the name',
@@ -75,6 +76,7 @@ export async function resolveGroup(
     return { ...resolvedGroup(info.PxgRetVal), id };
   }
   if (text === '') throw invalidInput(field, 'empty');
+  refuseControlCharacters(text, field);
   // Search by the last path segment too: a full path's group has that name.
   const last = text.includes('/') ? text.slice(text.lastIndexOf('/') + 1).trim() : text;
   const byName = filter.or(

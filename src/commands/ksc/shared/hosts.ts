@@ -8,6 +8,7 @@ import { collectPages, streamAccessorWire, type WirePage, type WireRecords } fro
 import { toPlain } from './plain.ts';
 import { textAttr } from './records.ts';
 import { invalidInput } from '../../core/result.ts';
+import { refuseControlCharacters } from '../../core/search-text.ts';
 
 /** A host as commands name it: its id, display name, FQDN and address. */
 export interface ResolvedHost {
@@ -90,6 +91,7 @@ function referenceSearch(
 ): { readonly ref: string; readonly filter: string } {
   const ref = reference.trim();
   if (ref === '') throw invalidInput(field, 'empty');
+  refuseControlCharacters(ref, field);
   const ip = ipv4ToLong(ref);
   const byReference = filter.or(
     filter.eq('KLHST_WKS_HOSTNAME', ref),

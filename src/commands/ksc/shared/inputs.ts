@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { searchText } from '../../core/search-text.ts';
 
 /** A KSC attribute name, e.g. `KLHST_WKS_DN`. */
 export const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -10,12 +11,9 @@ export const ATTRIBUTE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export const inputs = {
   /** A host named by id (`KLHST_WKS_HOSTNAME`), display name, FQDN or IPv4 address. */
   host: () =>
-    z
-      .string()
-      .trim()
-      .min(1)
-      .max(256)
-      .describe('A host: its id (KLHST_WKS_HOSTNAME, from List Hosts), display name, FQDN or IPv4 address'),
+    searchText(256).describe(
+      'A host: its id (KLHST_WKS_HOSTNAME, from List Hosts), display name, FQDN or IPv4 address',
+    ),
   hosts: () =>
     z
       .array(inputs.host())

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KlParams } from '../../../ksc/values.ts';
 import { textAttr } from './records.ts';
+import { controlCharacterIn } from '../../core/search-text.ts';
 
 /** A full file path (Windows drive or UNC, or POSIX): quarantine works on files, never on patterns. */
 export const fullPath = () =>
@@ -12,7 +13,9 @@ export const fullPath = () =>
     .regex(
       /^(?:[A-Za-z]:[\\/]|\\\\|\/)[^*?]*[^\\/]$/,
       'a full file path without wildcards, e.g. C:\\Test\\5.txt',
-    );
+    )
+    // The folder and the file name go into the Quarantine view's search filter.
+    .refine((path) => controlCharacterIn(path) === undefined, 'a full file path without control characters');
 
 /** `C:\Test\5.txt` → folder with its trailing separator and file name, as the Quarantine view stores them. */
 export function splitPath(path: string): { readonly folder: string; readonly title: string } {
