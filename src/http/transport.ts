@@ -1,4 +1,5 @@
 import type { X509Certificate } from 'node:crypto';
+import { decodedBodyText } from './content-encoding.ts';
 import { Pool, type Dispatcher } from 'undici';
 import {
   CircuitOpenError,
@@ -28,6 +29,7 @@ export interface HttpAnswer {
   readonly status: number;
   /** Header names in lower case, as undici gives them. */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The body as text, decoded from `Content-Encoding: gzip` or `deflate` when the server compressed it. */
   readonly text: string;
 }
 
@@ -158,7 +160,8 @@ export class HttpTransport {
         ...(request.body === undefined ? {} : { body: request.body }),
         ...(request.signal === undefined ? {} : { signal: request.signal }),
       });
-      return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+      const text = await decodedBodyText(response.body, response.headers['content-encoding']);
+      return { status: response.statusCode, headers: response.headers, text };
     });
   }
 

@@ -7,6 +7,7 @@ import {
   isPlainHttpToAnotherHost,
   resolveKscConfig,
   type KscClientOptions,
+  type KscCompression,
 } from '../../ksc/client/config.ts';
 import { ConfigError } from '../errors.ts';
 import type { Secret } from '../secrets.ts';
@@ -52,6 +53,8 @@ export const kscConnectionFileSchema = z.strictObject({
   backoffMs: z.number().int().min(1).max(60_000).optional(),
   circuitBreaker: circuitBreakerFileSchema.optional(),
   login: z.enum(['session', 'connection']).optional(),
+  /** Ask KSC for gzip answers: `auto` (default) — for any server but this machine; `gzip`; `none`. */
+  compression: z.enum(['auto', 'gzip', 'none']).optional(),
   proxy: z.union([nonEmpty, z.literal(false)]).optional(),
   correlateWith: correlateWithSchema,
 });
@@ -79,6 +82,7 @@ export interface KscConnectionConfig extends BaseConnectionConfig {
   readonly backoffMs?: number;
   readonly circuitBreaker?: CircuitBreakerOptions | false;
   readonly login?: 'session' | 'connection';
+  readonly compression?: KscCompression;
 }
 
 /** The variables of the selected KSC connection (documented in docs/cli.md). */
@@ -255,6 +259,7 @@ function buildKscConnection(settings: ConnectionSettings): KscConnectionConfig {
     ...optional('backoffMs', settings.value<number>('backoffMs')),
     ...optional('circuitBreaker', circuitBreakerSetting(settings)),
     ...optional('login', settings.value<'session' | 'connection'>('login')),
+    ...optional('compression', settings.value<KscCompression>('compression')),
     ...optional('proxy', settings.value<string | false>('proxy')),
     ...optional('correlateWith', settings.value<string>('correlateWith')),
     sources: settings.sources(),
@@ -325,6 +330,7 @@ function clientOptions(connection: KscConnectionConfig, ca: string | undefined):
     ...optional('circuitBreaker', connection.circuitBreaker),
     connectionName: connection.name,
     ...optional('login', connection.login),
+    ...optional('compression', connection.compression),
     ...optional('proxy', connection.proxy),
   };
 }
@@ -369,6 +375,7 @@ export const kscConnectionType: ConnectionType<KscConnectionConfig> = {
       ...optional('backoffMs', c.backoffMs),
       ...optional('circuitBreaker', c.circuitBreaker),
       ...optional('login', c.login),
+      ...optional('compression', c.compression),
       ...(c.proxy === undefined ? {} : { proxy: c.proxy === false ? false : maskProxy(c.proxy) }),
       ...optional('correlateWith', c.correlateWith),
     };

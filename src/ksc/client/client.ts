@@ -407,7 +407,11 @@ export class KscClient implements VendorClient {
     return this.transport.request({
       method: 'POST',
       path: `/api/${this.config.apiVersion}/${method}`,
-      headers: { 'content-type': 'application/json', ...headers },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.config.compression === 'gzip' ? { 'accept-encoding': 'gzip' } : {}),
+        ...headers,
+      },
       body,
       signal,
     });

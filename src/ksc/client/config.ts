@@ -70,7 +70,16 @@ export interface KscClientOptions {
   readonly circuitBreaker?: CircuitBreakerOptions | false;
   /** The connection's name in errors and logs (`CircuitOpenError.connection`). Default the server's origin. */
   readonly connectionName?: string;
+  /**
+   * Ask the server to compress its answers: `gzip` — always send `Accept-Encoding: gzip`; `none` — never;
+   * `auto` (default) — gzip unless the server is this machine, where the link is not the bound and compressing
+   * costs both sides CPU (figures in docs/benchmarks.md, "KSC client"). The client reads an uncompressed answer
+   * too, so a server that ignores the header works either way.
+   */
+  readonly compression?: KscCompression;
 }
+
+export type KscCompression = 'auto' | 'gzip' | 'none';
 
 /** How the server's certificate is checked. Without options: the system's trusted CAs and the host name. */
 export interface KscTlsOptions {
@@ -106,6 +115,8 @@ export interface ResolvedKscConfig {
   readonly proxy: ResolvedProxy | undefined;
   readonly circuitBreaker: ResolvedCircuitBreaker | undefined;
   readonly connectionName: string;
+  /** `auto` resolved against the server's host. */
+  readonly compression: 'gzip' | 'none';
 }
 
 /** Whether a URL's host is this machine: 127.0.0.0/8, `::1` or `localhost`, as `URL` spells `hostname`. */
@@ -186,6 +197,9 @@ export function resolveKscConfig(
       throw new FieldError('tls.pins', 'expected sha256/<base64 of 32 bytes>', { index: i });
     return normalized;
   });
+  const compression = options.compression ?? 'auto';
+  if (compression !== 'auto' && compression !== 'gzip' && compression !== 'none')
+    throw new FieldError('compression', 'auto, gzip or none');
   return Object.freeze({
     origin: url.origin,
     insecureHttp,
@@ -205,6 +219,7 @@ export function resolveKscConfig(
     proxy: proxyFor(url, options.proxy, env),
     circuitBreaker: resolveCircuitBreaker(options.circuitBreaker),
     connectionName: options.connectionName ?? url.origin,
+    compression: compression === 'auto' ? (isLoopbackHostname(url.hostname) ? 'none' : 'gzip') : compression,
   });
 }
 

@@ -11,6 +11,7 @@ export {
 export {
   resolveKscConfig,
   type KscClientOptions,
+  type KscCompression,
   type PasswordCredentials,
   type ResolvedKscConfig,
   type SecretSource,

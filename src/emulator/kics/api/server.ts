@@ -6,7 +6,7 @@ import { logUnhandledError, requestLogging, type EmulatorLogger } from '../../co
 import type { KicsStore } from '../store/kics-store.ts';
 import { registerAllowRuleRoutes } from './allow-rules.ts';
 import { registerCollectionRoutes } from './collections.ts';
-import { compressWhenAccepted } from './compression.ts';
+import { compressWhenAccepted } from '../../core/compression.ts';
 import { registerDeviceRoutes } from './devices.ts';
 import { registerDictionaryRoutes } from './dictionaries.ts';
 import type { Access } from '../auth/users.ts';

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from 'hono';
 import { compress } from 'hono/compress';
 import { describe, expect, it } from 'vitest';
-import { compressWhenAccepted } from '../../../../src/emulator/kics/api/compression.ts';
+import { compressWhenAccepted } from '../../../../src/emulator/core/compression.ts';
 
 /** A server with the middleware under test and responses of the kinds the KICS emulator gives. */
 function server(middleware: MiddlewareHandler): Hono {
