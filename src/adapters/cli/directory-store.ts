@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { CommandDefinition } from '../../commands/core/types.ts';
 import type { KconnectConfig } from '../../config/schema.ts';
 import type { DirectoryStore } from '../../directory/model/store.ts';
@@ -25,6 +26,30 @@ export async function openCliDirectory(
   const wanted = command.vendor === 'directory' || command.companions?.directory !== undefined;
   if (!wanted || location === undefined) return undefined;
   // Loaded here: the database drivers are for the commands that read the directory.
+  const { DirectoryStore } = await import('../../directory/model/store.ts');
+  return DirectoryStore.open(location);
+}
+
+/**
+ * The directory store of a long-running process that serves every command (`kconnect mcp`): the configured one
+ * (`directory:`), else the service database when it is a PostgreSQL URL or a file that exists — where `kconnect
+ * serve` keeps what it received — so the MCP tools read what the CLI's directory commands read. A missing service
+ * database file is not created: the process then runs without a directory (directory tools answer that none is
+ * configured, enrichment is left out).
+ */
+export async function openProcessDirectory(
+  config: KconnectConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<DirectoryStore | undefined> {
+  let location: DatabaseLocation | undefined = config.directory.state;
+  if (location === undefined) {
+    const { serviceDatabaseLocation } = await import('../http/store.ts');
+    const service = serviceDatabaseLocation(
+      env[SERVICE_DATABASE_ENV] ?? config.service?.database ?? DEFAULT_SERVICE_DATABASE,
+    );
+    if ('url' in service || existsSync(service.file)) location = service;
+  }
+  if (location === undefined) return undefined;
   const { DirectoryStore } = await import('../../directory/model/store.ts');
   return DirectoryStore.open(location);
 }

@@ -9,6 +9,7 @@ import { intakeCommand } from './intake-command.ts';
 import { mcpCommand, type LoadedMcpContext } from './mcp-command.ts';
 import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
+import { openProcessDirectory } from './directory-store.ts';
 import { kconnectVersion } from '../../version.ts';
 import type { ClientLogger } from '../../vendor-client.ts';
 import { needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
@@ -31,10 +32,15 @@ async function loadMcpContext(
     idempotency: cliIdempotencyStore(process.env, Date.now),
     logger,
   });
+  // The directory tools and the enrichment of get_user_by_ip / list_users read the store the CLI reads.
+  const directory = await openProcessDirectory(config, process.env);
   return {
-    context: () => factory.context(connection),
+    context: () => ({ ...factory.context(connection), ...(directory === undefined ? {} : { directory }) }),
     allowDestructive: config.mcp?.allowDestructive === true,
-    close: () => factory.close(),
+    close: async () => {
+      await factory.close();
+      await directory?.close();
+    },
   };
 }
 
