@@ -9,7 +9,7 @@ import { intakeCommand } from './intake-command.ts';
 import { mcpCommand, type LoadedMcpContext } from './mcp-command.ts';
 import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
-import { openProcessDirectory } from './directory-store.ts';
+import { enrichesFromDirectory, openProcessDirectory } from './directory-store.ts';
 import { kconnectVersion } from '../../version.ts';
 import type { ClientLogger } from '../../vendor-client.ts';
 import { needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
@@ -61,6 +61,10 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
   const pipelines = Object.values(config.pipelines);
   const { state } = config.intake;
   const store = pipelines.some(needsStateStore) ? await StateStore.open(state) : undefined;
+  // The pipelines that add the directory identity read the directory the service receives into.
+  const directory = pipelines.some(enrichesFromDirectory)
+    ? await openProcessDirectory(config, process.env, { create: true })
+    : undefined;
   return {
     contexts: (connection) => factory.context(connection),
     clients: (connection) => factory.vendorClient(connection),
@@ -73,6 +77,7 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
       : {
           pipelines: pipelineDefinitions(config, factory, {
             ...(store === undefined ? {} : { store }),
+            ...(directory === undefined ? {} : { directory }),
             logger: levelledPipelineLogger(logger),
           }),
           checkpoints: state.url === undefined ? { file: state.file ?? '' } : { url: state.url },
@@ -80,6 +85,7 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
     close: async () => {
       await factory.close();
       await store?.close();
+      await directory?.close();
     },
   };
 }
