@@ -75,7 +75,7 @@ describe('directory enrichment of get_user_by_ip and list_users through the HTTP
   it('list_users adds the directory identity to the domain users it publishes, by trustee id and SID', async () => {
     const result = await call('list_users', { limit: 1000 });
     expect(result.status).toBe('Successful');
-    const records = result.context as {
+    const records = result.context as unknown as {
       ul_wstrSamAccountName?: string;
       ul_Local?: boolean;
       directory?: Identity;
@@ -95,16 +95,16 @@ describe('directory enrichment of get_user_by_ip and list_users through the HTTP
   it('get_user_by_ip adds the identity to accounts whose SID the directory knows', async () => {
     const users = await call('list_users', { limit: 1000 });
     const hosts = await call('list_hosts', { limit: 60 });
-    const ips = (hosts.context as { ipAddress?: string; KLHST_WKS_IP_LONG?: unknown }[])
+    const ips = (hosts.context as unknown as { ipAddress?: string; KLHST_WKS_IP_LONG?: unknown }[])
       .map((h) => h.ipAddress)
       .filter((ip): ip is string => typeof ip === 'string' && ip !== '')
       .slice(0, 20);
     expect(ips.length).toBeGreaterThan(0);
     expect(users.status).toBe('Successful');
     const result = await call('get_user_by_ip', { ipAddresses: ips });
-    const accounts = (result.context as { accounts: { userName: string; directory?: Identity }[] }[]).flatMap(
-      (h) => h.accounts,
-    );
+    const accounts = (
+      result.context as unknown as { accounts: { userName: string; directory?: Identity }[] }[]
+    ).flatMap((h) => h.accounts);
     const enriched = accounts.filter((a) => a.directory !== undefined);
     expect(enriched.length).toBeGreaterThan(0);
     for (const account of enriched)
