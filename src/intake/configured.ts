@@ -14,6 +14,8 @@ import type { PipelineLogger } from './runner.ts';
 import { createSink, sinkTarget } from './sinks/index.ts';
 import { createSource } from './sources/index.ts';
 import type { MappingName, Source } from './types.ts';
+import type { DirectoryQueries } from '../directory/queries.ts';
+import { withIdentityLookups } from './identity-lookups.ts';
 
 export interface PipelineDependencies {
   /** Where asset streams (`ksc.hosts`, `kics.devices`) keep their fingerprints; needed only by them. */
@@ -22,6 +24,11 @@ export interface PipelineDependencies {
   readonly logger?: PipelineLogger;
   /** Milliseconds since the epoch, for the sinks (the file sink's rotation). Default `Date.now`. */
   readonly now?: () => number;
+  /**
+   * The IAM directory: `ksc.events` pipelines mapped to ecs or ocsf add the directory identity of the user an
+   * event names (decision 0064). Without it the user fields are what the event says.
+   */
+  readonly directory?: DirectoryQueries;
 }
 
 function mappingNameOf(config: PipelineConfig['mapping']): MappingName {
@@ -79,9 +86,17 @@ function definitionOf(
         sink: createSink(s.config, sinkDeps),
         deadLetter: new DeadLetterFile(s.deadLetterPath),
       }));
+      const source = configuredSource(pipeline, contexts, deps);
+      const mappingName = mappingNameOf(pipeline.mapping);
+      const enriched =
+        deps.directory !== undefined &&
+        pipeline.source.type === 'ksc.events' &&
+        (mappingName === 'ecs' || mappingName === 'ocsf')
+          ? withIdentityLookups(source, deps.directory, deps.now === undefined ? {} : { now: deps.now })
+          : undefined;
       return {
-        source: configuredSource(pipeline, contexts, deps),
-        mapping: createMapping(pipeline.mapping),
+        source: enriched?.source ?? source,
+        mapping: createMapping(pipeline.mapping, enriched?.lookups),
         sink: sinks[0]!.sink,
         sinks,
       };

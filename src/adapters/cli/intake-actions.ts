@@ -14,6 +14,8 @@ import type { CheckpointFence } from '../../intake/checkpoints/store.ts';
 import { DEFAULT_LEASE_TTL_MS, isLeaseLost, runWithLeases } from '../../intake/leases/coordinator.ts';
 import { LeaseHeldError, newWorkerId } from '../../intake/leases/index.ts';
 import { configuredSource, needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
+import type { DirectoryStore } from '../../directory/model/store.ts';
+import { enrichesFromDirectory, openProcessDirectory } from './directory-store.ts';
 import type { PipelineDefinition } from '../../intake/pipeline.ts';
 import { resetPipeline, type ResetTarget } from '../../intake/reset.ts';
 import type { PipelineLogger } from '../../intake/runner.ts';
@@ -129,6 +131,7 @@ export async function runCommand(io: CliIo, options: IntakeCommandOptions, flags
 
   let checkpoints: CheckpointStore | undefined;
   let store: StateStore | undefined;
+  let directory: DirectoryStore | undefined;
   let contexts: ContextFactory | undefined;
   const stop = new AbortController();
   let stopRequests = 0;
@@ -143,12 +146,14 @@ export async function runCommand(io: CliIo, options: IntakeCommandOptions, flags
     checkpoints = await CheckpointStore.open(config.intake.state);
     const selected = names.map((name) => config.pipelines[name]!);
     if (selected.some(needsStateStore)) store = await StateStore.open(config.intake.state);
+    if (selected.some(enrichesFromDirectory)) directory = await openProcessDirectory(config, io.env);
     contexts = createContextFactory(config, {
       env: io.env,
       logger: log === undefined ? stderrLogger(io) : recordLogger(log),
     });
     const definitions = pipelineDefinitions(config, contexts, {
       ...(store === undefined ? {} : { store }),
+      ...(directory === undefined ? {} : { directory }),
       now,
       logger,
     }).filter((d) => names.includes(d.name));
@@ -207,6 +212,7 @@ export async function runCommand(io: CliIo, options: IntakeCommandOptions, flags
     stopListening();
     await contexts?.close();
     await store?.close();
+    await directory?.close();
     await checkpoints?.close();
   }
 }

@@ -9,6 +9,7 @@ import { intakeCommand } from './intake-command.ts';
 import { mcpCommand, type LoadedMcpContext } from './mcp-command.ts';
 import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
+import { enrichesFromDirectory, openProcessDirectory } from './directory-store.ts';
 import { kconnectVersion } from '../../version.ts';
 import type { ClientLogger } from '../../vendor-client.ts';
 import type { PipelineLogger } from '../../intake/runner.ts';
@@ -29,10 +30,15 @@ async function loadMcpContext(
     idempotency: cliIdempotencyStore(process.env, Date.now),
     logger,
   });
+  // The directory tools and the enrichment of get_user_by_ip / list_users read the store the CLI reads.
+  const directory = await openProcessDirectory(config, process.env);
   return {
-    context: () => factory.context(connection),
+    context: () => ({ ...factory.context(connection), ...(directory === undefined ? {} : { directory }) }),
     allowDestructive: config.mcp?.allowDestructive === true,
-    close: () => factory.close(),
+    close: async () => {
+      await factory.close();
+      await directory?.close();
+    },
   };
 }
 
@@ -58,6 +64,10 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
     import('../../store/state.ts'),
   ]);
   const store = pipelines.some(needsStateStore) ? await StateStore.open(state) : undefined;
+  // The pipelines that add the directory identity read the directory the service receives into.
+  const directory = pipelines.some(enrichesFromDirectory)
+    ? await openProcessDirectory(config, process.env, { create: true })
+    : undefined;
   return {
     contexts: (connection) => factory.context(connection),
     clients: (connection) => factory.vendorClient(connection),
@@ -70,6 +80,7 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
       : {
           pipelines: pipelineDefinitions(config, factory, {
             ...(store === undefined ? {} : { store }),
+            ...(directory === undefined ? {} : { directory }),
             logger: levelledPipelineLogger(logger),
           }),
           checkpoints: state.url === undefined ? { file: state.file ?? '' } : { url: state.url },
@@ -77,6 +88,7 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
     close: async () => {
       await factory.close();
       await store?.close();
+      await directory?.close();
     },
   };
 }

@@ -12,6 +12,7 @@ import { ipv4ToLong } from './shared/ipv4.ts';
 import { toPlain } from './shared/plain.ts';
 import { errorEntry, statusOf } from '../core/result.ts';
 import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
+import { identityJson, identityOf, type EnrichedIdentity } from '../../directory/enrichment.ts';
 
 /**
  * The accounts a host's Network Agent reports (`KLNAG_ACCNTS_ACCOUNTS`, seed 001's sample), in the host settings
@@ -109,6 +110,24 @@ async function usersAt(ctx: KscContext, ip: string): Promise<IpResult> {
   return { ip, hosts };
 }
 
+/**
+ * The directory identity of each account by its SID (these accounts carry no trustee id), when the context has a
+ * directory; by account name only for an account without SID.
+ */
+async function identitiesOf(
+  ctx: KscContext,
+  accounts: readonly Account[],
+): Promise<Map<Account, EnrichedIdentity | undefined>> {
+  const found = new Map<Account, EnrichedIdentity | undefined>();
+  const directory = ctx.directory;
+  if (directory === undefined) return found;
+  const answers = await mapLimited(accounts, CONCURRENCY, (a) =>
+    identityOf(directory, a.sid === '' ? { account: a.displayName || a.userName } : { sid: a.sid }),
+  );
+  accounts.forEach((account, i) => found.set(account, answers[i]));
+  return found;
+}
+
 /** `Get User By IP` (seed 001): the accounts the Network Agent of the host at each address reports. */
 export const getUserByIp: KscCommand<typeof input, typeof keyFields> = {
   name: 'get_user_by_ip',
@@ -119,7 +138,10 @@ export const getUserByIp: KscCommand<typeof input, typeof keyFields> = {
     'whether it is a user account. Use it to tie an address seen in an alert to the people using that ' +
     'machine. Needs Network Agent on the host. Each address is looked up on its own: a malformed address is ' +
     'a 400 error, an address no host has or a host without agent data a 404, and the other addresses are ' +
-    'still reported (Partially Successful). Several hosts with the same address are each reported. Read-only.',
+    'still reported (Partially Successful). Several hosts with the same address are each reported. Where ' +
+    "kconnect's IAM directory is there (the service's, or `directory:` in the configuration), each account " +
+    'whose SID matches a directory user gets a `directory` object in the context: displayName, upn, mail, ' +
+    'samName, groups (direct and nested) and directGroups. Read-only.',
   input,
   keyFields,
   ...READ_ONLY,
@@ -128,10 +150,16 @@ export const getUserByIp: KscCommand<typeof input, typeof keyFields> = {
     rights: [BASIC_READ],
     operations: [...HOST_LOOKUP_METHODS, 'HostGroup.SS_Read'],
   },
+  companions: { directory: 'optional' },
   hints: { cliAliases: { ipAddresses: 'ip' }, targetFields: ['ipAddresses'] },
   example: { ipAddresses: ['10.5.1.2'] },
   async run(ctx, { ipAddresses }) {
     const settled = await mapLimited(ipAddresses, CONCURRENCY, (ip) => settle(usersAt(ctx, ip)));
+    // Per address, per host: the accounts, read once for the context and the directory's lookups.
+    const accountsAt = settled.map((outcome) =>
+      outcome.ok ? outcome.value.hosts.map((host) => accountsOf(host.section)) : [],
+    );
+    const identities = await identitiesOf(ctx, accountsAt.flat(2));
     const results: WireJson[] = [];
     const context: PlainJson[] = [];
     const rows: PlainJson[][] = [];
@@ -147,7 +175,7 @@ export const getUserByIp: KscCommand<typeof input, typeof keyFields> = {
         return;
       }
       succeeded++;
-      for (const host of outcome.value.hosts) {
+      outcome.value.hosts.forEach((host, hostIndex) => {
         const hostName = String(host.record['KLHST_WKS_DN'] ?? '');
         const hostId = String(host.record['KLHST_WKS_HOSTNAME'] ?? '');
         results.push({
@@ -156,12 +184,15 @@ export const getUserByIp: KscCommand<typeof input, typeof keyFields> = {
           KLHST_WKS_HOSTNAME: hostId,
           PxgRetVal: host.wire,
         });
-        const accounts = accountsOf(host.section);
+        const accounts = accountsAt[index]![hostIndex]!;
         context.push({
           ip_address: ip,
           KLHST_WKS_DN: hostName,
           KLHST_WKS_HOSTNAME: hostId,
-          accounts: accounts.map((a) => ({ ...a })),
+          accounts: accounts.map((a) => {
+            const identity = identities.get(a);
+            return identity === undefined ? { ...a } : { ...a, directory: identityJson(identity) };
+          }),
         });
         keys.IPAddresses.push(ip);
         keys.HostNames.push(hostName);
@@ -171,7 +202,7 @@ export const getUserByIp: KscCommand<typeof input, typeof keyFields> = {
           keys.SIDs.push(account.sid);
           rows.push([ip, hostName, account.userName, account.displayName, account.sid]);
         }
-      }
+      });
     });
     return {
       status: statusOf(succeeded, errors.length),

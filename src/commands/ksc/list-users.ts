@@ -12,6 +12,9 @@ import { errorEntry, statusOf, summaryTable } from '../core/result.ts';
 import { readSrvViewWire, SRV_VIEW_METHODS } from './shared/srv-view.ts';
 import type { CommandErrorEntry, PlainJson } from '../core/types.ts';
 import { USER_VIEW_ATTRIBUTES } from '../../ksc/view-attributes.ts';
+import type { KlParams } from '../../ksc/values.ts';
+import { identityJson, identityOf, type UserReference } from '../../directory/enrichment.ts';
+import { CONCURRENCY, mapLimited } from '../core/concurrency.ts';
 
 /** The user list view (spec §9: `SrvView` `GlobalUsersListSrvViewName`). */
 const USERS_VIEW = 'GlobalUsersListSrvViewName';
@@ -47,6 +50,16 @@ const keyFields = z.object({
   IsInternalUser: z.array(z.boolean()),
 });
 
+/** How a users-view record names its user to the directory: trustee id and SID (internal users have neither). */
+function referenceOf(record: KlParams): UserReference {
+  const trustee = toPlain(record['ul_llTrusteeId']);
+  const sid = toPlain(record['ul_imgSid']);
+  return {
+    ...(typeof trustee === 'string' || typeof trustee === 'number' ? { trusteeId: String(trustee) } : {}),
+    ...(typeof sid === 'string' ? { sid } : {}),
+  };
+}
+
 /** `List Users` (seed 001): the server's users list view, narrowed to a host's users and to usernames. */
 export const listUsers: KscCommand<typeof input, typeof keyFields> = {
   name: 'list_users',
@@ -57,7 +70,10 @@ export const listUsers: KscCommand<typeof input, typeof keyFields> = {
     'to the users of one host (Host Name; the result adds ul_bVisited) and/or to given usernames. An unknown ' +
     'or ambiguous host is an error (404 / 409 listing the matches), and a username that matches no user is a ' +
     '404 error for that name while the others are returned (Partially Successful). Needs "Access objects ' +
-    'regardless of their ACLs" Read; naming a host also needs Basic functionality Read. Read-only.',
+    'regardless of their ACLs" Read; naming a host also needs Basic functionality Read. Where kconnect\'s ' +
+    "IAM directory is there (the service's, or `directory:` in the configuration), each user whose trustee id " +
+    '(ul_llTrusteeId) or SID (ul_imgSid) matches a directory user gets a `directory` object in the context: ' +
+    'displayName, upn, mail, samName, groups (direct and nested) and directGroups. Read-only.',
   input,
   keyFields,
   ...READ_ONLY,
@@ -66,6 +82,7 @@ export const listUsers: KscCommand<typeof input, typeof keyFields> = {
     rights: [right(ACL_FREE, 'Read'), BASIC_READ],
     operations: [...HOST_LOOKUP_METHODS, ...SRV_VIEW_METHODS],
   },
+  companions: { directory: 'optional' },
   hints: { cliAliases: { usernames: 'user-name' }, targetFields: ['hostName'] },
   example: { hostName: 'BR01-WS-0001' },
   async run(ctx, { hostName, usernames, limit }) {
@@ -112,10 +129,19 @@ export const listUsers: KscCommand<typeof input, typeof keyFields> = {
       );
     }
     const flag = (name: string) => records.map((r) => r[name] === true);
+    const directory = ctx.directory;
+    const identities =
+      directory === undefined
+        ? []
+        : await mapLimited(records, CONCURRENCY, (r) => identityOf(directory, referenceOf(r)));
     return {
       status: usernames === undefined ? 'Successful' : statusOf(matched, errors.length),
       raw: { pRecords: { KLCSP_ITERATOR_ARRAY: items } },
-      context: records.map((r) => toPlain(r) as PlainJson),
+      context: records.map((r, i) => {
+        const plain = toPlain(r) as PlainJson;
+        const identity = identities[i];
+        return identity === undefined ? plain : { ...(plain as object), directory: identityJson(identity) };
+      }),
       keyFields: {
         UserNames: records.map((r) => textAttr(r, 'ul_wstrSamAccountName')),
         DisplayNames: records.map((r) => textAttr(r, 'ul_wstrDisplayName')),

@@ -23,6 +23,7 @@ import { abandonPending, completeReset, openReset } from './reset.ts';
 import { DIRECTORY_MIGRATIONS, type DirectoryTables } from './schema.ts';
 import type {
   DirectoryIdentity,
+  DirectoryObject,
   DirectoryStatus,
   GroupMembersLookup,
   IdentityQuery,
@@ -32,6 +33,11 @@ import type {
   ResetInProgress,
   UserLookup,
 } from './views.ts';
+
+/** A group as enrichment names it: its display name, else its sAMAccountName, else the model's id. */
+function groupName(group: DirectoryObject): string {
+  return group.info.displayName ?? group.info.samName ?? String(group.id);
+}
 
 export interface DirectoryStoreOptions {
   /** Milliseconds since the epoch, for a reset's age. Default `Date.now`. */
@@ -355,7 +361,8 @@ export class DirectoryStore implements DirectoryApplier {
         upn: user.info.upn,
         samName: user.info.samName,
         mail: user.info.mail,
-        groups: groups.map((g) => g.object.info.displayName ?? g.object.info.samName ?? String(g.object.id)),
+        groups: groups.map((g) => groupName(g.object)),
+        directGroups: groups.filter((g) => g.depth === 1).map((g) => groupName(g.object)),
       });
     }
     return out;

@@ -90,6 +90,8 @@ export interface DirectoryIdentity {
   readonly mail: string | undefined;
   /** Display names (else sAMAccountName) of every group, direct or nested. */
   readonly groups: readonly string[];
+  /** The same names, of the groups the user is a direct member of only. */
+  readonly directGroups: readonly string[];
 }
 
 export interface IdentityQuery {

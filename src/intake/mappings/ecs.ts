@@ -21,6 +21,7 @@ import {
   kscUserName,
   type KscEventFamily,
 } from './ksc-events.ts';
+import { kscEventIdentity, type MappingLookups } from './identity.ts';
 import { always, buildDocument, constant, shapeFor, type FieldRule, type Shape } from './rules.ts';
 import { kicsSeverity } from './severity.ts';
 import { isoUtc } from './time.ts';
@@ -106,6 +107,21 @@ const KSC_EVENT_RULES: readonly FieldRule[] = [
   rule('threat.software.type', 'GNRL_EA_PARAM_4 of detections (threat type)', kscThreatType),
   rule('user.name', 'GNRL_EA_PARAM_3 (DOMAIN\\user) without the domain', kscUserName),
   rule('user.domain', "GNRL_EA_PARAM_3's domain", kscUserDomain),
+  rule(
+    'user.full_name',
+    "the directory user's display name, when GNRL_EA_PARAM_3 matches one (enrichment)",
+    (d, _r, l) => kscEventIdentity(d, l)?.displayName,
+  ),
+  rule(
+    'user.email',
+    "the directory user's mail, when GNRL_EA_PARAM_3 matches one (enrichment)",
+    (d, _r, l) => kscEventIdentity(d, l)?.mail,
+  ),
+  rule(
+    'user.group.name',
+    "the first of the directory user's direct groups (ECS has one group per user), when GNRL_EA_PARAM_3 matches one (enrichment)",
+    (d, _r, l) => kscEventIdentity(d, l)?.directGroups[0],
+  ),
   rule('rule.name', 'GNRL_EA_PARAM_2 of a blocked launch (the Application Control rule)', kscBlockingRule),
   rule('source.ip', 'GNRL_EA_PARAM_3 of attacks (host-order IPv4 number → dotted)', kscAttackerIp),
   rule('destination.port', 'GNRL_EA_PARAM_4 of attacks', kscAttackedPort),
@@ -115,7 +131,9 @@ const KSC_EVENT_RULES: readonly FieldRule[] = [
   rule('observer.version', 'product_displ_version', (d) => textOf(d, 'product_displ_version')),
   rule('related.hosts', 'hostdn', (d) => distinct([textOf(d, 'hostdn')])),
   rule('related.ip', 'source.ip', (d) => distinct([kscAttackerIp(d)])),
-  rule('related.user', 'user.name', (d) => distinct([kscUserName(d)])),
+  rule('related.user', "user.name, and the directory user's UPN when it matches one", (d, _r, l) =>
+    distinct([kscUserName(d), kscEventIdentity(d, l)?.upn]),
+  ),
 ];
 
 /** KSC's `KLHST_WKS_STATUS_ID` (0 OK, 1 Critical, 2 Warning) as ECS `host.risk.calculated_level` words. */
@@ -411,14 +429,14 @@ export const ECS_SHAPES: readonly Shape[] = [
   { input: 'gap', when: 'records the source could not read any more', applies: always, rules: GAP_RULES },
 ];
 
-export function createEcsMapping(options: EcsMappingOptions = {}): Mapping {
+export function createEcsMapping(options: EcsMappingOptions = {}, lookups: MappingLookups = {}): Mapping {
   const { original } = ecsMappingOptionsSchema.parse(options);
   return {
     name: 'ecs',
     map(record): readonly MappedDocument[] {
       const shape = shapeFor(ECS_SHAPES, record);
       if (shape === undefined) return [];
-      const document = buildDocument(shape, record) as { [key: string]: PlainJson };
+      const document = buildDocument(shape, record, { lookups }) as { [key: string]: PlainJson };
       if (original) {
         const event = document['event'] as { [key: string]: PlainJson };
         event['original'] = JSON.stringify(record.data);

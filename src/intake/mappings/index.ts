@@ -9,6 +9,7 @@ import { createEcsMapping, ecsMappingOptionsSchema, ECS_SHAPES } from './ecs.ts'
 import { createOcsfMapping, ocsfMappingOptionsSchema, OCSF_SHAPES } from './ocsf.ts';
 import { createRawMapping, RAW_SHAPES } from './raw.ts';
 import type { Shape } from './rules.ts';
+import type { MappingLookups } from './identity.ts';
 
 export {
   createD3Mapping,
@@ -29,6 +30,7 @@ export { createRawMapping, rawDocument } from './raw.ts';
 export { kicsSeverity, kscSeverity, severityTable, type Severity } from './severity.ts';
 export { epochMillis, isoUtc } from './time.ts';
 export type { FieldRule, Shape } from './rules.ts';
+export { userReferenceOf, type IdentityLookup, type MappingLookups } from './identity.ts';
 
 /** A pipeline's `mapping`: a name, or a name with its options. */
 export const mappingConfigSchema = z.union([
@@ -40,19 +42,22 @@ export const mappingConfigSchema = z.union([
 ]);
 export type MappingConfig = z.input<typeof mappingConfigSchema>;
 
-/** The mapping a pipeline names. Throws a zod error or a D3MappingError on bad options. */
-export function createMapping(config: MappingConfig): Mapping {
+/**
+ * The mapping a pipeline names, with the lookups the pipeline prepares per page (the directory identity of an
+ * event's user, for ecs and ocsf). Throws a zod error or a D3MappingError on bad options.
+ */
+export function createMapping(config: MappingConfig, lookups: MappingLookups = {}): Mapping {
   const parsed = mappingConfigSchema.parse(config);
-  if (typeof parsed === 'string') return createMapping({ type: parsed });
+  if (typeof parsed === 'string') return createMapping({ type: parsed }, lookups);
   switch (parsed.type) {
     case 'raw':
       return createRawMapping();
     case 'd3':
       return createD3Mapping(parsed.options);
     case 'ecs':
-      return createEcsMapping(parsed.options);
+      return createEcsMapping(parsed.options, lookups);
     case 'ocsf':
-      return createOcsfMapping(parsed.options);
+      return createOcsfMapping(parsed.options, lookups);
   }
 }
 

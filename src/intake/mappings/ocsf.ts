@@ -21,6 +21,7 @@ import {
   kscUserDomain,
   kscUserName,
 } from './ksc-events.ts';
+import { kscEventIdentity, type MappingLookups } from './identity.ts';
 import { buildDocument, constant, shapeFor, type FieldRule, type Shape } from './rules.ts';
 import { kicsSeverity, kscSeverity, type Severity } from './severity.ts';
 import { epochMillis } from './time.ts';
@@ -141,7 +142,25 @@ function kscDisposition(d: PlainObject): number {
   }
 }
 
-function kscEvidence(d: PlainObject): PlainJson | undefined {
+/** The OCSF `user` of a KSC event: the account it names, with the directory's identity when it matches one. */
+function kscUser(d: PlainObject, lookups: MappingLookups): PlainJson | undefined {
+  const name = kscUserName(d);
+  if (name === undefined) return undefined;
+  const identity = kscEventIdentity(d, lookups);
+  return compact({
+    name,
+    domain: kscUserDomain(d),
+    display_name: identity?.displayName,
+    full_name: identity?.displayName,
+    email_addr: identity?.mail,
+    groups:
+      identity === undefined || identity.groups.length === 0
+        ? undefined
+        : identity.groups.map((g) => ({ name: g })),
+  });
+}
+
+function kscEvidence(d: PlainObject, _record: IntakeRecord, lookups: MappingLookups): PlainJson | undefined {
   const path = kscFilePath(d);
   const name = kscFileName(d);
   const user = kscUserName(d);
@@ -149,7 +168,7 @@ function kscEvidence(d: PlainObject): PlainJson | undefined {
   const port = kscAttackedPort(d);
   const evidence = compact({
     file: name === undefined ? undefined : compact({ name, path, type_id: 1 }),
-    user: user === undefined ? undefined : compact({ name: user, domain: kscUserDomain(d) }),
+    user: user === undefined ? undefined : kscUser(d, lookups),
     src_endpoint: attacker === undefined ? undefined : { ip: attacker },
     dst_endpoint: port === undefined ? undefined : compact({ port, hostname: textOf(d, 'hostdn') }),
     device: kscDevice(d),
@@ -194,7 +213,7 @@ const KSC_FINDING_RULES: readonly FieldRule[] = [
   ),
   rule(
     'evidences',
-    'file (GNRL_EA_PARAM_1), user (PARAM_3), attacker IP and port of attacks, the device',
+    "file (GNRL_EA_PARAM_1), user (PARAM_3; with the directory user's display_name, full_name, email_addr and groups when it matches one), attacker IP and port of attacks, the device",
     kscEvidence,
   ),
   rule('observables', 'device hostname, file name and path, user name, attacker IP', (d) =>
@@ -694,14 +713,14 @@ export const OCSF_SHAPES: readonly Shape[] = [
   { input: 'gap', when: 'records the source could not read any more', applies: always, rules: GAP_RULES },
 ];
 
-export function createOcsfMapping(options: OcsfMappingOptions = {}): Mapping {
+export function createOcsfMapping(options: OcsfMappingOptions = {}, lookups: MappingLookups = {}): Mapping {
   const { rawData } = ocsfMappingOptionsSchema.parse(options);
   return {
     name: 'ocsf',
     map(record): readonly MappedDocument[] {
       const shape = shapeFor(OCSF_SHAPES, record);
       if (shape === undefined) return [];
-      const document = buildDocument(shape, record) as Json;
+      const document = buildDocument(shape, record, { lookups }) as Json;
       if (rawData) document['raw_data'] = JSON.stringify(record.data);
       if (record.kind === 'record' && record.source === 'kics.devices') {
         return [document, ...kicsVulnerabilityFindings(record)];

@@ -5,9 +5,17 @@
  */
 import type { PlainJson } from '../../commands/core/types.ts';
 import type { IntakeRecord, MappedDocument, PlainObject, SourceType } from '../types.ts';
+import type { MappingLookups } from './identity.ts';
 
-/** What a field is computed from: the record's vendor data, and the record itself (key, time, change). */
-export type FieldValue = (data: PlainObject, record: IntakeRecord) => PlainJson | undefined;
+/**
+ * What a field is computed from: the record's vendor data, the record itself (key, time, change), and the lookups
+ * the pipeline prepared for the record's page (the directory identity of its user).
+ */
+export type FieldValue = (
+  data: PlainObject,
+  record: IntakeRecord,
+  lookups: MappingLookups,
+) => PlainJson | undefined;
 
 export interface FieldRule {
   /** The output field: a dotted path (`event.kind`), or a plain name where the schema's names hold spaces. */
@@ -91,16 +99,20 @@ export function shapeFor(shapes: readonly Shape[], record: IntakeRecord): Shape 
   return shapes.find((shape) => shape.input === input && shape.applies(record.data, record));
 }
 
+const NO_LOOKUPS: MappingLookups = {};
+
 /** Builds one document from a shape's rules; fields whose value is empty are left out. */
 export function buildDocument(
   shape: Shape,
   record: IntakeRecord,
-  options: { readonly nested: boolean } = { nested: true },
+  options: { readonly nested?: boolean; readonly lookups?: MappingLookups } = {},
 ): MappedDocument {
+  const nested = options.nested ?? true;
+  const lookups = options.lookups ?? NO_LOOKUPS;
   const document: { [key: string]: PlainJson } = {};
   for (const rule of shape.rules) {
-    const value = rule.value(record.data, record);
-    if (!isEmpty(value)) setField(document, rule.field, value, options.nested);
+    const value = rule.value(record.data, record, lookups);
+    if (!isEmpty(value)) setField(document, rule.field, value, nested);
   }
   return document;
 }

@@ -1,0 +1,72 @@
+/**
+ * The ecs and ocsf mappings with a directory lookup: a KSC detection whose user the lookup knows gets the
+ * directory identity in the schema's own user fields, checked against @elastic/ecs and OCSF 1.8.0 as the other
+ * mapping tests check; without a match the document is what it was without the lookup.
+ */
+import { describe, expect, it } from 'vitest';
+import type { PlainJson } from '../../../src/commands/core/types.ts';
+import type { EnrichedIdentity } from '../../../src/directory/enrichment.ts';
+import { createEcsMapping, createOcsfMapping } from '../../../src/intake/mappings/index.ts';
+import { ecsProblems } from './support/ecs-fields.ts';
+import { OcsfSchema } from './support/ocsf-schema.ts';
+import { sampleRecords } from './support/records.ts';
+
+const IDENTITY: EnrichedIdentity = {
+  displayName: 'John Smith',
+  upn: 'jsmith@corp.example.com',
+  mail: 'john.smith@corp.example.com',
+  samName: 'jsmith',
+  groups: ['Sales', 'Everyone'],
+  directGroups: ['Sales'],
+};
+
+const detections = sampleRecords()['ksc.events'].filter((r) =>
+  ['GNRL_EV_VIRUS_FOUND', 'GNRL_EV_OBJECT_BLOCKED', 'GNRL_EV_APPLICATION_LAUNCH_DENIED'].includes(
+    String(r.data['event_type']),
+  ),
+);
+const lookups = { identity: () => IDENTITY };
+
+describe('mappings with the directory identity', () => {
+  it('ecs: user.full_name, user.email, user.group.name and the UPN in related.user, all valid ECS', () => {
+    expect(detections.length).toBeGreaterThan(0);
+    const ecs = createEcsMapping({}, lookups);
+    for (const record of detections) {
+      const [document] = ecs.map(record);
+      expect(ecsProblems(document!)).toEqual([]);
+      if (record.data['GNRL_EA_PARAM_3'] === undefined || record.data['GNRL_EA_PARAM_3'] === '') continue;
+      expect(document!['user']).toMatchObject({
+        full_name: 'John Smith',
+        email: 'john.smith@corp.example.com',
+        group: { name: 'Sales' },
+      });
+      expect((document!['related'] as { user: string[] }).user).toContain('jsmith@corp.example.com');
+    }
+  });
+
+  it('ocsf: the evidence user carries display_name, full_name, email_addr and groups, valid OCSF 1.8.0', () => {
+    const schema = new OcsfSchema();
+    const ocsf = createOcsfMapping({}, lookups);
+    let seen = 0;
+    for (const record of detections) {
+      const [document] = ocsf.map(record) as [{ [key: string]: PlainJson }];
+      const resolved = schema.eventClass('detection_finding');
+      expect(schema.validate(document, resolved)).toEqual([]);
+      const evidence = (document['evidences'] as { user?: PlainJson }[])[0]!;
+      if (evidence.user === undefined) continue;
+      seen++;
+      expect(evidence.user).toMatchObject({
+        display_name: 'John Smith',
+        email_addr: 'john.smith@corp.example.com',
+        groups: [{ name: 'Sales' }, { name: 'Everyone' }],
+      });
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  it('without a match the documents are those of the mapping without a lookup', () => {
+    const plain = createEcsMapping();
+    const missing = createEcsMapping({}, { identity: () => undefined });
+    for (const record of detections) expect(missing.map(record)).toEqual(plain.map(record));
+  });
+});
