@@ -6,6 +6,7 @@ import { createControlApi, readJson } from '../core/control.ts';
 import type { EmulatorEnv } from '../core/server.ts';
 import { mountDirectoryControl } from './directory/control.ts';
 import type { DirectoryPublisher } from './directory/publisher.ts';
+import { mountMailControl } from './mail/outbox.ts';
 import type { KscServerState } from './server.ts';
 import type { KscWorld } from './world.ts';
 
@@ -71,6 +72,7 @@ export function createKscControlApi(deps: ControlDependencies): Hono<EmulatorEnv
   });
 
   if (deps.directory !== undefined) mountDirectoryControl(control, deps.directory);
+  mountMailControl(control, world);
 
   control.get('/agents/work', async (c) => {
     const host = c.req.query('hostId');

@@ -21,6 +21,10 @@ import { serverHierarchyMethods } from './server-hierarchy.ts';
 import { sessionMethods } from './session.ts';
 import { srvViewMethods } from './srv-view.ts';
 import { uaControlMethods } from './ua-control.ts';
+import { userDevicesApiMethods } from './user-devices-api.ts';
+import { adHostsMethods } from './ad-hosts.ts';
+import { fileCategorizer2Methods } from './file-categorizer2.ts';
+import { iWebUsersSrvMethods } from './iweb-users-srv.ts';
 import { tasksMethods } from './tasks.ts';
 import { vserversMethods } from './vservers.ts';
 
@@ -56,6 +60,11 @@ export const KSC_METHODS = {
   ...gatewayConnectionMethods,
   ...nagNetworkListApiMethods,
   ...uaControlMethods,
+
+  ...userDevicesApiMethods,
+  ...adHostsMethods,
+  ...fileCategorizer2Methods,
+  ...iWebUsersSrvMethods,
 } as const;
 
 export type KscMethodName = keyof typeof KSC_METHODS;
