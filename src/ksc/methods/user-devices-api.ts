@@ -5,7 +5,7 @@ import { arg, kscMethod, noArgs, noReply, out } from './schema.ts';
  * A user's binary id (`ul_binId` of the users view): bytes from a caller, base64 text on the wire at method level.
  * Empty or absent (KlAkOAPI sends `null`) means the calling user.
  */
-const userIdArg = () => z.union([arg.binary(), z.base64()]).nullable().optional();
+const userIdArg = () => z.union([z.base64(), arg.binary()]).nullable().optional();
 
 /**
  * `UserDevicesApi`: unified mobile device management — the mobile devices of users (attributes `KLMDM_DEVICE_*`)
