@@ -6,8 +6,18 @@ import {
   type KscCaller,
   type TestEmulator,
 } from '../../support/ksc-emulator.ts';
+import type { KlArgument } from '../../../src/ksc/values.ts';
 
-type Params = Record<string, unknown>;
+type Params = Record<string, KlArgument>;
+
+/** A view's records, typed as call arguments (tests hand their values back to the server). */
+async function viewRecords(
+  caller: KscCaller,
+  name: string,
+  options: Parameters<KscCaller['viewAll']>[1],
+): Promise<Params[]> {
+  return (await caller.viewAll(name, options)) as Params[];
+}
 
 /** Every record of a ChunkAccessor result set. */
 async function readAccessor(caller: KscCaller, strAccessor: string): Promise<Params[]> {
@@ -33,7 +43,7 @@ describe.each(BACKENDS)(
 
     describe('UserDevicesApi and UmdmAllDevices', () => {
       it('lists the seeded devices in the view and answers each through GetDevice and GetDevices', async () => {
-        const view = await admin.viewAll('UmdmAllDevices', {
+        const view = await viewRecords(admin, 'UmdmAllDevices', {
           fields: [
             'Dev_Id',
             'Dev_Model',
@@ -61,7 +71,7 @@ describe.each(BACKENDS)(
           'PxgRetVal'
         ] as Params[];
         expect(owned.map((d) => d['KLMDM_DEVICE_ID'])).toContain(first['Dev_Id']);
-        const users = await admin.viewAll('GlobalUsersListSrvViewName', {
+        const users = await viewRecords(admin, 'GlobalUsersListSrvViewName', {
           fields: ['ul_wstrDisplayName'],
           filter: `(ul_wstrDisplayName = "${String(first['OwnerDisplayName'])}")`,
         });
@@ -75,7 +85,7 @@ describe.each(BACKENDS)(
         // The device keeps connecting as the clock runs: the same date, give or take the seconds between calls.
         const viewed = (first['Dev_LatestConnectionTime'] as Date).getTime();
         expect(Math.abs(Date.parse(activity['PxgRetVal'] as string) - viewed)).toBeLessThanOrEqual(5000);
-        const filtered = await admin.viewAll('UmdmAllDevices', {
+        const filtered = await viewRecords(admin, 'UmdmAllDevices', {
           fields: ['Dev_Id'],
           filter: `(Dev_Id = ${String(first['Dev_Id'])})`,
         });
@@ -83,7 +93,7 @@ describe.each(BACKENDS)(
       });
 
       it('updates the alias, deletes a device, and refuses unknown ones with 1186', async () => {
-        const [a, b] = await admin.viewAll('UmdmAllDevices', {
+        const [a, b] = await viewRecords(admin, 'UmdmAllDevices', {
           fields: ['Dev_Id'],
           order: [{ Name: 'Dev_Id', Asc: true }],
         });
@@ -96,7 +106,7 @@ describe.each(BACKENDS)(
         ] as Params;
         expect(updated['KLMDM_DEVICE_ALIAS']).toBe('ceo-phone');
         expect(updated['KLMDM_DEVICE_IMEI']).not.toBe('ignored');
-        const aliased = await admin.viewAll('UmdmAllDevices', {
+        const aliased = await viewRecords(admin, 'UmdmAllDevices', {
           fields: ['Dev_Id'],
           filter: '(Dev_Alias = "ceo-*")',
         });
@@ -105,7 +115,9 @@ describe.each(BACKENDS)(
         await admin.call('UserDevicesApi.DeleteDevice', { lDeviceId: b!['Dev_Id'] });
         const gone = await failure(admin.call('UserDevicesApi.GetDevice', { lDeviceId: b!['Dev_Id'] }));
         expect(gone.pxgCode).toBe(1186);
-        const ids = (await admin.viewAll('UmdmAllDevices', { fields: ['Dev_Id'] })).map((d) => d['Dev_Id']);
+        const ids = (await viewRecords(admin, 'UmdmAllDevices', { fields: ['Dev_Id'] })).map(
+          (d) => d['Dev_Id'],
+        );
         expect(ids).not.toContain(b!['Dev_Id']);
         expect((await failure(admin.call('UserDevicesApi.GetDevice', { lDeviceId: 999 }))).pxgCode).toBe(
           1186,
@@ -113,7 +125,7 @@ describe.each(BACKENDS)(
       });
 
       it('posts commands that complete a minute later on the emulator clock; recalls and deletes them', async () => {
-        const [device] = await admin.viewAll('UmdmAllDevices', {
+        const [device] = await viewRecords(admin, 'UmdmAllDevices', {
           fields: ['Dev_Id'],
           order: [{ Name: 'Dev_Id', Asc: true }],
         });
@@ -310,7 +322,7 @@ describe.each(BACKENDS)(
               exclusions: [],
             },
           })
-        )['PxgRetVal'];
+        )['PxgRetVal'] as KlArgument;
         expect(id).toBe(1);
         const again = await failure(
           admin.call('FileCategorizer2.CreateCategory', { pCategory: { name: 'blocked TOOLS' } }),
@@ -348,7 +360,7 @@ describe.each(BACKENDS)(
         });
         expect((category['inclusions'] as Params[]).map((e) => e['str'])).toEqual([md5, sha]);
         const byUuid = (
-          await admin.call('FileCategorizer2.GetCategoryByUUID', { pCategoryUUID: category['uuid'] })
+          await admin.call('FileCategorizer2.GetCategoryByUUID', { pCategoryUUID: category['uuid'] ?? '' })
         )['pCategory'];
         expect(byUuid).toEqual(category);
 

@@ -698,7 +698,7 @@ describe('KSC method map', () => {
     const device = pRecords.KLCSP_ITERATOR_ARRAY[0]!;
     const lDeviceId = device['Dev_Id'] as number;
     await call('UserDevicesApi.GetDevice', { lDeviceId });
-    await call('UserDevicesApi.GetDevices', { pUserId: device['OwnerBinId'] as Uint8Array });
+    await call('UserDevicesApi.GetDevices', { pUserId: device['OwnerBinId'] as Uint8Array<ArrayBuffer> });
     await call('UserDevicesApi.UpdateDevice', { lDeviceId, pDevice: { KLMDM_DEVICE_ALIAS: 'map' } });
     await call('UserDevicesApi.GetLatestDeviceActivityDate', { lDeviceId });
     await call('UserDevicesApi.GetCommandsLibrary', {});
