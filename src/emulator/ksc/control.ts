@@ -7,6 +7,7 @@ import type { EmulatorEnv } from '../core/server.ts';
 import { mountDirectoryControl } from './directory/control.ts';
 import type { DirectoryPublisher } from './directory/publisher.ts';
 import { mountStatusControl } from './status/control.ts';
+import { mountMailControl } from './mail/outbox.ts';
 import type { KscServerState } from './server.ts';
 import type { KscWorld } from './world.ts';
 
@@ -73,6 +74,7 @@ export function createKscControlApi(deps: ControlDependencies): Hono<EmulatorEnv
 
   if (deps.directory !== undefined) mountDirectoryControl(control, deps.directory);
   mountStatusControl(control, world);
+  mountMailControl(control, world);
 
   control.get('/agents/work', async (c) => {
     const host = c.req.query('hostId');

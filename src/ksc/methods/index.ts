@@ -24,6 +24,10 @@ import { serverHierarchyMethods } from './server-hierarchy.ts';
 import { sessionMethods } from './session.ts';
 import { srvViewMethods } from './srv-view.ts';
 import { uaControlMethods } from './ua-control.ts';
+import { userDevicesApiMethods } from './user-devices-api.ts';
+import { adHostsMethods } from './ad-hosts.ts';
+import { fileCategorizer2Methods } from './file-categorizer2.ts';
+import { iWebUsersSrvMethods } from './iweb-users-srv.ts';
 import { tasksMethods } from './tasks.ts';
 import { vserversMethods } from './vservers.ts';
 
@@ -62,6 +66,10 @@ export const KSC_METHODS = {
   ...listTagsMethods,
   ...licenseKeysMethods,
   ...groupSyncIteratorMethods,
+  ...userDevicesApiMethods,
+  ...adHostsMethods,
+  ...fileCategorizer2Methods,
+  ...iWebUsersSrvMethods,
 } as const;
 
 export type KscMethodName = keyof typeof KSC_METHODS;

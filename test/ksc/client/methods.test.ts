@@ -744,6 +744,96 @@ describe('KSC method map', () => {
     expect(stats.PxgRetVal['KLSRV_ST_VIRT_SERVER_COUNT']).toBe(1);
   });
 
+  it('reads mobile devices and posts a command to one', async () => {
+    await call('UserDevicesApi.SspLoginAllowed', {});
+    const { pRecords } = await ksc
+      .call<{ pRecords: { KLCSP_ITERATOR_ARRAY: KlParams[] } }>('SrvView.ResetIterator', {
+        wstrViewName: 'UmdmAllDevices',
+        wstrFilter: '',
+        vecFieldsToReturn: ['Dev_Id', 'OwnerBinId'],
+        vecFieldsToOrder: [],
+        pParams: {},
+        lifetimeSec: 60,
+      })
+      .then(async (reset) =>
+        ksc.call<{ pRecords: { KLCSP_ITERATOR_ARRAY: KlParams[] } }>('SrvView.GetRecordRange', {
+          wstrIteratorId: (reset as unknown as { wstrIteratorId: string }).wstrIteratorId,
+          nStart: 0,
+          nEnd: 1,
+        }),
+      );
+    const device = pRecords.KLCSP_ITERATOR_ARRAY[0]!;
+    const lDeviceId = device['Dev_Id'] as number;
+    await call('UserDevicesApi.GetDevice', { lDeviceId });
+    await call('UserDevicesApi.GetDevices', { pUserId: device['OwnerBinId'] as Uint8Array<ArrayBuffer> });
+    await call('UserDevicesApi.UpdateDevice', { lDeviceId, pDevice: { KLMDM_DEVICE_ALIAS: 'map' } });
+    await call('UserDevicesApi.GetLatestDeviceActivityDate', { lDeviceId });
+    await call('UserDevicesApi.GetCommandsLibrary', {});
+    await call('UserDevicesApi.PostCommand', {
+      lDeviceId,
+      c_wstrCommandGuid: 'map-1',
+      c_wstrCommandType: 'Block',
+      pArguments: {},
+      lMdmProtocols: 0,
+      lProcessFlags: 0,
+    });
+    expect((await call('UserDevicesApi.GetCommands', { lDeviceId })).PxgRetVal).toHaveLength(1);
+    await call('UserDevicesApi.RecallCommand', { c_wstrCommandGuid: 'map-1' });
+    await call('UserDevicesApi.DeleteCommand', { c_wstrCommandGuid: 'map-1', bForced: true });
+    const { PxgRetVal: install } = await call('UserDevicesApi.GetSafeBrowserAutoinstallFlag', {});
+    await call('UserDevicesApi.SetSafeBrowserAutoinstallFlag', { bInstall: install });
+    await call('UserDevicesApi.DeleteDevice', { lDeviceId });
+  });
+
+  it('walks the scanned Active Directory', async () => {
+    const { PxgRetVal: roots } = await call('AdHosts.GetChildOUs', {
+      idOU: 0,
+      pFields: ['adhst_id'],
+      lMaxLifeTime: 60,
+    });
+    expect(await chunks(roots)).toEqual([{ adhst_id: 1 }]);
+    await call('AdHosts.GetOU', { idOU: 1, pFields: ['adhst_hostsNum'] });
+    await call('AdHosts.UpdateOU', { idOU: 1, pData: { adhst_enable_ad_scan: true } });
+    for (const idOU of [3, 4]) {
+      const { PxgRetVal } = await call('AdHosts.GetChildComputers', {
+        idOU,
+        vecFieldsToReturn: ['adhst_id'],
+        lMaxLifeTime: 60,
+      });
+      await chunks(PxgRetVal);
+    }
+    // Computer ids start at 1001 (decisions/0067), unassigned or not.
+    const { PxgRetVal: computer } = await call('AdHosts.GetChildComputer', {
+      idAdhst: 1001,
+      vecFieldsToReturn: ['KLHST_WKS_DN', 'adhst_idParent'],
+    });
+    expect(computer['adhst_idParent']).toBeGreaterThan(1);
+  });
+
+  it('manages a custom application category', async () => {
+    const { PxgRetVal: nCategoryId } = await call('FileCategorizer2.CreateCategory', {
+      pCategory: { name: 'map category', CategoryType: 0 },
+    });
+    await call('FileCategorizer2.AddExpressions', {
+      nCategoryId,
+      arrNewExpressions: [{ ex_type: 3, str: 'c'.repeat(64), str2: '', str_op: 0 }],
+      bInclusions: true,
+    });
+    await call('FileCategorizer2.DeleteExpression', { nCategoryId, arrIds: [0], bInclusions: true });
+    const { pCategory } = await call('FileCategorizer2.GetCategory', { nCategoryId });
+    await call('FileCategorizer2.GetCategoryByUUID', { pCategoryUUID: pCategory['uuid'] as string });
+    await call('FileCategorizer2.UpdateCategory', { nCategoryId, pCategory: { descr: 'map' } });
+    await call('FileCategorizer2.GetCategoriesModificationCounter', {});
+    await call('FileCategorizer2.DeleteCategory', { nCategoryId });
+  });
+
+  it('sends mail to users (recorded by the emulator)', async () => {
+    await call('IWebUsersSrv.SendEmail', {
+      pParams: { MailRecipients: ['user@corp.example.com'], MailSubject: 'map', MailBody: 'map' },
+      wstrRequestId: 'map',
+    });
+  });
+
   it('ends the session; the client logs in again for the next call', async () => {
     await call('Session.EndSession', {});
     await call('Session.Ping', {});

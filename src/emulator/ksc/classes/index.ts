@@ -22,6 +22,10 @@ import { serverHierarchyClass } from './server-hierarchy.ts';
 import { sessionClass } from './session.ts';
 import { srvViewClass } from './srv-view.ts';
 import { uaControlClass } from './ua-control.ts';
+import { userDevicesApiClass } from './user-devices-api.ts';
+import { adHostsClass } from './ad-hosts.ts';
+import { fileCategorizer2Class } from './file-categorizer2.ts';
+import { iWebUsersSrvClass } from './iweb-users-srv.ts';
 import { tasksClass } from './tasks.ts';
 import { vserversClass } from './vservers.ts';
 
@@ -54,4 +58,8 @@ export const KSC_CLASSES: readonly KscClass[] = [
   listTagsClass,
   licenseKeysClass,
   groupSyncIteratorClass,
+  userDevicesApiClass,
+  adHostsClass,
+  fileCategorizer2Class,
+  iWebUsersSrvClass,
 ];

@@ -12,7 +12,11 @@ export type ServerSettingName =
   | 'update-agents'
   | 'assign-uas-automatically'
   | 'list-tags'
-  | 'license-keys';
+  | 'license-keys'
+  | 'mobile-devices'
+  | 'ad-organization-units'
+  | 'file-categories'
+  | 'sent-mail';
 
 function db(world: KscWorld): Kysely<ServerSettingsTables> {
   return world.db.withTables<ServerSettingsTables>();

@@ -1,8 +1,9 @@
 import { applicationControlViews } from '../inventory/views.ts';
 import { listViews } from '../lists/views.ts';
+import { mobileDeviceViews } from '../mobile/views.ts';
 import type { SrvViewDefinition } from './view.ts';
 
 /** Every server view the emulator serves through `SrvView`, by name. Each part contributes its own. */
 export const SRV_VIEWS: ReadonlyMap<string, SrvViewDefinition> = new Map(
-  [...listViews, ...applicationControlViews].map((view) => [view.name, view]),
+  [...listViews, ...applicationControlViews, ...mobileDeviceViews].map((view) => [view.name, view]),
 );

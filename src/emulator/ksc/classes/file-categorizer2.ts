@@ -1,0 +1,217 @@
+import { createHash } from 'node:crypto';
+import type { KlParams, KlValue } from '../../../ksc/values.ts';
+import { isKlParams } from '../../../ksc/values.ts';
+import { need } from '../auth/rights.ts';
+import type { MethodContext } from '../context.ts';
+import { faults } from '../faults.ts';
+import { defineClass } from '../method.ts';
+import { storedSetting, storeSetting } from '../server-settings/store.ts';
+
+const READ = [need('basic', 'read')];
+const WRITE = [need('basic', 'write')];
+
+/** The reference's limit on expressions per call. */
+const MAX_EXPRESSIONS_PER_CALL = 100;
+
+/** Members of a category the server keeps for itself; a client's values for them are ignored. */
+const SERVER_MEMBERS = new Set(['id', 'uuid', 'version', 'fromMaster', 'Md5WithoutSha256Exists']);
+
+interface Categories {
+  readonly nextId: number;
+  readonly counter: number;
+  readonly list: KlParams[];
+}
+
+async function load(ctx: MethodContext): Promise<Categories> {
+  const stored = await storedSetting(ctx.world, ctx.vserverId, 'file-categories');
+  return {
+    nextId: Number(stored?.['nextId'] ?? 1),
+    counter: Number(stored?.['counter'] ?? 0),
+    list: (stored?.['list'] as KlParams[] | undefined) ?? [],
+  };
+}
+
+/** Saves a change: every change moves the modification counter. */
+async function save(ctx: MethodContext, categories: Categories): Promise<void> {
+  await storeSetting(ctx.world, ctx.vserverId, 'file-categories', {
+    nextId: categories.nextId,
+    counter: BigInt(categories.counter + 1),
+    list: categories.list,
+  });
+}
+
+function indexOf(categories: Categories, nCategoryId: number | bigint): number {
+  const id = Number(nCategoryId);
+  const index = categories.list.findIndex((c) => Number(c['id']) === id);
+  if (index < 0) throw faults.notFound(`Category ${id} not found`);
+  return index;
+}
+
+/** A category's UUID, derived from its server and id (deterministic). */
+function uuidOf(vserverId: number, id: number): string {
+  const hex = createHash('sha256').update(`category\u0000${vserverId}\u0000${id}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Expressions as given, each a container with an integer `ex_type` (the reference's "Custom category format"). */
+function expressions(value: KlValue | undefined, name: string): KlParams[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw faults.badParameter(name);
+  return value.map((e) => {
+    if (!isKlParams(e) || (typeof e['ex_type'] !== 'number' && typeof e['ex_type'] !== 'bigint'))
+      throw faults.badParameter(name);
+    return e;
+  });
+}
+
+/** Whether an MD5 hash rule (ex_type 3, 32 hex digits) is present without a SHA-256 one. */
+function md5WithoutSha256(category: KlParams): boolean {
+  const all = [
+    ...expressions(category['inclusions'], 'pCategory'),
+    ...expressions(category['exclusions'], 'pCategory'),
+  ];
+  const hashes = all.filter((e) => Number(e['ex_type']) === 3).map((e) => String(e['str'] ?? ''));
+  return hashes.some((h) => /^[0-9a-f]{32}$/i.test(h)) && !hashes.some((h) => /^[0-9a-f]{64}$/i.test(h));
+}
+
+/** A category as the server answers it: the stored one plus the members it computes. */
+function answer(category: KlParams): KlParams {
+  return { ...category, Md5WithoutSha256Exists: md5WithoutSha256(category) };
+}
+
+/** `pCategory` checked: a non-empty `name`, expression arrays; the server's own members dropped. */
+function checkedBody(pCategory: KlParams, creating: boolean): KlParams {
+  const body: Record<string, KlValue> = {};
+  for (const [key, value] of Object.entries(pCategory)) if (!SERVER_MEMBERS.has(key)) body[key] = value;
+  const name = body['name'];
+  if ((creating || name !== undefined) && (typeof name !== 'string' || name.trim() === ''))
+    throw faults.badParameter('pCategory');
+  for (const list of ['inclusions', 'exclusions'])
+    if (body[list] !== undefined) body[list] = expressions(body[list], 'pCategory');
+  return body;
+}
+
+function requireUniqueName(categories: Categories, name: KlValue | undefined, exceptId?: number): void {
+  if (typeof name !== 'string') return;
+  const taken = categories.list.some(
+    (c) => String(c['name']).toLowerCase() === name.toLowerCase() && Number(c['id']) !== exceptId,
+  );
+  if (taken) throw faults.notPermitted(`A category named '${name}' already exists`);
+}
+
+/** Changes a category's expressions and answers as the reference does: an action id to poll. */
+async function changeExpressions(
+  ctx: MethodContext,
+  nCategoryId: number | bigint,
+  bInclusions: boolean,
+  change: (current: KlParams[]) => KlParams[],
+) {
+  const categories = await load(ctx);
+  const index = indexOf(categories, nCategoryId);
+  const category = categories.list[index]!;
+  const list = bInclusions ? 'inclusions' : 'exclusions';
+  categories.list[index] = {
+    ...category,
+    [list]: change(expressions(category[list], list)),
+    version: Number(category['version'] ?? 1) + 1,
+  };
+  await save(ctx, categories);
+  return { wstrAsyncId: ctx.actions.start(ctx.owner, { succeeded: true }) };
+}
+
+/**
+ * `FileCategorizer2`: custom application categories, stored per virtual server (`server_settings`,
+ * `file-categories`). The seeded world holds none (a new server has no custom categories). Expression changes
+ * are done at once and reported through an asynchronous action, as the reference's `wstrAsyncId` asks clients to
+ * poll. Autoupdate and silver-image categories are stored but compute nothing; static analysis and file
+ * metadata are not served (1194). See decisions/0067.
+ */
+export const fileCategorizer2Class = defineClass('FileCategorizer2', {
+  CreateCategory: {
+    rights: WRITE,
+    handler: async (ctx, { pCategory }) => {
+      const categories = await load(ctx);
+      const body = checkedBody(pCategory, true);
+      requireUniqueName(categories, body['name']);
+      const id = categories.nextId;
+      categories.list.push({
+        descr: '',
+        CategoryType: 0,
+        inclusions: [],
+        exclusions: [],
+        CustomCategoryCipCompatible: false,
+        ...body,
+        id,
+        uuid: uuidOf(ctx.vserverId, id),
+        version: 1,
+        fromMaster: false,
+      });
+      await save(ctx, { ...categories, nextId: id + 1 });
+      return { PxgRetVal: id };
+    },
+  },
+  GetCategory: {
+    rights: READ,
+    handler: async (ctx, { nCategoryId }) => {
+      const categories = await load(ctx);
+      return { pCategory: answer(categories.list[indexOf(categories, nCategoryId)]!) };
+    },
+  },
+  GetCategoryByUUID: {
+    rights: READ,
+    handler: async (ctx, { pCategoryUUID }) => {
+      const category = (await load(ctx)).list.find(
+        (c) => String(c['uuid']).toLowerCase() === pCategoryUUID.toLowerCase(),
+      );
+      if (category === undefined) throw faults.notFound(`Category '${pCategoryUUID}' not found`);
+      return { pCategory: answer(category) };
+    },
+  },
+  UpdateCategory: {
+    rights: WRITE,
+    handler: async (ctx, { nCategoryId, pCategory }) => {
+      const categories = await load(ctx);
+      const index = indexOf(categories, nCategoryId);
+      const current = categories.list[index]!;
+      const body = checkedBody(pCategory, false);
+      requireUniqueName(categories, body['name'], Number(current['id']));
+      categories.list[index] = { ...current, ...body, version: Number(current['version'] ?? 1) + 1 };
+      await save(ctx, categories);
+      return {};
+    },
+  },
+  DeleteCategory: {
+    rights: WRITE,
+    handler: async (ctx, { nCategoryId }) => {
+      const categories = await load(ctx);
+      categories.list.splice(indexOf(categories, nCategoryId), 1);
+      await save(ctx, categories);
+      return {};
+    },
+  },
+  AddExpressions: {
+    rights: WRITE,
+    handler: (ctx, { nCategoryId, arrNewExpressions, bInclusions }) => {
+      if (arrNewExpressions.length > MAX_EXPRESSIONS_PER_CALL) throw faults.badParameter('arrNewExpressions');
+      const added = expressions(arrNewExpressions, 'arrNewExpressions');
+      return changeExpressions(ctx, nCategoryId, bInclusions, (current) => [...current, ...added]);
+    },
+  },
+  DeleteExpression: {
+    rights: WRITE,
+    handler: (ctx, { nCategoryId, arrIds, bInclusions }) => {
+      if (arrIds.length > MAX_EXPRESSIONS_PER_CALL) throw faults.badParameter('arrIds');
+      return changeExpressions(ctx, nCategoryId, bInclusions, (current) => {
+        // An expression's id is its zero-based position in the list before the call (convention).
+        const ids = new Set(arrIds.map(Number));
+        if ([...ids].some((id) => !Number.isInteger(id) || id < 0 || id >= current.length))
+          throw faults.badParameter('arrIds');
+        return current.filter((_, i) => !ids.has(i));
+      });
+    },
+  },
+  GetCategoriesModificationCounter: {
+    rights: READ,
+    handler: async (ctx) => ({ PxgRetVal: BigInt((await load(ctx)).counter) }),
+  },
+});

@@ -1,0 +1,209 @@
+import type { KlParams } from '../../../ksc/values.ts';
+import { need } from '../auth/rights.ts';
+import type { MethodContext } from '../context.ts';
+import { faults } from '../faults.ts';
+import { defineClass } from '../method.ts';
+import {
+  COMMANDS_LIBRARY,
+  commandStatus,
+  deviceAttributes,
+  lastConnectedAt,
+  saveDeviceChanges,
+  visibleDevices,
+  WRITABLE_DEVICE_ATTRIBUTES,
+  type StoredCommand,
+} from '../mobile/devices.ts';
+import { internalUserView } from '../directory-users.ts';
+
+const READ = [need('basic', 'read')];
+const WRITE = [need('basic', 'write')];
+
+/** The device `lDeviceId` names among the caller's, or KLSTD 1186 (the reference's STDE_NOTFOUND). */
+async function deviceOf(ctx: MethodContext, lDeviceId: number | bigint) {
+  const id = Number(lDeviceId);
+  const { devices, changes } = await visibleDevices(ctx);
+  const device = devices.find((d) => d.id === id);
+  if (device === undefined) throw faults.notFound(`Device ${id} not found`);
+  return { device, changes };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** `pUserId` as bytes: base64 text at method level, bytes inside a container; empty when absent. */
+function userIdBytes(pUserId: Uint8Array | string | null | undefined): Uint8Array {
+  if (pUserId === null || pUserId === undefined) return new Uint8Array();
+  return typeof pUserId === 'string' ? new Uint8Array(Buffer.from(pUserId, 'base64')) : pUserId;
+}
+
+function commandRecord(command: StoredCommand, now: number): KlParams {
+  const status = commandStatus(command, now);
+  return {
+    KLMDM_CMD_GUID: command.guid,
+    KLMDM_CMD_TYPE: command.type,
+    KLMDM_CMD_ARG: command.args,
+    KLMDM_CMD_MDM_PROTOCOLS: BigInt(command.protocols),
+    KLMDM_CMD_PROCESSFLAGS: BigInt(command.flags),
+    KLMDM_CMD_STATUS: BigInt(status),
+    KLMDM_CMD_RESULT_INFO: status === 2 ? 'Command completed' : '',
+  };
+}
+
+/**
+ * `UserDevicesApi`: the users' mobile devices of the seeded world (src/emulator/ksc/mobile/devices.ts) and the
+ * commands posted to them, which complete {@link COMMAND_DELIVERY_MS} after posting on the emulator clock.
+ * Enrollment packages, journals, multitenancy servers and QR codes are not served (1194). See decisions/0067.
+ */
+export const userDevicesApiClass = defineClass('UserDevicesApi', {
+  GetDevice: {
+    rights: READ,
+    handler: async (ctx, { lDeviceId }) => {
+      const { device, changes } = await deviceOf(ctx, lDeviceId);
+      return { PxgRetVal: deviceAttributes(device, changes) };
+    },
+  },
+  GetDevices: {
+    rights: READ,
+    handler: async (ctx, { pUserId }) => {
+      let owner = userIdBytes(pUserId);
+      // Empty: the caller's own devices. Internal users own none in the seeded world.
+      if (owner.length === 0) owner = internalUserView(ctx.user)['ul_binId'] as Uint8Array;
+      const { devices, changes } = await visibleDevices(ctx);
+      return {
+        PxgRetVal: devices
+          .filter((d) => sameBytes(d.ownerBinId, owner))
+          .map((d) => deviceAttributes(d, changes)),
+      };
+    },
+  },
+  UpdateDevice: {
+    rights: WRITE,
+    handler: async (ctx, { lDeviceId, pDevice }) => {
+      const { device, changes } = await deviceOf(ctx, lDeviceId);
+      const update: Record<string, string> = {};
+      for (const [name, value] of Object.entries(pDevice)) {
+        if (!WRITABLE_DEVICE_ATTRIBUTES.has(name)) continue; // Attributes the device reports are not the client's.
+        if (typeof value !== 'string') throw faults.badParameter('pDevice');
+        update[name] = value;
+      }
+      const key = String(device.id);
+      await saveDeviceChanges(ctx, {
+        ...changes,
+        updates: { ...changes.updates, [key]: { ...changes.updates[key], ...update } },
+      });
+      return {};
+    },
+  },
+  DeleteDevice: {
+    rights: WRITE,
+    handler: async (ctx, { lDeviceId }) => {
+      const { device, changes } = await deviceOf(ctx, lDeviceId);
+      await saveDeviceChanges(ctx, {
+        ...changes,
+        deleted: [...changes.deleted, device.id],
+        commands: changes.commands.filter((c) => c.deviceId !== device.id),
+      });
+      return {};
+    },
+  },
+  GetLatestDeviceActivityDate: {
+    rights: READ,
+    handler: async (ctx, { lDeviceId }) => {
+      const { device } = await deviceOf(ctx, lDeviceId);
+      return { PxgRetVal: lastConnectedAt(device, ctx.clock.now()) };
+    },
+  },
+  GetCommandsLibrary: {
+    rights: READ,
+    handler: () => ({ PxgRetVal: COMMANDS_LIBRARY.map((c) => ({ ...c })) }),
+  },
+  PostCommand: {
+    rights: WRITE,
+    handler: async (ctx, args) => {
+      const { device, changes } = await deviceOf(ctx, args.lDeviceId);
+      const now = ctx.clock.now();
+      if (args.c_wstrCommandGuid === '') throw faults.badParameter('c_wstrCommandGuid');
+      const known = COMMANDS_LIBRARY.find((c) => c['KLMDM_CMD_TYPE'] === args.c_wstrCommandType);
+      if (known === undefined) throw faults.badParameter('c_wstrCommandType');
+      if ((device.supportedCommands & (known['KLMDM_CMD_FLAG'] as bigint)) === 0n)
+        throw faults.notPermitted(`The device does not support the command '${args.c_wstrCommandType}'`);
+      if (changes.commands.some((c) => c.guid === args.c_wstrCommandGuid))
+        throw faults.notPermitted(`A command with id '${args.c_wstrCommandGuid}' already exists`);
+      // The reference: no second command of a type while one of that type is not completed.
+      if (
+        changes.commands.some(
+          (c) => c.deviceId === device.id && c.type === args.c_wstrCommandType && commandStatus(c, now) === 1,
+        )
+      )
+        throw faults.notPermitted(`A command '${args.c_wstrCommandType}' is still being processed`);
+      const command: StoredCommand = {
+        guid: args.c_wstrCommandGuid,
+        deviceId: device.id,
+        type: args.c_wstrCommandType,
+        args: args.pArguments ?? {},
+        protocols: Number(args.lMdmProtocols ?? 0),
+        flags: Number(args.lProcessFlags ?? 0),
+        postedAt: now,
+      };
+      await saveDeviceChanges(ctx, { ...changes, commands: [...changes.commands, command] });
+      return {};
+    },
+  },
+  GetCommands: {
+    rights: READ,
+    handler: async (ctx, { lDeviceId }) => {
+      const { device, changes } = await deviceOf(ctx, lDeviceId);
+      const now = ctx.clock.now();
+      return {
+        PxgRetVal: changes.commands.filter((c) => c.deviceId === device.id).map((c) => commandRecord(c, now)),
+      };
+    },
+  },
+  RecallCommand: {
+    rights: WRITE,
+    handler: async (ctx, { c_wstrCommandGuid }) => {
+      const { changes } = await visibleDevices(ctx);
+      const command = changes.commands.find((c) => c.guid === c_wstrCommandGuid);
+      if (command === undefined) throw faults.notFound(`Command '${c_wstrCommandGuid}' not found`);
+      const now = ctx.clock.now();
+      if (commandStatus(command, now) !== 1) return { PxgRetVal: false };
+      await saveDeviceChanges(ctx, {
+        ...changes,
+        commands: changes.commands.map((c) => (c === command ? { ...c, recalledAt: now } : c)),
+      });
+      return { PxgRetVal: true };
+    },
+  },
+  DeleteCommand: {
+    rights: WRITE,
+    handler: async (ctx, { c_wstrCommandGuid }) => {
+      const { changes } = await visibleDevices(ctx);
+      const remaining = changes.commands.filter((c) => c.guid !== c_wstrCommandGuid);
+      if (remaining.length === changes.commands.length)
+        throw faults.notFound(`Command '${c_wstrCommandGuid}' not found`);
+      await saveDeviceChanges(ctx, { ...changes, commands: remaining });
+      return { PxgRetVal: true };
+    },
+  },
+  SspLoginAllowed: {
+    rights: [],
+    // Every authenticated user may use the Self Service Portal (KSC's default; no setting turns it off here).
+    handler: () => ({}),
+  },
+  GetSafeBrowserAutoinstallFlag: {
+    rights: READ,
+    handler: async (ctx) => {
+      const { changes } = await visibleDevices(ctx);
+      return { PxgRetVal: changes.safeBrowserAutoinstall ?? false };
+    },
+  },
+  SetSafeBrowserAutoinstallFlag: {
+    rights: WRITE,
+    handler: async (ctx, { bInstall }) => {
+      const { changes } = await visibleDevices(ctx);
+      await saveDeviceChanges(ctx, { ...changes, safeBrowserAutoinstall: bInstall });
+      return {};
+    },
+  },
+});
