@@ -81,7 +81,7 @@ async function readDeclaredBody(
   } finally {
     clearTimeout(timer);
   }
-  if (text === late) {
+  if (typeof text !== 'string') {
     // The read ends with the connection the refusal closes; nobody waits for it any more.
     reading.catch(() => undefined);
     throw refusals.timedOut(Math.round(timeoutMs / 1000));
