@@ -1,5 +1,6 @@
 import { idempotencyKeyOf } from '../../commands/core/execute.ts';
 import type { Kysely } from 'kysely';
+import { AuditBatchWriter } from './audit-batch.ts';
 import type { ServiceTables } from './store.ts';
 
 /**
@@ -147,9 +148,31 @@ function fromRow(row: ServiceTables['audit_log'] & { id: number }): StoredAuditE
 
 /** The audit log in the service database, shared by every replica. */
 export class AuditLog {
-  constructor(private readonly db: Kysely<ServiceTables>) {}
+  private readonly batches: AuditBatchWriter<Omit<ServiceTables['audit_log'], 'id'>>;
 
-  /** Writes one row; its id. */
+  constructor(private readonly db: Kysely<ServiceTables>) {
+    this.batches = new AuditBatchWriter(async (rows) => {
+      await this.db
+        .insertInto('audit_log')
+        .values([...rows])
+        .execute();
+    });
+  }
+
+  /**
+   * Writes one row together with the rows of the calls that end at the same time (group commit); resolves once
+   * it has committed, so a call answered after it has its row even if the process dies the next moment.
+   */
+  append(entry: AuditEntry): Promise<void> {
+    return this.batches.write(toRow(entry));
+  }
+
+  /** Resolves once every appended row has committed (or failed): before the database closes. */
+  flush(): Promise<void> {
+    return this.batches.drain();
+  }
+
+  /** Writes one row at once; its id (for a row that is counted on afterwards). */
   async record(entry: AuditEntry): Promise<number> {
     const row = await this.db
       .insertInto('audit_log')

@@ -488,7 +488,7 @@ export function commandRoute(deps: ServiceDependencies): (c: Context<ServiceEnv>
       return;
     }
     try {
-      await deps.audit.record(entry);
+      await deps.audit.append(entry);
     } catch (error) {
       deps.log({
         level: 'error',

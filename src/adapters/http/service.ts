@@ -246,7 +246,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     }
   }
   const shutdown = new AbortController();
-  const tokens = new ApiTokens(database.db, now);
+  const tokens = new ApiTokens(database.db, now, database.pluck);
   const audit = new AuditLog(database.db);
   const authFailures = new AuthFailures(audit, options.authFailures, now, log);
   const prune = async (): Promise<void> => {
@@ -404,6 +404,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     await directoryNatsStopped;
     clearInterval(retention);
     await authFailures.close();
+    // Rows of calls cut off by the abort are still in their batch: they commit before the database closes.
+    await audit.flush();
     await checkpoints?.close();
     await ownDirectory?.close();
     await database.close();

@@ -27,12 +27,21 @@ export function limitBody(
   answer: (c: Context<EmulatorEnv>, message: string) => Response,
 ): MiddlewareHandler<EmulatorEnv> {
   checkMaxBodyBytes(maxBytes);
-  return bodyLimit({
-    maxSize: maxBytes,
-    onError: (c) => {
-      // The rest of the body is still on its way: the connection cannot carry another request, so it closes.
-      c.header('Connection', 'close');
-      return answer(c, tooLargeMessage(maxBytes));
-    },
-  });
+  const refuse = (c: Context<EmulatorEnv>): Response => {
+    // The rest of the body is still on its way: the connection cannot carry another request, so it closes.
+    c.header('Connection', 'close');
+    return answer(c, tooLargeMessage(maxBytes));
+  };
+  const counting = bodyLimit({ maxSize: maxBytes, onError: refuse });
+  return async (c, next) => {
+    // The common case decided from the headers alone: asking the request for its body stream (as the counting
+    // limit must) turns the server's lightweight request into a full web Request, a third of a call's CPU.
+    const length = c.req.header('Content-Length');
+    if (length !== undefined && c.req.header('Transfer-Encoding') === undefined && /^\d+$/.test(length)) {
+      if (Number(length) > maxBytes) return refuse(c);
+      await next();
+      return;
+    }
+    return counting(c, next);
+  };
 }
