@@ -62,6 +62,7 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
     ...(config.defaultConnection === undefined ? {} : { defaultConnection: config.defaultConnection }),
     ...(config.service === undefined ? {} : { service: config.service }),
     ...(config.directory.state === undefined ? {} : { directory: directoryLocation(config.directory.state) }),
+    ...(config.directory.nats === undefined ? {} : { directoryNats: config.directory.nats }),
     ...(pipelines.length === 0
       ? {}
       : {
