@@ -7,6 +7,7 @@ import { demoCommand } from './demo-command.ts';
 import { emulatorCommand } from './emulator-command.ts';
 import { intakeCommand } from './intake-command.ts';
 import { mcpCommand, type LoadedMcpContext } from './mcp-command.ts';
+import { openCliDirectory } from './directory-store.ts';
 import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
 import { kconnectVersion } from '../../version.ts';
@@ -27,14 +28,20 @@ async function loadMcpContext(
   });
   // Destructive tools promise that a repeated idempotency key acts once, across restarts too: the same durable
   // store the CLI's commands use.
+  // The directory tools read the store the CLI's directory commands read (`directory:`, else the service database).
+  const directory = await openCliDirectory({ vendor: 'directory' }, config, process.env);
   const factory = createContextFactory(config, {
     idempotency: cliIdempotencyStore(process.env, Date.now),
     logger,
+    ...(directory === undefined ? {} : { directory }),
   });
   return {
-    context: () => factory.context(connection),
+    context: (command) => factory.contextFor(command.vendor, connection),
     allowDestructive: config.mcp?.allowDestructive === true,
-    close: () => factory.close(),
+    close: async () => {
+      await factory.close();
+      await directory?.close();
+    },
   };
 }
 

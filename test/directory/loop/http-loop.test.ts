@@ -2,14 +2,20 @@
  * The whole directory loop over HTTP: the KSC emulator publishes its seeded domain to a real `kconnect` service
  * (`POST /v1/directory/events`, ingest token), and the directory commands answer through
  * `POST /v1/commands/<name>` with a read token — a user looked up by UPN with its direct and transitive groups,
- * as the publisher's truth has them. Then refused events: counted by reason in `directory_status`, and still
+ * as the publisher's truth has them; the same through `kconnect directory-get-user` and through
+ * `kconnect mcp` (real processes on the service's database). Then refused events: counted by reason in `directory_status`, and still
  * counted after the service restarts on the same database (decision 0065).
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../../src/adapters/http/service.ts';
 import { DIRECTORY_COMMANDS } from '../../../src/commands/directory/index.ts';
 import type { DirectorySnapshot } from '../../../src/emulator/ksc/directory/truth.ts';
 import { request, resultOf, testServiceDatabase } from '../../adapters/http/support.ts';
+import { BIN, kconnectRun } from '../../adapters/cli/kconnect-process.ts';
 import { startTestEmulator, type TestEmulator } from '../../support/ksc-emulator.ts';
 
 type Location = Awaited<ReturnType<typeof testServiceDatabase>>['location'];
@@ -126,6 +132,63 @@ describe('directory loop through the HTTP service', () => {
       Memberships: truth.memberships.length,
       RejectedEvents: 0,
     });
+  });
+
+  /** A user with a UPN whose groups nest (transitive more than direct), and those groups from the truth. */
+  async function nestedUser() {
+    const truth = (await emulator.control('GET', '/__emulator/directory/truth')).body as DirectorySnapshot;
+    const user = truth.users
+      .filter((u) => u.upn !== undefined)
+      .sort((a, b) => transitiveGroups(truth, b.key).length - transitiveGroups(truth, a.key).length)[0]!;
+    return { user, groups: transitiveGroups(truth, user.key) };
+  }
+
+  /** The environment of a `kconnect` process on the service's database, with a configuration of no connection. */
+  const cliEnv = () => {
+    const file = (database.location as { file: string }).file;
+    const config = path.join(path.dirname(file), 'kconnect.yaml');
+    writeFileSync(config, 'directory: {}\n');
+    return { ...process.env, KCONNECT_SERVICE_DATABASE: file, KCONNECT_CONFIG: config };
+  };
+
+  it('the CLI reads what the service received: kconnect directory-get-user by UPN', async () => {
+    const { user, groups } = await nestedUser();
+    const run = await kconnectRun(['directory-get-user', '--user', user.upn!, '--format', 'json'], cliEnv());
+    expect(run.code, run.output).toBe(0);
+    const result = JSON.parse(run.stdout) as { keyFields: Record<string, unknown> };
+    expect(result.keyFields).toMatchObject({ UPNs: [user.upn], DisplayNames: [user.displayName] });
+    expect([...(result.keyFields['GroupNames'] as string[])].sort()).toEqual(groups);
+  });
+
+  it('kconnect mcp opens the same directory: directory_get_user and directory_list_users as tools', async () => {
+    const { user, groups } = await nestedUser();
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [BIN, 'mcp'],
+      env: cliEnv() as Record<string, string>,
+      stderr: 'pipe',
+    });
+    const client = new Client({ name: 'kconnect-directory-test', version: '0.0.0' });
+    await client.connect(transport);
+    try {
+      const found = (await client.callTool({
+        name: 'directory_get_user',
+        arguments: { user: user.upn },
+      })) as {
+        isError?: boolean;
+        structuredContent?: { keyFields: Record<string, unknown> };
+      };
+      expect(found.isError ?? false, JSON.stringify(found)).toBe(false);
+      expect(found.structuredContent!.keyFields).toMatchObject({ UPNs: [user.upn] });
+      expect([...(found.structuredContent!.keyFields['GroupNames'] as string[])].sort()).toEqual(groups);
+      const listed = (await client.callTool({
+        name: 'directory_list_users',
+        arguments: { search: user.upn },
+      })) as { structuredContent?: { context: Array<{ info: { upn?: string } }> } };
+      expect(listed.structuredContent!.context.map((u) => u.info.upn)).toEqual([user.upn]);
+    } finally {
+      await client.close();
+    }
   });
 
   it('counts refused events by reason, and keeps the totals across a restart', async () => {
