@@ -1,6 +1,7 @@
 import type { CommandDefinition } from '../../commands/core/types.ts';
 import type { KconnectConfig } from '../../config/schema.ts';
 import type { DirectoryStore } from '../../directory/model/store.ts';
+import type { DirectoryQueries } from '../../directory/queries.ts';
 import type { DatabaseLocation } from '../../store/database.ts';
 import { DEFAULT_SERVICE_DATABASE, SERVICE_DATABASE_ENV } from './token-command.ts';
 
@@ -27,4 +28,41 @@ export async function openCliDirectory(
   // Loaded here: the database drivers are for the commands that read the directory.
   const { DirectoryStore } = await import('../../directory/model/store.ts');
   return DirectoryStore.open(location);
+}
+
+/**
+ * The directory for a long-running process that may never need it (`kconnect mcp`): opened by the first directory
+ * query, not at start, so a server started in a folder it cannot write to (an assistant's working directory) still
+ * serves its KSC tools, and only a directory tool reports the store it cannot open.
+ */
+export function lazyCliDirectory(
+  config: KconnectConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): { readonly queries: DirectoryQueries; close(): Promise<void> } {
+  let opening: Promise<DirectoryStore> | undefined;
+  const store = (): Promise<DirectoryStore> => {
+    opening ??= openCliDirectory({ vendor: 'directory' }, config, env).then((opened) => opened!);
+    // A failed open is tried again by the next query (the folder may have been made meanwhile).
+    opening.catch(() => {
+      opening = undefined;
+    });
+    return opening;
+  };
+  const queries: DirectoryQueries = {
+    getUser: async (identifier) => (await store()).getUser(identifier),
+    listUsers: async (options) => (await store()).listUsers(options),
+    listGroups: async (options) => (await store()).listGroups(options),
+    groupMembers: async (group, options) => (await store()).groupMembers(group, options),
+    identityFor: async (query) => (await store()).identityFor(query),
+    status: async () => (await store()).status(),
+    resetsInProgress: async () => (await store()).resetsInProgress(),
+    abandonReset: async (instance) => (await store()).abandonReset(instance),
+  };
+  return {
+    queries,
+    async close() {
+      const opened = await opening?.catch(() => undefined);
+      await opened?.close();
+    },
+  };
 }

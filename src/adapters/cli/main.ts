@@ -7,7 +7,7 @@ import { demoCommand } from './demo-command.ts';
 import { emulatorCommand } from './emulator-command.ts';
 import { intakeCommand } from './intake-command.ts';
 import { mcpCommand, type LoadedMcpContext } from './mcp-command.ts';
-import { openCliDirectory } from './directory-store.ts';
+import { lazyCliDirectory } from './directory-store.ts';
 import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
 import { kconnectVersion } from '../../version.ts';
@@ -28,19 +28,23 @@ async function loadMcpContext(
   });
   // Destructive tools promise that a repeated idempotency key acts once, across restarts too: the same durable
   // store the CLI's commands use.
-  // The directory tools read the store the CLI's directory commands read (`directory:`, else the service database).
-  const directory = await openCliDirectory({ vendor: 'directory' }, config, process.env);
   const factory = createContextFactory(config, {
     idempotency: cliIdempotencyStore(process.env, Date.now),
     logger,
-    ...(directory === undefined ? {} : { directory }),
   });
+  // The directory as the CLI has it (`openCliDirectory`): the directory tools read `directory:`, else the service
+  // database; enrichment reads only a configured `directory:`, never creating the service database for a KSC call.
+  const directory = lazyCliDirectory(config, process.env);
+  const withDirectory = (vendor: string) => vendor === 'directory' || config.directory.state !== undefined;
   return {
-    context: (command) => factory.contextFor(command.vendor, connection),
+    context: (command) => {
+      const context = factory.contextFor(command.vendor, connection);
+      return withDirectory(command.vendor) ? { ...context, directory: directory.queries } : context;
+    },
     allowDestructive: config.mcp?.allowDestructive === true,
     close: async () => {
       await factory.close();
-      await directory?.close();
+      await directory.close();
     },
   };
 }
