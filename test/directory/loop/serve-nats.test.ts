@@ -1,7 +1,8 @@
 /**
  * `directory.nats` in kconnect.yaml: a real `kconnect serve` process consumes seed 003's events from a JetStream
  * stream of a real nats-server into its directory, and `kconnect directory-get-user` (another process, on the
- * service database) finds the seed's user by UPN. Configuration errors name the field.
+ * service database) finds the seed's user by UPN,
+ * and `kconnect directory-status` counts the message that was no CloudEvent. Configuration errors name the field.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,6 +39,8 @@ describe('directory.nats: kconnect serve consumes directory events from JetStrea
         const text = readFileSync(new URL(`../fixtures/seed-003/${type}.json`, import.meta.url), 'utf8');
         await jetstream(client).publish(SUBJECT, text);
       }
+      // A message that is no CloudEvent: refused, acked, and counted in the store under `nats`.
+      await jetstream(client).publish(SUBJECT, 'not json at all');
     } finally {
       await client.close();
     }
@@ -66,6 +69,11 @@ describe('directory.nats: kconnect serve consumes directory events from JetStrea
       serve.child.kill('SIGTERM');
     }
     expect(await serve.exited).toBe(0);
+    const status = await kconnectRun(['directory-status', '--format', 'json'], env);
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      keyFields: { RejectedEvents: 1 },
+      raw: { rejected: { total: 1, reasons: [{ via: 'nats', total: 1 }] } },
+    });
     const found = await kconnectRun(
       ['directory-get-user', '--user', 'john.smith@example.com', '--format', 'json'],
       env,
