@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { directoryNatsOptions, type DirectoryNatsSettings } from '../directory/nats/consumer.ts';
+import { resolveNatsConnection } from '../intake/nats/connection.ts';
 import type { DatabaseLocation } from '../store/database.ts';
 import { nonEmpty } from './connections/tls.ts';
 import { resolveStateLocation } from './pipelines.ts';
@@ -19,6 +21,9 @@ export const directorySectionSchema = z.strictObject({
     ])
     .optional()
     .describe('Default: the service database'),
+  nats: directoryNatsOptions
+    .optional()
+    .describe('`kconnect serve` also consumes directory events from this JetStream stream (decision 0065)'),
 });
 
 export type DirectorySection = z.output<typeof directorySectionSchema>;
@@ -26,6 +31,8 @@ export type DirectorySection = z.output<typeof directorySectionSchema>;
 /** Where the directory is kept, resolved: its own store, or (undefined) the service database. */
 export interface DirectoryConfig {
   readonly state: DatabaseLocation | undefined;
+  /** The JetStream stream `kconnect serve` consumes directory events from; undefined: HTTP only. */
+  readonly nats?: DirectoryNatsSettings | undefined;
 }
 
 export function resolveDirectory(
@@ -33,6 +40,21 @@ export function resolveDirectory(
   base: string,
   env: Readonly<Record<string, string | undefined>>,
 ): DirectoryConfig {
-  if (section?.state === undefined) return { state: undefined };
-  return { state: resolveStateLocation(section.state, base, env, 'directory.state').location };
+  const state =
+    section?.state === undefined
+      ? undefined
+      : resolveStateLocation(section.state, base, env, 'directory.state').location;
+  const nats = section?.nats;
+  if (nats === undefined) return { state };
+  const { stream, subject, consumer, ...connection } = nats;
+  return {
+    state,
+    nats: {
+      // Every error names its field under `directory.nats` (`directory.nats.url` …), as pipelines' do.
+      connection: resolveNatsConnection(connection, { field: 'directory.nats', base, env }),
+      stream,
+      ...(subject === undefined ? {} : { subject }),
+      ...(consumer === undefined ? {} : { consumer }),
+    },
+  };
 }

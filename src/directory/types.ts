@@ -124,4 +124,12 @@ export interface DirectoryApplier {
    * applied.
    */
   apply(events: readonly DirectoryEvent[]): Promise<readonly ApplyOutcome[]>;
+  /**
+   * Counts events refused by the checks before they reached `apply` (by reason, see `rejectionReason`), so the
+   * directory's status can report them across restarts. Optional: an applier that keeps no counts leaves it out.
+   */
+  countRejected?(via: RejectionChannel, reasons: readonly string[]): Promise<void>;
 }
+
+/** Where a refused event came in: the HTTP receiver or the NATS consumer. */
+export type RejectionChannel = 'http' | 'nats';

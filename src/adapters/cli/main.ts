@@ -9,7 +9,7 @@ import { intakeCommand } from './intake-command.ts';
 import { mcpCommand, type LoadedMcpContext } from './mcp-command.ts';
 import { serveCommand, type LoadedServeContexts } from './serve-command.ts';
 import { tokenCommand } from './token-command.ts';
-import { enrichesFromDirectory, openProcessDirectory } from './directory-store.ts';
+import { enrichesFromDirectory, lazyCliDirectory, openProcessDirectory } from './directory-store.ts';
 import { kconnectVersion } from '../../version.ts';
 import type { ClientLogger } from '../../vendor-client.ts';
 import type { PipelineLogger } from '../../intake/runner.ts';
@@ -30,14 +30,19 @@ async function loadMcpContext(
     idempotency: cliIdempotencyStore(process.env, Date.now),
     logger,
   });
-  // The directory tools and the enrichment of get_user_by_ip / list_users read the store the CLI reads.
-  const directory = await openProcessDirectory(config, process.env);
+  // The directory as the CLI has it (`openCliDirectory`): the directory tools read `directory:`, else the service
+  // database; enrichment reads only a configured `directory:`, never creating the service database for a KSC call.
+  const directory = lazyCliDirectory(config, process.env);
+  const withDirectory = (vendor: string) => vendor === 'directory' || config.directory.state !== undefined;
   return {
-    context: () => ({ ...factory.context(connection), ...(directory === undefined ? {} : { directory }) }),
+    context: (command) => {
+      const context = factory.contextFor(command.vendor, connection);
+      return withDirectory(command.vendor) ? { ...context, directory: directory.queries } : context;
+    },
     allowDestructive: config.mcp?.allowDestructive === true,
     close: async () => {
       await factory.close();
-      await directory?.close();
+      await directory.close();
     },
   };
 }
@@ -75,6 +80,7 @@ async function loadServeContexts(logger: ClientLogger): Promise<LoadedServeConte
     ...(config.defaultConnection === undefined ? {} : { defaultConnection: config.defaultConnection }),
     ...(config.service === undefined ? {} : { service: config.service }),
     ...(config.directory.state === undefined ? {} : { directory: directoryLocation(config.directory.state) }),
+    ...(config.directory.nats === undefined ? {} : { directoryNats: config.directory.nats }),
     ...(pipelines.length === 0
       ? {}
       : {

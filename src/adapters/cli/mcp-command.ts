@@ -14,7 +14,8 @@ import { addLogOptions, commandLogger, lineDestination, type LogFlags } from './
 
 /** What the configuration gives the MCP server: a context per call, and whether destructive tools are on. */
 export interface LoadedMcpContext {
-  readonly context: () => CommandContext;
+  /** The context a tool's command runs with (`ContextFactory.contextFor` its vendor). */
+  readonly context: (command: Pick<CommandDefinition, 'vendor'>) => CommandContext;
   /** Whether the connection's configuration allows destructive tools (`--allow-destructive` also does). */
   readonly allowDestructive: boolean;
   /** Ends the KSC sessions and releases what the context holds. */
@@ -188,7 +189,7 @@ export function mcpCommand(loadContext: McpContextLoader, io: McpCommandIo = {})
       const files = downloadsSink(flags.downloadsDir ?? downloadsDirectory(env));
       const factory = mcpServerFactory({
         commands,
-        context: () => ({ ...loaded.context(), files }),
+        context: (command) => ({ ...loaded.context(command), files }),
         allowDestructive,
         log: lineLogger(logger, 'info'),
       });

@@ -29,6 +29,8 @@ export interface LoadedServeContexts {
   readonly checkpoints?: ServiceOptions['checkpoints'];
   /** The configuration's `directory.state`; the service database when absent. */
   readonly directory?: ServiceDatabaseLocation;
+  /** The configuration's `directory.nats`: the stream the service consumes directory events from too. */
+  readonly directoryNats?: ServiceOptions['directoryNats'];
   /** Ends the KSC sessions. */
   close(): Promise<void>;
 }
@@ -209,6 +211,7 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
         ...(loaded.checkpoints === undefined ? {} : { checkpoints: loaded.checkpoints }),
         // The directory of seed 003 is always on: its receiver and commands work without a setting.
         directoryStore: loaded.directory ?? 'service',
+        ...(loaded.directoryNats === undefined ? {} : { directoryNats: loaded.directoryNats }),
         ...(io.commands === undefined ? {} : { commands: io.commands }),
         ...(io.now === undefined ? {} : { now: io.now }),
       };

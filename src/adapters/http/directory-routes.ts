@@ -2,6 +2,7 @@ import { readBoundedBody } from './request-body.ts';
 import type { Context, Hono } from 'hono';
 import {
   receiveHttpMessage,
+  rejectionReason,
   type DirectoryEventError,
   type ReceivedEvent,
 } from '../../directory/events/index.ts';
@@ -68,6 +69,29 @@ function batchReport(events: readonly ReceivedEvent[], outcomes: readonly ApplyO
 }
 
 /**
+ * Counts refusals in the directory's store for `directory_status`. A failure to count is logged, never turned into
+ * the publisher's problem: its answer says which events were refused either way.
+ */
+async function countRejected(
+  applier: DirectoryApplier,
+  errors: readonly DirectoryEventError[],
+  log: ServiceLogger,
+  requestId: string,
+): Promise<void> {
+  if (errors.length === 0 || applier.countRejected === undefined) return;
+  try {
+    await applier.countRejected('http', errors.map(rejectionReason));
+  } catch (thrown) {
+    log({
+      level: 'error',
+      message: 'directory store failed to count rejected events',
+      requestId,
+      error: thrown instanceof Error ? thrown.message : String(thrown),
+    });
+  }
+}
+
+/**
  * `POST /v1/directory/events`: seed 003's directory events in any CloudEvents HTTP mode, checked and handed to the
  * directory's applier. One event: 202 `{ id, outcome }`, or 400 naming the event and the attribute. A batch: 200
  * with a report per event; the valid ones are applied (each whole), the invalid ones reported. Needs the `ingest`
@@ -106,10 +130,17 @@ export function registerDirectoryRoutes(
       message = receiveHttpMessage(headers, body, { maxBatch: MAX_DIRECTORY_BATCH });
     } catch (thrown) {
       if (!(thrown instanceof EventError)) throw thrown;
+      await countRejected(applier, [thrown], deps.log, requestId);
       const status = thrown.reason.startsWith('more than') ? 413 : 400;
       return json({ error: eventErrorJson(thrown), requestId }, status);
     }
     const valid: DirectoryEvent[] = message.events.flatMap((item) => (item.ok ? [item.event] : []));
+    await countRejected(
+      applier,
+      message.events.flatMap((item) => (item.ok ? [] : [item.error])),
+      deps.log,
+      requestId,
+    );
     let outcomes: readonly ApplyOutcome[];
     try {
       outcomes = valid.length === 0 ? [] : await applier.apply(valid);

@@ -27,8 +27,11 @@ import { toolResult } from './tool-result.ts';
 export interface McpServerOptions {
   /** The commands to offer as tools, usually the whole registry (`COMMANDS`). */
   readonly commands: readonly CommandDefinition[];
-  /** The context of one tool call (the KSC client, the clock…), asked for at every call. */
-  readonly context: () => CommandContext | Promise<CommandContext>;
+  /**
+   * The context of one tool call (the KSC client, the clock…), asked for at every call with the tool's command:
+   * a command of kconnect itself (the directory) needs no connection.
+   */
+  readonly context: (command: CommandDefinition) => CommandContext | Promise<CommandContext>;
   /** Whether commands flagged destructive are tools. When false they are not listed and a call is refused. */
   readonly allowDestructive: boolean;
   /** The server's name in the MCP handshake. Default `kconnect`. */
@@ -168,7 +171,11 @@ export function mcpServerFactory(options: McpServerOptions): () => Server {
     const started = performance.now();
     let result: CommandResult;
     try {
-      result = await executeCommand(command, forCall(await options.context(), channel(command.title)), args);
+      result = await executeCommand(
+        command,
+        forCall(await options.context(command), channel(command.title)),
+        args,
+      );
     } catch (error) {
       // executeCommand turns a command's failures into results; what reaches here is the context failing.
       result = failedResult(command.title, [errorEntry(command.title, error)]);

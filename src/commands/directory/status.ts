@@ -13,6 +13,8 @@ const keyFields = z.object({
   ResetInProgress: z.boolean(),
   ResetNotice: z.string().nullable(),
   LastEventTime: z.string().nullable(),
+  RejectedEvents: z.number().int(),
+  RejectedSinceStart: z.number().int(),
 });
 
 /** `directory_status`: `DirectoryQueries.status`, per publishing KSC instance. */
@@ -24,8 +26,9 @@ export const directoryStatus: DirectoryCommand<typeof input, typeof keyFields> =
     'the complete generation queries answer from, how many users, groups and memberships it holds, the time of ' +
     'the last event, the events applied, duplicate (redelivered) and stale (older than what is known), and a ' +
     'reset in progress with its age and the events it has received (a reset that never completes can be ' +
-    'dropped with directory_abandon_reset). Events the receiver rejects as invalid never reach the directory: ' +
-    "their count is in the receiver's answers and the service log. Needs no KSC connection.",
+    'dropped with directory_abandon_reset). Events the HTTP receiver or the NATS consumer rejected as invalid ' +
+    'never reach an instance: they are counted apart, by where they came in and the attribute at fault, in ' +
+    'total (kept across restarts) and since the process started. Needs no KSC connection.',
   input,
   keyFields,
   ...READ_ONLY,
@@ -62,7 +65,15 @@ export const directoryStatus: DirectoryCommand<typeof input, typeof keyFields> =
       .at(-1);
     return {
       status: 'Successful',
-      raw: { instances: context, resetsInProgress: reset.plain },
+      raw: {
+        instances: context,
+        resetsInProgress: reset.plain,
+        rejected: {
+          total: status.rejected.total,
+          sinceStart: status.rejected.sinceStart,
+          reasons: status.rejected.reasons.map((r) => ({ ...r })),
+        },
+      },
       context,
       keyFields: {
         InstancesCount: status.instances.length,
@@ -72,6 +83,8 @@ export const directoryStatus: DirectoryCommand<typeof input, typeof keyFields> =
         ResetInProgress: reset.resets.length > 0,
         ResetNotice: reset.notice,
         LastEventTime: last ?? null,
+        RejectedEvents: status.rejected.total,
+        RejectedSinceStart: status.rejected.sinceStart,
       },
       result: itemsTable(
         'Directory Status',

@@ -4,3 +4,4 @@ export { DirectoryEventError } from './errors.ts';
 export { TYPE_RULES, ATTRIBUTE_KINDS, type TypeRule, type AttributeKind } from './rules.ts';
 export { directoryEventToCloudEvent, type DirectoryCloudEvent } from './wire.ts';
 export { receiveHttpMessage, type HttpEventMode, type ReceivedEvent, type ReceivedMessage } from './http.ts';
+export { rejectionReason } from './rejection-reason.ts';

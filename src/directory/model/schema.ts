@@ -78,6 +78,12 @@ export type DirectoryTables = {
     id: string;
     received_at: number;
   };
+  /** Events refused by the checks, counted by where they came in and why (`rejectionReason`). */
+  kconnect_directory_rejections: {
+    via: string;
+    reason: string;
+    count: number;
+  };
 };
 
 export const DIRECTORY_MIGRATIONS: MigrationSet = {
@@ -206,6 +212,17 @@ export const DIRECTORY_MIGRATIONS: MigrationSet = {
             .addColumn('id', text, (c) => c.notNull())
             .addColumn('received_at', int64, (c) => c.notNull())
             .addPrimaryKeyConstraint('kconnect_directory_seen_pk', ['source', 'id'])
+            .execute();
+        },
+      },
+      '0002-directory-rejections': {
+        async up(db: Kysely<unknown>): Promise<void> {
+          await db.schema
+            .createTable('kconnect_directory_rejections')
+            .addColumn('via', text, (c) => c.notNull())
+            .addColumn('reason', text, (c) => c.notNull())
+            .addColumn('count', int64, (c) => c.notNull())
+            .addPrimaryKeyConstraint('kconnect_directory_rejections_pk', ['via', 'reason'])
             .execute();
         },
       },

@@ -6,7 +6,13 @@ import {
   type OpenDatabase,
 } from '../../store/database.ts';
 import { migrate } from '../../store/migrations.ts';
-import type { ApplyOutcome, DirectoryApplier, DirectoryEvent, PublisherInstance } from '../types.ts';
+import type {
+  ApplyOutcome,
+  DirectoryApplier,
+  DirectoryEvent,
+  PublisherInstance,
+  RejectionChannel,
+} from '../types.ts';
 import {
   applyMembership,
   applyObjectInfo,
@@ -30,6 +36,8 @@ import type {
   InstanceStatus,
   ListOptions,
   ListPage,
+  RejectedEvents,
+  RejectionCount,
   ResetInProgress,
   UserLookup,
 } from './views.ts';
@@ -53,6 +61,8 @@ export class DirectoryStore implements DirectoryApplier {
   /** Applies run one after another in this process; on PostgreSQL the publisher row lock orders processes. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly now: () => number;
+  /** Refusals counted by this process, keyed `via` + NUL + reason: the table holds the totals. */
+  private readonly rejectedSinceStart = new Map<string, number>();
 
   private constructor(
     private readonly db: Db,
@@ -132,6 +142,54 @@ export class DirectoryStore implements DirectoryApplier {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Adds refused events to the persisted counts (one transaction per call) and to this process's own. */
+  countRejected(via: RejectionChannel, reasons: readonly string[]): Promise<void> {
+    const counts = new Map<string, number>();
+    for (const reason of reasons) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+    const run = this.queue.then(async () => {
+      if (counts.size === 0) return;
+      await this.db.transaction().execute(async (trx) => {
+        for (const [reason, count] of counts) {
+          await trx
+            .insertInto('kconnect_directory_rejections')
+            .values({ via, reason, count })
+            .onConflict((oc) =>
+              oc.columns(['via', 'reason']).doUpdateSet((eb) => ({
+                count: eb('kconnect_directory_rejections.count', '+', eb.ref('excluded.count')),
+              })),
+            )
+            .execute();
+        }
+      });
+      for (const [reason, count] of counts) {
+        const key = `${via}\u0000${reason}`;
+        this.rejectedSinceStart.set(key, (this.rejectedSinceStart.get(key) ?? 0) + count);
+      }
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async rejected(): Promise<RejectedEvents> {
+    const rows = await this.db
+      .selectFrom('kconnect_directory_rejections')
+      .selectAll()
+      .orderBy('via')
+      .orderBy('reason')
+      .execute();
+    const reasons: RejectionCount[] = rows.map((row) => ({
+      via: row.via as RejectionChannel,
+      reason: row.reason,
+      total: Number(row.count),
+      sinceStart: this.rejectedSinceStart.get(`${row.via}\u0000${row.reason}`) ?? 0,
+    }));
+    return {
+      total: reasons.reduce((n, r) => n + r.total, 0),
+      sinceStart: reasons.reduce((n, r) => n + r.sinceStart, 0),
+      reasons,
+    };
   }
 
   private async applyOne(
@@ -438,6 +496,6 @@ export class DirectoryStore implements DirectoryApplier {
         events: { applied: Number(p.applied), duplicate: Number(p.duplicates), stale: Number(p.stale) },
       });
     }
-    return { instances };
+    return { instances, rejected: await this.rejected() };
   }
 }

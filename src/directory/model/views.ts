@@ -1,4 +1,4 @@
-import type { DirectoryInfo, PublisherInstance } from '../types.ts';
+import type { DirectoryInfo, PublisherInstance, RejectionChannel } from '../types.ts';
 
 export type DirectoryObjectKind = 'user' | 'group';
 
@@ -133,6 +133,25 @@ export interface InstanceStatus {
   readonly events: { readonly applied: number; readonly duplicate: number; readonly stale: number };
 }
 
+/** Refused events of one reason, by where they came in. */
+export interface RejectionCount {
+  readonly via: RejectionChannel;
+  /** The attribute at fault and why, e.g. `time: required` (`rejectionReason`). */
+  readonly reason: string;
+  /** Since the directory store was first used (kept across restarts). */
+  readonly total: number;
+  /** Since this process opened the store. */
+  readonly sinceStart: number;
+}
+
+/** Events the receiver and the NATS consumer refused: they never reached an instance, so they are counted apart. */
+export interface RejectedEvents {
+  readonly total: number;
+  readonly sinceStart: number;
+  readonly reasons: readonly RejectionCount[];
+}
+
 export interface DirectoryStatus {
   readonly instances: readonly InstanceStatus[];
+  readonly rejected: RejectedEvents;
 }

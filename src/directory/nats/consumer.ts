@@ -14,6 +14,7 @@ import {
   type NatsConnectionSettings,
 } from '../../intake/nats/connection.ts';
 import { receiveHttpMessage } from '../events/http.ts';
+import { rejectionReason } from '../events/rejection-reason.ts';
 import { DirectoryEventError } from '../events/errors.ts';
 import type { DirectoryApplier, DirectoryEvent } from '../types.ts';
 
@@ -201,11 +202,13 @@ export class DirectoryNatsConsumer {
     const messages = await consumer.fetch({ max_messages: FETCH_MAX, expires: FETCH_EXPIRES_MS });
     const fetched: JsMsg[] = [];
     const events: DirectoryEvent[] = [];
+    const refused: DirectoryEventError[] = [];
     for await (const message of messages) {
       fetched.push(message);
-      events.push(...this.#eventsOf(message));
+      events.push(...this.#eventsOf(message, refused));
     }
     if (fetched.length === 0) return;
+    await this.#countRejected(refused);
     let outcomes;
     try {
       outcomes = await this.applier.apply(events);
@@ -219,8 +222,25 @@ export class DirectoryNatsConsumer {
     for (const message of fetched) message.ack();
   }
 
-  /** The checked events of one message; refused ones counted and logged. */
-  #eventsOf(message: JsMsg): DirectoryEvent[] {
+  /**
+   * Refusals into the store's counts (`directory_status`). Counted before the round is acked, and a failure to
+   * count only logged: a refused event is never worth holding the stream back for.
+   */
+  async #countRejected(refused: readonly DirectoryEventError[]): Promise<void> {
+    if (refused.length === 0 || this.applier.countRejected === undefined) return;
+    try {
+      await this.applier.countRejected('nats', refused.map(rejectionReason));
+    } catch (error) {
+      this.log({
+        level: 'error',
+        message: 'directory from NATS: could not count rejected events',
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** The checked events of one message; refused ones counted, logged and added to `refused`. */
+  #eventsOf(message: JsMsg, refused: DirectoryEventError[]): DirectoryEvent[] {
     let received;
     try {
       received = receiveHttpMessage(headersOf(message), message.string(), {
@@ -229,12 +249,16 @@ export class DirectoryNatsConsumer {
     } catch (error) {
       if (!(error instanceof DirectoryEventError)) throw error;
       this.#reject(message, error);
+      refused.push(error);
       return [];
     }
     const events: DirectoryEvent[] = [];
     for (const item of received) {
       if (item.ok) events.push(item.event);
-      else this.#reject(message, item.error);
+      else {
+        this.#reject(message, item.error);
+        refused.push(item.error);
+      }
     }
     return events;
   }

@@ -161,7 +161,7 @@ describe('POST /v1/directory/events', () => {
         error: {
           code: 'INVALID_INPUT',
           message: expect.stringMatching(/^data\.ds_ids_chunk\[3\]: names no object/),
-          eventId: 'bc90166c358682cf038b6ee0c8d7117660bd4c5b',
+          eventId: 'bc90166c358682cf038b6ee0c8d7117660bd4c5c',
           eventType: 'ds_group_members',
           attribute: 'data.ds_ids_chunk[3]',
         },
