@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INVENTORY_VIEW_ATTRIBUTES } from '../../../src/ksc/view-attributes.ts';
 import {
   BACKENDS,
+  failure,
   startTestEmulator,
   type KscCaller,
   type TestEmulator,
@@ -83,6 +84,178 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
         fields: ['nHostCount'],
       });
       expect(popular.every((r) => (r['nHostCount'] as number) >= 10)).toBe(true);
+    });
+  });
+  describe('Policy outbreak policies', () => {
+    it('start empty, are replaced whole, read back, and refuse unknown policies and bad masks', async () => {
+      expect((await admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
+        KLPOL_POL_OUTBREAK: [],
+      });
+      const root = emu.ksc.world.rootGroup(0)!.id;
+      const policies = (await admin.call('Policy.GetPoliciesForGroup', { nGroupId: -1 }))[
+        'PxgRetVal'
+      ] as Item[];
+      const [a, b] = policies.map((p) => p['KLPOL_ID'] as number);
+      expect(a).toBeDefined();
+      const entries = [{ KLPOL_ID: a!, KLPOL_OUTBREAK_MASK: 1 }];
+      if (b !== undefined) entries.push({ KLPOL_ID: b, KLPOL_OUTBREAK_MASK: 6 });
+      await admin.call('Policy.SetOutbreakPolicies', { pData: { KLPOL_POL_OUTBREAK: entries } });
+      expect((await admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
+        KLPOL_POL_OUTBREAK: entries,
+      });
+
+      const unknown = await failure(
+        admin.call('Policy.SetOutbreakPolicies', {
+          pData: { KLPOL_POL_OUTBREAK: [{ KLPOL_ID: 987_654, KLPOL_OUTBREAK_MASK: 1 }] },
+        }),
+      );
+      expect(unknown.pxgCode).toBe(1186);
+      const badMask = await failure(
+        admin.call('Policy.SetOutbreakPolicies', {
+          pData: { KLPOL_POL_OUTBREAK: [{ KLPOL_ID: a!, KLPOL_OUTBREAK_MASK: 'x' }] },
+        }),
+      );
+      expect(badMask.pxgCode).toBe(1187);
+      // A refused call changes nothing.
+      expect((await admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
+        KLPOL_POL_OUTBREAK: entries,
+      });
+
+      // A policy deleted later leaves the list.
+      const added = (
+        await admin.call('Policy.AddPolicy', {
+          pPolicyData: {
+            KLPOL_DN: 'outbreak',
+            KLPOL_PRODUCT: 'KES',
+            KLPOL_VERSION: '12.0.0.0',
+            KLPOL_GROUP_ID: root,
+          },
+        })
+      )['PxgRetVal'] as number;
+      await admin.call('Policy.SetOutbreakPolicies', {
+        pData: { KLPOL_POL_OUTBREAK: [{ KLPOL_ID: added, KLPOL_OUTBREAK_MASK: 1 }] },
+      });
+      await admin.call('Policy.DeletePolicy', { nPolicy: added });
+      expect((await admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
+        KLPOL_POL_OUTBREAK: [],
+      });
+    });
+  });
+
+  describe('ServerHierarchy registering, changing and removing secondaries', () => {
+    it('registers a passive and an active secondary, finds, updates and deletes them', async () => {
+      const before = (await admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
+        'PxgRetVal'
+      ] as Item[];
+      const groupId = before[0]!['KLSRVH_SRV_GROUPID'] as number;
+      const certificate = new Uint8Array([48, 130, 1, 2, 3, 4]);
+      const passive = (
+        await admin.call('ServerHierarchy.RegisterServer', {
+          wstrDisplName: 'ksc-lab',
+          nGroupId: groupId,
+          pCertificate: certificate,
+          wstrNetAddress: 'http://ksc-lab.corp.example:13000',
+          pAdditionalInfo: {},
+        })
+      )['PxgRetVal'] as number;
+      const active = (
+        await admin.call('ServerHierarchy.RegisterServer', {
+          wstrDisplName: 'ksc-shop',
+          nGroupId: groupId,
+          pCertificate: certificate,
+          wstrNetAddress: '',
+        })
+      )['PxgRetVal'] as number;
+      expect(new Set([passive, active, ...before.map((s) => s['KLSRVH_SRV_ID'])]).size).toBe(
+        before.length + 2,
+      );
+
+      const info = (await admin.call('ServerHierarchy.GetServerInfo', { lServer: passive, pFields: [] }))[
+        'PxgRetVal'
+      ] as Item;
+      expect(info).toMatchObject({
+        KLSRVH_SRV_ID: passive,
+        KLSRVH_SRV_DN: 'ksc-lab',
+        KLSRVH_SRV_ADDR: 'ksc-lab.corp.example:13000',
+        KLSRVH_SRV_GROUPID: groupId,
+        KLSRVH_SRV_PASSIVE: true,
+        KLSRVH_SRV_STATUS: 0,
+      });
+      expect(
+        (
+          (
+            await admin.call('ServerHierarchy.GetServerInfo', {
+              lServer: active,
+              pFields: ['KLSRVH_SRV_PASSIVE'],
+            })
+          )['PxgRetVal'] as Item
+        )['KLSRVH_SRV_PASSIVE'],
+      ).toBe(false);
+
+      const found = await admin.call('ServerHierarchy.FindSlaveServers', {
+        wstrFilter: '(KLSRVH_SRV_DN = "ksc-*")',
+        pFieldsToReturn: ['KLSRVH_SRV_DN'],
+        pFieldsToOrder: [{ Name: 'KLSRVH_SRV_DN', Asc: true }],
+        pParams: {},
+        lMaxLifeTime: 60,
+      });
+      const names = (await admin.chunkAll(found['wstrIterator'] as string)).map((s) => s['KLSRVH_SRV_DN']);
+      expect(names).toEqual([...names].sort());
+      expect(names).toEqual(expect.arrayContaining(['ksc-lab', 'ksc-shop']));
+      expect(found['PxgRetVal']).toBe(names.length);
+
+      await admin.call('ServerHierarchy.UpdateServer', {
+        lServer: passive,
+        pInfo: { KLSRVH_SRV_DN: 'ksc-lab-2' },
+      });
+      const seeded = before[0]!['KLSRVH_SRV_ID'] as number;
+      await admin.call('ServerHierarchy.UpdateServer', {
+        lServer: seeded,
+        pInfo: { KLSRVH_SRV_DN: 'renamed' },
+      });
+      expect(
+        (
+          await failure(
+            admin.call('ServerHierarchy.UpdateServer', { lServer: passive, pInfo: { KLSRVH_SRV_DN: 7 } }),
+          )
+        ).pxgCode,
+      ).toBe(1187);
+      await admin.call('ServerHierarchy.DelServer', { lServer: active });
+      await admin.call('ServerHierarchy.DelServer', { lServer: seeded });
+      expect((await failure(admin.call('ServerHierarchy.DelServer', { lServer: active }))).pxgCode).toBe(
+        1186,
+      );
+      expect(
+        (await failure(admin.call('ServerHierarchy.GetServerInfo', { lServer: seeded, pFields: [] })))
+          .pxgCode,
+      ).toBe(1186);
+
+      const after = (await admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
+        'PxgRetVal'
+      ] as Item[];
+      expect(after.map((s) => s['KLSRVH_SRV_DN']).sort()).toEqual(
+        [...before.slice(1).map((s) => s['KLSRVH_SRV_DN']), 'ksc-lab-2'].sort(),
+      );
+      expect(
+        (
+          await failure(
+            admin.call('ServerHierarchy.RegisterServer', {
+              wstrDisplName: 'x',
+              nGroupId: 987_654,
+              pCertificate: certificate,
+              wstrNetAddress: '',
+            }),
+          )
+        ).pxgCode,
+      ).toBe(1186);
+
+      // The world is reset with the emulator's data: changes are forgotten.
+      await emu.control('POST', '/__emulator/reset');
+      admin = await emu.session();
+      const reset = (await admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
+        'PxgRetVal'
+      ] as Item[];
+      expect(reset.map((s) => s['KLSRVH_SRV_DN'])).toEqual(before.map((s) => s['KLSRVH_SRV_DN']));
     });
   });
 });

@@ -13,6 +13,7 @@ import { hostTasksClass } from './host-tasks.ts';
 import { inventoryApiClass } from './inventory-api.ts';
 import { nagNetworkListApiClass } from './nag-network-list-api.ts';
 import { policyClass } from './policy.ts';
+import { policyOutbreakClass } from './policy-outbreak.ts';
 import { qbtNetworkListApiClass } from './qbt-network-list-api.ts';
 import { reportManagerClass } from './report-manager.ts';
 import { serverHierarchyClass } from './server-hierarchy.ts';
@@ -36,6 +37,7 @@ export const KSC_CLASSES: readonly KscClass[] = [
   qbtNetworkListApiClass,
   inventoryApiClass,
   policyClass,
+  policyOutbreakClass,
   appCtrlApiClass,
   reportManagerClass,
   serverHierarchyClass,

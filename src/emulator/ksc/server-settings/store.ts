@@ -7,7 +7,12 @@ import type { KscWorld } from '../world.ts';
 
 /** The server settings clients can write, by the name they are stored under. */
 export type ServerSettingName =
-  'notification-defaults' | 'notification-limits' | 'update-agents' | 'assign-uas-automatically';
+  | 'notification-defaults'
+  | 'notification-limits'
+  | 'update-agents'
+  | 'assign-uas-automatically'
+  | 'outbreak-policies'
+  | 'secondary-servers';
 
 function db(world: KscWorld): Kysely<ServerSettingsTables> {
   return world.db.withTables<ServerSettingsTables>();
