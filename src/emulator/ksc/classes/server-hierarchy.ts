@@ -1,4 +1,4 @@
-import type { KlParams } from '../../../ksc/values.ts';
+import type { KlParams, KlValue } from '../../../ksc/values.ts';
 import { need } from '../auth/rights.ts';
 import type { MethodContext } from '../context.ts';
 import { faults } from '../faults.ts';
@@ -106,11 +106,12 @@ export const serverHierarchyClass = defineClass('ServerHierarchy', {
   UpdateServer: {
     rights: WRITE,
     handler: async (ctx, { lServer, pInfo }) => {
-      const update: KlParams = {};
+      const update: Record<string, KlValue> = {};
       for (const [name, fits] of Object.entries(UPDATABLE)) {
-        if (!(name in pInfo)) continue;
-        if (!fits(pInfo[name])) throw faults.badParameter(name);
-        update[name] = pInfo[name] ?? null;
+        const value = pInfo[name];
+        if (value === undefined) continue;
+        if (!fits(value)) throw faults.badParameter(name);
+        update[name] = value;
       }
       const group = update['KLSRVH_SRV_GROUPID'];
       if (typeof group === 'number') requireGroup(ctx, group);
