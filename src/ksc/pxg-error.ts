@@ -173,7 +173,11 @@ export class KscError extends KconnectError {
   readonly requestId: string | undefined;
 
   constructor(pxg: PxgErrorInfo, context: KscErrorContext = {}) {
-    super(knownPxgError(pxg.code)?.errorCode ?? 'UPSTREAM_ERROR', renderPxgMessage(pxg), {
+    // A PxgError without a message (a broken or foreign server, R22) still says what it was.
+    const message =
+      renderPxgMessage(pxg) ||
+      `KSC error ${pxg.code}${pxg.module === undefined ? '' : ` (${pxg.module})`} without a message`;
+    super(knownPxgError(pxg.code)?.errorCode ?? 'UPSTREAM_ERROR', message, {
       cause: context.cause,
     });
     this.pxg = pxg;

@@ -70,3 +70,24 @@ export const EXE_FILE_ATTRIBUTES = [
   'HOST_ID',
   'HOST_NAME',
 ] as const;
+
+/**
+ * The attributes of the software inventory view (`InvSrvViewName`) the reference documents and the emulator
+ * serves: one record per application across the server's hosts.
+ */
+export const INVENTORY_VIEW_ATTRIBUTES = [
+  'nId',
+  'strID',
+  'bIsMsi',
+  'wstrDisplayName',
+  'wstrDisplayVersion',
+  'wstrPublisher',
+  'wstrComments',
+  'wstrHelpLink',
+  'wstrHelpTelephone',
+  'wstrARPRegKey',
+  'nHostCount',
+  'wstrTotalUninstallString',
+  'wstrTotalQuietUninstallString',
+  'tmFirstAppear',
+] as const;

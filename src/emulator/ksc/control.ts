@@ -8,6 +8,8 @@ import { mountDirectoryControl } from './directory/control.ts';
 import type { DirectoryPublisher } from './directory/publisher.ts';
 import { mountStatusControl } from './status/control.ts';
 import { mountMailControl } from './mail/outbox.ts';
+import { isEmulatedMethodName } from './catalogue.ts';
+import { MALFORMED_KINDS } from './malformed-answers.ts';
 import type { KscServerState } from './server.ts';
 import type { KscWorld } from './world.ts';
 
@@ -43,6 +45,20 @@ const eventsBody = z.strictObject({
     .optional(),
 });
 
+const malformedBody = z.strictObject({
+  /** `Class.Method` as the API path names it. */
+  method: z.string().refine(isEmulatedMethodName, 'not a method of the catalogue'),
+  kind: z.enum(MALFORMED_KINDS),
+  count: z.number().int().min(1).max(10_000).default(1),
+  /** Length of a `huge-string` answer's string; at most 64 MiB so the emulator itself stays up. */
+  hugeLength: z
+    .number()
+    .int()
+    .min(1)
+    .max(64 * 1024 * 1024)
+    .optional(),
+});
+
 /**
  * The KSC emulator's control API: the core skeleton (token, clock, faults, certificates) plus what belongs to
  * KSC — expire sessions and iterators, see the agents' pending work, add events, reset the world. Mount it under
@@ -68,6 +84,7 @@ export function createKscControlApi(deps: ControlDependencies): Hono<EmulatorEnv
       events: world.eventCount,
       sessions: state.sessions.size,
       iterators: state.iterators.size,
+      malformed: { armed: state.malformed.current(), sent: state.malformed.sent },
       agents: { failures: state.agents.failures, lastFailure: state.agents.lastFailure ?? null },
     }),
   });
@@ -88,6 +105,19 @@ export function createKscControlApi(deps: ControlDependencies): Hono<EmulatorEnv
 
   control.post('/iterators/expire', (c) => c.json({ destroyed: state.iterators.expireAll() }));
 
+  // R22: the next answers of one method arrive broken (docs/decisions/0068).
+  control.post('/faults/malformed', async (c) => {
+    const body = await readJson(c.req.raw, malformedBody);
+    if (!body.ok) return c.json({ error: body.error }, 400);
+    state.malformed.arm(body.value);
+    return c.json({ armed: state.malformed.current() });
+  });
+
+  control.delete('/faults/malformed', (c) => {
+    state.malformed.clear();
+    return c.json({ armed: [] });
+  });
+
   control.post('/events', async (c) => {
     const body = await readJson(c.req.raw, eventsBody);
     if (!body.ok) return c.json({ error: body.error }, 400);
@@ -104,6 +134,7 @@ export function createKscControlApi(deps: ControlDependencies): Hono<EmulatorEnv
     state.sessions.endAll();
     state.iterators.expireAll();
     state.faults.clear();
+    state.malformed.clear();
     await world.reset();
     return c.json({ hosts: world.hosts.size, events: world.eventCount });
   });

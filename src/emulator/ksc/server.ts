@@ -3,7 +3,7 @@ import { WORK_HANDLERS } from './agents/work.ts';
 import type { Socket } from 'node:net';
 import { Hono, type Context } from 'hono';
 import { encodeArgument, decodeArguments } from '../../ksc/codec.ts';
-import { stringifyWireJson } from '../../wire/json.ts';
+import { parseWireJson, stringifyWireJson } from '../../wire/json.ts';
 import { KconnectError } from '../../errors.ts';
 import type { KlArgument } from '../../ksc/values.ts';
 import { AsyncActions } from './actions.ts';
@@ -20,6 +20,7 @@ import type { EmulatorEnv } from '../core/server.ts';
 import { logUnhandledError, requestLogging, type EmulatorLogger } from '../core/request-log.ts';
 import { faults, KscFault } from './faults.ts';
 import { IteratorRegistry } from './iterators.ts';
+import { MalformedAnswers, malformedBody } from './malformed-answers.ts';
 import { RawJson, type KscClass, type MethodResult } from './method.ts';
 import type { KscWorld } from './world.ts';
 
@@ -45,6 +46,8 @@ export interface KscServerState {
   readonly actions: AsyncActions;
   readonly faults: FaultInjector;
   readonly agents: AgentScheduler;
+  /** Methods armed to answer malformed (R22), through the control API. */
+  readonly malformed: MalformedAnswers;
 }
 
 /** API versions clients use: v1.0 is documented; IKRAM's connector calls v1.1. */
@@ -81,6 +84,7 @@ export function createKscServer(options: KscServerOptions): {
   const agents = new AgentScheduler(world, clock, { syncIntervalMs: options.syncIntervalMs });
   for (const [kind, handler] of Object.entries(WORK_HANDLERS)) agents.on(kind, handler);
   const injector = options.faults ?? new FaultInjector();
+  const malformed = new MalformedAnswers();
   const authenticator = new Authenticator(world, sessions, clock, options.lockout);
   const connectionSessions = new WeakMap<Socket, string>();
   sessions.onEnd((session) => iterators.releaseOwner(session.key));
@@ -252,8 +256,13 @@ export function createKscServer(options: KscServerOptions): {
       instance: parts.length === 3 ? parts[0] : undefined,
     };
     const result = await entry.def.handler(ctx, parsed.data);
+    const broken = malformed.take(method);
+    if (broken !== undefined) {
+      const body = malformedBody(broken.kind, parseWireJson(renderResult(result)), broken.hugeLength);
+      return jsonResponse(c, body, 200);
+    }
     return jsonResponse(c, renderResult(result), 200);
   });
 
-  return { app, state: { sessions, iterators, actions, faults: injector, agents } };
+  return { app, state: { sessions, iterators, actions, faults: injector, agents, malformed } };
 }

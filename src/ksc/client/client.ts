@@ -102,6 +102,23 @@ function b64(text: string): string {
 }
 
 /**
+ * The answer's JSON. Text that is not JSON is the server's fault (a truncated or corrupted answer, R22), not the
+ * caller's: an upstream error, never the input error the JSON reader raises for what a caller wrote.
+ */
+function parseAnswer(text: string, method: string, requestId: string): WireJson {
+  try {
+    return parseWireJson(text);
+  } catch (error) {
+    if (!(error instanceof KconnectError)) throw error;
+    throw new KscClientError('UPSTREAM_ERROR', `${method} answered malformed JSON: ${error.message}`, {
+      operation: method,
+      requestId,
+      cause: error,
+    });
+  }
+}
+
+/**
  * A client of one KSC Open API server: logs in with `Session.StartSession` and calls methods with
  * `X-KSC-Session`; logs in again once when the session expires; never repeats a failed login; repeats reads
  * (not changes) with full-jitter backoff after connection failures, timeouts and 503.
@@ -428,7 +445,7 @@ export class KscClient implements VendorClient {
     method: string,
     requestId: string,
   ): WireAnswer<Record<string, KlArgument>> {
-    const wire = answer.text.trim() === '' ? {} : parseWireJson(answer.text);
+    const wire = answer.text.trim() === '' ? {} : parseAnswer(answer.text, method, requestId);
     const pxg = readPxgError(wire);
     if (pxg !== undefined) throw errorFromPxg(pxg, { method, requestId });
     if (answer.status !== 200) {

@@ -18,9 +18,11 @@ import { licenseKeysMethods } from './license-keys.ts';
 import { groupSyncIteratorMethods } from './group-sync-iterator.ts';
 import { nagNetworkListApiMethods } from './nag-network-list-api.ts';
 import { policyMethods } from './policy.ts';
+import { policyOutbreakMethods } from './policy-outbreak.ts';
 import { qbtNetworkListApiMethods } from './qbt-network-list-api.ts';
 import { reportManagerMethods } from './report-manager.ts';
 import { serverHierarchyMethods } from './server-hierarchy.ts';
+import { serverHierarchyChangeMethods } from './server-hierarchy-changes.ts';
 import { sessionMethods } from './session.ts';
 import { srvViewMethods } from './srv-view.ts';
 import { uaControlMethods } from './ua-control.ts';
@@ -50,10 +52,12 @@ export const KSC_METHODS = {
   ...qbtNetworkListApiMethods,
   ...inventoryApiMethods,
   ...policyMethods,
+  ...policyOutbreakMethods,
   ...appCtrlApiMethods,
   ...reportManagerMethods,
   ...hostGroupIncidentMethods,
   ...serverHierarchyMethods,
+  ...serverHierarchyChangeMethods,
   ...vserversMethods,
 
   ...admServerSettingsMethods,

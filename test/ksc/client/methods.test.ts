@@ -578,6 +578,32 @@ describe('KSC method map', () => {
     expect(vinfo.PxgRetVal).toEqual({ KLVSRV_DN: 'vs-branch' });
   });
 
+  it('registers, finds, updates and removes a secondary server; keeps outbreak policies', async () => {
+    const { PxgRetVal: lServer } = await call('ServerHierarchy.RegisterServer', {
+      wstrDisplName: 'kconnect-secondary',
+      nGroupId: root,
+      pCertificate: new Uint8Array([1, 2, 3]),
+      wstrNetAddress: 'http://kconnect-secondary.example:13000',
+    });
+    await call('ServerHierarchy.UpdateServer', { lServer, pInfo: { KLSRVH_SRV_DN: 'kconnect-secondary-2' } });
+    const found = await call('ServerHierarchy.FindSlaveServers', {
+      wstrFilter: `(KLSRVH_SRV_ID = ${lServer})`,
+      pFieldsToReturn: ['KLSRVH_SRV_DN'],
+      lMaxLifeTime: 60,
+    });
+    expect(await chunks(found.wstrIterator)).toEqual([{ KLSRVH_SRV_DN: 'kconnect-secondary-2' }]);
+    await call('ServerHierarchy.DelServer', { lServer });
+
+    const policies = await call('Policy.GetPoliciesForGroup', { nGroupId: root });
+    const KLPOL_ID = Number(policies.PxgRetVal[0]?.['KLPOL_ID']);
+    await call('Policy.SetOutbreakPolicies', {
+      pData: { KLPOL_POL_OUTBREAK: [{ KLPOL_ID, KLPOL_OUTBREAK_MASK: 1 }] },
+    });
+    expect((await call('Policy.GetOutbreakPolicies', {})).PxgRetVal).toEqual({
+      KLPOL_POL_OUTBREAK: [{ KLPOL_ID, KLPOL_OUTBREAK_MASK: 1 }],
+    });
+  });
+
   it('reads server settings, protects data and keeps notification settings', async () => {
     expect((await call('AdmServerSettings.GetSharedFolder', {})).PxgRetVal).toMatch(/KLSHARE/);
     const pData = new Uint8Array([1, 2, 3]);

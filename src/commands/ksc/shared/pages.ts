@@ -3,6 +3,7 @@ import type { WireJson } from '../../../wire/json.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import { wireRecords } from './plain.ts';
 import { reportProgress } from '../../core/progress.ts';
+import { KscClientError } from '../../../ksc/client/errors.ts';
 
 /** Records as KSC sent them (for `raw`) beside their decoded form, item for item. */
 export interface WireRecords {
@@ -50,6 +51,10 @@ export async function* streamPagesWire(ctx: KscContext, options: PagedRead): Asy
     while (read < options.limit) {
       ctx.signal?.throwIfAborted();
       const page = await options.page(start + read, Math.min(options.pageSize, options.limit - read));
+      // Replies are typed, not validated: a page that is not a list ends the reading as the server's fault (R22).
+      if (!Array.isArray(page.records) || !Array.isArray(page.items)) {
+        throw new KscClientError('UPSTREAM_ERROR', 'KSC answered a page of records that is not a list');
+      }
       if (page.records.length === 0) break;
       const records = page.records.slice(0, options.limit - read);
       read += records.length;

@@ -16,6 +16,7 @@ import { licenseKeysClass } from './license-keys.ts';
 import { groupSyncIteratorClass } from './group-sync-iterator.ts';
 import { nagNetworkListApiClass } from './nag-network-list-api.ts';
 import { policyClass } from './policy.ts';
+import { policyOutbreakClass } from './policy-outbreak.ts';
 import { qbtNetworkListApiClass } from './qbt-network-list-api.ts';
 import { reportManagerClass } from './report-manager.ts';
 import { serverHierarchyClass } from './server-hierarchy.ts';
@@ -43,6 +44,7 @@ export const KSC_CLASSES: readonly KscClass[] = [
   qbtNetworkListApiClass,
   inventoryApiClass,
   policyClass,
+  policyOutbreakClass,
   appCtrlApiClass,
   reportManagerClass,
   serverHierarchyClass,

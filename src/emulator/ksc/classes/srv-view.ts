@@ -18,7 +18,10 @@ export const srvViewClass = defineClass('SrvView', {
     coverage: {
       level: 'partial',
       missing:
-        'filters after building every record (2-3 s for a whole view at 100,000 hosts); InvSrvViewName and host-local accounts in the users view',
+        'filters are pushed down to hosts only in ACHostExeFilesSrvViewName, when they name only HOST_ID, HOST_NAME or HOST_DN; ' +
+        'GlobalUsersListSrvViewName and Quarantine/Backup/TIF build every record of the server on each ResetIterator, then filter ' +
+        '(ACExeFilesSrvViewName and InvSrvViewName filter a list cached until a host changes); ' +
+        'the other views of the reference (InvDisplayNameGroupingSrvView, InvLicenseKeysSrvViewName, …) answer 1187 for wstrViewName',
     },
     handler: async (ctx, args) => {
       const view = SRV_VIEWS.get(args.wstrViewName);

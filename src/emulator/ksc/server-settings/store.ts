@@ -16,7 +16,9 @@ export type ServerSettingName =
   | 'mobile-devices'
   | 'ad-organization-units'
   | 'file-categories'
-  | 'sent-mail';
+  | 'sent-mail'
+  | 'outbreak-policies'
+  | 'secondary-servers';
 
 function db(world: KscWorld): Kysely<ServerSettingsTables> {
   return world.db.withTables<ServerSettingsTables>();

@@ -74,13 +74,48 @@ function loggedOnAccount(host: HostRecord): HostAccount | undefined {
   return account ?? undefined;
 }
 
+/** The accounts of a host other than the one logged on: its local accounts, derived once per host record. */
+const localCache = new WeakMap<HostRecord, readonly DomainUser[]>();
+
+/**
+ * The host-local accounts the Network Agents report (`Administrator`, `DefaultAccount`, `Guest`; `root` on
+ * Linux), one user each: KSC lists them in its users view beside the domain users (seed 001's List Users sample
+ * shows `HOST\Administrator` with `ul_Local`; docs/decisions/0068).
+ */
+export function hostLocalUsersOf(hosts: readonly HostRecord[]): DomainUser[] {
+  const out: DomainUser[] = [];
+  for (const host of hosts) {
+    let users = localCache.get(host);
+    if (users === undefined) {
+      users = hostAccounts(host)
+        .filter((a) => !a.loggedOn)
+        .map((account) => ({ account, vserverId: host.vserverId, local: true, dnsDomain: '' }));
+      localCache.set(host, users);
+    }
+    out.push(...users);
+  }
+  return out;
+}
+
 /** Key of the logged-on account of a host, to mark `ul_bVisited`. */
 export function loggedOnKey(host: HostRecord): string | undefined {
   return loggedOnAccount(host)?.key;
 }
 
+/**
+ * Views of users whose objects live as long as their host record (the host-local ones): four digests per
+ * record add up at 100,000 hosts × four accounts, so each is derived once. Callers copy before changing one.
+ */
+const viewCache = new WeakMap<DomainUser, KlParams>();
+
 /** The `ul_*` view of an account learnt from devices (the attributes of seed 001's List Users sample). */
 export function domainUserView(user: DomainUser): KlParams {
+  let view = viewCache.get(user);
+  if (view === undefined) viewCache.set(user, (view = buildView(user)));
+  return view;
+}
+
+function buildView(user: DomainUser): KlParams {
   const { account } = user;
   return {
     ul_Builtin: false,

@@ -1,14 +1,15 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import { canSeeDevices, type MethodContext } from '../context.ts';
 import { internalUserView, USER_ATTRIBUTES } from '../directory-users.ts';
-import { domainUsersOf, domainUserView, loggedOnKey } from './domain-users.ts';
+import { domainUsersOf, domainUserView, hostLocalUsersOf, loggedOnKey } from './domain-users.ts';
 
 /** Attributes a users filter may name: the `ul_*` set plus `ul_bVisited` of the users view. */
 export const USER_LIST_ATTRIBUTES: ReadonlySet<string> = new Set([...USER_ATTRIBUTES, 'ul_bVisited']);
 
 /**
  * The users of the caller's server, as `HostGroup.FindUsers` and `GlobalUsersListSrvViewName` list them: its
- * internal users, then the accounts logged on to its managed devices (only with the Managed-devices scope).
+ * internal users, then the accounts logged on to its managed devices and the devices' local accounts (only with
+ * the Managed-devices scope).
  * With `visitedHost`, every record carries `ul_bVisited`: true for the account logged on to that host, false
  * for everyone when the host is unknown or not the caller's.
  */
@@ -17,7 +18,8 @@ export function serverUsers(ctx: MethodContext, visitedHost?: string): KlParams[
   const internal = [...ctx.world.users.values()]
     .filter((u) => u.vserverId === ctx.vserverId)
     .map(internalUserView);
-  const domain = devices ? domainUsersOf(ctx.world.hostsOf(ctx.vserverId)) : [];
+  const hosts = ctx.world.hostsOf(ctx.vserverId);
+  const domain = devices ? [...domainUsersOf(hosts), ...hostLocalUsersOf(hosts)] : [];
   if (visitedHost === undefined) return [...internal, ...domain.map(domainUserView)];
   const host = ctx.world.hosts.get(visitedHost);
   const key = devices && host?.vserverId === ctx.vserverId ? loggedOnKey(host) : undefined;

@@ -1,3 +1,4 @@
+import { inventoryView } from '../inventory/inventory-view.ts';
 import { applicationControlViews } from '../inventory/views.ts';
 import { listViews } from '../lists/views.ts';
 import { mobileDeviceViews } from '../mobile/views.ts';
@@ -5,5 +6,8 @@ import type { SrvViewDefinition } from './view.ts';
 
 /** Every server view the emulator serves through `SrvView`, by name. Each part contributes its own. */
 export const SRV_VIEWS: ReadonlyMap<string, SrvViewDefinition> = new Map(
-  [...listViews, ...applicationControlViews, ...mobileDeviceViews].map((view) => [view.name, view]),
+  [...listViews, ...applicationControlViews, ...mobileDeviceViews, inventoryView].map((view) => [
+    view.name,
+    view,
+  ]),
 );
