@@ -18,7 +18,8 @@ import {
 import { errorEntry, MAX_STATUS_ERRORS, type PipelineErrorEntry, type PipelineStatus } from './status.ts';
 import type { GapRecord, Source, SourceBatch } from './types.ts';
 import { CheckpointStore, type CheckpointFence } from './checkpoints/store.ts';
-import { isLeaseLost, runWithLeases } from './leases/coordinator.ts';
+import { DEFAULT_LEASE_TTL_MS, isLeaseLost, runWithLeases } from './leases/coordinator.ts';
+import { guardPipelineSinks, leaseWriteMargin, type HeldLease } from './leases/guard.ts';
 import { newWorkerId, type LeaseStore } from './leases/store.ts';
 
 /** One point of a pipeline's history: its totals and lag at a time. */
@@ -288,13 +289,23 @@ export function createSupervisor(
     entry: Supervised,
     signal: AbortSignal,
     checkpoints: PipelineCheckpoints,
+    /** The lease it runs under, when workers compete: its sinks write only while it is fresh (guard.ts). */
+    lease?: { readonly held: HeldLease; readonly ttlMs: number },
   ): Promise<void> {
     const { definition } = entry;
     let failures = 0;
     while (!signal.aborted) {
       let progressed = false;
       try {
-        const parts = definition.createParts();
+        const made = definition.createParts();
+        const parts =
+          lease === undefined
+            ? made
+            : guardPipelineSinks(made, {
+                pipeline: definition.name,
+                lease: lease.held,
+                marginMs: leaseWriteMargin(lease.ttlMs),
+              });
         const source = observedSource(parts.source, (batch) => {
           const newest = batch.records.at(-1);
           // Nothing left to read: caught up, whatever the last batch's lag was.
@@ -365,13 +376,18 @@ export function createSupervisor(
       ...(lease.renewEveryMs === undefined ? {} : { renewEveryMs: lease.renewEveryMs }),
       signal: stopping.signal,
       ...(options.logger === undefined ? {} : { logger: options.logger }),
-      run: (name, fence, signal) =>
-        supervise(supervised.get(name)!, signal, {
-          read: (pipeline) => options.checkpoints.read(pipeline),
-          // Every sink's checkpoint is fenced by the pipeline's one lease (decisions/0052).
-          commit: (key, content, after) =>
-            options.checkpoints.commit(key, content, after, { ...fence, lease: name }),
-        }),
+      run: (name, held, signal) =>
+        supervise(
+          supervised.get(name)!,
+          signal,
+          {
+            read: (pipeline) => options.checkpoints.read(pipeline),
+            // Every sink's checkpoint is fenced by the pipeline's one lease (decisions/0052).
+            commit: (key, content, after) =>
+              options.checkpoints.commit(key, content, after, { token: held.token, lease: name }),
+          },
+          { held, ttlMs: lease.ttlMs ?? DEFAULT_LEASE_TTL_MS },
+        ),
       onLease: (name, held) => {
         const entry = supervised.get(name)!;
         entry.status = {

@@ -10,8 +10,8 @@ import type { ConfiguredSink } from '../../config/pipelines.ts';
 import type { KconnectConfig } from '../../config/schema.ts';
 import { ERROR_CODES, KconnectError } from '../../errors.ts';
 import { CheckpointStore, CheckpointUnreadableError } from '../../intake/checkpoints/index.ts';
-import type { CheckpointFence } from '../../intake/checkpoints/store.ts';
 import { DEFAULT_LEASE_TTL_MS, isLeaseLost, runWithLeases } from '../../intake/leases/coordinator.ts';
+import { guardPipelineSinks, leaseWriteMargin, type HeldLease } from '../../intake/leases/guard.ts';
 import { LeaseHeldError, newWorkerId } from '../../intake/leases/index.ts';
 import { configuredSource, needsStateStore, pipelineDefinitions } from '../../intake/configured.ts';
 import type { DirectoryStore } from '../../directory/model/store.ts';
@@ -177,8 +177,12 @@ export async function runCommand(io: CliIo, options: IntakeCommandOptions, flags
       );
     };
     const fenced = checkpoints;
-    const run = async (definition: PipelineDefinition, signal: AbortSignal, fence: CheckpointFence) => {
-      const parts = definition.createParts();
+    const run = async (definition: PipelineDefinition, signal: AbortSignal, lease: HeldLease) => {
+      const parts = guardPipelineSinks(definition.createParts(), {
+        pipeline: definition.name,
+        lease,
+        marginMs: leaseWriteMargin(DEFAULT_LEASE_TTL_MS),
+      });
       return runPipelineParts({
         name: definition.name,
         parts: { ...parts, source: observed(parts.source, () => board?.atHead(definition.name)) },
@@ -186,7 +190,7 @@ export async function runCommand(io: CliIo, options: IntakeCommandOptions, flags
         checkpoints: {
           read: (key) => fenced.read(key),
           commit: (key, content, after) =>
-            fenced.commit(key, content, after, { ...fence, lease: definition.name }),
+            fenced.commit(key, content, after, { token: lease.token, lease: definition.name }),
         },
         once: flags.once === true,
         signal,
@@ -217,11 +221,7 @@ export async function runCommand(io: CliIo, options: IntakeCommandOptions, flags
   }
 }
 
-type LeasedRun = (
-  definition: PipelineDefinition,
-  signal: AbortSignal,
-  fence: CheckpointFence,
-) => Promise<unknown>;
+type LeasedRun = (definition: PipelineDefinition, signal: AbortSignal, lease: HeldLease) => Promise<unknown>;
 
 /**
  * `--once`: takes every selected pipeline's lease (failing those another live worker holds, naming it), runs them
@@ -237,25 +237,29 @@ async function runOnceUnderLeases(
   const worker = newWorkerId();
   const results = await Promise.allSettled(
     definitions.map(async (definition) => {
+      const acquired = Date.now();
       const lease = await leases.acquire(definition.name, worker, DEFAULT_LEASE_TTL_MS);
       if (lease === undefined) {
         const holder = await leases.get(definition.name);
         throw new LeaseHeldError(definition.name, holder?.owner ?? 'unknown', holder?.expiresAt ?? 0);
       }
+      let heldUntil = acquired + DEFAULT_LEASE_TTL_MS;
       const lost = new AbortController();
       const onStop = () => lost.abort(signal.reason);
       signal.addEventListener('abort', onStop, { once: true });
       const renewal = setInterval(() => {
+        const sent = Date.now();
         leases
           .renew(definition.name, worker, lease.token, DEFAULT_LEASE_TTL_MS)
           .then((held) => {
+            if (held) heldUntil = sent + DEFAULT_LEASE_TTL_MS;
             // The commit's fence refuses the next write anyway; stopping now saves reading a batch for nothing.
-            if (!held) lost.abort();
+            else lost.abort();
           })
           .catch(() => undefined);
       }, DEFAULT_LEASE_TTL_MS / 3);
       try {
-        return await run(definition, lost.signal, { token: lease.token });
+        return await run(definition, lost.signal, { token: lease.token, heldUntil: () => heldUntil });
       } finally {
         clearInterval(renewal);
         signal.removeEventListener('abort', onStop);
@@ -285,9 +289,9 @@ async function runUnderLeases(
     worker: newWorkerId(),
     signal,
     ...(log === undefined ? {} : { logger: log }),
-    run: async (name, fence, pipelineSignal) => {
+    run: async (name, lease, pipelineSignal) => {
       try {
-        await run(byName.get(name)!, pipelineSignal, fence);
+        await run(byName.get(name)!, pipelineSignal, lease);
       } catch (error) {
         if (!isLeaseLost(error)) failures.push(error);
         throw error;

@@ -5,8 +5,8 @@
  * pipelines spread across workers and the survivors take over those of a worker that died.
  */
 import { abortableSleep } from '../../abortable-sleep.ts';
-import type { CheckpointFence } from '../checkpoints/store.ts';
 import { LeaseLostError } from './errors.ts';
+import type { HeldLease } from './guard.ts';
 import type { Lease, LeaseStore } from './store.ts';
 
 export const DEFAULT_LEASE_TTL_MS = 10_000;
@@ -30,11 +30,12 @@ export interface LeaseCoordinatorOptions {
   /** Stops every pipeline, gives the leases back and resolves. */
   readonly signal: AbortSignal;
   /**
-   * Runs a pipeline under a lease, committing with `fence`, until `signal` aborts. Resolving or failing on its own
+   * Runs a pipeline under a lease, committing with its token and writing only while it is fresh (guard.ts), until
+   * `signal` aborts. Resolving or failing on its own
    * (not through the signal, not with {@link LeaseLostError}) means the pipeline is done on this worker: its
    * lease is given back and this worker does not take it again.
    */
-  run(pipeline: string, fence: CheckpointFence, signal: AbortSignal): Promise<void>;
+  run(pipeline: string, lease: HeldLease, signal: AbortSignal): Promise<void>;
   /** Each change of a lease this worker holds (undefined: it no longer holds it). */
   readonly onLease?: (pipeline: string, lease: Lease | undefined) => void;
   readonly logger?: CoordinatorLogger;
@@ -42,6 +43,8 @@ export interface LeaseCoordinatorOptions {
 
 interface Held {
   readonly lease: Lease;
+  /** When the last successful acquisition or renewal was sent, plus the time to live. */
+  heldUntil: number;
   readonly stop: AbortController;
   lost: boolean;
   ended: Promise<void>;
@@ -62,13 +65,14 @@ export async function runWithLeases(options: LeaseCoordinatorOptions): Promise<v
   const held = new Map<string, Held>();
   const done = new Set<string>();
 
-  const start = (lease: Lease) => {
+  const start = (lease: Lease, heldUntil: number) => {
     const stop = new AbortController();
-    const entry: Held = { lease, stop, lost: false, ended: Promise.resolve() };
+    const entry: Held = { lease, heldUntil, stop, lost: false, ended: Promise.resolve() };
+    const known: HeldLease = { token: lease.token, heldUntil: () => entry.heldUntil };
     entry.ended = (async () => {
       let finished = true;
       try {
-        await options.run(lease.pipeline, { token: lease.token }, stop.signal);
+        await options.run(lease.pipeline, known, stop.signal);
       } catch (error) {
         if (isLeaseLost(error)) entry.lost = true;
         else logger?.warn({ pipeline: lease.pipeline, err: error }, 'intake: pipeline failed on this worker');
@@ -98,7 +102,9 @@ export async function runWithLeases(options: LeaseCoordinatorOptions): Promise<v
     await leases.heartbeat(worker, ttlMs);
     for (const [pipeline, entry] of held) {
       if (entry.stop.signal.aborted) continue;
+      const sent = Date.now();
       if (await leases.renew(pipeline, worker, entry.lease.token, ttlMs)) {
+        entry.heldUntil = sent + ttlMs;
         options.onLease?.(pipeline, { ...entry.lease, expiresAt: Date.now() + ttlMs });
         continue;
       }
@@ -121,9 +127,10 @@ export async function runWithLeases(options: LeaseCoordinatorOptions): Promise<v
     for (const pipeline of competing) {
       if (count >= share || signal.aborted) break;
       if (held.has(pipeline)) continue;
+      const sent = Date.now();
       const lease = await leases.acquire(pipeline, worker, ttlMs);
       if (lease === undefined) continue;
-      start(lease);
+      start(lease, sent + ttlMs);
       count++;
     }
   };
