@@ -10,6 +10,7 @@ import path from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemo, type RunningDemo } from '../../src/adapters/cli/demo.ts';
+import { primaryUserOf } from '../../src/emulator/ksc/world/names.ts';
 import type { Device, KicsEvent, Vulnerability } from '../../src/kics/model.ts';
 import { launchChromium, secretFreeShot, graveAxeViolations, SHOTS } from './support/browser.ts';
 
@@ -222,6 +223,39 @@ describe('the console’s OT section in Chromium', () => {
     const plc = (await devices()).find((d) => d.category === 'Plc' && !byName.has(d.name))!;
     await consoleAt(`/ot/device/${plc.id}`);
     await expect.poll(() => section.innerText()).toContain('No KSC host is known to be this machine');
+  });
+
+  it('shows the user of a device’s KSC twin with the directory identity the emulator published', async () => {
+    // The full publication is in the service's directory before the page asks for it.
+    await demo.emulator.directory!.idle();
+    const hosts = demo.emulator.world.hostsOf(0);
+    const byName = new Map(hosts.map((h) => [String(h.attributes['KLHST_WKS_DN']), h]));
+    const truth = () => demo.emulator.directory!.truth();
+    // A twin whose logged-on domain user the directory has (live changes remove a user now and then).
+    const userOf = (hostId: string) => truth().users.find((u) => u.samName === primaryUserOf(hostId));
+    const twin = (await devices()).find((d) => byName.has(d.name) && userOf(byName.get(d.name)!.id));
+    expect(twin).toBeDefined();
+    const host = byName.get(twin!.name)!;
+    await consoleAt(`/ot/device/${twin!.id}`);
+    const users = page.getByTestId('ot-twin-users');
+    await users.locator('table').waitFor();
+    expect(await users.getAttribute('data-host-id')).toBe(host.id);
+    const user = userOf(host.id)!;
+    const row = users.locator('tbody tr').filter({ hasText: user.upn! });
+    await expect.poll(() => row.count()).toBe(1);
+    const cells = await row.locator('td').allInnerTexts();
+    expect(cells.slice(0, 4)).toEqual([`CORP\\${user.samName}`, user.displayName, user.upn, user.mail]);
+    // Its groups as the directory names them: every direct one is among them.
+    const snapshot = truth();
+    const direct = snapshot.memberships
+      .filter(([, member]) => member === user.key)
+      .map(([group]) => snapshot.groups.find((g) => g.key === group)!.displayName);
+    expect(direct.length).toBeGreaterThan(0);
+    for (const group of direct) expect(cells[4]).toContain(group);
+    // The host's local accounts are listed too, and said to be outside the directory.
+    expect(await users.locator('tbody tr').count()).toBeGreaterThan(1);
+    expect(await users.innerText()).toContain('not in the directory');
+    await shot(page, 'ot-device-twin-users');
   });
 
   it('lists events live, and edits an event’s status and mark', async () => {

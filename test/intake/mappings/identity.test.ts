@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PlainJson } from '../../../src/commands/core/types.ts';
 import type { EnrichedIdentity } from '../../../src/directory/enrichment.ts';
-import { createEcsMapping, createOcsfMapping } from '../../../src/intake/mappings/index.ts';
+import { enrichesFromDirectory } from '../../../src/adapters/cli/directory-store.ts';
+import { D3_DEFAULT_FIELDS } from '../../../src/intake/mappings/d3.ts';
+import { createEcsMapping, createMapping, createOcsfMapping } from '../../../src/intake/mappings/index.ts';
 import { ecsProblems } from './support/ecs-fields.ts';
 import { OcsfSchema } from './support/ocsf-schema.ts';
 import { sampleRecords } from './support/records.ts';
@@ -62,6 +64,27 @@ describe('mappings with the directory identity', () => {
       });
     }
     expect(seen).toBeGreaterThan(0);
+  });
+
+  it('d3 keeps seed 001’s eight fields: no identity, with or without a lookup, and no directory opened', () => {
+    // Decision 0064: D3's field mapping is a contract with D3's playbooks; its custom fields read the event as
+    // fetch_event returns it, which has no identity either.
+    const plain = createMapping('d3');
+    const withLookup = createMapping('d3', lookups);
+    for (const record of detections) {
+      const [document] = withLookup.map(record);
+      expect(withLookup.map(record)).toEqual(plain.map(record));
+      expect(Object.keys(document!).sort()).toEqual(expect.arrayContaining([...D3_DEFAULT_FIELDS].sort()));
+      expect(JSON.stringify(document)).not.toContain('john.smith@corp.example.com');
+    }
+    // A custom path to an identity finds nothing: the event D3 sees has none.
+    const custom = createMapping(
+      { type: 'd3', options: { fields: { Mail: '.value.directory.mail' } } },
+      lookups,
+    );
+    for (const record of detections) expect(custom.map(record)[0]!['__Mail']).toBeUndefined();
+    expect(enrichesFromDirectory({ source: { type: 'ksc.events' }, mapping: 'd3' } as never)).toBe(false);
+    expect(enrichesFromDirectory({ source: { type: 'ksc.events' }, mapping: 'ecs' } as never)).toBe(true);
   });
 
   it('without a match the documents are those of the mapping without a lookup', () => {

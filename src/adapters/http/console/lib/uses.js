@@ -134,6 +134,13 @@ export const OPTIONAL_USES = Object.freeze(
       purpose: "an OT device's KSC twin",
       fields: [],
     },
+    // The twin's users: the accounts its Network Agent reports, with their directory identity where the service
+    // has the IAM directory (get_user_by_ip adds it).
+    twinUsers: {
+      command: 'get_user_by_ip',
+      purpose: "the users of an OT device's KSC twin",
+      fields: ['ipAddresses'],
+    },
   }),
 );
 

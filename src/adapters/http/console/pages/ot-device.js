@@ -9,6 +9,7 @@ import { errorList, statusBadge } from '../lib/result-view.js';
 import { can, session } from '../lib/session.js';
 import { OPTIONAL_USES, OT_USES } from '../lib/uses.js';
 import { describe, lazySection, show } from '../lib/view.js';
+import { twinUsers } from '../lib/twin-users.js';
 
 /** @import { CommandResult } from '../lib/commands.js' */
 /** @import { KicsEventRow } from '../lib/kics.js' */
@@ -257,6 +258,7 @@ export function eventTable(events, options = {}) {
  * @typedef {object} TwinMatch
  * @property {string} hostId
  * @property {string} name
+ * @property {string[]} ipAddresses
  * @property {string} confidence
  * @property {boolean} ambiguous
  * @property {string[]} evidence
@@ -296,6 +298,7 @@ function kscMatchesOf(context, deviceId) {
     twins.push({
       hostId: String(host['id']),
       name: String(host['name'] ?? host['id']),
+      ipAddresses: Array.isArray(host['ipAddresses']) ? host['ipAddresses'].map(String) : [],
       confidence: String(match['confidence']),
       ambiguous: match['ambiguous'] === true,
       evidence: (Array.isArray(match['evidence']) ? match['evidence'] : []).map(evidenceText),
@@ -306,8 +309,9 @@ function kscMatchesOf(context, deviceId) {
 
 /**
  * The device's KSC twin, when the service offers `resolve_asset` (the IT↔OT correlation): asked by the device's
- * id on the KSC connection (whose companion is the KICS one), shown with links to the host's page. Without the
- * command the section stays hidden.
+ * id on the KSC connection (whose companion is the KICS one), shown with links to the host's page, and the users
+ * of the host(s) at the best confidence with their directory identity. Without the command the section stays
+ * hidden.
  *
  * @param {HTMLElement} section
  * @param {DeviceDetail} device
@@ -336,8 +340,26 @@ function showTwin(section, device) {
             ],
             { testId: 'ot-twin-hosts' },
           ),
+          twinUsers(bestOf(matches)) ?? [],
         );
     },
     (error) => fill(body, failure(describe(error))),
   );
+}
+
+/**
+ * The twin hosts whose users are shown: those at the best confidence (`resolve_asset` orders its matches best
+ * first), each once. A weaker candidate's users would put a name on the machine that evidence does not support.
+ *
+ * @param {readonly TwinMatch[]} matches
+ * @returns {TwinMatch[]}
+ */
+function bestOf(matches) {
+  const best = matches[0]?.confidence;
+  /** @type {Map<string, TwinMatch>} */
+  const byHost = new Map();
+  for (const match of matches) {
+    if (match.confidence === best && !byHost.has(match.hostId)) byHost.set(match.hostId, match);
+  }
+  return [...byHost.values()];
 }
