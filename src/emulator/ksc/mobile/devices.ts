@@ -64,9 +64,6 @@ export interface DeviceChanges {
   readonly deleted: number[];
   readonly commands: StoredCommand[];
   readonly safeBrowserAutoinstall?: boolean;
-  /** Enrollment packages created (UserDevicesApi.CreateEnrollmentPackage*), as GetEnrollmentPackage answers them. */
-  readonly enrollmentPackages: KlParams[];
-  readonly nextPackageId: number;
 }
 
 /** A posted command; its state follows from the emulator clock (see {@link commandStatus}). */
@@ -167,8 +164,6 @@ function readDeviceChanges(stored: KlParams | undefined): DeviceChanges {
     ...(typeof stored?.['safeBrowserAutoinstall'] === 'boolean'
       ? { safeBrowserAutoinstall: stored['safeBrowserAutoinstall'] }
       : {}),
-    enrollmentPackages: (stored?.['enrollmentPackages'] as KlParams[] | undefined) ?? [],
-    nextPackageId: Number(stored?.['nextPackageId'] ?? 1),
   };
 }
 
@@ -207,8 +202,6 @@ function writeDeviceChanges(changes: DeviceChanges): KlParams {
     ...(changes.safeBrowserAutoinstall === undefined
       ? {}
       : { safeBrowserAutoinstall: changes.safeBrowserAutoinstall }),
-    enrollmentPackages: changes.enrollmentPackages,
-    nextPackageId: changes.nextPackageId,
   };
 }
 
