@@ -43,6 +43,15 @@ export const fileCategorizer2Methods = {
     args: z.strictObject({ nCategoryId: arg.long(), arrIds: z.array(arg.long()), bInclusions: arg.bool() }),
     reply: z.looseObject({ wstrAsyncId: out.string() }),
   }),
+  /** Replaces up to 100 expressions, each `{id, body}`: the expression's id and its new body. */
+  'FileCategorizer2.UpdateExpressions': kscMethod({
+    args: z.strictObject({
+      nCategoryId: arg.long(),
+      arrIdAndExpression: z.array(arg.params()),
+      bInclusions: arg.bool(),
+    }),
+    reply: z.looseObject({ wstrAsyncId: out.string() }),
+  }),
   /** Incremented on every change of any category. */
   'FileCategorizer2.GetCategoriesModificationCounter': kscMethod({
     args: noArgs(),

@@ -407,6 +407,90 @@ describe.each(BACKENDS)(
       });
     });
 
+    describe('FileCategorizer2 expressions replaced and concurrent changes', () => {
+      it('UpdateExpressions replaces expressions by id ({id, body}) and refuses unknown ids', async () => {
+        const nCategoryId = (
+          await admin.call('FileCategorizer2.CreateCategory', { pCategory: { name: 'Replaced' } })
+        )['PxgRetVal'] as KlArgument;
+        await admin.call('FileCategorizer2.AddExpressions', {
+          nCategoryId,
+          arrNewExpressions: [
+            { ex_type: 3, str: '1'.repeat(64), str2: '', str_op: 0 },
+            { ex_type: 3, str: '2'.repeat(64), str2: '', str_op: 0 },
+          ],
+          bInclusions: false,
+        });
+        const update = await admin.call('FileCategorizer2.UpdateExpressions', {
+          nCategoryId,
+          arrIdAndExpression: [{ id: 1, body: { ex_type: 3, str: '3'.repeat(32), str2: '', str_op: 0 } }],
+          bInclusions: false,
+        });
+        expect(typeof update['wstrAsyncId']).toBe('string');
+        const category = (await admin.call('FileCategorizer2.GetCategory', { nCategoryId }))[
+          'pCategory'
+        ] as Params;
+        expect((category['exclusions'] as Params[]).map((e) => e['str'])).toEqual([
+          '1'.repeat(64),
+          '3'.repeat(32),
+        ]);
+        expect(category['version']).toBe(3);
+        for (const arrIdAndExpression of [
+          [{ id: 2, body: { ex_type: 3, str: 'x' } }],
+          [{ id: 0 }],
+          [{ body: { ex_type: 3 } }],
+        ])
+          expect(
+            (
+              await failure(
+                admin.call('FileCategorizer2.UpdateExpressions', {
+                  nCategoryId,
+                  arrIdAndExpression,
+                  bInclusions: false,
+                }),
+              )
+            ).pxgCode,
+          ).toBe(1187);
+        await admin.call('FileCategorizer2.DeleteCategory', { nCategoryId });
+      });
+
+      it('loses no change when several clients write at once (one transaction per change)', async () => {
+        const clients = await Promise.all([1, 2, 3, 4].map(() => emu.session()));
+        const ids = (
+          await Promise.all(
+            clients.flatMap((client, c) =>
+              [0, 1, 2].map((i) =>
+                client.call('FileCategorizer2.CreateCategory', { pCategory: { name: `parallel ${c}-${i}` } }),
+              ),
+            ),
+          )
+        ).map((r) => Number(r['PxgRetVal']));
+        expect(new Set(ids).size).toBe(12);
+        for (const nCategoryId of ids)
+          expect(
+            ((await admin.call('FileCategorizer2.GetCategory', { nCategoryId }))['pCategory'] as Params)[
+              'id'
+            ],
+          ).toBe(nCategoryId);
+        await Promise.all(
+          ids.map((nCategoryId) => admin.call('FileCategorizer2.DeleteCategory', { nCategoryId })),
+        );
+        await Promise.all(
+          [3, 4].map((idOU, i) =>
+            clients[i]!.call('AdHosts.UpdateOU', { idOU, pData: { adhst_enable_ad_scan: false } }),
+          ),
+        );
+        for (const idOU of [3, 4])
+          expect(
+            (await admin.call('AdHosts.GetOU', { idOU, pFields: ['adhst_enable_ad_scan'] }))['PxgRetVal'],
+          ).toEqual({ adhst_enable_ad_scan: false });
+        await Promise.all(
+          [3, 4].map((idOU) =>
+            admin.call('AdHosts.UpdateOU', { idOU, pData: { adhst_enable_ad_scan: true } }),
+          ),
+        );
+      });
+    });
+
     describe('IWebUsersSrv', () => {
       it('records mail instead of sending it; the control API shows it', async () => {
         await admin.call('IWebUsersSrv.SendEmail', {

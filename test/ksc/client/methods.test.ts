@@ -845,6 +845,11 @@ describe('KSC method map', () => {
       arrNewExpressions: [{ ex_type: 3, str: 'c'.repeat(64), str2: '', str_op: 0 }],
       bInclusions: true,
     });
+    await call('FileCategorizer2.UpdateExpressions', {
+      nCategoryId,
+      arrIdAndExpression: [{ id: 0, body: { ex_type: 3, str: 'd'.repeat(64), str2: '', str_op: 0 } }],
+      bInclusions: true,
+    });
     await call('FileCategorizer2.DeleteExpression', { nCategoryId, arrIds: [0], bInclusions: true });
     const { pCategory } = await call('FileCategorizer2.GetCategory', { nCategoryId });
     await call('FileCategorizer2.GetCategoryByUUID', { pCategoryUUID: pCategory['uuid'] as string });

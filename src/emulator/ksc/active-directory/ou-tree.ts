@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KlParams } from '../../../ksc/values.ts';
 import type { MethodContext } from '../context.ts';
-import { storedSetting, storeSetting } from '../server-settings/store.ts';
+import { storedSetting, updateSetting } from '../server-settings/store.ts';
 import { UNASSIGNED_DEVICES } from '../world/groups.ts';
 import type { HostRecord } from '../world/model.ts';
 import { domainFor } from '../world/names.ts';
@@ -87,13 +87,22 @@ export function isUnassigned(ctx: MethodContext, host: HostRecord): boolean {
 
 /** OUs whose scanning a client turned off (`adhst_enable_ad_scan` false); every OU is scanned by default. */
 export async function scanDisabled(ctx: MethodContext): Promise<Set<number>> {
-  const stored = await storedSetting(ctx.world, ctx.vserverId, 'ad-organization-units');
+  return readScanDisabled(await storedSetting(ctx.world, ctx.vserverId, 'ad-organization-units'));
+}
+
+function readScanDisabled(stored: KlParams | undefined): Set<number> {
   return new Set(((stored?.['scanDisabled'] as number[] | undefined) ?? []).map(Number));
 }
 
-export async function saveScanDisabled(ctx: MethodContext, ids: ReadonlySet<number>): Promise<void> {
-  await storeSetting(ctx.world, ctx.vserverId, 'ad-organization-units', {
-    scanDisabled: [...ids].sort((a, b) => a - b),
+/** Changes the OUs with scanning turned off, read and written in one transaction (no lost change). */
+export async function changeScanDisabled(
+  ctx: MethodContext,
+  edit: (disabled: Set<number>) => void,
+): Promise<void> {
+  await updateSetting(ctx.world, ctx.vserverId, 'ad-organization-units', (stored) => {
+    const disabled = readScanDisabled(stored);
+    edit(disabled);
+    return { value: { scanDisabled: [...disabled].sort((x, y) => x - y) }, result: undefined };
   });
 }
 

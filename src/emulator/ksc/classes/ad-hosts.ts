@@ -3,7 +3,7 @@ import {
   adTreeOf,
   computerAttributes,
   isUnassigned,
-  saveScanDisabled,
+  changeScanDisabled,
   scanDisabled,
   unitAttributes,
 } from '../active-directory/ou-tree.ts';
@@ -78,10 +78,10 @@ export const adHostsClass = defineClass('AdHosts', {
       if (value === undefined) return {};
       // The reference types it paramInt, KSC answers a bool: both are read.
       if (typeof value !== 'boolean' && typeof value !== 'number') throw faults.badParameter('pData');
-      const disabled = await scanDisabled(ctx);
-      if (value === false || value === 0) disabled.add(idOU);
-      else disabled.delete(idOU);
-      await saveScanDisabled(ctx, disabled);
+      await changeScanDisabled(ctx, (disabled) => {
+        if (value === false || value === 0) disabled.add(idOU);
+        else disabled.delete(idOU);
+      });
       return {};
     },
   },

@@ -5,7 +5,7 @@ import { need } from '../auth/rights.ts';
 import type { MethodContext } from '../context.ts';
 import { faults } from '../faults.ts';
 import { defineClass } from '../method.ts';
-import { storedSetting, storeSetting } from '../server-settings/store.ts';
+import { storedSetting, updateSetting } from '../server-settings/store.ts';
 
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'write')];
@@ -17,13 +17,16 @@ const MAX_EXPRESSIONS_PER_CALL = 100;
 const SERVER_MEMBERS = new Set(['id', 'uuid', 'version', 'fromMaster', 'Md5WithoutSha256Exists']);
 
 interface Categories {
-  readonly nextId: number;
+  nextId: number;
   readonly counter: number;
   readonly list: KlParams[];
 }
 
 async function load(ctx: MethodContext): Promise<Categories> {
-  const stored = await storedSetting(ctx.world, ctx.vserverId, 'file-categories');
+  return read(await storedSetting(ctx.world, ctx.vserverId, 'file-categories'));
+}
+
+function read(stored: KlParams | undefined): Categories {
   return {
     nextId: Number(stored?.['nextId'] ?? 1),
     counter: Number(stored?.['counter'] ?? 0),
@@ -31,12 +34,18 @@ async function load(ctx: MethodContext): Promise<Categories> {
   };
 }
 
-/** Saves a change: every change moves the modification counter. */
-async function save(ctx: MethodContext, categories: Categories): Promise<void> {
-  await storeSetting(ctx.world, ctx.vserverId, 'file-categories', {
-    nextId: categories.nextId,
-    counter: BigInt(categories.counter + 1),
-    list: categories.list,
+/**
+ * Reads the categories, lets `change` edit them (in place) and saves them with the modification counter moved by
+ * one, in one transaction: concurrent changes are not lost.
+ */
+function change<T>(ctx: MethodContext, edit: (categories: Categories) => T): Promise<T> {
+  return updateSetting(ctx.world, ctx.vserverId, 'file-categories', (stored) => {
+    const categories = { ...read(stored) };
+    const result = edit(categories);
+    return {
+      value: { nextId: categories.nextId, counter: BigInt(categories.counter + 1), list: categories.list },
+      result,
+    };
   });
 }
 
@@ -104,18 +113,18 @@ async function changeExpressions(
   ctx: MethodContext,
   nCategoryId: number | bigint,
   bInclusions: boolean,
-  change: (current: KlParams[]) => KlParams[],
+  edit: (current: KlParams[]) => KlParams[],
 ) {
-  const categories = await load(ctx);
-  const index = indexOf(categories, nCategoryId);
-  const category = categories.list[index]!;
-  const list = bInclusions ? 'inclusions' : 'exclusions';
-  categories.list[index] = {
-    ...category,
-    [list]: change(expressions(category[list], list)),
-    version: Number(category['version'] ?? 1) + 1,
-  };
-  await save(ctx, categories);
+  await change(ctx, (categories) => {
+    const index = indexOf(categories, nCategoryId);
+    const category = categories.list[index]!;
+    const list = bInclusions ? 'inclusions' : 'exclusions';
+    categories.list[index] = {
+      ...category,
+      [list]: edit(expressions(category[list], list)),
+      version: Number(category['version'] ?? 1) + 1,
+    };
+  });
   return { wstrAsyncId: ctx.actions.start(ctx.owner, { succeeded: true }) };
 }
 
@@ -130,23 +139,25 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   CreateCategory: {
     rights: WRITE,
     handler: async (ctx, { pCategory }) => {
-      const categories = await load(ctx);
       const body = checkedBody(pCategory, true);
-      requireUniqueName(categories, body['name']);
-      const id = categories.nextId;
-      categories.list.push({
-        descr: '',
-        CategoryType: 0,
-        inclusions: [],
-        exclusions: [],
-        CustomCategoryCipCompatible: false,
-        ...body,
-        id,
-        uuid: uuidOf(ctx.vserverId, id),
-        version: 1,
-        fromMaster: false,
+      const id = await change(ctx, (categories) => {
+        requireUniqueName(categories, body['name']);
+        const id = categories.nextId;
+        categories.list.push({
+          descr: '',
+          CategoryType: 0,
+          inclusions: [],
+          exclusions: [],
+          CustomCategoryCipCompatible: false,
+          ...body,
+          id,
+          uuid: uuidOf(ctx.vserverId, id),
+          version: 1,
+          fromMaster: false,
+        });
+        categories.nextId = id + 1;
+        return id;
       });
-      await save(ctx, { ...categories, nextId: id + 1 });
       return { PxgRetVal: id };
     },
   },
@@ -170,22 +181,22 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   UpdateCategory: {
     rights: WRITE,
     handler: async (ctx, { nCategoryId, pCategory }) => {
-      const categories = await load(ctx);
-      const index = indexOf(categories, nCategoryId);
-      const current = categories.list[index]!;
       const body = checkedBody(pCategory, false);
-      requireUniqueName(categories, body['name'], Number(current['id']));
-      categories.list[index] = { ...current, ...body, version: Number(current['version'] ?? 1) + 1 };
-      await save(ctx, categories);
+      await change(ctx, (categories) => {
+        const index = indexOf(categories, nCategoryId);
+        const current = categories.list[index]!;
+        requireUniqueName(categories, body['name'], Number(current['id']));
+        categories.list[index] = { ...current, ...body, version: Number(current['version'] ?? 1) + 1 };
+      });
       return {};
     },
   },
   DeleteCategory: {
     rights: WRITE,
     handler: async (ctx, { nCategoryId }) => {
-      const categories = await load(ctx);
-      categories.list.splice(indexOf(categories, nCategoryId), 1);
-      await save(ctx, categories);
+      await change(ctx, (categories) => {
+        categories.list.splice(indexOf(categories, nCategoryId), 1);
+      });
       return {};
     },
   },
@@ -207,6 +218,29 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
         if ([...ids].some((id) => !Number.isInteger(id) || id < 0 || id >= current.length))
           throw faults.badParameter('arrIds');
         return current.filter((_, i) => !ids.has(i));
+      });
+    },
+  },
+  UpdateExpressions: {
+    rights: WRITE,
+    handler: (ctx, { nCategoryId, arrIdAndExpression, bInclusions }) => {
+      if (arrIdAndExpression.length > MAX_EXPRESSIONS_PER_CALL)
+        throw faults.badParameter('arrIdAndExpression');
+      // The reference: each element is {id (int): the expression's id, body (params): its new body}.
+      const updates = arrIdAndExpression.map((e) => {
+        const id = e['id'];
+        if (typeof id !== 'number' && typeof id !== 'bigint') throw faults.badParameter('arrIdAndExpression');
+        return { id: Number(id), body: expressions([e['body'] ?? null], 'arrIdAndExpression')[0] };
+      });
+      return changeExpressions(ctx, nCategoryId, bInclusions, (current) => {
+        const next = [...current];
+        for (const { id, body } of updates) {
+          // Ids are zero-based positions, as DeleteExpression reads them (decisions/0067).
+          if (body === undefined || !Number.isInteger(id) || id < 0 || id >= next.length)
+            throw faults.badParameter('arrIdAndExpression');
+          next[id] = body;
+        }
+        return next;
       });
     },
   },

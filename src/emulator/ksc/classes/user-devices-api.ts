@@ -8,7 +8,8 @@ import {
   commandStatus,
   deviceAttributes,
   lastConnectedAt,
-  saveDeviceChanges,
+  changeDevices,
+  type MobileDevice,
   visibleDevices,
   WRITABLE_DEVICE_ATTRIBUTES,
   type StoredCommand,
@@ -18,13 +19,18 @@ import { internalUserView } from '../directory-users.ts';
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'write')];
 
-/** The device `lDeviceId` names among the caller's, or KLSTD 1186 (the reference's STDE_NOTFOUND). */
-async function deviceOf(ctx: MethodContext, lDeviceId: number | bigint) {
+/** The device `lDeviceId` names among `devices`, or KLSTD 1186 (the reference's STDE_NOTFOUND). */
+function findDevice(devices: readonly MobileDevice[], lDeviceId: number | bigint): MobileDevice {
   const id = Number(lDeviceId);
-  const { devices, changes } = await visibleDevices(ctx);
   const device = devices.find((d) => d.id === id);
   if (device === undefined) throw faults.notFound(`Device ${id} not found`);
-  return { device, changes };
+  return device;
+}
+
+/** The device `lDeviceId` names among the caller's, with what clients changed. */
+async function deviceOf(ctx: MethodContext, lDeviceId: number | bigint) {
+  const { devices, changes } = await visibleDevices(ctx);
+  return { device: findDevice(devices, lDeviceId), changes };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -80,32 +86,38 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
   UpdateDevice: {
     rights: WRITE,
     handler: async (ctx, { lDeviceId, pDevice }) => {
-      const { device, changes } = await deviceOf(ctx, lDeviceId);
       const update: Record<string, string> = {};
       for (const [name, value] of Object.entries(pDevice)) {
         if (!WRITABLE_DEVICE_ATTRIBUTES.has(name)) continue; // Attributes the device reports are not the client's.
         if (typeof value !== 'string') throw faults.badParameter('pDevice');
         update[name] = value;
       }
-      const key = String(device.id);
-      await saveDeviceChanges(ctx, {
-        ...changes,
-        updates: { ...changes.updates, [key]: { ...changes.updates[key], ...update } },
+      return changeDevices(ctx, (devices, changes) => {
+        const key = String(findDevice(devices, lDeviceId).id);
+        return {
+          changes: {
+            ...changes,
+            updates: { ...changes.updates, [key]: { ...changes.updates[key], ...update } },
+          },
+          result: {},
+        };
       });
-      return {};
     },
   },
   DeleteDevice: {
     rights: WRITE,
-    handler: async (ctx, { lDeviceId }) => {
-      const { device, changes } = await deviceOf(ctx, lDeviceId);
-      await saveDeviceChanges(ctx, {
-        ...changes,
-        deleted: [...changes.deleted, device.id],
-        commands: changes.commands.filter((c) => c.deviceId !== device.id),
-      });
-      return {};
-    },
+    handler: (ctx, { lDeviceId }) =>
+      changeDevices(ctx, (devices, changes) => {
+        const device = findDevice(devices, lDeviceId);
+        return {
+          changes: {
+            ...changes,
+            deleted: [...changes.deleted, device.id],
+            commands: changes.commands.filter((c) => c.deviceId !== device.id),
+          },
+          result: {},
+        };
+      }),
   },
   GetLatestDeviceActivityDate: {
     rights: READ,
@@ -120,35 +132,36 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
   },
   PostCommand: {
     rights: WRITE,
-    handler: async (ctx, args) => {
-      const { device, changes } = await deviceOf(ctx, args.lDeviceId);
-      const now = ctx.clock.now();
-      if (args.c_wstrCommandGuid === '') throw faults.badParameter('c_wstrCommandGuid');
-      const known = COMMANDS_LIBRARY.find((c) => c['KLMDM_CMD_TYPE'] === args.c_wstrCommandType);
-      if (known === undefined) throw faults.badParameter('c_wstrCommandType');
-      if ((device.supportedCommands & (known['KLMDM_CMD_FLAG'] as bigint)) === 0n)
-        throw faults.notPermitted(`The device does not support the command '${args.c_wstrCommandType}'`);
-      if (changes.commands.some((c) => c.guid === args.c_wstrCommandGuid))
-        throw faults.notPermitted(`A command with id '${args.c_wstrCommandGuid}' already exists`);
-      // The reference: no second command of a type while one of that type is not completed.
-      if (
-        changes.commands.some(
-          (c) => c.deviceId === device.id && c.type === args.c_wstrCommandType && commandStatus(c, now) === 1,
+    handler: (ctx, args) =>
+      changeDevices(ctx, (devices, changes) => {
+        const device = findDevice(devices, args.lDeviceId);
+        const now = ctx.clock.now();
+        if (args.c_wstrCommandGuid === '') throw faults.badParameter('c_wstrCommandGuid');
+        const known = COMMANDS_LIBRARY.find((c) => c['KLMDM_CMD_TYPE'] === args.c_wstrCommandType);
+        if (known === undefined) throw faults.badParameter('c_wstrCommandType');
+        if ((device.supportedCommands & (known['KLMDM_CMD_FLAG'] as bigint)) === 0n)
+          throw faults.notPermitted(`The device does not support the command '${args.c_wstrCommandType}'`);
+        if (changes.commands.some((c) => c.guid === args.c_wstrCommandGuid))
+          throw faults.notPermitted(`A command with id '${args.c_wstrCommandGuid}' already exists`);
+        // The reference: no second command of a type while one of that type is not completed.
+        if (
+          changes.commands.some(
+            (c) =>
+              c.deviceId === device.id && c.type === args.c_wstrCommandType && commandStatus(c, now) === 1,
+          )
         )
-      )
-        throw faults.notPermitted(`A command '${args.c_wstrCommandType}' is still being processed`);
-      const command: StoredCommand = {
-        guid: args.c_wstrCommandGuid,
-        deviceId: device.id,
-        type: args.c_wstrCommandType,
-        args: args.pArguments ?? {},
-        protocols: Number(args.lMdmProtocols ?? 0),
-        flags: Number(args.lProcessFlags ?? 0),
-        postedAt: now,
-      };
-      await saveDeviceChanges(ctx, { ...changes, commands: [...changes.commands, command] });
-      return {};
-    },
+          throw faults.notPermitted(`A command '${args.c_wstrCommandType}' is still being processed`);
+        const command: StoredCommand = {
+          guid: args.c_wstrCommandGuid,
+          deviceId: device.id,
+          type: args.c_wstrCommandType,
+          args: args.pArguments ?? {},
+          protocols: Number(args.lMdmProtocols ?? 0),
+          flags: Number(args.lProcessFlags ?? 0),
+          postedAt: now,
+        };
+        return { changes: { ...changes, commands: [...changes.commands, command] }, result: {} };
+      }),
   },
   GetCommands: {
     rights: READ,
@@ -162,29 +175,30 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
   },
   RecallCommand: {
     rights: WRITE,
-    handler: async (ctx, { c_wstrCommandGuid }) => {
-      const { changes } = await visibleDevices(ctx);
-      const command = changes.commands.find((c) => c.guid === c_wstrCommandGuid);
-      if (command === undefined) throw faults.notFound(`Command '${c_wstrCommandGuid}' not found`);
-      const now = ctx.clock.now();
-      if (commandStatus(command, now) !== 1) return { PxgRetVal: false };
-      await saveDeviceChanges(ctx, {
-        ...changes,
-        commands: changes.commands.map((c) => (c === command ? { ...c, recalledAt: now } : c)),
-      });
-      return { PxgRetVal: true };
-    },
+    handler: (ctx, { c_wstrCommandGuid }) =>
+      changeDevices<{ PxgRetVal: boolean }>(ctx, (_devices, changes) => {
+        const command = changes.commands.find((c) => c.guid === c_wstrCommandGuid);
+        if (command === undefined) throw faults.notFound(`Command '${c_wstrCommandGuid}' not found`);
+        const now = ctx.clock.now();
+        if (commandStatus(command, now) !== 1) return { result: { PxgRetVal: false } };
+        return {
+          changes: {
+            ...changes,
+            commands: changes.commands.map((c) => (c === command ? { ...c, recalledAt: now } : c)),
+          },
+          result: { PxgRetVal: true },
+        };
+      }),
   },
   DeleteCommand: {
     rights: WRITE,
-    handler: async (ctx, { c_wstrCommandGuid }) => {
-      const { changes } = await visibleDevices(ctx);
-      const remaining = changes.commands.filter((c) => c.guid !== c_wstrCommandGuid);
-      if (remaining.length === changes.commands.length)
-        throw faults.notFound(`Command '${c_wstrCommandGuid}' not found`);
-      await saveDeviceChanges(ctx, { ...changes, commands: remaining });
-      return { PxgRetVal: true };
-    },
+    handler: (ctx, { c_wstrCommandGuid }) =>
+      changeDevices(ctx, (_devices, changes) => {
+        const remaining = changes.commands.filter((c) => c.guid !== c_wstrCommandGuid);
+        if (remaining.length === changes.commands.length)
+          throw faults.notFound(`Command '${c_wstrCommandGuid}' not found`);
+        return { changes: { ...changes, commands: remaining }, result: { PxgRetVal: true } };
+      }),
   },
   SspLoginAllowed: {
     rights: [],
@@ -200,10 +214,10 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
   },
   SetSafeBrowserAutoinstallFlag: {
     rights: WRITE,
-    handler: async (ctx, { bInstall }) => {
-      const { changes } = await visibleDevices(ctx);
-      await saveDeviceChanges(ctx, { ...changes, safeBrowserAutoinstall: bInstall });
-      return {};
-    },
+    handler: (ctx, { bInstall }) =>
+      changeDevices(ctx, (_devices, changes) => ({
+        changes: { ...changes, safeBrowserAutoinstall: bInstall },
+        result: {},
+      })),
   },
 });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { KlParams } from '../../../ksc/values.ts';
 import { canSeeDevices, type MethodContext } from '../context.ts';
-import { storedSetting, storeSetting } from '../server-settings/store.ts';
+import { storedSetting, updateSetting } from '../server-settings/store.ts';
 import { domainUsersOf, domainUserView, type DomainUser } from '../users/domain-users.ts';
 
 /**
@@ -152,7 +152,10 @@ export function seededDevices(ctx: MethodContext, vserverId = ctx.vserverId): Mo
 }
 
 export async function deviceChanges(ctx: MethodContext): Promise<DeviceChanges> {
-  const stored = await storedSetting(ctx.world, ctx.vserverId, 'mobile-devices');
+  return readDeviceChanges(await storedSetting(ctx.world, ctx.vserverId, 'mobile-devices'));
+}
+
+function readDeviceChanges(stored: KlParams | undefined): DeviceChanges {
   return {
     updates: (stored?.['updates'] as Record<string, KlParams> | undefined) ?? {},
     deleted: ((stored?.['deleted'] as number[] | undefined) ?? []).map(Number),
@@ -191,14 +194,41 @@ function writeCommand(command: StoredCommand): KlParams {
   };
 }
 
-export async function saveDeviceChanges(ctx: MethodContext, changes: DeviceChanges): Promise<void> {
-  await storeSetting(ctx.world, ctx.vserverId, 'mobile-devices', {
+function writeDeviceChanges(changes: DeviceChanges): KlParams {
+  return {
     updates: changes.updates,
     deleted: changes.deleted,
     commands: changes.commands.map(writeCommand),
     ...(changes.safeBrowserAutoinstall === undefined
       ? {}
       : { safeBrowserAutoinstall: changes.safeBrowserAutoinstall }),
+  };
+}
+
+function visibleFrom(ctx: MethodContext, changes: DeviceChanges): MobileDevice[] {
+  if (!canSeeDevices(ctx)) return [];
+  const deleted = new Set(changes.deleted);
+  return seededDevices(ctx).filter((d) => !deleted.has(d.id));
+}
+
+/**
+ * Reads the caller's devices and what clients changed, lets `change` decide, and writes its changes, in one
+ * transaction (server-settings/store.ts `updateSetting`): two clients changing devices at once lose nothing.
+ */
+export async function changeDevices<T>(
+  ctx: MethodContext,
+  change: (
+    devices: MobileDevice[],
+    changes: DeviceChanges,
+  ) => { readonly changes?: DeviceChanges; readonly result: T },
+): Promise<T> {
+  return updateSetting(ctx.world, ctx.vserverId, 'mobile-devices', (stored) => {
+    const changes = readDeviceChanges(stored);
+    const outcome = change(visibleFrom(ctx, changes), changes);
+    return {
+      value: outcome.changes === undefined ? undefined : writeDeviceChanges(outcome.changes),
+      result: outcome.result,
+    };
   });
 }
 
@@ -208,9 +238,7 @@ export async function visibleDevices(ctx: MethodContext): Promise<{
   changes: DeviceChanges;
 }> {
   const changes = await deviceChanges(ctx);
-  if (!canSeeDevices(ctx)) return { devices: [], changes };
-  const deleted = new Set(changes.deleted);
-  return { devices: seededDevices(ctx).filter((d) => !deleted.has(d.id)), changes };
+  return { devices: visibleFrom(ctx, changes), changes };
 }
 
 /** Members of `pDevice` a client may change (`UpdateDevice`); the rest describe the device itself. */
