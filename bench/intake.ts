@@ -11,6 +11,9 @@
  * (default "ecs,ocsf,d3,raw"). B2 (the backfill of 45M events) is this run's wall rate over the biggest history
  * that fits in a few minutes (`KCONNECT_BENCH_EVENTS=1000000 KCONNECT_BENCH_MAPPINGS=ecs`), projected linearly to
  * 10M and 45M events: one iterator, on a machine the emulator shares.
+ * The network: KCONNECT_BENCH_LINK (`loopback`, or `wan`: 100 Mbit/s, 20 ms RTT) and KCONNECT_BENCH_COMPRESSION
+ * (`auto`, `gzip`, `none`), as for ksc-client.ts (_link.ts). The shaped link is a proxy inside this process, so on
+ * `wan` the intake's CPU figure includes relaying every byte: an upper bound of the intake's own cost.
  */
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -25,6 +28,7 @@ import { KscClient } from '../src/ksc/index.ts';
 import { line, mb, MB, settledHeapMb } from './_client-phase.ts';
 import { howItRuns, runCompiledUnlessBundled } from './_compiled.ts';
 import { cpuSeconds, startEmulator } from './_emulator-process.ts';
+import { openLink, type BenchLink } from './_link.ts';
 import { recordFigure } from '../test/support/proof-figure.ts';
 
 runCompiledUnlessBundled(import.meta.url);
@@ -61,9 +65,13 @@ async function countLines(file: string): Promise<number> {
   return lines;
 }
 
-async function runOnce(url: string, pid: number, mapping: MappingName): Promise<RunFigures> {
+async function runOnce(link: BenchLink, pid: number, mapping: MappingName): Promise<RunFigures> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `kconnect-bench-intake-${mapping}-`));
-  const client = new KscClient({ url, credentials: { user: 'admin', password: PASSWORD } });
+  const client = new KscClient({
+    url: link.url,
+    credentials: { user: 'admin', password: PASSWORD },
+    compression: link.compression,
+  });
   const checkpoints = await CheckpointStore.open({ file: path.join(dir, 'state.db') });
   const file = path.join(dir, 'ksc-events.ndjson');
   let peakRss = 0;
@@ -136,15 +144,17 @@ async function runOnce(url: string, pid: number, mapping: MappingName): Promise<
 
 const failures: string[] = [];
 const emulator = await startEmulator({ hosts: 1000, events: EVENTS, password: PASSWORD });
+let link: BenchLink | undefined;
 try {
+  link = await openLink(emulator.url);
   console.log(
     `Intake: KSC emulator (SQLite, own process) → ksc.events → mapping → NDJSON file, fsync + checkpoint every ` +
       `1,000 events; ${EVENTS} events, ${howItRuns(import.meta.url)}, Node ${process.version}, ` +
-      `${os.cpus().length} cores`,
+      `${os.cpus().length} cores; link: ${link.description}, compression: ${link.compression}`,
   );
   line('emulator start-up (generating the world; not the intake)', `${emulator.startupSeconds.toFixed(1)} s`);
   for (const mapping of MAPPINGS) {
-    const run = await runOnce(emulator.url, emulator.pid, mapping);
+    const run = await runOnce(link, emulator.pid, mapping);
     const perCpuSecond = run.events / run.cpu;
     line(
       `${mapping}: ${run.events} events`,
@@ -157,13 +167,17 @@ try {
       `target ≥ ${B1_EVENTS_PER_CPU_SECOND.toLocaleString('en-US')}`,
     );
     recordFigure('B1', {
-      figure: `${mapping}: ${Math.round(perCpuSecond).toLocaleString('en-US')} events per intake CPU-second`,
+      figure:
+        `${mapping}: ${Math.round(perCpuSecond).toLocaleString('en-US')} events per intake CPU-second ` +
+        `(${link.description}, compression ${link.compression})`,
       pass: perCpuSecond >= B1_EVENTS_PER_CPU_SECOND && run.lines === EVENTS,
       measured: {
         mapping,
         events: run.events,
         perCpuSecond: Math.round(perCpuSecond),
         wallSeconds: run.seconds,
+        link: link.name,
+        compression: link.compression,
       },
     });
     for (const history of B2_HISTORIES)
@@ -191,6 +205,7 @@ try {
 } catch (error) {
   failures.push(error instanceof Error ? (error.stack ?? error.message) : String(error));
 } finally {
+  await link?.close();
   await emulator.stop();
 }
 

@@ -32,6 +32,11 @@ export interface OpenDatabase<Schema> {
    * large result pages (10,000 events) spends much of its time there otherwise.
    */
   pluck<T>(query: CompiledQuery): Promise<T[]>;
+  /**
+   * Every row of a compiled query as an array of its columns, in the select's order, through a prepared statement:
+   * a page's keyset read (10,000 ids and their keys) spent most of its time building and collecting row objects.
+   */
+  rows<T extends readonly unknown[]>(query: CompiledQuery): Promise<T[]>;
   /** Human-readable location without credentials, for logs. */
   readonly description: string;
   close(): Promise<void>;
@@ -83,20 +88,32 @@ function sqliteBulkInsert(sqlite: BetterSqlite3.Database) {
   };
 }
 
-function sqlitePluck(sqlite: BetterSqlite3.Database) {
-  // The few hot queries are prepared once; their text is fixed and their parameters vary.
+/**
+ * The hot reads of large pages, through statements prepared once (their text is fixed, their parameters vary):
+ * `pluck` the first column, `rows` every column as an array.
+ */
+function sqliteHotReads(sqlite: BetterSqlite3.Database) {
   const statements = new Map<string, BetterSqlite3.Statement>();
-  return <T>(query: CompiledQuery): Promise<T[]> => {
+  const prepared = (text: string, shape: 'pluck' | 'raw'): BetterSqlite3.Statement => {
+    const key = `${shape}:${text}`;
+    let statement = statements.get(key);
+    if (statement === undefined) {
+      statement = sqlite.prepare(text);
+      statement = shape === 'pluck' ? statement.pluck() : statement.raw();
+      if (statements.size < 64) statements.set(key, statement);
+    }
+    return statement;
+  };
+  const all = <T>(query: CompiledQuery, shape: 'pluck' | 'raw'): Promise<T[]> => {
     try {
-      let statement = statements.get(query.sql);
-      if (statement === undefined) {
-        statement = sqlite.prepare(query.sql).pluck();
-        if (statements.size < 64) statements.set(query.sql, statement);
-      }
-      return Promise.resolve(statement.all(...query.parameters) as T[]);
+      return Promise.resolve(prepared(query.sql, shape).all(...query.parameters) as T[]);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
+  };
+  return {
+    pluck: <T>(query: CompiledQuery): Promise<T[]> => all<T>(query, 'pluck'),
+    rows: <T extends readonly unknown[]>(query: CompiledQuery): Promise<T[]> => all<T>(query, 'raw'),
   };
 }
 
@@ -203,6 +220,7 @@ export function openDatabase<Schema>(
   let description: string;
   let bulkInsert: OpenDatabase<Schema>['bulkInsert'];
   let pluck: OpenDatabase<Schema>['pluck'];
+  let rows: OpenDatabase<Schema>['rows'];
   if (location.url !== undefined && location.url !== '') {
     if (!/^postgres(ql)?:\/\//.test(location.url)) {
       throw new KconnectError(
@@ -226,6 +244,14 @@ export function openDatabase<Schema>(
         rowMode: 'array',
       });
       return result.rows.map((row) => row[0] as T);
+    };
+    rows = async <T extends readonly unknown[]>(query: CompiledQuery) => {
+      const result = await pool.query<unknown[]>({
+        text: query.sql,
+        values: [...query.parameters],
+        rowMode: 'array',
+      });
+      return result.rows as unknown[] as T[];
     };
   } else {
     const file = location.file ?? ':memory:';
@@ -251,8 +277,8 @@ export function openDatabase<Schema>(
     sqlite.defaultSafeIntegers(false);
     dialect = new SqliteDialect({ database: sqlite });
     bulkInsert = sqliteBulkInsert(sqlite);
-    pluck = sqlitePluck(sqlite);
+    ({ pluck, rows } = sqliteHotReads(sqlite));
   }
   const db = new Kysely<Schema>({ dialect });
-  return { db, kind, description, bulkInsert, pluck, close: () => db.destroy() };
+  return { db, kind, description, bulkInsert, pluck, rows, close: () => db.destroy() };
 }

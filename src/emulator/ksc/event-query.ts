@@ -345,15 +345,15 @@ async function readAttrs(world: KscWorld, ids: readonly number[]): Promise<Array
     const whole = await world.store.pluck<string>(range.select('attrs').compile());
     if (whole.length === ids.length) return whole;
   }
-  const rows = await range.select(['id', 'attrs']).execute();
+  const rows = await world.store.rows<[number | string, string]>(range.select(['id', 'attrs']).compile());
   const out = new Array<string | undefined>(ids.length);
   // Both lists ascend: walk them together instead of building a map.
   let r = 0;
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i]!;
-    while (r < rows.length && Number(rows[r]!.id) < id) r++;
+    while (r < rows.length && Number(rows[r]![0]) < id) r++;
     const row = rows[r];
-    out[i] = row !== undefined && Number(row.id) === id ? row.attrs : undefined;
+    out[i] = row !== undefined && Number(row[0]) === id ? row[1] : undefined;
   }
   return out;
 }

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { EVENT_FIELDS } from '../../commands/ksc/shared/events.ts';
 import type { PlainJson } from '../../commands/core/types.ts';
 import type { KscClient } from '../../ksc/client/client.ts';
-import { NotFoundError } from '../../ksc/client/errors.ts';
+import { KscClientError, NotFoundError } from '../../ksc/client/errors.ts';
 import { filter } from '../../ksc/filter/index.ts';
 import { plainRecord } from '../../ksc/plain.ts';
 import type { KlArgument, KlParams } from '../../ksc/values.ts';
@@ -415,9 +415,18 @@ export class KscEventsSource implements RewindableSource {
       nStart,
       nEnd: nStart + count,
     });
-    const items = (reply.pParamsEvents as { KLEVP_EVENT_RANGE_ARRAY?: unknown } | undefined)
-      ?.KLEVP_EVENT_RANGE_ARRAY;
-    return Array.isArray(items) ? (items as KlParams[]) : [];
+    // A broken answer (R22) must not read as an empty page: the source would take it for the end of the events.
+    // An absent array is an empty range; anything else that is not a list is the server's fault.
+    const events: unknown = reply.pParamsEvents;
+    if (events === null || typeof events !== 'object' || Array.isArray(events)) {
+      throw new KscClientError('UPSTREAM_ERROR', 'KSC answered GetRecordRange without pParamsEvents');
+    }
+    const items = (events as { KLEVP_EVENT_RANGE_ARRAY?: unknown }).KLEVP_EVENT_RANGE_ARRAY;
+    if (items === undefined) return [];
+    if (!Array.isArray(items)) {
+      throw new KscClientError('UPSTREAM_ERROR', 'KSC answered a GetRecordRange page that is not a list');
+    }
+    return items as KlParams[];
   }
 
   /** Reads a whole small result set (at most `max` events) and releases it. */

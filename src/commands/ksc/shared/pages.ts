@@ -78,6 +78,19 @@ export function readPagesWire(ctx: KscContext, options: PagedRead): Promise<Wire
   return collectPages(streamPagesWire(ctx, options));
 }
 
+/**
+ * `container.KLCSP_ITERATOR_ARRAY` of a typed reply, whatever the reply really holds: a broken answer may lack the
+ * container (R22), and {@link streamPagesWire} refuses what is not a list as the server's fault instead of a
+ * TypeError reported as a bug.
+ */
+export function iteratorArray(container: unknown): KlParams[] {
+  const items =
+    container !== null && typeof container === 'object'
+      ? (container as { KLCSP_ITERATOR_ARRAY?: unknown }).KLCSP_ITERATOR_ARRAY
+      : undefined;
+  return items as KlParams[];
+}
+
 /** The records of every page, in both shapes. */
 export async function collectPages(pages: AsyncIterable<WirePage>): Promise<WireRecords> {
   const items: WireJson[] = [];
@@ -100,7 +113,7 @@ export function streamAccessorWire(
     page: async (nStart, nCount) => {
       const page = await ctx.ksc.callWire('ChunkAccessor.GetItemsChunk', { strAccessor, nStart, nCount });
       return {
-        records: page.reply.pChunk.KLCSP_ITERATOR_ARRAY,
+        records: iteratorArray(page.reply.pChunk),
         items: wireRecords(page.wire['pChunk'], 'KLCSP_ITERATOR_ARRAY'),
       };
     },

@@ -1,6 +1,6 @@
 import type { KscContext } from './vendor.ts';
 import type { KlParams } from '../../../ksc/values.ts';
-import { readPagesWire, type WireRecords } from './pages.ts';
+import { iteratorArray, readPagesWire, type WireRecords } from './pages.ts';
 import { wireRecords } from './plain.ts';
 
 /** The KSC methods {@link readSrvViewWire} calls. */
@@ -49,7 +49,7 @@ export async function readSrvViewWire(
         nEnd: nStart + count,
       });
       return {
-        records: page.reply.pRecords.KLCSP_ITERATOR_ARRAY,
+        records: iteratorArray(page.reply.pRecords),
         items: wireRecords(page.wire['pRecords'], 'KLCSP_ITERATOR_ARRAY'),
       };
     },
