@@ -88,7 +88,7 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
     expect(typeof del['strActionGuid']).toBe('string');
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 2 });
     const state = await admin.call('AsyncActionStateChecker.CheckActionState', {
-      wstrActionGuid: del['strActionGuid'],
+      wstrActionGuid: del['strActionGuid'] as string,
     });
     expect(state).toMatchObject({ bFinalized: true, bSuccededFinalized: true });
     // Gone: from the list, for reads, for logins, and its session ends.
