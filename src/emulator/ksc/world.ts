@@ -383,6 +383,46 @@ export class KscWorld implements NewWorld {
     this.users.set(user.id, { ...user, passwordHash: hash });
   }
 
+  /**
+   * Adds a virtual server with its groups (`VServers.AddVServerInfo`, docs/decisions/0068). The groups' ids must be
+   * new; nothing else of the server exists yet.
+   */
+  async addVServer(vserver: VServerRecord, groups: readonly GroupRecord[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('vservers')
+        .values({ id: vserver.id, name: vserver.name, display_name: vserver.displayName })
+        .execute();
+      for (const group of groups) await trx.insertInto('groups').values(groupRow(group)).execute();
+    });
+    this.vservers.set(vserver.id, vserver);
+    for (const group of groups) this.groups.set(group.id, group);
+  }
+
+  /** Changes a virtual server's display name (`KLVSRV_DN`); its login name stays. */
+  async renameVServer(id: number, displayName: string): Promise<void> {
+    const vserver = this.vservers.get(id);
+    if (vserver === undefined) return;
+    await this.db.updateTable('vservers').set({ display_name: displayName }).where('id', '=', id).execute();
+    this.vservers.set(id, { ...vserver, displayName });
+  }
+
+  /**
+   * Removes a virtual server with what is its alone: its groups, its hosts and its internal users. Its event
+   * history stays (as a deleted host's does); rows other parts keep by server id become unreachable, since a
+   * virtual server's id is never given again.
+   */
+  async removeVServer(id: number): Promise<void> {
+    if (id === 0 || !this.vservers.has(id)) return;
+    await this.deleteHosts(this.hostsOf(id).map((h) => h.id));
+    await this.removeGroups(this.groupsOf(id).map((g) => g.id));
+    const users = [...this.users.values()].filter((u) => u.vserverId === id).map((u) => u.id);
+    if (users.length > 0) await this.db.deleteFrom('users').where('id', 'in', users).execute();
+    await this.db.deleteFrom('vservers').where('id', '=', id).execute();
+    for (const user of users) this.users.delete(user);
+    this.vservers.delete(id);
+  }
+
   async addGroup(vserverId: number, parentId: number, name: string): Promise<GroupRecord> {
     const parent = this.groups.get(parentId);
     if (parent === undefined) throw new RangeError(`no group ${parentId}`);

@@ -578,6 +578,22 @@ describe('KSC method map', () => {
     expect(vinfo.PxgRetVal).toEqual({ KLVSRV_DN: 'vs-branch' });
   });
 
+  it('creates, changes, moves, guards and removes a virtual server', async () => {
+    const { PxgRetVal: added } = await call('VServers.AddVServerInfo', {
+      strDisplayName: 'kconnect-tenant',
+      lParentGroup: root,
+    });
+    const lVServer = Number(added['KLVSRV_ID']);
+    await call('VServers.UpdateVServerInfo', { lVServer, pInfo: { KLVSRV_DN: 'kconnect-tenant-2' } });
+    const moved = await call('VServers.MoveVServer', { lVServer, lNewParentGroup: root });
+    expect(moved.strActionGuid).not.toBe('');
+    const { PxgRetVal: acl } = await call('VServers.GetPermissions', { lVServer });
+    await call('VServers.SetPermissions', { lVServer, pPermissions: acl, bProtection: true });
+    await call('VServers.RecallCertAndCloseConnections', { lVServer });
+    const removed = await call('VServers.DelVServer', { lVServer });
+    expect(removed.strActionGuid).not.toBe('');
+  });
+
   it('registers, finds, updates and removes a secondary server; keeps outbreak policies', async () => {
     const { PxgRetVal: lServer } = await call('ServerHierarchy.RegisterServer', {
       wstrDisplName: 'kconnect-secondary',

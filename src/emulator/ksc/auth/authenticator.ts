@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../core/clock.ts';
 import { faults } from '../faults.ts';
+import { isEnabled, mayConnect } from '../hierarchy/virtual-servers.ts';
 import type { KscWorld, UserRecord } from '../world.ts';
 import { CredentialsFormatError, parseAuthorization, parseVServerHeader } from './credentials.ts';
 import { verifyPassword } from './passwords.ts';
@@ -62,8 +63,9 @@ export class Authenticator {
       return { user, vserverId: redeemed.vserverId, gateway: redeemed.target };
     }
     const vserver = this.world.vserverByName(vserverName);
-    if (vserver === undefined) throw faults.authenticationFailure();
-    const user = this.world.userByName(vserver.id, credentials.user);
+    if (vserver === undefined || !(await isEnabled(this.world, vserver.id)))
+      throw faults.authenticationFailure();
+    const user = await this.userOf(vserver.id, credentials.user);
     if (user === undefined) throw faults.authenticationFailure();
     const now = this.clock.now();
     if (user.lockedUntil !== null && user.lockedUntil > now) throw faults.accountLocked();
@@ -82,6 +84,17 @@ export class Authenticator {
       await this.world.saveUserLoginState(user);
     }
     return { user, vserverId: vserver.id };
+  }
+
+  /**
+   * The account a login names: the server's own user, or on a virtual server a user of the main server whom the
+   * virtual server's access list lets connect (docs/decisions/0068).
+   */
+  private async userOf(vserverId: number, name: string): Promise<UserRecord | undefined> {
+    const own = this.world.userByName(vserverId, name);
+    if (own !== undefined || vserverId === 0) return own;
+    const main = this.world.userByName(0, name);
+    return main !== undefined && (await mayConnect(this.world, vserverId, main)) ? main : undefined;
   }
 
   private passwordMatches(user: UserRecord, password: string, now: number): boolean {

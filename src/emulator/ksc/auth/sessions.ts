@@ -125,6 +125,13 @@ export class SessionStore {
     return ids.length;
   }
 
+  /** Ends the sessions on one virtual server (it was deleted, or its connections closed). */
+  endOnVServer(vserverId: number): number {
+    const keys = [...this.sessions.values()].filter((s) => s.vserverId === vserverId).map((s) => s.key);
+    for (const key of keys) this.end(key);
+    return keys.length;
+  }
+
   onEnd(listener: (session: Session) => void): void {
     this.endListeners.push(listener);
   }

@@ -18,7 +18,8 @@ export type ServerSettingName =
   | 'file-categories'
   | 'sent-mail'
   | 'outbreak-policies'
-  | 'secondary-servers';
+  | 'secondary-servers'
+  | 'virtual-servers';
 
 function db(world: KscWorld): Kysely<ServerSettingsTables> {
   return world.db.withTables<ServerSettingsTables>();
