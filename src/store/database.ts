@@ -6,6 +6,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { KconnectError } from '../errors.ts';
 import { createPrivateFile, makePrivateDirectory } from './private-files.ts';
+import { cachingStatements } from './sqlite-statements.ts';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -275,7 +276,7 @@ export function openDatabase<Schema>(
     // Reads of large stores go through the OS page cache without a copy per page.
     sqlite.pragma('mmap_size = 4294967296');
     sqlite.defaultSafeIntegers(false);
-    dialect = new SqliteDialect({ database: sqlite });
+    dialect = new SqliteDialect({ database: cachingStatements(sqlite) });
     bulkInsert = sqliteBulkInsert(sqlite);
     ({ pluck, rows } = sqliteHotReads(sqlite));
   }
