@@ -138,18 +138,20 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
   });
 
   it('keeps a URL per operating system for the Ex methods and refuses a bad life time', async () => {
-    const id = (
-      await admin.call('UserDevicesApi.CreateEnrollmentPackage2Ex', {
-        pUserId: null,
-        lMdmProtocols: 2,
-        lContentType: 1,
-        lLiveTime: 1,
-        pUrlFormats: { Android: 'https://ssp.example.com/a?id=%s' },
-        pRecipient: { KLMDM_ENR_RECIPIENT_EMAIL: 'user@example.com' },
-        pNotificationEx: {},
-        pProtSpecInfo: [],
-      })
-    )['PxgRetVal'];
+    const id = Number(
+      (
+        await admin.call('UserDevicesApi.CreateEnrollmentPackage2Ex', {
+          pUserId: null,
+          lMdmProtocols: 2,
+          lContentType: 1,
+          lLiveTime: 1,
+          pUrlFormats: { Android: 'https://ssp.example.com/a?id=%s' },
+          pRecipient: { KLMDM_ENR_RECIPIENT_EMAIL: 'user@example.com' },
+          pNotificationEx: {},
+          pProtSpecInfo: [],
+        })
+      )['PxgRetVal'],
+    );
     const info = (await admin.call('UserDevicesApi.GetEnrollmentPackageEx', { llEnrPkgId: id }))[
       'PxgRetVal'
     ] as Params;
@@ -231,7 +233,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
     const library = (await admin.call('UserDevicesApi.GetCommandsLibrary', {}))['PxgRetVal'] as Params[];
     const list = await admin.call('UserDevicesApi.GetDecipheredCommandList', {
       llCommandFlags: 5,
-      pCommandsLibrary: library,
+      pCommandsLibrary: library as unknown as KlArgument,
     });
     expect(list['PxgRetVal']).toEqual(['Block', 'Wipe']);
     const devices = (await admin.viewAll('UmdmAllDevices', {
