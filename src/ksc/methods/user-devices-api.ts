@@ -78,4 +78,111 @@ export const userDevicesApiMethods = {
     args: z.strictObject({ bInstall: arg.bool() }),
     reply: noReply(),
   }),
+  /** Creates an enrollment package for a user's device (`lDeliveryType` is deprecated: 0); answers its id. */
+  'UserDevicesApi.CreateEnrollmentPackage': kscMethod({
+    args: z.strictObject({
+      pUserId: userIdArg(),
+      lMdmProtocols: arg.int(),
+      lDeliveryType: arg.int().optional(),
+      lLiveTime: arg.int(),
+      c_wstrUrlFormat: arg.string(),
+    }),
+    reply: z.looseObject({ PxgRetVal: out.long() }),
+  }),
+  /** As `CreateEnrollmentPackage`, with a content type, the recipient and notification to send the link with. */
+  'UserDevicesApi.CreateEnrollmentPackage2': kscMethod({
+    args: z.strictObject({
+      pUserId: userIdArg(),
+      lMdmProtocols: arg.int(),
+      lContentType: arg.int(),
+      lLiveTime: arg.int(),
+      c_wstrUrlFormat: arg.string(),
+      pRecipient: arg.params().nullable().optional(),
+      pNotification: arg.params().nullable().optional(),
+      pProtSpecInfo: z.array(arg.params()).nullable().optional(),
+    }),
+    reply: z.looseObject({ PxgRetVal: out.long() }),
+  }),
+  /** As `CreateEnrollmentPackage2`, with a URL format per operating system (`pUrlFormats`). */
+  'UserDevicesApi.CreateEnrollmentPackage2Ex': kscMethod({
+    args: z.strictObject({
+      pUserId: userIdArg(),
+      lMdmProtocols: arg.int(),
+      lContentType: arg.int(),
+      lLiveTime: arg.int(),
+      pUrlFormats: arg.params(),
+      pRecipient: arg.params().nullable().optional(),
+      pNotificationEx: arg.params().nullable().optional(),
+      pProtSpecInfo: z.array(arg.params()).nullable().optional(),
+    }),
+    reply: z.looseObject({ PxgRetVal: out.long() }),
+  }),
+  /** The enrollment packages created for a user's devices (`KLMDM_ENR_PKG_*`), unified URL format. */
+  'UserDevicesApi.GetEnrollmentPackages': kscMethod({
+    args: z.strictObject({ pUserId: userIdArg() }),
+    reply: z.looseObject({ PxgRetVal: out.records() }),
+  }),
+  /** The enrollment packages created for a user's devices, with a URL format per operating system. */
+  'UserDevicesApi.GetEnrollmentPackagesEx': kscMethod({
+    args: z.strictObject({ pUserId: userIdArg() }),
+    reply: z.looseObject({ PxgRetVal: out.records() }),
+  }),
+  'UserDevicesApi.GetEnrollmentPackage': kscMethod({
+    args: z.strictObject({ llEnrPkgId: arg.long() }),
+    reply: z.looseObject({ PxgRetVal: out.params() }),
+  }),
+  'UserDevicesApi.GetEnrollmentPackageEx': kscMethod({
+    args: z.strictObject({ llEnrPkgId: arg.long() }),
+    reply: z.looseObject({ PxgRetVal: out.params() }),
+  }),
+  'UserDevicesApi.DeleteEnrollmentPackage': kscMethod({
+    args: z.strictObject({ lEnrPkgId: arg.long() }),
+    reply: noReply(),
+  }),
+  /**
+   * A package file's state (`KLMDM_ENR_PKG_FILE_STATUS`) and, once ready, its info; the file type comes from the
+   * device's User-Agent, or `c_wstrPackageFileType` when the agent is empty.
+   */
+  'UserDevicesApi.GetEnrollmentPackageFileInfo': kscMethod({
+    args: z.strictObject({
+      c_wstrPackageId: arg.string(),
+      c_wstrUserAgent: arg.string(),
+      c_wstrPackageFileType: arg.string(),
+    }),
+    reply: z.looseObject({ PxgRetVal: out.params() }),
+  }),
+  /** A chunk of a package file (`lBuffSize` bytes from `lBuffOffset`). */
+  'UserDevicesApi.GetEnrollmentPackageFileData': kscMethod({
+    args: z.strictObject({
+      c_wstrPackageId: arg.string(),
+      c_wstrPackageFileType: arg.string(),
+      lBuffOffset: arg.int(),
+      lBuffSize: arg.int(),
+    }),
+    reply: z.looseObject({ PxgRetVal: out.binary() }),
+  }),
+  /** The device's journal of commands (`KLMDM_JRNL_*`). */
+  'UserDevicesApi.GetJournalRecords': kscMethod({
+    args: z.strictObject({ lDeviceId: arg.long() }),
+    reply: z.looseObject({ PxgRetVal: out.records() }),
+  }),
+  'UserDevicesApi.GetJournalRecords2': kscMethod({
+    args: z.strictObject({ lDeviceId: arg.long() }),
+    reply: z.looseObject({ PxgRetVal: out.records() }),
+  }),
+  /** The result of the command a journal record reports. */
+  'UserDevicesApi.GetJournalCommandResult': kscMethod({
+    args: z.strictObject({ llJrnlId: arg.long() }),
+    reply: z.looseObject({ PxgRetVal: out.params() }),
+  }),
+  /** The command types whose flags `llCommandFlags` sets, per the library `pCommandsLibrary`. */
+  'UserDevicesApi.GetDecipheredCommandList': kscMethod({
+    args: z.strictObject({ llCommandFlags: arg.long(), pCommandsLibrary: z.array(arg.params()) }),
+    reply: z.looseObject({ PxgRetVal: out.strings() }),
+  }),
+  /** Deprecated: glues what different sources report of one device. */
+  'UserDevicesApi.GlueDevices': kscMethod({
+    args: z.strictObject({ lDevice1Id: arg.long(), lDevice2Id: arg.long() }),
+    reply: noReply(),
+  }),
 } as const;

@@ -824,6 +824,52 @@ describe('KSC method map', () => {
     await call('UserDevicesApi.DeleteCommand', { c_wstrCommandGuid: 'map-1', bForced: true });
     const { PxgRetVal: install } = await call('UserDevicesApi.GetSafeBrowserAutoinstallFlag', {});
     await call('UserDevicesApi.SetSafeBrowserAutoinstallFlag', { bInstall: install });
+    await call('UserDevicesApi.PostCommand', {
+      lDeviceId,
+      c_wstrCommandGuid: 'map-2',
+      c_wstrCommandType: 'Unblock',
+    });
+    await call('UserDevicesApi.GetJournalRecords', { lDeviceId });
+    const { PxgRetVal: journal } = await call('UserDevicesApi.GetJournalRecords2', { lDeviceId });
+    await call('UserDevicesApi.GetJournalCommandResult', {
+      llJrnlId: journal[0]!['KLMDM_JRNL_ID'] as bigint,
+    });
+    const { PxgRetVal: library } = await call('UserDevicesApi.GetCommandsLibrary', {});
+    await call('UserDevicesApi.GetDecipheredCommandList', { llCommandFlags: 1, pCommandsLibrary: library });
+    await call('UserDevicesApi.GlueDevices', { lDevice1Id: lDeviceId, lDevice2Id: lDeviceId });
+    const pkgArgs = { pUserId: null, lMdmProtocols: 0, lLiveTime: 1 };
+    await call('UserDevicesApi.CreateEnrollmentPackage', {
+      ...pkgArgs,
+      c_wstrUrlFormat: 'https://ssp/?id=%s',
+    });
+    await call('UserDevicesApi.CreateEnrollmentPackage2', {
+      ...pkgArgs,
+      lContentType: 1,
+      c_wstrUrlFormat: 'https://ssp/?id=%s',
+    });
+    const { PxgRetVal: llEnrPkgId } = await call('UserDevicesApi.CreateEnrollmentPackage2Ex', {
+      ...pkgArgs,
+      lContentType: 1,
+      pUrlFormats: { Android: 'https://ssp/?id=%s' },
+    });
+    await call('UserDevicesApi.GetEnrollmentPackages', { pUserId: null });
+    await call('UserDevicesApi.GetEnrollmentPackagesEx', { pUserId: null });
+    const { PxgRetVal: pkg } = await call('UserDevicesApi.GetEnrollmentPackage', { llEnrPkgId });
+    await call('UserDevicesApi.GetEnrollmentPackageEx', { llEnrPkgId });
+    const c_wstrPackageId = String(pkg['KLMDM_ENR_PKG_UNIFIED_URL']).split('=')[1]!;
+    await call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
+      c_wstrPackageId,
+      c_wstrUserAgent: '',
+      c_wstrPackageFileType: 'Andr',
+    });
+    await emu.control('POST', '/__emulator/clock/advance', { seconds: 6 }); // The package is built.
+    await call('UserDevicesApi.GetEnrollmentPackageFileData', {
+      c_wstrPackageId,
+      c_wstrPackageFileType: 'Andr',
+      lBuffOffset: 0,
+      lBuffSize: 100,
+    });
+    await call('UserDevicesApi.DeleteEnrollmentPackage', { lEnrPkgId: llEnrPkgId });
     await call('UserDevicesApi.DeleteDevice', { lDeviceId });
   });
 

@@ -15,6 +15,17 @@ import {
   type StoredCommand,
 } from '../mobile/devices.ts';
 import { internalUserView } from '../directory-users.ts';
+import {
+  createPackage,
+  deletePackage,
+  enrollmentPackages,
+  packageByToken,
+  packageFileChunk,
+  packageFileInfo,
+  packageInfo,
+  type NewPackage,
+} from '../mobile/enrollment.ts';
+import { commandResult, journalAttributes, journalRecords } from '../mobile/journal.ts';
 
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'write')];
@@ -43,6 +54,60 @@ function userIdBytes(pUserId: Uint8Array | string | null | undefined): Uint8Arra
   return typeof pUserId === 'string' ? new Uint8Array(Buffer.from(pUserId, 'base64')) : pUserId;
 }
 
+/** The owner a `pUserId` names: empty means the caller. */
+function ownerOf(ctx: MethodContext, pUserId: Uint8Array | string | null | undefined): Uint8Array {
+  const owner = userIdBytes(pUserId);
+  return owner.length === 0 ? (internalUserView(ctx.user)['ul_binId'] as Uint8Array) : owner;
+}
+
+/** Package info attributes (not public beyond id, protocols, state and unified URL): what the emulator adds. */
+const PACKAGE_COVERAGE = {
+  level: 'partial',
+  missing:
+    'the reference\'s "Device enrollment packages info" table was not reachable: KLMDM_ENR_PKG_ID, _MDM_PROTOCOLS, ' +
+    "_STATE, _UNIFIED_URL are KlAkOAPI's names; the state values, _CREATION_TIME, _LIVE_TIME and _URLS are conventions",
+} as const;
+
+/** Creation methods: the recipient and notification are accepted, but no message is sent. */
+const CREATE_COVERAGE = {
+  level: 'partial',
+  missing:
+    'no message is sent to pRecipient; pProtSpecInfo is ignored; package attributes as GetEnrollmentPackage',
+} as const;
+
+async function packagesOf(ctx: MethodContext, pUserId: Uint8Array | string | null | undefined, ex: boolean) {
+  const owner = ownerOf(ctx, pUserId);
+  const now = ctx.clock.now();
+  return {
+    PxgRetVal: (await enrollmentPackages(ctx))
+      .filter((p) => sameBytes(p.ownerBinId, owner))
+      .map((p) => packageInfo(p, now, ex)),
+  };
+}
+
+async function packageById(ctx: MethodContext, id: number | bigint, ex: boolean) {
+  const found = (await enrollmentPackages(ctx)).find((p) => p.id === Number(id));
+  if (found === undefined) throw faults.notFound(`Enrollment package ${Number(id)} not found`);
+  return { PxgRetVal: packageInfo(found, ctx.clock.now(), ex) };
+}
+
+async function created(ctx: MethodContext, request: NewPackage) {
+  return { PxgRetVal: BigInt(await createPackage(ctx, request)) };
+}
+
+async function journalOf(ctx: MethodContext, lDeviceId: number | bigint) {
+  const { device, changes } = await deviceOf(ctx, lDeviceId);
+  const commands = changes.commands.filter((c) => c.deviceId === device.id);
+  return { PxgRetVal: journalRecords(commands, ctx.clock.now()).map(journalAttributes) };
+}
+
+const JOURNAL_COVERAGE = {
+  level: 'partial',
+  missing:
+    'records only for posted, completed and recalled commands (no device-reported info or warnings); ' +
+    'KLMDM_JRNL_ID is a convention; GetJournalRecords and GetJournalRecords2 answer the same records',
+} as const;
+
 function commandRecord(command: StoredCommand, now: number): KlParams {
   const status = commandStatus(command, now);
   return {
@@ -59,7 +124,9 @@ function commandRecord(command: StoredCommand, now: number): KlParams {
 /**
  * `UserDevicesApi`: the users' mobile devices of the seeded world (src/emulator/ksc/mobile/devices.ts) and the
  * commands posted to them, which complete {@link COMMAND_DELIVERY_MS} after posting on the emulator clock.
- * Enrollment packages, journals, multitenancy servers and QR codes are not served (1194). See decisions/0067.
+ * Enrollment packages (mobile/enrollment.ts) are stored per virtual server and build on the emulator clock; the
+ * journal (mobile/journal.ts) is derived from the posted commands. Multitenancy servers, QR codes, EULAs are not
+ * served (1194). See decisions/0067.
  */
 export const userDevicesApiClass = defineClass('UserDevicesApi', {
   GetDevice: {
@@ -219,5 +286,162 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
         changes: { ...changes, safeBrowserAutoinstall: bInstall },
         result: {},
       })),
+  },
+  CreateEnrollmentPackage: {
+    rights: WRITE,
+    coverage: PACKAGE_COVERAGE,
+    handler: (ctx, args) =>
+      created(ctx, {
+        ownerBinId: ownerOf(ctx, args.pUserId),
+        protocols: args.lMdmProtocols,
+        contentType: 1,
+        liveTimeHours: args.lLiveTime,
+        urlFormat: args.c_wstrUrlFormat,
+        urlFormats: {},
+      }),
+  },
+  CreateEnrollmentPackage2: {
+    rights: WRITE,
+    coverage: CREATE_COVERAGE,
+    handler: (ctx, args) =>
+      created(ctx, {
+        ownerBinId: ownerOf(ctx, args.pUserId),
+        protocols: args.lMdmProtocols,
+        contentType: args.lContentType,
+        liveTimeHours: args.lLiveTime,
+        urlFormat: args.c_wstrUrlFormat,
+        urlFormats: {},
+      }),
+  },
+  CreateEnrollmentPackage2Ex: {
+    rights: WRITE,
+    coverage: CREATE_COVERAGE,
+    handler: (ctx, args) => {
+      const formats = Object.values(args.pUrlFormats);
+      if (formats.some((f) => typeof f !== 'string')) throw faults.badParameter('pUrlFormats');
+      return created(ctx, {
+        ownerBinId: ownerOf(ctx, args.pUserId),
+        protocols: args.lMdmProtocols,
+        contentType: args.lContentType,
+        liveTimeHours: args.lLiveTime,
+        // The unified URL: the first format (convention; the Ex methods answer each OS's).
+        urlFormat: (formats[0] as string | undefined) ?? '',
+        urlFormats: args.pUrlFormats,
+      });
+    },
+  },
+  GetEnrollmentPackages: {
+    rights: READ,
+    coverage: PACKAGE_COVERAGE,
+    handler: (ctx, { pUserId }) => packagesOf(ctx, pUserId, false),
+  },
+  GetEnrollmentPackagesEx: {
+    rights: READ,
+    coverage: PACKAGE_COVERAGE,
+    handler: (ctx, { pUserId }) => packagesOf(ctx, pUserId, true),
+  },
+  GetEnrollmentPackage: {
+    rights: READ,
+    coverage: PACKAGE_COVERAGE,
+    handler: (ctx, { llEnrPkgId }) => packageById(ctx, llEnrPkgId, false),
+  },
+  GetEnrollmentPackageEx: {
+    rights: READ,
+    coverage: PACKAGE_COVERAGE,
+    handler: (ctx, { llEnrPkgId }) => packageById(ctx, llEnrPkgId, true),
+  },
+  DeleteEnrollmentPackage: {
+    rights: WRITE,
+    handler: async (ctx, { lEnrPkgId }) => {
+      await deletePackage(ctx, Number(lEnrPkgId));
+      return {};
+    },
+  },
+  GetEnrollmentPackageFileInfo: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        'file types iOS5Plus and Andr only (User-Agent iPhone/iPad/iPod or Android); no KLMDM_ENR_PKG_APP_STORE_URL; ' +
+        'status 4 (Error) never occurs',
+    },
+    handler: async (ctx, args) => {
+      const now = ctx.clock.now();
+      const found = packageByToken(await enrollmentPackages(ctx), args.c_wstrPackageId, now);
+      return { PxgRetVal: packageFileInfo(found, args.c_wstrUserAgent, args.c_wstrPackageFileType, now) };
+    },
+  },
+  GetEnrollmentPackageFileData: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing: 'the file is a deterministic 4–8 KiB payload, not a real profile or app',
+    },
+    handler: async (ctx, args) => {
+      const now = ctx.clock.now();
+      const found = packageByToken(await enrollmentPackages(ctx), args.c_wstrPackageId, now);
+      return {
+        PxgRetVal: packageFileChunk(found, args.c_wstrPackageFileType, args.lBuffOffset, args.lBuffSize, now),
+      };
+    },
+  },
+  GetJournalRecords: {
+    rights: READ,
+    coverage: JOURNAL_COVERAGE,
+    handler: (ctx, { lDeviceId }) => journalOf(ctx, lDeviceId),
+  },
+  GetJournalRecords2: {
+    rights: READ,
+    coverage: JOURNAL_COVERAGE,
+    handler: (ctx, { lDeviceId }) => journalOf(ctx, lDeviceId),
+  },
+  GetJournalCommandResult: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        'the result container is a convention (KLMDM_CMD_GUID, KLMDM_CMD_RESULT_INFO); empty for other records',
+    },
+    handler: async (ctx, { llJrnlId }) => {
+      const { devices, changes } = await visibleDevices(ctx);
+      const visible = new Set(devices.map((d) => d.id));
+      const records = journalRecords(
+        changes.commands.filter((c) => visible.has(c.deviceId)),
+        ctx.clock.now(),
+      );
+      const record = records.find((r) => r.id === Number(llJrnlId));
+      if (record === undefined) throw faults.notFound(`Journal record ${Number(llJrnlId)} not found`);
+      return { PxgRetVal: commandResult(record) };
+    },
+  },
+  GetDecipheredCommandList: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        'answered as the command types (KLMDM_CMD_TYPE) whose KLMDM_CMD_FLAG is set; the return shape is not public',
+    },
+    handler: (_ctx, { llCommandFlags, pCommandsLibrary }) => {
+      const flags = BigInt(llCommandFlags);
+      return {
+        PxgRetVal: pCommandsLibrary
+          .filter((c) => (BigInt((c['KLMDM_CMD_FLAG'] as bigint | number | undefined) ?? 0) & flags) !== 0n)
+          .map((c) => String(c['KLMDM_CMD_TYPE'])),
+      };
+    },
+  },
+  GlueDevices: {
+    rights: WRITE,
+    coverage: {
+      level: 'partial',
+      missing:
+        'deprecated in the reference: checks both devices exist and changes nothing (each source is one device)',
+    },
+    handler: async (ctx, { lDevice1Id, lDevice2Id }) => {
+      const { devices } = await visibleDevices(ctx);
+      findDevice(devices, lDevice1Id);
+      findDevice(devices, lDevice2Id);
+      return {};
+    },
   },
 });

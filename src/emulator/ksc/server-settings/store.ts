@@ -14,6 +14,7 @@ export type ServerSettingName =
   | 'list-tags'
   | 'license-keys'
   | 'mobile-devices'
+  | 'enrollment-packages'
   | 'ad-organization-units'
   | 'file-categories'
   | 'sent-mail'

@@ -1,0 +1,255 @@
+import { Buffer } from 'node:buffer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BACKENDS,
+  failure,
+  startTestEmulator,
+  type KscCaller,
+  type TestEmulator,
+} from '../../support/ksc-emulator.ts';
+import type { KlArgument } from '../../../src/ksc/values.ts';
+
+type Params = Record<string, KlArgument>;
+
+/** Method-level binary comes back as base64 text. */
+const bytesOf = (value: unknown): Buffer =>
+  typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.from(value as Uint8Array);
+
+describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and journal (%s)', (backend) => {
+  let emu: TestEmulator;
+  let admin: KscCaller;
+
+  beforeAll(async () => {
+    emu = await startTestEmulator(backend, { hosts: 120, events: 100 });
+    admin = await emu.session();
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+
+  it('creates an enrollment package that is ready 5 s later, serves its file by chunks, and deletes it', async () => {
+    const id = Number(
+      (
+        await admin.call('UserDevicesApi.CreateEnrollmentPackage', {
+          pUserId: null,
+          lMdmProtocols: 0,
+          lDeliveryType: 0,
+          lLiveTime: 24,
+          c_wstrUrlFormat: 'https://ssp.example.com/pkg?id=%s',
+        })
+      )['PxgRetVal'],
+    );
+    expect(id).toBe(1);
+    const info = (await admin.call('UserDevicesApi.GetEnrollmentPackage', { llEnrPkgId: id }))[
+      'PxgRetVal'
+    ] as Params;
+    expect(info).toMatchObject({
+      KLMDM_ENR_PKG_ID: 1n,
+      KLMDM_ENR_PKG_MDM_PROTOCOLS: 3,
+      KLMDM_ENR_PKG_STATE: 1,
+    });
+    const url = String(info['KLMDM_ENR_PKG_UNIFIED_URL']);
+    expect(url).toMatch(/^https:\/\/ssp\.example\.com\/pkg\?id=[0-9a-f]{32}$/);
+    const token = url.slice(url.indexOf('=') + 1);
+    const listed = (await admin.call('UserDevicesApi.GetEnrollmentPackages', { pUserId: null }))[
+      'PxgRetVal'
+    ] as Params[];
+    expect(listed.map((p) => p['KLMDM_ENR_PKG_ID'])).toEqual([1n]);
+
+    const android = 'Mozilla/5.0 (Linux; Android 14; Pixel 8)';
+    const notReady = (
+      await admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
+        c_wstrPackageId: token,
+        c_wstrUserAgent: android,
+        c_wstrPackageFileType: '',
+      })
+    )['PxgRetVal'] as Params;
+    expect(notReady).toEqual({ KLMDM_ENR_PKG_FILE_STATUS: 2 });
+    const early = await failure(
+      admin.call('UserDevicesApi.GetEnrollmentPackageFileData', {
+        c_wstrPackageId: token,
+        c_wstrPackageFileType: 'Andr',
+        lBuffOffset: 0,
+        lBuffSize: 10,
+      }),
+    );
+    expect(early.pxgCode).toBe(1186);
+
+    await emu.control('POST', '/__emulator/clock/advance', { seconds: 6 });
+    const unknownAgent = (
+      await admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
+        c_wstrPackageId: token,
+        c_wstrUserAgent: 'curl/8.0',
+        c_wstrPackageFileType: '',
+      })
+    )['PxgRetVal'] as Params;
+    expect(unknownAgent['KLMDM_ENR_PKG_FILE_STATUS']).toBe(1);
+    expect(
+      (unknownAgent['KLMDM_ENR_PKG_FILE_TYPE_LIST'] as Params[]).map((t) => t['KLMDM_ENR_PKG_FILE_TYPE']),
+    ).toEqual(['iOS5Plus', 'Andr']);
+    const ready = (
+      await admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
+        c_wstrPackageId: token,
+        c_wstrUserAgent: android,
+        c_wstrPackageFileType: '',
+      })
+    )['PxgRetVal'] as Params;
+    expect(ready['KLMDM_ENR_PKG_FILE_STATUS']).toBe(3);
+    const file = ready['KLMDM_ENR_PKG_FILE_INFO'] as Params;
+    expect(file).toMatchObject({ KLMDM_ENR_PKG_FILE_TYPE: 'Andr', KLMDM_ENR_PKG_FILE_EXT: 'apk' });
+    const size = Number(file['KLMDM_ENR_PKG_FILE_SIZE']);
+    expect(size).toBeGreaterThanOrEqual(4096);
+
+    const chunks: Buffer[] = [];
+    for (let offset = 0; offset < size; offset += 1000) {
+      const chunk = await admin.call('UserDevicesApi.GetEnrollmentPackageFileData', {
+        c_wstrPackageId: token,
+        c_wstrPackageFileType: 'Andr',
+        lBuffOffset: offset,
+        lBuffSize: 1000,
+      });
+      chunks.push(bytesOf(chunk['PxgRetVal']));
+    }
+    const whole = Buffer.concat(chunks);
+    expect(whole.length).toBe(size);
+    const again = await admin.call('UserDevicesApi.GetEnrollmentPackageFileData', {
+      c_wstrPackageId: token,
+      c_wstrPackageFileType: 'Andr',
+      lBuffOffset: 0,
+      lBuffSize: size,
+    });
+    expect(bytesOf(again['PxgRetVal']).equals(whole)).toBe(true);
+
+    await admin.call('UserDevicesApi.DeleteEnrollmentPackage', { lEnrPkgId: id });
+    expect(
+      (await failure(admin.call('UserDevicesApi.GetEnrollmentPackage', { llEnrPkgId: id }))).pxgCode,
+    ).toBe(1186);
+    expect(
+      (
+        await failure(
+          admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
+            c_wstrPackageId: token,
+            c_wstrUserAgent: android,
+            c_wstrPackageFileType: '',
+          }),
+        )
+      ).pxgCode,
+    ).toBe(1186);
+  });
+
+  it('keeps a URL per operating system for the Ex methods and refuses a bad life time', async () => {
+    const id = Number(
+      (
+        await admin.call('UserDevicesApi.CreateEnrollmentPackage2Ex', {
+          pUserId: null,
+          lMdmProtocols: 2,
+          lContentType: 1,
+          lLiveTime: 1,
+          pUrlFormats: { Android: 'https://ssp.example.com/a?id=%s' },
+          pRecipient: { KLMDM_ENR_RECIPIENT_EMAIL: 'user@example.com' },
+          pNotificationEx: {},
+          pProtSpecInfo: [],
+        })
+      )['PxgRetVal'],
+    );
+    const info = (await admin.call('UserDevicesApi.GetEnrollmentPackageEx', { llEnrPkgId: id }))[
+      'PxgRetVal'
+    ] as Params;
+    expect(info['KLMDM_ENR_PKG_MDM_PROTOCOLS']).toBe(2);
+    expect(String((info['KLMDM_ENR_PKG_URLS'] as Params)['Android'])).toMatch(
+      /^https:\/\/ssp\.example\.com\/a\?id=/,
+    );
+    const ex = (await admin.call('UserDevicesApi.GetEnrollmentPackagesEx', { pUserId: null }))[
+      'PxgRetVal'
+    ] as Params[];
+    expect(ex.map((p) => p['KLMDM_ENR_PKG_ID'])).toContain(BigInt(Number(id)));
+    const bad = await failure(
+      admin.call('UserDevicesApi.CreateEnrollmentPackage2', {
+        pUserId: null,
+        lMdmProtocols: 0,
+        lContentType: 1,
+        lLiveTime: 0,
+        c_wstrUrlFormat: 'https://ssp.example.com/pkg?id=%s',
+      }),
+    );
+    expect(bad.pxgMessage).toBe('Bad parameter "lLiveTime"');
+    // An hour later the package has expired.
+    await emu.control('POST', '/__emulator/clock/advance', { seconds: 3601 });
+    admin = await emu.session(); // The session expired in that hour too.
+    const expired = (await admin.call('UserDevicesApi.GetEnrollmentPackageEx', { llEnrPkgId: id }))[
+      'PxgRetVal'
+    ] as Params;
+    expect(expired['KLMDM_ENR_PKG_STATE']).toBe(3);
+  });
+
+  it('journals posted, completed and recalled commands; answers a completed command result', async () => {
+    const [device] = (await admin.viewAll('UmdmAllDevices', {
+      fields: ['Dev_Id'],
+      order: [{ Name: 'Dev_Id', Asc: true }],
+    })) as Params[];
+    const lDeviceId = device!['Dev_Id'];
+    await admin.call('UserDevicesApi.PostCommand', {
+      lDeviceId,
+      c_wstrCommandGuid: 'jrnl-block',
+      c_wstrCommandType: 'Block',
+    });
+    await emu.control('POST', '/__emulator/clock/advance', { seconds: 61 });
+    await admin.call('UserDevicesApi.PostCommand', {
+      lDeviceId,
+      c_wstrCommandGuid: 'jrnl-wipe',
+      c_wstrCommandType: 'Wipe',
+    });
+    await admin.call('UserDevicesApi.RecallCommand', { c_wstrCommandGuid: 'jrnl-wipe' });
+    const records = (await admin.call('UserDevicesApi.GetJournalRecords', { lDeviceId }))[
+      'PxgRetVal'
+    ] as Params[];
+    expect(records.map((r) => [r['KLMDM_JRNL_CMD_TYPE'], r['KLMDM_JRNL_RECORD_TYPE']])).toEqual([
+      ['Block', 4],
+      ['Block', 1],
+      ['Wipe', 4],
+      ['Wipe', 6],
+    ]);
+    expect(records[0]!['KLMDM_JRNL_TIME_STAMP']).toBeInstanceOf(Date);
+    const records2 = (await admin.call('UserDevicesApi.GetJournalRecords2', { lDeviceId }))[
+      'PxgRetVal'
+    ] as Params[];
+    expect(records2).toEqual(records);
+    const result = await admin.call('UserDevicesApi.GetJournalCommandResult', {
+      llJrnlId: records[1]!['KLMDM_JRNL_ID'],
+    });
+    expect(result['PxgRetVal']).toEqual({
+      KLMDM_CMD_GUID: 'jrnl-block',
+      KLMDM_CMD_RESULT_INFO: 'Command completed',
+    });
+    expect(
+      (await failure(admin.call('UserDevicesApi.GetJournalCommandResult', { llJrnlId: 7 }))).pxgCode,
+    ).toBe(1186);
+    expect(
+      (await failure(admin.call('UserDevicesApi.GetJournalRecords', { lDeviceId: 999_999 }))).pxgCode,
+    ).toBe(1186);
+  });
+
+  it('deciphers command flags against the library and accepts GlueDevices of known devices', async () => {
+    const library = (await admin.call('UserDevicesApi.GetCommandsLibrary', {}))['PxgRetVal'] as Params[];
+    const list = await admin.call('UserDevicesApi.GetDecipheredCommandList', {
+      llCommandFlags: 5,
+      pCommandsLibrary: library as unknown as KlArgument,
+    });
+    expect(list['PxgRetVal']).toEqual(['Block', 'Wipe']);
+    const devices = (await admin.viewAll('UmdmAllDevices', {
+      fields: ['Dev_Id'],
+      order: [{ Name: 'Dev_Id', Asc: true }],
+    })) as Params[];
+    expect(devices.length).toBeGreaterThan(1);
+    expect(
+      await admin.call('UserDevicesApi.GlueDevices', {
+        lDevice1Id: devices[0]!['Dev_Id'],
+        lDevice2Id: devices[1]!['Dev_Id'],
+      }),
+    ).toEqual({});
+    expect(
+      (await failure(admin.call('UserDevicesApi.GlueDevices', { lDevice1Id: 999_998, lDevice2Id: 999_999 })))
+        .pxgCode,
+    ).toBe(1186);
+  });
+});
