@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import { pino, stdTimeFunctions, type DestinationStream, type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import { createRequire } from 'node:module';
+import type * as Pino from 'pino';
+import type { DestinationStream, Logger } from 'pino';
+import type * as PinoPretty from 'pino-pretty';
 import { KconnectError } from './errors.ts';
 
 /**
@@ -174,12 +176,22 @@ function pick<T extends string>(
   return undefined;
 }
 
+/**
+ * pino loads with the first logger and pino-pretty with the first pretty one: the CLI's commands, which log through
+ * their injected callbacks, never need either (decision 0073). `require`, because both are CommonJS and making a
+ * logger is synchronous.
+ */
+const requireLogging = createRequire(import.meta.url);
+const pinoModule = (): typeof Pino => requireLogging('pino') as typeof Pino;
+const prettyFormatter = (): typeof PinoPretty.prettyFactory =>
+  (requireLogging('pino-pretty') as typeof PinoPretty).prettyFactory;
+
 function streamOf(destination: LogDestination | undefined, format: 'json' | 'pretty'): DestinationStream {
   const target = destination ?? process.stderr;
   if (format === 'pretty') {
     // The factory formats each line synchronously: nothing is held in a stream when the process exits, and any
     // object with `write` can receive the lines.
-    const prettify = prettyFactory({
+    const prettify = prettyFormatter()({
       colorize: target.isTTY === true,
       messageKey: 'message',
       translateTime: 'SYS:HH:MM:ss.l',
@@ -188,7 +200,7 @@ function streamOf(destination: LogDestination | undefined, format: 'json' | 'pre
     return { write: (line: string) => void target.write(prettify(line)) };
   }
   // Synchronous on stderr: the last lines before an exit are the ones that matter.
-  if (target === process.stderr) return pino.destination({ fd: 2, sync: true });
+  if (target === process.stderr) return pinoModule().pino.destination({ fd: 2, sync: true });
   return target as DestinationStream;
 }
 
@@ -203,6 +215,7 @@ export function createLogger(options: LoggerOptions): Logger<never, false> {
   const destination = options.destination ?? process.stderr;
   const given = options.format ?? 'auto';
   const format = given === 'auto' ? (destination.isTTY === true ? 'pretty' : 'json') : given;
+  const { pino, stdTimeFunctions } = pinoModule();
   return pino(
     {
       name: options.name,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { directoryNatsOptions, type DirectoryNatsSettings } from '../directory/nats/consumer.ts';
+import { directoryNatsOptions, type DirectoryNatsSettings } from '../directory/nats/options.ts';
 import { resolveNatsConnection } from '../intake/nats/connection.ts';
 import type { DatabaseLocation } from '../store/database.ts';
 import { nonEmpty } from './connections/tls.ts';

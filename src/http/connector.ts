@@ -2,9 +2,10 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
 import { pinOfCertificate } from './pins.ts';
 import type { ResolvedProxy } from './proxy.ts';
+import { undici } from './undici.ts';
 
 /** Why a connection could not be made, before any request went out on it. */
 export class ConnectFailure extends Error {
@@ -55,7 +56,7 @@ export function httpConnector(options: ConnectorOptions): buildConnector.connect
   // Pins without a CA stand in for the CA and host-name checks (Node runs checkServerIdentity only for a chain
   // it trusts, so the pin is checked here, after the handshake).
   const verifyChain = !insecure && (pinList === undefined || ca !== undefined);
-  const tls = buildConnector({
+  const tls = undici().buildConnector({
     rejectUnauthorized: verifyChain,
     timeout: options.timeoutMs,
     // A resumed TLS session skips the certificate exchange; with pins every connection must show its key.

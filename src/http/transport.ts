@@ -1,6 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import { decodedBodyText } from './content-encoding.ts';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import {
   CircuitOpenError,
   ConnectionError,
@@ -12,6 +12,7 @@ import {
 import { CircuitBreaker, type CircuitState, type ResolvedCircuitBreaker } from './circuit-breaker.ts';
 import { ConnectFailure, httpConnector, type ClientCertificate, type TlsTrust } from './connector.ts';
 import type { ResolvedProxy } from './proxy.ts';
+import { undici } from './undici.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -124,7 +125,7 @@ export class HttpTransport {
       this.dispatcher = options.dispatcher;
       return;
     }
-    this.pool = new Pool(this.origin, {
+    this.pool = new (undici().Pool)(this.origin, {
       connections: options.connections ?? 4,
       keepAliveTimeout: 60_000,
       headersTimeout: options.timeoutMs,

@@ -5,7 +5,8 @@
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
-import { buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
+import { undici } from '../http/undici.ts';
 import { parseIp } from './ip.ts';
 import { assertAddressAllowed, type SsrfPolicy } from './ssrf.ts';
 
@@ -60,7 +61,7 @@ export interface GuardedConnectorOptions {
 
 /** An undici `connect` that applies the policy to every address before connecting. */
 export function guardedConnector(options: GuardedConnectorOptions): buildConnector.connector {
-  const connect = buildConnector({
+  const connect = undici().buildConnector({
     rejectUnauthorized: options.insecure !== true,
     timeout: options.timeoutMs,
     ...(options.ca === undefined ? {} : { ca: options.ca }),

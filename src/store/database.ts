@@ -1,12 +1,26 @@
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type CompiledQuery, type Dialect } from 'kysely';
-import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
+import type pg from 'pg';
+import type * as PgCopyStreams from 'pg-copy-streams';
 import { KconnectError } from '../errors.ts';
 import { createPrivateFile, makePrivateDirectory } from './private-files.ts';
 import { cachingStatements } from './sqlite-statements.ts';
+import { redactUrl } from './redact-url.ts';
+
+export { redactUrl } from './redact-url.ts';
+
+/**
+ * Each driver loads when a database of its kind is opened, not with this module: a process on SQLite never loads
+ * pg, and one that opens no database loads neither (decision 0073). `require`, because both drivers are CommonJS
+ * and `openDatabase` is synchronous.
+ */
+const requireDriver = createRequire(import.meta.url);
+const postgresDriver = (): typeof pg => requireDriver('pg') as typeof pg;
+const copyStreams = (): typeof PgCopyStreams => requireDriver('pg-copy-streams') as typeof PgCopyStreams;
+const sqliteDriver = (): typeof BetterSqlite3 => requireDriver('better-sqlite3') as typeof BetterSqlite3;
 
 export type DatabaseKind = 'sqlite' | 'postgres';
 
@@ -138,6 +152,7 @@ function postgresBulkInsert(pool: pg.Pool) {
     rows: Iterable<readonly BulkValue[]>,
   ): Promise<number> => {
     checkIdentifiers(table, columns);
+    const { from: copyFrom } = copyStreams();
     const client = await pool.connect();
     let count = 0;
     let failure: Error | undefined;
@@ -188,24 +203,14 @@ function parseInt8(text: string): number | bigint {
 }
 
 function postgresTypes(): pg.CustomTypesConfig {
+  const { types } = postgresDriver();
   return {
     getTypeParser: ((oid: number, format?: string) => {
       if (oid === INT8_OID) return parseInt8;
       if (oid === NUMERIC_OID) return Number;
-      return pg.types.getTypeParser(oid, format as 'text');
+      return types.getTypeParser(oid, format as 'text');
     }) as pg.CustomTypesConfig['getTypeParser'],
   };
-}
-
-/** Removes the password from a connection URL so it can be shown. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password !== '') parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return 'postgres://(unparseable url)';
-  }
 }
 
 /**
@@ -231,7 +236,7 @@ export function openDatabase<Schema>(
     }
     kind = 'postgres';
     description = redactUrl(location.url);
-    const pool = new pg.Pool({
+    const pool = new (postgresDriver().Pool)({
       connectionString: location.url,
       max: options.poolSize ?? 10,
       types: postgresTypes(),
@@ -264,7 +269,8 @@ export function openDatabase<Schema>(
     }
     kind = 'sqlite';
     description = `sqlite:${file}`;
-    const sqlite = new BetterSqlite3(file);
+    const Sqlite = sqliteDriver();
+    const sqlite = new Sqlite(file);
     // 16 KB pages for a new database (an existing one keeps its own): event rows are about 800 bytes, and with
     // the default 4 KB a million-event load spent about a quarter longer in SQLite.
     sqlite.pragma('page_size = 16384');

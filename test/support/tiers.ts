@@ -59,6 +59,7 @@ export const TIER_OF_FILE: Readonly<Record<string, Tier>> = {
   'test/adapters/cli/process.test.ts': 'e2e',
   'test/adapters/cli/completion.test.ts': 'e2e',
   'test/adapters/cli/kics-emulator-process.test.ts': 'e2e',
+  'test/adapters/cli/startup-imports.test.ts': 'e2e',
   'test/adapters/mcp/process.test.ts': 'e2e',
   'test/emulator/ksc/lifecycle.test.ts': 'e2e',
   'test/intake/crash-process.test.ts': 'e2e',

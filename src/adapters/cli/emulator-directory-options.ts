@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { Secret } from '../../config/secrets.ts';
-import { DELIVERY_MODES, type DeliveryMode } from '../../emulator/ksc/directory/delivery.ts';
+import { DELIVERY_MODES, type DeliveryMode } from '../../emulator/ksc/directory/delivery-modes.ts';
 import type { DirectoryPublishOptions } from '../../emulator/ksc/directory/publisher.ts';
 import { integer, rate } from './option-parsers.ts';
 

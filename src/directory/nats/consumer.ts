@@ -7,46 +7,19 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
-import { z } from 'zod';
-import {
-  connectNats,
-  natsConnectionFields,
-  type NatsConnectionSettings,
-} from '../../intake/nats/connection.ts';
+import { connectNats } from '../../intake/nats/connection.ts';
+import { DEFAULT_DIRECTORY_CONSUMER, type DirectoryNatsSettings } from './options.ts';
 import { receiveHttpMessage } from '../events/http.ts';
 import { rejectionReason } from '../events/rejection-reason.ts';
 import { DirectoryEventError } from '../events/errors.ts';
 import type { DirectoryApplier, DirectoryEvent } from '../types.ts';
 
-/** A consumer name: no whitespace, `.`, `*`, `>`, path separators (as the intake's `nats` source). */
-const CONSUMER_NAME = /^[^\s.*>/\\]{1,255}$/;
-
-/** The `nats` block of a `directory:` configuration section, before its connection is resolved. */
-export const directoryNatsOptions = z.strictObject({
-  ...natsConnectionFields,
-  stream: z.string().min(1).describe('The JetStream stream that holds the directory events'),
-  subject: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Only messages on this subject (wildcards allowed); default every message of the stream'),
-  consumer: z
-    .string()
-    .regex(CONSUMER_NAME, 'a consumer name has no spaces, dots, *, > or slashes')
-    .optional()
-    .describe('The durable consumer’s name; default kconnect-directory'),
-});
-export type DirectoryNatsOptions = z.output<typeof directoryNatsOptions>;
-
-/** What the service needs to consume: the resolved connection, and where the events are. */
-export interface DirectoryNatsSettings {
-  readonly connection: NatsConnectionSettings;
-  readonly stream: string;
-  readonly subject?: string | undefined;
-  readonly consumer?: string | undefined;
-}
-
-export const DEFAULT_DIRECTORY_CONSUMER = 'kconnect-directory';
+export {
+  DEFAULT_DIRECTORY_CONSUMER,
+  directoryNatsOptions,
+  type DirectoryNatsOptions,
+  type DirectoryNatsSettings,
+} from './options.ts';
 
 /** Messages fetched at most per round; their events are applied in one call. */
 const FETCH_MAX = 256;

@@ -4,13 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import {
-  AuthorizationError,
-  UserAuthenticationExpiredError,
-  connect,
-  credsAuthenticator,
-  type NatsConnection,
-} from '@nats-io/transport-node';
+import type * as NatsTransportModule from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { z } from 'zod';
 import { ConfigError } from '../../config/errors.ts';
 import { Secret } from '../../config/secrets.ts';
@@ -120,7 +115,18 @@ export function resolveNatsConnection(
   return { url };
 }
 
-async function authOptions(auth: NatsAuth | undefined): Promise<Record<string, unknown>> {
+type NatsTransport = typeof NatsTransportModule;
+
+/**
+ * The NATS client, loaded by the first connect: loading the configuration (every CLI call does) must not load it
+ * (decision 0073).
+ */
+const natsTransport = (): Promise<NatsTransport> => import('@nats-io/transport-node');
+
+async function authOptions(
+  auth: NatsAuth | undefined,
+  { credsAuthenticator }: NatsTransport,
+): Promise<Record<string, unknown>> {
   if (auth === undefined) return {};
   switch (auth.kind) {
     case 'user':
@@ -137,9 +143,11 @@ async function authOptions(auth: NatsAuth | undefined): Promise<Record<string, u
  * runner retries it). A refused or unreachable server is retryable; refused credentials are not.
  */
 export async function connectNats(settings: NatsConnectionSettings, name: string): Promise<NatsConnection> {
+  const transport = await natsTransport();
+  const { AuthorizationError, UserAuthenticationExpiredError, connect } = transport;
   let auth: Record<string, unknown>;
   try {
-    auth = await authOptions(settings.auth);
+    auth = await authOptions(settings.auth, transport);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new NatsConnectError(settings.url, 'cannot read the creds file', {

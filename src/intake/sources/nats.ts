@@ -9,17 +9,8 @@
  * fetched but never committed is therefore delivered again, and one committed is never delivered twice.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JetStreamApiCodes,
-  JetStreamApiError,
-  jetstream,
-  jetstreamManager,
-  type ConsumerConfig,
-  type JetStreamManager,
-  type JsMsg,
-} from '@nats-io/jetstream';
+import type * as JetStreamModule from '@nats-io/jetstream';
+import type { ConsumerConfig, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { z } from 'zod';
 import type { PlainJson } from '../../commands/core/types.ts';
 import { FieldError } from '../../errors.ts';
@@ -89,6 +80,8 @@ function dataOf(message: JsMsg): PlainObject {
   }
 }
 
+type JetStreamApi = typeof JetStreamModule;
+
 export class NatsSource implements Source {
   readonly type = 'nats' as const;
   readonly #options: NatsSourceOptions;
@@ -96,6 +89,11 @@ export class NatsSource implements Source {
   readonly #consumer: string;
   #connection: NatsConnection | undefined;
   #jsm: JetStreamManager | undefined;
+  /**
+   * The JetStream client, loaded by the first read: the configuration names this module for every CLI call, and
+   * only a run of a nats pipeline needs the client (decision 0073).
+   */
+  #api: JetStreamApi | undefined;
   /** The sequence the consumer has delivered up to, as far as this run knows; undefined: not positioned yet. */
   #positioned: number | undefined;
   /** The last message of the previous batch: acked (with all before it) once its cursor comes back committed. */
@@ -118,7 +116,14 @@ export class NatsSource implements Source {
     return this.#consumer;
   }
 
+  /** The JetStream client; only ever called after `#manager` loaded it. */
+  #jetStream(): JetStreamApi {
+    if (this.#api === undefined) throw new Error('NatsSource: JetStream used before #manager()');
+    return this.#api;
+  }
+
   async #manager(): Promise<JetStreamManager> {
+    this.#api ??= await import('@nats-io/jetstream');
     if (this.#connection === undefined || this.#connection.isClosed()) {
       this.#connection = await connectNats(this.#settings, this.#consumer);
       this.#jsm = undefined;
@@ -126,7 +131,7 @@ export class NatsSource implements Source {
     }
     if (this.#jsm === undefined) {
       try {
-        this.#jsm = await jetstreamManager(this.#connection);
+        this.#jsm = await this.#api.jetstreamManager(this.#connection);
       } catch (error) {
         throw this.#failure('JetStream', error);
       }
@@ -135,7 +140,11 @@ export class NatsSource implements Source {
   }
 
   #failure(operation: string, error: unknown): NatsOperationError {
-    const missing = error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound;
+    const api = this.#api;
+    const missing =
+      api !== undefined &&
+      error instanceof api.JetStreamApiError &&
+      error.code === api.JetStreamApiCodes.StreamNotFound;
     return new NatsOperationError(this.#options.stream, operation, reasonOf(error), {
       retryable: !missing,
       code: missing ? 'NOT_FOUND' : 'UPSTREAM_UNAVAILABLE',
@@ -168,6 +177,7 @@ export class NatsSource implements Source {
   /** Makes the durable consumer again so that it delivers from `after + 1`. */
   async #position(jsm: JetStreamManager, after: number): Promise<void> {
     const { stream, subject } = this.#options;
+    const { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError } = this.#jetStream();
     try {
       await jsm.consumers.delete(stream, this.#consumer);
     } catch (error) {
@@ -208,7 +218,8 @@ export class NatsSource implements Source {
       this.#unacked.ack();
       this.#unacked = undefined;
     }
-    const consumer = await jetstream(this.#connection as NatsConnection)
+    const consumer = await this.#jetStream()
+      .jetstream(this.#connection as NatsConnection)
       .consumers.get(stream, this.#consumer)
       .catch((error: unknown) => {
         throw this.#failure('consumer', error);

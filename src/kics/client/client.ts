@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'undici';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
-import { Pool } from 'undici';
 import {
   AuthenticationError,
   CancelledError,
@@ -12,6 +12,7 @@ import {
 } from '../../errors.ts';
 import { ConnectFailure, httpConnector } from '../../http/connector.ts';
 import { HttpTransport, TransportFailure, type HttpAnswer } from '../../http/transport.ts';
+import { undici } from '../../http/undici.ts';
 import { unlessAborted, type HealthReport, type VendorClient } from '../../vendor-client.ts';
 import { parseWireJson } from '../../wire/json.ts';
 import type {
@@ -199,7 +200,7 @@ export class KicsClient implements VendorClient {
     const credentials = await loadCredentials(this.options.credentials, this.options.tls);
     const config = resolveKicsConfig(this.options, credentials.metadata, this.env);
     // The client owns the pool (so that files can be read as bytes); the transport reads JSON through it.
-    const pool = new Pool(config.origin, {
+    const pool = new (undici().Pool)(config.origin, {
       connections: config.connections,
       keepAliveTimeout: 60_000,
       headersTimeout: config.timeoutMs,

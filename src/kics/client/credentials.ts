@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import type forge from 'node-forge';
 import { FieldError } from '../../errors.ts';
 import type { ClientCertificate, TlsTrust } from '../../http/connector.ts';
 import { normalizePin } from '../../http/pins.ts';
@@ -118,7 +118,9 @@ interface OpenedPfx {
  * Opens a package's PFX. The key is handed to TLS as PEM rather than as the PFX itself because Node trusts every
  * CA certificate inside a PFX it is given: with the PFX, a `tls.ca` of the caller's could not narrow the trust.
  */
-function openPfx(pfx: Buffer, password: string): OpenedPfx {
+async function openPfx(pfx: Buffer, password: string): Promise<OpenedPfx> {
+  // node-forge loads only when a package is opened: a CLI call that never reads one does not pay for it (0073).
+  const { default: forge } = await import('node-forge');
   let p12: forge.pkcs12.Pkcs12Pfx;
   try {
     p12 = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(pfx.toString('binary')), password);
@@ -192,7 +194,7 @@ export async function loadCredentials(
     }
     const password = await readSecret(credentials.password);
     if (password === '') throw new FieldError('packagePassword', 'required');
-    const opened = openPfx(pfx, password);
+    const opened = await openPfx(pfx, password);
     const anchors = trustAnchors(opened.others);
     const trustedCa = ca ?? (anchors.length > 0 ? anchors.join('\n') : undefined);
     return {

@@ -2,9 +2,9 @@ import { HTTP } from 'cloudevents';
 import type { EmulatorLogger } from '../../core/request-log.ts';
 import type { DirectoryCloudEvent } from './events.ts';
 
-/** CloudEvents HTTP modes: one request per batch of events, or one per event. */
-export const DELIVERY_MODES = ['batch', 'structured', 'binary'] as const;
-export type DeliveryMode = (typeof DELIVERY_MODES)[number];
+import type { DeliveryMode } from './delivery-modes.ts';
+
+export { DELIVERY_MODES, type DeliveryMode } from './delivery-modes.ts';
 
 export interface DeliveryOptions {
   readonly url: string;

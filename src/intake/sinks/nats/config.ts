@@ -7,7 +7,7 @@ import {
   type NatsConnectionSettings,
 } from '../../nats/connection.ts';
 import type { SinkKind } from '../kind.ts';
-import { NatsSink } from './sink.ts';
+import { lazySink } from '../lazy.ts';
 
 /** A stream name: no whitespace, `.`, `*`, `>`, path separators. */
 const STREAM_NAME = /^[^\s.*>/\\]{1,255}$/;
@@ -97,21 +97,25 @@ export const natsSinkKind: SinkKind<NatsSinkConfig, ResolvedNatsSinkConfig> = {
   },
   target: (config) =>
     `${config.connection.url} stream ${config.stream} subject ${config.subject}${config.subjectPerEventType ? '.<type>' : ''}`,
+  // The implementation and the NATS client load when the run opens the sink (decision 0073).
   create: (config, deps) =>
-    new NatsSink({
-      connection: config.connection,
-      stream: config.stream,
-      subject: config.subject,
-      subjectPerEventType: config.subjectPerEventType,
-      createStream: config.createStream,
-      pipeline: deps.pipeline,
-      ...(config.duplicateWindowSeconds === undefined
-        ? {}
-        : { duplicateWindowSeconds: config.duplicateWindowSeconds }),
-      ...(config.maxInFlight === undefined ? {} : { maxInFlight: config.maxInFlight }),
-      ...(config.ackTimeoutSeconds === undefined
-        ? {}
-        : { ackTimeoutMs: Math.round(config.ackTimeoutSeconds * 1000) }),
-      ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+    lazySink('nats', async () => {
+      const { NatsSink } = await import('./sink.ts');
+      return new NatsSink({
+        connection: config.connection,
+        stream: config.stream,
+        subject: config.subject,
+        subjectPerEventType: config.subjectPerEventType,
+        createStream: config.createStream,
+        pipeline: deps.pipeline,
+        ...(config.duplicateWindowSeconds === undefined
+          ? {}
+          : { duplicateWindowSeconds: config.duplicateWindowSeconds }),
+        ...(config.maxInFlight === undefined ? {} : { maxInFlight: config.maxInFlight }),
+        ...(config.ackTimeoutSeconds === undefined
+          ? {}
+          : { ackTimeoutMs: Math.round(config.ackTimeoutSeconds * 1000) }),
+        ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+      });
     }),
 };

@@ -2,9 +2,10 @@
 import { z } from 'zod';
 import { ConfigError } from '../../../config/errors.ts';
 import { Secret } from '../../../config/secrets.ts';
-import { redactUrl } from '../../../store/database.ts';
+import { redactUrl } from '../../../store/redact-url.ts';
 import type { SinkKind } from '../kind.ts';
-import { PostgresSink, parseTableName, type TableName } from './sink.ts';
+import { lazySink } from '../lazy.ts';
+import { parseTableName, type TableName } from './table-name.ts';
 
 export const postgresSinkConfigSchema = z.strictObject({
   type: z.literal('postgres'),
@@ -81,12 +82,16 @@ export const postgresSinkKind: SinkKind<PostgresSinkConfig, ResolvedPostgresSink
     return { type: 'postgres', url, table, createTable: config.createTable ?? true, display };
   },
   target: (config) => `${config.display} table ${config.table.text}`,
+  // The implementation, pg and Kysely load when the run opens the sink (decision 0073).
   create: (config, deps) =>
-    new PostgresSink({
-      url: config.url,
-      table: config.table,
-      createTable: config.createTable,
-      pipeline: deps.pipeline,
-      display: config.display,
+    lazySink('postgres', async () => {
+      const { PostgresSink } = await import('./sink.ts');
+      return new PostgresSink({
+        url: config.url,
+        table: config.table,
+        createTable: config.createTable,
+        pipeline: deps.pipeline,
+        display: config.display,
+      });
     }),
 };

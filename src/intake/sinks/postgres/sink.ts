@@ -9,23 +9,9 @@ import { openDatabase, type OpenDatabase } from '../../../store/database.ts';
 import type { RejectedDocument, Sink, SinkBatch, SinkPosition, SinkWriteResult } from '../../types.ts';
 import { commonColumns } from './columns.ts';
 import { isTransientPostgresError, PostgresSinkError } from './errors.ts';
+import type { TableName } from './table-name.ts';
 
-/** A table, optionally in a schema: validated identifiers, quoted when used. */
-export interface TableName {
-  readonly schema?: string;
-  readonly name: string;
-  /** As written: `siem.ksc_events`. */
-  readonly text: string;
-}
-
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-
-/** `table` or `schema.table` with plain identifiers; undefined otherwise. */
-export function parseTableName(text: string): TableName | undefined {
-  const parts = text.split('.');
-  if (parts.length > 2 || !parts.every((p) => IDENTIFIER.test(p))) return undefined;
-  return parts.length === 2 ? { schema: parts[0]!, name: parts[1]!, text } : { name: parts[0]!, text };
-}
+export { parseTableName, type TableName } from './table-name.ts';
 
 export interface PostgresSinkOptions {
   readonly url: Secret;

@@ -1,8 +1,9 @@
 import { createHmac } from 'node:crypto';
-import { Pool, type Dispatcher } from 'undici';
+import type { Dispatcher, Pool } from 'undici';
 import { abortableSleep } from '../../../abortable-sleep.ts';
 import type { Secret } from '../../../config/secrets.ts';
 import { KconnectError, TlsError } from '../../../errors.ts';
+import { undici } from '../../../http/undici.ts';
 import { guardedConnector, type Resolve } from '../../../net/guarded-connector.ts';
 import type { SsrfPolicy } from '../../../net/ssrf.ts';
 import { fullJitterDelay, type BackoffOptions } from '../../retry.ts';
@@ -144,7 +145,7 @@ export class WebhookSink implements Sink {
       this.pool = undefined;
       this.dispatcher = options.dispatcher;
     } else {
-      this.pool = new Pool(this.origin, {
+      this.pool = new (undici().Pool)(this.origin, {
         connections: 4,
         keepAliveTimeout: 30_000,
         headersTimeout: this.timeoutMs,
