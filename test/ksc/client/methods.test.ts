@@ -850,6 +850,15 @@ describe('KSC method map', () => {
       vecFieldsToReturn: ['KLHST_WKS_DN', 'adhst_idParent'],
     });
     expect(computer['adhst_idParent']).toBeGreaterThan(1);
+    const { PxgRetVal: groupCount, wstrIterator } = await call('AdHosts.FindAdGroups', {
+      vecFieldsToReturn: ['adhst_adgroup_name'],
+      vecFieldsToOrder: [],
+      pOptions: {},
+      lMaxLifeTime: 60,
+    });
+    expect(await chunks(wstrIterator)).toHaveLength(groupCount);
+    await call('AdHosts.AddOU', { strObjectGUID: '0123456789abcdef0123456789abcdef', strParentGUID: '' });
+    await call('AdHosts.RemoveOU', { strObjectGUID: '0123456789abcdef0123456789abcdef' });
   });
 
   it('manages a custom application category', async () => {
