@@ -384,6 +384,11 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   },
   InitFileUpload: {
     rights: WRITE,
+    coverage: {
+      level: 'partial',
+      missing:
+        "the URL's form (PUT of the whole file, `?name=` its name) is the emulator's: the reference's Files upload page was not reachable",
+    },
     handler: (ctx) => ({ wstrUploadUrl: categorizerUploads(ctx.world).start(ctx.owner) }),
   },
   CancelFileUpload: {
@@ -400,12 +405,18 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   },
   GetFilesMetadata: {
     rights: WRITE,
-    coverage: { level: 'partial', missing: UPLOAD_NOT_UNPACKED },
+    coverage: {
+      level: 'partial',
+      missing: `${UPLOAD_NOT_UNPACKED}; the list's shape ({files: […]}) is not public`,
+    },
     handler: (ctx, { ulFlag }) => metadataAction(ctx, ulFlag, true),
   },
   GetFilesMetadataFromMSI: {
     rights: WRITE,
-    coverage: { level: 'partial', missing: UPLOAD_NOT_UNPACKED },
+    coverage: {
+      level: 'partial',
+      missing: `${UPLOAD_NOT_UNPACKED}; the list's shape ({files: […]}) is not public`,
+    },
     handler: (ctx, { ulFlag }) => metadataAction(ctx, ulFlag, true),
   },
   // Metadata is computed when asked for: no operation is left running to cancel.
