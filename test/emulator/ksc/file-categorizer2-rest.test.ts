@@ -75,7 +75,7 @@ describe.each(BACKENDS)(
       const nPolicyId = policies[0]!['KLPOL_ID'] as number;
       const { wstrAsyncId } = await admin.call('FileCategorizer2.DoStaticAnalysisAsync2', { nPolicyId });
       const running = await admin.call('AsyncActionStateChecker.CheckActionState', {
-        wstrActionGuid: wstrAsyncId,
+        wstrActionGuid: wstrAsyncId as string,
       });
       expect(running['bFinalized']).toBe(false);
       await emu.control('POST', '/__emulator/clock/advance', { seconds: 30 });
