@@ -34,8 +34,10 @@ export class AsyncActions {
     owner: string,
     outcome: { succeeded: boolean; stateCode?: number; stateData?: KlParams },
     durationMs = 500,
+    /** An id the client chose (`FileCategorizer2.DoStaticAnalysisAsync`'s `wstrRequestId`); default a new GUID. */
+    chosenGuid?: string,
   ): string {
-    const guid = randomBytes(16).toString('hex').toUpperCase();
+    const guid = chosenGuid ?? randomBytes(16).toString('hex').toUpperCase();
     this.actions.set(guid, {
       owner,
       finishesAt: this.clock.now() + durationMs,

@@ -7,6 +7,7 @@ import { parseWireJson, stringifyWireJson } from '../../wire/json.ts';
 import { KconnectError } from '../../errors.ts';
 import type { KlArgument } from '../../ksc/values.ts';
 import { AsyncActions } from './actions.ts';
+import { CATEGORIZER_UPLOAD_PREFIX, categorizerUploads } from './categories/uploads.ts';
 import { Authenticator, type Authenticated, type LockoutPolicy } from './auth/authenticator.ts';
 import { effectiveRights, satisfies } from './auth/rights.ts';
 import { SessionStore, type Session } from './auth/sessions.ts';
@@ -177,6 +178,18 @@ export function createKscServer(options: KscServerOptions): {
       session,
     };
   }
+
+  // FileCategorizer2's upload URL (InitFileUpload): the token in the path is the credential, as only its caller
+  // was handed it; the file is the body, `?name=` its name (decisions/0067).
+  app.put(`${CATEGORIZER_UPLOAD_PREFIX}:token`, async (c) => {
+    const bytes = new Uint8Array(await c.req.arrayBuffer());
+    const accepted = categorizerUploads(world).receive(
+      c.req.param('token'),
+      bytes,
+      c.req.query('name') ?? '',
+    );
+    return accepted ? c.body(null, 200) : c.notFound();
+  });
 
   app.post('/api/:version/login', async (c) => {
     if (!API_VERSIONS.has(c.req.param('version'))) return c.notFound();

@@ -31,4 +31,24 @@ export const adHostsMethods = {
     args: z.strictObject({ idOU: arg.int(), pData: arg.params() }),
     reply: noReply(),
   }),
+  /** AD groups (`adhst_adgroup_*`), a ChunkAccessor result set in `wstrIterator`; `PxgRetVal` is their count. */
+  'AdHosts.FindAdGroups': kscMethod({
+    args: z.strictObject({
+      vecFieldsToReturn: arg.strings(),
+      vecFieldsToOrder: arg.order(),
+      pOptions: arg.params(),
+      lMaxLifeTime: arg.int(),
+    }),
+    reply: z.looseObject({ PxgRetVal: out.int(), wstrIterator: out.string() }),
+  }),
+  /** Adds an OU by its object GUID under the OU `strParentGUID` (empty: a root of the hierarchy). */
+  'AdHosts.AddOU': kscMethod({
+    args: z.strictObject({ strObjectGUID: arg.string(), strParentGUID: arg.string() }),
+    reply: noReply(),
+  }),
+  /** Removes an OU, by its object GUID, with its subunits. */
+  'AdHosts.RemoveOU': kscMethod({
+    args: z.strictObject({ strObjectGUID: arg.string() }),
+    reply: noReply(),
+  }),
 } as const;

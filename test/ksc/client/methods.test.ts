@@ -896,6 +896,15 @@ describe('KSC method map', () => {
       vecFieldsToReturn: ['KLHST_WKS_DN', 'adhst_idParent'],
     });
     expect(computer['adhst_idParent']).toBeGreaterThan(1);
+    const { PxgRetVal: groupCount, wstrIterator } = await call('AdHosts.FindAdGroups', {
+      vecFieldsToReturn: ['adhst_adgroup_name'],
+      vecFieldsToOrder: [],
+      pOptions: {},
+      lMaxLifeTime: 60,
+    });
+    expect(await chunks(wstrIterator)).toHaveLength(groupCount);
+    await call('AdHosts.AddOU', { strObjectGUID: '0123456789abcdef0123456789abcdef', strParentGUID: '' });
+    await call('AdHosts.RemoveOU', { strObjectGUID: '0123456789abcdef0123456789abcdef' });
   });
 
   it('manages a custom application category', async () => {
@@ -917,6 +926,38 @@ describe('KSC method map', () => {
     await call('FileCategorizer2.GetCategoryByUUID', { pCategoryUUID: pCategory['uuid'] as string });
     await call('FileCategorizer2.UpdateCategory', { nCategoryId, pCategory: { descr: 'map' } });
     await call('FileCategorizer2.GetCategoriesModificationCounter', {});
+    await call('FileCategorizer2.GetSerializedCategoryBody', { nCategoryId: Number(nCategoryId) });
+    await call('FileCategorizer2.GetSerializedCategoryBody2', { nCategoryId: Number(nCategoryId) });
+    await call('FileCategorizer2.GetRefPolicies', { nCatId: Number(nCategoryId) });
+    await call('FileCategorizer2.GetSyncId', {});
+    const { PxgRetVal: autoId } = await call('FileCategorizer2.CreateCategory', {
+      pCategory: { name: 'map autoupdate', CategoryType: 1 },
+    });
+    await call('FileCategorizer2.ForceCategoryUpdate', { nCategoryId: autoId });
+    await call('FileCategorizer2.DeleteCategory', { nCategoryId: autoId });
+    const { PxgRetVal: policies } = await call('Policy.GetPoliciesForGroup', { nGroupId: -1 });
+    const nPolicyId = Number(policies[0]!['KLPOL_ID']);
+    await call('FileCategorizer2.DoStaticAnalysisAsync2', { nPolicyId });
+    await call('FileCategorizer2.DoStaticAnalysisAsync', { wstrRequestId: 'map-analysis', nPolicyId });
+    await call('FileCategorizer2.DoTestStaticAnalysisAsync2', { nPolicyId, pTestACL: {} });
+    await call('FileCategorizer2.DoTestStaticAnalysisAsync', {
+      wstrRequestId: 'map-test',
+      nPolicyId,
+      pTestACL: {},
+    });
+    await call('FileCategorizer2.FinishStaticAnalysis', {});
+    const { wstrUploadUrl } = await call('FileCategorizer2.InitFileUpload', {});
+    // The file goes to the upload URL (a PUT outside KLOAPI), then its metadata comes through actions.
+    const put = await fetch(new URL(`${wstrUploadUrl}?name=map.exe`, emu.url), {
+      method: 'PUT',
+      body: 'map',
+    });
+    expect(put.status).toBe(200);
+    await call('FileCategorizer2.GetFileMetadata', { ulFlag: 0x40 });
+    await call('FileCategorizer2.GetFilesMetadata', { ulFlag: 0x40 });
+    await call('FileCategorizer2.GetFilesMetadataFromMSI', { ulFlag: 0x40 });
+    await call('FileCategorizer2.CancelFileMetadataOperations', {});
+    await call('FileCategorizer2.CancelFileUpload', {});
     await call('FileCategorizer2.DeleteCategory', { nCategoryId });
   });
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { KlParams } from '../../../ksc/values.ts';
 import type { MethodContext } from '../context.ts';
 import { storedSetting, updateSetting } from '../server-settings/store.ts';
+import { faults } from '../faults.ts';
 import { UNASSIGNED_DEVICES } from '../world/groups.ts';
 import type { HostRecord } from '../world/model.ts';
 import { domainFor } from '../world/names.ts';
@@ -51,8 +52,8 @@ function binId(domain: string, name: string): Uint8Array {
 
 const cache = new WeakMap<readonly HostRecord[], AdTree>();
 
-/** The scanned tree of the caller's server. */
-export function adTreeOf(ctx: MethodContext): AdTree {
+/** The tree the server scanned, before the OUs clients added or removed (`AddOU`, `RemoveOU`). */
+function scannedTree(ctx: MethodContext): AdTree {
   const hosts = ctx.world.hostsOf(ctx.vserverId);
   const cached = cache.get(hosts);
   if (cached !== undefined) return cached;
@@ -85,24 +86,164 @@ export function isUnassigned(ctx: MethodContext, host: HostRecord): boolean {
   return group?.name === UNASSIGNED_DEVICES;
 }
 
-/** OUs whose scanning a client turned off (`adhst_enable_ad_scan` false); every OU is scanned by default. */
-export async function scanDisabled(ctx: MethodContext): Promise<Set<number>> {
-  return readScanDisabled(await storedSetting(ctx.world, ctx.vserverId, 'ad-organization-units'));
+/** Ids of OUs clients add: above any computer id (1001 + the server's hosts), so the two never meet. */
+const FIRST_ADDED_OU_ID = 10_000_001;
+
+/** An OU a client added with `AddOU`. */
+interface AddedUnit {
+  readonly id: number;
+  readonly parentId: number;
+  readonly guid: string;
 }
 
-function readScanDisabled(stored: KlParams | undefined): Set<number> {
-  return new Set(((stored?.['scanDisabled'] as number[] | undefined) ?? []).map(Number));
+/** What clients changed in the tree, stored as the `ad-organization-units` setting. */
+interface TreeChanges {
+  /** OUs whose scanning a client turned off (`adhst_enable_ad_scan` false); every OU is scanned by default. */
+  readonly scanDisabled: Set<number>;
+  readonly added: AddedUnit[];
+  /** Object GUIDs of scanned OUs a client removed (with their subunits). */
+  readonly removed: Set<string>;
+  readonly nextId: number;
 }
 
-/** Changes the OUs with scanning turned off, read and written in one transaction (no lost change). */
-export async function changeScanDisabled(
+function readChanges(stored: KlParams | undefined): TreeChanges {
+  const added = ((stored?.['added'] as KlParams[] | undefined) ?? []).map((a) => ({
+    id: Number(a['id']),
+    parentId: Number(a['parentId']),
+    guid: String(a['guid']),
+  }));
+  return {
+    scanDisabled: new Set(((stored?.['scanDisabled'] as number[] | undefined) ?? []).map(Number)),
+    added,
+    removed: new Set((stored?.['removed'] as string[] | undefined) ?? []),
+    nextId: Number(stored?.['nextId'] ?? FIRST_ADDED_OU_ID),
+  };
+}
+
+function writeChanges(changes: TreeChanges): KlParams {
+  return {
+    scanDisabled: [...changes.scanDisabled].sort((x, y) => x - y),
+    added: changes.added.map((a) => ({ id: a.id, parentId: a.parentId, guid: a.guid })),
+    removed: [...changes.removed].sort(),
+    nextId: changes.nextId,
+  };
+}
+
+/** An object GUID as 32 lower-case hex digits; braces and dashes are accepted (`{…}`, `8-4-4-4-12`). */
+export function canonicalGuid(text: string): string | undefined {
+  const hex = text
+    .trim()
+    .replace(/^\{(.*)\}$/, '$1')
+    .replaceAll('-', '')
+    .toLowerCase();
+  return /^[0-9a-f]{32}$/.test(hex) ? hex : undefined;
+}
+
+function guidOf(unit: OrganizationUnit): string {
+  return Buffer.from(unit.binId).toString('hex');
+}
+
+/** The GUID as `8-4-4-4-12` hex, the name an added OU has until the server scans it. */
+function guidText(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * The scanned tree with the clients' changes: removed OUs and their subunits (and computers) dropped, added OUs
+ * placed under their parents. Children still follow their parents in `units`.
+ */
+function mergedTree(scanned: AdTree, changes: TreeChanges): AdTree {
+  const gone = new Set<number>();
+  for (const u of scanned.units) if (changes.removed.has(guidOf(u)) || gone.has(u.parentId)) gone.add(u.id);
+  const units: OrganizationUnit[] = scanned.units.filter((u) => !gone.has(u.id));
+  const present = new Set(units.map((u) => u.id));
+  for (const a of changes.added) {
+    if (a.parentId !== 0 && !present.has(a.parentId)) continue;
+    units.push({
+      id: a.id,
+      parentId: a.parentId,
+      name: guidText(a.guid),
+      binId: new Uint8Array(Buffer.from(a.guid, 'hex')),
+    });
+    present.add(a.id);
+  }
+  return { units, computers: scanned.computers.filter((c) => present.has(c.parentId)) };
+}
+
+/** The AD tree of the caller's server as clients see it: the scanned one with their changes. */
+export async function adTreeOf(ctx: MethodContext): Promise<{ tree: AdTree; scanDisabled: Set<number> }> {
+  const changes = readChanges(await storedSetting(ctx.world, ctx.vserverId, 'ad-organization-units'));
+  return { tree: mergedTree(scannedTree(ctx), changes), scanDisabled: changes.scanDisabled };
+}
+
+/**
+ * Changes the stored OU changes, read and written in one transaction (no lost change). `edit` sees the tree as it
+ * is and must not query the database (updateSetting's rule).
+ */
+function changeTree<T>(
   ctx: MethodContext,
-  edit: (disabled: Set<number>) => void,
+  edit: (changes: TreeChanges, tree: AdTree) => TreeChanges & { result: T },
+) {
+  const scanned = scannedTree(ctx);
+  return updateSetting(ctx.world, ctx.vserverId, 'ad-organization-units', (stored) => {
+    const changes = readChanges(stored);
+    const { result, ...next } = edit(changes, mergedTree(scanned, changes));
+    return { value: writeChanges(next), result };
+  });
+}
+
+/** Turns an OU's scanning on or off. */
+export async function setScanEnabled(ctx: MethodContext, idOU: number, enabled: boolean): Promise<void> {
+  await changeTree(ctx, (changes) => {
+    if (enabled) changes.scanDisabled.delete(idOU);
+    else changes.scanDisabled.add(idOU);
+    return { ...changes, result: undefined };
+  });
+}
+
+/** `AddOU`: an OU known by its object GUID only, under `parentGuid` (`undefined`: a root of the hierarchy). */
+export async function addUnit(
+  ctx: MethodContext,
+  guid: string,
+  parentGuid: string | undefined,
 ): Promise<void> {
-  await updateSetting(ctx.world, ctx.vserverId, 'ad-organization-units', (stored) => {
-    const disabled = readScanDisabled(stored);
-    edit(disabled);
-    return { value: { scanDisabled: [...disabled].sort((x, y) => x - y) }, result: undefined };
+  await changeTree(ctx, (changes, tree) => {
+    if (tree.units.some((u) => guidOf(u) === guid))
+      throw faults.notPermitted(`Organization unit '${guidText(guid)}' already exists`);
+    let parentId = 0;
+    if (parentGuid !== undefined) {
+      const parent = tree.units.find((u) => guidOf(u) === parentGuid);
+      if (parent === undefined)
+        throw faults.notFound(`Organization unit '${guidText(parentGuid)}' not found`);
+      parentId = parent.id;
+    }
+    return {
+      ...changes,
+      added: [...changes.added, { id: changes.nextId, parentId, guid }],
+      nextId: changes.nextId + 1,
+      result: undefined,
+    };
+  });
+}
+
+/** `RemoveOU`: the OU and its subunits leave the tree (a scanned one is remembered as removed). */
+export async function removeUnit(ctx: MethodContext, guid: string): Promise<void> {
+  const scannedGuids = new Set(scannedTree(ctx).units.map(guidOf));
+  await changeTree(ctx, (changes, tree) => {
+    const unit = tree.units.find((u) => guidOf(u) === guid);
+    if (unit === undefined) throw faults.notFound(`Organization unit '${guidText(guid)}' not found`);
+    const below = new Set([unit.id]);
+    for (const u of tree.units) if (below.has(u.parentId)) below.add(u.id);
+    const removed = new Set(changes.removed);
+    if (scannedGuids.has(guid)) removed.add(guid);
+    const scanDisabled = new Set([...changes.scanDisabled].filter((id) => !below.has(id)));
+    return {
+      ...changes,
+      scanDisabled,
+      removed,
+      added: changes.added.filter((a) => !below.has(a.id)),
+      result: undefined,
+    };
   });
 }
 

@@ -6,12 +6,21 @@ import type { MethodContext } from '../context.ts';
 import { faults } from '../faults.ts';
 import { defineClass } from '../method.ts';
 import { storedSetting, updateSetting } from '../server-settings/store.ts';
+import { categorizerUploads, fileMetadata } from '../categories/uploads.ts';
+import { findPolicy } from '../inventory/policies.ts';
+import { policyChanges } from '../inventory/policy-store.ts';
 
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'write')];
 
 /** The reference's limit on expressions per call. */
 const MAX_EXPRESSIONS_PER_CALL = 100;
+
+/** How long static analysis takes on the emulator clock (convention: long enough for clients to poll). */
+const STATIC_ANALYSIS_MS = 30_000;
+
+/** Category types whose automatic update `ForceCategoryUpdate` starts: autoupdate (1) and silver image (2). */
+const AUTOUPDATE_TYPES = new Set([1, 2]);
 
 /** Members of a category the server keeps for itself; a client's values for them are ignored. */
 const SERVER_MEMBERS = new Set(['id', 'uuid', 'version', 'fromMaster', 'Md5WithoutSha256Exists']);
@@ -128,12 +137,43 @@ async function changeExpressions(
   return { wstrAsyncId: ctx.actions.start(ctx.owner, { succeeded: true }) };
 }
 
+/** Static analysis of a policy's categories: the policy must exist; the action finishes on the emulator clock. */
+async function startStaticAnalysis(
+  ctx: MethodContext,
+  nPolicyId: number,
+  testAcl: KlParams | undefined,
+  chosenId?: string,
+): Promise<string> {
+  const policy = findPolicy(
+    ctx.world,
+    ctx.vserverId,
+    nPolicyId,
+    await policyChanges(ctx.world, ctx.vserverId),
+  );
+  if (policy === undefined) throw faults.notFound(`Policy ${nPolicyId} not found`);
+  if (testAcl !== undefined && !isKlParams(testAcl)) throw faults.badParameter('pTestACL');
+  return ctx.actions.start(ctx.owner, { succeeded: true }, STATIC_ANALYSIS_MS, chosenId);
+}
+
+/** Metadata of the caller's upload, answered through an action (the reference's flow); no upload is 1186. */
+function metadataAction(ctx: MethodContext, ulFlag: number | bigint, asList: boolean) {
+  const file = categorizerUploads(ctx.world).fileOf(ctx.owner);
+  if (file === undefined) throw faults.notFound('No file was uploaded');
+  const metadata = fileMetadata(file, Number(ulFlag));
+  const stateData: KlParams = asList ? { files: [metadata] } : metadata;
+  return { wstrAsyncId: ctx.actions.start(ctx.owner, { succeeded: true, stateData }) };
+}
+
+const UPLOAD_NOT_UNPACKED =
+  'the upload is answered as one file: archives and MSI packages are not unpacked, and versionInfo, certificate ' +
+  'and the other flags that need the file parsed are omitted';
+
 /**
  * `FileCategorizer2`: custom application categories, stored per virtual server (`server_settings`,
  * `file-categories`). The seeded world holds none (a new server has no custom categories). Expression changes
  * are done at once and reported through an asynchronous action, as the reference's `wstrAsyncId` asks clients to
- * poll. Autoupdate and silver-image categories are stored but compute nothing; static analysis and file
- * metadata are not served (1194). See decisions/0067.
+ * poll. Autoupdate and silver-image categories are stored but compute nothing; static analysis finishes on the
+ * emulator clock without result views; uploads record the file's hashes (categories/uploads.ts). See decisions/0067.
  */
 export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   CreateCategory: {
@@ -248,4 +288,137 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
     rights: READ,
     handler: async (ctx) => ({ PxgRetVal: BigInt((await load(ctx)).counter) }),
   },
+  ForceCategoryUpdate: {
+    rights: WRITE,
+    coverage: {
+      level: 'partial',
+      missing: 'autoupdate and silver-image categories compute no content: the update only moves the version',
+    },
+    handler: async (ctx, { nCategoryId }) => {
+      await change(ctx, (categories) => {
+        const index = indexOf(categories, nCategoryId);
+        const category = categories.list[index]!;
+        if (!AUTOUPDATE_TYPES.has(Number(category['CategoryType'] ?? 0)))
+          throw faults.notPermitted('Wrong category type');
+        categories.list[index] = { ...category, version: Number(category['version'] ?? 1) + 1 };
+      });
+      return {};
+    },
+  },
+  DoStaticAnalysisAsync: {
+    rights: READ,
+    coverage: { level: 'partial', missing: 'the results views (static analysis SrvViews) are not served' },
+    handler: async (ctx, { wstrRequestId, nPolicyId }) => {
+      if (wstrRequestId.trim() === '') throw faults.badParameter('wstrRequestId');
+      await startStaticAnalysis(ctx, nPolicyId, undefined, wstrRequestId);
+      return {};
+    },
+  },
+  DoStaticAnalysisAsync2: {
+    rights: READ,
+    coverage: { level: 'partial', missing: 'the results views (static analysis SrvViews) are not served' },
+    handler: async (ctx, { nPolicyId }) => ({
+      wstrAsyncId: await startStaticAnalysis(ctx, nPolicyId, undefined),
+    }),
+  },
+  DoTestStaticAnalysisAsync: {
+    rights: READ,
+    coverage: { level: 'partial', missing: 'the results views (static analysis SrvViews) are not served' },
+    handler: async (ctx, { wstrRequestId, nPolicyId, pTestACL }) => {
+      if (wstrRequestId.trim() === '') throw faults.badParameter('wstrRequestId');
+      await startStaticAnalysis(ctx, nPolicyId, pTestACL, wstrRequestId);
+      return {};
+    },
+  },
+  DoTestStaticAnalysisAsync2: {
+    rights: READ,
+    coverage: { level: 'partial', missing: 'the results views (static analysis SrvViews) are not served' },
+    handler: async (ctx, { nPolicyId, pTestACL }) => ({
+      wstrAsyncId: await startStaticAnalysis(ctx, nPolicyId, pTestACL),
+    }),
+  },
+  // No results are kept (the views are not served), so there is nothing to drop.
+  FinishStaticAnalysis: { rights: READ, handler: () => ({}) },
+  GetSerializedCategoryBody: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        'the "Serialized category format" is not public: the body is answered in the custom category format',
+    },
+    handler: async (ctx, { nCategoryId }) => {
+      const categories = await load(ctx);
+      return { pCategory: answer(categories.list[indexOf(categories, nCategoryId)]!) };
+    },
+  },
+  GetSerializedCategoryBody2: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        'the "Serialized category format" is not public: the body is answered in the custom category format',
+    },
+    handler: async (ctx, { nCategoryId }) => {
+      const categories = await load(ctx);
+      return { pCategory: answer(categories.list[indexOf(categories, nCategoryId)]!) };
+    },
+  },
+  GetSyncId: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing: 'GroupSync is not emulated: the id (1 + the virtual server id) cannot be read through it',
+    },
+    handler: (ctx) => ({ PxgRetVal: 1 + ctx.vserverId }),
+  },
+  GetRefPolicies: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing: "the world's policies carry no Application Control rules, so no policy references a category",
+    },
+    handler: async (ctx, { nCatId }) => {
+      indexOf(await load(ctx), nCatId);
+      return { pPolicies: { RefPolicies: [] } };
+    },
+  },
+  InitFileUpload: {
+    rights: WRITE,
+    coverage: {
+      level: 'partial',
+      missing:
+        "the URL's form (PUT of the whole file, `?name=` its name) is the emulator's: the reference's Files upload page was not reachable",
+    },
+    handler: (ctx) => ({ wstrUploadUrl: categorizerUploads(ctx.world).start(ctx.owner) }),
+  },
+  CancelFileUpload: {
+    rights: WRITE,
+    handler: (ctx) => {
+      categorizerUploads(ctx.world).cancel(ctx.owner);
+      return {};
+    },
+  },
+  GetFileMetadata: {
+    rights: WRITE,
+    coverage: { level: 'partial', missing: UPLOAD_NOT_UNPACKED },
+    handler: (ctx, { ulFlag }) => metadataAction(ctx, ulFlag, false),
+  },
+  GetFilesMetadata: {
+    rights: WRITE,
+    coverage: {
+      level: 'partial',
+      missing: `${UPLOAD_NOT_UNPACKED}; the list's shape ({files: […]}) is not public`,
+    },
+    handler: (ctx, { ulFlag }) => metadataAction(ctx, ulFlag, true),
+  },
+  GetFilesMetadataFromMSI: {
+    rights: WRITE,
+    coverage: {
+      level: 'partial',
+      missing: `${UPLOAD_NOT_UNPACKED}; the list's shape ({files: […]}) is not public`,
+    },
+    handler: (ctx, { ulFlag }) => metadataAction(ctx, ulFlag, true),
+  },
+  // Metadata is computed when asked for: no operation is left running to cancel.
+  CancelFileMetadataOperations: { rights: WRITE, handler: () => ({}) },
 });

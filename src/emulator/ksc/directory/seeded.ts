@@ -31,6 +31,17 @@ export const DIAMOND = {
 /** Where live changes move users in and out (besides adding and removing users). */
 export const CHANGEABLE_GROUPS: readonly string[] = ['VPN Users', ...DEPARTMENTS];
 
+/** Every group of the domain, in the order the directory adds them (AdHosts.FindAdGroups lists the same). */
+export const DOMAIN_GROUPS: readonly string[] = [
+  ALL_USERS_GROUP,
+  ...CHANGEABLE_GROUPS,
+  ...NESTING_CHAIN,
+  DIAMOND.top,
+  DIAMOND.left,
+  DIAMOND.right,
+  DIAMOND.bottom,
+];
+
 /** Names of a login of the world (`jsmith` → John Smith, `john.smith`); a suffixed login keeps its digits. */
 export function namesOfLogin(sam: string): UserNames {
   const base = sam.replace(/\d+$/, '');
@@ -58,16 +69,7 @@ export function seededDirectory(world: KscWorld, seed: number): DirectoryTruth {
     .sort();
   const users = [...new Set(sams)].map((sam) => userObject(MAIN_DOMAIN, namesOfLogin(sam)));
 
-  const groupNames = [
-    ALL_USERS_GROUP,
-    ...CHANGEABLE_GROUPS,
-    ...NESTING_CHAIN,
-    DIAMOND.top,
-    DIAMOND.left,
-    DIAMOND.right,
-    DIAMOND.bottom,
-  ];
-  for (const name of groupNames) truth.add(groupObject(MAIN_DOMAIN, name));
+  for (const name of DOMAIN_GROUPS) truth.add(groupObject(MAIN_DOMAIN, name));
   for (const user of users) truth.add(user);
 
   const group = (name: string): string => `group:${name}`;
