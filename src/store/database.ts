@@ -241,6 +241,10 @@ export function openDatabase<Schema>(
       max: options.poolSize ?? 10,
       types: postgresTypes(),
     });
+    // The server may end an idle connection (a restart, an administrator's terminate, a dropped database): the
+    // pool drops that client and the next query connects anew. Its 'error' event must be heard, or Node ends the
+    // whole process for a connection nobody was using.
+    pool.on('error', () => undefined);
     dialect = new PostgresDialect({ pool });
     bulkInsert = postgresBulkInsert(pool);
     pluck = async <T>(query: CompiledQuery) => {
