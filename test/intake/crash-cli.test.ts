@@ -21,6 +21,7 @@ import { count, recordFigure } from '../support/proof-figure.ts';
 
 const EVENTS = Number(process.env['INTAKE_R1_EVENTS'] ?? 40_000);
 const KILLS = Number(process.env['INTAKE_R1_KILLS'] ?? 8);
+const BATCH = 500;
 
 /** Each `key` (the event's `event_db_id`) in the sink's files, counted: rotated files (gzip or not), then the active one. */
 async function ledger(dir: string): Promise<Map<string, number>> {
@@ -73,7 +74,7 @@ describe('R1 through kconnect intake run (processes, the KSC emulator)', () => {
         '    source: { type: ksc.events, connection: lab, start: start }',
         '    mapping: raw',
         '    sink: { type: file, path: out/ksc-events.ndjson, rotate: { maxBytes: 2000000 }, gzip: true }',
-        '    batchSize: 500',
+        `    batchSize: ${BATCH}`,
         '',
       ].join('\n'),
     );
@@ -99,12 +100,14 @@ describe('R1 through kconnect intake run (processes, the KSC emulator)', () => {
       for (let run = 0; run < KILLS; run++) {
         const before = await committedRecords();
         const child = kconnect(['intake', 'run', '--pipeline', 'ksc-events', '--config', config()], env);
-        // Once this run has committed a batch of its own, the records flow: strike at a random moment after that,
-        // wherever it falls (a fetch, the mapping, a write, an fsync, a commit).
-        while (child.child.exitCode === null && (await committedRecords()) === before && before < EVENTS) {
-          await new Promise((resolve) => setTimeout(resolve, 100));
+        // Once this run has committed one to three batches of its own (at random), the records flow: strike at a
+        // random moment after that, wherever it falls (a fetch, the mapping, a write, an fsync, a commit). Counted
+        // in batches, not in time, so a faster intake still meets its kills mid-history.
+        const target = Math.min(EVENTS, before + (1 + Math.floor(Math.random() * 3)) * BATCH);
+        while (child.child.exitCode === null && (await committedRecords()) < target && before < EVENTS) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
         }
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 1500));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 300));
         if (child.child.exitCode === null) {
           child.child.kill('SIGKILL');
           killed++;
