@@ -4,25 +4,16 @@
  * the CloudEvents receiver (decision 0073).
  */
 import { z } from 'zod';
+import { jetStreamConsumerFields } from '../../intake/nats/consumer-fields.ts';
 import { natsConnectionFields, type NatsConnectionSettings } from '../../intake/nats/connection.ts';
-
-/** A consumer name: no whitespace, `.`, `*`, `>`, path separators (as the intake's `nats` source). */
-const CONSUMER_NAME = /^[^\s.*>/\\]{1,255}$/;
 
 /** The `nats` block of a `directory:` configuration section, before its connection is resolved. */
 export const directoryNatsOptions = z.strictObject({
   ...natsConnectionFields,
-  stream: z.string().min(1).describe('The JetStream stream that holds the directory events'),
-  subject: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Only messages on this subject (wildcards allowed); default every message of the stream'),
-  consumer: z
-    .string()
-    .regex(CONSUMER_NAME, 'a consumer name has no spaces, dots, *, > or slashes')
-    .optional()
-    .describe('The durable consumer’s name; default kconnect-directory'),
+  ...jetStreamConsumerFields({
+    stream: 'The JetStream stream that holds the directory events',
+    defaultConsumer: 'kconnect-directory',
+  }),
 });
 export type DirectoryNatsOptions = z.output<typeof directoryNatsOptions>;
 

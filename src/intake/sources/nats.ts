@@ -20,28 +20,19 @@ import {
   resolveNatsConnection,
   type NatsConnectionSettings,
 } from '../nats/connection.ts';
+import { jetStreamConsumerFields } from '../nats/consumer-fields.ts';
 import { NatsOperationError } from '../nats/errors.ts';
 import type { ResetTarget } from '../reset.ts';
 import type { IntakeRecord, PlainObject, Source, SourceBatch } from '../types.ts';
 import { SourceCursorError } from './errors.ts';
 
-/** A consumer name: no whitespace, `.`, `*`, `>`, path separators. */
-const CONSUMER_NAME = /^[^\s.*>/\\]{1,255}$/;
-
 export const natsSourceOptions = z.strictObject({
   type: z.literal('nats'),
   ...natsConnectionFields,
-  stream: z.string().min(1).describe('The JetStream stream to read'),
-  subject: z
-    .string()
-    .min(1)
-    .optional()
-    .describe('Only messages on this subject (wildcards allowed); default every message of the stream'),
-  consumer: z
-    .string()
-    .regex(CONSUMER_NAME, 'a consumer name has no spaces, dots, *, > or slashes')
-    .optional()
-    .describe('The durable consumer’s name; default kconnect-<pipeline>'),
+  ...jetStreamConsumerFields({
+    stream: 'The JetStream stream to read',
+    defaultConsumer: 'kconnect-<pipeline>',
+  }),
   start: z
     .enum(['start', 'end'])
     .optional()
