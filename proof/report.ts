@@ -89,6 +89,7 @@ export function markdownReport(input: ReportInput): string {
     '- `npm run proof` runs every row (long: R1 at 1,000,000 events and 100 kills, the benchmarks);',
     '  `npm run proof -- R3 B5` runs those rows; `npm run proof -- --fast` runs the rows that finish in seconds',
     '  (what CI runs, test/proof/proof-fast.test.ts); `--duration <minutes>` sets the soak (R21, default 10).',
+    '- The benchmark rows (B) run first, on the machine as it was at the start; then the scenarios (R).',
     '- Each row runs in its own directory under a temporary root, at debug log level, with `TMPDIR` inside it;',
     '  R17 then searches every log, database file and crash report there for the secrets the runs used.',
     '- `--report <file>` writes the report elsewhere (default docs/proof.md); `--keep` keeps the temp root.',
