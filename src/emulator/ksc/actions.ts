@@ -25,8 +25,21 @@ export interface ActionState {
  * done when the action starts; the action reports itself finished after `durationMs` on the emulator clock, so
  * clients exercise their polling.
  */
+/** What `HostGroup.GetInstanceStatistics` reports as `KLASYNCACT_COUNTERS`. */
+export interface AsyncActionCounters {
+  /** Actions started and not yet reported finished. */
+  readonly open: number;
+  readonly finalized: number;
+  /** Owners (sessions, or users for sessionless calls) holding an open action. */
+  readonly owners: number;
+  /** Summed run time of the finalized actions, ms. */
+  readonly finalizedDurationMs: number;
+}
+
 export class AsyncActions {
-  private readonly actions = new Map<string, Action>();
+  private readonly actions = new Map<string, Action & { readonly startedAt: number }>();
+  private finalizedCount = 0;
+  private finalizedDurationMs = 0;
 
   constructor(private readonly clock: Clock) {}
 
@@ -40,6 +53,7 @@ export class AsyncActions {
     const guid = chosenGuid ?? randomBytes(16).toString('hex').toUpperCase();
     this.actions.set(guid, {
       owner,
+      startedAt: this.clock.now(),
       finishesAt: this.clock.now() + durationMs,
       succeeded: outcome.succeeded,
       stateCode: outcome.stateCode ?? 0,
@@ -64,12 +78,23 @@ export class AsyncActions {
     }
     // A finished action is reported once more and then forgotten, as KSC drops finalized actions.
     this.actions.delete(guid);
+    this.finalizedCount++;
+    this.finalizedDurationMs += action.finishesAt - action.startedAt;
     return {
       finalized: true,
       succeeded: action.succeeded,
       stateCode: action.stateCode,
       stateData: action.stateData,
       nextCheckDelayMs: 0,
+    };
+  }
+
+  counters(): AsyncActionCounters {
+    return {
+      open: this.actions.size,
+      finalized: this.finalizedCount,
+      owners: new Set([...this.actions.values()].map((a) => a.owner)).size,
+      finalizedDurationMs: this.finalizedDurationMs,
     };
   }
 }

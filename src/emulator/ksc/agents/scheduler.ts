@@ -40,6 +40,8 @@ export class AgentScheduler {
   private readonly handlers = new Map<string, WorkHandler>();
   /** Handlers that threw, and the last message (the control API's state shows them). */
   failures = 0;
+  /** Work handed to a handler since start (`HostGroup.GetInstanceStatistics` counts them as syncs). */
+  processed = 0;
   lastFailure: string | undefined;
   private nextDue: number | undefined;
   /** The earliest work scheduled since the drain read its current batch. */
@@ -197,6 +199,7 @@ export class AgentScheduler {
     // Work of an unknown kind (left by an older emulator version) is dropped rather than retried forever.
     if (handler === undefined) return;
     // A failing handler loses its work rather than blocking every later piece; the failure is reported.
+    this.processed++;
     try {
       await handler(toWork(row), this);
     } catch (error) {

@@ -4,7 +4,7 @@ import { isKlParams } from '../../../ksc/values.ts';
 import { need } from '../auth/rights.ts';
 import type { MethodContext } from '../context.ts';
 import { faults } from '../faults.ts';
-import { defineClass } from '../method.ts';
+import { defineClass, type MethodArgs, type MethodImplementation } from '../method.ts';
 import { storedSetting, updateSetting } from '../server-settings/store.ts';
 import { categorizerUploads, fileMetadata } from '../categories/uploads.ts';
 import { findPolicy } from '../inventory/policies.ts';
@@ -175,6 +175,24 @@ const UPLOAD_NOT_UNPACKED =
  * poll. Autoupdate and silver-image categories are stored but compute nothing; static analysis finishes on the
  * emulator clock without result views; uploads record the file's hashes (categories/uploads.ts). See decisions/0067.
  */
+/**
+ * `GetSerializedCategoryBody` and `GetSerializedCategoryBody2` differ only in the category format the reference
+ * says they serialize to, which is not public: both answer the body in the custom category format.
+ */
+const serializedCategoryBody: MethodImplementation<MethodArgs<'FileCategorizer2.GetSerializedCategoryBody'>> =
+  {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        'the "Serialized category format" is not public: the body is answered in the custom category format',
+    },
+    handler: async (ctx, { nCategoryId }) => {
+      const categories = await load(ctx);
+      return { pCategory: answer(categories.list[indexOf(categories, nCategoryId)]!) };
+    },
+  };
+
 export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   CreateCategory: {
     rights: WRITE,
@@ -339,30 +357,8 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   },
   // No results are kept (the views are not served), so there is nothing to drop.
   FinishStaticAnalysis: { rights: READ, handler: () => ({}) },
-  GetSerializedCategoryBody: {
-    rights: READ,
-    coverage: {
-      level: 'partial',
-      missing:
-        'the "Serialized category format" is not public: the body is answered in the custom category format',
-    },
-    handler: async (ctx, { nCategoryId }) => {
-      const categories = await load(ctx);
-      return { pCategory: answer(categories.list[indexOf(categories, nCategoryId)]!) };
-    },
-  },
-  GetSerializedCategoryBody2: {
-    rights: READ,
-    coverage: {
-      level: 'partial',
-      missing:
-        'the "Serialized category format" is not public: the body is answered in the custom category format',
-    },
-    handler: async (ctx, { nCategoryId }) => {
-      const categories = await load(ctx);
-      return { pCategory: answer(categories.list[indexOf(categories, nCategoryId)]!) };
-    },
-  },
+  GetSerializedCategoryBody: serializedCategoryBody,
+  GetSerializedCategoryBody2: serializedCategoryBody,
   GetSyncId: {
     rights: READ,
     coverage: {

@@ -77,7 +77,7 @@ export const serverHierarchyClass = defineClass('ServerHierarchy', {
     coverage: {
       level: 'partial',
       missing:
-        'no secondary ever connects: a registered server stays disconnected, without version; pAdditionalInfo is accepted and not kept',
+        'pAdditionalInfo is accepted and not kept; the secondary connects a minute after its registration on the emulator clock (decision 0076), whatever its address',
     },
     handler: async (ctx, args) => {
       if (ctx.vserverId !== 0) throw faults.accessDenied();

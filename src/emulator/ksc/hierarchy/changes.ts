@@ -3,7 +3,7 @@ import type { KlParams, KlValue } from '../../../ksc/values.ts';
 import { Random } from '../../core/random.ts';
 import { storedSetting, storeSetting } from '../server-settings/store.ts';
 import type { KscWorld } from '../world.ts';
-import { secondaryServers } from './servers.ts';
+import { secondaryServers, SERVER_VERSION, SRV_STATUS, SYNC_PERIOD_MS } from './servers.ts';
 
 /**
  * Secondary servers registered, changed and removed through `ServerHierarchy` (docs/decisions/0068). The seeded
@@ -13,6 +13,32 @@ import { secondaryServers } from './servers.ts';
  */
 
 const SETTING = 'secondary-servers';
+
+/**
+ * How long after its registration a secondary server connects, on the emulator clock (decision 0076): an
+ * administrator registers it, then its Network Agent and server reach the primary within a minute.
+ */
+export const CONNECT_DELAY_MS = 60_000;
+/** Where the registration time is kept inside a stored record; never shown to clients. */
+const REGISTERED_AT = 'emulatorRegisteredAt';
+
+/**
+ * A registered secondary as clients see it at `now`: before `CONNECT_DELAY_MS` it has never connected; after,
+ * it keeps its connection and reports its version as the seeded connected secondaries do.
+ */
+function asSeenAt(record: KlParams, now: number): KlParams {
+  const { [REGISTERED_AT]: registeredAt, ...visible } = record;
+  if (!(registeredAt instanceof Date)) return visible;
+  const connectedAt = registeredAt.getTime() + CONNECT_DELAY_MS;
+  if (now < connectedAt) return visible;
+  const lastSync = Math.max(connectedAt, Math.floor(now / SYNC_PERIOD_MS) * SYNC_PERIOD_MS);
+  return {
+    ...visible,
+    KLSRVH_SRV_VERSION: SERVER_VERSION,
+    KLSRVH_SRV_STATUS: SRV_STATUS.CONNECTED,
+    KLSRVH_SRV_LAST_CONNECTED: new Date(lastSync),
+  };
+}
 
 interface HierarchyChanges {
   readonly next: number;
@@ -74,7 +100,7 @@ function serialised<T>(world: KscWorld, change: () => Promise<T>): Promise<T> {
 export async function currentSecondaries(world: KscWorld, now: number): Promise<KlParams[]> {
   const changes = await load(world, now);
   const deleted = new Set(changes.deleted);
-  return [...secondaryServers(world, now), ...changes.added]
+  return [...secondaryServers(world, now), ...changes.added.map((s) => asSeenAt(s, now))]
     .filter((s) => !deleted.has(s['KLSRVH_SRV_ID'] as number))
     .map((s) => ({ ...s, ...changes.changed[String(s['KLSRVH_SRV_ID'])] }));
 }
@@ -88,8 +114,8 @@ export interface Registration {
 }
 
 /**
- * Registers a secondary server. It has not connected yet (the emulator runs none): status disconnected, no
- * version, an empty last-connection time. A passive secondary is the one registered with an address.
+ * Registers a secondary server. Until it connects (`CONNECT_DELAY_MS` later) it is disconnected, without
+ * version, with an empty last-connection time. A passive secondary is the one registered with an address.
  */
 export function registerSecondary(world: KscWorld, now: number, registration: Registration): Promise<number> {
   return serialised(world, async () => {
@@ -108,6 +134,7 @@ export function registerSecondary(world: KscWorld, now: number, registration: Re
       KLSRVH_SRV_PASSIVE: passive,
       KLSRVH_SRV_MASTER_ADDR: '',
       // What the primary pins the secondary by: a digest of the certificate it was registered with.
+      [REGISTERED_AT]: new Date(now),
       KLSRVH_SRV_PUBLIC_KEY_HASH: createHash('md5')
         .update(
           typeof registration.certificate === 'string'

@@ -11,7 +11,7 @@ import type { GroupRecord } from '../world/model.ts';
  */
 
 /** Build of the emulated server; secondaries run the same one (KSC requires a secondary to be no newer). */
-const SERVER_VERSION = '14.2.0.26967';
+export const SERVER_VERSION = '14.2.0.26967';
 
 /** The secondaries every world holds: a branch office's server and a DMZ server that connects passively. */
 const SECONDARIES = [
@@ -20,11 +20,11 @@ const SECONDARIES = [
 ] as const;
 
 /** How often a connected secondary reports to its primary. */
-const SYNC_PERIOD_MS = 5 * 60 * 1000;
+export const SYNC_PERIOD_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** `KLSRVH_SRV_STATUS`: 1 while the secondary keeps its connection to this server, 0 otherwise. */
-const SRV_STATUS = Object.freeze({ DISCONNECTED: 0, CONNECTED: 1 });
+export const SRV_STATUS = Object.freeze({ DISCONNECTED: 0, CONNECTED: 1 });
 
 function superGroup(world: KscWorld, vserverId: number): GroupRecord | undefined {
   return world.groupsOf(vserverId).find((g) => g.parentId === null && g.name === ADMINISTRATION_SERVERS);

@@ -5,6 +5,7 @@ import { virtualServers } from '../hierarchy/servers.ts';
 import { isExpired, KEY_TYPE, keyAttributes, listedKeys, readKeyStore } from '../licenses/keys.ts';
 import type { ClassImplementation } from '../method.ts';
 import { project } from '../records.ts';
+import { serverCounters } from './server-counters.ts';
 
 const READ = [need('basic', 'read')];
 
@@ -62,7 +63,7 @@ export const instanceStatisticsMethods: ClassImplementation<'HostGroup'> = {
     coverage: {
       level: 'partial',
       missing:
-        'the connection, ping, sync, network-scan and transport counters (KLSRV_ST_ALL_CONS_CNT and its kin, KLNLST_COUNTERS, KLASYNCACT_COUNTERS, KLTR_ST and KLFTS_ST counters) are not reported',
+        'KLSRV_ST_GUI_CALLS_CNT, KLSRV_ST_CON_EVENTS and the event-intake counters (KLSRV_ST_EVENTS_CNT, KLSRV_ST_EVENTBULKS_CNT and their kin) are not reported; the other counters are derived from the world (decision 0076), and KLNLST_COUNTERS counts no list operations',
     },
     handler: async (ctx, { vecFilterFields }) => {
       const seen = ctx.vserverId === 0 ? [...ctx.world.vservers.keys()] : [ctx.vserverId];
@@ -73,6 +74,8 @@ export const instanceStatisticsMethods: ClassImplementation<'HostGroup'> = {
         KLSRV_ST_VIRT_SERVER_COUNT: virtualServers(ctx.world, ctx.vserverId).length,
         KLSRV_ST_TOTAL_HOSTS_COUNT: seen.reduce((n, id) => n + ctx.world.hostsOf(id).length, 0),
       };
+      const counted = wanted.some((f) => !(f in all) && f !== 'KLSRV_ST_VIRT_SERVERS_DETAILS');
+      if (counted) Object.assign(all, await serverCounters(ctx, seen));
       if (wanted.includes('KLSRV_ST_VIRT_SERVERS_DETAILS'))
         all['KLSRV_ST_VIRT_SERVERS_DETAILS'] = await virtualServerDetails(ctx);
       return { PxgRetVal: project(all, wanted) };
