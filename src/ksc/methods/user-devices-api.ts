@@ -278,7 +278,8 @@ export const userDevicesApiMethods = {
       wstrProdDispVersion: arg.string(),
       binEulaUID: z.union([z.base64(), arg.binary()]),
       wstrText: arg.string(),
-      tTimeStamp: arg.datetime(),
+      // Method-level datetimes travel as `YYYY-MM-DDTHH:MM:SSZ` text; a caller's Date is encoded so.
+      tTimeStamp: z.union([arg.datetime(), z.string().regex(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?$/)]),
       bAccept: arg.bool(),
     }),
     reply: noReply(),

@@ -676,7 +676,7 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
         displayName: args.wstrProdDispName,
         displayVersion: args.wstrProdDispVersion,
         text: args.wstrText,
-        createdAt: args.tTimeStamp,
+        createdAt: typeof args.tTimeStamp === 'string' ? new Date(args.tTimeStamp) : args.tTimeStamp,
         accepted: args.bAccept,
       });
       return {};
