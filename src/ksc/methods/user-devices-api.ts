@@ -228,7 +228,8 @@ export const userDevicesApiMethods = {
   /** One QR code image per string of `pInputData`, in order. */
   'UserDevicesApi.GenerateQRCodeMulti': kscMethod({
     args: z.strictObject({ pInputData: arg.strings(), lQRCodeSize: arg.int(), lImageFormat: arg.int() }),
-    reply: z.looseObject({ PxgRetVal: z.array(out.binary()) }),
+    // Inside an array binary values are typed (`{type: "binary"}`) and decode to bytes.
+    reply: z.looseObject({ PxgRetVal: z.array(z.union([out.binary(), arg.binary()])) }),
   }),
   /** What devices report beyond their attributes, by category (`DEV_EX_DATA_APPL`, `DEV_EX_DATA_CFG_PROF`, …). */
   'UserDevicesApi.GetDevicesExtraData': kscMethod({
