@@ -477,6 +477,11 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
   },
   GetCommandsAll: {
     rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        'the reference page of the method was not reachable: the argument lDeviceId is assumed from GetCommands',
+    },
     handler: async (ctx, { lDeviceId }) => {
       const { device, changes } = await deviceOf(ctx, lDeviceId);
       const now = ctx.clock.now();
