@@ -185,4 +185,109 @@ export const userDevicesApiMethods = {
     args: z.strictObject({ lDevice1Id: arg.long(), lDevice2Id: arg.long() }),
     reply: noReply(),
   }),
+  /** As `PostCommand` (the reference gives it the same arguments): posts a command under a caller-chosen GUID. */
+  'UserDevicesApi.PostCommand2': kscMethod({
+    args: z.strictObject({
+      lDeviceId: arg.long(),
+      c_wstrCommandGuid: arg.string(),
+      c_wstrCommandType: arg.string(),
+      pArguments: arg.params().nullable().optional(),
+      lMdmProtocols: arg.long().optional(),
+      lProcessFlags: arg.long().optional(),
+    }),
+    reply: noReply(),
+  }),
+  /** Every command posted to a device, completed and removed ones too (`GetCommands` answers the active ones). */
+  'UserDevicesApi.GetCommandsAll': kscMethod({
+    args: z.strictObject({ lDeviceId: arg.long() }),
+    reply: z.looseObject({ PxgRetVal: out.records() }),
+  }),
+  /** Creates one enrollment package per user of `pUserIds` (empty id: the caller); answers their ids in order. */
+  'UserDevicesApi.CreateEnrollmentPackages': kscMethod({
+    args: z.strictObject({
+      pUserIds: z.array(z.union([z.base64(), arg.binary()])),
+      lMdmProtocols: arg.int(),
+      lContentType: arg.int(),
+      lLiveTime: arg.int(),
+      pUrlFormats: arg.params(),
+      pNotificationEx: arg.params().nullable().optional(),
+      pProtSpecInfo: z.array(arg.params()).nullable().optional(),
+    }),
+    reply: z.looseObject({ PxgRetVal: z.array(out.long()) }),
+  }),
+  /** Creates several enrollment packages, each request with the arguments of `CreateEnrollmentPackage2Ex`. */
+  'UserDevicesApi.CreateEnrollmentPackagesMulti': kscMethod({
+    args: z.strictObject({ pRequests: z.array(arg.params()) }),
+    reply: z.looseObject({ PxgRetVal: z.array(out.long()) }),
+  }),
+  /** A QR code of `strInputData` as an image (`lImageFormat` 3: PNG) of `lQRCodeSize` pixels square. */
+  'UserDevicesApi.GenerateQRCode': kscMethod({
+    args: z.strictObject({ strInputData: arg.string(), lQRCodeSize: arg.int(), lImageFormat: arg.int() }),
+    reply: z.looseObject({ PxgRetVal: out.binary() }),
+  }),
+  /** One QR code image per string of `pInputData`, in order. */
+  'UserDevicesApi.GenerateQRCodeMulti': kscMethod({
+    args: z.strictObject({ pInputData: arg.strings(), lQRCodeSize: arg.int(), lImageFormat: arg.int() }),
+    // Inside an array binary values are typed (`{type: "binary"}`) and decode to bytes.
+    reply: z.looseObject({ PxgRetVal: z.array(z.union([out.binary(), arg.binary()])) }),
+  }),
+  /** What devices report beyond their attributes, by category (`DEV_EX_DATA_APPL`, `DEV_EX_DATA_CFG_PROF`, …). */
+  'UserDevicesApi.GetDevicesExtraData': kscMethod({
+    args: z.strictObject({ pDeviceIds: z.array(arg.long()), pCategories: arg.strings() }),
+    reply: z.looseObject({ PxgRetVal: out.records() }),
+  }),
+  /** UMDM information of hosts (`KLMDM_DEVICE_*`); at most 100 host ids. */
+  'UserDevicesApi.GetHostsUmdmInfo': kscMethod({
+    args: z.strictObject({ pHosts: arg.strings().nullable() }),
+    reply: z.looseObject({ PxgRetVal: out.records() }),
+  }),
+  /** A section of a mobile agent's settings storage (for example KES for Android's). */
+  'UserDevicesApi.GetMobileAgentSettingStorageData': kscMethod({
+    args: z.strictObject({ lDeviceId: arg.long(), c_wstrSectionName: arg.string() }),
+    reply: z.looseObject({ PxgRetVal: out.params() }),
+  }),
+  /** The multitenancy servers of the protocols `nProtocolIds` selects (`MTNC_SRV_INFO_*`). */
+  'UserDevicesApi.GetMultitenancyServersInfo': kscMethod({
+    args: z.strictObject({ nProtocolIds: arg.int() }),
+    reply: z.looseObject({ PxgRetVal: out.records() }),
+  }),
+  /** A multitenancy server's settings (empty id: the first server). */
+  'UserDevicesApi.GetMultitenancyServerSettings': kscMethod({
+    args: z.strictObject({ c_wstrMtncServerId: arg.string() }),
+    reply: z.looseObject({ PxgRetVal: out.params() }),
+  }),
+  'UserDevicesApi.SetMultitenancyServerSettings': kscMethod({
+    args: z.strictObject({ c_wstrMtncServerId: arg.string(), pSettings: arg.params() }),
+    reply: noReply(),
+  }),
+  /** The integer ids of the mobile products' license agreements saved but not accepted. */
+  'UserDevicesApi.GetNotAcceptedEulaIds': kscMethod({
+    args: noArgs(),
+    reply: z.looseObject({ PxgRetVal: z.array(out.long()) }),
+  }),
+  /** True when the license agreement `binEulaUID` is accepted. */
+  'UserDevicesApi.IsEulaAccepted': kscMethod({
+    args: z.strictObject({ binEulaUID: z.union([z.base64(), arg.binary()]) }),
+    reply: z.looseObject({ PxgRetVal: out.bool() }),
+  }),
+  /** Saves a mobile product's license agreement and, with `bAccept`, accepts it. */
+  'UserDevicesApi.SaveEulaAndAccept': kscMethod({
+    args: z.strictObject({
+      wstrProdName: arg.string(),
+      wstrProdVersion: arg.string(),
+      wstrProdDispName: arg.string(),
+      wstrProdDispVersion: arg.string(),
+      binEulaUID: z.union([z.base64(), arg.binary()]),
+      wstrText: arg.string(),
+      // Method-level datetimes travel as `YYYY-MM-DDTHH:MM:SSZ` text; a caller's Date is encoded so.
+      tTimeStamp: z.union([arg.datetime(), z.string().regex(/^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?$/)]),
+      bAccept: arg.bool(),
+    }),
+    reply: noReply(),
+  }),
+  /** Group synchronization information of a UMDM policy (`pFields`: the attributes wanted). */
+  'UserDevicesApi.GetSyncInfo': kscMethod({
+    args: z.strictObject({ nGroupId: arg.int(), nGSyncId: arg.long(), pFields: arg.strings() }),
+    reply: z.looseObject({ PxgRetVal: out.params() }),
+  }),
 } as const;

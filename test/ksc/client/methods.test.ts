@@ -870,6 +870,49 @@ describe('KSC method map', () => {
       lBuffSize: 100,
     });
     await call('UserDevicesApi.DeleteEnrollmentPackage', { lEnrPkgId: llEnrPkgId });
+    await call('UserDevicesApi.PostCommand2', {
+      lDeviceId,
+      c_wstrCommandGuid: 'map-3',
+      c_wstrCommandType: 'Wipe',
+      pArguments: {},
+      lMdmProtocols: 0,
+      lProcessFlags: 0,
+    });
+    await call('UserDevicesApi.GetCommandsAll', { lDeviceId });
+    await call('UserDevicesApi.CreateEnrollmentPackages', {
+      pUserIds: [],
+      lMdmProtocols: 0,
+      lContentType: 1,
+      lLiveTime: 1,
+      pUrlFormats: {},
+    });
+    await call('UserDevicesApi.CreateEnrollmentPackagesMulti', { pRequests: [] });
+    await call('UserDevicesApi.GenerateQRCode', { strInputData: 'map', lQRCodeSize: 64, lImageFormat: 3 });
+    await call('UserDevicesApi.GenerateQRCodeMulti', {
+      pInputData: ['map'],
+      lQRCodeSize: 64,
+      lImageFormat: 3,
+    });
+    await call('UserDevicesApi.GetDevicesExtraData', {
+      pDeviceIds: [lDeviceId],
+      pCategories: ['DEV_EX_DATA_APPL'],
+    });
+    await call('UserDevicesApi.GetMobileAgentSettingStorageData', { lDeviceId, c_wstrSectionName: 'KES' });
+    await call('UserDevicesApi.GetMultitenancyServersInfo', { nProtocolIds: 0 });
+    await call('UserDevicesApi.GetMultitenancyServerSettings', { c_wstrMtncServerId: '' });
+    await call('UserDevicesApi.SetMultitenancyServerSettings', { c_wstrMtncServerId: '', pSettings: {} });
+    await call('UserDevicesApi.SaveEulaAndAccept', {
+      wstrProdName: 'KES4Android',
+      wstrProdVersion: '11',
+      wstrProdDispName: 'KES for Android',
+      wstrProdDispVersion: '11',
+      binEulaUID: new Uint8Array([1, 2, 3]),
+      wstrText: 'EULA',
+      tTimeStamp: new Date('2025-01-01T00:00:00Z'),
+      bAccept: true,
+    });
+    await call('UserDevicesApi.IsEulaAccepted', { binEulaUID: new Uint8Array([1, 2, 3]) });
+    await call('UserDevicesApi.GetNotAcceptedEulaIds', {});
     await call('UserDevicesApi.DeleteDevice', { lDeviceId });
   });
 

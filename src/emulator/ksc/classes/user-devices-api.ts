@@ -2,7 +2,7 @@ import type { KlParams } from '../../../ksc/values.ts';
 import { need } from '../auth/rights.ts';
 import type { MethodContext } from '../context.ts';
 import { faults } from '../faults.ts';
-import { defineClass } from '../method.ts';
+import { defineClass, type MethodArgs } from '../method.ts';
 import {
   COMMANDS_LIBRARY,
   commandStatus,
@@ -26,6 +26,16 @@ import {
   type NewPackage,
 } from '../mobile/enrollment.ts';
 import { commandResult, journalAttributes, journalRecords } from '../mobile/journal.ts';
+import { EXTRA_DATA_CATEGORIES, extraData } from '../mobile/extra-data.ts';
+import { isAccepted, saveEula, savedEulas } from '../mobile/eulas.ts';
+import {
+  multitenancyServers,
+  serverById,
+  serverInfo,
+  serverSettings,
+  setServerSettings,
+} from '../mobile/multitenancy.ts';
+import { qrCodePng } from '../mobile/qr-image.ts';
 
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'write')];
@@ -121,12 +131,64 @@ function commandRecord(command: StoredCommand, now: number): KlParams {
   };
 }
 
+/** QR images: `lImageFormat` 3 (PNG) is the only format the reference names; sizes from 21 to 4096 pixels. */
+function qrImage(input: string, size: number, format: number): Uint8Array {
+  if (format !== 3) throw faults.badParameter('lImageFormat');
+  if (size < 21 || size > 4096) throw faults.badParameter('lQRCodeSize');
+  return qrCodePng(input, size);
+}
+
+const QR_COVERAGE = {
+  level: 'partial',
+  missing:
+    'the PNG is laid out as a version-2 QR code (finder and timing patterns) but its data modules are a hash of the input, not a decodable encoding',
+} as const;
+
+/** The reference's signature was not reachable: the arguments are a convention (decisions/0074). */
+const MULTI_PACKAGE_COVERAGE = {
+  level: 'partial',
+  missing:
+    'the reference page of the method was not reachable: its arguments are a convention; package attributes as GetEnrollmentPackage',
+} as const;
+
+/** `PostCommand` and `PostCommand2` (the reference gives both the same arguments and rules). */
+function postCommand(ctx: MethodContext, args: MethodArgs<'UserDevicesApi.PostCommand'>) {
+  return changeDevices(ctx, (devices, changes) => {
+    const device = findDevice(devices, args.lDeviceId);
+    const now = ctx.clock.now();
+    if (args.c_wstrCommandGuid === '') throw faults.badParameter('c_wstrCommandGuid');
+    const known = COMMANDS_LIBRARY.find((c) => c['KLMDM_CMD_TYPE'] === args.c_wstrCommandType);
+    if (known === undefined) throw faults.badParameter('c_wstrCommandType');
+    if ((device.supportedCommands & (known['KLMDM_CMD_FLAG'] as bigint)) === 0n)
+      throw faults.notPermitted(`The device does not support the command '${args.c_wstrCommandType}'`);
+    if (changes.commands.some((c) => c.guid === args.c_wstrCommandGuid))
+      throw faults.notPermitted(`A command with id '${args.c_wstrCommandGuid}' already exists`);
+    // The reference: no second command of a type while one of that type is not completed.
+    if (
+      changes.commands.some(
+        (c) => c.deviceId === device.id && c.type === args.c_wstrCommandType && commandStatus(c, now) === 1,
+      )
+    )
+      throw faults.notPermitted(`A command '${args.c_wstrCommandType}' is still being processed`);
+    const command: StoredCommand = {
+      guid: args.c_wstrCommandGuid,
+      deviceId: device.id,
+      type: args.c_wstrCommandType,
+      args: args.pArguments ?? {},
+      protocols: Number(args.lMdmProtocols ?? 0),
+      flags: Number(args.lProcessFlags ?? 0),
+      postedAt: now,
+    };
+    return { changes: { ...changes, commands: [...changes.commands, command] }, result: {} };
+  });
+}
+
 /**
  * `UserDevicesApi`: the users' mobile devices of the seeded world (src/emulator/ksc/mobile/devices.ts) and the
  * commands posted to them, which complete {@link COMMAND_DELIVERY_MS} after posting on the emulator clock.
  * Enrollment packages (mobile/enrollment.ts) are stored per virtual server and build on the emulator clock; the
- * journal (mobile/journal.ts) is derived from the posted commands. Multitenancy servers, QR codes, EULAs are not
- * served (1194). See decisions/0067.
+ * journal (mobile/journal.ts) is derived from the posted commands; EULAs (mobile/eulas.ts) and multitenancy server
+ * settings (mobile/multitenancy.ts) are stored per virtual server. See decisions/0067 and 0074.
  */
 export const userDevicesApiClass = defineClass('UserDevicesApi', {
   GetDevice: {
@@ -197,39 +259,8 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
     rights: READ,
     handler: () => ({ PxgRetVal: COMMANDS_LIBRARY.map((c) => ({ ...c })) }),
   },
-  PostCommand: {
-    rights: WRITE,
-    handler: (ctx, args) =>
-      changeDevices(ctx, (devices, changes) => {
-        const device = findDevice(devices, args.lDeviceId);
-        const now = ctx.clock.now();
-        if (args.c_wstrCommandGuid === '') throw faults.badParameter('c_wstrCommandGuid');
-        const known = COMMANDS_LIBRARY.find((c) => c['KLMDM_CMD_TYPE'] === args.c_wstrCommandType);
-        if (known === undefined) throw faults.badParameter('c_wstrCommandType');
-        if ((device.supportedCommands & (known['KLMDM_CMD_FLAG'] as bigint)) === 0n)
-          throw faults.notPermitted(`The device does not support the command '${args.c_wstrCommandType}'`);
-        if (changes.commands.some((c) => c.guid === args.c_wstrCommandGuid))
-          throw faults.notPermitted(`A command with id '${args.c_wstrCommandGuid}' already exists`);
-        // The reference: no second command of a type while one of that type is not completed.
-        if (
-          changes.commands.some(
-            (c) =>
-              c.deviceId === device.id && c.type === args.c_wstrCommandType && commandStatus(c, now) === 1,
-          )
-        )
-          throw faults.notPermitted(`A command '${args.c_wstrCommandType}' is still being processed`);
-        const command: StoredCommand = {
-          guid: args.c_wstrCommandGuid,
-          deviceId: device.id,
-          type: args.c_wstrCommandType,
-          args: args.pArguments ?? {},
-          protocols: Number(args.lMdmProtocols ?? 0),
-          flags: Number(args.lProcessFlags ?? 0),
-          postedAt: now,
-        };
-        return { changes: { ...changes, commands: [...changes.commands, command] }, result: {} };
-      }),
-  },
+  PostCommand: { rights: WRITE, handler: (ctx, args) => postCommand(ctx, args) },
+  PostCommand2: { rights: WRITE, handler: (ctx, args) => postCommand(ctx, args) },
   GetCommands: {
     rights: READ,
     handler: async (ctx, { lDeviceId }) => {
@@ -442,6 +473,229 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
       findDevice(devices, lDevice1Id);
       findDevice(devices, lDevice2Id);
       return {};
+    },
+  },
+  GetCommandsAll: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        'the reference page of the method was not reachable: the argument lDeviceId is assumed from GetCommands',
+    },
+    handler: async (ctx, { lDeviceId }) => {
+      const { device, changes } = await deviceOf(ctx, lDeviceId);
+      const now = ctx.clock.now();
+      return {
+        PxgRetVal: changes.commands.filter((c) => c.deviceId === device.id).map((c) => commandRecord(c, now)),
+      };
+    },
+  },
+  CreateEnrollmentPackages: {
+    rights: WRITE,
+    coverage: MULTI_PACKAGE_COVERAGE,
+    handler: async (ctx, args) => {
+      const formats = Object.values(args.pUrlFormats);
+      if (formats.some((f) => typeof f !== 'string')) throw faults.badParameter('pUrlFormats');
+      const ids: bigint[] = [];
+      for (const user of args.pUserIds) {
+        ids.push(
+          BigInt(
+            await createPackage(ctx, {
+              ownerBinId: ownerOf(ctx, user),
+              protocols: args.lMdmProtocols,
+              contentType: args.lContentType,
+              liveTimeHours: args.lLiveTime,
+              urlFormat: (formats[0] as string | undefined) ?? '',
+              urlFormats: args.pUrlFormats,
+            }),
+          ),
+        );
+      }
+      return { PxgRetVal: ids };
+    },
+  },
+  CreateEnrollmentPackagesMulti: {
+    rights: WRITE,
+    coverage: MULTI_PACKAGE_COVERAGE,
+    handler: async (ctx, { pRequests }) => {
+      const requests: NewPackage[] = pRequests.map((r) => {
+        const formats = r['pUrlFormats'] ?? {};
+        if (
+          typeof formats !== 'object' ||
+          formats === null ||
+          Array.isArray(formats) ||
+          formats instanceof Uint8Array ||
+          formats instanceof Date
+        )
+          throw faults.badParameter('pUrlFormats');
+        const urls = Object.values(formats);
+        if (urls.some((f) => typeof f !== 'string')) throw faults.badParameter('pUrlFormats');
+        const int = (name: string, fallback?: number): number => {
+          const value = r[name] ?? fallback;
+          if (typeof value !== 'number' && typeof value !== 'bigint') throw faults.badParameter(name);
+          return Number(value);
+        };
+        const user = r['pUserId'];
+        if (user !== undefined && user !== null && !(user instanceof Uint8Array))
+          throw faults.badParameter('pUserId');
+        return {
+          ownerBinId: ownerOf(ctx, user),
+          protocols: int('lMdmProtocols', 0),
+          contentType: int('lContentType', 1),
+          liveTimeHours: int('lLiveTime'),
+          urlFormat: (urls[0] as string | undefined) ?? '',
+          urlFormats: formats as KlParams,
+        };
+      });
+      const ids: bigint[] = [];
+      for (const request of requests) ids.push(BigInt(await createPackage(ctx, request)));
+      return { PxgRetVal: ids };
+    },
+  },
+  GenerateQRCode: {
+    rights: READ,
+    coverage: QR_COVERAGE,
+    handler: (_ctx, args) => ({ PxgRetVal: qrImage(args.strInputData, args.lQRCodeSize, args.lImageFormat) }),
+  },
+  GenerateQRCodeMulti: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing: `${QR_COVERAGE.missing}; the reference page of the method was not reachable: pInputData (an array of strings) and the array answered are a convention`,
+    },
+    handler: (_ctx, args) => ({
+      PxgRetVal: args.pInputData.map((input) => qrImage(input, args.lQRCodeSize, args.lImageFormat)),
+    }),
+  },
+  GetDevicesExtraData: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        "only iOS devices report data (the categories are the iOS MDM protocol's); installed apps and the MDM profile only: managed apps, provisioning profiles and certificates are always empty",
+    },
+    handler: async (ctx, { pDeviceIds, pCategories }) => {
+      for (const category of pCategories)
+        if (!EXTRA_DATA_CATEGORIES.has(category)) throw faults.badParameter('pCategories');
+      const { devices } = await visibleDevices(ctx);
+      return { PxgRetVal: pDeviceIds.map((id) => extraData(findDevice(devices, id), pCategories)) };
+    },
+  },
+  GetHostsUmdmInfo: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        "the world's mobile devices have no host record, so no host is a UMDM host and the answer is empty",
+    },
+    handler: async (ctx, { pHosts }) => {
+      if (pHosts === null || pHosts.length === 0 || pHosts.length > 100) throw faults.badParameter('pHosts');
+      const known = new Set(
+        ctx.world.hostsOf(ctx.vserverId).map((h) => String(h.attributes['KLHST_WKS_HOSTNAME'])),
+      );
+      // The reference's STDE_NOACCESS: a host the caller cannot read (here: one the server does not have).
+      if (pHosts.some((h) => !known.has(h))) throw faults.accessDenied();
+      const { devices, changes } = await visibleDevices(ctx);
+      const wanted = new Set(pHosts);
+      return {
+        PxgRetVal: devices
+          .map((d) => deviceAttributes(d, changes))
+          .filter((a) => wanted.has(String(a['KLMDM_DEVICE_HOST_NAME'])))
+          .map((a) => ({
+            KLMDM_DEVICE_HOST_NAME: a['KLMDM_DEVICE_HOST_NAME']!,
+            KLMDM_DEVICE_ID: a['KLMDM_DEVICE_ID']!,
+            KLMDM_DEVICE_SUPPORTED_COMMANDS: a['KLMDM_DEVICE_SUPPORTED_COMMANDS']!,
+          })),
+      };
+    },
+  },
+  GetMobileAgentSettingStorageData: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        "the mobile agents' settings storage is not public: every section of a known device answers {}",
+    },
+    handler: async (ctx, { lDeviceId, c_wstrSectionName }) => {
+      await deviceOf(ctx, lDeviceId);
+      if (c_wstrSectionName === '') throw faults.badParameter('c_wstrSectionName');
+      return { PxgRetVal: {} };
+    },
+  },
+  GetMultitenancyServersInfo: {
+    rights: READ,
+    handler: (ctx, { nProtocolIds }) => ({
+      // 0 selects every protocol (as lMdmProtocols 0 does for enrollment packages).
+      PxgRetVal: multitenancyServers(ctx)
+        .filter((s) => nProtocolIds === 0 || (nProtocolIds & s.protocol) !== 0)
+        .map(serverInfo),
+    }),
+  },
+  GetMultitenancyServerSettings: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        'the "MDM4IOS multitenancy server settings" table was not reachable: a server answers {} until settings are set, then what was set',
+    },
+    handler: async (ctx, { c_wstrMtncServerId }) => ({
+      PxgRetVal: await serverSettings(ctx, serverById(ctx, c_wstrMtncServerId)),
+    }),
+  },
+  SetMultitenancyServerSettings: {
+    rights: WRITE,
+    coverage: {
+      level: 'partial',
+      missing:
+        'the "MDM4IOS multitenancy server settings" table was not reachable: any container is kept as given',
+    },
+    handler: async (ctx, { c_wstrMtncServerId, pSettings }) => {
+      await setServerSettings(ctx, serverById(ctx, c_wstrMtncServerId), pSettings);
+      return {};
+    },
+  },
+  GetNotAcceptedEulaIds: {
+    rights: READ,
+    handler: async (ctx) => ({
+      PxgRetVal: (await savedEulas(ctx)).filter((e) => !e.accepted).map((e) => e.id),
+    }),
+  },
+  IsEulaAccepted: {
+    rights: READ,
+    handler: async (ctx, { binEulaUID }) => {
+      const uid = userIdBytes(binEulaUID);
+      if (uid.length === 0) throw faults.badParameter('binEulaUID');
+      return { PxgRetVal: isAccepted(await savedEulas(ctx), uid) };
+    },
+  },
+  SaveEulaAndAccept: {
+    rights: WRITE,
+    handler: async (ctx, args) => {
+      const uid = userIdBytes(args.binEulaUID);
+      if (uid.length === 0) throw faults.badParameter('binEulaUID');
+      if (args.wstrProdName === '') throw faults.badParameter('wstrProdName');
+      await saveEula(ctx, {
+        uid,
+        productName: args.wstrProdName,
+        productVersion: args.wstrProdVersion,
+        displayName: args.wstrProdDispName,
+        displayVersion: args.wstrProdDispVersion,
+        text: args.wstrText,
+        createdAt: typeof args.tTimeStamp === 'string' ? new Date(args.tTimeStamp) : args.tTimeStamp,
+        accepted: args.bAccept,
+      });
+      return {};
+    },
+  },
+  GetSyncInfo: {
+    rights: READ,
+    coverage: {
+      level: 'partial',
+      missing:
+        'the world has no UMDM policy, so no group synchronization exists: every call is 1186 (STDE_NOTFOUND)',
+    },
+    handler: (_ctx, { nGSyncId }) => {
+      throw faults.notFound(`Group synchronization ${String(nGSyncId)} not found`);
     },
   },
 });

@@ -14,6 +14,8 @@ export type ServerSettingName =
   | 'list-tags'
   | 'license-keys'
   | 'mobile-devices'
+  | 'mobile-eulas'
+  | 'multitenancy-servers'
   | 'enrollment-packages'
   | 'ad-organization-units'
   | 'file-categories'
