@@ -151,6 +151,23 @@ export async function itemsOf(world: WorldDatabase, vserverId: number, list: Lis
   return rows.map(toItem);
 }
 
+/** The hosts that hold items in a server's list (each once, in no particular order). */
+export async function hostsWithItems(
+  world: WorldDatabase,
+  vserverId: number,
+  list: ListName,
+): Promise<string[]> {
+  const rows = await db(world)
+    .selectFrom('list_items')
+    .select('host_id')
+    .distinct()
+    .where('vserver_id', '=', vserverId)
+    .where('list_name', '=', list)
+    .where('removed_at', 'is', null)
+    .execute();
+  return rows.map((row) => row.host_id);
+}
+
 /** Hosts per query of `itemsOfHosts`: well under the bound-parameter limits of SQLite and PostgreSQL. */
 const HOSTS_PER_QUERY = 500;
 

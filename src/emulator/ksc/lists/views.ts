@@ -2,7 +2,7 @@ import { need } from '../auth/rights.ts';
 import { canSeeDevices } from '../context.ts';
 import { serverUsers, USER_LIST_ATTRIBUTES, visitedUsers } from '../users/list.ts';
 import type { SrvViewDefinition } from '../views/view.ts';
-import { itemsOf, itemsOfHosts, LIST_NAMES, type ListName } from './items.ts';
+import { hostsWithItems, itemsOf, itemsOfHosts, LIST_NAMES, type ListName } from './items.ts';
 import { itemRecord, LIST_ITEM_ATTRIBUTES } from './records.ts';
 
 /** Seed 001, List Quarantine Files: Basic functionality/Read and every access to KEA Host Intrusion Prevention. */
@@ -30,14 +30,17 @@ function listView(list: ListName): SrvViewDefinition {
         .filter((item) => ctx.world.hosts.has(item.hostId))
         .map((item) => itemRecord(ctx.world, item));
     },
-    // A filter on the host (`strHostName`, `nGroup`) is decided once per host of the world, as `records` keeps
-    // the items of hosts that still exist, and only the matching hosts' items are read.
+    // A filter on the host (`strHostName`, `nGroup`) is decided once per host holding items (and still on the
+    // server, as `records` keeps), and only the matching hosts' items are read.
     async narrowed(ctx, _params, search) {
       if (![...search.referenced].every((name) => HOST_LEVEL_ITEM_ATTRIBUTES.has(name))) return undefined;
       if (!canSeeDevices(ctx)) return [];
       const hostIds: string[] = [];
-      for (const host of ctx.world.hosts.values()) {
-        if (search.predicate({ strHostName: host.id, nGroup: host.groupId })) hostIds.push(host.id);
+      for (const hostId of await hostsWithItems(ctx.world, ctx.vserverId, list)) {
+        const host = ctx.world.hosts.get(hostId);
+        if (host !== undefined && search.predicate({ strHostName: host.id, nGroup: host.groupId })) {
+          hostIds.push(host.id);
+        }
         if (hostIds.length > MAX_PUSHED_HOSTS) return undefined;
       }
       const items = await itemsOfHosts(ctx.world, ctx.vserverId, list, hostIds);
