@@ -7,11 +7,13 @@ import { Agent, request } from 'undici';
 import { startEmulator } from './_emulator-process.ts';
 
 const HOSTS = Number(process.env['KCONNECT_BENCH_HOSTS'] ?? 100_000);
+// The event history feeds the network lists (one item per quarantine, deletion, cure or failed cure).
+const EVENTS = Number(process.env['KCONNECT_BENCH_EVENTS'] ?? 1000);
 const PASSWORD = 'bench-only-password';
 const VIEW = 'ACHostExeFilesSrvViewName';
 const RUNS = 5;
 
-const emulator = await startEmulator({ hosts: HOSTS, events: 1000, password: PASSWORD });
+const emulator = await startEmulator({ hosts: HOSTS, events: EVENTS, password: PASSWORD });
 const agent = new Agent({ connections: 1, keepAliveTimeout: 60_000 });
 let session = '';
 
@@ -32,17 +34,22 @@ async function call(method: string, body: unknown): Promise<Record<string, unkno
 }
 
 /** Median seconds of ResetIterator + GetRecordCount + ReleaseIterator with `filter`, and the record count. */
-async function measure(filter: string): Promise<{ seconds: number; records: number }> {
+async function measure(
+  filter: string,
+  view = VIEW,
+  fields = ['FILE_ID', 'FILE_NAME', 'HOST_NAME'],
+  pParams: Record<string, unknown> = {},
+): Promise<{ seconds: number; records: number }> {
   const times: number[] = [];
   let records = 0;
   for (let run = 0; run < RUNS; run++) {
     const started = performance.now();
     const reset = await call('SrvView.ResetIterator', {
-      wstrViewName: VIEW,
+      wstrViewName: view,
       wstrFilter: filter,
-      vecFieldsToReturn: ['FILE_ID', 'FILE_NAME', 'HOST_NAME'],
+      vecFieldsToReturn: fields,
       vecFieldsToOrder: [],
-      pParams: {},
+      pParams,
       lifetimeSec: 60,
     });
     const wstrIteratorId = reset['wstrIteratorId'];
@@ -79,12 +86,53 @@ try {
   if (host === undefined) throw new Error(`no record at 500,000: ${JSON.stringify(range).slice(0, 200)}`);
   const oneHost = await measure(`(HOST_NAME = "${host}")`);
   const whole = await measure('');
+  // The network list and the users view (decision 0075): a filter on one host, pushed down, against the same
+  // filter with a conjunct on an item attribute that is true of every record, which builds every record first
+  // (what the code before the push-down did for any filter).
+  const listFields = ['nId', 'strHostName', 'szFileTitle'];
+  const listed = await call('SrvView.ResetIterator', {
+    wstrViewName: 'Quarantine',
+    wstrFilter: '',
+    vecFieldsToReturn: ['strHostName'],
+    vecFieldsToOrder: [],
+    pParams: {},
+    lifetimeSec: 60,
+  });
+  const listRange = await call('SrvView.GetRecordRange', {
+    wstrIteratorId: listed['wstrIteratorId'],
+    nStart: 0,
+    nEnd: 1,
+  });
+  const listHost =
+    (listRange['pRecords'] as { KLCSP_ITERATOR_ARRAY: Array<{ value: Record<string, string> }> })
+      .KLCSP_ITERATOR_ARRAY[0]?.value['strHostName'] ?? host;
+  const quarantineOne = await measure(`(strHostName = "${listHost}")`, 'Quarantine', listFields);
+  const quarantineBuilt = await measure(
+    `(&(strHostName = "${listHost}")(nId > 0))`,
+    'Quarantine',
+    listFields,
+  );
+  const userFields = ['ul_llTrusteeId', 'ul_wstrDisplayName', 'ul_bVisited'];
+  const visited = { strHostId: host };
+  const usersOne = await measure('(ul_bVisited = 1)', 'GlobalUsersListSrvViewName', userFields, visited);
+  const usersBuilt = await measure(
+    '(&(ul_bVisited = 1)(ul_nVServer >= 0))',
+    'GlobalUsersListSrvViewName',
+    userFields,
+    visited,
+  );
+  const figure = (m: { seconds: number; records: number }) => ({
+    seconds: Number(m.seconds.toFixed(3)),
+    records: m.records,
+  });
   console.log(
     JSON.stringify({
       hosts: HOSTS,
       startupSeconds: Number(emulator.startupSeconds.toFixed(1)),
       oneHost: { seconds: Number(oneHost.seconds.toFixed(3)), records: oneHost.records },
       wholeView: { seconds: Number(whole.seconds.toFixed(3)), records: whole.records },
+      quarantineOneHost: { pushed: figure(quarantineOne), built: figure(quarantineBuilt) },
+      usersVisitedHost: { pushed: figure(usersOne), built: figure(usersBuilt) },
     }),
   );
 } finally {

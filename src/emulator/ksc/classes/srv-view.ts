@@ -18,10 +18,13 @@ export const srvViewClass = defineClass('SrvView', {
     coverage: {
       level: 'partial',
       missing:
-        'filters are pushed down to hosts only in ACHostExeFilesSrvViewName, when they name only HOST_ID, HOST_NAME or HOST_DN; ' +
-        'GlobalUsersListSrvViewName and Quarantine/Backup/TIF build every record of the server on each ResetIterator, then filter ' +
-        '(ACExeFilesSrvViewName and InvSrvViewName filter a list cached until a host changes); ' +
-        'the other views of the reference (InvDisplayNameGroupingSrvView, InvLicenseKeysSrvViewName, …) answer 1187 for wstrViewName',
+        'filters are pushed down to hosts in ACHostExeFilesSrvViewName (HOST_ID, HOST_NAME, HOST_DN), Quarantine/Backup/TIF ' +
+        '(strHostName, nGroup; read whole above 2,000 matching hosts) and GlobalUsersListSrvViewName (strHostId with a ' +
+        'filter on ul_bVisited alone); other filters build every record, then filter (ACExeFilesSrvViewName, ' +
+        'InvSrvViewName and InvDisplayNameGroupingSrvView filter a list cached until a host changes); ' +
+        'of the reference views, InvLicenseKeysSrvViewName and the other InvLicenseProducts views, the ACExeFilesSoftInv/' +
+        'ACHostExeFilesSoftInv/ACExeFileCertificates views, v_klever_distrib, KLPOL_PROFILE_HST, PolProfileAclRolesSrvViewName, ' +
+        'PLCDevicesSrvViewName and the static-analysis result views answer 1187 for wstrViewName (decision 0075)',
     },
     handler: async (ctx, args) => {
       const view = SRV_VIEWS.get(args.wstrViewName);

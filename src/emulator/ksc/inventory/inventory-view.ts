@@ -72,3 +72,52 @@ export const inventoryView: SrvViewDefinition = {
   rights: [need('basic', 'read')],
   records: (ctx) => (canSeeDevices(ctx) ? inventoryViewRecords(ctx.world, ctx.vserverId) : []),
 };
+
+/**
+ * `InvDisplayNameGroupingSrvView`: the records of `InvSrvViewName` with the same `wstrDisplayName` merged into
+ * one, in the order of each name's first record, with `nProdCount` the number merged. The reference's rule for
+ * each attribute: the common value when every merged record has the same one, else empty — an empty string for
+ * a string attribute, absent for the others (decision 0075).
+ */
+const groupingCache = new WeakMap<readonly KlParams[], readonly KlParams[]>();
+
+function merged(records: readonly KlParams[]): KlParams {
+  const [first, ...rest] = records;
+  const out: Record<string, KlParams[string]> = { nProdCount: records.length };
+  for (const [name, value] of Object.entries(first ?? {})) {
+    const same = rest.every((r) => sameValue(r[name], value));
+    if (same) out[name] = value;
+    else if (typeof value === 'string') out[name] = '';
+  }
+  return out;
+}
+
+function sameValue(a: KlParams[string] | undefined, b: KlParams[string] | undefined): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  return a === b;
+}
+
+export function displayNameGroupingRecords(world: KscWorld, vserverId: number): readonly KlParams[] {
+  const records = inventoryViewRecords(world, vserverId);
+  let grouped = groupingCache.get(records);
+  if (grouped === undefined) {
+    const byName = new Map<string, KlParams[]>();
+    for (const r of records) {
+      const name = String(r['wstrDisplayName']);
+      const group = byName.get(name);
+      if (group === undefined) byName.set(name, [r]);
+      else group.push(r);
+    }
+    grouped = [...byName.values()].map(merged);
+    groupingCache.set(records, grouped);
+  }
+  return grouped;
+}
+
+/** The software inventory grouped by display name; the rights of `InvSrvViewName`. */
+export const displayNameGroupingView: SrvViewDefinition = {
+  name: 'InvDisplayNameGroupingSrvView',
+  type: { attributes: new Set<string>([...INVENTORY_VIEW_ATTRIBUTES, 'nProdCount']) },
+  rights: [need('basic', 'read')],
+  records: (ctx) => (canSeeDevices(ctx) ? displayNameGroupingRecords(ctx.world, ctx.vserverId) : []),
+};

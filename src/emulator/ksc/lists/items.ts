@@ -151,6 +151,48 @@ export async function itemsOf(world: WorldDatabase, vserverId: number, list: Lis
   return rows.map(toItem);
 }
 
+/** The hosts that hold items in a server's list (each once, in no particular order). */
+export async function hostsWithItems(
+  world: WorldDatabase,
+  vserverId: number,
+  list: ListName,
+): Promise<string[]> {
+  const rows = await db(world)
+    .selectFrom('list_items')
+    .select('host_id')
+    .distinct()
+    .where('vserver_id', '=', vserverId)
+    .where('list_name', '=', list)
+    .where('removed_at', 'is', null)
+    .execute();
+  return rows.map((row) => row.host_id);
+}
+
+/** Hosts per query of `itemsOfHosts`: well under the bound-parameter limits of SQLite and PostgreSQL. */
+const HOSTS_PER_QUERY = 500;
+
+/** The items of a server's list stored by some hosts, oldest first (the order of `itemsOf`). */
+export async function itemsOfHosts(
+  world: WorldDatabase,
+  vserverId: number,
+  list: ListName,
+  hostIds: readonly string[],
+): Promise<ListItem[]> {
+  const out: ListItem[] = [];
+  for (let start = 0; start < hostIds.length; start += HOSTS_PER_QUERY) {
+    const rows = await db(world)
+      .selectFrom('list_items')
+      .selectAll()
+      .where('vserver_id', '=', vserverId)
+      .where('list_name', '=', list)
+      .where('host_id', 'in', hostIds.slice(start, start + HOSTS_PER_QUERY))
+      .where('removed_at', 'is', null)
+      .execute();
+    out.push(...rows.map(toItem));
+  }
+  return out.sort((a, b) => a.id - b.id);
+}
+
 export type NewListItem = Omit<ListItem, 'id' | 'localId'>;
 
 const insertQueues = new WeakMap<WorldDatabase, Promise<unknown>>();

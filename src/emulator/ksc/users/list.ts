@@ -28,3 +28,18 @@ export function serverUsers(ctx: MethodContext, visitedHost?: string): KlParams[
     ...domain.map((u) => ({ ...domainUserView(u), ul_bVisited: u.account.key === key })),
   ];
 }
+
+/**
+ * The records `serverUsers(ctx, visitedHost)` marks `ul_bVisited`, and only those, in the same order: the account
+ * logged on to that host (none when the host is unknown, not the caller's, or has nobody logged on).
+ */
+export function visitedUsers(ctx: MethodContext, visitedHost: string): KlParams[] {
+  const host = ctx.world.hosts.get(visitedHost);
+  if (!canSeeDevices(ctx) || host?.vserverId !== ctx.vserverId) return [];
+  const key = loggedOnKey(host);
+  if (key === undefined) return [];
+  const hosts = ctx.world.hostsOf(ctx.vserverId);
+  return [...domainUsersOf(hosts), ...hostLocalUsersOf(hosts)]
+    .filter((u) => u.account.key === key)
+    .map((u) => ({ ...domainUserView(u), ul_bVisited: true }));
+}

@@ -1,4 +1,4 @@
-import { inventoryView } from '../inventory/inventory-view.ts';
+import { displayNameGroupingView, inventoryView } from '../inventory/inventory-view.ts';
 import { applicationControlViews } from '../inventory/views.ts';
 import { listViews } from '../lists/views.ts';
 import { mobileDeviceViews } from '../mobile/views.ts';
@@ -6,8 +6,11 @@ import type { SrvViewDefinition } from './view.ts';
 
 /** Every server view the emulator serves through `SrvView`, by name. Each part contributes its own. */
 export const SRV_VIEWS: ReadonlyMap<string, SrvViewDefinition> = new Map(
-  [...listViews, ...applicationControlViews, ...mobileDeviceViews, inventoryView].map((view) => [
-    view.name,
-    view,
-  ]),
+  [
+    ...listViews,
+    ...applicationControlViews,
+    ...mobileDeviceViews,
+    inventoryView,
+    displayNameGroupingView,
+  ].map((view) => [view.name, view]),
 );

@@ -7,7 +7,8 @@ import type { SrvViewDefinition } from './view.ts';
  * The records of a view that match a filter. When the view builds its records host by host and the filter names
  * only host-level attributes, the filter is evaluated once per host and only the matching hosts' records are
  * built: the same records in the same order, since every record of a host has the same values for what the
- * filter reads. Otherwise every record is built and filtered.
+ * filter reads. A view may instead narrow a filter its own way (`narrowed`). Otherwise every record is built and
+ * filtered.
  */
 export async function matchingRecords(
   ctx: MethodContext,
@@ -24,5 +25,7 @@ export async function matchingRecords(
     }
     return out;
   }
+  const narrowed = await view.narrowed?.(ctx, params, search);
+  if (narrowed !== undefined) return [...narrowed];
   return (await view.records(ctx, params)).filter(search.predicate);
 }

@@ -1,7 +1,7 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import type { RightRequirement } from '../auth/rights.ts';
 import type { MethodContext } from '../context.ts';
-import type { SearchableType } from '../records.ts';
+import type { CompiledSearch, SearchableType } from '../records.ts';
 import type { HostRecord } from '../world/model.ts';
 
 /**
@@ -26,4 +26,14 @@ export interface SrvViewDefinition {
     hostLevel(host: HostRecord): KlParams;
     records(ctx: MethodContext, host: HostRecord): readonly KlParams[];
   };
+  /**
+   * A view-specific push-down for views that are not built host by host (a list read from the store, a list
+   * whose records depend on `pParams`): the records matching `search`, in the order `records` would give them,
+   * built without the others; undefined when this filter does not narrow the view, and every record is built.
+   */
+  narrowed?(
+    ctx: MethodContext,
+    params: KlParams,
+    search: CompiledSearch,
+  ): readonly KlParams[] | undefined | Promise<readonly KlParams[] | undefined>;
 }
