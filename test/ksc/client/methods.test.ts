@@ -2,6 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { decodeArguments, encodeArguments } from '../../../src/ksc/codec.ts';
 import { KscClient, type KscCallOptions } from '../../../src/ksc/client/client.ts';
+import { NotFoundError } from '../../../src/ksc/client/errors.ts';
 import {
   KSC_METHODS,
   isKscMethodName,
@@ -913,6 +914,14 @@ describe('KSC method map', () => {
     });
     await call('UserDevicesApi.IsEulaAccepted', { binEulaUID: new Uint8Array([1, 2, 3]) });
     await call('UserDevicesApi.GetNotAcceptedEulaIds', {});
+    // Mobile devices have no host record in this world, so no host has UMDM information.
+    const { PxgRetVal: umdm } = await call('UserDevicesApi.GetHostsUmdmInfo', { pHosts: [kesHost] });
+    expect(umdm).toEqual([]);
+    // Nor is there a mobile-device policy to synchronize: the server answers "not found" as KSC does.
+    await expect(
+      call('UserDevicesApi.GetSyncInfo', { nGroupId: root, nGSyncId: 1, pFields: ['KLGSYN_STATE'] }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    called.add('UserDevicesApi.GetSyncInfo');
     await call('UserDevicesApi.DeleteDevice', { lDeviceId });
   });
 
