@@ -1,5 +1,6 @@
 import type { AsyncActions } from './actions.ts';
 import type { AgentScheduler } from './agents/scheduler.ts';
+import type { CallCounter } from './call-counter.ts';
 import type { Rights } from './auth/rights.ts';
 import type { GatewayTarget, Session, SessionStore } from './auth/sessions.ts';
 import type { Clock } from '../core/clock.ts';
@@ -15,6 +16,8 @@ export interface MethodContext {
   /** The simulated Network Agents: queue work for a host's next sync, schedule timed follow-ups. */
   readonly agents: AgentScheduler;
   readonly sessions: SessionStore;
+  /** The calls this server process answered so far (the statistics report them). */
+  readonly calls: CallCounter;
   readonly user: UserRecord;
   readonly vserverId: number;
   /** The session the call came in, if any (per-request KSCBasic and KSCT calls have none). */

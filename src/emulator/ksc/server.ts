@@ -7,6 +7,7 @@ import { parseWireJson, stringifyWireJson } from '../../wire/json.ts';
 import { KconnectError } from '../../errors.ts';
 import type { KlArgument } from '../../ksc/values.ts';
 import { AsyncActions } from './actions.ts';
+import { CallCounter } from './call-counter.ts';
 import { CATEGORIZER_UPLOAD_PREFIX, categorizerUploads } from './categories/uploads.ts';
 import { Authenticator, type Authenticated, type LockoutPolicy } from './auth/authenticator.ts';
 import { effectiveRights, satisfies } from './auth/rights.ts';
@@ -86,6 +87,7 @@ export function createKscServer(options: KscServerOptions): {
   for (const [kind, handler] of Object.entries(WORK_HANDLERS)) agents.on(kind, handler);
   const injector = options.faults ?? new FaultInjector();
   const malformed = new MalformedAnswers();
+  const calls = new CallCounter();
   const authenticator = new Authenticator(world, sessions, clock, options.lockout);
   const connectionSessions = new WeakMap<Socket, string>();
   sessions.onEnd((session) => iterators.releaseOwner(session.key));
@@ -259,6 +261,7 @@ export function createKscServer(options: KscServerOptions): {
       actions,
       agents,
       sessions,
+      calls,
       user: auth.user,
       vserverId: auth.vserverId,
       session,
@@ -268,7 +271,13 @@ export function createKscServer(options: KscServerOptions): {
       requestId: c.req.header('X-KSC-RequestId'),
       instance: parts.length === 3 ? parts[0] : undefined,
     };
-    const result = await entry.def.handler(ctx, parsed.data);
+    let result: MethodResult;
+    try {
+      result = await entry.def.handler(ctx, parsed.data);
+    } finally {
+      // Counted once answered, so a call reading the statistics does not count itself.
+      calls.count();
+    }
     const broken = malformed.take(method);
     if (broken !== undefined) {
       const body = malformedBody(broken.kind, parseWireJson(renderResult(result)), broken.hugeLength);

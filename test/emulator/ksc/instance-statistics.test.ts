@@ -123,4 +123,86 @@ describe.each(BACKENDS)('KSC emulator HostGroup.GetInstanceStatistics counters (
     );
     expect(after.actions['KLASYNCACT_DURATION_MSEC'] as bigint).toBeGreaterThanOrEqual(30_000n);
   });
+
+  it('counts the calls it answered, the console connections and the events it received', async () => {
+    const fields = [
+      'KLSRV_ST_GUI_CALLS_CNT',
+      'KLSRV_ST_CON_EVENTS',
+      'KLSRV_ST_EVENTS_CNT',
+      'KLSRV_ST_EVENTS_ERROR_CNT',
+      'KLSRV_ST_EVENTBULKS_CNT',
+      'KLSRV_ST_EVENTBULKS_REJECTED_CNT',
+    ];
+    const first = await statistics(fields);
+    expect(Object.keys(first).sort()).toEqual([...fields].sort());
+    expect(first['KLSRV_ST_GUI_CALLS_CNT'] as number).toBeGreaterThan(0);
+    const events = first['KLSRV_ST_EVENTS_CNT'] as number;
+    const bulks = first['KLSRV_ST_EVENTBULKS_CNT'] as number;
+    // The seeded history of the last day was received in bulks of several events.
+    expect(events).toBeGreaterThan(0);
+    expect(bulks).toBeGreaterThan(0);
+    expect(bulks).toBeLessThanOrEqual(events);
+    expect(first['KLSRV_ST_EVENTS_ERROR_CNT']).toBe(0);
+    const consoles = first['KLSRV_ST_CON_EVENTS'] as Params;
+    expect(consoles['KLSRV_ST_CON_EV_SESSION_COUNT'] as number).toBeGreaterThanOrEqual(1);
+    expect(consoles['KLSRV_ST_CON_EV_SUBS_COUNT']).toBe(0);
+
+    // Two calls in between: this one's statistics call and one more.
+    await admin.call('HostGroup.GetSubgroups', { nGroupId: 0, nDepth: 1 });
+    const host = [...emu.ksc.world.hosts.values()].find(
+      (h) => (Number(h.attributes['KLHST_WKS_STATUS']) & 0x8) !== 0,
+    );
+    expect(host).toBeDefined();
+    const added = (await emu.control('POST', '/__emulator/events', { count: 5, hostId: host!.id })).body as {
+      added: number;
+    };
+    expect(added.added).toBeGreaterThan(0);
+    const second = await statistics(fields);
+    expect(second['KLSRV_ST_GUI_CALLS_CNT']).toBe((first['KLSRV_ST_GUI_CALLS_CNT'] as number) + 2);
+    expect(second['KLSRV_ST_EVENTS_CNT']).toBe(events + added.added);
+    // One host's events of one moment are one bulk.
+    expect(second['KLSRV_ST_EVENTBULKS_CNT']).toBe(bulks + 1);
+  });
+
+  it('counts the network-list operations the hosts carried out and the ones queued for their syncs', async () => {
+    const lists = async () => {
+      const stats = await statistics(['KLNLST_COUNTERS']);
+      const counters = stats['KLNLST_COUNTERS'] as Params;
+      const byName = (array: Params[]) => new Map(array.map((l) => [l['KLNLST_COUNTERS_LIST_NAME'], l]));
+      return {
+        done: byName(counters['KLNLST_COUNTERS_LISTS_ARRAY'] as Params[]),
+        queue: counters['KLNLST_COUNTERS_TRANSQUEUE'] as Params,
+      };
+    };
+    const [item] = await admin.viewAll('Quarantine', {
+      filter: '',
+      fields: ['nId'],
+      order: [{ Name: 'nId', Asc: true }],
+    });
+    expect(item).toBeDefined();
+    const before = await lists();
+    await admin.call('QBTNetworkListApi.AddListItemTask', {
+      listName: 'Quarantine',
+      itemId: item!['nId'] as number,
+      taskName: 'DeleteObj',
+      pTaskParams: {},
+    });
+    const queued = await lists();
+    expect(queued.queue['KLNLST_COUNTERS_TRANSQUEUE_TRANS_CNT']).toBe(
+      (before.queue['KLNLST_COUNTERS_TRANSQUEUE_TRANS_CNT'] as number) + 1,
+    );
+    const quarantineQueue = (queued.queue['KLNLST_COUNTERS_LISTS_ARRAY'] as Params[]).find(
+      (l) => l['KLNLST_COUNTERS_LIST_NAME'] === 'Quarantine',
+    );
+    expect(quarantineQueue?.['KLNLST_COUNTERS_TRANSQUEUE_LIST_PENDING']).toBe(true);
+
+    await emu.control('POST', '/__emulator/clock/advance', { seconds: 600 });
+    const after = await lists();
+    expect(after.queue['KLNLST_COUNTERS_TRANSQUEUE_TRANS_CNT']).toBe(
+      before.queue['KLNLST_COUNTERS_TRANSQUEUE_TRANS_CNT'],
+    );
+    expect(after.done.get('Quarantine')?.['KLNLST_COUNTERS_DELETEDITEM_CNT']).toBe(
+      (before.done.get('Quarantine')?.['KLNLST_COUNTERS_DELETEDITEM_CNT'] as bigint) + 1n,
+    );
+  });
 });

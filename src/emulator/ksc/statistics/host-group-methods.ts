@@ -60,11 +60,6 @@ async function virtualServerDetails(ctx: MethodContext): Promise<KlParams[]> {
 export const instanceStatisticsMethods: ClassImplementation<'HostGroup'> = {
   GetInstanceStatistics: {
     rights: READ,
-    coverage: {
-      level: 'partial',
-      missing:
-        'KLSRV_ST_GUI_CALLS_CNT, KLSRV_ST_CON_EVENTS and the event-intake counters (KLSRV_ST_EVENTS_CNT, KLSRV_ST_EVENTBULKS_CNT and their kin) are not reported; the other counters are derived from the world (decision 0076), and KLNLST_COUNTERS counts no list operations',
-    },
     handler: async (ctx, { vecFilterFields }) => {
       const seen = ctx.vserverId === 0 ? [...ctx.world.vservers.keys()] : [ctx.vserverId];
       const wanted = vecFilterFields ?? [];

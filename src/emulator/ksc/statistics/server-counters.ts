@@ -1,6 +1,9 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import { KlDouble } from '../../../ksc/values.ts';
 import type { MethodContext } from '../context.ts';
+import { listOperationsSince, queuedListActions } from '../lists/operations.ts';
+import { eventIntake } from './event-intake.ts';
+import type { AgentWork } from '../agents/scheduler.ts';
 import type { HostRecord } from '../world/model.ts';
 import { HOST_STATE } from '../world/status.ts';
 import type { KscWorld } from '../world.ts';
@@ -31,8 +34,6 @@ const SYNC_RECEIVED_BYTES = 46_000;
 /** An anti-virus bases update pulled from the server's file transfer service: chunks of 64 KiB each. */
 const UPDATE_CHUNKS = 6;
 const CHUNK_BYTES = 65_536;
-/** The network lists the server keeps (`QBTNetworkListApi`). */
-const NETWORK_LISTS = ['Quarantine', 'Backup', 'TIF'];
 
 const startedAt = new WeakMap<KscWorld, number>();
 
@@ -84,7 +85,8 @@ export async function serverCounters(ctx: MethodContext, vserverIds: readonly nu
   // Each agent syncs on its first connection after start, and again for each piece of work it was sent.
   const syncs = connectedSinceStart + ctx.agents.processed;
   const syncFailures = Math.min(ctx.agents.failures, syncs);
-  const pending = (await ctx.agents.pending()).filter((w) => w.dueAt <= now).length;
+  const queued = await ctx.agents.pending();
+  const pending = queued.filter((w) => w.dueAt <= now).length;
   const sessions = ctx.sessions.size;
   const actions = ctx.actions.counters();
   const chunkRequests = updates * UPDATE_CHUNKS;
@@ -114,7 +116,18 @@ export async function serverCounters(ctx: MethodContext, vserverIds: readonly nu
     KLSRV_ST_AD_SCAN_PERCENT: 100,
     // Empty: no domain is being scanned between two polls.
     KLSRV_ST_NETWORK_DOMAIN_SCANNED: '',
-    KLNLST_COUNTERS: networkListCounters(),
+    KLNLST_COUNTERS: await networkListCounters(ctx, vserverIds, start, queued),
+    KLSRV_ST_GUI_CALLS_CNT: ctx.calls.answered,
+    // Console event subscriptions: every open session is a console connection; the emulator serves no event
+    // subscription, so none are held, lost or retried.
+    KLSRV_ST_CON_EVENTS: {
+      KLSRV_ST_CON_EV_SESSION_COUNT: sessions,
+      KLSRV_ST_CON_EV_SUBS_COUNT: 0,
+      KLSRV_ST_CON_EV_LOST_EVENTS_COUNT: 0,
+      KLSRV_ST_CON_EV_UNAVAIL_RETR_COUNT: 0,
+      KLSRV_ST_CON_EV_UNSUBS_RETR_COUNT: 0,
+    },
+    ...(await eventIntake(ctx.world, vserverIds, start, interval)),
     KLASYNCACT_COUNTERS: {
       KLASYNCACT_ACTION_COUNT: actions.open,
       KLASYNCACT_FINALIZED_ACTION_COUNT: actions.finalized,
@@ -138,24 +151,33 @@ export async function serverCounters(ctx: MethodContext, vserverIds: readonly nu
 }
 
 /**
- * `KLNLST_COUNTERS`: per network list, the item operations agents reported. The world's lists are seeded before
- * the server starts, so none were reported since; the transaction queue is empty.
+ * `KLNLST_COUNTERS`: per network list, the item operations hosts reported since the start (rescans update an
+ * item, restores and deletions delete one; no list is ever cleared whole), and the transaction queue: the list
+ * actions queued for the hosts' next syncs.
  */
-function networkListCounters(): KlParams {
+async function networkListCounters(
+  ctx: MethodContext,
+  vserverIds: readonly number[],
+  start: number,
+  queued: readonly AgentWork[],
+): Promise<KlParams> {
+  const operations = await listOperationsSince(ctx.world, vserverIds, start);
+  const transactions = await queuedListActions(ctx.world, queued);
+  const lists = [...operations.keys()];
   return {
-    KLNLST_COUNTERS_LISTS_ARRAY: NETWORK_LISTS.map((name) => ({
+    KLNLST_COUNTERS_LISTS_ARRAY: lists.map((name) => ({
       KLNLST_COUNTERS_LIST_NAME: name,
-      KLNLST_COUNTERS_UPDATEDITEM_CNT: 0n,
-      KLNLST_COUNTERS_UPDATEDITEM_OP_CNT: 0n,
-      KLNLST_COUNTERS_DELETEDITEM_CNT: 0n,
+      KLNLST_COUNTERS_UPDATEDITEM_CNT: BigInt(operations.get(name)?.updated ?? 0),
+      KLNLST_COUNTERS_UPDATEDITEM_OP_CNT: BigInt(operations.get(name)?.updated ?? 0),
+      KLNLST_COUNTERS_DELETEDITEM_CNT: BigInt(operations.get(name)?.deleted ?? 0),
       KLNLST_COUNTERS_DELETEALL_CNT: 0n,
     })),
     KLNLST_COUNTERS_TRANSQUEUE: {
-      KLNLST_COUNTERS_TRANSQUEUE_TRANS_CNT: 0,
-      KLNLST_COUNTERS_LISTS_ARRAY: NETWORK_LISTS.map((name) => ({
+      KLNLST_COUNTERS_TRANSQUEUE_TRANS_CNT: [...transactions.values()].reduce((a, b) => a + b, 0),
+      KLNLST_COUNTERS_LISTS_ARRAY: lists.map((name) => ({
         KLNLST_COUNTERS_LIST_NAME: name,
-        KLNLST_COUNTERS_TRANSQUEUE_LIST_TRANS_CNT: 0,
-        KLNLST_COUNTERS_TRANSQUEUE_LIST_PENDING: false,
+        KLNLST_COUNTERS_TRANSQUEUE_LIST_TRANS_CNT: transactions.get(name) ?? 0,
+        KLNLST_COUNTERS_TRANSQUEUE_LIST_PENDING: (transactions.get(name) ?? 0) > 0,
         KLNLST_COUNTERS_TRANSQUEUE_LIST_LIMITED: false,
         KLNLST_COUNTERS_TRANSQUEUE_LIST_PRELIMITED: false,
       })),
