@@ -53,7 +53,7 @@ export const userDevicesApiMethods = {
     }),
     reply: noReply(),
   }),
-  /** The commands posted to a device and their states (`KLMDM_CMD_STATUS`). */
+  /** The device's active commands (not completed, failed or removed) and their states (`KLMDM_CMD_STATUS`). */
   'UserDevicesApi.GetCommands': kscMethod({
     args: z.strictObject({ lDeviceId: arg.long() }),
     reply: z.looseObject({ PxgRetVal: out.records() }),
@@ -161,11 +161,12 @@ export const userDevicesApiMethods = {
     }),
     reply: z.looseObject({ PxgRetVal: out.binary() }),
   }),
-  /** The device's journal of commands (`KLMDM_JRNL_*`). */
+  /** The device's journal records of completed or failed commands, with their results (`KLMDM_JRNL_*`). */
   'UserDevicesApi.GetJournalRecords': kscMethod({
     args: z.strictObject({ lDeviceId: arg.long() }),
     reply: z.looseObject({ PxgRetVal: out.records() }),
   }),
+  /** The same records without the command result (`GetJournalCommandResult` fetches it). */
   'UserDevicesApi.GetJournalRecords2': kscMethod({
     args: z.strictObject({ lDeviceId: arg.long() }),
     reply: z.looseObject({ PxgRetVal: out.records() }),

@@ -168,7 +168,11 @@ describe.each(BACKENDS)(
         ]);
 
         await emu.control('POST', '/__emulator/clock/advance', { seconds: 61 });
-        commands = (await admin.call('UserDevicesApi.GetCommands', { lDeviceId }))['PxgRetVal'] as Params[];
+        // GetCommands answers active commands only (decision 0074); GetCommandsAll keeps the completed one.
+        expect((await admin.call('UserDevicesApi.GetCommands', { lDeviceId }))['PxgRetVal']).toEqual([]);
+        commands = (await admin.call('UserDevicesApi.GetCommandsAll', { lDeviceId }))[
+          'PxgRetVal'
+        ] as Params[];
         expect(commands[0]!['KLMDM_CMD_STATUS']).toBe(2n);
         expect(
           (await admin.call('UserDevicesApi.RecallCommand', { c_wstrCommandGuid: 'cmd-block-1' }))[
@@ -186,7 +190,10 @@ describe.each(BACKENDS)(
             'PxgRetVal'
           ],
         ).toBe(true);
-        commands = (await admin.call('UserDevicesApi.GetCommands', { lDeviceId }))['PxgRetVal'] as Params[];
+        expect((await admin.call('UserDevicesApi.GetCommands', { lDeviceId }))['PxgRetVal']).toEqual([]);
+        commands = (await admin.call('UserDevicesApi.GetCommandsAll', { lDeviceId }))[
+          'PxgRetVal'
+        ] as Params[];
         expect(commands.map((c) => c['KLMDM_CMD_STATUS'])).toEqual([2n, 5n]);
         expect(
           (

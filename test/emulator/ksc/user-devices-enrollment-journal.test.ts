@@ -182,7 +182,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
     expect(expired['KLMDM_ENR_PKG_STATE']).toBe(3);
   });
 
-  it('journals posted, completed and recalled commands; answers a completed command result', async () => {
+  it('lists only completed commands in the journal; GetJournalRecords2 leaves the result to GetJournalCommandResult', async () => {
     const [device] = (await admin.viewAll('UmdmAllDevices', {
       fields: ['Dev_Id'],
       order: [{ Name: 'Dev_Id', Asc: true }],
@@ -193,6 +193,10 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
       c_wstrCommandGuid: 'jrnl-block',
       c_wstrCommandType: 'Block',
     });
+    const journal = async (method: string) =>
+      (await admin.call(`UserDevicesApi.${method}`, { lDeviceId }))['PxgRetVal'] as Params[];
+    // Posted, not completed yet: nothing to list (the reference: "completed or failed commands").
+    expect(await journal('GetJournalRecords')).toEqual([]);
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 61 });
     await admin.call('UserDevicesApi.PostCommand', {
       lDeviceId,
@@ -200,32 +204,32 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
       c_wstrCommandType: 'Wipe',
     });
     await admin.call('UserDevicesApi.RecallCommand', { c_wstrCommandGuid: 'jrnl-wipe' });
-    const records = (await admin.call('UserDevicesApi.GetJournalRecords', { lDeviceId }))[
-      'PxgRetVal'
-    ] as Params[];
-    expect(records.map((r) => [r['KLMDM_JRNL_CMD_TYPE'], r['KLMDM_JRNL_RECORD_TYPE']])).toEqual([
-      ['Block', 4],
-      ['Block', 1],
-      ['Wipe', 4],
-      ['Wipe', 6],
+    const records = await journal('GetJournalRecords');
+    expect(records).toEqual([
+      {
+        KLMDM_JRNL_RECORD_TYPE: 1,
+        KLMDM_JRNL_RECORD: 'Command completed: Block',
+        KLMDM_JRNL_DETAILS: '',
+        KLMDM_JRNL_TIME_STAMP: expect.any(Date),
+        KLMDM_JRNL_CMD_TYPE: 'Block',
+        KLMDM_JRNL_CMD_RESULT: { KLMDM_CMD_GUID: 'jrnl-block', KLMDM_CMD_RESULT_INFO: 'Command completed' },
+      },
     ]);
-    expect(records[0]!['KLMDM_JRNL_TIME_STAMP']).toBeInstanceOf(Date);
-    const records2 = (await admin.call('UserDevicesApi.GetJournalRecords2', { lDeviceId }))[
-      'PxgRetVal'
-    ] as Params[];
-    expect(records2).toEqual(records);
-    const result = await admin.call('UserDevicesApi.GetJournalCommandResult', {
-      llJrnlId: records[1]!['KLMDM_JRNL_ID'],
-    });
-    expect(result['PxgRetVal']).toEqual({
-      KLMDM_CMD_GUID: 'jrnl-block',
-      KLMDM_CMD_RESULT_INFO: 'Command completed',
-    });
+    const records2 = await journal('GetJournalRecords2');
+    expect(records2).toHaveLength(1);
+    const { KLMDM_JRNL_ID, ...withoutId } = records2[0]!;
+    const { KLMDM_JRNL_CMD_RESULT, ...withoutResult } = records[0]!;
+    expect(withoutId).toEqual(withoutResult);
+    const result = await admin.call('UserDevicesApi.GetJournalCommandResult', { llJrnlId: KLMDM_JRNL_ID });
+    expect(result['PxgRetVal']).toEqual(KLMDM_JRNL_CMD_RESULT);
     expect(
       (await failure(admin.call('UserDevicesApi.GetJournalCommandResult', { llJrnlId: 7 }))).pxgCode,
     ).toBe(1186);
     expect(
       (await failure(admin.call('UserDevicesApi.GetJournalRecords', { lDeviceId: 999_999 }))).pxgCode,
+    ).toBe(1186);
+    expect(
+      (await failure(admin.call('UserDevicesApi.GetJournalRecords2', { lDeviceId: 999_999 }))).pxgCode,
     ).toBe(1186);
   });
 

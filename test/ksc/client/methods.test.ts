@@ -830,6 +830,7 @@ describe('KSC method map', () => {
       c_wstrCommandGuid: 'map-2',
       c_wstrCommandType: 'Unblock',
     });
+    await emu.control('POST', '/__emulator/clock/advance', { seconds: 61 }); // map-2 completes: a journal record.
     await call('UserDevicesApi.GetJournalRecords', { lDeviceId });
     const { PxgRetVal: journal } = await call('UserDevicesApi.GetJournalRecords2', { lDeviceId });
     await call('UserDevicesApi.GetJournalCommandResult', {

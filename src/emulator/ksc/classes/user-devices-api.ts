@@ -25,7 +25,14 @@ import {
   packageInfo,
   type NewPackage,
 } from '../mobile/enrollment.ts';
-import { commandResult, journalAttributes, journalRecords } from '../mobile/journal.ts';
+import {
+  commandResult,
+  completedOrFailed,
+  journalAttributes,
+  journalAttributesWithoutResult,
+  journalRecords,
+  type JournalRecord,
+} from '../mobile/journal.ts';
 import { EXTRA_DATA_CATEGORIES, extraData } from '../mobile/extra-data.ts';
 import { isAccepted, saveEula, savedEulas } from '../mobile/eulas.ts';
 import {
@@ -105,18 +112,15 @@ async function created(ctx: MethodContext, request: NewPackage) {
   return { PxgRetVal: BigInt(await createPackage(ctx, request)) };
 }
 
-async function journalOf(ctx: MethodContext, lDeviceId: number | bigint) {
+async function journalOf(
+  ctx: MethodContext,
+  lDeviceId: number | bigint,
+  attributes: (record: JournalRecord) => KlParams,
+) {
   const { device, changes } = await deviceOf(ctx, lDeviceId);
   const commands = changes.commands.filter((c) => c.deviceId === device.id);
-  return { PxgRetVal: journalRecords(commands, ctx.clock.now()).map(journalAttributes) };
+  return { PxgRetVal: completedOrFailed(journalRecords(commands, ctx.clock.now())).map(attributes) };
 }
-
-const JOURNAL_COVERAGE = {
-  level: 'partial',
-  missing:
-    'records only for posted, completed and recalled commands (no device-reported info or warnings); ' +
-    'KLMDM_JRNL_ID is a convention; GetJournalRecords and GetJournalRecords2 answer the same records',
-} as const;
 
 function commandRecord(command: StoredCommand, now: number): KlParams {
   const status = commandStatus(command, now);
@@ -263,11 +267,14 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
   PostCommand2: { rights: WRITE, handler: (ctx, args) => postCommand(ctx, args) },
   GetCommands: {
     rights: READ,
+    // The reference: "states of active commands (not completed, not failed, etc.)"; GetCommandsAll answers all.
     handler: async (ctx, { lDeviceId }) => {
       const { device, changes } = await deviceOf(ctx, lDeviceId);
       const now = ctx.clock.now();
       return {
-        PxgRetVal: changes.commands.filter((c) => c.deviceId === device.id).map((c) => commandRecord(c, now)),
+        PxgRetVal: changes.commands
+          .filter((c) => c.deviceId === device.id && commandStatus(c, now) === 1)
+          .map((c) => commandRecord(c, now)),
       };
     },
   },
@@ -418,13 +425,16 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
   },
   GetJournalRecords: {
     rights: READ,
-    coverage: JOURNAL_COVERAGE,
-    handler: (ctx, { lDeviceId }) => journalOf(ctx, lDeviceId),
+    handler: (ctx, { lDeviceId }) => journalOf(ctx, lDeviceId, journalAttributes),
   },
   GetJournalRecords2: {
     rights: READ,
-    coverage: JOURNAL_COVERAGE,
-    handler: (ctx, { lDeviceId }) => journalOf(ctx, lDeviceId),
+    coverage: {
+      level: 'partial',
+      missing:
+        'KLMDM_JRNL_ID, the llJrnlId GetJournalCommandResult takes, is a convention: the "Journal records" table names no id',
+    },
+    handler: (ctx, { lDeviceId }) => journalOf(ctx, lDeviceId, journalAttributesWithoutResult),
   },
   GetJournalCommandResult: {
     rights: READ,
@@ -477,11 +487,6 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
   },
   GetCommandsAll: {
     rights: READ,
-    coverage: {
-      level: 'partial',
-      missing:
-        'the reference page of the method was not reachable: the argument lDeviceId is assumed from GetCommands',
-    },
     handler: async (ctx, { lDeviceId }) => {
       const { device, changes } = await deviceOf(ctx, lDeviceId);
       const now = ctx.clock.now();

@@ -5,11 +5,20 @@ import { COMMAND_DELIVERY_MS, commandStatus, type StoredCommand } from './device
 /**
  * A device's journal, derived from the commands posted to it (nothing more is stored): each command is posted
  * (`RecTypePosted`), then either completes (`RecTypeSuccess`, {@link COMMAND_DELIVERY_MS} later) or is recalled
- * (`RecTypeRemoved`). Deleting a command (or its device) deletes its records (decisions/0067).
+ * (`RecTypeRemoved`). Deleting a command (or its device) deletes its records (decisions/0067). The journal
+ * methods list only the completed or failed commands' records (decisions/0074).
  */
 
 /** `KLMDM_JRNL_RECORD_TYPE` (the reference's enumeration). */
-export const JOURNAL_RECORD = Object.freeze({ SUCCESS: 1, POSTED: 4, REMOVED: 6 });
+export const JOURNAL_RECORD = Object.freeze({ SUCCESS: 1, FAIL: 2, POSTED: 4, REMOVED: 6 });
+
+/**
+ * The records `GetJournalRecords`/`GetJournalRecords2` answer: the reference says they hold "completed or failed
+ * commands" only, so posting and recall records stay in the journal (their ids still resolve) but are not listed.
+ */
+export function completedOrFailed(records: readonly JournalRecord[]): JournalRecord[] {
+  return records.filter((r) => r.type === JOURNAL_RECORD.SUCCESS || r.type === JOURNAL_RECORD.FAIL);
+}
 
 export interface JournalRecord {
   readonly id: number;
@@ -49,15 +58,23 @@ export function commandResult(record: JournalRecord): KlParams {
   return { KLMDM_CMD_GUID: record.command.guid, KLMDM_CMD_RESULT_INFO: 'Command completed' };
 }
 
-/** "Journal records" attributes; `KLMDM_JRNL_ID` (what `GetJournalCommandResult` takes) is a convention. */
+/** The reference's "Journal records" attributes, with the command's result (what `GetJournalRecords` answers). */
 export function journalAttributes(record: JournalRecord): KlParams {
   return {
-    KLMDM_JRNL_ID: BigInt(record.id),
     KLMDM_JRNL_RECORD_TYPE: record.type,
     KLMDM_JRNL_RECORD: `${MESSAGES[record.type]}: ${record.command.type}`,
     KLMDM_JRNL_DETAILS: '',
     KLMDM_JRNL_TIME_STAMP: new Date(Math.floor(record.at / 1000) * 1000),
     KLMDM_JRNL_CMD_TYPE: record.command.type,
-    ...(record.type === JOURNAL_RECORD.SUCCESS ? { KLMDM_JRNL_CMD_RESULT: commandResult(record) } : {}),
+    KLMDM_JRNL_CMD_RESULT: commandResult(record),
   };
+}
+
+/**
+ * What `GetJournalRecords2` answers: the records "without command result" (the reference), which is fetched by
+ * `GetJournalCommandResult(llJrnlId)`; the table names no id attribute, so `KLMDM_JRNL_ID` is a convention.
+ */
+export function journalAttributesWithoutResult(record: JournalRecord): KlParams {
+  const { KLMDM_JRNL_CMD_RESULT: _result, ...rest } = journalAttributes(record);
+  return { KLMDM_JRNL_ID: BigInt(record.id), ...rest };
 }
