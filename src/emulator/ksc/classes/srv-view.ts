@@ -23,7 +23,7 @@ export const srvViewClass = defineClass('SrvView', {
         'filter on ul_bVisited alone); other filters build every record, then filter (ACExeFilesSrvViewName, ' +
         'InvSrvViewName and InvDisplayNameGroupingSrvView filter a list cached until a host changes); ' +
         'of the reference views, InvLicenseKeysSrvViewName and the other InvLicenseProducts views, the ACExeFilesSoftInv/' +
-        'ACHostExeFilesSoftInv/ACExeFileCertificates views, v_klever_distrib, KLPOL_PROFILE_HST, PolProfileAclRolesSrvViewName, ' +
+        'ACHostExeFilesSoftInv views, v_klever_distrib, KLPOL_PROFILE_HST, PolProfileAclRolesSrvViewName, ' +
         'PLCDevicesSrvViewName and the static-analysis result views answer 1187 for wstrViewName (decision 0075)',
     },
     handler: async (ctx, args) => {

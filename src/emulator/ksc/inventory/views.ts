@@ -6,6 +6,7 @@ import type { HostRecord } from '../world/model.ts';
 import type { KscWorld } from '../world.ts';
 import { hostExeFiles, hostLevelOf, instanceRecords, type ExeFileInstance } from './exe-files.ts';
 import { EXE_FILE_ATTRIBUTES } from '../../../ksc/view-attributes.ts';
+import { CERTIFICATE_ATTRIBUTES, serverCertificates } from './certificates.ts';
 
 /** Instances add where the file is: the host's display name and the file's full path (emulator's names). */
 const INSTANCE_ATTRIBUTES = [...EXE_FILE_ATTRIBUTES, 'HOST_DN', 'FILE_PATH'] as const;
@@ -41,7 +42,7 @@ export function serverExeFiles(world: KscWorld, vserverId: number): ReadonlyMap<
 
 const READ = [need('basic', 'read')];
 
-/** The Application Control views (`ACExeFilesSrvViewName`, `ACHostExeFilesSrvViewName`). */
+/** The Application Control views (files, their instances on hosts, their publishers' certificates). */
 export const applicationControlViews: readonly SrvViewDefinition[] = [
   {
     name: 'ACExeFilesSrvViewName',
@@ -66,5 +67,12 @@ export const applicationControlViews: readonly SrvViewDefinition[] = [
       hostLevel: (host) => hostLevelOf(host),
       records: (ctx, host) => instanceRecords(host, hostExeFiles(ctx.world.seedValue, host)),
     },
+  },
+  {
+    name: 'ACExeFileCertificatesSrvViewName',
+    type: { attributes: new Set<string>(CERTIFICATE_ATTRIBUTES) },
+    rights: READ,
+    records: (ctx) =>
+      canSeeDevices(ctx) ? serverCertificates(serverExeFiles(ctx.world, ctx.vserverId)) : [],
   },
 ];
