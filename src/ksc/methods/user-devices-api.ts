@@ -11,6 +11,19 @@ const userIdArg = () => z.union([z.base64(), arg.binary()]).nullable().optional(
  * `UserDevicesApi`: unified mobile device management — the mobile devices of users (attributes `KLMDM_DEVICE_*`)
  * and the commands posted to them (`KLMDM_CMD_*`). The `UmdmAllDevices` view of `SrvView` lists the same devices.
  */
+/** `PostCommand` and `PostCommand2`: the reference gives both the same arguments. */
+const postCommand = kscMethod({
+  args: z.strictObject({
+    lDeviceId: arg.long(),
+    c_wstrCommandGuid: arg.string(),
+    c_wstrCommandType: arg.string(),
+    pArguments: arg.params().nullable().optional(),
+    lMdmProtocols: arg.long().optional(),
+    lProcessFlags: arg.long().optional(),
+  }),
+  reply: noReply(),
+});
+
 export const userDevicesApiMethods = {
   /** One device's attributes ("List of device attributes"). */
   'UserDevicesApi.GetDevice': kscMethod({
@@ -42,17 +55,7 @@ export const userDevicesApiMethods = {
     reply: z.looseObject({ PxgRetVal: out.records() }),
   }),
   /** Posts a command (`Block`, `Wipe`, `Locate`, …) under a caller-chosen GUID. */
-  'UserDevicesApi.PostCommand': kscMethod({
-    args: z.strictObject({
-      lDeviceId: arg.long(),
-      c_wstrCommandGuid: arg.string(),
-      c_wstrCommandType: arg.string(),
-      pArguments: arg.params().nullable().optional(),
-      lMdmProtocols: arg.long().optional(),
-      lProcessFlags: arg.long().optional(),
-    }),
-    reply: noReply(),
-  }),
+  'UserDevicesApi.PostCommand': postCommand,
   /** The device's active commands (not completed, failed or removed) and their states (`KLMDM_CMD_STATUS`). */
   'UserDevicesApi.GetCommands': kscMethod({
     args: z.strictObject({ lDeviceId: arg.long() }),
@@ -187,17 +190,7 @@ export const userDevicesApiMethods = {
     reply: noReply(),
   }),
   /** As `PostCommand` (the reference gives it the same arguments): posts a command under a caller-chosen GUID. */
-  'UserDevicesApi.PostCommand2': kscMethod({
-    args: z.strictObject({
-      lDeviceId: arg.long(),
-      c_wstrCommandGuid: arg.string(),
-      c_wstrCommandType: arg.string(),
-      pArguments: arg.params().nullable().optional(),
-      lMdmProtocols: arg.long().optional(),
-      lProcessFlags: arg.long().optional(),
-    }),
-    reply: noReply(),
-  }),
+  'UserDevicesApi.PostCommand2': postCommand,
   /** Every command posted to a device, completed and removed ones too (`GetCommands` answers the active ones). */
   'UserDevicesApi.GetCommandsAll': kscMethod({
     args: z.strictObject({ lDeviceId: arg.long() }),
