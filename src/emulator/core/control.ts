@@ -54,6 +54,7 @@ const advanceBody = z
 const freezeBody = z.strictObject({ frozen: z.boolean().default(true) });
 const faultsBody = z.strictObject({
   latencyMs: z.number().min(0).max(MAX_LATENCY_MS).optional(),
+  responseTimeMs: z.number().min(0).max(MAX_LATENCY_MS).optional(),
   resetRate: z.number().min(0).max(1).optional(),
   resetPhase: z.enum(['before', 'after']).optional(),
   errorRate: z.number().min(0).max(1).optional(),

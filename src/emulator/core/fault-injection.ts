@@ -4,8 +4,17 @@ import type { MiddlewareHandler } from 'hono';
 import type { EmulatorEnv } from './server.ts';
 
 export interface FaultSettings {
-  /** Added to every API call before it runs (ms). */
+  /**
+   * Added to every API call before it runs (ms): the call's own work comes on top, so calls that wait together
+   * also queue together for the emulator's one thread afterwards.
+   */
   readonly latencyMs?: number | undefined;
+  /**
+   * Every API call is answered no sooner than this many ms after it arrived, its work done inside that time: a
+   * server whose calls take this long, whatever the emulator's own work (as long as that is shorter). Distinct from
+   * `latencyMs`, which is added before the work; when both are set, the latency counts inside the response time.
+   */
+  readonly responseTimeMs?: number | undefined;
   /** Share of API calls (0–1) whose TCP connection is reset before they run. */
   readonly resetRate?: number | undefined;
   /**
@@ -58,6 +67,8 @@ export class FaultInjector {
       throw new RangeError('slowBodyBytesPerSecond must be ≥ 0');
     if (settings.latencyMs !== undefined && !(settings.latencyMs >= 0))
       throw new RangeError('latencyMs must be ≥ 0');
+    if (settings.responseTimeMs !== undefined && !(settings.responseTimeMs >= 0))
+      throw new RangeError('responseTimeMs must be ≥ 0');
     this.settings = { ...settings };
     this.random = mulberry32(settings.seed ?? 1);
   }
@@ -94,6 +105,12 @@ export class FaultInjector {
     return rate > 0 ? rate : undefined;
   }
 
+  /** How long to hold an answer whose call arrived at `arrivedAt` (`performance.now()`); 0 when it may go now. */
+  holdFor(arrivedAt: number): number {
+    const { responseTimeMs = 0 } = this.settings;
+    return responseTimeMs > 0 ? responseTimeMs - (performance.now() - arrivedAt) : 0;
+  }
+
   /** Applies the faults due after a call took effect, before its answer is written. */
   after(socket: Socket | undefined): 'continue' | 'reset' {
     return this.settings.resetPhase === 'after' ? this.maybeReset(socket) : 'continue';
@@ -121,12 +138,15 @@ export function injectFaults(
     Response.json({ error: 'injected server error' }, { status }),
 ): MiddlewareHandler<EmulatorEnv> {
   return async (c, next) => {
+    const arrivedAt = performance.now();
     const decision = await injector.before(c.env.incoming?.socket);
     // The socket is gone; this response is never written, it only ends the middleware chain.
     if (decision === 'reset') return new Response(null, { status: 499 });
     const status = injector.error();
     if (status !== undefined) return answerError(status);
     await next();
+    const hold = injector.holdFor(arrivedAt);
+    if (hold >= 1) await sleep(hold);
     injector.after(c.env.incoming?.socket);
     const rate = injector.slowBodyBytesPerSecond;
     if (rate !== undefined && c.res.body !== null) c.res = throttled(c.res, rate);

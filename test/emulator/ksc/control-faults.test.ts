@@ -28,6 +28,34 @@ describe('KSC emulator control API and fault injection', () => {
     await emu.control('DELETE', '/__emulator/faults');
   });
 
+  it('answers every call responseTimeMs after it arrived, its work inside that time (not added to it)', async () => {
+    const timed = async (): Promise<number> => {
+      const started = performance.now();
+      await admin.call('Session.Ping');
+      return performance.now() - started;
+    };
+    try {
+      const set = await emu.control('POST', '/__emulator/faults', { responseTimeMs: 200 });
+      expect(set.body).toEqual({ faults: { responseTimeMs: 200 } });
+      expect(await timed()).toBeGreaterThanOrEqual(195);
+      // 150 ms of work before the call runs (the latency fault stands in for a slow call): still answered at 200.
+      await emu.control('POST', '/__emulator/faults', { responseTimeMs: 200, latencyMs: 150 });
+      const withWork = await timed();
+      expect(withWork).toBeGreaterThanOrEqual(195);
+      expect(withWork).toBeLessThan(330);
+      // Work longer than the response time: answered when the work is done, nothing added.
+      await emu.control('POST', '/__emulator/faults', { responseTimeMs: 50, latencyMs: 250 });
+      const longWork = await timed();
+      expect(longWork).toBeGreaterThanOrEqual(245);
+      expect(longWork).toBeLessThan(290);
+      // latencyMs alone is unchanged: added before the call.
+      await emu.control('POST', '/__emulator/faults', { latencyMs: 150 });
+      expect(await timed()).toBeGreaterThanOrEqual(140);
+    } finally {
+      await emu.control('DELETE', '/__emulator/faults');
+    }
+  });
+
   it("injects 5xx answers (errorRate, errorStatus) in KSC's error shape, the call not run", async () => {
     await emu.control('POST', '/__emulator/faults', { errorRate: 1, errorStatus: 502 });
     const groupsBefore = emu.ksc.world.groups.size;

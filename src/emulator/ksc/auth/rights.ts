@@ -57,11 +57,35 @@ export const DEFAULT_ROLES: readonly RoleDefinition[] = [
   { name: 'Basic Reader', rights: { basic: ['read'] } },
 ];
 
-/** Combines the rights of several roles (a union, as KSC does). */
+/** Rights already combined, per role table and list of role names, with the definitions they were made of. */
+const combined = new WeakMap<
+  ReadonlyMap<string, RoleDefinition>,
+  Map<string, { readonly from: ReadonlyArray<RoleDefinition | undefined>; readonly rights: Rights }>
+>();
+
+/**
+ * Combines the rights of several roles (a union, as KSC does). Every API call asks for its caller's rights, so the
+ * union is kept per list of role names and reused while each of those names still maps to the same definition
+ * (definitions are replaced, never changed in place: an edited or deleted role is seen at the next call).
+ */
 export function effectiveRights(
   roleNames: readonly string[],
   roles: ReadonlyMap<string, RoleDefinition>,
 ): Rights {
+  let byNames = combined.get(roles);
+  if (byNames === undefined) combined.set(roles, (byNames = new Map()));
+  const key = roleNames.join('\u0000');
+  const kept = byNames.get(key);
+  if (kept !== undefined && kept.from.every((role, i) => roles.get(roleNames[i]!) === role))
+    return kept.rights;
+  const rights = combineRights(roleNames, roles);
+  // Bounded by the distinct role lists of the users; a cleared table starts afresh when its lists change.
+  if (byNames.size >= 1024) byNames.clear();
+  byNames.set(key, { from: roleNames.map((name) => roles.get(name)), rights });
+  return rights;
+}
+
+function combineRights(roleNames: readonly string[], roles: ReadonlyMap<string, RoleDefinition>): Rights {
   const merged: Partial<Record<Area, Set<Access>>> = {};
   for (const name of roleNames) {
     const role = roles.get(name);
