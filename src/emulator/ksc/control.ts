@@ -8,6 +8,7 @@ import { mountDirectoryControl } from './directory/control.ts';
 import type { DirectoryPublisher } from './directory/publisher.ts';
 import { mountStatusControl } from './status/control.ts';
 import { mountMailControl } from './mail/outbox.ts';
+import { mountOutbreakControl } from './inventory/outbreak-control.ts';
 import { isEmulatedMethodName } from './catalogue.ts';
 import { MALFORMED_KINDS } from './malformed-answers.ts';
 import type { KscServerState } from './server.ts';
@@ -92,6 +93,7 @@ export function createKscControlApi(deps: ControlDependencies): Hono<EmulatorEnv
   if (deps.directory !== undefined) mountDirectoryControl(control, deps.directory);
   mountStatusControl(control, world);
   mountMailControl(control, world);
+  mountOutbreakControl(control, world);
 
   control.get('/agents/work', async (c) => {
     const host = c.req.query('hostId');

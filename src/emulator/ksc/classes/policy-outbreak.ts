@@ -15,6 +15,7 @@ const WRITE = [need('basic', 'read', 'write')];
  * policy the caller's server does not have is a 1186, a mask that is not a non-negative integer a 1187 (the
  * reference does not list the mask's bits here, so they are kept, not checked).
  * A policy deleted later drops out of the list, as KSC keeps no outbreak entry for a policy that is gone.
+ * An outbreak declared through the control API (`inventory/outbreaks.ts`, decision 0076) activates them.
  */
 export const policyOutbreakClass = defineClass('Policy', {
   GetOutbreakPolicies: {
@@ -34,10 +35,6 @@ export const policyOutbreakClass = defineClass('Policy', {
 
   SetOutbreakPolicies: {
     rights: WRITE,
-    coverage: {
-      level: 'partial',
-      missing: 'kept and read back only: no outbreak is detected, so no outbreak policy is ever activated',
-    },
     handler: async (ctx, { pData }) => {
       const list = pData['KLPOL_POL_OUTBREAK'] ?? [];
       if (!Array.isArray(list)) throw faults.badParameter('KLPOL_POL_OUTBREAK');

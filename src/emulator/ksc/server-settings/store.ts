@@ -21,6 +21,7 @@ export type ServerSettingName =
   | 'file-categories'
   | 'sent-mail'
   | 'outbreak-policies'
+  | 'outbreaks'
   | 'secondary-servers'
   | 'virtual-servers';
 
