@@ -22,7 +22,8 @@ export type ServerSettingName =
   | 'sent-mail'
   | 'outbreak-policies'
   | 'secondary-servers'
-  | 'virtual-servers';
+  | 'virtual-servers'
+  | 'vserver-certificate-recalls';
 
 function db(world: KscWorld): Kysely<ServerSettingsTables> {
   return world.db.withTables<ServerSettingsTables>();
