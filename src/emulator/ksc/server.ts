@@ -11,6 +11,7 @@ import { CallCounter } from './call-counter.ts';
 import { CATEGORIZER_UPLOAD_PREFIX, categorizerUploads } from './categories/uploads.ts';
 import { Authenticator, type Authenticated, type LockoutPolicy } from './auth/authenticator.ts';
 import { effectiveRights, satisfies } from './auth/rights.ts';
+import { rightsOnServer } from './auth/vserver-acl.ts';
 import { SessionStore, type Session } from './auth/sessions.ts';
 import type { Clock } from '../core/clock.ts';
 import type { MethodContext } from './context.ts';
@@ -247,10 +248,10 @@ export function createKscServer(options: KscServerOptions): {
       const name = parsed.error.issues[0]?.path[0];
       throw faults.badParameter(typeof name === 'string' ? name : method);
     }
-    const rights = {
+    const rights = await rightsOnServer(world, auth.user, auth.vserverId, {
       server: effectiveRights(auth.user.roles.server, world.roles),
       devices: effectiveRights(auth.user.roles.devices, world.roles),
-    };
+    });
     if (!satisfies(rights.server, entry.def.rights)) throw faults.accessDenied();
     // What fell due since the last call happens first, so the caller sees a world consistent with the clock.
     await agents.runDue();

@@ -1,3 +1,4 @@
+import { agentRecallWork } from '../hierarchy/agent-recall.ts';
 import { listWork } from '../lists/work.ts';
 import { settingsWork } from '../settings/work.ts';
 import { taskWork } from '../tasks/work.ts';
@@ -8,4 +9,5 @@ export const WORK_HANDLERS: Readonly<Record<string, WorkHandler>> = {
   ...taskWork,
   ...listWork,
   ...settingsWork,
+  ...agentRecallWork,
 };

@@ -1,5 +1,6 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import { need } from '../auth/rights.ts';
+import { closeAgentConnections, recordCertificateRecall } from '../hierarchy/agent-recall.ts';
 import type { MethodContext } from '../context.ts';
 import { faults } from '../faults.ts';
 import {
@@ -126,13 +127,10 @@ export const vserversClass = defineClass('VServers', {
     },
   },
 
+  // coverage: full — connect lets a main-server user in; read, write and execute limit that user's roles on the
+  // virtual server (auth/vserver-acl.ts, docs/decisions/0079). OS accounts are kept: none logs in to the emulator.
   SetPermissions: {
     rights: WRITE,
-    coverage: {
-      level: 'partial',
-      missing:
-        'of the rights only "connect" (0x40000) has an effect — it lets a main-server user log in to the virtual server; OS accounts (KLSPLU_SID) are kept, never logged in',
-    },
     handler: async (ctx, { lVServer, pPermissions, bProtection }) => {
       requireMainServer(ctx);
       await requireServer(ctx, lVServer);
@@ -155,16 +153,16 @@ export const vserversClass = defineClass('VServers', {
     },
   },
 
+  // coverage: full — the virtual server's connected Network Agents are disconnected now and reconnect, with the new
+  // certificate, at their next sync (docs/decisions/0079); the recall is kept on the main server.
   RecallCertAndCloseConnections: {
     rights: WRITE,
-    coverage: {
-      level: 'partial',
-      missing:
-        'the simulated Network Agents hold no connections or certificates: the call checks the virtual server and changes nothing',
-    },
     handler: async (ctx, { lVServer }) => {
       requireMainServer(ctx);
       await requireServer(ctx, lVServer);
+      const now = ctx.clock.now();
+      const closed = await closeAgentConnections(ctx.world, ctx.agents, lVServer, now);
+      await recordCertificateRecall(ctx.world, lVServer, now, closed);
       return {};
     },
   },

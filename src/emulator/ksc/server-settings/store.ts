@@ -23,7 +23,8 @@ export type ServerSettingName =
   | 'outbreak-policies'
   | 'outbreaks'
   | 'secondary-servers'
-  | 'virtual-servers';
+  | 'virtual-servers'
+  | 'vserver-certificate-recalls';
 
 function db(world: KscWorld): Kysely<ServerSettingsTables> {
   return world.db.withTables<ServerSettingsTables>();
