@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENTS_REASONS } from '../../../src/emulator/ksc/status/reasons.ts';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Params = Record<string, unknown>;
 
@@ -14,22 +9,13 @@ const ALL_BITS = EVENTS_REASONS.filter((r) => r.bit !== 0).map((r) => r.bit);
 const ALL_MASK = ALL_BITS.reduce((mask, bit) => mask | bit, 0);
 
 describe.each(BACKENDS)('KSC emulator control API: general status reasons (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend);
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend);
 
   async function eventsStatus(): Promise<Params> {
-    const request = await admin.call('ReportManager.RequestStatisticsData', {
+    const request = await emu.admin.call('ReportManager.RequestStatisticsData', {
       pRequestParams: { KLSTS_Events: {} },
     });
-    const data = await admin.call('ReportManager.GetStatisticsData', {
+    const data = await emu.admin.call('ReportManager.GetStatisticsData', {
       strRequestId: request['strRequestId'] as string,
     });
     return (data['pResultData'] as Params)['KLSTS_Events'] as Params;
