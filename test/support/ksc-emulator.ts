@@ -193,6 +193,28 @@ export class KscCaller {
     await this.call('ChunkAccessor.Release', { strAccessor: accessor });
     return items;
   }
+
+  /**
+   * Reads a ChunkAccessor the way a client that trusts `GetItemsCount` does (the count, then one chunk of that
+   * many), and releases it.
+   */
+  async chunkAllAtOnce(strAccessor: string): Promise<KlParams[]> {
+    const count = (await this.call('ChunkAccessor.GetItemsCount', { strAccessor }))['PxgRetVal'] as number;
+    const chunk = await this.call('ChunkAccessor.GetItemsChunk', { strAccessor, nStart: 0, nCount: count });
+    await this.call('ChunkAccessor.Release', { strAccessor });
+    return (chunk['pChunk'] as { KLCSP_ITERATOR_ARRAY: KlParams[] }).KLCSP_ITERATOR_ARRAY;
+  }
+
+  /** Requests one block of general statistics (`ReportManager.RequestStatisticsData`, e.g. `KLSTS_Events`) and reads it. */
+  async statistics(block: string): Promise<Record<string, unknown>> {
+    const request = await this.call('ReportManager.RequestStatisticsData', {
+      pRequestParams: { [block]: {} },
+    });
+    const data = await this.call('ReportManager.GetStatisticsData', {
+      strRequestId: request['strRequestId'] as string,
+    });
+    return (data['pResultData'] as Record<string, unknown>)[block] as Record<string, unknown>;
+  }
 }
 
 /** The KSC error a call failed with; fails the test when the call succeeds or fails otherwise. */

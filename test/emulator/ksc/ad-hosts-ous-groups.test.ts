@@ -5,20 +5,13 @@ import { BACKENDS, failure, type KscCaller, useKscEmulator } from '../../support
 
 type Params = Record<string, KlArgument>;
 
-async function readAccessor(caller: KscCaller, strAccessor: string): Promise<Params[]> {
-  const count = (await caller.call('ChunkAccessor.GetItemsCount', { strAccessor }))['PxgRetVal'] as number;
-  const chunk = await caller.call('ChunkAccessor.GetItemsChunk', { strAccessor, nStart: 0, nCount: count });
-  await caller.call('ChunkAccessor.Release', { strAccessor });
-  return (chunk['pChunk'] as { KLCSP_ITERATOR_ARRAY: Params[] }).KLCSP_ITERATOR_ARRAY;
-}
-
 async function childOUs(caller: KscCaller, idOU: number): Promise<Params[]> {
   const { PxgRetVal } = await caller.call('AdHosts.GetChildOUs', {
     idOU,
     pFields: ['adhst_id', 'adhst_idComputer', 'adhst_binOu', 'adhst_hostsNum'],
     lMaxLifeTime: 60,
   });
-  return readAccessor(caller, PxgRetVal as string);
+  return caller.chunkAllAtOnce(PxgRetVal as string);
 }
 
 function hex(value: KlArgument | undefined): string {
@@ -41,7 +34,7 @@ describe.each(BACKENDS)('KSC emulator AdHosts: AD groups, added and removed OUs 
       lMaxLifeTime: 60,
     });
     expect(reply['PxgRetVal']).toBe(DOMAIN_GROUPS.length);
-    const groups = await readAccessor(emu.admin, reply['wstrIterator'] as string);
+    const groups = await emu.admin.chunkAllAtOnce(reply['wstrIterator'] as string);
     expect(groups.map((g) => g['adhst_adgroup_name'])).toEqual(
       [...DOMAIN_GROUPS].sort((a, b) => (a < b ? -1 : 1)),
     );
@@ -50,8 +43,7 @@ describe.each(BACKENDS)('KSC emulator AdHosts: AD groups, added and removed OUs 
     expect(vpn['adhst_adgroup_sam_name']).toBe('VPN_Users');
 
     // A computer belongs to no group in the world; an unknown AD host is 1186.
-    const computers = await readAccessor(
-      emu.admin,
+    const computers = await emu.admin.chunkAllAtOnce(
       (
         await emu.admin.call('AdHosts.GetChildComputers', {
           idOU: 4,

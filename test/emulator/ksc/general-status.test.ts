@@ -34,15 +34,7 @@ describe('general status reasons (seed 000)', () => {
 describe.each(BACKENDS)('KSC emulator general status (%s)', (backend) => {
   const emu = useKscEmulator(backend);
 
-  async function eventsStatus(caller = emu.admin): Promise<Params> {
-    const request = await caller.call('ReportManager.RequestStatisticsData', {
-      pRequestParams: { KLSTS_Events: {} },
-    });
-    const data = await caller.call('ReportManager.GetStatisticsData', {
-      strRequestId: request['strRequestId'] as string,
-    });
-    return (data['pResultData'] as Params)['KLSTS_Events'] as Params;
-  }
+  const eventsStatus = (caller = emu.admin) => caller.statistics('KLSTS_Events');
 
   async function countEvents(vserverId: number, severity: number, afterId = 0): Promise<number> {
     const rows = await emu.ksc.world.db

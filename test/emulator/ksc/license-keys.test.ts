@@ -96,13 +96,7 @@ describe.each(BACKENDS)(
       expect(reserve['KLLIC_NHOSTS_ASNEXT']).toBe(secured.length - expired.length);
 
       // General status counts the same expired licenses.
-      const { strRequestId } = await emu.admin.call('ReportManager.RequestStatisticsData', {
-        pRequestParams: { KLSTS_Deployment: {} },
-      });
-      const { pResultData } = await emu.admin.call('ReportManager.GetStatisticsData', {
-        strRequestId: strRequestId as string,
-      });
-      const deployment = (pResultData as Params)['KLSTS_Deployment'] as Params;
+      const deployment = await emu.admin.statistics('KLSTS_Deployment');
       expect(deployment['KLSTS_Par_Dpl_LicExparedCnt']).toBe(expired.length);
 
       const users = await keyHosts(trial!['KLLIC_SERIAL'] as string);

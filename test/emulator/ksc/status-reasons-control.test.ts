@@ -2,8 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { EVENTS_REASONS } from '../../../src/emulator/ksc/status/reasons.ts';
 import { BACKENDS, useKscEmulator } from '../../support/ksc-emulator.ts';
 
-type Params = Record<string, unknown>;
-
 /** Every reason of seed 000 but 0 ("nothing to report"). */
 const ALL_BITS = EVENTS_REASONS.filter((r) => r.bit !== 0).map((r) => r.bit);
 const ALL_MASK = ALL_BITS.reduce((mask, bit) => mask | bit, 0);
@@ -11,15 +9,7 @@ const ALL_MASK = ALL_BITS.reduce((mask, bit) => mask | bit, 0);
 describe.each(BACKENDS)('KSC emulator control API: general status reasons (%s)', (backend) => {
   const emu = useKscEmulator(backend);
 
-  async function eventsStatus(): Promise<Params> {
-    const request = await emu.admin.call('ReportManager.RequestStatisticsData', {
-      pRequestParams: { KLSTS_Events: {} },
-    });
-    const data = await emu.admin.call('ReportManager.GetStatisticsData', {
-      strRequestId: request['strRequestId'] as string,
-    });
-    return (data['pResultData'] as Params)['KLSTS_Events'] as Params;
-  }
+  const eventsStatus = () => emu.admin.statistics('KLSTS_Events');
 
   it('switches every reason of seed 000 on, with its parameters, and off again', async () => {
     const before = await eventsStatus();
@@ -60,13 +50,7 @@ describe.each(BACKENDS)('KSC emulator control API: general status reasons (%s)',
     });
     expect(((await eventsStatus())['KLSTS_Par_StatusReasonMask'] as number) & 4096).toBe(0);
     const branch = await emu.session('admin', 'vs-branch');
-    const request = await branch.call('ReportManager.RequestStatisticsData', {
-      pRequestParams: { KLSTS_Events: {} },
-    });
-    const data = await branch.call('ReportManager.GetStatisticsData', {
-      strRequestId: request['strRequestId'] as string,
-    });
-    const branchStatus = (data['pResultData'] as Params)['KLSTS_Events'] as Params;
+    const branchStatus = await branch.statistics('KLSTS_Events');
     expect((branchStatus['KLSTS_Par_StatusReasonMask'] as number) & 4096).toBe(4096);
 
     const bad = await emu.control('POST', '/__emulator/status/reasons', { bits: [3] });
