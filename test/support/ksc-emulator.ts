@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Agent as UndiciAgent, fetch as undiciFetch } from 'undici';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import {
   decodeArguments,
   encodeArguments,
@@ -193,6 +193,28 @@ export class KscCaller {
     await this.call('ChunkAccessor.Release', { strAccessor: accessor });
     return items;
   }
+
+  /**
+   * Reads a ChunkAccessor the way a client that trusts `GetItemsCount` does (the count, then one chunk of that
+   * many), and releases it.
+   */
+  async chunkAllAtOnce(strAccessor: string): Promise<KlParams[]> {
+    const count = (await this.call('ChunkAccessor.GetItemsCount', { strAccessor }))['PxgRetVal'] as number;
+    const chunk = await this.call('ChunkAccessor.GetItemsChunk', { strAccessor, nStart: 0, nCount: count });
+    await this.call('ChunkAccessor.Release', { strAccessor });
+    return (chunk['pChunk'] as { KLCSP_ITERATOR_ARRAY: KlParams[] }).KLCSP_ITERATOR_ARRAY;
+  }
+
+  /** Requests one block of general statistics (`ReportManager.RequestStatisticsData`, e.g. `KLSTS_Events`) and reads it. */
+  async statistics(block: string): Promise<Record<string, unknown>> {
+    const request = await this.call('ReportManager.RequestStatisticsData', {
+      pRequestParams: { [block]: {} },
+    });
+    const data = await this.call('ReportManager.GetStatisticsData', {
+      strRequestId: request['strRequestId'] as string,
+    });
+    return (data['pResultData'] as Record<string, unknown>)[block] as Record<string, unknown>;
+  }
 }
 
 /** The KSC error a call failed with; fails the test when the call succeeds or fails otherwise. */
@@ -286,4 +308,61 @@ export async function startTestEmulator(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The emulator of one `describe` block, as most emulator tests want it: started in `beforeAll` on the backend,
+ * stopped in `afterAll`, with an administrator's session open. What it returns is usable from tests and hooks
+ * only, since the emulator does not run yet while vitest collects the block.
+ */
+export interface KscEmulatorFixture extends Omit<TestEmulator, 'stop'> {
+  /**
+   * A session of `admin`, opened at start. A test that ends it (the clock advanced past its lifetime, the data
+   * reset) assigns a new one, and the tests after it use that.
+   */
+  admin: KscCaller;
+}
+
+export function useKscEmulator(
+  backend: Backend,
+  options: Partial<KscEmulatorOptions> = {},
+): KscEmulatorFixture {
+  let started: TestEmulator | undefined;
+  let admin: KscCaller | undefined;
+  beforeAll(async () => {
+    started = await startTestEmulator(backend, options);
+    admin = await started.session();
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const running = (): TestEmulator => {
+    if (started === undefined) throw new NotStartedError();
+    return started;
+  };
+  return {
+    get ksc() {
+      return running().ksc;
+    },
+    get url() {
+      return running().url;
+    },
+    session: (user, vserver) => running().session(user, vserver),
+    control: (method, route, body) => running().control(method, route, body),
+    callsReceived: () => running().callsReceived(),
+    get admin() {
+      if (admin === undefined) throw new NotStartedError();
+      return admin;
+    },
+    set admin(caller: KscCaller) {
+      admin = caller;
+    },
+  };
+}
+
+/** The fixture was used before its `beforeAll` ran: at collection time, or after a failed start. */
+export class NotStartedError extends Error {
+  constructor() {
+    super('the KSC emulator of this describe block has not started: use it inside a test or a hook');
+  }
 }

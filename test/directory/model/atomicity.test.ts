@@ -13,17 +13,7 @@ import {
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DirectoryStore, type DirectoryTables } from '../../../src/directory/model/index.ts';
 import { openDatabase, type OpenDatabase } from '../../../src/store/database.ts';
-import {
-  BACKENDS,
-  group,
-  groupInfo,
-  members,
-  openStore,
-  snapshot,
-  user,
-  userInfo,
-  type Opened,
-} from './support.ts';
+import { BACKENDS, group, groupInfo, members, snapshot, user, userInfo, useStore } from './support.ts';
 
 /** Fails the statement after `remaining` more have run, once armed, or the first that mentions `marker`. */
 class FailOnStatement implements KyselyPlugin {
@@ -48,15 +38,14 @@ class FailOnStatement implements KyselyPlugin {
 }
 
 describe.each(BACKENDS)('directory atomicity on %s', (backend) => {
-  let opened: Opened;
+  const opened = useStore(backend, 'directory_atomicity', { per: 'test' });
   let raw: OpenDatabase<DirectoryTables>;
-  beforeEach(async () => {
-    opened = await openStore(backend, 'directory_atomicity');
+  // Registered after the store's hooks: opened after it, and (vitest runs after-hooks as a stack) closed before it.
+  beforeEach(() => {
     raw = openDatabase<DirectoryTables>(opened.location);
   });
   afterEach(async () => {
     await raw?.close();
-    await opened?.close();
   });
 
   async function rows(): Promise<unknown> {

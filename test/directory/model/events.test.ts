@@ -2,7 +2,7 @@
  * Every event type on both backends: descriptions, memberships from both sides and their removal, deletions that
  * take memberships both ways, duplicates, late events that must not resurrect, nesting with cycles, conflicts.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_NESTING_DEPTH } from '../../../src/directory/model/index.ts';
 import {
   BACKENDS,
@@ -11,20 +11,13 @@ import {
   groupInfo,
   memberOf,
   members,
-  openStore,
   user,
   userInfo,
-  type Opened,
+  useStore,
 } from './support.ts';
 
 describe.each(BACKENDS)('directory events on %s', (backend) => {
-  let opened: Opened;
-  beforeEach(async () => {
-    opened = await openStore(backend, 'directory_events');
-  });
-  afterEach(async () => {
-    await opened?.close();
-  });
+  const opened = useStore(backend, 'directory_events', { per: 'test' });
 
   const groupsOf = async (upn: string) =>
     (await opened.store.getUser(upn)).candidates[0]?.groups.map(

@@ -4,7 +4,7 @@
  * so one store per backend serves every run.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DirectoryStore } from '../../../src/directory/model/index.ts';
 import type { DirectoryEvent, PublisherInstance } from '../../../src/directory/types.ts';
 import {
@@ -14,10 +14,9 @@ import {
   groupInfo,
   memberOf,
   members,
-  openStore,
   user,
   userInfo,
-  type Opened,
+  useStore,
 } from './support.ts';
 
 type Step =
@@ -76,13 +75,7 @@ async function stateOf(store: DirectoryStore, instance: PublisherInstance): Prom
 }
 
 describe.each(BACKENDS)('events out of order on %s', (backend) => {
-  let opened: Opened;
-  beforeAll(async () => {
-    opened = await openStore(backend, 'directory_order');
-  });
-  afterAll(async () => {
-    await opened?.close();
-  });
+  const opened = useStore(backend, 'directory_order', { per: 'block' });
 
   it('any permutation ends in the state of the time-ordered sequence', async () => {
     let run = 0;

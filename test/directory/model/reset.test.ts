@@ -3,7 +3,7 @@
  * completion leaves exactly the republished directory, an abandoned reset keeps the old one, a second reset
  * restarts the first.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { NoResetInProgressError } from '../../../src/directory/model/index.ts';
 import {
   BACKENDS,
@@ -17,13 +17,13 @@ import {
   user,
   userInfo,
   type Opened,
+  useStore,
 } from './support.ts';
 
 describe.each(BACKENDS)('directory reset on %s', (backend) => {
-  let opened: Opened;
   let now = 1_000_000;
+  const opened = useStore(backend, 'directory_reset', { per: 'test', now: () => now });
   beforeEach(async () => {
-    opened = await openStore(backend, 'directory_reset', () => now);
     await opened.store.apply([
       userInfo(1, 1),
       userInfo(2, 1),
@@ -33,9 +33,6 @@ describe.each(BACKENDS)('directory reset on %s', (backend) => {
       members('ds_group_members', group(1), [user(1), user(2), group(2)], 2),
       members('ds_group_members', group(2), [user(3)], 2),
     ]);
-  });
-  afterEach(async () => {
-    await opened?.close();
   });
 
   /** What a fresh directory shows after the republication alone. */

@@ -2,9 +2,9 @@
  * Seed 003's examples (made valid JSON, as the checker produces them) applied in order: the user, the group named
  * only by membership, identity reconciliation by trustee, uid and sid_hash, and lookups by every identifier.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DirectoryEvent } from '../../../src/directory/types.ts';
-import { BACKENDS, INSTANCE, openStore, type Opened } from './support.ts';
+import { BACKENDS, INSTANCE, useStore } from './support.ts';
 
 const VS = { ...INSTANCE, kscVsUid: 'VSRV42a6e07b-891f-4b88-bdbf-7438434346a4', kscVsId: '42' };
 
@@ -68,13 +68,7 @@ const SEED: DirectoryEvent[] = [
 ];
 
 describe.each(BACKENDS)('seed 003 examples on %s', (backend) => {
-  let opened: Opened;
-  beforeAll(async () => {
-    opened = await openStore(backend, 'directory_seed');
-  });
-  afterAll(async () => {
-    await opened?.close();
-  });
+  const opened = useStore(backend, 'directory_seed', { per: 'block' });
 
   it('applies each once; the membership of the group named by its ids lands before the group is described', async () => {
     const { store } = opened;

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import { DirectoryStore } from '../../../src/directory/model/index.ts';
 import type {
   DirectoryIds,
@@ -53,6 +53,39 @@ export async function openStore(backend: Backend, name: string, now?: () => numb
       await store.close();
       await database?.drop();
       if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The store of one `describe` block: opened before and closed after every test (`per: 'test'`, for tests that
+ * each need an empty directory) or once for the block (`per: 'block'`, for tests that keep apart by tenant).
+ * Usable from tests and hooks only; hooks the block registers after this call see the store opened.
+ */
+export function useStore(
+  backend: Backend,
+  name: string,
+  options: { per: 'test' | 'block'; now?: () => number },
+): Pick<Opened, 'store' | 'location'> {
+  let opened: Opened | undefined;
+  const [before, after] = options.per === 'test' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    opened = await openStore(backend, name, options.now);
+  });
+  after(async () => {
+    await opened?.close();
+  });
+  const current = (): Opened => {
+    if (opened === undefined)
+      throw new Error(`the ${name} store is not open: use it inside a test or a hook`);
+    return opened;
+  };
+  return {
+    get store() {
+      return current().store;
+    },
+    get location() {
+      return current().location;
     },
   };
 }

@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { INVENTORY_VIEW_ATTRIBUTES } from '../../../src/ksc/view-attributes.ts';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
 
@@ -14,20 +8,12 @@ const INVENTORY_FIELDS = [...INVENTORY_VIEW_ATTRIBUTES];
 
 /** Issue 21 part G: the software inventory view, outbreak policies, secondary servers registered and removed. */
 describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 50, events: 100 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 50, events: 100 });
 
   describe('SrvView InvSrvViewName', () => {
     it('lists each application once, consistent with InventoryApi, with its host count and first appearance', async () => {
-      const view = await admin.viewAll('InvSrvViewName', { fields: INVENTORY_FIELDS, page: 13 });
-      const list = (await admin.call('InventoryApi.GetInvProductsList', {}))['PxgRetVal'] as {
+      const view = await emu.admin.viewAll('InvSrvViewName', { fields: INVENTORY_FIELDS, page: 13 });
+      const list = (await emu.admin.call('InventoryApi.GetInvProductsList', {}))['PxgRetVal'] as {
         GNRL_EA_PARAM_1: Item[];
       };
       expect(new Set(view.map((r) => r['strID']))).toEqual(
@@ -57,7 +43,7 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
       const hosts = emu.ksc.world.hostsOf(0);
       const counts = new Map<string, number>();
       for (const host of hosts) {
-        const own = (await admin.call('InventoryApi.GetHostInvProducts', { szwHostId: host.id }))[
+        const own = (await emu.admin.call('InventoryApi.GetHostInvProducts', { szwHostId: host.id }))[
           'PxgRetVal'
         ] as { GNRL_EA_PARAM_1: Item[] };
         for (const id of new Set(own.GNRL_EA_PARAM_1.map((r) => String(r['ProductID']))))
@@ -69,9 +55,9 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
     });
 
     it('filters, orders and projects like every view', async () => {
-      const all = await admin.viewAll('InvSrvViewName', { fields: ['wstrDisplayName', 'nHostCount'] });
+      const all = await emu.admin.viewAll('InvSrvViewName', { fields: ['wstrDisplayName', 'nHostCount'] });
       const name = String(all[0]!['wstrDisplayName']);
-      const some = await admin.viewAll('InvSrvViewName', {
+      const some = await emu.admin.viewAll('InvSrvViewName', {
         filter: `(wstrDisplayName = "${name}")`,
         fields: ['wstrDisplayName', 'nHostCount'],
         order: [{ Name: 'nHostCount', Asc: false }],
@@ -79,7 +65,7 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
       expect(some.length).toBeGreaterThan(0);
       expect(some.every((r) => r['wstrDisplayName'] === name)).toBe(true);
       expect(Object.keys(some[0]!).sort()).toEqual(['nHostCount', 'wstrDisplayName']);
-      const popular = await admin.viewAll('InvSrvViewName', {
+      const popular = await emu.admin.viewAll('InvSrvViewName', {
         filter: '(nHostCount >= 10)',
         fields: ['nHostCount'],
       });
@@ -88,42 +74,42 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
   });
   describe('Policy outbreak policies', () => {
     it('start empty, are replaced whole, read back, and refuse unknown policies and bad masks', async () => {
-      expect((await admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
+      expect((await emu.admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
         KLPOL_POL_OUTBREAK: [],
       });
       const root = emu.ksc.world.rootGroup(0)!.id;
-      const policies = (await admin.call('Policy.GetPoliciesForGroup', { nGroupId: -1 }))[
+      const policies = (await emu.admin.call('Policy.GetPoliciesForGroup', { nGroupId: -1 }))[
         'PxgRetVal'
       ] as Item[];
       const [a, b] = policies.map((p) => p['KLPOL_ID'] as number);
       expect(a).toBeDefined();
       const entries = [{ KLPOL_ID: a!, KLPOL_OUTBREAK_MASK: 1 }];
       if (b !== undefined) entries.push({ KLPOL_ID: b, KLPOL_OUTBREAK_MASK: 6 });
-      await admin.call('Policy.SetOutbreakPolicies', { pData: { KLPOL_POL_OUTBREAK: entries } });
-      expect((await admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
+      await emu.admin.call('Policy.SetOutbreakPolicies', { pData: { KLPOL_POL_OUTBREAK: entries } });
+      expect((await emu.admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
         KLPOL_POL_OUTBREAK: entries,
       });
 
       const unknown = await failure(
-        admin.call('Policy.SetOutbreakPolicies', {
+        emu.admin.call('Policy.SetOutbreakPolicies', {
           pData: { KLPOL_POL_OUTBREAK: [{ KLPOL_ID: 987_654, KLPOL_OUTBREAK_MASK: 1 }] },
         }),
       );
       expect(unknown.pxgCode).toBe(1186);
       const badMask = await failure(
-        admin.call('Policy.SetOutbreakPolicies', {
+        emu.admin.call('Policy.SetOutbreakPolicies', {
           pData: { KLPOL_POL_OUTBREAK: [{ KLPOL_ID: a!, KLPOL_OUTBREAK_MASK: 'x' }] },
         }),
       );
       expect(badMask.pxgCode).toBe(1187);
       // A refused call changes nothing.
-      expect((await admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
+      expect((await emu.admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
         KLPOL_POL_OUTBREAK: entries,
       });
 
       // A policy deleted later leaves the list.
       const added = (
-        await admin.call('Policy.AddPolicy', {
+        await emu.admin.call('Policy.AddPolicy', {
           pPolicyData: {
             KLPOL_DN: 'outbreak',
             KLPOL_PRODUCT: 'KES',
@@ -132,11 +118,11 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
           },
         })
       )['PxgRetVal'] as number;
-      await admin.call('Policy.SetOutbreakPolicies', {
+      await emu.admin.call('Policy.SetOutbreakPolicies', {
         pData: { KLPOL_POL_OUTBREAK: [{ KLPOL_ID: added, KLPOL_OUTBREAK_MASK: 1 }] },
       });
-      await admin.call('Policy.DeletePolicy', { nPolicy: added });
-      expect((await admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
+      await emu.admin.call('Policy.DeletePolicy', { nPolicy: added });
+      expect((await emu.admin.call('Policy.GetOutbreakPolicies'))['PxgRetVal']).toEqual({
         KLPOL_POL_OUTBREAK: [],
       });
     });
@@ -144,13 +130,13 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
 
   describe('ServerHierarchy registering, changing and removing secondaries', () => {
     it('registers a passive and an active secondary, finds, updates and deletes them', async () => {
-      const before = (await admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
+      const before = (await emu.admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
         'PxgRetVal'
       ] as Item[];
       const groupId = before[0]!['KLSRVH_SRV_GROUPID'] as number;
       const certificate = new Uint8Array([48, 130, 1, 2, 3, 4]);
       const passive = (
-        await admin.call('ServerHierarchy.RegisterServer', {
+        await emu.admin.call('ServerHierarchy.RegisterServer', {
           wstrDisplName: 'ksc-lab',
           nGroupId: groupId,
           pCertificate: certificate,
@@ -159,7 +145,7 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
         })
       )['PxgRetVal'] as number;
       const active = (
-        await admin.call('ServerHierarchy.RegisterServer', {
+        await emu.admin.call('ServerHierarchy.RegisterServer', {
           wstrDisplName: 'ksc-shop',
           nGroupId: groupId,
           pCertificate: certificate,
@@ -170,7 +156,7 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
         before.length + 2,
       );
 
-      const info = (await admin.call('ServerHierarchy.GetServerInfo', { lServer: passive, pFields: [] }))[
+      const info = (await emu.admin.call('ServerHierarchy.GetServerInfo', { lServer: passive, pFields: [] }))[
         'PxgRetVal'
       ] as Item;
       expect(info).toMatchObject({
@@ -184,7 +170,7 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
       expect(
         (
           (
-            await admin.call('ServerHierarchy.GetServerInfo', {
+            await emu.admin.call('ServerHierarchy.GetServerInfo', {
               lServer: active,
               pFields: ['KLSRVH_SRV_PASSIVE'],
             })
@@ -192,45 +178,47 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
         )['KLSRVH_SRV_PASSIVE'],
       ).toBe(false);
 
-      const found = await admin.call('ServerHierarchy.FindSlaveServers', {
+      const found = await emu.admin.call('ServerHierarchy.FindSlaveServers', {
         wstrFilter: '(KLSRVH_SRV_DN = "ksc-*")',
         pFieldsToReturn: ['KLSRVH_SRV_DN'],
         pFieldsToOrder: [{ Name: 'KLSRVH_SRV_DN', Asc: true }],
         pParams: {},
         lMaxLifeTime: 60,
       });
-      const names = (await admin.chunkAll(found['wstrIterator'] as string)).map((s) => s['KLSRVH_SRV_DN']);
+      const names = (await emu.admin.chunkAll(found['wstrIterator'] as string)).map(
+        (s) => s['KLSRVH_SRV_DN'],
+      );
       expect(names).toEqual([...names].sort());
       expect(names).toEqual(expect.arrayContaining(['ksc-lab', 'ksc-shop']));
       expect(found['PxgRetVal']).toBe(names.length);
 
-      await admin.call('ServerHierarchy.UpdateServer', {
+      await emu.admin.call('ServerHierarchy.UpdateServer', {
         lServer: passive,
         pInfo: { KLSRVH_SRV_DN: 'ksc-lab-2' },
       });
       const seeded = before[0]!['KLSRVH_SRV_ID'] as number;
-      await admin.call('ServerHierarchy.UpdateServer', {
+      await emu.admin.call('ServerHierarchy.UpdateServer', {
         lServer: seeded,
         pInfo: { KLSRVH_SRV_DN: 'renamed' },
       });
       expect(
         (
           await failure(
-            admin.call('ServerHierarchy.UpdateServer', { lServer: passive, pInfo: { KLSRVH_SRV_DN: 7 } }),
+            emu.admin.call('ServerHierarchy.UpdateServer', { lServer: passive, pInfo: { KLSRVH_SRV_DN: 7 } }),
           )
         ).pxgCode,
       ).toBe(1187);
-      await admin.call('ServerHierarchy.DelServer', { lServer: active });
-      await admin.call('ServerHierarchy.DelServer', { lServer: seeded });
-      expect((await failure(admin.call('ServerHierarchy.DelServer', { lServer: active }))).pxgCode).toBe(
+      await emu.admin.call('ServerHierarchy.DelServer', { lServer: active });
+      await emu.admin.call('ServerHierarchy.DelServer', { lServer: seeded });
+      expect((await failure(emu.admin.call('ServerHierarchy.DelServer', { lServer: active }))).pxgCode).toBe(
         1186,
       );
       expect(
-        (await failure(admin.call('ServerHierarchy.GetServerInfo', { lServer: seeded, pFields: [] })))
+        (await failure(emu.admin.call('ServerHierarchy.GetServerInfo', { lServer: seeded, pFields: [] })))
           .pxgCode,
       ).toBe(1186);
 
-      const after = (await admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
+      const after = (await emu.admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
         'PxgRetVal'
       ] as Item[];
       expect(after.map((s) => s['KLSRVH_SRV_DN']).sort()).toEqual(
@@ -239,7 +227,7 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
       expect(
         (
           await failure(
-            admin.call('ServerHierarchy.RegisterServer', {
+            emu.admin.call('ServerHierarchy.RegisterServer', {
               wstrDisplName: 'x',
               nGroupId: 987_654,
               pCertificate: certificate,
@@ -251,8 +239,8 @@ describe.each(BACKENDS)('KSC emulator fidelity G (%s)', (backend) => {
 
       // The world is reset with the emulator's data: changes are forgotten.
       await emu.control('POST', '/__emulator/reset');
-      admin = await emu.session();
-      const reset = (await admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
+      emu.admin = await emu.session();
+      const reset = (await emu.admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
         'PxgRetVal'
       ] as Item[];
       expect(reset.map((s) => s['KLSRVH_SRV_DN'])).toEqual(before.map((s) => s['KLSRVH_SRV_DN']));

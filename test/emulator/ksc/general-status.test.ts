@@ -1,11 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-  failure,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 import { composeStatus } from '../../../src/emulator/ksc/status/compose.ts';
 import { EVENTS_REASONS } from '../../../src/emulator/ksc/status/reasons.ts';
 import { setCondition } from '../../../src/emulator/ksc/status/store.ts';
@@ -38,26 +32,9 @@ describe('general status reasons (seed 000)', () => {
 });
 
 describe.each(BACKENDS)('KSC emulator general status (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
+  const emu = useKscEmulator(backend);
 
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend);
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
-
-  async function eventsStatus(caller = admin): Promise<Params> {
-    const request = await caller.call('ReportManager.RequestStatisticsData', {
-      pRequestParams: { KLSTS_Events: {} },
-    });
-    const data = await caller.call('ReportManager.GetStatisticsData', {
-      strRequestId: request['strRequestId'] as string,
-    });
-    return (data['pResultData'] as Params)['KLSTS_Events'] as Params;
-  }
+  const eventsStatus = (caller = emu.admin) => caller.statistics('KLSTS_Events');
 
   async function countEvents(vserverId: number, severity: number, afterId = 0): Promise<number> {
     const rows = await emu.ksc.world.db
@@ -78,7 +55,7 @@ describe.each(BACKENDS)('KSC emulator general status (%s)', (backend) => {
     return Number(row?.m ?? 0);
   }
 
-  const reset = (mask: number, extra: Params = {}, caller = admin) =>
+  const reset = (mask: number, extra: Params = {}, caller = emu.admin) =>
     caller.call('ReportManager.ResetStatisticsData', {
       pRequestParams: { KLSTS_Events: { KLSTS_Par_StatusReasonMask: mask, ...extra } },
     } as never);
@@ -125,12 +102,12 @@ describe.each(BACKENDS)('KSC emulator general status (%s)', (backend) => {
 
   it('resets from a registration time: events risen later count again', async () => {
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 120 });
-    admin = await emu.session();
+    emu.admin = await emu.session();
     const now = emu.ksc.world.clock.now();
     await reset(1, { registration_time: new Date(now) });
     expect(((await eventsStatus())['KLSTS_Par_StatusReasonMask'] as number) & 1).toBe(0);
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 60 });
-    admin = await emu.session();
+    emu.admin = await emu.session();
     const before = await maxEventId();
     await emu.control('POST', '/__emulator/events', { count: 300 });
     const critical = await countEvents(0, 4, before);
@@ -182,22 +159,22 @@ describe.each(BACKENDS)('KSC emulator general status (%s)', (backend) => {
   });
 
   it('answers every requested key (unmodelled ones empty), and unknown and cancelled requests', async () => {
-    const request = await admin.call('ReportManager.RequestStatisticsData', {
+    const request = await emu.admin.call('ReportManager.RequestStatisticsData', {
       pRequestParams: { KLSTS_Events: {}, KLSTS_Unmodelled: {} },
     });
     const id = request['strRequestId'] as string;
-    const data = await admin.call('ReportManager.GetStatisticsData', { strRequestId: id });
+    const data = await emu.admin.call('ReportManager.GetStatisticsData', { strRequestId: id });
     const result = data['pResultData'] as Params;
     // KlAkOAPI's statistics sample polls until every key it asked for is present.
     // KLSTS_Deployment is modelled since issue 21 (docs/decisions/0061): an unknown key stands for the unmodelled.
     expect(Object.keys(result).sort()).toEqual(['KLSTS_Events', 'KLSTS_Unmodelled']);
     expect(result['KLSTS_Unmodelled']).toEqual({});
     expect(typeof (result['KLSTS_Events'] as Params)['KLSTS_Par_StatusReasonMask']).toBe('number');
-    await admin.call('ReportManager.CancelStatisticsRequest', { strRequestId: id });
-    const gone = await failure(admin.call('ReportManager.GetStatisticsData', { strRequestId: id }));
+    await emu.admin.call('ReportManager.CancelStatisticsRequest', { strRequestId: id });
+    const gone = await failure(emu.admin.call('ReportManager.GetStatisticsData', { strRequestId: id }));
     expect(gone.pxgCode).toBe(1186);
     const other = await emu.session('analyst');
-    const foreign = await admin.call('ReportManager.RequestStatisticsData', {
+    const foreign = await emu.admin.call('ReportManager.RequestStatisticsData', {
       pRequestParams: { KLSTS_Events: {} },
     });
     const notYours = await failure(
@@ -217,7 +194,7 @@ describe.each(BACKENDS)('KSC emulator general status (%s)', (backend) => {
     );
     expect([refused.pxgCode, refused.pxgMessage]).toEqual([1184, 'Access denied']);
     const bad = await failure(
-      admin.call('ReportManager.ResetStatisticsData', { pRequestParams: { KLSTS_Events: { x: 1 } } }),
+      emu.admin.call('ReportManager.ResetStatisticsData', { pRequestParams: { KLSTS_Events: { x: 1 } } }),
     );
     expect(bad.pxgMessage).toBe('Bad parameter "pRequestParams"');
   });

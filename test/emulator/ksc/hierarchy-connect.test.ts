@@ -1,35 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
 
 describe.each(BACKENDS)('KSC emulator ServerHierarchy: a registered secondary connects (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend);
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend);
 
   const info = async (lServer: number) =>
-    (await admin.call('ServerHierarchy.GetServerInfo', { lServer, pFields: [] }))['PxgRetVal'] as Item;
+    (await emu.admin.call('ServerHierarchy.GetServerInfo', { lServer, pFields: [] }))['PxgRetVal'] as Item;
 
   it('connects a minute after registration on the emulator clock and reports the version the seeded ones do', async () => {
-    const seeded = (await admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
+    const seeded = (await emu.admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
       'PxgRetVal'
     ] as Item[];
     const connectedSeeded = seeded.find((s) => s['KLSRVH_SRV_STATUS'] === 1)!;
     const id = (
-      await admin.call('ServerHierarchy.RegisterServer', {
+      await emu.admin.call('ServerHierarchy.RegisterServer', {
         wstrDisplName: 'ksc-new-branch',
         nGroupId: seeded[0]!['KLSRVH_SRV_GROUPID'] as number,
         pCertificate: new Uint8Array([48, 130, 1, 2]),
@@ -51,7 +37,7 @@ describe.each(BACKENDS)('KSC emulator ServerHierarchy: a registered secondary co
     const lastConnected = connected['KLSRVH_SRV_LAST_CONNECTED'] as Date;
     expect(Number.isNaN(lastConnected.getTime())).toBe(false);
 
-    const listed = (await admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
+    const listed = (await emu.admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
       'PxgRetVal'
     ] as Item[];
     expect(listed.find((s) => s['KLSRVH_SRV_ID'] === id)).toMatchObject({ KLSRVH_SRV_STATUS: 1 });

@@ -1,10 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Params = Record<string, unknown>;
 
@@ -46,19 +41,12 @@ const COUNTERS = [
 ];
 
 describe.each(BACKENDS)('KSC emulator HostGroup.GetInstanceStatistics counters (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend);
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend);
 
   const statistics = async (fields: string[]) =>
-    (await admin.call('HostGroup.GetInstanceStatistics', { vecFilterFields: fields }))['PxgRetVal'] as Params;
+    (await emu.admin.call('HostGroup.GetInstanceStatistics', { vecFilterFields: fields }))[
+      'PxgRetVal'
+    ] as Params;
 
   it('reports every counter, consistent with the world and with each other', async () => {
     const stats = await statistics(COUNTERS);
@@ -98,10 +86,10 @@ describe.each(BACKENDS)('KSC emulator HostGroup.GetInstanceStatistics counters (
       return { pings: stats['KLSRV_ST_PING_CNT'] as number, actions: stats['KLASYNCACT_COUNTERS'] as Params };
     };
     const before = await counters();
-    const policies = (await admin.call('Policy.GetPoliciesForGroup', { nGroupId: -1 }))[
+    const policies = (await emu.admin.call('Policy.GetPoliciesForGroup', { nGroupId: -1 }))[
       'PxgRetVal'
     ] as Params[];
-    const { wstrAsyncId } = await admin.call('FileCategorizer2.DoStaticAnalysisAsync2', {
+    const { wstrAsyncId } = await emu.admin.call('FileCategorizer2.DoStaticAnalysisAsync2', {
       nPolicyId: policies[0]!['KLPOL_ID'] as number,
     });
     const running = await counters();
@@ -111,7 +99,7 @@ describe.each(BACKENDS)('KSC emulator HostGroup.GetInstanceStatistics counters (
     expect(running.actions['KLASYNCACT_CONNECTION_COUNT']).toBeGreaterThanOrEqual(1);
 
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 600 });
-    const state = await admin.call('AsyncActionStateChecker.CheckActionState', {
+    const state = await emu.admin.call('AsyncActionStateChecker.CheckActionState', {
       wstrActionGuid: wstrAsyncId as string,
     });
     expect(state['bFinalized']).toBe(true);
@@ -148,7 +136,7 @@ describe.each(BACKENDS)('KSC emulator HostGroup.GetInstanceStatistics counters (
     expect(consoles['KLSRV_ST_CON_EV_SUBS_COUNT']).toBe(0);
 
     // Two calls in between: this one's statistics call and one more.
-    await admin.call('HostGroup.GetSubgroups', { nGroupId: 0, nDepth: 1 });
+    await emu.admin.call('HostGroup.GetSubgroups', { nGroupId: 0, nDepth: 1 });
     const host = [...emu.ksc.world.hosts.values()].find(
       (h) => (Number(h.attributes['KLHST_WKS_STATUS']) & 0x8) !== 0,
     );
@@ -174,14 +162,14 @@ describe.each(BACKENDS)('KSC emulator HostGroup.GetInstanceStatistics counters (
         queue: counters['KLNLST_COUNTERS_TRANSQUEUE'] as Params,
       };
     };
-    const [item] = await admin.viewAll('Quarantine', {
+    const [item] = await emu.admin.viewAll('Quarantine', {
       filter: '',
       fields: ['nId'],
       order: [{ Name: 'nId', Asc: true }],
     });
     expect(item).toBeDefined();
     const before = await lists();
-    await admin.call('QBTNetworkListApi.AddListItemTask', {
+    await emu.admin.call('QBTNetworkListApi.AddListItemTask', {
       listName: 'Quarantine',
       itemId: item!['nId'] as number,
       taskName: 'DeleteObj',

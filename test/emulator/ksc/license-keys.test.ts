@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KlArguments } from '../../../src/ksc/values.ts';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, failure, type KscCaller, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Params = Record<string, unknown>;
 
@@ -26,16 +20,7 @@ const KEY_FIELDS = [
 describe.each(BACKENDS)(
   'KSC emulator LicenseKeys, GroupSyncIterator, GetInstanceStatistics (%s)',
   (backend) => {
-    let emu: TestEmulator;
-    let admin: KscCaller;
-
-    beforeAll(async () => {
-      emu = await startTestEmulator(backend);
-      admin = await emu.session();
-    });
-    afterAll(async () => {
-      await emu?.stop();
-    });
+    const emu = useKscEmulator(backend);
 
     const iteratorsOpen = async () =>
       ((await emu.control('GET', '/__emulator/state')).body as { iterators: number }).iterators;
@@ -71,7 +56,7 @@ describe.each(BACKENDS)(
     }
 
     async function keyHosts(serial: string): Promise<Params[]> {
-      const reply = await admin.call('LicenseKeys.AcquireKeyHosts', {
+      const reply = await emu.admin.call('LicenseKeys.AcquireKeyHosts', {
         pInData: { KLLIC_SERIAL: serial },
         pFields: [
           'KLLICSRV_HOSTNAME',
@@ -83,11 +68,11 @@ describe.each(BACKENDS)(
         pOptions: {},
         lTimeoutSec: 0,
       });
-      return readAll(admin, reply['wstrIterator'] as string, 50);
+      return readAll(emu.admin, reply['wstrIterator'] as string, 50);
     }
 
     it('seeds four keys whose usage agrees with the hosts and with general status', async () => {
-      const keys = await enumKeys(admin);
+      const keys = await enumKeys(emu.admin);
       expect(keys).toHaveLength(4);
       const serials = keys.map((k) => k['KLLIC_SERIAL'] as string);
       expect(serials).toEqual([...serials].sort());
@@ -111,13 +96,7 @@ describe.each(BACKENDS)(
       expect(reserve['KLLIC_NHOSTS_ASNEXT']).toBe(secured.length - expired.length);
 
       // General status counts the same expired licenses.
-      const { strRequestId } = await admin.call('ReportManager.RequestStatisticsData', {
-        pRequestParams: { KLSTS_Deployment: {} },
-      });
-      const { pResultData } = await admin.call('ReportManager.GetStatisticsData', {
-        strRequestId: strRequestId as string,
-      });
-      const deployment = (pResultData as Params)['KLSTS_Deployment'] as Params;
+      const deployment = await emu.admin.statistics('KLSTS_Deployment');
       expect(deployment['KLSTS_Par_Dpl_LicExparedCnt']).toBe(expired.length);
 
       const users = await keyHosts(trial!['KLLIC_SERIAL'] as string);
@@ -130,54 +109,60 @@ describe.each(BACKENDS)(
 
     it('installs, adjusts and uninstalls keys; GetKeyData answers what it is asked', async () => {
       const code = 'AB12C-DE34F-GH56J-KL78M';
-      const files = await admin.call('LicenseKeys.DownloadKeyFiles', { wstrActivationCode: code });
+      const files = await emu.admin.call('LicenseKeys.DownloadKeyFiles', { wstrActivationCode: code });
       expect(files['PxgRetVal']).toHaveLength(1);
       const serial = (
-        await admin.call('LicenseKeys.InstallKey', {
+        await emu.admin.call('LicenseKeys.InstallKey', {
           pKeyInfo: {
             KLLICSRV_KEYDATA: { KLLIC_IFKEYFILE: false, KLLIC_LICFILE: new TextEncoder().encode(code) },
           },
         })
       )['PxgRetVal'] as string;
       expect(serial).toMatch(/^[0-9A-F]{4}-\d{6}-[0-9A-F]{8}$/);
-      await admin.call('LicenseKeys.AdjustKey', { pData: { KLLIC_SERIAL: serial, KLLICSRV_AUTOKEY: true } });
+      await emu.admin.call('LicenseKeys.AdjustKey', {
+        pData: { KLLIC_SERIAL: serial, KLLICSRV_AUTOKEY: true },
+      });
       const data = (
-        await admin.call('LicenseKeys.GetKeyData', {
+        await emu.admin.call('LicenseKeys.GetKeyData', {
           pKeyInfo: { KLLIC_SERIAL: serial, KLLICSRV_AUTOKEY: false, KLLIC_LIC_COUNT: 0 },
         })
       )['PxgRetVal'];
       expect(data).toEqual({ KLLIC_SERIAL: serial, KLLICSRV_AUTOKEY: true, KLLIC_LIC_COUNT: 100 });
-      expect(await enumKeys(admin)).toHaveLength(5);
+      expect(await enumKeys(emu.admin)).toHaveLength(5);
 
-      await admin.call('LicenseKeys.UninstallKey', { pKeyInfo: { KLLIC_SERIAL: serial } });
+      await emu.admin.call('LicenseKeys.UninstallKey', { pKeyInfo: { KLLIC_SERIAL: serial } });
       // Nobody uses it, so it is gone; the seeded active key, uninstalled, is still reported by its hosts.
-      expect((await enumKeys(admin)).map((k) => k['KLLIC_SERIAL'])).not.toContain(serial);
+      expect((await enumKeys(emu.admin)).map((k) => k['KLLIC_SERIAL'])).not.toContain(serial);
       const gone = await failure(
-        admin.call('LicenseKeys.GetKeyData', { pKeyInfo: { KLLIC_SERIAL: serial, KLLIC_APP_ID: 0 } }),
+        emu.admin.call('LicenseKeys.GetKeyData', { pKeyInfo: { KLLIC_SERIAL: serial, KLLIC_APP_ID: 0 } }),
       );
       expect(gone.pxgCode).toBe(1186);
 
       expect(
-        (await failure(admin.call('LicenseKeys.AdjustKey', { pData: { KLLIC_SERIAL: serial } }))).pxgCode,
+        (await failure(emu.admin.call('LicenseKeys.AdjustKey', { pData: { KLLIC_SERIAL: serial } }))).pxgCode,
       ).toBe(1187);
       expect(
-        (await failure(admin.call('LicenseKeys.DownloadKeyFiles', { wstrActivationCode: 'nope' }))).pxgCode,
+        (await failure(emu.admin.call('LicenseKeys.DownloadKeyFiles', { wstrActivationCode: 'nope' })))
+          .pxgCode,
       ).toBe(1187);
       expect(await iteratorsOpen()).toBe(0);
     });
 
     it('installs and uninstalls the server license; refuses a key that cannot license the server', async () => {
-      const keys = await enumKeys(admin, { pOptions: { KLLICSRV_ENOPT_INSTALLED_ONLY: true } });
+      const keys = await enumKeys(emu.admin, { pOptions: { KLLICSRV_ENOPT_INSTALLED_ONLY: true } });
       const ksc = keys.find((k) => k['KLLIC_APP_ID'] === 1017)!['KLLIC_SERIAL'] as string;
       const trial = keys.find((k) => k['KLLIC_KEY_TYPE'] === 3)!['KLLIC_SERIAL'] as string;
-      await admin.call('LicenseKeys.CheckIfSaasLicenseIsValid', {
+      await emu.admin.call('LicenseKeys.CheckIfSaasLicenseIsValid', {
         pInData: { KLLIC_SERIAL: ksc },
         bAsCurrent: true,
       });
-      await admin.call('LicenseKeys.SaasTryToInstall', { pInData: { KLLIC_SERIAL: ksc }, bAsCurrent: false });
-      await admin.call('LicenseKeys.SaasTryToUninstall', { bCurrent: false });
+      await emu.admin.call('LicenseKeys.SaasTryToInstall', {
+        pInData: { KLLIC_SERIAL: ksc },
+        bAsCurrent: false,
+      });
+      await emu.admin.call('LicenseKeys.SaasTryToUninstall', { bCurrent: false });
       const refused = await failure(
-        admin.call('LicenseKeys.CheckIfSaasLicenseIsValid', {
+        emu.admin.call('LicenseKeys.CheckIfSaasLicenseIsValid', {
           pInData: { KLLIC_SERIAL: trial },
           bAsCurrent: true,
         }),
@@ -187,7 +172,7 @@ describe.each(BACKENDS)(
 
     it('keeps each virtual server its own keys', async () => {
       const branch = await emu.session('admin', 'vs-branch');
-      const main = (await enumKeys(admin)).map((k) => k['KLLIC_SERIAL']);
+      const main = (await enumKeys(emu.admin)).map((k) => k['KLLIC_SERIAL']);
       const theirs = (await enumKeys(branch)).map((k) => k['KLLIC_SERIAL']);
       expect(theirs).toHaveLength(4);
       expect(theirs.filter((s) => main.includes(s))).toEqual([]);
@@ -201,7 +186,7 @@ describe.each(BACKENDS)(
         'KLSRV_ST_TOTAL_HOSTS_COUNT',
         'KLSRV_ST_VIRT_SERVERS_DETAILS',
       ];
-      const stats = (await admin.call('HostGroup.GetInstanceStatistics', { vecFilterFields: fields }))[
+      const stats = (await emu.admin.call('HostGroup.GetInstanceStatistics', { vecFilterFields: fields }))[
         'PxgRetVal'
       ] as Params;
       expect(Object.keys(stats).sort()).toEqual([...fields].sort());
@@ -218,7 +203,7 @@ describe.each(BACKENDS)(
       expect(detail['KLSRV_ST_VSERVER_LAST_COM_LIC_EXPIR']).toBeInstanceOf(Date);
 
       const only = (
-        await admin.call('HostGroup.GetInstanceStatistics', { vecFilterFields: ['KLSRV_ST_PID_NAGENT'] })
+        await emu.admin.call('HostGroup.GetInstanceStatistics', { vecFilterFields: ['KLSRV_ST_PID_NAGENT'] })
       )['PxgRetVal'];
       expect(Object.keys(only as Params)).toEqual(['KLSRV_ST_PID_NAGENT']);
     });

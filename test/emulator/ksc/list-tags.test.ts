@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KlArguments } from '../../../src/ksc/values.ts';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 describe.each(BACKENDS)('KSC emulator ListTags (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
+  const emu = useKscEmulator(backend);
 
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend);
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
-
-  const hostsTags = (method: string, args: KlArguments) => admin.call(`HostsTags.ListTags.${method}`, args);
+  const hostsTags = (method: string, args: KlArguments) =>
+    emu.admin.call(`HostsTags.ListTags.${method}`, args);
 
   it('adds, sets, renames and deletes host tags; GetTags and GetAllTags agree', async () => {
     const [a, b] = emu.ksc.world.hostsOf(0);
@@ -69,15 +55,15 @@ describe.each(BACKENDS)('KSC emulator ListTags (%s)', (backend) => {
   });
 
   it('keeps lists apart, numbers inventory items, and refuses what KSC refuses', async () => {
-    await admin.call('InventoryTags.ListTags.SetTags', {
+    await emu.admin.call('InventoryTags.ListTags.SetTags', {
       pListItemsTags: [{ KLTAGS_ITEM_ID: 7, KLTAGS_TAGS: [{ KLTAGS_VALUE: 'Approved', KLTAGS_SET: true }] }],
     } as never);
-    expect((await admin.call('InventoryTags.ListTags.GetTags', { pIdArray: [7] }))['PxgRetVal']).toEqual([
+    expect((await emu.admin.call('InventoryTags.ListTags.GetTags', { pIdArray: [7] }))['PxgRetVal']).toEqual([
       { KLTAGS_ITEM_ID: 7, KLTAGS_TAGS: ['Approved'] },
     ]);
     expect((await hostsTags('GetAllTags', {}))['PxgRetVal']).not.toContain('Approved');
 
-    const noList = await failure(admin.call('ListTags.GetAllTags', {}));
+    const noList = await failure(emu.admin.call('ListTags.GetAllTags', {}));
     expect(noList.pxgCode).toBe(1186);
     const empty = await failure(hostsTags('AddTag', { szwTagValue: ' ' }));
     expect(empty.pxgCode).toBe(1187);

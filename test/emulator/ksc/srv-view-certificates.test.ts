@@ -1,11 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 const VIEW = 'ACExeFileCertificatesSrvViewName';
 const FIELDS = [
@@ -20,25 +14,17 @@ const FIELDS = [
 ];
 
 describe.each(BACKENDS)('SrvView ACExeFileCertificatesSrvViewName (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 60, events: 100 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 60, events: 100 });
 
   it("gives one certificate per publisher of the server's files, in the order of their first file", async () => {
-    const files = await admin.viewAll('ACExeFilesSrvViewName', {
+    const files = await emu.admin.viewAll('ACExeFilesSrvViewName', {
       fields: ['FILE_ID', 'ORGANIZATION_NAME'],
       page: 500,
     });
     const publishers = [
       ...new Set(files.map((f) => String(f['ORGANIZATION_NAME'])).filter((name) => name !== '')),
     ];
-    const certificates = await admin.viewAll(VIEW, { fields: FIELDS, page: 7 });
+    const certificates = await emu.admin.viewAll(VIEW, { fields: FIELDS, page: 7 });
     expect(certificates.map((c) => c['CERT_SUBJECT'])).toEqual(
       publishers.map((name) =>
         name === 'Microsoft Corporation'
@@ -64,8 +50,8 @@ describe.each(BACKENDS)('SrvView ACExeFileCertificatesSrvViewName (%s)', (backen
   });
 
   it('filters and orders on its attributes, and rejects others', async () => {
-    const all = await admin.viewAll(VIEW, { fields: ['CERT_SUBJECT', 'CERT_ISSUER'], page: 100 });
-    const microsoft = await admin.viewAll(VIEW, {
+    const all = await emu.admin.viewAll(VIEW, { fields: ['CERT_SUBJECT', 'CERT_ISSUER'], page: 100 });
+    const microsoft = await emu.admin.viewAll(VIEW, {
       filter: '(CERT_ISSUER = "*Microsoft*")',
       fields: ['CERT_SUBJECT', 'CERT_ISSUER'],
       order: [{ Name: 'CERT_SUBJECT', Asc: true }],
@@ -74,7 +60,7 @@ describe.each(BACKENDS)('SrvView ACExeFileCertificatesSrvViewName (%s)', (backen
     expect(microsoft).toEqual(all.filter((c) => String(c['CERT_ISSUER']).includes('Microsoft')));
     expect(microsoft.length).toBe(1);
     const unknown = await failure(
-      admin.call('SrvView.ResetIterator', {
+      emu.admin.call('SrvView.ResetIterator', {
         wstrViewName: VIEW,
         wstrFilter: '(FILE_ID = 1)',
         vecFieldsToReturn: [],

@@ -1,10 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 const GROUPED = 'InvDisplayNameGroupingSrvView';
 const FIELDS = [
@@ -17,19 +12,11 @@ const FIELDS = [
 ];
 
 describe.each(BACKENDS)('SrvView InvDisplayNameGroupingSrvView (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 60, events: 100 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 60, events: 100 });
 
   it('merges the InvSrvViewName records of one display name, empty where they differ', async () => {
-    const apps = await admin.viewAll('InvSrvViewName', { fields: FIELDS.slice(0, 5), page: 200 });
-    const grouped = await admin.viewAll(GROUPED, { fields: FIELDS, page: 200 });
+    const apps = await emu.admin.viewAll('InvSrvViewName', { fields: FIELDS.slice(0, 5), page: 200 });
+    const grouped = await emu.admin.viewAll(GROUPED, { fields: FIELDS, page: 200 });
     const names = [...new Set(apps.map((a) => a['wstrDisplayName']))];
     expect(grouped.map((g) => g['wstrDisplayName'])).toEqual(names);
     for (const group of grouped) {
@@ -48,12 +35,12 @@ describe.each(BACKENDS)('SrvView InvDisplayNameGroupingSrvView (%s)', (backend) 
   it('filters, orders and pages as the other views do', async () => {
     const filter = '(&(nProdCount >= 1)(wstrDisplayName = "*a*"))';
     const order = [{ Name: 'wstrDisplayName', Asc: false }];
-    const all = await admin.viewAll(GROUPED, { fields: FIELDS, order, page: 200 });
-    const some = await admin.viewAll(GROUPED, { filter, fields: FIELDS, order, page: 3 });
+    const all = await emu.admin.viewAll(GROUPED, { fields: FIELDS, order, page: 200 });
+    const some = await emu.admin.viewAll(GROUPED, { filter, fields: FIELDS, order, page: 3 });
     expect(some).toEqual(all.filter((r) => String(r['wstrDisplayName']).toLowerCase().includes('a')));
     expect(some.length).toBeGreaterThan(0);
 
-    const reset = await admin.call('SrvView.ResetIterator', {
+    const reset = await emu.admin.call('SrvView.ResetIterator', {
       wstrViewName: GROUPED,
       wstrFilter: filter,
       vecFieldsToReturn: ['wstrDisplayName', 'nProdCount'],
@@ -62,15 +49,17 @@ describe.each(BACKENDS)('SrvView InvDisplayNameGroupingSrvView (%s)', (backend) 
       lifetimeSec: 60,
     });
     const wstrIteratorId = reset['wstrIteratorId'] as string;
-    expect((await admin.call('SrvView.GetRecordCount', { wstrIteratorId }))['PxgRetVal']).toBe(some.length);
-    const range = await admin.call('SrvView.GetRecordRange', { wstrIteratorId, nStart: 1, nEnd: 3 });
+    expect((await emu.admin.call('SrvView.GetRecordCount', { wstrIteratorId }))['PxgRetVal']).toBe(
+      some.length,
+    );
+    const range = await emu.admin.call('SrvView.GetRecordRange', { wstrIteratorId, nStart: 1, nEnd: 3 });
     expect(JSON.stringify(range['pRecords'])).toContain(String(some[1]!['wstrDisplayName']));
-    await admin.call('SrvView.ReleaseIterator', { wstrIteratorId });
+    await emu.admin.call('SrvView.ReleaseIterator', { wstrIteratorId });
   });
 
   it('rejects an attribute the view does not have', async () => {
     await expect(
-      admin.call('SrvView.ResetIterator', {
+      emu.admin.call('SrvView.ResetIterator', {
         wstrViewName: GROUPED,
         wstrFilter: '(ol = 1)',
         vecFieldsToReturn: [],

@@ -1,10 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 const VIEW = 'ACHostExeFilesSrvViewName';
 const FIELDS = ['FILE_ID', 'FILE_NAME', 'HOST_NAME', 'HOST_DN', 'FILE_PATH'];
@@ -29,15 +24,7 @@ const USER_FIELDS = [
 ];
 
 describe.each(BACKENDS)('SrvView: filters on host attributes pushed down (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 120, events: 200 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 120, events: 200 });
 
   it('answers exactly what building every record and filtering answers, in the same order', async () => {
     const hosts = emu.ksc.world.hostsOf(0);
@@ -51,17 +38,26 @@ describe.each(BACKENDS)('SrvView: filters on host attributes pushed down (%s)', 
       '(HOST_NAME = "no-such-host")',
     ];
     for (const filter of hostOnly) {
-      const pushed = await admin.viewAll(VIEW, { filter, fields: FIELDS, page: 500 });
-      const built = await admin.viewAll(VIEW, { filter: `(&${filter}${ALWAYS})`, fields: FIELDS, page: 500 });
+      const pushed = await emu.admin.viewAll(VIEW, { filter, fields: FIELDS, page: 500 });
+      const built = await emu.admin.viewAll(VIEW, {
+        filter: `(&${filter}${ALWAYS})`,
+        fields: FIELDS,
+        page: 500,
+      });
       expect(pushed).toEqual(built);
     }
-    const one = await admin.viewAll(VIEW, { filter: hostOnly[0]!, fields: FIELDS });
+    const one = await emu.admin.viewAll(VIEW, { filter: hostOnly[0]!, fields: FIELDS });
     expect(one.length).toBeGreaterThan(0);
     expect(one.every((r) => r['HOST_NAME'] === a.id)).toBe(true);
     // Ordered views too: the order is applied after matching.
     const order = [{ Name: 'FILE_NAME', Asc: false }];
-    expect(await admin.viewAll(VIEW, { filter: hostOnly[1]!, fields: FIELDS, order, page: 500 })).toEqual(
-      await admin.viewAll(VIEW, { filter: `(&${hostOnly[1]}${ALWAYS})`, fields: FIELDS, order, page: 500 }),
+    expect(await emu.admin.viewAll(VIEW, { filter: hostOnly[1]!, fields: FIELDS, order, page: 500 })).toEqual(
+      await emu.admin.viewAll(VIEW, {
+        filter: `(&${hostOnly[1]}${ALWAYS})`,
+        fields: FIELDS,
+        order,
+        page: 500,
+      }),
     );
   });
 
@@ -73,20 +69,12 @@ describe.each(BACKENDS)('SrvView: filters on host attributes pushed down (%s)', 
 });
 
 describe.each(BACKENDS)('SrvView: network lists and users narrowed by host (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 120, events: 2000 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 120, events: 2000 });
 
   it('Quarantine, Backup and TIF: a filter on the host answers what filtering every item answers', async () => {
     const hosts = emu.ksc.world.hostsOf(0);
     for (const list of ['Quarantine', 'Backup', 'TIF']) {
-      const all = await admin.viewAll(list, { fields: ['nId', 'strHostName', 'nGroup'], page: 500 });
+      const all = await emu.admin.viewAll(list, { fields: ['nId', 'strHostName', 'nGroup'], page: 500 });
       const holders = [...new Set(all.map((r) => String(r['strHostName'])))];
       const [a, b] = [holders[0] ?? hosts[0]!.id, holders[1] ?? hosts[1]!.id];
       const group = emu.ksc.world.hosts.get(a)!.groupId;
@@ -98,8 +86,8 @@ describe.each(BACKENDS)('SrvView: network lists and users narrowed by host (%s)'
         '(strHostName = "no-such-host")',
       ];
       for (const filter of hostOnly) {
-        const pushed = await admin.viewAll(list, { filter, fields: LIST_FIELDS, page: 500 });
-        const built = await admin.viewAll(list, {
+        const pushed = await emu.admin.viewAll(list, { filter, fields: LIST_FIELDS, page: 500 });
+        const built = await emu.admin.viewAll(list, {
           filter: `(&${filter}(nId > 0))`,
           fields: LIST_FIELDS,
           page: 500,
@@ -107,15 +95,15 @@ describe.each(BACKENDS)('SrvView: network lists and users narrowed by host (%s)'
         expect(pushed).toEqual(built);
       }
       if (holders.length > 0) {
-        const one = await admin.viewAll(list, { filter: hostOnly[0]!, fields: ['strHostName'] });
+        const one = await emu.admin.viewAll(list, { filter: hostOnly[0]!, fields: ['strHostName'] });
         expect(one.length).toBeGreaterThan(0);
         expect(one.map((r) => r['strHostName'])).toEqual(one.map(() => a));
       }
       const order = [{ Name: 'QBStoreTime', Asc: false }];
       expect(
-        await admin.viewAll(list, { filter: hostOnly[1]!, fields: LIST_FIELDS, order, page: 500 }),
+        await emu.admin.viewAll(list, { filter: hostOnly[1]!, fields: LIST_FIELDS, order, page: 500 }),
       ).toEqual(
-        await admin.viewAll(list, {
+        await emu.admin.viewAll(list, {
           filter: `(&${hostOnly[1]}(nId > 0))`,
           fields: LIST_FIELDS,
           order,
@@ -130,12 +118,12 @@ describe.each(BACKENDS)('SrvView: network lists and users narrowed by host (%s)'
     for (const host of [hosts[0]!.id, hosts[7]!.id, 'no-such-host']) {
       const params = { strHostId: host };
       for (const filter of ['(ul_bVisited = 1)', '(ul_bVisited <> 0)']) {
-        const pushed = await admin.viewAll('GlobalUsersListSrvViewName', {
+        const pushed = await emu.admin.viewAll('GlobalUsersListSrvViewName', {
           filter,
           params,
           fields: USER_FIELDS,
         });
-        const built = await admin.viewAll('GlobalUsersListSrvViewName', {
+        const built = await emu.admin.viewAll('GlobalUsersListSrvViewName', {
           filter: `(&${filter}(ul_nVServer >= 0))`,
           params,
           fields: USER_FIELDS,
@@ -147,7 +135,7 @@ describe.each(BACKENDS)('SrvView: network lists and users narrowed by host (%s)'
   });
 
   it('confines a pushed-down list filter to the caller’s virtual server', async () => {
-    const all = await admin.viewAll('Quarantine', { fields: ['strHostName'] });
+    const all = await emu.admin.viewAll('Quarantine', { fields: ['strHostName'] });
     const branch = await emu.session('admin', 'vs-branch');
     for (const host of new Set(all.map((r) => String(r['strHostName'])))) {
       expect(await branch.viewAll('Quarantine', { filter: `(strHostName = "${host}")` })).toEqual([]);

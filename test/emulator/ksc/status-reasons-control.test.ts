@@ -1,39 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EVENTS_REASONS } from '../../../src/emulator/ksc/status/reasons.ts';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
-
-type Params = Record<string, unknown>;
+import { BACKENDS, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 /** Every reason of seed 000 but 0 ("nothing to report"). */
 const ALL_BITS = EVENTS_REASONS.filter((r) => r.bit !== 0).map((r) => r.bit);
 const ALL_MASK = ALL_BITS.reduce((mask, bit) => mask | bit, 0);
 
 describe.each(BACKENDS)('KSC emulator control API: general status reasons (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
+  const emu = useKscEmulator(backend);
 
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend);
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
-
-  async function eventsStatus(): Promise<Params> {
-    const request = await admin.call('ReportManager.RequestStatisticsData', {
-      pRequestParams: { KLSTS_Events: {} },
-    });
-    const data = await admin.call('ReportManager.GetStatisticsData', {
-      strRequestId: request['strRequestId'] as string,
-    });
-    return (data['pResultData'] as Params)['KLSTS_Events'] as Params;
-  }
+  const eventsStatus = () => emu.admin.statistics('KLSTS_Events');
 
   it('switches every reason of seed 000 on, with its parameters, and off again', async () => {
     const before = await eventsStatus();
@@ -74,13 +50,7 @@ describe.each(BACKENDS)('KSC emulator control API: general status reasons (%s)',
     });
     expect(((await eventsStatus())['KLSTS_Par_StatusReasonMask'] as number) & 4096).toBe(0);
     const branch = await emu.session('admin', 'vs-branch');
-    const request = await branch.call('ReportManager.RequestStatisticsData', {
-      pRequestParams: { KLSTS_Events: {} },
-    });
-    const data = await branch.call('ReportManager.GetStatisticsData', {
-      strRequestId: request['strRequestId'] as string,
-    });
-    const branchStatus = (data['pResultData'] as Params)['KLSTS_Events'] as Params;
+    const branchStatus = await branch.statistics('KLSTS_Events');
     expect((branchStatus['KLSTS_Par_StatusReasonMask'] as number) & 4096).toBe(4096);
 
     const bad = await emu.control('POST', '/__emulator/status/reasons', { bits: [3] });
