@@ -42,7 +42,7 @@ import {
   serverSettings,
   setServerSettings,
 } from '../mobile/multitenancy.ts';
-import { qrCodePng } from '../mobile/qr-image.ts';
+import { QrCapacityError, qrCodePng } from '../mobile/qr/index.ts';
 
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'write')];
@@ -139,14 +139,14 @@ function commandRecord(command: StoredCommand, now: number): KlParams {
 function qrImage(input: string, size: number, format: number): Uint8Array {
   if (format !== 3) throw faults.badParameter('lImageFormat');
   if (size < 21 || size > 4096) throw faults.badParameter('lQRCodeSize');
-  return qrCodePng(input, size);
+  try {
+    return qrCodePng(input, size);
+  } catch (error) {
+    // Past version 40 at level M: the input, not the server, is at fault.
+    if (error instanceof QrCapacityError) throw faults.badParameter('strInputData');
+    throw error;
+  }
 }
-
-const QR_COVERAGE = {
-  level: 'partial',
-  missing:
-    'the PNG is laid out as a version-2 QR code (finder and timing patterns) but its data modules are a hash of the input, not a decodable encoding',
-} as const;
 
 /** The reference's signature was not reachable: the arguments are a convention (decisions/0074). */
 const MULTI_PACKAGE_COVERAGE = {
@@ -559,14 +559,14 @@ export const userDevicesApiClass = defineClass('UserDevicesApi', {
   },
   GenerateQRCode: {
     rights: READ,
-    coverage: QR_COVERAGE,
     handler: (_ctx, args) => ({ PxgRetVal: qrImage(args.strInputData, args.lQRCodeSize, args.lImageFormat) }),
   },
   GenerateQRCodeMulti: {
     rights: READ,
     coverage: {
       level: 'partial',
-      missing: `${QR_COVERAGE.missing}; the reference page of the method was not reachable: pInputData (an array of strings) and the array answered are a convention`,
+      missing:
+        'the reference page of the method was not reachable: pInputData (an array of strings) and the array answered are a convention',
     },
     handler: (_ctx, args) => ({
       PxgRetVal: args.pInputData.map((input) => qrImage(input, args.lQRCodeSize, args.lImageFormat)),
