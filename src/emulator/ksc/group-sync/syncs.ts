@@ -113,8 +113,11 @@ export interface HostSyncState {
  */
 function lastRequest(host: HostRecord, agents: AgentScheduler, now: number): number | undefined {
   const alive = (Number(host.attributes['KLHST_WKS_STATUS']) & HOST_STATE.AGENT_ALIVE) !== 0;
-  if (alive) return agents.nextSync(host.id, now - agents.options.syncIntervalMs);
-  return timeOf(host.attributes['KLHST_WKS_LAST_NAGENT_CONNECTED']);
+  const last = alive
+    ? agents.nextSync(host.id, now - agents.options.syncIntervalMs)
+    : timeOf(host.attributes['KLHST_WKS_LAST_NAGENT_CONNECTED']);
+  // Whole seconds, as KSC dates the change: a request in the second of the change does not count as after it.
+  return last === undefined ? undefined : Math.floor(last / 1000) * 1000;
 }
 
 export function hostSyncState(
@@ -126,7 +129,8 @@ export function hostSyncState(
   const last = lastRequest(host, agents, now);
   if (last === undefined || last <= sync.modifiedAt)
     return { status: HOST_SYNC_STATUS.SCHEDULED, lastRequest: last, deliveredAt: undefined };
-  const deliveredAt = Math.min(agents.nextSync(host.id, sync.modifiedAt), last);
+  // The first sync in a later second than the change (changes and requests are dated in whole seconds).
+  const deliveredAt = Math.min(agents.nextSync(host.id, sync.modifiedAt + 999), last);
   return { status: HOST_SYNC_STATUS.FINISHED, lastRequest: last, deliveredAt };
 }
 
