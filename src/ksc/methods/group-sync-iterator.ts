@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { arg, kscMethod, noReply, out } from './schema.ts';
 
-/** `GroupSyncIterator`: the forward iterators `LicenseKeys.EnumKeys` and `AcquireKeyHosts` hand back. */
+/** `GroupSyncIterator`: the forward iterators `LicenseKeys.EnumKeys`, `AcquireKeyHosts` and `GroupSync.GetSyncHostsInfo` hand back. */
 export const groupSyncIteratorMethods = {
   /**
    * The next `nCount` items (50 is the reference's advice) in `pData.KLCSP_ITERATOR_ARRAY`; returns how many.

@@ -14,6 +14,7 @@ import { hostGroupIncidentMethods } from './host-group-incidents.ts';
 import { hostTasksMethods } from './host-tasks.ts';
 import { inventoryApiMethods } from './inventory-api.ts';
 import { listTagsMethods } from './list-tags.ts';
+import { groupSyncMethods } from './group-sync.ts';
 import { licenseKeysMethods } from './license-keys.ts';
 import { groupSyncIteratorMethods } from './group-sync-iterator.ts';
 import { nagNetworkListApiMethods } from './nag-network-list-api.ts';
@@ -69,6 +70,7 @@ export const KSC_METHODS = {
   ...uaControlMethods,
   ...listTagsMethods,
   ...licenseKeysMethods,
+  ...groupSyncMethods,
   ...groupSyncIteratorMethods,
   ...userDevicesApiMethods,
   ...adHostsMethods,

@@ -982,7 +982,21 @@ describe('KSC method map', () => {
     await call('FileCategorizer2.GetSerializedCategoryBody', { nCategoryId: Number(nCategoryId) });
     await call('FileCategorizer2.GetSerializedCategoryBody2', { nCategoryId: Number(nCategoryId) });
     await call('FileCategorizer2.GetRefPolicies', { nCatId: Number(nCategoryId) });
-    await call('FileCategorizer2.GetSyncId', {});
+    const { PxgRetVal: nSync } = await call('FileCategorizer2.GetSyncId', {});
+    await call('GroupSync.GetSyncInfo', { nSync, arrFieldsToReturn: ['gsyn_cnt_FullCount'] });
+    const { PxgRetVal: syncHosts } = await call('GroupSync.GetSyncHostsInfo', {
+      nSync,
+      arrFieldsToReturn: ['hostName'],
+      arrFieldsToOrder: [{ Name: 'hostName', Asc: true }],
+      nLifeTime: 60,
+    });
+    const { pData: firstSyncHost } = await call('GroupSyncIterator.GetNextItems', {
+      szwIterator: syncHosts,
+      nCount: 1,
+    });
+    await call('GroupSyncIterator.ReleaseIterator', { szwIterator: syncHosts });
+    const [syncHost] = firstSyncHost.KLCSP_ITERATOR_ARRAY;
+    await call('GroupSync.GetSyncDeliveryTime', { nSync, szwHostId: String(syncHost!['hostName']) });
     const { PxgRetVal: autoId } = await call('FileCategorizer2.CreateCategory', {
       pCategory: { name: 'map autoupdate', CategoryType: 1 },
     });

@@ -6,7 +6,9 @@ import type { MethodContext } from '../context.ts';
 import { faults } from '../faults.ts';
 import { defineClass, type MethodArgs, type MethodImplementation } from '../method.ts';
 import { storedSetting, updateSetting } from '../server-settings/store.ts';
+import { CATEGORIES_SETTING } from '../categories/modification.ts';
 import { categorizerUploads, fileMetadata } from '../categories/uploads.ts';
+import { categoriesSyncId } from '../group-sync/ids.ts';
 import { findPolicy } from '../inventory/policies.ts';
 import { policyChanges } from '../inventory/policy-store.ts';
 
@@ -32,7 +34,7 @@ interface Categories {
 }
 
 async function load(ctx: MethodContext): Promise<Categories> {
-  return read(await storedSetting(ctx.world, ctx.vserverId, 'file-categories'));
+  return read(await storedSetting(ctx.world, ctx.vserverId, CATEGORIES_SETTING));
 }
 
 function read(stored: KlParams | undefined): Categories {
@@ -48,11 +50,17 @@ function read(stored: KlParams | undefined): Categories {
  * one, in one transaction: concurrent changes are not lost.
  */
 function change<T>(ctx: MethodContext, edit: (categories: Categories) => T): Promise<T> {
-  return updateSetting(ctx.world, ctx.vserverId, 'file-categories', (stored) => {
+  return updateSetting(ctx.world, ctx.vserverId, CATEGORIES_SETTING, (stored) => {
     const categories = { ...read(stored) };
     const result = edit(categories);
     return {
-      value: { nextId: categories.nextId, counter: BigInt(categories.counter + 1), list: categories.list },
+      value: {
+        nextId: categories.nextId,
+        counter: BigInt(categories.counter + 1),
+        // When the categories' group synchronization last changed (GroupSync delivers it from then on).
+        modifiedAt: new Date(Math.floor(ctx.clock.now() / 1000) * 1000),
+        list: categories.list,
+      },
       result,
     };
   });
@@ -370,11 +378,7 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   GetSerializedCategoryBody2: serializedCategoryBody,
   GetSyncId: {
     rights: READ,
-    coverage: {
-      level: 'partial',
-      missing: 'GroupSync is not emulated: the id (1 + the virtual server id) cannot be read through it',
-    },
-    handler: (ctx) => ({ PxgRetVal: 1 + ctx.vserverId }),
+    handler: (ctx) => ({ PxgRetVal: categoriesSyncId(ctx.vserverId) }),
   },
   GetRefPolicies: {
     rights: READ,

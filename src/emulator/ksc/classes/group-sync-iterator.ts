@@ -26,7 +26,7 @@ export function openGroupSyncIterator(
 }
 
 /**
- * `GroupSyncIterator`: the forward iterators of `LicenseKeys`. `bEOF` is true on the chunk that reaches the end:
+ * `GroupSyncIterator`: the forward iterators of `LicenseKeys` and `GroupSync.GetSyncHostsInfo`. `bEOF` is true on the chunk that reaches the end:
  * the reference's sample stops reading when it is true (decisions/0066).
  */
 export const groupSyncIteratorClass = defineClass('GroupSyncIterator', {

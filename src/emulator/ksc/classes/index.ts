@@ -13,6 +13,7 @@ import { hostTasksClass } from './host-tasks.ts';
 import { inventoryApiClass } from './inventory-api.ts';
 import { listTagsClass } from './list-tags.ts';
 import { licenseKeysClass } from './license-keys.ts';
+import { groupSyncClass } from './group-sync.ts';
 import { groupSyncIteratorClass } from './group-sync-iterator.ts';
 import { nagNetworkListApiClass } from './nag-network-list-api.ts';
 import { policyClass } from './policy.ts';
@@ -59,6 +60,7 @@ export const KSC_CLASSES: readonly KscClass[] = [
   uaControlClass,
   listTagsClass,
   licenseKeysClass,
+  groupSyncClass,
   groupSyncIteratorClass,
   userDevicesApiClass,
   adHostsClass,

@@ -4,6 +4,7 @@ import { MANAGED_DEVICES } from '../world/groups.ts';
 import { Random } from '../../core/random.ts';
 import type { KscWorld } from '../world.ts';
 import type { PolicyChanges } from './policy-store.ts';
+import { policySyncId } from '../group-sync/ids.ts';
 
 const NO_CHANGES: PolicyChanges = new Map();
 
@@ -108,7 +109,7 @@ function policyOf(world: KscWorld, group: GroupRecord, plan: PolicyPlan): Policy
       KLPOL_FORCE_DISTRIB2CHILDREN: plan.forceToChildren === true,
       KLPOL_GROUP_ID: group.id,
       KLPOL_GROUP_NAME: group.name,
-      KLPOL_GSYN_ID: id + 12,
+      KLPOL_GSYN_ID: policySyncId(id),
       KLPOL_HIDE_ON_SLAVES: false,
       KLPOL_ID: id,
       KLPOL_INHERITED: false,

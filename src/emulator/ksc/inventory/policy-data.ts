@@ -1,6 +1,7 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import { faults } from '../faults.ts';
 import type { GroupRecord } from '../world/model.ts';
+import { policySyncId } from '../group-sync/ids.ts';
 
 /**
  * The policy attributes `AddPolicy` and `UpdatePolicyData` take (reference, `Policy::AddPolicy`): the name and
@@ -40,7 +41,7 @@ export function newPolicyAttributes(id: number, group: GroupRecord, data: KlPara
     KLPOL_ID: id,
     KLPOL_GROUP_ID: group.id,
     KLPOL_GROUP_NAME: group.name,
-    KLPOL_GSYN_ID: id + 12,
+    KLPOL_GSYN_ID: policySyncId(id),
     KLPOL_CREATED: wholeSeconds(now),
     KLPOL_MODIFIED: wholeSeconds(now),
     KLPOL_FORCED: false,

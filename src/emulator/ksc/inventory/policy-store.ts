@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { decodeParams, stringifyParams } from '../../../ksc/codec.ts';
 import type { KlParams } from '../../../ksc/values.ts';
 import { parseWireJson } from '../../../wire/json.ts';
+import { faults } from '../faults.ts';
+import { MAX_POLICY_ID } from '../group-sync/ids.ts';
 import type { PolicyTables } from '../store/tables/policies.ts';
 import type { KscWorld } from '../world.ts';
 import type { PolicyRecord } from './policies.ts';
@@ -49,7 +51,10 @@ export async function nextPolicyId(world: KscWorld): Promise<number> {
     .selectFrom('policy_changes')
     .select((eb) => eb.fn.max('policy_id').as('max'))
     .executeTakeFirst();
-  return Math.max(FIRST_ADDED_ID, Number(row?.max ?? 0) + 1);
+  const id = Math.max(FIRST_ADDED_ID, Number(row?.max ?? 0) + 1);
+  // Beyond it a policy's sync id would enter the virtual servers' categories syncs (group-sync/ids.ts).
+  if (id > MAX_POLICY_ID) throw faults.limitViolation('Too many policies');
+  return id;
 }
 
 /** Stores a policy as it now is. */
