@@ -69,6 +69,8 @@ export interface ReportInput {
   /** Rows of the registry this run did not run (a subset or --fast), so the report never reads as complete. */
   readonly notRun: readonly string[];
   readonly tempRoot: string;
+  /** Whether the benchmark and script rows ran the compiled code (`npm run build` at the start). */
+  readonly compiled: boolean;
 }
 
 export function summaryLine(results: readonly RowResult[]): string {
@@ -90,6 +92,8 @@ export function markdownReport(input: ReportInput): string {
     '  `npm run proof -- R3 B5` runs those rows; `npm run proof -- --fast` runs the rows that finish in seconds',
     '  (what CI runs, test/proof/proof-fast.test.ts); `--duration <minutes>` sets the soak (R21, default 10).',
     '- The benchmark rows (B) run first, on the machine as it was at the start; then the scenarios (R).',
+    '- A run with benchmark or script rows builds first (`npm run build`) and runs those rows on the compiled',
+    '  code (`KCONNECT_PREFER_DIST=1`): what users install, without the TypeScript loader of a checkout.',
     '- Each row runs in its own directory under a temporary root, at debug log level, with `TMPDIR` inside it;',
     '  R17 then searches every log, database file and crash report there for the secrets the runs used.',
     '- `--report <file>` writes the report elsewhere (default docs/proof.md); `--keep` keeps the temp root.',
@@ -103,6 +107,7 @@ export function markdownReport(input: ReportInput): string {
     `- Commit: ${m.commit}`,
     `- Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ${m.node}, load average at start ${m.loadAverage}`,
     `- Command: \`${input.command}\``,
+    `- Code under test: ${input.compiled ? 'compiled (dist/) for the benchmark and script rows; the tests from the sources' : 'the sources (no benchmark or script row ran)'}`,
     `- Result: ${summaryLine(input.results)}`,
     input.notRun.length === 0
       ? '- Every row of the registry ran.'
