@@ -8,6 +8,7 @@ import { defineClass, type MethodArgs, type MethodImplementation } from '../meth
 import { storedSetting, updateSetting } from '../server-settings/store.ts';
 import { CATEGORIES_SETTING } from '../categories/modification.ts';
 import { categorizerUploads, fileMetadata } from '../categories/uploads.ts';
+import { automaticContent } from '../categories/auto-content.ts';
 import { categoriesSyncId } from '../group-sync/ids.ts';
 import { findPolicy } from '../inventory/policies.ts';
 import { policyChanges } from '../inventory/policy-store.ts';
@@ -189,7 +190,8 @@ const UPLOAD_NOT_UNPACKED =
  * `FileCategorizer2`: custom application categories, stored per virtual server (`server_settings`,
  * `file-categories`). The seeded world holds none (a new server has no custom categories). Expression changes
  * are done at once and reported through an asynchronous action, as the reference's `wstrAsyncId` asks clients to
- * poll. Autoupdate and silver-image categories are stored but compute nothing; static analysis finishes on the
+ * poll. Autoupdate and silver-image categories take their content from the Application Control inventory when
+ * `ForceCategoryUpdate` runs (categories/auto-content.ts, decisions/0080); static analysis finishes on the
  * emulator clock without result views; uploads record the file's hashes (categories/uploads.ts). See decisions/0067.
  */
 /**
@@ -325,17 +327,19 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   },
   ForceCategoryUpdate: {
     rights: WRITE,
-    coverage: {
-      level: 'partial',
-      missing: 'autoupdate and silver-image categories compute no content: the update only moves the version',
-    },
     handler: async (ctx, { nCategoryId }) => {
       await change(ctx, (categories) => {
         const index = indexOf(categories, nCategoryId);
         const category = categories.list[index]!;
         if (!AUTOUPDATE_TYPES.has(Number(category['CategoryType'] ?? 0)))
           throw faults.notPermitted('Wrong category type');
-        categories.list[index] = { ...category, version: Number(category['version'] ?? 1) + 1 };
+        // The server fills these categories itself: the update replaces their inclusions with what the
+        // Application Control inventory holds now (categories/auto-content.ts; reads memory only, no query).
+        categories.list[index] = {
+          ...category,
+          inclusions: automaticContent(ctx.world, ctx.vserverId, category),
+          version: Number(category['version'] ?? 1) + 1,
+        };
       });
       return {};
     },

@@ -1,6 +1,7 @@
 import type { KlParams } from '../../../ksc/values.ts';
 import { storedSetting, storeSetting } from '../server-settings/store.ts';
 import type { KscWorld } from '../world.ts';
+import { publishOutbreakEvent } from './outbreak-event.ts';
 import { findPolicy, ownPolicies, type PolicyRecord } from './policies.ts';
 import { policyChanges, storePolicy, withAttributes, type PolicyChanges } from './policy-store.ts';
 
@@ -74,7 +75,8 @@ async function switchPolicy(
 /**
  * Declares an outbreak of `type`: every outbreak policy whose mask has its bit becomes active, whether it was or
  * not, and the policy of the same application active in that group until then stops being active (a group has
- * one active policy per application). Declaring an outbreak already in progress changes nothing.
+ * one active policy per application), and the server publishes its "Virus outbreak" event. Declaring an outbreak
+ * already in progress changes nothing.
  */
 export function declareOutbreak(
   world: KscWorld,
@@ -107,6 +109,8 @@ export function declareOutbreak(
       }
     }
     await writeState(world, vserverId, { mask: state.mask | bit, saved });
+    // KSC publishes the event and applies the outbreak policies together (Policy.SetOutbreakPolicies reference).
+    await publishOutbreakEvent(world, vserverId, type);
     return change;
   });
 }
