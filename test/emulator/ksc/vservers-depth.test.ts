@@ -1,13 +1,5 @@
-import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  basicAuth,
-  failure,
-  rawPost,
-  TEST_PASSWORD,
-  useKscEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
 
@@ -129,10 +121,7 @@ describe.each(BACKENDS)('KSC emulator VServers recall and access rights (%s)', (
       pPermissions: { KLSPL_PERMISSIONS: [{ ...keep, KLSPLU_ALLOWMASK: READ }] },
     });
     expect((await failure(session.call('HostGroup.GroupIdGroups'))).pxgCode).toBe(1184);
-    const login = await rawPost(emu.url, '/api/v1.0/Session.StartSession', '{}', {
-      Authorization: basicAuth('admin', TEST_PASSWORD),
-      'X-KSC-VServer': Buffer.from('vs-rights').toString('base64'),
-    });
+    const login = await emu.login('admin', 'vs-rights');
     expect(login.status).toBe(401);
 
     // The main server's own session is not limited by a virtual server's list.

@@ -1,13 +1,5 @@
-import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  basicAuth,
-  failure,
-  rawPost,
-  TEST_PASSWORD,
-  useKscEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
 
@@ -20,12 +12,6 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
 
   const list = async (lParentGroup = -1): Promise<Item[]> =>
     (await emu.admin.call('VServers.GetVServers', { lParentGroup }))['PxgRetVal'] as Item[];
-
-  const login = (user: string, vserver: string) =>
-    rawPost(emu.url, '/api/v1.0/Session.StartSession', '{}', {
-      Authorization: basicAuth(user, TEST_PASSWORD),
-      'X-KSC-VServer': Buffer.from(vserver).toString('base64'),
-    });
 
   it('creates a virtual server with its own root groups, lists it, lets the main administrator in, and deletes it', async () => {
     const before = await list();
@@ -72,7 +58,7 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
     expect((await lab.call('VServers.GetVServers', { lParentGroup: -1 }))['PxgRetVal']).toEqual([]);
     expect((await failure(lab.call('VServers.DelVServer', { lVServer: id }))).pxgCode).toBe(1184);
     // Only the main server's administrators are let in by the inherited access list.
-    expect((await login('analyst', 'vs-lab')).status).toBe(401);
+    expect((await emu.login('analyst', 'vs-lab')).status).toBe(401);
 
     const del = await emu.admin.call('VServers.DelVServer', { lVServer: id });
     expect(typeof del['strActionGuid']).toBe('string');
@@ -88,7 +74,7 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
         .pxgCode,
     ).toBe(1186);
     expect((await lab.raw('Session.Ping')).status).toBe(403);
-    expect((await login('admin', 'vs-lab')).status).toBe(401);
+    expect((await emu.login('admin', 'vs-lab')).status).toBe(401);
     expect(emu.ksc.world.groupsOf(id)).toEqual([]);
     expect((await failure(emu.admin.call('VServers.DelVServer', { lVServer: id }))).pxgCode).toBe(1186);
     // A removed server's id is not given again.
@@ -103,7 +89,7 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
     expect(emu.ksc.world.hostsOf(branch.id).length).toBeGreaterThan(0);
     await emu.admin.call('VServers.DelVServer', { lVServer: branch.id });
     expect(emu.ksc.world.hostsOf(branch.id)).toEqual([]);
-    expect((await login('admin', 'vs-branch')).status).toBe(401);
+    expect((await emu.login('admin', 'vs-branch')).status).toBe(401);
     expect(
       (
         await failure(
@@ -166,9 +152,9 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
     // Disabled: nobody gets in, and open sessions end.
     await emu.admin.call('VServers.UpdateVServerInfo', { lVServer: id, pInfo: { KLVSRV_ENABLED: false } });
     expect((await session.raw('Session.Ping')).status).toBe(403);
-    expect((await login('admin', 'vs-edit')).status).toBe(401);
+    expect((await emu.login('admin', 'vs-edit')).status).toBe(401);
     await emu.admin.call('VServers.UpdateVServerInfo', { lVServer: id, pInfo: { KLVSRV_ENABLED: true } });
-    expect((await login('admin', 'vs-edit')).status).toBe(200);
+    expect((await emu.login('admin', 'vs-edit')).status).toBe(200);
   });
 
   it('keeps an access list: inherited at first, then the one set; connect lets a main-server user in', async () => {
@@ -186,7 +172,7 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
     expect(entries[0]).toMatchObject({ KLSPLU_NAME: 'admin', KLSPLU_MAY_WRITE: false, KLSPLU_DENYMASK: 0 });
     expect((entries[0]!['KLSPLU_ALLOWMASK'] as number) & CONNECT).toBe(CONNECT);
 
-    expect((await login('analyst', 'vs-acl')).status).toBe(401);
+    expect((await emu.login('analyst', 'vs-acl')).status).toBe(401);
     const permissions = {
       KLSPL_PERMISSIONS: [
         { KLSPLU_AKUSER_ID: adminUser.id, KLSPLU_ALLOWMASK: CONNECT | 0x1 | 0x2, KLSPLU_DENYMASK: 0 },
@@ -237,7 +223,7 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
       pPermissions: withoutMe,
       bProtection: false,
     });
-    expect((await login('admin', 'vs-acl')).status).toBe(401);
+    expect((await emu.login('admin', 'vs-acl')).status).toBe(401);
     // A deny wins over an allow.
     await emu.admin.call('VServers.SetPermissions', {
       lVServer: id,
@@ -247,7 +233,7 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
         ],
       },
     });
-    expect((await login('analyst', 'vs-acl')).status).toBe(401);
+    expect((await emu.login('analyst', 'vs-acl')).status).toBe(401);
 
     for (const bad of [
       { KLSPL_PERMISSIONS: [{ KLSPLU_AKUSER_ID: 98_765, KLSPLU_ALLOWMASK: 1 }] },
@@ -267,8 +253,8 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
     await emu.control('POST', '/__emulator/reset');
     emu.admin = await emu.session();
     expect((await list()).map((v) => v['KLVSRV_DN'])).toEqual(['vs-branch']);
-    expect((await login('admin', 'vs-acl')).status).toBe(401);
-    expect((await login('admin', 'vs-branch')).status).toBe(200);
+    expect((await emu.login('admin', 'vs-acl')).status).toBe(401);
+    expect((await emu.login('admin', 'vs-branch')).status).toBe(200);
     const branch = emu.ksc.world.vserverByName('vs-branch')!;
     expect(
       ((await emu.admin.call('VServers.GetPermissions', { lVServer: branch.id }))['PxgRetVal'] as Item)[
