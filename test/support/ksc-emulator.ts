@@ -37,6 +37,11 @@ export interface TestEmulator {
   readonly url: string;
   /** A KLOAPI caller authenticated as `user` with a session (`Session.StartSession` + `X-KSC-Session`). */
   session(user?: string, vserver?: string): Promise<KscCaller>;
+  /**
+   * `Session.StartSession` as `user` with the test password, into `vserver` when given: the raw response, for
+   * tests of who may sign in where.
+   */
+  login(user: string, vserver?: string): Promise<RawResponse>;
   /** Calls the control API. */
   control(
     method: 'GET' | 'POST' | 'DELETE',
@@ -282,13 +287,17 @@ export async function startTestEmulator(
     await dispatcher?.close();
     return { status: response.status, body: json };
   };
+  const login: TestEmulator['login'] = (user, vserver) => {
+    const headers: Record<string, string> = { Authorization: basicAuth(user, TEST_PASSWORD) };
+    if (vserver !== undefined) headers['X-KSC-VServer'] = Buffer.from(vserver).toString('base64');
+    return rawPost(ksc.url, '/api/v1.0/Session.StartSession', '{}', headers);
+  };
   return {
     ksc,
     url: ksc.url,
+    login,
     async session(user = 'admin', vserver?: string) {
-      const headers: Record<string, string> = { Authorization: basicAuth(user, TEST_PASSWORD) };
-      if (vserver !== undefined) headers['X-KSC-VServer'] = Buffer.from(vserver).toString('base64');
-      const reply = await rawPost(ksc.url, '/api/v1.0/Session.StartSession', '{}', headers);
+      const reply = await login(user, vserver);
       const id = (reply.json as { PxgRetVal?: string } | null)?.PxgRetVal;
       if (reply.status !== 200 || typeof id !== 'string')
         throw new Error(`login as ${user} failed: ${reply.text}`);
@@ -348,6 +357,7 @@ export function useKscEmulator(
       return running().url;
     },
     session: (user, vserver) => running().session(user, vserver),
+    login: (user, vserver) => running().login(user, vserver),
     control: (method, route, body) => running().control(method, route, body),
     callsReceived: () => running().callsReceived(),
     get admin() {

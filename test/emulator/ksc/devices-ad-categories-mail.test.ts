@@ -1,11 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, failure, type KscCaller, useKscEmulator } from '../../support/ksc-emulator.ts';
 import type { KlArgument } from '../../../src/ksc/values.ts';
 
 type Params = Record<string, KlArgument>;
@@ -30,20 +24,11 @@ async function readAccessor(caller: KscCaller, strAccessor: string): Promise<Par
 describe.each(BACKENDS)(
   'KSC emulator UserDevicesApi, AdHosts, FileCategorizer2, IWebUsersSrv (%s)',
   (backend) => {
-    let emu: TestEmulator;
-    let admin: KscCaller;
-
-    beforeAll(async () => {
-      emu = await startTestEmulator(backend, { hosts: 120, events: 100 });
-      admin = await emu.session();
-    });
-    afterAll(async () => {
-      await emu?.stop();
-    });
+    const emu = useKscEmulator(backend, { hosts: 120, events: 100 });
 
     describe('UserDevicesApi and UmdmAllDevices', () => {
       it('lists the seeded devices in the view and answers each through GetDevice and GetDevices', async () => {
-        const view = await viewRecords(admin, 'UmdmAllDevices', {
+        const view = await viewRecords(emu.admin, 'UmdmAllDevices', {
           fields: [
             'Dev_Id',
             'Dev_Model',
@@ -57,7 +42,7 @@ describe.each(BACKENDS)(
         expect(view.length).toBeGreaterThan(0);
         const first = view[0]!;
         expect(String(first['Dev_IMEI'])).toMatch(/^35\d{13}$/);
-        const device = (await admin.call('UserDevicesApi.GetDevice', { lDeviceId: first['Dev_Id'] }))[
+        const device = (await emu.admin.call('UserDevicesApi.GetDevice', { lDeviceId: first['Dev_Id'] }))[
           'PxgRetVal'
         ] as Params;
         expect(device).toMatchObject({
@@ -67,25 +52,27 @@ describe.each(BACKENDS)(
           KLMDM_DEVICE_STATUS: 0,
         });
         // The owner's binary id is the users view's ul_binId: GetDevices of that user finds the device.
-        const owned = (await admin.call('UserDevicesApi.GetDevices', { pUserId: first['OwnerBinId'] }))[
+        const owned = (await emu.admin.call('UserDevicesApi.GetDevices', { pUserId: first['OwnerBinId'] }))[
           'PxgRetVal'
         ] as Params[];
         expect(owned.map((d) => d['KLMDM_DEVICE_ID'])).toContain(first['Dev_Id']);
-        const users = await viewRecords(admin, 'GlobalUsersListSrvViewName', {
+        const users = await viewRecords(emu.admin, 'GlobalUsersListSrvViewName', {
           fields: ['ul_wstrDisplayName'],
           filter: `(ul_wstrDisplayName = "${String(first['OwnerDisplayName'])}")`,
         });
         expect(users).toHaveLength(1);
         // The administrator, an internal user, owns no device.
-        expect((await admin.call('UserDevicesApi.GetDevices', {}))['PxgRetVal']).toEqual([]);
-        expect((await admin.call('UserDevicesApi.GetDevices', { pUserId: null }))['PxgRetVal']).toEqual([]);
-        const activity = await admin.call('UserDevicesApi.GetLatestDeviceActivityDate', {
+        expect((await emu.admin.call('UserDevicesApi.GetDevices', {}))['PxgRetVal']).toEqual([]);
+        expect((await emu.admin.call('UserDevicesApi.GetDevices', { pUserId: null }))['PxgRetVal']).toEqual(
+          [],
+        );
+        const activity = await emu.admin.call('UserDevicesApi.GetLatestDeviceActivityDate', {
           lDeviceId: first['Dev_Id'],
         });
         // The device keeps connecting as the clock runs: the same date, give or take the seconds between calls.
         const viewed = (first['Dev_LatestConnectionTime'] as Date).getTime();
         expect(Math.abs(Date.parse(activity['PxgRetVal'] as string) - viewed)).toBeLessThanOrEqual(5000);
-        const filtered = await viewRecords(admin, 'UmdmAllDevices', {
+        const filtered = await viewRecords(emu.admin, 'UmdmAllDevices', {
           fields: ['Dev_Id'],
           filter: `(Dev_Id = ${String(first['Dev_Id'])})`,
         });
@@ -93,47 +80,49 @@ describe.each(BACKENDS)(
       });
 
       it('updates the alias, deletes a device, and refuses unknown ones with 1186', async () => {
-        const [a, b] = await viewRecords(admin, 'UmdmAllDevices', {
+        const [a, b] = await viewRecords(emu.admin, 'UmdmAllDevices', {
           fields: ['Dev_Id'],
           order: [{ Name: 'Dev_Id', Asc: true }],
         });
-        await admin.call('UserDevicesApi.UpdateDevice', {
+        await emu.admin.call('UserDevicesApi.UpdateDevice', {
           lDeviceId: a!['Dev_Id'],
           pDevice: { KLMDM_DEVICE_ALIAS: 'ceo-phone', KLMDM_DEVICE_IMEI: 'ignored' },
         });
-        const updated = (await admin.call('UserDevicesApi.GetDevice', { lDeviceId: a!['Dev_Id'] }))[
+        const updated = (await emu.admin.call('UserDevicesApi.GetDevice', { lDeviceId: a!['Dev_Id'] }))[
           'PxgRetVal'
         ] as Params;
         expect(updated['KLMDM_DEVICE_ALIAS']).toBe('ceo-phone');
         expect(updated['KLMDM_DEVICE_IMEI']).not.toBe('ignored');
-        const aliased = await viewRecords(admin, 'UmdmAllDevices', {
+        const aliased = await viewRecords(emu.admin, 'UmdmAllDevices', {
           fields: ['Dev_Id'],
           filter: '(Dev_Alias = "ceo-*")',
         });
         expect(aliased).toEqual([{ Dev_Id: a!['Dev_Id'] }]);
 
-        await admin.call('UserDevicesApi.DeleteDevice', { lDeviceId: b!['Dev_Id'] });
-        const gone = await failure(admin.call('UserDevicesApi.GetDevice', { lDeviceId: b!['Dev_Id'] }));
+        await emu.admin.call('UserDevicesApi.DeleteDevice', { lDeviceId: b!['Dev_Id'] });
+        const gone = await failure(emu.admin.call('UserDevicesApi.GetDevice', { lDeviceId: b!['Dev_Id'] }));
         expect(gone.pxgCode).toBe(1186);
-        const ids = (await viewRecords(admin, 'UmdmAllDevices', { fields: ['Dev_Id'] })).map(
+        const ids = (await viewRecords(emu.admin, 'UmdmAllDevices', { fields: ['Dev_Id'] })).map(
           (d) => d['Dev_Id'],
         );
         expect(ids).not.toContain(b!['Dev_Id']);
-        expect((await failure(admin.call('UserDevicesApi.GetDevice', { lDeviceId: 999 }))).pxgCode).toBe(
+        expect((await failure(emu.admin.call('UserDevicesApi.GetDevice', { lDeviceId: 999 }))).pxgCode).toBe(
           1186,
         );
       });
 
       it('posts commands that complete a minute later on the emulator clock; recalls and deletes them', async () => {
-        const [device] = await viewRecords(admin, 'UmdmAllDevices', {
+        const [device] = await viewRecords(emu.admin, 'UmdmAllDevices', {
           fields: ['Dev_Id'],
           order: [{ Name: 'Dev_Id', Asc: true }],
         });
         const lDeviceId = device!['Dev_Id'];
-        const library = (await admin.call('UserDevicesApi.GetCommandsLibrary', {}))['PxgRetVal'] as Params[];
+        const library = (await emu.admin.call('UserDevicesApi.GetCommandsLibrary', {}))[
+          'PxgRetVal'
+        ] as Params[];
         expect(library.map((c) => c['KLMDM_CMD_TYPE'])).toContain('Block');
 
-        await admin.call('UserDevicesApi.PostCommand', {
+        await emu.admin.call('UserDevicesApi.PostCommand', {
           lDeviceId,
           c_wstrCommandGuid: 'cmd-block-1',
           c_wstrCommandType: 'Block',
@@ -142,7 +131,7 @@ describe.each(BACKENDS)(
           lProcessFlags: 0,
         });
         const twice = await failure(
-          admin.call('UserDevicesApi.PostCommand', {
+          emu.admin.call('UserDevicesApi.PostCommand', {
             lDeviceId,
             c_wstrCommandGuid: 'cmd-block-2',
             c_wstrCommandType: 'Block',
@@ -153,14 +142,14 @@ describe.each(BACKENDS)(
         );
         expect(twice.pxgCode).toBe(1193);
         const unknownType = await failure(
-          admin.call('UserDevicesApi.PostCommand', {
+          emu.admin.call('UserDevicesApi.PostCommand', {
             lDeviceId,
             c_wstrCommandGuid: 'x',
             c_wstrCommandType: 'Explode',
           }),
         );
         expect(unknownType.pxgMessage).toBe('Bad parameter "c_wstrCommandType"');
-        let commands = (await admin.call('UserDevicesApi.GetCommands', { lDeviceId }))[
+        let commands = (await emu.admin.call('UserDevicesApi.GetCommands', { lDeviceId }))[
           'PxgRetVal'
         ] as Params[];
         expect(commands).toMatchObject([
@@ -169,53 +158,53 @@ describe.each(BACKENDS)(
 
         await emu.control('POST', '/__emulator/clock/advance', { seconds: 61 });
         // GetCommands answers active commands only (decision 0074); GetCommandsAll keeps the completed one.
-        expect((await admin.call('UserDevicesApi.GetCommands', { lDeviceId }))['PxgRetVal']).toEqual([]);
-        commands = (await admin.call('UserDevicesApi.GetCommandsAll', { lDeviceId }))[
+        expect((await emu.admin.call('UserDevicesApi.GetCommands', { lDeviceId }))['PxgRetVal']).toEqual([]);
+        commands = (await emu.admin.call('UserDevicesApi.GetCommandsAll', { lDeviceId }))[
           'PxgRetVal'
         ] as Params[];
         expect(commands[0]!['KLMDM_CMD_STATUS']).toBe(2n);
         expect(
-          (await admin.call('UserDevicesApi.RecallCommand', { c_wstrCommandGuid: 'cmd-block-1' }))[
+          (await emu.admin.call('UserDevicesApi.RecallCommand', { c_wstrCommandGuid: 'cmd-block-1' }))[
             'PxgRetVal'
           ],
         ).toBe(false);
 
-        await admin.call('UserDevicesApi.PostCommand', {
+        await emu.admin.call('UserDevicesApi.PostCommand', {
           lDeviceId,
           c_wstrCommandGuid: 'cmd-wipe-1',
           c_wstrCommandType: 'Wipe',
         });
         expect(
-          (await admin.call('UserDevicesApi.RecallCommand', { c_wstrCommandGuid: 'cmd-wipe-1' }))[
+          (await emu.admin.call('UserDevicesApi.RecallCommand', { c_wstrCommandGuid: 'cmd-wipe-1' }))[
             'PxgRetVal'
           ],
         ).toBe(true);
-        expect((await admin.call('UserDevicesApi.GetCommands', { lDeviceId }))['PxgRetVal']).toEqual([]);
-        commands = (await admin.call('UserDevicesApi.GetCommandsAll', { lDeviceId }))[
+        expect((await emu.admin.call('UserDevicesApi.GetCommands', { lDeviceId }))['PxgRetVal']).toEqual([]);
+        commands = (await emu.admin.call('UserDevicesApi.GetCommandsAll', { lDeviceId }))[
           'PxgRetVal'
         ] as Params[];
         expect(commands.map((c) => c['KLMDM_CMD_STATUS'])).toEqual([2n, 5n]);
         expect(
           (
-            await admin.call('UserDevicesApi.DeleteCommand', {
+            await emu.admin.call('UserDevicesApi.DeleteCommand', {
               c_wstrCommandGuid: 'cmd-wipe-1',
               bForced: true,
             })
           )['PxgRetVal'],
         ).toBe(true);
         const missing = await failure(
-          admin.call('UserDevicesApi.DeleteCommand', { c_wstrCommandGuid: 'cmd-wipe-1', bForced: false }),
+          emu.admin.call('UserDevicesApi.DeleteCommand', { c_wstrCommandGuid: 'cmd-wipe-1', bForced: false }),
         );
         expect(missing.pxgCode).toBe(1186);
       });
 
       it('checks the portal login and keeps the Safe Browser flag', async () => {
-        expect(await admin.call('UserDevicesApi.SspLoginAllowed', {})).toEqual({});
-        expect((await admin.call('UserDevicesApi.GetSafeBrowserAutoinstallFlag', {}))['PxgRetVal']).toBe(
+        expect(await emu.admin.call('UserDevicesApi.SspLoginAllowed', {})).toEqual({});
+        expect((await emu.admin.call('UserDevicesApi.GetSafeBrowserAutoinstallFlag', {}))['PxgRetVal']).toBe(
           false,
         );
-        await admin.call('UserDevicesApi.SetSafeBrowserAutoinstallFlag', { bInstall: true });
-        expect((await admin.call('UserDevicesApi.GetSafeBrowserAutoinstallFlag', {}))['PxgRetVal']).toBe(
+        await emu.admin.call('UserDevicesApi.SetSafeBrowserAutoinstallFlag', { bInstall: true });
+        expect((await emu.admin.call('UserDevicesApi.GetSafeBrowserAutoinstallFlag', {}))['PxgRetVal']).toBe(
           true,
         );
       });
@@ -224,9 +213,9 @@ describe.each(BACKENDS)(
     describe('AdHosts', () => {
       it('walks the scanned tree from the root: the domain, its OUs, the unassigned computers', async () => {
         const roots = await readAccessor(
-          admin,
+          emu.admin,
           (
-            await admin.call('AdHosts.GetChildOUs', {
+            await emu.admin.call('AdHosts.GetChildOUs', {
               idOU: 0,
               pFields: ['adhst_id', 'adhst_idComputer', 'adhst_idParent'],
               lMaxLifeTime: 60,
@@ -235,9 +224,9 @@ describe.each(BACKENDS)(
         );
         expect(roots).toEqual([{ adhst_id: 1, adhst_idComputer: 'corp.example.com', adhst_idParent: 0 }]);
         const ous = await readAccessor(
-          admin,
+          emu.admin,
           (
-            await admin.call('AdHosts.GetChildOUs', {
+            await emu.admin.call('AdHosts.GetChildOUs', {
               idOU: 1,
               pFields: ['adhst_id', 'adhst_idComputer', 'adhst_hostsNum'],
               lMaxLifeTime: 60,
@@ -250,7 +239,7 @@ describe.each(BACKENDS)(
           'Workstations',
         ]);
         const root = (
-          await admin.call('AdHosts.GetOU', {
+          await emu.admin.call('AdHosts.GetOU', {
             idOU: 1,
             pFields: ['adhst_hostsNum', 'adhst_childSubunitsNum', 'adhst_enable_ad_scan'],
           })
@@ -268,13 +257,13 @@ describe.each(BACKENDS)(
         const computers: Params[] = [];
         for (const idOU of [2, 3, 4]) {
           const accessor = (
-            await admin.call('AdHosts.GetChildComputers', {
+            await emu.admin.call('AdHosts.GetChildComputers', {
               idOU,
               vecFieldsToReturn: ['adhst_id', 'adhst_idParent', 'KLHST_WKS_HOSTNAME', 'KLHST_WKS_GROUPID'],
               lMaxLifeTime: 60,
             })
           )['PxgRetVal'] as string;
-          computers.push(...(await readAccessor(admin, accessor)));
+          computers.push(...(await readAccessor(emu.admin, accessor)));
         }
         // Only hosts in Unassigned devices: the managed ones are in administration groups.
         const unassigned = new Set(
@@ -283,7 +272,7 @@ describe.each(BACKENDS)(
         expect(new Set(computers.map((c) => c['KLHST_WKS_HOSTNAME']))).toEqual(unassigned);
         if (computers[0] !== undefined) {
           const one = (
-            await admin.call('AdHosts.GetChildComputer', {
+            await emu.admin.call('AdHosts.GetChildComputer', {
               idAdhst: computers[0]['adhst_id'],
               vecFieldsToReturn: ['KLHST_WKS_HOSTNAME', 'adhst_idParent'],
             })
@@ -294,20 +283,22 @@ describe.each(BACKENDS)(
           });
         }
         expect(
-          (await failure(admin.call('AdHosts.GetChildComputer', { idAdhst: 5, vecFieldsToReturn: [] })))
+          (await failure(emu.admin.call('AdHosts.GetChildComputer', { idAdhst: 5, vecFieldsToReturn: [] })))
             .pxgCode,
         ).toBe(1186);
-        expect((await failure(admin.call('AdHosts.GetOU', { idOU: 77, pFields: [] }))).pxgCode).toBe(1186);
+        expect((await failure(emu.admin.call('AdHosts.GetOU', { idOU: 77, pFields: [] }))).pxgCode).toBe(
+          1186,
+        );
       });
 
       it('turns scanning of an OU off and on', async () => {
-        await admin.call('AdHosts.UpdateOU', { idOU: 3, pData: { adhst_enable_ad_scan: false } });
-        const off = (await admin.call('AdHosts.GetOU', { idOU: 3, pFields: ['adhst_enable_ad_scan'] }))[
+        await emu.admin.call('AdHosts.UpdateOU', { idOU: 3, pData: { adhst_enable_ad_scan: false } });
+        const off = (await emu.admin.call('AdHosts.GetOU', { idOU: 3, pFields: ['adhst_enable_ad_scan'] }))[
           'PxgRetVal'
         ];
         expect(off).toEqual({ adhst_enable_ad_scan: false });
-        await admin.call('AdHosts.UpdateOU', { idOU: 3, pData: { adhst_enable_ad_scan: 1 } });
-        const on = (await admin.call('AdHosts.GetOU', { idOU: 3, pFields: ['adhst_enable_ad_scan'] }))[
+        await emu.admin.call('AdHosts.UpdateOU', { idOU: 3, pData: { adhst_enable_ad_scan: 1 } });
+        const on = (await emu.admin.call('AdHosts.GetOU', { idOU: 3, pFields: ['adhst_enable_ad_scan'] }))[
           'PxgRetVal'
         ];
         expect(on).toEqual({ adhst_enable_ad_scan: true });
@@ -316,11 +307,11 @@ describe.each(BACKENDS)(
 
     describe('FileCategorizer2', () => {
       it('creates, reads, updates and deletes a category; expressions change through a polled action', async () => {
-        const counter0 = (await admin.call('FileCategorizer2.GetCategoriesModificationCounter', {}))[
+        const counter0 = (await emu.admin.call('FileCategorizer2.GetCategoriesModificationCounter', {}))[
           'PxgRetVal'
         ];
         const id = (
-          await admin.call('FileCategorizer2.CreateCategory', {
+          await emu.admin.call('FileCategorizer2.CreateCategory', {
             pCategory: {
               name: 'Blocked tools',
               descr: 'from the SOAR',
@@ -332,17 +323,17 @@ describe.each(BACKENDS)(
         )['PxgRetVal'] as KlArgument;
         expect(id).toBe(1);
         const again = await failure(
-          admin.call('FileCategorizer2.CreateCategory', { pCategory: { name: 'blocked TOOLS' } }),
+          emu.admin.call('FileCategorizer2.CreateCategory', { pCategory: { name: 'blocked TOOLS' } }),
         );
         expect(again.pxgCode).toBe(1193);
         expect(
-          (await failure(admin.call('FileCategorizer2.CreateCategory', { pCategory: { descr: 'x' } })))
+          (await failure(emu.admin.call('FileCategorizer2.CreateCategory', { pCategory: { descr: 'x' } })))
             .pxgCode,
         ).toBe(1187);
 
         const sha = 'a'.repeat(64);
         const md5 = 'b'.repeat(32);
-        const added = await admin.call('FileCategorizer2.AddExpressions', {
+        const added = await emu.admin.call('FileCategorizer2.AddExpressions', {
           nCategoryId: id,
           arrNewExpressions: [
             { ex_type: 3, str: md5, str2: '', str_op: 0 },
@@ -352,10 +343,10 @@ describe.each(BACKENDS)(
         });
         const wstrActionGuid = added['wstrAsyncId'] as string;
         await emu.control('POST', '/__emulator/clock/advance', { seconds: 1 });
-        const state = await admin.call('AsyncActionStateChecker.CheckActionState', { wstrActionGuid });
+        const state = await emu.admin.call('AsyncActionStateChecker.CheckActionState', { wstrActionGuid });
         expect(state).toMatchObject({ bFinalized: true, bSuccededFinalized: true });
 
-        let category = (await admin.call('FileCategorizer2.GetCategory', { nCategoryId: id }))[
+        let category = (await emu.admin.call('FileCategorizer2.GetCategory', { nCategoryId: id }))[
           'pCategory'
         ] as Params;
         expect(category).toMatchObject({
@@ -367,16 +358,18 @@ describe.each(BACKENDS)(
         });
         expect((category['inclusions'] as Params[]).map((e) => e['str'])).toEqual([md5, sha]);
         const byUuid = (
-          await admin.call('FileCategorizer2.GetCategoryByUUID', { pCategoryUUID: category['uuid'] ?? '' })
+          await emu.admin.call('FileCategorizer2.GetCategoryByUUID', {
+            pCategoryUUID: category['uuid'] ?? '',
+          })
         )['pCategory'];
         expect(byUuid).toEqual(category);
 
-        await admin.call('FileCategorizer2.DeleteExpression', {
+        await emu.admin.call('FileCategorizer2.DeleteExpression', {
           nCategoryId: id,
           arrIds: [1],
           bInclusions: true,
         });
-        category = (await admin.call('FileCategorizer2.GetCategory', { nCategoryId: id }))[
+        category = (await emu.admin.call('FileCategorizer2.GetCategory', { nCategoryId: id }))[
           'pCategory'
         ] as Params;
         expect((category['inclusions'] as Params[]).map((e) => e['str'])).toEqual([md5]);
@@ -384,7 +377,7 @@ describe.each(BACKENDS)(
         expect(
           (
             await failure(
-              admin.call('FileCategorizer2.DeleteExpression', {
+              emu.admin.call('FileCategorizer2.DeleteExpression', {
                 nCategoryId: id,
                 arrIds: [5],
                 bInclusions: true,
@@ -393,20 +386,20 @@ describe.each(BACKENDS)(
           ).pxgCode,
         ).toBe(1187);
 
-        await admin.call('FileCategorizer2.UpdateCategory', {
+        await emu.admin.call('FileCategorizer2.UpdateCategory', {
           nCategoryId: id,
           pCategory: { descr: 'changed', id: 42 },
         });
-        category = (await admin.call('FileCategorizer2.GetCategory', { nCategoryId: id }))[
+        category = (await emu.admin.call('FileCategorizer2.GetCategory', { nCategoryId: id }))[
           'pCategory'
         ] as Params;
         expect(category).toMatchObject({ id: 1, descr: 'changed', name: 'Blocked tools' });
 
-        await admin.call('FileCategorizer2.DeleteCategory', { nCategoryId: id });
-        expect((await failure(admin.call('FileCategorizer2.GetCategory', { nCategoryId: id }))).pxgCode).toBe(
-          1186,
-        );
-        const counter = (await admin.call('FileCategorizer2.GetCategoriesModificationCounter', {}))[
+        await emu.admin.call('FileCategorizer2.DeleteCategory', { nCategoryId: id });
+        expect(
+          (await failure(emu.admin.call('FileCategorizer2.GetCategory', { nCategoryId: id }))).pxgCode,
+        ).toBe(1186);
+        const counter = (await emu.admin.call('FileCategorizer2.GetCategoriesModificationCounter', {}))[
           'PxgRetVal'
         ];
         // Create, add, delete an expression, update, delete: five changes (the refused create is none).
@@ -417,9 +410,9 @@ describe.each(BACKENDS)(
     describe('FileCategorizer2 expressions replaced and concurrent changes', () => {
       it('UpdateExpressions replaces expressions by id ({id, body}) and refuses unknown ids', async () => {
         const nCategoryId = (
-          await admin.call('FileCategorizer2.CreateCategory', { pCategory: { name: 'Replaced' } })
+          await emu.admin.call('FileCategorizer2.CreateCategory', { pCategory: { name: 'Replaced' } })
         )['PxgRetVal'] as KlArgument;
-        await admin.call('FileCategorizer2.AddExpressions', {
+        await emu.admin.call('FileCategorizer2.AddExpressions', {
           nCategoryId,
           arrNewExpressions: [
             { ex_type: 3, str: '1'.repeat(64), str2: '', str_op: 0 },
@@ -427,13 +420,13 @@ describe.each(BACKENDS)(
           ],
           bInclusions: false,
         });
-        const update = await admin.call('FileCategorizer2.UpdateExpressions', {
+        const update = await emu.admin.call('FileCategorizer2.UpdateExpressions', {
           nCategoryId,
           arrIdAndExpression: [{ id: 1, body: { ex_type: 3, str: '3'.repeat(32), str2: '', str_op: 0 } }],
           bInclusions: false,
         });
         expect(typeof update['wstrAsyncId']).toBe('string');
-        const category = (await admin.call('FileCategorizer2.GetCategory', { nCategoryId }))[
+        const category = (await emu.admin.call('FileCategorizer2.GetCategory', { nCategoryId }))[
           'pCategory'
         ] as Params;
         expect((category['exclusions'] as Params[]).map((e) => e['str'])).toEqual([
@@ -449,7 +442,7 @@ describe.each(BACKENDS)(
           expect(
             (
               await failure(
-                admin.call('FileCategorizer2.UpdateExpressions', {
+                emu.admin.call('FileCategorizer2.UpdateExpressions', {
                   nCategoryId,
                   arrIdAndExpression,
                   bInclusions: false,
@@ -457,7 +450,7 @@ describe.each(BACKENDS)(
               )
             ).pxgCode,
           ).toBe(1187);
-        await admin.call('FileCategorizer2.DeleteCategory', { nCategoryId });
+        await emu.admin.call('FileCategorizer2.DeleteCategory', { nCategoryId });
       });
 
       it('loses no change when several clients write at once (one transaction per change)', async () => {
@@ -474,12 +467,12 @@ describe.each(BACKENDS)(
         expect(new Set(ids).size).toBe(12);
         for (const nCategoryId of ids)
           expect(
-            ((await admin.call('FileCategorizer2.GetCategory', { nCategoryId }))['pCategory'] as Params)[
+            ((await emu.admin.call('FileCategorizer2.GetCategory', { nCategoryId }))['pCategory'] as Params)[
               'id'
             ],
           ).toBe(nCategoryId);
         await Promise.all(
-          ids.map((nCategoryId) => admin.call('FileCategorizer2.DeleteCategory', { nCategoryId })),
+          ids.map((nCategoryId) => emu.admin.call('FileCategorizer2.DeleteCategory', { nCategoryId })),
         );
         await Promise.all(
           [3, 4].map((idOU, i) =>
@@ -488,11 +481,11 @@ describe.each(BACKENDS)(
         );
         for (const idOU of [3, 4])
           expect(
-            (await admin.call('AdHosts.GetOU', { idOU, pFields: ['adhst_enable_ad_scan'] }))['PxgRetVal'],
+            (await emu.admin.call('AdHosts.GetOU', { idOU, pFields: ['adhst_enable_ad_scan'] }))['PxgRetVal'],
           ).toEqual({ adhst_enable_ad_scan: false });
         await Promise.all(
           [3, 4].map((idOU) =>
-            admin.call('AdHosts.UpdateOU', { idOU, pData: { adhst_enable_ad_scan: true } }),
+            emu.admin.call('AdHosts.UpdateOU', { idOU, pData: { adhst_enable_ad_scan: true } }),
           ),
         );
       });
@@ -500,7 +493,7 @@ describe.each(BACKENDS)(
 
     describe('IWebUsersSrv', () => {
       it('records mail instead of sending it; the control API shows it', async () => {
-        await admin.call('IWebUsersSrv.SendEmail', {
+        await emu.admin.call('IWebUsersSrv.SendEmail', {
           pParams: {
             MailRecipients: ['alice@corp.example.com', 'bob@corp.example.com'],
             MailSubject: 'Enroll your phone',
@@ -512,7 +505,7 @@ describe.each(BACKENDS)(
           wstrRequestId: 'req-1',
         });
         const bad = await failure(
-          admin.call('IWebUsersSrv.SendEmail', {
+          emu.admin.call('IWebUsersSrv.SendEmail', {
             pParams: { MailSubject: 'no one' },
             wstrRequestId: 'req-2',
           }),

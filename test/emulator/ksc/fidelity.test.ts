@@ -1,40 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeParams } from '../../../src/ksc/codec.ts';
 import { KscClient } from '../../../src/ksc/client/index.ts';
 import { KscError } from '../../../src/ksc/pxg-error.ts';
 import { setCondition } from '../../../src/emulator/ksc/status/store.ts';
 import { parseWireJson } from '../../../src/wire/json.ts';
-import {
-  BACKENDS,
-  TEST_PASSWORD,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, TEST_PASSWORD, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Params = Record<string, unknown>;
 type Chunk = { KLCSP_ITERATOR_ARRAY: Params[] };
 
 /** Issue 21, part A: what the emulator answered differently from KSC (docs/decisions/0059). */
 describe.each(BACKENDS)('KSC emulator fidelity (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend);
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend);
 
   describe('PxgError', () => {
     const fields = ['code', 'subcode', 'module', 'file', 'line', 'message', 'locdata'];
 
     it('carries every field of spec §2.3, the same for the same error', async () => {
-      const first = await admin.raw('HostGroup.NoSuchMethod', {});
-      const second = await admin.raw('HostGroup.NoSuchMethod', {});
+      const first = await emu.admin.raw('HostGroup.NoSuchMethod', {});
+      const second = await emu.admin.raw('HostGroup.NoSuchMethod', {});
       const error = (first.json as { PxgError: Params }).PxgError;
       expect(Object.keys(error)).toEqual(fields);
       expect(error).toMatchObject({ code: 1194, subcode: 0, module: 'KLCONN' });
@@ -46,7 +30,7 @@ describe.each(BACKENDS)('KSC emulator fidelity (%s)', (backend) => {
       });
       expect(second.json).toEqual(first.json);
       // A message without arguments has locdata too: its format is the message.
-      const denied = await admin.raw('HostGroup.FindHosts', { wstrFilter: '(ol = 1)' });
+      const denied = await emu.admin.raw('HostGroup.FindHosts', { wstrFilter: '(ol = 1)' });
       const syntax = (denied.json as { PxgError: Params }).PxgError;
       expect(Object.keys(syntax)).toEqual(fields);
       expect((syntax['locdata'] as { value: Params }).value).toMatchObject({
@@ -76,7 +60,7 @@ describe.each(BACKENDS)('KSC emulator fidelity (%s)', (backend) => {
 
   describe('arguments KSC treats as optional', () => {
     async function hostsAccessor(): Promise<string> {
-      const found = await admin.call('HostGroup.FindHosts', {
+      const found = await emu.admin.call('HostGroup.FindHosts', {
         wstrFilter: '',
         vecFieldsToReturn: ['KLHST_WKS_HOSTNAME'],
         vecFieldsToOrder: [{ Name: 'KLHST_WKS_HOSTNAME', Asc: true }],
@@ -87,70 +71,74 @@ describe.each(BACKENDS)('KSC emulator fidelity (%s)', (backend) => {
 
     it('ChunkAccessor.GetItemsChunk without nStart pages from 0', async () => {
       const strAccessor = await hostsAccessor();
-      const withZero = await admin.call('ChunkAccessor.GetItemsChunk', { strAccessor, nStart: 0, nCount: 5 });
-      const without = await admin.call('ChunkAccessor.GetItemsChunk', { strAccessor, nCount: 5 });
+      const withZero = await emu.admin.call('ChunkAccessor.GetItemsChunk', {
+        strAccessor,
+        nStart: 0,
+        nCount: 5,
+      });
+      const without = await emu.admin.call('ChunkAccessor.GetItemsChunk', { strAccessor, nCount: 5 });
       expect((without['pChunk'] as Chunk).KLCSP_ITERATOR_ARRAY).toHaveLength(5);
       expect(without).toEqual(withZero);
       // Absent nCount is 0 too: an empty page, not an error.
-      const none = await admin.call('ChunkAccessor.GetItemsChunk', { strAccessor });
+      const none = await emu.admin.call('ChunkAccessor.GetItemsChunk', { strAccessor });
       expect(none['PxgRetVal']).toBe(0);
     });
 
     it('SrvView.GetRecordRange without nStart reads from 0', async () => {
-      const reset = await admin.call('SrvView.ResetIterator', {
+      const reset = await emu.admin.call('SrvView.ResetIterator', {
         wstrViewName: 'GlobalUsersListSrvViewName',
         vecFieldsToReturn: ['ul_wstrDisplayName'],
         vecFieldsToOrder: [{ Name: 'ul_wstrDisplayName', Asc: true }],
         lifetimeSec: 60,
       });
       const wstrIteratorId = reset['wstrIteratorId'] as string;
-      const withZero = await admin.call('SrvView.GetRecordRange', { wstrIteratorId, nStart: 0, nEnd: 3 });
-      const without = await admin.call('SrvView.GetRecordRange', { wstrIteratorId, nEnd: 3 });
+      const withZero = await emu.admin.call('SrvView.GetRecordRange', { wstrIteratorId, nStart: 0, nEnd: 3 });
+      const without = await emu.admin.call('SrvView.GetRecordRange', { wstrIteratorId, nEnd: 3 });
       expect((without['pRecords'] as Chunk).KLCSP_ITERATOR_ARRAY.length).toBeGreaterThan(0);
       expect(without).toEqual(withZero);
     });
 
     it('HostGroup.GetGroupInfoEx without nGroupId reads group 0, the root', async () => {
-      const info = await admin.call('HostGroup.GetGroupInfoEx', { pArrAttributes: ['id', 'name'] });
+      const info = await emu.admin.call('HostGroup.GetGroupInfoEx', { pArrAttributes: ['id', 'name'] });
       expect((info['PxgRetVal'] as Params)['id']).toBe(0);
-      const root = await admin.call('HostGroup.GroupIdGroups', {});
+      const root = await emu.admin.call('HostGroup.GroupIdGroups', {});
       expect(root['PxgRetVal']).toBe(0);
     });
 
     it('HostGroup.MoveHostsToGroup with no hosts does nothing', async () => {
       const before = emu.ksc.world.hostsOf(0).map((h) => [h.id, h.groupId]);
-      expect(await admin.call('HostGroup.MoveHostsToGroup', { nGroup: 0, pHostNames: [] })).toEqual({});
-      expect(await admin.call('HostGroup.MoveHostsToGroup', { nGroup: 0 })).toEqual({});
+      expect(await emu.admin.call('HostGroup.MoveHostsToGroup', { nGroup: 0, pHostNames: [] })).toEqual({});
+      expect(await emu.admin.call('HostGroup.MoveHostsToGroup', { nGroup: 0 })).toEqual({});
       expect(emu.ksc.world.hostsOf(0).map((h) => [h.id, h.groupId])).toEqual(before);
     });
 
     it('keeps 1187 for arguments that are really required', async () => {
-      const chunk = await failure(admin.call('ChunkAccessor.GetItemsChunk', { nStart: 0, nCount: 1 }));
+      const chunk = await failure(emu.admin.call('ChunkAccessor.GetItemsChunk', { nStart: 0, nCount: 1 }));
       expect(chunk.pxgCode).toBe(1187);
       expect(chunk.pxgMessage).toBe('Bad parameter "strAccessor"');
-      const move = await failure(admin.call('HostGroup.MoveHostsToGroup', { pHostNames: ['x'] }));
+      const move = await failure(emu.admin.call('HostGroup.MoveHostsToGroup', { pHostNames: ['x'] }));
       expect(move.pxgMessage).toBe('Bad parameter "nGroup"');
     });
   });
 
   describe('quoted ISO datetimes in search filters', () => {
     async function groupIds(filter: string): Promise<number[]> {
-      const found = await admin.call('HostGroup.FindGroups', {
+      const found = await emu.admin.call('HostGroup.FindGroups', {
         wstrFilter: filter,
         vecFieldsToReturn: ['id'],
         vecFieldsToOrder: [{ Name: 'id', Asc: true }],
         lMaxLifeTime: 60,
       });
-      return (await admin.chunkAll(found['strAccessor'] as string)).map((g) => g['id'] as number);
+      return (await emu.admin.chunkAll(found['strAccessor'] as string)).map((g) => g['id'] as number);
     }
     async function hostIds(filter: string): Promise<string[]> {
-      const found = await admin.call('HostGroup.FindHosts', {
+      const found = await emu.admin.call('HostGroup.FindHosts', {
         wstrFilter: filter,
         vecFieldsToReturn: ['KLHST_WKS_HOSTNAME'],
         vecFieldsToOrder: [{ Name: 'KLHST_WKS_HOSTNAME', Asc: true }],
         lMaxLifeTime: 60,
       });
-      return (await admin.chunkAll(found['strAccessor'] as string)).map(
+      return (await emu.admin.chunkAll(found['strAccessor'] as string)).map(
         (h) => h['KLHST_WKS_HOSTNAME'] as string,
       );
     }
@@ -185,7 +173,7 @@ describe.each(BACKENDS)('KSC emulator fidelity (%s)', (backend) => {
   });
 
   it('HostGroup.GetStaticInfo reports KLADMSRV_EV_EV_SIZE as the average event size in KB, a double', async () => {
-    const raw = await admin.raw('HostGroup.GetStaticInfo', { pValues: ['KLADMSRV_EV_EV_SIZE'] });
+    const raw = await emu.admin.raw('HostGroup.GetStaticInfo', { pValues: ['KLADMSRV_EV_EV_SIZE'] });
     const value = (raw.json as { PxgRetVal: Params }).PxgRetVal['KLADMSRV_EV_EV_SIZE'] as Params;
     expect(value['type']).toBe('double');
     expect(value['value']).toBeGreaterThan(0.1);
@@ -214,10 +202,10 @@ describe.each(BACKENDS)('KSC emulator fidelity (%s)', (backend) => {
 
   it('resets only general-status bits 1, 2 and 8 (seed 000); 4 and 128 stay', async () => {
     const status = async (): Promise<number> => {
-      const request = await admin.call('ReportManager.RequestStatisticsData', {
+      const request = await emu.admin.call('ReportManager.RequestStatisticsData', {
         pRequestParams: { KLSTS_Events: {} },
       });
-      const data = await admin.call('ReportManager.GetStatisticsData', {
+      const data = await emu.admin.call('ReportManager.GetStatisticsData', {
         strRequestId: request['strRequestId'] as string,
       });
       return ((data['pResultData'] as Params)['KLSTS_Events'] as Params)[
@@ -227,7 +215,7 @@ describe.each(BACKENDS)('KSC emulator fidelity (%s)', (backend) => {
     await setCondition(emu.ksc.world, 0, 'KLSTS_Events', 4, { KLSTS_Par_Ev_UserRequestsCnt: 2 });
     await setCondition(emu.ksc.world, 0, 'KLSTS_Events', 128, {});
     expect((await status()) & (4 | 128)).toBe(4 | 128);
-    await admin.call('ReportManager.ResetStatisticsData', {
+    await emu.admin.call('ReportManager.ResetStatisticsData', {
       pRequestParams: { KLSTS_Events: { KLSTS_Par_StatusReasonMask: 1 | 4 | 8 | 128 } },
     } as never);
     const after = await status();

@@ -1,12 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HostRecord } from '../../../src/emulator/ksc/world/model.ts';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, failure, type KscCaller, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
 
@@ -20,15 +14,7 @@ const seconds = (value: unknown) => new Date(value as string | Date).getTime();
 
 /** Issue 21 part L: GroupSync over policies' and custom categories' synchronizations (decision 0079). */
 describe.each(BACKENDS)('KSC emulator GroupSync (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 80, events: 50 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 80, events: 50 });
 
   const info = async (caller: KscCaller, nSync: number) =>
     (await caller.call('GroupSync.GetSyncInfo', { nSync, arrFieldsToReturn: COUNTERS }))['PxgRetVal'] as Item;
@@ -64,7 +50,7 @@ describe.each(BACKENDS)('KSC emulator GroupSync (%s)', (backend) => {
   };
 
   it("delivers a category change to each managed host at its agent's next sync", async () => {
-    const syncId = (await admin.call('FileCategorizer2.GetSyncId', {}))['PxgRetVal'] as number;
+    const syncId = (await emu.admin.call('FileCategorizer2.GetSyncId', {}))['PxgRetVal'] as number;
     expect(syncId).toBe(1);
     const scope = managedHosts(0);
     const alive = scope.filter(isAlive);
@@ -73,22 +59,22 @@ describe.each(BACKENDS)('KSC emulator GroupSync (%s)', (backend) => {
 
     await emu.control('POST', '/__emulator/clock/freeze', { frozen: true });
     try {
-      await admin.call('FileCategorizer2.CreateCategory', { pCategory: { name: 'group sync' } });
+      await emu.admin.call('FileCategorizer2.CreateCategory', { pCategory: { name: 'group sync' } });
       const changedAt = Math.floor(emu.ksc.clock.now() / 1000) * 1000;
-      expect(await info(admin, syncId)).toEqual({
+      expect(await info(emu.admin, syncId)).toEqual({
         gsyn_cnt_FullCount: scope.length,
         gsyn_cnt_Running: 0,
         gsyn_cnt_Finished: 0,
         gsyn_cnt_Failed: 0,
       });
-      const before = await hostRows(admin, syncId);
+      const before = await hostRows(emu.admin, syncId);
       expect(before.map((r) => r['hostStatus'])).toEqual(scope.map(() => 0));
       expect(before.some((r) => 'last_sync' in r || 'version' in r)).toBe(false);
 
       await emu.control('POST', '/__emulator/clock/advance', { seconds: 61 });
       const now = emu.ksc.clock.now();
-      expect((await info(admin, syncId))['gsyn_cnt_Finished']).toBe(alive.length);
-      const after = await hostRows(admin, syncId, [{ Name: 'hostName', Asc: false }]);
+      expect((await info(emu.admin, syncId))['gsyn_cnt_Finished']).toBe(alive.length);
+      const after = await hostRows(emu.admin, syncId, [{ Name: 'hostName', Asc: false }]);
       expect(after.map((r) => r['hostName'])).toEqual(
         scope
           .map((h) => h.id)
@@ -110,13 +96,13 @@ describe.each(BACKENDS)('KSC emulator GroupSync (%s)', (backend) => {
 
       const [on] = alive;
       const delivered = (
-        await admin.call('GroupSync.GetSyncDeliveryTime', { nSync: syncId, szwHostId: on!.id })
+        await emu.admin.call('GroupSync.GetSyncDeliveryTime', { nSync: syncId, szwHostId: on!.id })
       )['PxgRetVal'];
       // A reply's datetime is its string; inside a container the codec restores a Date.
       expect(seconds(delivered)).toBe(seconds(after.find((r) => r['hostName'] === on!.id)!['last_sync']));
       const off = scope.find((h) => !isAlive(h))!;
       expect(
-        (await admin.call('GroupSync.GetSyncDeliveryTime', { nSync: syncId, szwHostId: off.id }))[
+        (await emu.admin.call('GroupSync.GetSyncDeliveryTime', { nSync: syncId, szwHostId: off.id }))[
           'PxgRetVal'
         ],
       ).toBe('');
@@ -126,15 +112,15 @@ describe.each(BACKENDS)('KSC emulator GroupSync (%s)', (backend) => {
   });
 
   it("scopes a policy's sync to the hosts it applies to, and a subgroup's own policy takes its hosts", async () => {
-    const policies = (await admin.call('Policy.GetPoliciesForGroup', { nGroupId: -1 }))[
+    const policies = (await emu.admin.call('Policy.GetPoliciesForGroup', { nGroupId: -1 }))[
       'PxgRetVal'
     ] as Item[];
     const kes = policies.find((p) => p['KLPOL_ID'] === 1)!;
     expect(kes['KLPOL_GSYN_ID']).toBe(13);
     const own = policies.find((p) => p['KLPOL_PRODUCT'] === 'KES' && p['KLPOL_GROUP_NAME'] === 'Finance')!;
 
-    const rows = await hostRows(admin, 13);
-    const counters = await info(admin, 13);
+    const rows = await hostRows(emu.admin, 13);
+    const counters = await info(emu.admin, 13);
     expect(counters['gsyn_cnt_FullCount']).toBe(rows.length);
     expect(counters['gsyn_cnt_Finished']).toBe(rows.filter((r) => r['hostStatus'] === 2).length);
     expect(rows.length).toBeGreaterThan(0);
@@ -143,7 +129,7 @@ describe.each(BACKENDS)('KSC emulator GroupSync (%s)', (backend) => {
       expect(hasAgent(host) && host.products.some((p) => p.name === 'KES')).toBe(true);
       expect(emu.ksc.world.groups.get(host.groupId)!.name).not.toBe('Finance');
     }
-    const ownRows = await hostRows(admin, own['KLPOL_GSYN_ID'] as number);
+    const ownRows = await hostRows(emu.admin, own['KLPOL_GSYN_ID'] as number);
     for (const row of ownRows)
       expect(
         emu.ksc.world.groups.get(emu.ksc.world.hosts.get(row['hostName'] as string)!.groupId)!.name,
@@ -152,11 +138,14 @@ describe.each(BACKENDS)('KSC emulator GroupSync (%s)', (backend) => {
     // A changed policy is scheduled again everywhere until the hosts' next syncs.
     await emu.control('POST', '/__emulator/clock/freeze', { frozen: true });
     try {
-      await admin.call('Policy.UpdatePolicyData', { nPolicy: 1, pPolicyData: { KLPOL_DN: 'KES, changed' } });
-      expect((await info(admin, 13))['gsyn_cnt_Finished']).toBe(0);
+      await emu.admin.call('Policy.UpdatePolicyData', {
+        nPolicy: 1,
+        pPolicyData: { KLPOL_DN: 'KES, changed' },
+      });
+      expect((await info(emu.admin, 13))['gsyn_cnt_Finished']).toBe(0);
       await emu.control('POST', '/__emulator/clock/advance', { seconds: 61 });
       const alive = rows.filter((r) => isAlive(emu.ksc.world.hosts.get(r['hostName'] as string)!)).length;
-      expect((await info(admin, 13))['gsyn_cnt_Finished']).toBe(alive);
+      expect((await info(emu.admin, 13))['gsyn_cnt_Finished']).toBe(alive);
     } finally {
       await emu.control('POST', '/__emulator/clock/freeze', { frozen: false });
     }
@@ -173,22 +162,25 @@ describe.each(BACKENDS)('KSC emulator GroupSync (%s)', (backend) => {
       ((await caller.call('Policy.GetPoliciesForGroup', { nGroupId: -1 }))['PxgRetVal'] as Item[]).map(
         (p) => p['KLPOL_GSYN_ID'],
       );
-    expect([...(await syncIds(admin)), ...(await syncIds(branch))]).not.toContain(syncId);
-    expect(await syncIds(admin)).not.toContain(1);
+    expect([...(await syncIds(emu.admin)), ...(await syncIds(branch))]).not.toContain(syncId);
+    expect(await syncIds(emu.admin)).not.toContain(1);
 
     // Another server's syncs, ids no sync has, and unknown hosts.
     expect((await failure(info(branch, 1))).pxgCode).toBe(1186);
     expect((await failure(info(branch, 13))).pxgCode).toBe(1186);
-    expect((await failure(info(admin, syncId))).pxgCode).toBe(1186);
-    expect((await failure(info(admin, 5))).pxgCode).toBe(1186);
+    expect((await failure(info(emu.admin, syncId))).pxgCode).toBe(1186);
+    expect((await failure(info(emu.admin, 5))).pxgCode).toBe(1186);
     expect(
-      (await failure(admin.call('GroupSync.GetSyncDeliveryTime', { nSync: 1, szwHostId: 'no-such-host' })))
-        .pxgCode,
+      (
+        await failure(
+          emu.admin.call('GroupSync.GetSyncDeliveryTime', { nSync: 1, szwHostId: 'no-such-host' }),
+        )
+      ).pxgCode,
     ).toBe(1186);
     expect(
       (
         await failure(
-          admin.call('GroupSync.GetSyncHostsInfo', {
+          emu.admin.call('GroupSync.GetSyncHostsInfo', {
             nSync: 1,
             arrFieldsToReturn: ['hostName'],
             arrFieldsToOrder: [{ Name: 'KLHST_WKS_DN', Asc: true }],

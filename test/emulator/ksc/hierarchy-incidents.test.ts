@@ -1,11 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, failure, type KscCaller, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Params = Record<string, unknown>;
 
@@ -14,35 +8,29 @@ type Params = Record<string, unknown>;
  * reference documents them (argument names and types), on both backends.
  */
 describe.each(BACKENDS)('KSC emulator hierarchy and incidents (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
+  const emu = useKscEmulator(backend, { hosts: 120, events: 500 });
   let branch: KscCaller;
   let host: string;
 
   beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 120, events: 500 });
-    admin = await emu.session();
     branch = await emu.session('admin', 'vs-branch');
-    const found = await admin.call('HostGroup.FindHosts', {
+    const found = await emu.admin.call('HostGroup.FindHosts', {
       wstrFilter: '',
       vecFieldsToReturn: ['KLHST_WKS_HOSTNAME'],
       vecFieldsToOrder: [{ Name: 'KLHST_WKS_HOSTNAME', Asc: true }],
       lMaxLifeTime: 60,
     });
-    const hosts = await admin.chunkAll(found['strAccessor'] as string);
+    const hosts = await emu.admin.chunkAll(found['strAccessor'] as string);
     host = String(hosts[0]?.['KLHST_WKS_HOSTNAME']);
-  });
-  afterAll(async () => {
-    await emu?.stop();
   });
 
   describe('HostGroup.GetSubgroups', () => {
     it('returns the tree under a group, nDepth levels deep, 0 for all', async () => {
-      const root = (await admin.call('HostGroup.GroupIdGroups'))['PxgRetVal'] as number;
-      const whole = (await admin.call('HostGroup.GetSubgroups', { nGroupId: root, nDepth: 0 }))[
+      const root = (await emu.admin.call('HostGroup.GroupIdGroups'))['PxgRetVal'] as number;
+      const whole = (await emu.admin.call('HostGroup.GetSubgroups', { nGroupId: root, nDepth: 0 }))[
         'PxgRetVal'
       ] as Params[];
-      const one = (await admin.call('HostGroup.GetSubgroups', { nGroupId: root, nDepth: 1 }))[
+      const one = (await emu.admin.call('HostGroup.GetSubgroups', { nGroupId: root, nDepth: 1 }))[
         'PxgRetVal'
       ] as Params[];
       expect(one.map((g) => g['id'])).toEqual(whole.map((g) => g['id']));
@@ -50,9 +38,9 @@ describe.each(BACKENDS)('KSC emulator hierarchy and incidents (%s)', (backend) =
       expect(whole.some((g) => Array.isArray(g['groups']))).toBe(true);
 
       // Every group of the tree is a group FindGroups knows, with the same name and parent.
-      const groups = await admin.chunkAll(
+      const groups = await emu.admin.chunkAll(
         (
-          await admin.call('HostGroup.FindGroups', {
+          await emu.admin.call('HostGroup.FindGroups', {
             wstrFilter: '',
             vecFieldsToReturn: ['id', 'name', 'parentId'],
             lMaxLifeTime: 60,
@@ -70,11 +58,13 @@ describe.each(BACKENDS)('KSC emulator hierarchy and incidents (%s)', (backend) =
     });
 
     it('reads an absent nGroupId as group 0 and answers null for a group without subgroups', async () => {
-      const absent = await admin.call('HostGroup.GetSubgroups', {});
+      const absent = await emu.admin.call('HostGroup.GetSubgroups', {});
       expect(Array.isArray(absent['PxgRetVal'])).toBe(true);
-      const leafless = await admin.call('HostGroup.GetSubgroups', { nGroupId: 4, nDepth: 0 });
+      const leafless = await emu.admin.call('HostGroup.GetSubgroups', { nGroupId: 4, nDepth: 0 });
       expect(leafless['PxgRetVal']).toBeNull();
-      expect((await failure(admin.call('HostGroup.GetSubgroups', { nGroupId: 999999 }))).pxgCode).toBe(1186);
+      expect((await failure(emu.admin.call('HostGroup.GetSubgroups', { nGroupId: 999999 }))).pxgCode).toBe(
+        1186,
+      );
     });
   });
 
@@ -82,7 +72,7 @@ describe.each(BACKENDS)('KSC emulator hierarchy and incidents (%s)', (backend) =
     it('adds, finds, updates and deletes an incident with the attributes of the reference', async () => {
       const added = new Date('2026-03-01T10:00:00Z');
       const nId = (
-        await admin.call('HostGroup.AddIncident', {
+        await emu.admin.call('HostGroup.AddIncident', {
           pData: {
             KLINCDT_SEVERITY: 2,
             KLINCDT_ADDED: added,
@@ -95,9 +85,9 @@ describe.each(BACKENDS)('KSC emulator hierarchy and incidents (%s)', (backend) =
       expect(nId).toBeGreaterThan(0);
 
       const find = async (filter: string, fields: string[]) =>
-        admin.chunkAll(
+        emu.admin.chunkAll(
           (
-            await admin.call('HostGroup.FindIncidents', {
+            await emu.admin.call('HostGroup.FindIncidents', {
               strFilter: filter,
               pFieldsToReturn: fields,
               pFieldsToOrder: [{ Name: 'KLINCDT_ID', Asc: true }],
@@ -127,7 +117,7 @@ describe.each(BACKENDS)('KSC emulator hierarchy and incidents (%s)', (backend) =
       expect(typeof incident?.['KLHST_WKS_DN']).toBe('string');
       expect(typeof incident?.['KLHST_WKS_GROUPID']).toBe('number');
 
-      await admin.call('HostGroup.UpdateIncident', {
+      await emu.admin.call('HostGroup.UpdateIncident', {
         nId,
         pData: { KLINCDT_IS_HANDLED: true, KLINCDT_BODY: 'handled', KLHST_WKS_HOSTNAME: host },
       });
@@ -145,27 +135,29 @@ describe.each(BACKENDS)('KSC emulator hierarchy and incidents (%s)', (backend) =
       expect(other).toEqual([]);
       expect((await failure(branch.call('HostGroup.DeleteIncident', { nId }))).pxgCode).toBe(1186);
 
-      await admin.call('HostGroup.DeleteIncident', { nId });
+      await emu.admin.call('HostGroup.DeleteIncident', { nId });
       expect(await find(`(KLINCDT_ID = ${nId})`, ['KLINCDT_ID'])).toEqual([]);
-      expect((await failure(admin.call('HostGroup.UpdateIncident', { nId, pData: {} }))).pxgCode).toBe(1186);
+      expect((await failure(emu.admin.call('HostGroup.UpdateIncident', { nId, pData: {} }))).pxgCode).toBe(
+        1186,
+      );
     });
 
     it('rejects an incident without its required attributes or on an unknown host', async () => {
       const base = { KLINCDT_SEVERITY: 1, KLINCDT_ADDED: new Date(), KLINCDT_BODY: 'x' };
-      const missing = await failure(admin.call('HostGroup.AddIncident', { pData: base }));
+      const missing = await failure(emu.admin.call('HostGroup.AddIncident', { pData: base }));
       expect(missing.pxgCode).toBe(1187);
       const unknown = await failure(
-        admin.call('HostGroup.AddIncident', { pData: { ...base, KLHST_WKS_HOSTNAME: 'no-such-host' } }),
+        emu.admin.call('HostGroup.AddIncident', { pData: { ...base, KLHST_WKS_HOSTNAME: 'no-such-host' } }),
       );
       expect(unknown.pxgCode).toBe(1186);
-      const badFilter = await failure(admin.call('HostGroup.FindIncidents', { strFilter: '(ol = 1)' }));
+      const badFilter = await failure(emu.admin.call('HostGroup.FindIncidents', { strFilter: '(ol = 1)' }));
       expect(badFilter.pxgCode).toBe(1192);
     });
   });
 
   describe('ServerHierarchy', () => {
     it('lists the secondary servers of the world, all groups with -1 and by group', async () => {
-      const all = (await admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
+      const all = (await emu.admin.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))[
         'PxgRetVal'
       ] as Params[];
       expect(all.map((s) => s['KLSRVH_SRV_DN'])).toEqual(['ksc-branch-east', 'ksc-dmz']);
@@ -184,16 +176,18 @@ describe.each(BACKENDS)('KSC emulator hierarchy and incidents (%s)', (backend) =
         ])
           expect(server).toHaveProperty(name);
       }
-      const superGroup = (await admin.call('HostGroup.GroupIdSuper'))['PxgRetVal'];
+      const superGroup = (await emu.admin.call('HostGroup.GroupIdSuper'))['PxgRetVal'];
       expect(all.every((s) => s['KLSRVH_SRV_GROUPID'] === superGroup)).toBe(true);
-      const inGroup = await admin.call('ServerHierarchy.GetChildServers', { nGroupId: superGroup as number });
+      const inGroup = await emu.admin.call('ServerHierarchy.GetChildServers', {
+        nGroupId: superGroup as number,
+      });
       expect(inGroup['PxgRetVal']).toEqual(all);
-      const managed = await admin.call('ServerHierarchy.GetChildServers', {});
+      const managed = await emu.admin.call('ServerHierarchy.GetChildServers', {});
       expect(managed['PxgRetVal']).toEqual([]);
     });
 
     it('reads one secondary server, and 1186 for an unknown id', async () => {
-      const info = await admin.call('ServerHierarchy.GetServerInfo', {
+      const info = await emu.admin.call('ServerHierarchy.GetServerInfo', {
         lServer: 2,
         pFields: ['KLSRVH_SRV_DN', 'KLSRVH_SRV_PASSIVE', 'KLSRVH_SRV_STATUS'],
       });
@@ -202,7 +196,9 @@ describe.each(BACKENDS)('KSC emulator hierarchy and incidents (%s)', (backend) =
         KLSRVH_SRV_PASSIVE: true,
         KLSRVH_SRV_STATUS: 0,
       });
-      expect((await failure(admin.call('ServerHierarchy.GetServerInfo', { lServer: 9 }))).pxgCode).toBe(1186);
+      expect((await failure(emu.admin.call('ServerHierarchy.GetServerInfo', { lServer: 9 }))).pxgCode).toBe(
+        1186,
+      );
       // A virtual server has no secondaries.
       expect((await branch.call('ServerHierarchy.GetChildServers', { nGroupId: -1 }))['PxgRetVal']).toEqual(
         [],
@@ -212,22 +208,24 @@ describe.each(BACKENDS)('KSC emulator hierarchy and incidents (%s)', (backend) =
 
   describe('VServers', () => {
     it('lists the virtual servers and reads one', async () => {
-      const list = (await admin.call('VServers.GetVServers', { lParentGroup: -1 }))['PxgRetVal'] as Params[];
+      const list = (await emu.admin.call('VServers.GetVServers', { lParentGroup: -1 }))[
+        'PxgRetVal'
+      ] as Params[];
       expect(list.map((v) => v['KLVSRV_DN'])).toEqual(['vs-branch']);
       const lVServer = list[0]?.['KLVSRV_ID'] as number;
-      const info = (await admin.call('VServers.GetVServerInfo', { lVServer, pFields2Return: [] }))[
+      const info = (await emu.admin.call('VServers.GetVServerInfo', { lVServer, pFields2Return: [] }))[
         'PxgRetVal'
       ] as Params;
       expect(info).toMatchObject({ KLVSRV_ID: lVServer, KLVSRV_DN: 'vs-branch', KLVSRV_ENABLED: true });
       // Its root group is the one the virtual server itself reports.
       expect(info['KLVSRV_GROUPS']).toBe((await branch.call('HostGroup.GroupIdGroups'))['PxgRetVal']);
-      expect((await failure(admin.call('VServers.GetVServerInfo', { lVServer: 77 }))).pxgCode).toBe(1186);
+      expect((await failure(emu.admin.call('VServers.GetVServerInfo', { lVServer: 77 }))).pxgCode).toBe(1186);
       expect((await branch.call('VServers.GetVServers', { lParentGroup: -1 }))['PxgRetVal']).toEqual([]);
     });
   });
 
   it('answers 1194 for the methods it does not emulate', async () => {
     // RegisterServer and creating virtual servers are emulated since docs/decisions/0068; VServers2 is not.
-    expect((await failure(admin.call('VServers2.GetVServerStatistic', { lVsId: 1 }))).pxgCode).toBe(1194);
+    expect((await failure(emu.admin.call('VServers2.GetVServerStatistic', { lVsId: 1 }))).pxgCode).toBe(1194);
   });
 });

@@ -1,11 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { KscCallError } from '../../support/ksc-emulator.ts';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, type KscCaller, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
 
@@ -28,18 +23,10 @@ async function find(
 }
 
 describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend);
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend);
 
   it('enumerates every host of the server with only the requested attributes', async () => {
-    const items = await find(admin, '', ['KLHST_WKS_HOSTNAME', 'KLHST_WKS_DN', 'KLHST_WKS_IP_LONG']);
+    const items = await find(emu.admin, '', ['KLHST_WKS_HOSTNAME', 'KLHST_WKS_DN', 'KLHST_WKS_IP_LONG']);
     const mainHosts = emu.ksc.world.hostsOf(0);
     expect(items.length).toBe(mainHosts.length);
     for (const item of items) {
@@ -54,7 +41,7 @@ describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
   });
 
   it('omits attributes without a value, as the real server does', async () => {
-    const items = await find(admin, '', [
+    const items = await find(emu.admin, '', [
       'KLHST_WKS_DN',
       'KLHST_WKS_LAST_FULLSCAN',
       'KLHST_WKS_RTP_AV_VERSION',
@@ -70,13 +57,13 @@ describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
   it('filters with status bits, wildcards, groups and subgroups, and orders', async () => {
     const world = emu.ksc.world;
     const hosts = world.hostsOf(0);
-    const online = await find(admin, '(KLHST_WKS_STATUS & 0x00000001 <> 0)', ['KLHST_WKS_STATUS']);
+    const online = await find(emu.admin, '(KLHST_WKS_STATUS & 0x00000001 <> 0)', ['KLHST_WKS_STATUS']);
     expect(online.length).toBe(
       hosts.filter((h) => (Number(h.attributes['KLHST_WKS_STATUS']) & 1) !== 0).length,
     );
     expect(online.every((i) => ((i['KLHST_WKS_STATUS'] as number) & 1) === 1)).toBe(true);
 
-    const critical = await find(admin, '(&(KLHST_WKS_STATUS_ID = 1)(KLHST_WKS_STATUS&4<>0))', [
+    const critical = await find(emu.admin, '(&(KLHST_WKS_STATUS_ID = 1)(KLHST_WKS_STATUS&4<>0))', [
       'KLHST_WKS_STATUS_ID',
     ]);
     expect(critical.length).toBe(
@@ -87,7 +74,7 @@ describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
     );
 
     const sample = String(hosts[0]!.attributes['KLHST_WKS_DN']);
-    const byPrefix = await find(admin, `KLHST_WKS_DN = "${sample.slice(0, 3).toLowerCase()}*"`, [
+    const byPrefix = await find(emu.admin, `KLHST_WKS_DN = "${sample.slice(0, 3).toLowerCase()}*"`, [
       'KLHST_WKS_DN',
     ]);
     expect(byPrefix.length).toBe(
@@ -104,21 +91,21 @@ describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
         [...world.groups.values()].some((c) => c.parentId === g.id),
     )!;
     const subtree = world.subtree(parent.id);
-    const gp = await find(admin, `(KLHST_WKS_GROUPID_GP = ${parent.id})`, ['KLHST_WKS_GROUPID']);
+    const gp = await find(emu.admin, `(KLHST_WKS_GROUPID_GP = ${parent.id})`, ['KLHST_WKS_GROUPID']);
     expect(gp.length).toBe(hosts.filter((h) => subtree.has(h.groupId)).length);
     expect(gp.every((i) => subtree.has(i['KLHST_WKS_GROUPID'] as number))).toBe(true);
 
-    const ordered = await find(admin, '', ['KLHST_WKS_DN'], [{ Name: 'KLHST_WKS_DN', Asc: false }]);
+    const ordered = await find(emu.admin, '', ['KLHST_WKS_DN'], [{ Name: 'KLHST_WKS_DN', Asc: false }]);
     const names = ordered.map((i) => String(i['KLHST_WKS_DN']).toLowerCase());
     expect(names).toEqual([...names].sort().reverse());
   });
 
   it('rejects an unknown attribute and a malformed filter with the Pos N. message', async () => {
-    const unknown = await admin
+    const unknown = await emu.admin
       .call('HostGroup.FindHosts', { wstrFilter: 'ol = 1', vecFieldsToReturn: ['KLHST_WKS_DN'] })
       .catch((e: unknown) => e);
     expect((unknown as KscCallError).pxgMessage).toBe("Pos 1. Unknown attribute 'ol'.");
-    const unclosed = await admin
+    const unclosed = await emu.admin
       .call('HostGroup.FindHosts', {
         wstrFilter: '((KLHST_WKS_FQDN="kasper*")(KLHST_WKS_OS_NAME="*Server 2019"))',
       })
@@ -127,50 +114,50 @@ describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
   });
 
   it('pages with GetItemsChunk (returned count ≤ nCount, past the end = 0) and releases accessors', async () => {
-    const found = await admin.call('HostGroup.FindHosts', {
+    const found = await emu.admin.call('HostGroup.FindHosts', {
       vecFieldsToReturn: ['KLHST_WKS_DN'],
       lMaxLifeTime: 60,
     });
     const accessor = found['strAccessor'] as string;
     expect(accessor).toMatch(/^[A-Za-z0-9]{22}$/);
     const total = found['PxgRetVal'] as number;
-    expect((await admin.call('ChunkAccessor.GetItemsCount', { strAccessor: accessor }))['PxgRetVal']).toBe(
-      total,
-    );
-    const tail = await admin.call('ChunkAccessor.GetItemsChunk', {
+    expect(
+      (await emu.admin.call('ChunkAccessor.GetItemsCount', { strAccessor: accessor }))['PxgRetVal'],
+    ).toBe(total);
+    const tail = await emu.admin.call('ChunkAccessor.GetItemsChunk', {
       strAccessor: accessor,
       nStart: total - 3,
       nCount: 10,
     });
     expect(tail['PxgRetVal']).toBe(3);
-    const past = await admin.call('ChunkAccessor.GetItemsChunk', {
+    const past = await emu.admin.call('ChunkAccessor.GetItemsChunk', {
       strAccessor: accessor,
       nStart: total + 5,
       nCount: 10,
     });
     expect(past['PxgRetVal']).toBe(0);
-    await admin.call('ChunkAccessor.Release', { strAccessor: accessor });
-    const gone = await admin
+    await emu.admin.call('ChunkAccessor.Release', { strAccessor: accessor });
+    const gone = await emu.admin
       .call('ChunkAccessor.GetItemsCount', { strAccessor: accessor })
       .catch((e: unknown) => e);
     expect((gone as KscCallError).pxgCode).toBe(1186);
   });
 
   it('expires an accessor after its lifetime, and caps the lifetime at 7200 s', async () => {
-    const short = await admin.call('HostGroup.FindHosts', {
+    const short = await emu.admin.call('HostGroup.FindHosts', {
       vecFieldsToReturn: ['KLHST_WKS_DN'],
       lMaxLifeTime: 30,
     });
-    const long = await admin.call('HostGroup.FindHosts', {
+    const long = await emu.admin.call('HostGroup.FindHosts', {
       vecFieldsToReturn: ['KLHST_WKS_DN'],
       lMaxLifeTime: 100_000,
     });
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 31 });
-    const expired = await admin
+    const expired = await emu.admin
       .call('ChunkAccessor.GetItemsCount', { strAccessor: short['strAccessor'] as string })
       .catch((e: unknown) => e);
     expect((expired as KscCallError).pxgCode).toBe(1186);
-    await admin.call('ChunkAccessor.GetItemsCount', { strAccessor: long['strAccessor'] as string });
+    await emu.admin.call('ChunkAccessor.GetItemsCount', { strAccessor: long['strAccessor'] as string });
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 7201 });
     // The session idles out too (1800 s default), so a new one looks at the long accessor: it is gone either way.
     const fresh = await emu.session();
@@ -178,47 +165,47 @@ describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
       .call('ChunkAccessor.GetItemsCount', { strAccessor: long['strAccessor'] as string })
       .catch((e: unknown) => e);
     expect((capped as KscCallError).pxgCode).toBe(1186);
-    admin = fresh;
+    emu.admin = fresh;
   });
 
   it('reads one host, its products, and reports an unknown host', async () => {
     const host = emu.ksc.world.hostsOf(0).find((h) => h.products.length >= 2)!;
-    const info = await admin.call('HostGroup.GetHostInfo', {
+    const info = await emu.admin.call('HostGroup.GetHostInfo', {
       strHostName: host.id,
       pFields2Return: ['KLHST_WKS_DN', 'KLHST_WKS_STATUS', 'name', 'grp_full_name'],
     });
     const value = info['PxgRetVal'] as Item;
     expect(value['KLHST_WKS_DN']).toBe(host.attributes['KLHST_WKS_DN']);
     expect(value['name']).toBe(emu.ksc.world.groups.get(host.groupId)!.name);
-    const products = (await admin.call('HostGroup.GetHostProducts', { strHostName: host.id }))[
+    const products = (await emu.admin.call('HostGroup.GetHostProducts', { strHostName: host.id }))[
       'PxgRetVal'
     ] as Record<string, Record<string, Item>>;
     for (const product of host.products) expect(products[product.name]?.[product.version]).toBeDefined();
-    const missing = await admin
+    const missing = await emu.admin
       .call('HostGroup.GetHostInfo', { strHostName: 'no-such-host', pFields2Return: [] })
       .catch((e: unknown) => e);
     expect((missing as KscCallError).pxgCode).toBe(1186);
   });
 
   it('finds groups with computed counters, and knows the well-known group ids', async () => {
-    const found = await admin.call('HostGroup.FindGroups', {
+    const found = await emu.admin.call('HostGroup.FindGroups', {
       wstrFilter: '(id = 0)',
       vecFieldsToReturn: ['id', 'name', 'KLGRP_CHLDHST_CNT', 'grp_full_name'],
       lMaxLifeTime: 60,
     });
-    const [root] = await admin.chunkAll(found['strAccessor'] as string);
+    const [root] = await emu.admin.chunkAll(found['strAccessor'] as string);
     expect(root).toMatchObject({ id: 0, name: 'Managed devices' });
     const inTree = emu.ksc.world.hostsOf(0).filter((h) => emu.ksc.world.subtree(0).has(h.groupId)).length;
     expect(root!['KLGRP_CHLDHST_CNT']).toBe(inTree);
-    expect((await admin.call('HostGroup.GroupIdUnassigned'))['PxgRetVal']).toBe(1);
+    expect((await emu.admin.call('HostGroup.GroupIdUnassigned'))['PxgRetVal']).toBe(1);
   });
 
   it('adds a group (an existing name returns its id), moves hosts into it, and removes it asynchronously', async () => {
     const created = (
-      await admin.call('HostGroup.AddGroup', { pInfo: { name: 'Incident 4711', parentId: 0 } })
+      await emu.admin.call('HostGroup.AddGroup', { pInfo: { name: 'Incident 4711', parentId: 0 } })
     )['PxgRetVal'] as number;
     expect(
-      (await admin.call('HostGroup.AddGroup', { pInfo: { name: 'incident 4711', parentId: 0 } }))[
+      (await emu.admin.call('HostGroup.AddGroup', { pInfo: { name: 'incident 4711', parentId: 0 } }))[
         'PxgRetVal'
       ],
     ).toBe(created);
@@ -226,28 +213,28 @@ describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
       .hostsOf(0)
       .slice(0, 2)
       .map((h) => h.id);
-    await admin.call('HostGroup.MoveHostsToGroup', { nGroup: created, pHostNames: movers });
-    const inGroup = await find(admin, `(KLHST_WKS_GROUPID = ${created})`, ['KLHST_WKS_HOSTNAME']);
+    await emu.admin.call('HostGroup.MoveHostsToGroup', { nGroup: created, pHostNames: movers });
+    const inGroup = await find(emu.admin, `(KLHST_WKS_GROUPID = ${created})`, ['KLHST_WKS_HOSTNAME']);
     expect(inGroup.map((i) => i['KLHST_WKS_HOSTNAME']).sort()).toEqual([...movers].sort());
 
     // Flag 1 (only if empty) refuses a group with hosts: the action finishes unsuccessfully and the group stays.
-    const refused = (await admin.call('HostGroup.RemoveGroup', { nGroup: created, nFlags: 1 }))[
+    const refused = (await emu.admin.call('HostGroup.RemoveGroup', { nGroup: created, nFlags: 1 }))[
       'strActionGuid'
     ] as string;
     expect(refused).toMatch(/^[0-9A-F]{32}$/);
-    let state = await admin.call('AsyncActionStateChecker.CheckActionState', { wstrActionGuid: refused });
+    let state = await emu.admin.call('AsyncActionStateChecker.CheckActionState', { wstrActionGuid: refused });
     expect(state['bFinalized']).toBe(false);
     await emu.control('POST', '/__emulator/clock/advance', { ms: 600 });
-    state = await admin.call('AsyncActionStateChecker.CheckActionState', { wstrActionGuid: refused });
+    state = await emu.admin.call('AsyncActionStateChecker.CheckActionState', { wstrActionGuid: refused });
     expect(state).toMatchObject({ bFinalized: true, bSuccededFinalized: false });
     expect(emu.ksc.world.groups.has(created)).toBe(true);
 
-    const removed = (await admin.call('HostGroup.RemoveGroup', { nGroup: created, nFlags: 3 }))[
+    const removed = (await emu.admin.call('HostGroup.RemoveGroup', { nGroup: created, nFlags: 3 }))[
       'strActionGuid'
     ] as string;
     await emu.control('POST', '/__emulator/clock/advance', { ms: 600 });
     expect(
-      await admin.call('AsyncActionStateChecker.CheckActionState', { wstrActionGuid: removed }),
+      await emu.admin.call('AsyncActionStateChecker.CheckActionState', { wstrActionGuid: removed }),
     ).toMatchObject({
       bFinalized: true,
       bSuccededFinalized: true,
@@ -266,7 +253,7 @@ describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
       .hostsOf(0)
       .find((h) => typeof h.attributes['KLHST_WKS_WINDOMAIN'] === 'string')!;
     const domain = String(withDomain.attributes['KLHST_WKS_WINDOMAIN']);
-    const reply = await admin.call('HostGroup.GetDomainHosts', { domain });
+    const reply = await emu.admin.call('HostGroup.GetDomainHosts', { domain });
     const list = reply['PxgRetVal'] as Item[];
     expect(list.length).toBe(
       emu.ksc.world
@@ -280,13 +267,7 @@ describe.each(BACKENDS)('KSC emulator hosts and groups (%s)', (backend) => {
 });
 
 describe('KSC emulator users (FindUsers)', () => {
-  let emu: TestEmulator;
-  beforeAll(async () => {
-    emu = await startTestEmulator('sqlite', { hosts: 20, events: 20 });
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator('sqlite', { hosts: 20, events: 20 });
 
   it('finds the users of the caller’s server with the ul_* attributes of seed 001', async () => {
     const admin = await emu.session();

@@ -1,11 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, failure, type KscCaller, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Params = Record<string, unknown>;
 
@@ -27,15 +21,7 @@ async function virusCount(caller: KscCaller, host: string): Promise<bigint> {
 }
 
 describe.each(BACKENDS)('KSC emulator: the methods of the earlier notes (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { events: 300 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { events: 300 });
 
   const infected = () =>
     emu.ksc.world.hostsOf(0).filter((h) => {
@@ -46,46 +32,46 @@ describe.each(BACKENDS)('KSC emulator: the methods of the earlier notes (%s)', (
   it('ZeroVirusCountForHosts resets the named hosts only and answers an action GUID', async () => {
     const [first, second] = infected();
     expect(second).toBeDefined();
-    const before = await virusCount(admin, second!.id);
+    const before = await virusCount(emu.admin, second!.id);
     expect(before).toBeGreaterThan(0n);
-    const reply = await admin.call('HostGroup.ZeroVirusCountForHosts', { pHostNames: [first!.id] });
+    const reply = await emu.admin.call('HostGroup.ZeroVirusCountForHosts', { pHostNames: [first!.id] });
     const guid = reply['strActionGuid'] as string;
     expect(guid).toMatch(/^[0-9A-F]{32}$/);
-    expect((await finished(admin, guid))['bSuccededFinalized']).toBe(true);
-    expect(await virusCount(admin, first!.id)).toBe(0n);
-    expect(await virusCount(admin, second!.id)).toBe(before);
+    expect((await finished(emu.admin, guid))['bSuccededFinalized']).toBe(true);
+    expect(await virusCount(emu.admin, first!.id)).toBe(0n);
+    expect(await virusCount(emu.admin, second!.id)).toBe(before);
 
     const unknown = await failure(
-      admin.call('HostGroup.ZeroVirusCountForHosts', { pHostNames: [second!.id, 'no-such-host'] }),
+      emu.admin.call('HostGroup.ZeroVirusCountForHosts', { pHostNames: [second!.id, 'no-such-host'] }),
     );
     expect(unknown.pxgMessage).toContain('no-such-host');
     // An unknown name in the list changes nothing, the known hosts included.
-    expect(await virusCount(admin, second!.id)).toBe(before);
+    expect(await virusCount(emu.admin, second!.id)).toBe(before);
   });
 
   it('ZeroVirusCountForGroup resets every host of the group and its subgroups, and FindHosts agrees', async () => {
     const root = emu.ksc.world.rootGroup(0)!.id;
-    const reply = await admin.call('HostGroup.ZeroVirusCountForGroup', { nParent: root });
-    expect((await finished(admin, reply['strActionGuid'] as string))['bSuccededFinalized']).toBe(true);
-    const found = await admin.call('HostGroup.FindHosts', {
+    const reply = await emu.admin.call('HostGroup.ZeroVirusCountForGroup', { nParent: root });
+    expect((await finished(emu.admin, reply['strActionGuid'] as string))['bSuccededFinalized']).toBe(true);
+    const found = await emu.admin.call('HostGroup.FindHosts', {
       wstrFilter: 'KLHST_WKS_VIRUS_COUNT > 0',
       vecFieldsToReturn: ['KLHST_WKS_HOSTNAME', 'KLHST_WKS_GROUPID'],
       lMaxLifeTime: 60,
     });
-    const left = await admin.chunkAll(found['strAccessor'] as string);
+    const left = await emu.admin.chunkAll(found['strAccessor'] as string);
     const subtree = emu.ksc.world.subtree(root);
     expect(left.filter((h) => subtree.has(h['KLHST_WKS_GROUPID'] as number))).toEqual([]);
-    const missing = await failure(admin.call('HostGroup.ZeroVirusCountForGroup', { nParent: 987654 }));
+    const missing = await failure(emu.admin.call('HostGroup.ZeroVirusCountForGroup', { nParent: 987654 }));
     expect(missing.pxgMessage).toContain('987654');
   });
 
   it('UpdateHost changes the display name and comment, searchable at once; refuses read-only attributes', async () => {
     const host = emu.ksc.world.hostsOf(0)[3]!;
-    await admin.call('HostGroup.UpdateHost', {
+    await emu.admin.call('HostGroup.UpdateHost', {
       strHostName: host.id,
       pInfo: { KLHST_WKS_DN: 'renamed-by-update-host', KLHST_WKS_COMMENT: 'kiosk, lobby' },
     });
-    const info = await admin.call('HostGroup.GetHostInfo', {
+    const info = await emu.admin.call('HostGroup.GetHostInfo', {
       strHostName: host.id,
       pFields2Return: ['KLHST_WKS_DN', 'KLHST_WKS_COMMENT', 'KLHST_WKS_STATUS_ID'],
     });
@@ -94,31 +80,36 @@ describe.each(BACKENDS)('KSC emulator: the methods of the earlier notes (%s)', (
       KLHST_WKS_COMMENT: 'kiosk, lobby',
       KLHST_WKS_STATUS_ID: host.attributes['KLHST_WKS_STATUS_ID'],
     });
-    const found = await admin.call('HostGroup.FindHosts', {
+    const found = await emu.admin.call('HostGroup.FindHosts', {
       wstrFilter: 'KLHST_WKS_DN = "renamed-by-update-host"',
       vecFieldsToReturn: ['KLHST_WKS_HOSTNAME'],
       lMaxLifeTime: 60,
     });
-    expect(await admin.chunkAll(found['strAccessor'] as string)).toEqual([{ KLHST_WKS_HOSTNAME: host.id }]);
+    expect(await emu.admin.chunkAll(found['strAccessor'] as string)).toEqual([
+      { KLHST_WKS_HOSTNAME: host.id },
+    ]);
 
     for (const pInfo of [{ KLHST_WKS_STATUS_ID: 0 }, { KLHST_WKS_DN: '' }, { KLHST_WKS_COMMENT: 5 }]) {
-      const refused = await failure(admin.call('HostGroup.UpdateHost', { strHostName: host.id, pInfo }));
+      const refused = await failure(emu.admin.call('HostGroup.UpdateHost', { strHostName: host.id, pInfo }));
       expect(refused.pxgMessage).toContain('pInfo');
     }
     const unknown = await failure(
-      admin.call('HostGroup.UpdateHost', { strHostName: 'no-such-host', pInfo: { KLHST_WKS_COMMENT: 'x' } }),
+      emu.admin.call('HostGroup.UpdateHost', {
+        strHostName: 'no-such-host',
+        pInfo: { KLHST_WKS_COMMENT: 'x' },
+      }),
     );
     expect(unknown.pxgMessage).toContain('no-such-host');
   });
 
   it('GetTaskStartEvent answers the start event of the task settings; ResolveTaskId resolves an existing id', async () => {
-    const listed = await admin.call('Tasks.GetAllTasksOfHost', {
+    const listed = await emu.admin.call('Tasks.GetAllTasksOfHost', {
       strDomainName: '',
       strHostName: emu.ksc.world.hostsOf(0)[0]!.id,
     });
     const strTask = (listed['PxgRetVal'] as string[])[0]!;
-    const data = (await admin.call('Tasks.GetTaskData', { strTask }))['PxgRetVal'] as Params;
-    const event = (await admin.call('Tasks.GetTaskStartEvent', { strTask }))['PxgRetVal'] as Params;
+    const data = (await emu.admin.call('Tasks.GetTaskData', { strTask }))['PxgRetVal'] as Params;
+    const event = (await emu.admin.call('Tasks.GetTaskStartEvent', { strTask }))['PxgRetVal'] as Params;
     expect(event).toEqual({
       EVENT_TYPE: data['EVENT_TYPE'],
       FILTER_EVENTS_PRODUCT_NAME: data['FILTER_EVENTS_PRODUCT_NAME'],
@@ -128,17 +119,19 @@ describe.each(BACKENDS)('KSC emulator: the methods of the earlier notes (%s)', (
     });
     expect(event['EVENT_TYPE']).toBe('PRTS_EVENT_NONE');
 
-    expect((await admin.call('Tasks.ResolveTaskId', { strPrtsTaskId: strTask }))['PxgRetVal']).toBe(strTask);
-    const missing = await failure(admin.call('Tasks.ResolveTaskId', { strPrtsTaskId: '99999999' }));
+    expect((await emu.admin.call('Tasks.ResolveTaskId', { strPrtsTaskId: strTask }))['PxgRetVal']).toBe(
+      strTask,
+    );
+    const missing = await failure(emu.admin.call('Tasks.ResolveTaskId', { strPrtsTaskId: '99999999' }));
     expect(missing.pxgMessage).toContain('99999999');
-    const malformed = await failure(admin.call('Tasks.ResolveTaskId', { strPrtsTaskId: 'abc' }));
+    const malformed = await failure(emu.admin.call('Tasks.ResolveTaskId', { strPrtsTaskId: 'abc' }));
     expect(malformed.pxgMessage).toContain('strPrtsTaskId');
   });
 
   it('ProtectPassword answers an opaque binary, different on every call, without the password in clear', async () => {
     const password = 'Sup3r-secret-Pa55';
-    const first = (await admin.call('Tasks.ProtectPassword', { strPassword: password }))['PxgRetVal'];
-    const second = (await admin.call('Tasks.ProtectPassword', { strPassword: password }))['PxgRetVal'];
+    const first = (await emu.admin.call('Tasks.ProtectPassword', { strPassword: password }))['PxgRetVal'];
+    const second = (await emu.admin.call('Tasks.ProtectPassword', { strPassword: password }))['PxgRetVal'];
     // A binary PxgRetVal travels as base64 text (KLOAPI JSON has no type tag for it).
     expect(first).toMatch(/^[A-Za-z0-9+/]+=*$/);
     const a = Buffer.from(first as string, 'base64');

@@ -1,31 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
 
 /** Issue 21 part J: outbreaks declared through the control API activate the outbreak policies (decision 0076). */
 describe.each(BACKENDS)('KSC emulator outbreaks (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 20, events: 20 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 20, events: 20 });
 
   const active = async (id: number): Promise<unknown> =>
-    ((await admin.call('Policy.GetPolicyData', { nPolicy: id }))['PxgRetVal'] as Item)['KLPOL_ACTIVE'];
+    ((await emu.admin.call('Policy.GetPolicyData', { nPolicy: id }))['PxgRetVal'] as Item)['KLPOL_ACTIVE'];
 
   it('activates the outbreak policies of the declared type, and puts them back when asked at its end', async () => {
     const root = emu.ksc.world.rootGroup(0)!.id;
-    const seeded = (await admin.call('Policy.GetPoliciesForGroup', { nGroupId: root }))[
+    const seeded = (await emu.admin.call('Policy.GetPoliciesForGroup', { nGroupId: root }))[
       'PxgRetVal'
     ] as Item[];
     const kes = seeded.find((p) => p['KLPOL_PRODUCT'] === 'KES')!;
@@ -33,7 +20,7 @@ describe.each(BACKENDS)('KSC emulator outbreaks (%s)', (backend) => {
     expect(kes['KLPOL_ACTIVE']).toBe(true);
     const add = async (name: string): Promise<number> =>
       (
-        await admin.call('Policy.AddPolicy', {
+        await emu.admin.call('Policy.AddPolicy', {
           pPolicyData: {
             KLPOL_DN: name,
             KLPOL_PRODUCT: 'KES',
@@ -44,7 +31,7 @@ describe.each(BACKENDS)('KSC emulator outbreaks (%s)', (backend) => {
       )['PxgRetVal'] as number;
     const onVirus = await add('KES - virus outbreak');
     const onMail = await add('KES - mail outbreak');
-    await admin.call('Policy.SetOutbreakPolicies', {
+    await emu.admin.call('Policy.SetOutbreakPolicies', {
       pData: {
         KLPOL_POL_OUTBREAK: [
           { KLPOL_ID: onVirus, KLPOL_OUTBREAK_MASK: 1 | 4 },
@@ -63,7 +50,7 @@ describe.each(BACKENDS)('KSC emulator outbreaks (%s)', (backend) => {
     expect(await active(onVirus)).toBe(true);
     expect(await active(kesId)).toBe(false);
     expect(await active(onMail)).toBe(false);
-    const listed = (await admin.call('Policy.GetPoliciesForGroup', { nGroupId: root }))[
+    const listed = (await emu.admin.call('Policy.GetPoliciesForGroup', { nGroupId: root }))[
       'PxgRetVal'
     ] as Item[];
     expect(listed.filter((p) => p['KLPOL_PRODUCT'] === 'KES' && p['KLPOL_ACTIVE'] === true)).toEqual([

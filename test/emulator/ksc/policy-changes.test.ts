@@ -1,34 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Policy = Record<string, unknown>;
 
 describe.each(BACKENDS)('KSC emulator: changing policies (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
+  const emu = useKscEmulator(backend, { events: 300 });
   const list = async (nGroupId: number): Promise<Policy[]> =>
-    (await admin.call('Policy.GetPoliciesForGroup', { nGroupId }))['PxgRetVal'] as Policy[];
+    (await emu.admin.call('Policy.GetPoliciesForGroup', { nGroupId }))['PxgRetVal'] as Policy[];
   const data = async (nPolicy: number): Promise<Policy> =>
-    (await admin.call('Policy.GetPolicyData', { nPolicy }))['PxgRetVal'] as Policy;
+    (await emu.admin.call('Policy.GetPolicyData', { nPolicy }))['PxgRetVal'] as Policy;
   const groupId = (name: string): number => emu.ksc.world.groupsOf(0).find((g) => g.name === name)!.id;
-
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { events: 300 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
 
   it('AddPolicy creates a policy with the reference defaults, listed in its group and inherited below', async () => {
     const finance = groupId('Finance');
-    const reply = await admin.call('Policy.AddPolicy', {
+    const reply = await emu.admin.call('Policy.AddPolicy', {
       pPolicyData: {
         KLPOL_DN: 'KESL - Finance',
         KLPOL_PRODUCT: 'KESL',
@@ -68,12 +53,12 @@ describe.each(BACKENDS)('KSC emulator: changing policies (%s)', (backend) => {
         KLPOL_ACTIVE: 1,
       },
     ]) {
-      expect((await failure(admin.call('Policy.AddPolicy', { pPolicyData }))).pxgMessage).toContain(
+      expect((await failure(emu.admin.call('Policy.AddPolicy', { pPolicyData }))).pxgMessage).toContain(
         'pPolicyData',
       );
     }
     const noGroup = await failure(
-      admin.call('Policy.AddPolicy', {
+      emu.admin.call('Policy.AddPolicy', {
         pPolicyData: {
           KLPOL_DN: 'x',
           KLPOL_PRODUCT: 'KES',
@@ -87,7 +72,7 @@ describe.each(BACKENDS)('KSC emulator: changing policies (%s)', (backend) => {
 
   it('UpdatePolicyData changes a seeded policy and lists the change everywhere', async () => {
     const before = await data(1);
-    await admin.call('Policy.UpdatePolicyData', {
+    await emu.admin.call('Policy.UpdatePolicyData', {
       nPolicy: 1,
       pPolicyData: { KLPOL_DN: 'KES - renamed', KLPOL_ROAMING: true },
     });
@@ -100,11 +85,11 @@ describe.each(BACKENDS)('KSC emulator: changing policies (%s)', (backend) => {
     });
     expect((await list(-1)).find((p) => p['KLPOL_ID'] === 1)?.['KLPOL_DN']).toBe('KES - renamed');
     const readOnly = await failure(
-      admin.call('Policy.UpdatePolicyData', { nPolicy: 1, pPolicyData: { KLPOL_GROUP_ID: 5 } }),
+      emu.admin.call('Policy.UpdatePolicyData', { nPolicy: 1, pPolicyData: { KLPOL_GROUP_ID: 5 } }),
     );
     expect(readOnly.pxgMessage).toContain('pPolicyData');
     const missing = await failure(
-      admin.call('Policy.UpdatePolicyData', { nPolicy: 987654, pPolicyData: { KLPOL_DN: 'x' } }),
+      emu.admin.call('Policy.UpdatePolicyData', { nPolicy: 987654, pPolicyData: { KLPOL_DN: 'x' } }),
     );
     expect(missing.pxgMessage).toContain('987654');
   });
@@ -116,7 +101,7 @@ describe.each(BACKENDS)('KSC emulator: changing policies (%s)', (backend) => {
     const target = groupId('Quarantine segment');
 
     const copied = (
-      await admin.call('Policy.CopyOrMovePolicy', {
+      await emu.admin.call('Policy.CopyOrMovePolicy', {
         nPolicy: seededId,
         nNewGroupId: target,
         bDeleteOrigin: false,
@@ -132,22 +117,22 @@ describe.each(BACKENDS)('KSC emulator: changing policies (%s)', (backend) => {
     expect((await data(seededId))['KLPOL_GROUP_ID']).toBe(servers);
 
     const moved = (
-      await admin.call('Policy.CopyOrMovePolicy', {
+      await emu.admin.call('Policy.CopyOrMovePolicy', {
         nPolicy: seededId,
         nNewGroupId: target,
         bDeleteOrigin: true,
       })
     )['PxgRetVal'] as number;
     expect(await data(moved)).toMatchObject({ KLPOL_GROUP_ID: target, KLPOL_ACTIVE: seeded['KLPOL_ACTIVE'] });
-    expect((await failure(admin.call('Policy.GetPolicyData', { nPolicy: seededId }))).pxgMessage).toContain(
-      String(seededId),
-    );
+    expect(
+      (await failure(emu.admin.call('Policy.GetPolicyData', { nPolicy: seededId }))).pxgMessage,
+    ).toContain(String(seededId));
     expect((await list(servers)).some((p) => p['KLPOL_ID'] === seededId)).toBe(false);
 
-    await admin.call('Policy.DeletePolicy', { nPolicy: copied });
-    await admin.call('Policy.DeletePolicy', { nPolicy: 2 });
+    await emu.admin.call('Policy.DeletePolicy', { nPolicy: copied });
+    await emu.admin.call('Policy.DeletePolicy', { nPolicy: 2 });
     expect((await list(-1)).map((p) => p['KLPOL_ID'])).not.toEqual(expect.arrayContaining([copied]));
     expect((await list(-1)).some((p) => p['KLPOL_ID'] === 2)).toBe(false);
-    expect((await failure(admin.call('Policy.DeletePolicy', { nPolicy: 2 }))).pxgMessage).toContain('2');
+    expect((await failure(emu.admin.call('Policy.DeletePolicy', { nPolicy: 2 }))).pxgMessage).toContain('2');
   });
 });

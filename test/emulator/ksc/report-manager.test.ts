@@ -1,10 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKENDS, type KscCaller, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Params = Record<string, unknown>;
 type Query = Parameters<KscCaller['call']>[1];
@@ -14,31 +9,25 @@ type Query = Parameters<KscCaller['call']>[1];
  * entries of `RequestStatisticsData`, the report types and reports, and a report built and read in chunks.
  */
 describe.each(BACKENDS)('KSC emulator ReportManager (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
+  const emu = useKscEmulator(backend, { hosts: 60, events: 400 });
   /** Hosts of the main server (the world shares its hosts with the virtual servers). */
   let hostCount: number;
 
   beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 60, events: 400 });
-    admin = await emu.session();
-    const found = await admin.call('HostGroup.FindHosts', {
+    const found = await emu.admin.call('HostGroup.FindHosts', {
       wstrFilter: '',
       vecFieldsToReturn: ['KLHST_WKS_HOSTNAME'],
       vecFieldsToOrder: [],
       lMaxLifeTime: 60,
     });
-    hostCount = (await admin.chunkAll(found['strAccessor'] as string)).length;
-  });
-  afterAll(async () => {
-    await emu?.stop();
+    hostCount = (await emu.admin.chunkAll(found['strAccessor'] as string)).length;
   });
 
   async function statistics(query: NonNullable<Query>[string]): Promise<Params> {
-    const { strRequestId } = await admin.call('ReportManager.RequestStatisticsData', {
+    const { strRequestId } = await emu.admin.call('ReportManager.RequestStatisticsData', {
       pRequestParams: query,
     });
-    const { pResultData } = await admin.call('ReportManager.GetStatisticsData', {
+    const { pResultData } = await emu.admin.call('ReportManager.GetStatisticsData', {
       strRequestId: strRequestId as string,
     });
     return pResultData as Params;
@@ -89,16 +78,18 @@ describe.each(BACKENDS)('KSC emulator ReportManager (%s)', (backend) => {
   });
 
   it('lists report types and reports, default and common data', async () => {
-    const types = (await admin.call('ReportManager.EnumReportTypes', {}))['PxgRetVal'] as Params[];
+    const types = (await emu.admin.call('ReportManager.EnumReportTypes', {}))['PxgRetVal'] as Params[];
     expect(types.length).toBeGreaterThan(0);
-    const reports = (await admin.call('ReportManager.EnumReports', {}))['PxgRetVal'] as Params[];
+    const reports = (await emu.admin.call('ReportManager.EnumReports', {}))['PxgRetVal'] as Params[];
     expect(reports.map((r) => r['RPT_TYPE'])).toEqual(types.map((t) => t['RPT_TYPE']));
     const info = (
-      await admin.call('ReportManager.GetDefaultReportInfo', { lReportType: Number(types[0]!['RPT_TYPE']) })
+      await emu.admin.call('ReportManager.GetDefaultReportInfo', {
+        lReportType: Number(types[0]!['RPT_TYPE']),
+      })
     )['PxgRetVal'] as Params;
     expect(info['RPT_DN']).toBe(types[0]!['RPT_DN']);
     const common = (
-      await admin.call('ReportManager.GetReportCommonData', { lReportId: Number(reports[0]!['RPT_ID']) })
+      await emu.admin.call('ReportManager.GetReportCommonData', { lReportId: Number(reports[0]!['RPT_ID']) })
     )['PxgRetVal'] as Params;
     expect(common['RPT_ID']).toBe(reports[0]!['RPT_ID']);
   });
@@ -108,13 +99,13 @@ describe.each(BACKENDS)('KSC emulator ReportManager (%s)', (backend) => {
       [0, '<report'],
       [1, '<html>'],
     ] as const) {
-      const { strRequestId } = await admin.call('ReportManager.ExecuteReportAsync', {
+      const { strRequestId } = await emu.admin.call('ReportManager.ExecuteReportAsync', {
         lReportId: 1,
         pOptions: { KLRPT_TARGET_TYPE: target },
       });
       let text = '';
       for (;;) {
-        const chunk = await admin.call('ReportManager.ExecuteReportAsyncGetData', {
+        const chunk = await emu.admin.call('ReportManager.ExecuteReportAsyncGetData', {
           strRequestId: strRequestId as string,
           nChunkSize: 1000,
         });
@@ -124,12 +115,14 @@ describe.each(BACKENDS)('KSC emulator ReportManager (%s)', (backend) => {
       expect(text).toContain(marker);
       expect(text.match(target === 0 ? /<row>/g : /<tr><td>/g)).toHaveLength(hostCount);
     }
-    const { strRequestId } = await admin.call('ReportManager.ExecuteReportAsync', {
+    const { strRequestId } = await emu.admin.call('ReportManager.ExecuteReportAsync', {
       lReportId: 2,
       pOptions: {},
     });
     expect(
-      await admin.call('ReportManager.ExecuteReportAsyncCancel', { strRequestId: strRequestId as string }),
+      await emu.admin.call('ReportManager.ExecuteReportAsyncCancel', {
+        strRequestId: strRequestId as string,
+      }),
     ).toBeDefined();
   });
 });

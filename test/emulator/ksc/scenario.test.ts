@@ -3,32 +3,23 @@
  * the task runs at the next agent sync → events and statistics appear → quarantine a file → it shows in the
  * Quarantine view → restore it → isolate the host → its settings show it → the isolation ends after its timeout.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { KlParams } from '../../../src/ksc/index.ts';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, type KscCaller, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
 const SYNC_SECONDS = 30;
 const LICENSE_EXPIRED_BIT = 1 << 10;
 
 describe.each(BACKENDS)('KSC emulator: scan, quarantine, restore, isolate (%s)', (backend) => {
-  let emu: TestEmulator;
+  const emu = useKscEmulator(backend, { agentSyncSeconds: SYNC_SECONDS, sessionIdleSeconds: 86_400 });
   let soc: KscCaller;
   const advance = (seconds: number) => emu.control('POST', '/__emulator/clock/advance', { seconds });
 
   beforeAll(async () => {
-    emu = await startTestEmulator(backend, { agentSyncSeconds: SYNC_SECONDS, sessionIdleSeconds: 86_400 });
-    soc = await emu.session('admin');
+    soc = emu.admin;
     // Each step asserts that nothing happens before the next sync: real time must not move the clock meanwhile.
     await emu.control('POST', '/__emulator/clock/freeze', { frozen: true });
-  });
-  afterAll(async () => {
-    await emu?.stop();
   });
 
   async function hostWith(products: string[]): Promise<string> {

@@ -1,12 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 import type { KlArgument } from '../../../src/ksc/values.ts';
 
 type Params = Record<string, KlArgument>;
@@ -16,21 +10,12 @@ const bytesOf = (value: unknown): Buffer =>
   typeof value === 'string' ? Buffer.from(value, 'base64') : Buffer.from(value as Uint8Array);
 
 describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and journal (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 120, events: 100 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 120, events: 100 });
 
   it('creates an enrollment package that is ready 5 s later, serves its file by chunks, and deletes it', async () => {
     const id = Number(
       (
-        await admin.call('UserDevicesApi.CreateEnrollmentPackage', {
+        await emu.admin.call('UserDevicesApi.CreateEnrollmentPackage', {
           pUserId: null,
           lMdmProtocols: 0,
           lDeliveryType: 0,
@@ -40,7 +25,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
       )['PxgRetVal'],
     );
     expect(id).toBe(1);
-    const info = (await admin.call('UserDevicesApi.GetEnrollmentPackage', { llEnrPkgId: id }))[
+    const info = (await emu.admin.call('UserDevicesApi.GetEnrollmentPackage', { llEnrPkgId: id }))[
       'PxgRetVal'
     ] as Params;
     expect(info).toMatchObject({
@@ -51,14 +36,14 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
     const url = String(info['KLMDM_ENR_PKG_UNIFIED_URL']);
     expect(url).toMatch(/^https:\/\/ssp\.example\.com\/pkg\?id=[0-9a-f]{32}$/);
     const token = url.slice(url.indexOf('=') + 1);
-    const listed = (await admin.call('UserDevicesApi.GetEnrollmentPackages', { pUserId: null }))[
+    const listed = (await emu.admin.call('UserDevicesApi.GetEnrollmentPackages', { pUserId: null }))[
       'PxgRetVal'
     ] as Params[];
     expect(listed.map((p) => p['KLMDM_ENR_PKG_ID'])).toEqual([1n]);
 
     const android = 'Mozilla/5.0 (Linux; Android 14; Pixel 8)';
     const notReady = (
-      await admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
+      await emu.admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
         c_wstrPackageId: token,
         c_wstrUserAgent: android,
         c_wstrPackageFileType: '',
@@ -66,7 +51,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
     )['PxgRetVal'] as Params;
     expect(notReady).toEqual({ KLMDM_ENR_PKG_FILE_STATUS: 2 });
     const early = await failure(
-      admin.call('UserDevicesApi.GetEnrollmentPackageFileData', {
+      emu.admin.call('UserDevicesApi.GetEnrollmentPackageFileData', {
         c_wstrPackageId: token,
         c_wstrPackageFileType: 'Andr',
         lBuffOffset: 0,
@@ -77,7 +62,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
 
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 6 });
     const unknownAgent = (
-      await admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
+      await emu.admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
         c_wstrPackageId: token,
         c_wstrUserAgent: 'curl/8.0',
         c_wstrPackageFileType: '',
@@ -88,7 +73,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
       (unknownAgent['KLMDM_ENR_PKG_FILE_TYPE_LIST'] as Params[]).map((t) => t['KLMDM_ENR_PKG_FILE_TYPE']),
     ).toEqual(['iOS5Plus', 'Andr']);
     const ready = (
-      await admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
+      await emu.admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
         c_wstrPackageId: token,
         c_wstrUserAgent: android,
         c_wstrPackageFileType: '',
@@ -102,7 +87,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
 
     const chunks: Buffer[] = [];
     for (let offset = 0; offset < size; offset += 1000) {
-      const chunk = await admin.call('UserDevicesApi.GetEnrollmentPackageFileData', {
+      const chunk = await emu.admin.call('UserDevicesApi.GetEnrollmentPackageFileData', {
         c_wstrPackageId: token,
         c_wstrPackageFileType: 'Andr',
         lBuffOffset: offset,
@@ -112,7 +97,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
     }
     const whole = Buffer.concat(chunks);
     expect(whole.length).toBe(size);
-    const again = await admin.call('UserDevicesApi.GetEnrollmentPackageFileData', {
+    const again = await emu.admin.call('UserDevicesApi.GetEnrollmentPackageFileData', {
       c_wstrPackageId: token,
       c_wstrPackageFileType: 'Andr',
       lBuffOffset: 0,
@@ -120,14 +105,14 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
     });
     expect(bytesOf(again['PxgRetVal']).equals(whole)).toBe(true);
 
-    await admin.call('UserDevicesApi.DeleteEnrollmentPackage', { lEnrPkgId: id });
+    await emu.admin.call('UserDevicesApi.DeleteEnrollmentPackage', { lEnrPkgId: id });
     expect(
-      (await failure(admin.call('UserDevicesApi.GetEnrollmentPackage', { llEnrPkgId: id }))).pxgCode,
+      (await failure(emu.admin.call('UserDevicesApi.GetEnrollmentPackage', { llEnrPkgId: id }))).pxgCode,
     ).toBe(1186);
     expect(
       (
         await failure(
-          admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
+          emu.admin.call('UserDevicesApi.GetEnrollmentPackageFileInfo', {
             c_wstrPackageId: token,
             c_wstrUserAgent: android,
             c_wstrPackageFileType: '',
@@ -140,7 +125,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
   it('keeps a URL per operating system for the Ex methods and refuses a bad life time', async () => {
     const id = Number(
       (
-        await admin.call('UserDevicesApi.CreateEnrollmentPackage2Ex', {
+        await emu.admin.call('UserDevicesApi.CreateEnrollmentPackage2Ex', {
           pUserId: null,
           lMdmProtocols: 2,
           lContentType: 1,
@@ -152,19 +137,19 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
         })
       )['PxgRetVal'],
     );
-    const info = (await admin.call('UserDevicesApi.GetEnrollmentPackageEx', { llEnrPkgId: id }))[
+    const info = (await emu.admin.call('UserDevicesApi.GetEnrollmentPackageEx', { llEnrPkgId: id }))[
       'PxgRetVal'
     ] as Params;
     expect(info['KLMDM_ENR_PKG_MDM_PROTOCOLS']).toBe(2);
     expect(String((info['KLMDM_ENR_PKG_URLS'] as Params)['Android'])).toMatch(
       /^https:\/\/ssp\.example\.com\/a\?id=/,
     );
-    const ex = (await admin.call('UserDevicesApi.GetEnrollmentPackagesEx', { pUserId: null }))[
+    const ex = (await emu.admin.call('UserDevicesApi.GetEnrollmentPackagesEx', { pUserId: null }))[
       'PxgRetVal'
     ] as Params[];
     expect(ex.map((p) => p['KLMDM_ENR_PKG_ID'])).toContain(BigInt(Number(id)));
     const bad = await failure(
-      admin.call('UserDevicesApi.CreateEnrollmentPackage2', {
+      emu.admin.call('UserDevicesApi.CreateEnrollmentPackage2', {
         pUserId: null,
         lMdmProtocols: 0,
         lContentType: 1,
@@ -175,35 +160,35 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
     expect(bad.pxgMessage).toBe('Bad parameter "lLiveTime"');
     // An hour later the package has expired.
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 3601 });
-    admin = await emu.session(); // The session expired in that hour too.
-    const expired = (await admin.call('UserDevicesApi.GetEnrollmentPackageEx', { llEnrPkgId: id }))[
+    emu.admin = await emu.session(); // The session expired in that hour too.
+    const expired = (await emu.admin.call('UserDevicesApi.GetEnrollmentPackageEx', { llEnrPkgId: id }))[
       'PxgRetVal'
     ] as Params;
     expect(expired['KLMDM_ENR_PKG_STATE']).toBe(3);
   });
 
   it('lists only completed commands in the journal; GetJournalRecords2 leaves the result to GetJournalCommandResult', async () => {
-    const [device] = (await admin.viewAll('UmdmAllDevices', {
+    const [device] = (await emu.admin.viewAll('UmdmAllDevices', {
       fields: ['Dev_Id'],
       order: [{ Name: 'Dev_Id', Asc: true }],
     })) as Params[];
     const lDeviceId = device!['Dev_Id'];
-    await admin.call('UserDevicesApi.PostCommand', {
+    await emu.admin.call('UserDevicesApi.PostCommand', {
       lDeviceId,
       c_wstrCommandGuid: 'jrnl-block',
       c_wstrCommandType: 'Block',
     });
     const journal = async (method: string) =>
-      (await admin.call(`UserDevicesApi.${method}`, { lDeviceId }))['PxgRetVal'] as Params[];
+      (await emu.admin.call(`UserDevicesApi.${method}`, { lDeviceId }))['PxgRetVal'] as Params[];
     // Posted, not completed yet: nothing to list (the reference: "completed or failed commands").
     expect(await journal('GetJournalRecords')).toEqual([]);
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 61 });
-    await admin.call('UserDevicesApi.PostCommand', {
+    await emu.admin.call('UserDevicesApi.PostCommand', {
       lDeviceId,
       c_wstrCommandGuid: 'jrnl-wipe',
       c_wstrCommandType: 'Wipe',
     });
-    await admin.call('UserDevicesApi.RecallCommand', { c_wstrCommandGuid: 'jrnl-wipe' });
+    await emu.admin.call('UserDevicesApi.RecallCommand', { c_wstrCommandGuid: 'jrnl-wipe' });
     const records = await journal('GetJournalRecords');
     expect(records).toEqual([
       {
@@ -220,40 +205,45 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi enrollment packages and jou
     const { KLMDM_JRNL_ID, ...withoutId } = records2[0]!;
     const { KLMDM_JRNL_CMD_RESULT, ...withoutResult } = records[0]!;
     expect(withoutId).toEqual(withoutResult);
-    const result = await admin.call('UserDevicesApi.GetJournalCommandResult', { llJrnlId: KLMDM_JRNL_ID });
+    const result = await emu.admin.call('UserDevicesApi.GetJournalCommandResult', {
+      llJrnlId: KLMDM_JRNL_ID,
+    });
     expect(result['PxgRetVal']).toEqual(KLMDM_JRNL_CMD_RESULT);
     expect(
-      (await failure(admin.call('UserDevicesApi.GetJournalCommandResult', { llJrnlId: 7 }))).pxgCode,
+      (await failure(emu.admin.call('UserDevicesApi.GetJournalCommandResult', { llJrnlId: 7 }))).pxgCode,
     ).toBe(1186);
     expect(
-      (await failure(admin.call('UserDevicesApi.GetJournalRecords', { lDeviceId: 999_999 }))).pxgCode,
+      (await failure(emu.admin.call('UserDevicesApi.GetJournalRecords', { lDeviceId: 999_999 }))).pxgCode,
     ).toBe(1186);
     expect(
-      (await failure(admin.call('UserDevicesApi.GetJournalRecords2', { lDeviceId: 999_999 }))).pxgCode,
+      (await failure(emu.admin.call('UserDevicesApi.GetJournalRecords2', { lDeviceId: 999_999 }))).pxgCode,
     ).toBe(1186);
   });
 
   it('deciphers command flags against the library and accepts GlueDevices of known devices', async () => {
-    const library = (await admin.call('UserDevicesApi.GetCommandsLibrary', {}))['PxgRetVal'] as Params[];
-    const list = await admin.call('UserDevicesApi.GetDecipheredCommandList', {
+    const library = (await emu.admin.call('UserDevicesApi.GetCommandsLibrary', {}))['PxgRetVal'] as Params[];
+    const list = await emu.admin.call('UserDevicesApi.GetDecipheredCommandList', {
       llCommandFlags: 5,
       pCommandsLibrary: library as unknown as KlArgument,
     });
     expect(list['PxgRetVal']).toEqual(['Block', 'Wipe']);
-    const devices = (await admin.viewAll('UmdmAllDevices', {
+    const devices = (await emu.admin.viewAll('UmdmAllDevices', {
       fields: ['Dev_Id'],
       order: [{ Name: 'Dev_Id', Asc: true }],
     })) as Params[];
     expect(devices.length).toBeGreaterThan(1);
     expect(
-      await admin.call('UserDevicesApi.GlueDevices', {
+      await emu.admin.call('UserDevicesApi.GlueDevices', {
         lDevice1Id: devices[0]!['Dev_Id'],
         lDevice2Id: devices[1]!['Dev_Id'],
       }),
     ).toEqual({});
     expect(
-      (await failure(admin.call('UserDevicesApi.GlueDevices', { lDevice1Id: 999_998, lDevice2Id: 999_999 })))
-        .pxgCode,
+      (
+        await failure(
+          emu.admin.call('UserDevicesApi.GlueDevices', { lDevice1Id: 999_998, lDevice2Id: 999_999 }),
+        )
+      ).pxgCode,
     ).toBe(1186);
   });
 });

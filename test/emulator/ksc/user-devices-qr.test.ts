@@ -1,12 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 import {
   ALIGNMENT_TABLE,
   decodeQrPng,
@@ -100,20 +94,11 @@ describe('the QR encoder against the standard', () => {
 });
 
 describe.each(BACKENDS)('KSC emulator UserDevicesApi, QR codes (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 20, events: 10 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 20, events: 10 });
 
   const generate = async (strInputData: string, lQRCodeSize: number) =>
     bytesOf(
-      (await admin.call('UserDevicesApi.GenerateQRCode', { strInputData, lQRCodeSize, lImageFormat: 3 }))[
+      (await emu.admin.call('UserDevicesApi.GenerateQRCode', { strInputData, lQRCodeSize, lImageFormat: 3 }))[
         'PxgRetVal'
       ],
     );
@@ -142,7 +127,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi, QR codes (%s)', (backend) 
     const small = decodeQrPng(await generate('hello', 29)); // 21 modules + quiet zone: one pixel each.
     expect([small.scale, small.payload.toString()]).toEqual([1, 'hello']);
     const images = (
-      await admin.call('UserDevicesApi.GenerateQRCodeMulti', {
+      await emu.admin.call('UserDevicesApi.GenerateQRCodeMulti', {
         pInputData: ['first', 'second'],
         lQRCodeSize: 200,
         lImageFormat: 3,
@@ -156,7 +141,7 @@ describe.each(BACKENDS)('KSC emulator UserDevicesApi, QR codes (%s)', (backend) 
 
   it('refuses an input longer than a version-40 symbol holds', async () => {
     const tooLong = await failure(
-      admin.call('UserDevicesApi.GenerateQRCode', {
+      emu.admin.call('UserDevicesApi.GenerateQRCode', {
         strInputData: 'x'.repeat(2332),
         lQRCodeSize: 400,
         lImageFormat: 3,

@@ -1,15 +1,5 @@
-import { Buffer } from 'node:buffer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  basicAuth,
-  failure,
-  rawPost,
-  startTestEmulator,
-  TEST_PASSWORD,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
 
@@ -21,15 +11,7 @@ const EXECUTE = 0x4;
 
 /** Issue 21 part L: RecallCertAndCloseConnections on the simulated agents, SetPermissions' other rights. */
 describe.each(BACKENDS)('KSC emulator VServers recall and access rights (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 60, events: 50 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 60, events: 50 });
 
   const connectedAgents = (vserverId: number) =>
     emu.ksc.world
@@ -41,9 +23,11 @@ describe.each(BACKENDS)('KSC emulator VServers recall and access rights (%s)', (
       );
   const agentConnections = async () =>
     (
-      (await admin.call('HostGroup.GetInstanceStatistics', { vecFilterFields: ['KLSRV_ST_NAG_CONS_CNT'] }))[
-        'PxgRetVal'
-      ] as Item
+      (
+        await emu.admin.call('HostGroup.GetInstanceStatistics', {
+          vecFilterFields: ['KLSRV_ST_NAG_CONS_CNT'],
+        })
+      )['PxgRetVal'] as Item
     )['KLSRV_ST_NAG_CONS_CNT'] as number;
 
   it("closes the virtual server's agent connections; each agent reconnects at its next sync", async () => {
@@ -53,7 +37,7 @@ describe.each(BACKENDS)('KSC emulator VServers recall and access rights (%s)', (
     const mainBefore = connectedAgents(0).length;
     const countersBefore = await agentConnections();
 
-    await admin.call('VServers.RecallCertAndCloseConnections', { lVServer: branch.id });
+    await emu.admin.call('VServers.RecallCertAndCloseConnections', { lVServer: branch.id });
 
     expect(connectedAgents(branch.id)).toEqual([]);
     // The main server's agents keep their connections.
@@ -76,7 +60,7 @@ describe.each(BACKENDS)('KSC emulator VServers recall and access rights (%s)', (
 
     // One sync interval later every agent has been back once.
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 61 });
-    await admin.call('Session.Ping');
+    await emu.admin.call('Session.Ping');
     expect(
       connectedAgents(branch.id)
         .map((h) => h.id)
@@ -94,18 +78,18 @@ describe.each(BACKENDS)('KSC emulator VServers recall and access rights (%s)', (
         .pxgCode,
     ).toBe(1184);
     expect(
-      (await failure(admin.call('VServers.RecallCertAndCloseConnections', { lVServer: 987 }))).pxgCode,
+      (await failure(emu.admin.call('VServers.RecallCertAndCloseConnections', { lVServer: 987 }))).pxgCode,
     ).toBe(1186);
   });
 
   it('limits a main-server user on a virtual server to the read, write and execute rights its list grants', async () => {
     const { KLVSRV_ID: id } = (
-      await admin.call('VServers.AddVServerInfo', { strDisplayName: 'vs-rights', lParentGroup: 0 })
+      await emu.admin.call('VServers.AddVServerInfo', { strDisplayName: 'vs-rights', lParentGroup: 0 })
     )['PxgRetVal'] as { KLVSRV_ID: number };
     const adminUser = [...emu.ksc.world.users.values()].find((u) => u.vserverId === 0 && u.name === 'admin')!;
     const keep = { KLSPLU_AKUSER_ID: adminUser.id, KLSPLU_ALLOWMASK: CONNECT | READ | WRITE | EXECUTE };
     const setFor = (user: number, allow: number, deny = 0) =>
-      admin.call('VServers.SetPermissions', {
+      emu.admin.call('VServers.SetPermissions', {
         lVServer: id,
         pPermissions: {
           KLSPL_PERMISSIONS: [{ KLSPLU_AKUSER_ID: user, KLSPLU_ALLOWMASK: allow, KLSPLU_DENYMASK: deny }],
@@ -132,18 +116,15 @@ describe.each(BACKENDS)('KSC emulator VServers recall and access rights (%s)', (
     expect((await session.call('HostGroup.GroupIdGroups'))['PxgRetVal']).toBe(root);
 
     // Connect taken away: the open session can do nothing that needs a right, and a new login is refused.
-    await admin.call('VServers.SetPermissions', {
+    await emu.admin.call('VServers.SetPermissions', {
       lVServer: id,
       pPermissions: { KLSPL_PERMISSIONS: [{ ...keep, KLSPLU_ALLOWMASK: READ }] },
     });
     expect((await failure(session.call('HostGroup.GroupIdGroups'))).pxgCode).toBe(1184);
-    const login = await rawPost(emu.url, '/api/v1.0/Session.StartSession', '{}', {
-      Authorization: basicAuth('admin', TEST_PASSWORD),
-      'X-KSC-VServer': Buffer.from('vs-rights').toString('base64'),
-    });
+    const login = await emu.login('admin', 'vs-rights');
     expect(login.status).toBe(401);
 
     // The main server's own session is not limited by a virtual server's list.
-    expect(typeof (await admin.call('HostGroup.GroupIdGroups'))['PxgRetVal']).toBe('number');
+    expect(typeof (await emu.admin.call('HostGroup.GroupIdGroups'))['PxgRetVal']).toBe('number');
   });
 });

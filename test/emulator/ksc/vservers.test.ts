@@ -1,15 +1,5 @@
-import { Buffer } from 'node:buffer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  basicAuth,
-  failure,
-  rawPost,
-  startTestEmulator,
-  TEST_PASSWORD,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Item = Record<string, unknown>;
 
@@ -18,41 +8,27 @@ const CONNECT = 0x40000;
 
 /** Issue 21 part G: creating, changing, moving and removing virtual servers, and their access lists. */
 describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 40, events: 50 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 40, events: 50 });
 
   const list = async (lParentGroup = -1): Promise<Item[]> =>
-    (await admin.call('VServers.GetVServers', { lParentGroup }))['PxgRetVal'] as Item[];
-
-  const login = (user: string, vserver: string) =>
-    rawPost(emu.url, '/api/v1.0/Session.StartSession', '{}', {
-      Authorization: basicAuth(user, TEST_PASSWORD),
-      'X-KSC-VServer': Buffer.from(vserver).toString('base64'),
-    });
+    (await emu.admin.call('VServers.GetVServers', { lParentGroup }))['PxgRetVal'] as Item[];
 
   it('creates a virtual server with its own root groups, lists it, lets the main administrator in, and deletes it', async () => {
     const before = await list();
     const parent = before[0]!['KLVSRV_GRP'] as number;
     const added = (
-      await admin.call('VServers.AddVServerInfo', { strDisplayName: 'vs-lab', lParentGroup: parent })
+      await emu.admin.call('VServers.AddVServerInfo', { strDisplayName: 'vs-lab', lParentGroup: parent })
     )['PxgRetVal'] as Item;
     expect(added).toEqual({ KLVSRV_ID: expect.any(Number), KLVSRV_DN: 'vs-lab' });
     const id = added['KLVSRV_ID'] as number;
     expect(before.map((v) => v['KLVSRV_ID'])).not.toContain(id);
     // A name that is taken gets a number.
     const twin = (
-      await admin.call('VServers.AddVServerInfo', { strDisplayName: 'VS-LAB', lParentGroup: parent })
+      await emu.admin.call('VServers.AddVServerInfo', { strDisplayName: 'VS-LAB', lParentGroup: parent })
     )['PxgRetVal'] as Item;
     expect(twin['KLVSRV_DN']).toBe('VS-LAB (2)');
 
-    const info = (await admin.call('VServers.GetVServerInfo', { lVServer: id, pFields2Return: [] }))[
+    const info = (await emu.admin.call('VServers.GetVServerInfo', { lVServer: id, pFields2Return: [] }))[
       'PxgRetVal'
     ] as Item;
     expect(info).toMatchObject({
@@ -82,27 +58,28 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
     expect((await lab.call('VServers.GetVServers', { lParentGroup: -1 }))['PxgRetVal']).toEqual([]);
     expect((await failure(lab.call('VServers.DelVServer', { lVServer: id }))).pxgCode).toBe(1184);
     // Only the main server's administrators are let in by the inherited access list.
-    expect((await login('analyst', 'vs-lab')).status).toBe(401);
+    expect((await emu.login('analyst', 'vs-lab')).status).toBe(401);
 
-    const del = await admin.call('VServers.DelVServer', { lVServer: id });
+    const del = await emu.admin.call('VServers.DelVServer', { lVServer: id });
     expect(typeof del['strActionGuid']).toBe('string');
     await emu.control('POST', '/__emulator/clock/advance', { seconds: 2 });
-    const state = await admin.call('AsyncActionStateChecker.CheckActionState', {
+    const state = await emu.admin.call('AsyncActionStateChecker.CheckActionState', {
       wstrActionGuid: del['strActionGuid'] as string,
     });
     expect(state).toMatchObject({ bFinalized: true, bSuccededFinalized: true });
     // Gone: from the list, for reads, for logins, and its session ends.
     expect((await list()).map((v) => v['KLVSRV_ID'])).not.toContain(id);
     expect(
-      (await failure(admin.call('VServers.GetVServerInfo', { lVServer: id, pFields2Return: [] }))).pxgCode,
+      (await failure(emu.admin.call('VServers.GetVServerInfo', { lVServer: id, pFields2Return: [] })))
+        .pxgCode,
     ).toBe(1186);
     expect((await lab.raw('Session.Ping')).status).toBe(403);
-    expect((await login('admin', 'vs-lab')).status).toBe(401);
+    expect((await emu.login('admin', 'vs-lab')).status).toBe(401);
     expect(emu.ksc.world.groupsOf(id)).toEqual([]);
-    expect((await failure(admin.call('VServers.DelVServer', { lVServer: id }))).pxgCode).toBe(1186);
+    expect((await failure(emu.admin.call('VServers.DelVServer', { lVServer: id }))).pxgCode).toBe(1186);
     // A removed server's id is not given again.
     const next = (
-      await admin.call('VServers.AddVServerInfo', { strDisplayName: 'vs-next', lParentGroup: parent })
+      await emu.admin.call('VServers.AddVServerInfo', { strDisplayName: 'vs-next', lParentGroup: parent })
     )['PxgRetVal'] as Item;
     expect(next['KLVSRV_ID'] as number).toBeGreaterThan(twin['KLVSRV_ID'] as number);
   });
@@ -110,30 +87,33 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
   it('deletes a seeded virtual server with its hosts, and refuses unknown groups and names', async () => {
     const branch = emu.ksc.world.vserverByName('vs-branch')!;
     expect(emu.ksc.world.hostsOf(branch.id).length).toBeGreaterThan(0);
-    await admin.call('VServers.DelVServer', { lVServer: branch.id });
+    await emu.admin.call('VServers.DelVServer', { lVServer: branch.id });
     expect(emu.ksc.world.hostsOf(branch.id)).toEqual([]);
-    expect((await login('admin', 'vs-branch')).status).toBe(401);
+    expect((await emu.login('admin', 'vs-branch')).status).toBe(401);
     expect(
-      (await failure(admin.call('VServers.AddVServerInfo', { strDisplayName: 'x', lParentGroup: 987_654 })))
-        .pxgCode,
+      (
+        await failure(
+          emu.admin.call('VServers.AddVServerInfo', { strDisplayName: 'x', lParentGroup: 987_654 }),
+        )
+      ).pxgCode,
     ).toBe(1186);
     expect(
-      (await failure(admin.call('VServers.AddVServerInfo', { strDisplayName: ' ', lParentGroup: 0 })))
+      (await failure(emu.admin.call('VServers.AddVServerInfo', { strDisplayName: ' ', lParentGroup: 0 })))
         .pxgCode,
     ).toBe(1187);
   });
 
   it('updates, moves, disables a virtual server; recalls its certificate', async () => {
     const { KLVSRV_ID: id } = (
-      await admin.call('VServers.AddVServerInfo', { strDisplayName: 'vs-edit', lParentGroup: 0 })
+      await emu.admin.call('VServers.AddVServerInfo', { strDisplayName: 'vs-edit', lParentGroup: 0 })
     )['PxgRetVal'] as { KLVSRV_ID: number };
     expect((await list(0)).map((v) => v['KLVSRV_ID'])).toContain(id);
-    await admin.call('VServers.UpdateVServerInfo', {
+    await emu.admin.call('VServers.UpdateVServerInfo', {
       lVServer: id,
       pInfo: { KLVSRV_DN: 'vs-edited', KLVSRV_VS_DESCR: 'lab tenant', KLVSRV_LIC_ENABLED: false },
     });
     const info = (
-      await admin.call('VServers.GetVServerInfo', {
+      await emu.admin.call('VServers.GetVServerInfo', {
         lVServer: id,
         pFields2Return: ['KLVSRV_DN', 'KLVSRV_VS_DESCR', 'KLVSRV_LIC_ENABLED'],
       })
@@ -144,40 +124,46 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
       KLVSRV_LIC_ENABLED: false,
     });
     for (const pInfo of [{ KLVSRV_ID: 5 }, { KLVSRV_DN: 7 }, { KLVSRV_ENABLED: 'yes' }]) {
-      expect((await failure(admin.call('VServers.UpdateVServerInfo', { lVServer: id, pInfo }))).pxgCode).toBe(
-        1187,
-      );
+      expect(
+        (await failure(emu.admin.call('VServers.UpdateVServerInfo', { lVServer: id, pInfo }))).pxgCode,
+      ).toBe(1187);
     }
 
     // The login name stays the one it was created with.
     const session = await emu.session('admin', 'vs-edit');
     const headquarters = emu.ksc.world.groupsOf(0).find((g) => g.name === 'Headquarters')!.id;
-    const move = await admin.call('VServers.MoveVServer', { lVServer: id, lNewParentGroup: headquarters });
+    const move = await emu.admin.call('VServers.MoveVServer', {
+      lVServer: id,
+      lNewParentGroup: headquarters,
+    });
     expect(typeof move['strActionGuid']).toBe('string');
     expect((await list(headquarters)).map((v) => v['KLVSRV_ID'])).toEqual([id]);
     expect((await list(0)).map((v) => v['KLVSRV_ID'])).not.toContain(id);
     expect(
-      (await failure(admin.call('VServers.MoveVServer', { lVServer: id, lNewParentGroup: 987_654 }))).pxgCode,
+      (await failure(emu.admin.call('VServers.MoveVServer', { lVServer: id, lNewParentGroup: 987_654 })))
+        .pxgCode,
     ).toBe(1186);
 
-    await admin.call('VServers.RecallCertAndCloseConnections', { lVServer: id });
+    await emu.admin.call('VServers.RecallCertAndCloseConnections', { lVServer: id });
     expect(
-      (await failure(admin.call('VServers.RecallCertAndCloseConnections', { lVServer: 987 }))).pxgCode,
+      (await failure(emu.admin.call('VServers.RecallCertAndCloseConnections', { lVServer: 987 }))).pxgCode,
     ).toBe(1186);
 
     // Disabled: nobody gets in, and open sessions end.
-    await admin.call('VServers.UpdateVServerInfo', { lVServer: id, pInfo: { KLVSRV_ENABLED: false } });
+    await emu.admin.call('VServers.UpdateVServerInfo', { lVServer: id, pInfo: { KLVSRV_ENABLED: false } });
     expect((await session.raw('Session.Ping')).status).toBe(403);
-    expect((await login('admin', 'vs-edit')).status).toBe(401);
-    await admin.call('VServers.UpdateVServerInfo', { lVServer: id, pInfo: { KLVSRV_ENABLED: true } });
-    expect((await login('admin', 'vs-edit')).status).toBe(200);
+    expect((await emu.login('admin', 'vs-edit')).status).toBe(401);
+    await emu.admin.call('VServers.UpdateVServerInfo', { lVServer: id, pInfo: { KLVSRV_ENABLED: true } });
+    expect((await emu.login('admin', 'vs-edit')).status).toBe(200);
   });
 
   it('keeps an access list: inherited at first, then the one set; connect lets a main-server user in', async () => {
     const { KLVSRV_ID: id } = (
-      await admin.call('VServers.AddVServerInfo', { strDisplayName: 'vs-acl', lParentGroup: 0 })
+      await emu.admin.call('VServers.AddVServerInfo', { strDisplayName: 'vs-acl', lParentGroup: 0 })
     )['PxgRetVal'] as { KLVSRV_ID: number };
-    const inherited = (await admin.call('VServers.GetPermissions', { lVServer: id }))['PxgRetVal'] as Item;
+    const inherited = (await emu.admin.call('VServers.GetPermissions', { lVServer: id }))[
+      'PxgRetVal'
+    ] as Item;
     expect(inherited['KLSPL_INHERITED']).toBe(true);
     const entries = inherited['KLSPL_PERMISSIONS'] as Item[];
     const adminUser = [...emu.ksc.world.users.values()].find((u) => u.vserverId === 0 && u.name === 'admin')!;
@@ -186,7 +172,7 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
     expect(entries[0]).toMatchObject({ KLSPLU_NAME: 'admin', KLSPLU_MAY_WRITE: false, KLSPLU_DENYMASK: 0 });
     expect((entries[0]!['KLSPLU_ALLOWMASK'] as number) & CONNECT).toBe(CONNECT);
 
-    expect((await login('analyst', 'vs-acl')).status).toBe(401);
+    expect((await emu.login('analyst', 'vs-acl')).status).toBe(401);
     const permissions = {
       KLSPL_PERMISSIONS: [
         { KLSPLU_AKUSER_ID: adminUser.id, KLSPLU_ALLOWMASK: CONNECT | 0x1 | 0x2, KLSPLU_DENYMASK: 0 },
@@ -199,12 +185,12 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
         },
       ],
     };
-    await admin.call('VServers.SetPermissions', {
+    await emu.admin.call('VServers.SetPermissions', {
       lVServer: id,
       pPermissions: permissions,
       bProtection: true,
     });
-    const set = (await admin.call('VServers.GetPermissions', { lVServer: id }))['PxgRetVal'] as Item;
+    const set = (await emu.admin.call('VServers.GetPermissions', { lVServer: id }))['PxgRetVal'] as Item;
     expect(set['KLSPL_INHERITED']).toBe(false);
     expect(
       (set['KLSPL_PERMISSIONS'] as Item[]).map((e) => [e['KLSPLU_NAME'], e['KLSPLU_ALLOWMASK']]),
@@ -224,18 +210,22 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
     expect(
       (
         await failure(
-          admin.call('VServers.SetPermissions', { lVServer: id, pPermissions: withoutMe, bProtection: true }),
+          emu.admin.call('VServers.SetPermissions', {
+            lVServer: id,
+            pPermissions: withoutMe,
+            bProtection: true,
+          }),
         )
       ).pxgCode,
     ).toBe(1187);
-    await admin.call('VServers.SetPermissions', {
+    await emu.admin.call('VServers.SetPermissions', {
       lVServer: id,
       pPermissions: withoutMe,
       bProtection: false,
     });
-    expect((await login('admin', 'vs-acl')).status).toBe(401);
+    expect((await emu.login('admin', 'vs-acl')).status).toBe(401);
     // A deny wins over an allow.
-    await admin.call('VServers.SetPermissions', {
+    await emu.admin.call('VServers.SetPermissions', {
       lVServer: id,
       pPermissions: {
         KLSPL_PERMISSIONS: [
@@ -243,7 +233,7 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
         ],
       },
     });
-    expect((await login('analyst', 'vs-acl')).status).toBe(401);
+    expect((await emu.login('analyst', 'vs-acl')).status).toBe(401);
 
     for (const bad of [
       { KLSPL_PERMISSIONS: [{ KLSPLU_AKUSER_ID: 98_765, KLSPLU_ALLOWMASK: 1 }] },
@@ -252,21 +242,22 @@ describe.each(BACKENDS)('KSC emulator VServers management (%s)', (backend) => {
       {},
     ]) {
       expect(
-        (await failure(admin.call('VServers.SetPermissions', { lVServer: id, pPermissions: bad }))).pxgCode,
+        (await failure(emu.admin.call('VServers.SetPermissions', { lVServer: id, pPermissions: bad })))
+          .pxgCode,
       ).toBe(1187);
     }
-    expect((await failure(admin.call('VServers.GetPermissions', { lVServer: 987 }))).pxgCode).toBe(1186);
+    expect((await failure(emu.admin.call('VServers.GetPermissions', { lVServer: 987 }))).pxgCode).toBe(1186);
   });
 
   it('forgets created, changed and deleted virtual servers on reset', async () => {
     await emu.control('POST', '/__emulator/reset');
-    admin = await emu.session();
+    emu.admin = await emu.session();
     expect((await list()).map((v) => v['KLVSRV_DN'])).toEqual(['vs-branch']);
-    expect((await login('admin', 'vs-acl')).status).toBe(401);
-    expect((await login('admin', 'vs-branch')).status).toBe(200);
+    expect((await emu.login('admin', 'vs-acl')).status).toBe(401);
+    expect((await emu.login('admin', 'vs-branch')).status).toBe(200);
     const branch = emu.ksc.world.vserverByName('vs-branch')!;
     expect(
-      ((await admin.call('VServers.GetPermissions', { lVServer: branch.id }))['PxgRetVal'] as Item)[
+      ((await emu.admin.call('VServers.GetPermissions', { lVServer: branch.id }))['PxgRetVal'] as Item)[
         'KLSPL_INHERITED'
       ],
     ).toBe(true);
