@@ -12,6 +12,7 @@ import { automaticContent } from '../categories/auto-content.ts';
 import { categoriesSyncId } from '../group-sync/ids.ts';
 import { findPolicy } from '../inventory/policies.ts';
 import { policyChanges } from '../inventory/policy-store.ts';
+import { referencingPolicies } from '../categories/policy-references.ts';
 
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'write')];
@@ -270,6 +271,8 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   },
   DeleteCategory: {
     rights: WRITE,
+    // The reference names no "in use" error (only STDE_NOTFOUND and STDE_NOACCESS): a category policies
+    // reference is deleted like any other; their rules keep naming its id, which no later category takes.
     handler: async (ctx, { nCategoryId }) => {
       await change(ctx, (categories) => {
         categories.list.splice(indexOf(categories, nCategoryId), 1);
@@ -386,13 +389,11 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   },
   GetRefPolicies: {
     rights: READ,
-    coverage: {
-      level: 'partial',
-      missing: "the world's policies carry no Application Control rules, so no policy references a category",
-    },
     handler: async (ctx, { nCatId }) => {
-      indexOf(await load(ctx), nCatId);
-      return { pPolicies: { RefPolicies: [] } };
+      const categories = await load(ctx);
+      const id = Number(categories.list[indexOf(categories, nCatId)]!['id']);
+      const changes = await policyChanges(ctx.world, ctx.vserverId);
+      return { pPolicies: { RefPolicies: referencingPolicies(ctx.world, ctx.vserverId, id, changes) } };
     },
   },
   InitFileUpload: {
