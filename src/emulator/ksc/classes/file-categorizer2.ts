@@ -193,7 +193,9 @@ const UPLOAD_NOT_UNPACKED =
  * are done at once and reported through an asynchronous action, as the reference's `wstrAsyncId` asks clients to
  * poll. Autoupdate and silver-image categories take their content from the Application Control inventory when
  * `ForceCategoryUpdate` runs (categories/auto-content.ts, decisions/0080); static analysis finishes on the
- * emulator clock without result views; uploads record the file's hashes (categories/uploads.ts). See decisions/0067.
+ * emulator clock without result views; uploads record the file's hashes (categories/uploads.ts); `GetRefPolicies`
+ * answers the seeded KES policies whose Application Control rules name the category (categories/policy-references.ts).
+ * See decisions/0067 and 0080.
  */
 /**
  * `GetSerializedCategoryBody` and `GetSerializedCategoryBody2` differ only in the category format the reference
