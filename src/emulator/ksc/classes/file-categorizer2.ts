@@ -12,6 +12,7 @@ import { automaticContent } from '../categories/auto-content.ts';
 import { categoriesSyncId } from '../group-sync/ids.ts';
 import { findPolicy } from '../inventory/policies.ts';
 import { policyChanges } from '../inventory/policy-store.ts';
+import { referencingPolicies } from '../categories/policy-references.ts';
 
 const READ = [need('basic', 'read')];
 const WRITE = [need('basic', 'write')];
@@ -192,7 +193,9 @@ const UPLOAD_NOT_UNPACKED =
  * are done at once and reported through an asynchronous action, as the reference's `wstrAsyncId` asks clients to
  * poll. Autoupdate and silver-image categories take their content from the Application Control inventory when
  * `ForceCategoryUpdate` runs (categories/auto-content.ts, decisions/0080); static analysis finishes on the
- * emulator clock without result views; uploads record the file's hashes (categories/uploads.ts). See decisions/0067.
+ * emulator clock without result views; uploads record the file's hashes (categories/uploads.ts); `GetRefPolicies`
+ * answers the seeded KES policies whose Application Control rules name the category (categories/policy-references.ts).
+ * See decisions/0067 and 0080.
  */
 /**
  * `GetSerializedCategoryBody` and `GetSerializedCategoryBody2` differ only in the category format the reference
@@ -270,6 +273,8 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   },
   DeleteCategory: {
     rights: WRITE,
+    // The reference names no "in use" error (only STDE_NOTFOUND and STDE_NOACCESS): a category policies
+    // reference is deleted like any other; their rules keep naming its id, which no later category takes.
     handler: async (ctx, { nCategoryId }) => {
       await change(ctx, (categories) => {
         categories.list.splice(indexOf(categories, nCategoryId), 1);
@@ -386,13 +391,11 @@ export const fileCategorizer2Class = defineClass('FileCategorizer2', {
   },
   GetRefPolicies: {
     rights: READ,
-    coverage: {
-      level: 'partial',
-      missing: "the world's policies carry no Application Control rules, so no policy references a category",
-    },
     handler: async (ctx, { nCatId }) => {
-      indexOf(await load(ctx), nCatId);
-      return { pPolicies: { RefPolicies: [] } };
+      const categories = await load(ctx);
+      const id = Number(categories.list[indexOf(categories, nCatId)]!['id']);
+      const changes = await policyChanges(ctx.world, ctx.vserverId);
+      return { pPolicies: { RefPolicies: referencingPolicies(ctx.world, ctx.vserverId, id, changes) } };
     },
   },
   InitFileUpload: {

@@ -23,6 +23,18 @@ interface PolicyPlan {
   readonly name: string;
   readonly forceToChildren?: boolean;
   readonly profiles?: number;
+  /** The policy's Application Control section: the custom categories (by id) its rules name. */
+  readonly applicationControl?: ApplicationControlSection;
+}
+
+/**
+ * What the emulator keeps of a KES policy's Application Control section: the ids of the custom categories
+ * (FileCategorizer2) its rules reference. The world seeds no categories, so the ids are those a server gives its
+ * third and fourth categories (ids count from 1 and are never reused): a server's first two categories stay
+ * unreferenced, and the rules reference nothing until the later ones exist (decisions/0080).
+ */
+export interface ApplicationControlSection {
+  readonly categoryIds: readonly number[];
 }
 
 const ROOT_PLANS: readonly PolicyPlan[] = [
@@ -47,6 +59,7 @@ const SUBGROUP_PLANS: Readonly<Record<string, readonly PolicyPlan[]>> = {
       version: '11.0.0.0',
       name: 'KES for Windows - Quarantine segment (lockdown)',
       forceToChildren: true,
+      applicationControl: { categoryIds: [3] },
     },
   ],
   Finance: [
@@ -55,6 +68,7 @@ const SUBGROUP_PLANS: Readonly<Record<string, readonly PolicyPlan[]>> = {
       product: 'KES',
       version: '11.0.0.0',
       name: 'KES for Windows - Finance (Application Control: allowlist)',
+      applicationControl: { categoryIds: [3, 4] },
     },
   ],
   'Windows Servers': [{ slot: 0, product: 'KES', version: '11.0.0.0', name: 'KES for Windows - Servers' }],
@@ -197,4 +211,18 @@ export function findPolicy(
   const group = world.groups.get(Math.floor((id - 1) / SLOTS));
   if (group === undefined || group.vserverId !== vserverId) return undefined;
   return ownPolicies(world, group).find((policy) => policy.id === id);
+}
+
+/**
+ * A policy's Application Control section, if it has one: seeded policies keep theirs by id (through moves and
+ * attribute changes, which keep the id); policies added through the API have none.
+ */
+export function applicationControlOf(
+  world: KscWorld,
+  policyId: number,
+): ApplicationControlSection | undefined {
+  const group = world.groups.get(Math.floor((policyId - 1) / SLOTS));
+  if (group === undefined) return undefined;
+  const slot = (policyId - 1) % SLOTS;
+  return plansOf(world, group).find((plan) => plan.slot === slot)?.applicationControl;
 }
