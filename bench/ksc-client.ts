@@ -7,13 +7,17 @@
  * Sizes: KCONNECT_BENCH_HOSTS, KCONNECT_BENCH_EVENTS; records per request: KCONNECT_BENCH_PAGE_SIZE.
  * The network: KCONNECT_BENCH_LINK (`loopback`, or `wan`: 100 Mbit/s, 20 ms RTT) and KCONNECT_BENCH_COMPRESSION
  * (`auto`, `gzip`, `none`), see _link.ts.
+ * Like a user's program it runs compiled (bench/_compiled.ts; `--tsx` runs the sources, whose loader adds 30–40 MB).
  */
 import os from 'node:os';
 import { events, findHosts, KscClient, type KlParams } from '../src/ksc/index.ts';
 import { heapMarks, line, mb, MB, measurePhase, reportPhase, settledHeapMb } from './_client-phase.ts';
+import { howItRuns, runCompiledUnlessBundled } from './_compiled.ts';
 import { startEmulator } from './_emulator-process.ts';
 import { openLink, type BenchLink } from './_link.ts';
 import { recordFigure } from '../test/support/proof-figure.ts';
+
+runCompiledUnlessBundled(import.meta.url);
 
 const HOSTS = Number(process.env['KCONNECT_BENCH_HOSTS'] ?? 100_000);
 const EVENTS = Number(process.env['KCONNECT_BENCH_EVENTS'] ?? 1_000_000);
@@ -69,7 +73,7 @@ try {
   });
   console.log(
     `KSC client against the emulator (SQLite), ${HOSTS} hosts, ${EVENTS} events, pages of ${PAGE_SIZE}, ` +
-      `Node ${process.version}, ${os.cpus().length} cores; link: ${link.description}, ` +
+      `${howItRuns(import.meta.url)}, Node ${process.version}, ${os.cpus().length} cores; link: ${link.description}, ` +
       `compression: ${client.config.compression}`,
   );
   line('emulator start-up (generating the world; not the client)', `${emulator.startupSeconds.toFixed(1)} s`);
@@ -83,6 +87,8 @@ try {
     'KLHST_WKS_HOSTNAME',
     emulator.pid,
   );
+  // B3 is the enumeration: its memory is the process's peak up to the end of it (start-up included), before events.
+  const maxRssAfterHosts = process.resourceUsage().maxRSS / 1024;
   const heapAfterHosts = settledHeapMb();
   const hostBytes = link.bytesDownstream();
   if (hosts.count !== HOSTS) failures.push(`findHosts returned ${hosts.count} hosts, the world has ${HOSTS}`);
@@ -110,13 +116,13 @@ try {
   line('client process peak RSS (resourceUsage().maxRSS)', mb(maxRss), `requirement: < ${RSS_LIMIT_MB} MB`);
 
   // maxRSS covers the whole process, including moments between two samples, so it is the figure held to the limit.
-  const peak = Math.max(maxRss, hosts.peakRssMb, evented.peakRssMb);
+  const peak = Math.max(maxRssAfterHosts, hosts.peakRssMb);
   // The spec's targets: ≤ 2 s on loopback, ≤ 5 s over a link with 20 ms round trips.
   const limitSeconds = link.name === 'loopback' ? 2 : 5;
   recordFigure('B3', {
     figure:
       `${hosts.count.toLocaleString('en-US')} hosts in ${hosts.seconds.toFixed(2)} s (≤ ${limitSeconds} s, ` +
-      `${link.description}, compression ${client.config.compression}), peak RSS ${peak.toFixed(0)} MB (≤ 120 MB)`,
+      `${link.description}, compression ${client.config.compression}), peak RSS up to the last host ${peak.toFixed(0)} MB (≤ 120 MB)`,
     pass: hosts.count === HOSTS && hosts.seconds <= limitSeconds && peak <= 120,
     measured: {
       hosts: hosts.count,

@@ -18,18 +18,25 @@ export interface FindOptions {
   readonly pageSize?: number;
   /** Reopen a result set the server forgot and read on from the same position (default), or fail. */
   readonly resume?: boolean;
+  /** Ask for the next page while the records of this one are handled (default), or strictly one after the other. */
+  readonly readAhead?: boolean;
 }
 
 /** How one iteration pages: its size, and whether (and with what notice) a forgotten result set is reopened. */
 function paging(
   client: KscClient,
   method: string,
-  options: { readonly pageSize?: number | undefined; readonly resume?: boolean | undefined },
+  options: {
+    readonly pageSize?: number | undefined;
+    readonly resume?: boolean | undefined;
+    readonly readAhead?: boolean | undefined;
+  },
   defaultPageSize: number,
 ): PagingOptions {
   return {
     pageSize: options.pageSize ?? defaultPageSize,
     resume: options.resume ?? true,
+    readAhead: options.readAhead ?? true,
     onResume: (position) =>
       client.log({
         level: 'warn',
@@ -177,6 +184,7 @@ export interface EventOptions {
   readonly lifetimeSeconds?: number;
   readonly pageSize?: number;
   readonly resume?: boolean;
+  readonly readAhead?: boolean;
 }
 
 /** Server events (`EventProcessingFactory.CreateEventProcessing2`). */

@@ -25,6 +25,12 @@ export interface PagingOptions {
   readonly resume?: boolean;
   /** Told each time the result set is opened again. */
   readonly onResume?: (position: number) => void;
+  /**
+   * Ask for the next page as soon as a page arrives, while the consumer handles it: a far server's round trip then
+   * overlaps the work on the records instead of adding to it. At most one page is read ahead, and none past what
+   * `toArray`'s limit can take. Default true; false reads strictly one page after the other.
+   */
+  readonly readAhead?: boolean;
 }
 
 /** Reopenings per iteration: a result set that keeps vanishing is a fault to report, not to loop on. */
@@ -40,38 +46,50 @@ const MAX_RESUMES = 3;
  * meanwhile before that position shift it by as many.
  */
 export function pagedResults<T = KlParams>(reader: ResultSetReader, options: PagingOptions): KscResults<T> {
-  const { pageSize, resume = true } = options;
-  async function* iterate(): AsyncGenerator<T> {
+  const { pageSize, resume = true, readAhead = true } = options;
+  /** `wanted`: the records the consumer can take at most; no page is read ahead beyond it. */
+  async function* iterate(wanted = Number.POSITIVE_INFINITY): AsyncGenerator<T> {
     let id = await reader.open();
     let resumes = 0;
+    let ahead: Promise<readonly KlArgument[]> | undefined;
     try {
       for (let start = 0; ;) {
         let records: readonly KlArgument[];
         try {
-          records = await reader.page(id, start, pageSize);
+          records = await (ahead ?? reader.page(id, start, pageSize));
         } catch (error) {
+          ahead = undefined;
           if (!resume || !(error instanceof NotFoundError) || resumes >= MAX_RESUMES) throw error;
           resumes++;
           options.onResume?.(start);
           id = await reader.open();
           continue;
         }
+        ahead = undefined;
         if (records.length === 0) return;
+        const next = start + records.length;
+        if (readAhead && next < wanted) {
+          ahead = reader.page(id, next, pageSize);
+          // Its failure is met when the loop awaits it (or dropped when the consumer stops first).
+          ahead.catch(() => undefined);
+        }
         for (const record of records) yield record as T;
-        start += records.length;
+        start = next;
       }
     } finally {
+      // A page still in flight finishes before the release, so the server never reads a released result set.
+      await ahead?.catch(() => undefined);
       // Best effort: a release that fails must not hide the consumer's own error or result.
       await reader.release(id).catch(() => undefined);
     }
   }
   return {
-    [Symbol.asyncIterator]: iterate,
+    [Symbol.asyncIterator]: () => iterate(),
     async toArray(options = {}) {
       const limit = options.limit ?? Number.POSITIVE_INFINITY;
       const out: T[] = [];
       if (limit <= 0) return out;
-      for await (const record of iterate()) {
+      for await (const record of iterate(limit)) {
         out.push(record);
         if (out.length >= limit) break;
       }

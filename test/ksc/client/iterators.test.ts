@@ -105,8 +105,10 @@ describe('KscClient result sets and actions', () => {
 
   it('goes on after the session expires mid-iteration, with exactly one new login', async () => {
     const { client, logs } = loggedClient();
-    const hosts = await collect(findHosts(client, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 20 }), 20, () =>
-      emu.control('POST', '/__emulator/sessions/expire'),
+    const hosts = await collect(
+      findHosts(client, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 20, readAhead: false }),
+      20,
+      () => emu.control('POST', '/__emulator/sessions/expire'),
     );
     const ids = hosts.map((h) => h['KLHST_WKS_HOSTNAME']);
     expect(ids).toHaveLength(emu.ksc.world.hostsOf(0).length);
@@ -127,6 +129,7 @@ describe('KscClient result sets and actions', () => {
         order: [{ Name: 'event_db_id', Asc: true }],
         pageSize: 300,
         lifetimeSeconds: 60,
+        readAhead: false,
       }),
       300,
       // Idle longer than the lifetime: the server drops the result set, the session itself stays valid.
@@ -136,8 +139,10 @@ describe('KscClient result sets and actions', () => {
     expect(reopenings(logs)).toHaveLength(1);
     expect(logins(logs)).toBe(1);
 
-    const views = await collect(srvView(client, 'Quarantine', { fields: ['nId'], pageSize: 3 }), 3, () =>
-      emu.control('POST', '/__emulator/iterators/expire'),
+    const views = await collect(
+      srvView(client, 'Quarantine', { fields: ['nId'], pageSize: 3, readAhead: false }),
+      3,
+      () => emu.control('POST', '/__emulator/iterators/expire'),
     );
     expect(new Set(views.map((v) => v['nId'])).size).toBe(views.length);
     expect(reopenings(logs)).toHaveLength(2);
@@ -146,14 +151,18 @@ describe('KscClient result sets and actions', () => {
   it('fails with NotFoundError instead when told not to resume, and never loops on a vanishing result set', async () => {
     const { client } = loggedClient();
     const once = collect(
-      findHosts(client, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 10, resume: false }),
+      findHosts(client, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 10, resume: false, readAhead: false }),
       10,
       () => emu.control('POST', '/__emulator/iterators/expire'),
     );
     await expect(once).rejects.toBeInstanceOf(NotFoundError);
     let expirations = 0;
     const always = (async () => {
-      for await (const _host of findHosts(client, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 1 })) {
+      for await (const _host of findHosts(client, {
+        fields: ['KLHST_WKS_HOSTNAME'],
+        pageSize: 1,
+        readAhead: false,
+      })) {
         expirations++;
         await emu.control('POST', '/__emulator/iterators/expire');
       }
@@ -161,6 +170,45 @@ describe('KscClient result sets and actions', () => {
     await expect(always).rejects.toBeInstanceOf(NotFoundError);
     // The first page, then three reopenings that each read one more record before the fourth loss fails it.
     expect(expirations).toBe(4);
+  });
+
+  // These read the emulator's call counter: the test's own reads of it are control calls, not counted.
+  async function chunkReadsWhileOnFirstPage(readAhead: boolean): Promise<number> {
+    // A call first, so that a new login (earlier tests expired sessions) is not counted below.
+    await ksc.call('HostGroup.GroupIdGroups', {});
+    const before = await emu.callsReceived();
+    let seen = 0;
+    for await (const _host of findHosts(ksc, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 10, readAhead })) {
+      // FindHosts and the first page: 2 calls. A read-ahead is a third, made before this page is handled.
+      const deadline = Date.now() + 2000;
+      while (readAhead && (await emu.callsReceived()) - before < 3 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      seen = (await emu.callsReceived()) - before;
+      break;
+    }
+    return seen;
+  }
+
+  it('asks for the next page while the consumer handles this one, unless told not to', async () => {
+    expect(await chunkReadsWhileOnFirstPage(true)).toBe(3);
+    expect(await chunkReadsWhileOnFirstPage(false)).toBe(2);
+  });
+
+  it('reads no page ahead past what toArray can take, and releases after a page in flight', async () => {
+    await ksc.call('HostGroup.GroupIdGroups', {});
+    const before = await emu.callsReceived();
+    const open = openResultSets();
+    const ten = await findHosts(ksc, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 10 }).toArray({ limit: 10 });
+    expect(ten).toHaveLength(10);
+    // FindHosts, one page, Release: no page beyond the limit.
+    expect((await emu.callsReceived()) - before).toBe(3);
+    expect(openResultSets()).toBe(open);
+    const some = await findHosts(ksc, { fields: ['KLHST_WKS_HOSTNAME'], pageSize: 10 }).toArray({
+      limit: 15,
+    });
+    expect(some).toHaveLength(15);
+    expect(openResultSets()).toBe(open);
   });
 
   it('waits for an asynchronous action to finish', async () => {
