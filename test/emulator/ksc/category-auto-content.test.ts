@@ -2,37 +2,24 @@
  * Issue 21 part M (decision 0080): `FileCategorizer2.ForceCategoryUpdate` fills autoupdate (FromDir) and
  * silver-image categories from the Application Control inventory, and a later update follows its changes.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostExeFiles } from '../../../src/emulator/ksc/inventory/exe-files.ts';
-import {
-  BACKENDS,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { BACKENDS, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 type Params = Record<string, unknown>;
 
 const hex = (value: unknown): string => Buffer.from(value as Uint8Array).toString('hex');
 
 describe.each(BACKENDS)('KSC emulator automatic categories (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 30, events: 20 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 30, events: 20 });
 
   const create = async (pCategory: Params): Promise<number> =>
-    (await admin.call('FileCategorizer2.CreateCategory', { pCategory: pCategory as never }))[
+    (await emu.admin.call('FileCategorizer2.CreateCategory', { pCategory: pCategory as never }))[
       'PxgRetVal'
     ] as number;
   const category = async (id: number): Promise<Params> =>
-    (await admin.call('FileCategorizer2.GetCategory', { nCategoryId: id }))['pCategory'] as Params;
-  const update = (id: number) => admin.call('FileCategorizer2.ForceCategoryUpdate', { nCategoryId: id });
+    (await emu.admin.call('FileCategorizer2.GetCategory', { nCategoryId: id }))['pCategory'] as Params;
+  const update = (id: number) => emu.admin.call('FileCategorizer2.ForceCategoryUpdate', { nCategoryId: id });
   const hashes = (c: Params): string[] => (c['inclusions'] as Params[]).map((e) => String(e['str']));
 
   /** The inventory as the hosts report it, read from the world directly: what the category must hold. */

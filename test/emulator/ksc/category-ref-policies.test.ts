@@ -3,14 +3,8 @@
  * server whose Application Control section references the category; `DeleteCategory` deletes a referenced
  * category as any other (the reference names no "in use" error).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  BACKENDS,
-  failure,
-  startTestEmulator,
-  type KscCaller,
-  type TestEmulator,
-} from '../../support/ksc-emulator.ts';
+import { describe, expect, it } from 'vitest';
+import { BACKENDS, failure, useKscEmulator, type KscCaller } from '../../support/ksc-emulator.ts';
 
 type Params = Record<string, unknown>;
 
@@ -18,15 +12,7 @@ const FINANCE = 'KES for Windows - Finance (Application Control: allowlist)';
 const QUARANTINE = 'KES for Windows - Quarantine segment (lockdown)';
 
 describe.each(BACKENDS)('KSC emulator policies referencing categories (%s)', (backend) => {
-  let emu: TestEmulator;
-  let admin: KscCaller;
-  beforeAll(async () => {
-    emu = await startTestEmulator(backend, { hosts: 30, events: 20 });
-    admin = await emu.session();
-  });
-  afterAll(async () => {
-    await emu?.stop();
-  });
+  const emu = useKscEmulator(backend, { hosts: 30, events: 20 });
 
   const create = async (caller: KscCaller, name: string): Promise<number> =>
     (await caller.call('FileCategorizer2.CreateCategory', { pCategory: { name } }))['PxgRetVal'] as number;
@@ -48,9 +34,10 @@ describe.each(BACKENDS)('KSC emulator policies referencing categories (%s)', (ba
 
   it('lists the seeded KES policies whose Application Control rules name the category', async () => {
     const ids = [];
-    for (const name of ['ref one', 'ref two', 'ref three', 'ref four']) ids.push(await create(admin, name));
+    for (const name of ['ref one', 'ref two', 'ref three', 'ref four'])
+      ids.push(await create(emu.admin, name));
     expect(ids).toEqual([1, 2, 3, 4]);
-    const all = await policies(admin);
+    const all = await policies(emu.admin);
     const finance = all.filter((p) => p['KLPOL_DN'] === FINANCE);
     const quarantine = all.filter((p) => p['KLPOL_DN'] === QUARANTINE);
     expect(finance.length).toBeGreaterThan(0);
@@ -58,24 +45,25 @@ describe.each(BACKENDS)('KSC emulator policies referencing categories (%s)', (ba
     const main = emu.ksc.world.vservers.get(0)!.displayName;
     const byId = (a: Params, b: Params) => Number(a['PolId']) - Number(b['PolId']);
 
-    expect(await references(admin, 1)).toEqual([]);
-    expect(await references(admin, 2)).toEqual([]);
-    expect(await references(admin, 3)).toEqual(
+    expect(await references(emu.admin, 1)).toEqual([]);
+    expect(await references(emu.admin, 2)).toEqual([]);
+    expect(await references(emu.admin, 3)).toEqual(
       [...finance, ...quarantine].map((p) => reference(p, 0, main)).sort(byId),
     );
-    expect(await references(admin, 4)).toEqual(finance.map((p) => reference(p, 0, main)).sort(byId));
+    expect(await references(emu.admin, 4)).toEqual(finance.map((p) => reference(p, 0, main)).sort(byId));
   });
 
   it('follows policy changes: a renamed policy answers its new name, a deleted one is gone', async () => {
-    const all = await policies(admin);
+    const all = await policies(emu.admin);
     const finance = all.find((p) => p['KLPOL_DN'] === FINANCE)!;
     const quarantine = all.filter((p) => p['KLPOL_DN'] === QUARANTINE);
-    await admin.call('Policy.UpdatePolicyData', {
+    await emu.admin.call('Policy.UpdatePolicyData', {
       nPolicy: finance['KLPOL_ID'] as number,
       pPolicyData: { KLPOL_DN: 'Finance allowlist (renamed)' },
     });
-    for (const p of quarantine) await admin.call('Policy.DeletePolicy', { nPolicy: p['KLPOL_ID'] as number });
-    const three = await references(admin, 3);
+    for (const p of quarantine)
+      await emu.admin.call('Policy.DeletePolicy', { nPolicy: p['KLPOL_ID'] as number });
+    const three = await references(emu.admin, 3);
     expect(three.map((r) => r['PolId'])).toContain(finance['KLPOL_ID']);
     expect(three.find((r) => r['PolId'] === finance['KLPOL_ID'])!['PolName']).toBe(
       'Finance allowlist (renamed)',
@@ -84,18 +72,20 @@ describe.each(BACKENDS)('KSC emulator policies referencing categories (%s)', (ba
   });
 
   it('deletes a referenced category; its id is never given again, so the rules reference nothing', async () => {
-    expect((await references(admin, 4)).length).toBeGreaterThan(0);
-    await admin.call('FileCategorizer2.DeleteCategory', { nCategoryId: 4 });
-    expect((await failure(admin.call('FileCategorizer2.GetRefPolicies', { nCatId: 4 }))).pxgCode).toBe(1186);
-    expect((await failure(admin.call('FileCategorizer2.GetCategory', { nCategoryId: 4 }))).pxgCode).toBe(
+    expect((await references(emu.admin, 4)).length).toBeGreaterThan(0);
+    await emu.admin.call('FileCategorizer2.DeleteCategory', { nCategoryId: 4 });
+    expect((await failure(emu.admin.call('FileCategorizer2.GetRefPolicies', { nCatId: 4 }))).pxgCode).toBe(
       1186,
     );
-    const next = await create(admin, 'ref five');
+    expect((await failure(emu.admin.call('FileCategorizer2.GetCategory', { nCategoryId: 4 }))).pxgCode).toBe(
+      1186,
+    );
+    const next = await create(emu.admin, 'ref five');
     expect(next).toBe(5);
-    expect(await references(admin, next)).toEqual([]);
-    expect((await failure(admin.call('FileCategorizer2.DeleteCategory', { nCategoryId: 4 }))).pxgCode).toBe(
-      1186,
-    );
+    expect(await references(emu.admin, next)).toEqual([]);
+    expect(
+      (await failure(emu.admin.call('FileCategorizer2.DeleteCategory', { nCategoryId: 4 }))).pxgCode,
+    ).toBe(1186);
   });
 
   it("answers only the caller's virtual server's policies", async () => {
@@ -110,7 +100,7 @@ describe.each(BACKENDS)('KSC emulator policies referencing categories (%s)', (ba
     expect(expected.length).toBeGreaterThan(0);
     const answered = await references(branch, 3);
     expect(answered).toEqual(expected);
-    const mainIds = new Set((await policies(admin)).map((p) => p['KLPOL_ID']));
+    const mainIds = new Set((await policies(emu.admin)).map((p) => p['KLPOL_ID']));
     expect(answered.some((r) => mainIds.has(r['PolId']))).toBe(false);
   });
 });

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { CERTIFICATE_ATTRIBUTES } from '../../../src/emulator/ksc/inventory/certificates.ts';
 import { BACKENDS, failure, useKscEmulator } from '../../support/ksc-emulator.ts';
 
 const VIEW = 'ACExeFileCertificatesSrvViewName';
-const FIELDS = [
-  'CERT_ID',
-  'CERT_SERIAL',
-  'CERT_THUMBPRINT',
-  'CERT_PUBLICKEY',
-  'CERT_ISSUER',
-  'CERT_SUBJECT',
-  'CERT_VALIDFROM',
-  'CERT_VALIDTO',
-];
+const FIELDS = [...CERTIFICATE_ATTRIBUTES];
 
 describe.each(BACKENDS)('SrvView ACExeFileCertificatesSrvViewName (%s)', (backend) => {
   const emu = useKscEmulator(backend, { hosts: 60, events: 100 });
