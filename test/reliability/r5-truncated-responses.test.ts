@@ -81,7 +81,9 @@ describe('R5 truncated or sliced answers', () => {
 
   it('the intake rides through answers cut mid-body: 0 lost, 0 duplicated, no partial page committed', async () => {
     const cutBefore = proxy.counters.faults.limitData;
-    proxy.set({ limitData: { bytes: 2_000, toxicity: 0.2 } });
+    // About ten exchanges reach the proxy (session, pages, read-ahead): at one in two, the seeded rolls cut several
+    // of them, and the pipeline's retries still finish; at one in five a run could meet no cut at all.
+    proxy.set({ limitData: { bytes: 2_000, toxicity: 0.5 } });
     const status = await runIntakeOnce(client(), dir, store);
     expect(status.state).toBe('stopped');
     const { keys, duplicates, lines } = ledger(dir);
