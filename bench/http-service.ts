@@ -5,7 +5,8 @@
  * a user runs it (`kconnect serve`, its own process) with a KSC pool of 16 connections; between the two sits a
  * TCP relay that counts the connections the emulator sees. This process fires 1000 command calls at once, three
  * rounds, and reports throughput, latency, errors, the peak of connections at the emulator and the service's
- * peak RSS; before that, calls one at a time give the service's own overhead above the emulator's 50 ms.
+ * peak RSS; before that, calls one at a time, direct and through the service in turn, give the service's own
+ * overhead above the emulator's 50 ms.
  *
  * Targets: ≥ 288 commands/s (90 % of 16 / 50 ms), 0 errors, ≤ 16 connections at the emulator, p99 overhead
  * ≤ 5 ms, RSS ≤ 200 MB.
@@ -17,12 +18,12 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
 import { KscClient } from '../src/ksc/client/client.ts';
+import { startCountingRelay } from './_counting-relay.ts';
 import { cpuSeconds, peakRssMb, startEmulator } from './_emulator-process.ts';
 import { recordFigure } from '../test/support/proof-figure.ts';
 
@@ -42,7 +43,12 @@ const PEER: 'response-time' | 'latency' =
 const PEER_FAULTS = PEER === 'latency' ? { latencyMs: LATENCY_MS } : { responseTimeMs: LATENCY_MS };
 const FAN_OUT = 1000;
 const ROUNDS = 3;
-const SEQUENTIAL = 200;
+/**
+ * Calls one at a time on each path for the overhead. A p99 of 200 is the second slowest call, which one GC pause
+ * of either process decides; 500 per path, direct and through the service taking turns so that both meet the
+ * same moments of the machine.
+ */
+const SEQUENTIAL = 500;
 // One cheap KSC call per command (Tasks.GetTaskData), so commands/s is KSC calls/s and the emulator's own
 // work stays small beside its 50 ms.
 const COMMAND = 'get_task_settings';
@@ -53,53 +59,24 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-/** Runs `work` one call after another; answers the times of all but the first `warmUp` calls, sorted (ms). */
-async function oneAtATime(count: number, warmUp: number, work: () => Promise<unknown>): Promise<number[]> {
-  const ms: number[] = [];
+/**
+ * Runs each of `works` in turn, one call at a time, `warmUp + count` times; answers, per work, the times of all
+ * but the first `warmUp` calls, sorted (ms).
+ */
+async function oneAtATime(
+  count: number,
+  warmUp: number,
+  ...works: readonly (() => Promise<unknown>)[]
+): Promise<number[][]> {
+  const ms = works.map((): number[] => []);
   for (let i = 0; i < warmUp + count; i++) {
-    const started = performance.now();
-    await work();
-    if (i >= warmUp) ms.push(performance.now() - started);
+    for (const [w, work] of works.entries()) {
+      const started = performance.now();
+      await work();
+      if (i >= warmUp) ms[w]!.push(performance.now() - started);
+    }
   }
-  return ms.sort((a, b) => a - b);
-}
-
-/** A loopback TCP relay to the emulator that counts the connections open through it at once. */
-function startRelay(
-  target: URL,
-): Promise<{ port: number; peak: () => number; resetPeak(): void; close(): void }> {
-  let open = 0;
-  let peak = 0;
-  const server = net.createServer((client) => {
-    open++;
-    peak = Math.max(peak, open);
-    const upstream = net.connect(Number(target.port), target.hostname);
-    client.pipe(upstream).pipe(client);
-    const done = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    let counted = true;
-    const closeOne = () => {
-      if (counted) open--;
-      counted = false;
-      done();
-    };
-    client.on('close', closeOne).on('error', closeOne);
-    upstream.on('close', closeOne).on('error', closeOne);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        port: (server.address() as net.AddressInfo).port,
-        peak: () => peak,
-        resetPeak: () => {
-          peak = open;
-        },
-        close: () => server.close(),
-      }),
-    ),
-  );
+  return ms.map((times) => times.sort((a, b) => a - b));
 }
 
 /** Which code the child processes run: `bin/kconnect.js` runs dist/ only when asked to. */
@@ -131,7 +108,7 @@ async function main(): Promise<void> {
     extraArgs: ['--control-token', CONTROL_TOKEN],
   });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kconnect-bench-service-'));
-  const relay = await startRelay(new URL(emulator.url));
+  const relay = await startCountingRelay(new URL(emulator.url));
   let service: ReturnType<typeof spawn> | undefined;
   try {
     const faults = await fetch(`${emulator.url}/__emulator/faults`, {
@@ -215,9 +192,6 @@ async function main(): Promise<void> {
       credentials: { user: 'admin', password: PASSWORD },
       connections: POOL,
     });
-    const directMs = await oneAtATime(SEQUENTIAL, 20, () =>
-      direct.call('Tasks.GetTaskData', { strTask: TASK_ID }),
-    );
     // The ceiling the emulator itself sets: the same fan-out straight from a client with the same pool.
     const fanOutStarted = performance.now();
     await Promise.all(
@@ -225,12 +199,17 @@ async function main(): Promise<void> {
     );
     const directRate = FAN_OUT / ((performance.now() - fanOutStarted) / 1000);
     console.log(`fan-out straight from a KscClient with ${POOL} connections: ${directRate.toFixed(0)}/s`);
+    const [directMs, serviceMs] = (await oneAtATime(
+      SEQUENTIAL,
+      20,
+      () => direct.call('Tasks.GetTaskData', { strTask: TASK_ID }),
+      call,
+    )) as [number[], number[]];
     await direct.close();
-    const serviceMs = await oneAtATime(SEQUENTIAL, 0, call);
     const line = (name: string, ms: number[]) =>
       `${name} p50 ${percentile(ms, 50).toFixed(1)} ms, p99 ${percentile(ms, 99).toFixed(1)} ms`;
     console.log(
-      `one at a time, ${SEQUENTIAL} calls: ${line('KSC call direct', directMs)}; ${line('through the service', serviceMs)}`,
+      `one at a time, ${SEQUENTIAL} calls each, taking turns: ${line('KSC call direct', directMs)}; ${line('through the service', serviceMs)}`,
     );
     console.log(
       `service overhead: p50 ${(percentile(serviceMs, 50) - percentile(directMs, 50)).toFixed(1)} ms, ` +
@@ -238,8 +217,8 @@ async function main(): Promise<void> {
     );
 
     // The service's own cost, without KSC: a command that makes no KSC call, and the liveness route.
-    const alone = (route: string, body?: string) =>
-      oneAtATime(SEQUENTIAL * 5, 300, async () => (await send(route, body)).body.text());
+    const alone = async (route: string, body?: string) =>
+      (await oneAtATime(1000, 300, async () => (await send(route, body)).body.text()))[0]!;
     const decode = await alone('/v1/commands/decode_host_status', '{"status":29,"statusId":1}');
     const health = await alone('/healthz');
     console.log(
@@ -321,7 +300,7 @@ async function main(): Promise<void> {
       service.kill('SIGTERM');
       await exited;
     }
-    relay.close();
+    await relay.close();
     await emulator.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -40,48 +40,20 @@ function exposedGc(): (() => void) | undefined {
   }
 }
 
-export interface HeapPacerOptions {
-  /** Heap growth above the last collection's live set let through before collecting. Default 32 MB. */
-  readonly slackBytes?: number;
-  /** Time between two looks at the heap (ms). Default 100. */
-  readonly checkEveryMs?: number;
-  /** The shortest time between two collections this asks for (ms), whatever the growth. Default 1000. */
-  readonly minGapMs?: number;
-}
-
-export interface HeapPacer {
-  /** Collections asked for so far. */
-  readonly collections: () => number;
-  stop(): void;
-}
+/** The old generation's growth V8 lets through after a collection, in percent of its live set, for `serve`. */
+export const SERVE_HEAP_GROWTH_PERCENT = 20;
 
 /**
  * Keeps a long-running server's heap near its live set under bursts (`kconnect serve`, B5/R10). With 1000 requests
  * open, each waits long enough for its short-lived state to be promoted to the old generation, and V8 lets that
  * garbage pile up to 120+ MB before its first mark-compact although the live set stays near 50 MB (a heap snapshot
- * mid-burst, decisions/0069): the peak RSS is V8's pacing, not what the requests hold. The V8 option that helps
- * (`--max-semi-space-size`) is read once when the heap is made, so it cannot be set from inside the process. This
- * looks at the heap on a timer and asks for a full collection when it has grown by `slackBytes` since the last
- * one, at most once per `minGapMs`; an idle or steady server grows nothing and is never collected. For the
- * process that owns the heap (the CLI's `serve`), never for a library user's process.
+ * mid-burst, decisions/0069). V8 sets its next collection's trigger from the live set after each collection, times
+ * a growing factor it picks itself (1.1–4); this fixes the factor at 1 + `percent` / 100, so the collector's own
+ * incremental, concurrent marking starts earlier — pauses of a few ms — instead of the full stop-the-world
+ * collections a timer would ask for (decision 0081). V8 reads the factor at every collection, so unlike the
+ * young generation's size it takes effect when set from inside the process. For the process that owns the heap
+ * (the CLI's `serve`), never for a library user's process.
  */
-export function heapPacer(options: HeapPacerOptions = {}): HeapPacer {
-  const { slackBytes = 32 * 1024 * 1024, checkEveryMs = 100, minGapMs = 1000 } = options;
-  const collect = exposedGc();
-  let collections = 0;
-  if (collect === undefined) return { collections: () => collections, stop: () => undefined };
-  let floor = getHeapStatistics().used_heap_size;
-  let last = -Infinity;
-  const timer = setInterval(() => {
-    if (getHeapStatistics().used_heap_size < floor + slackBytes) return;
-    const now = performance.now();
-    if (now - last < minGapMs) return;
-    collect();
-    collections++;
-    last = performance.now();
-    floor = getHeapStatistics().used_heap_size;
-  }, checkEveryMs);
-  // Never the reason a process stays up.
-  timer.unref();
-  return { collections: () => collections, stop: () => clearInterval(timer) };
+export function limitHeapGrowth(percent: number = SERVE_HEAP_GROWTH_PERCENT): void {
+  setFlagsFromString(`--heap-growing-percent=${percent}`);
 }

@@ -8,7 +8,7 @@ import { ERROR_CODES, KconnectError } from '../../errors.ts';
 import { DEFAULT_SERVICE_DATABASE, SERVICE_DATABASE_ENV } from './token-command.ts';
 import type { ServiceSection } from '../../config/index.ts';
 import { onProcessSignals } from './signals.ts';
-import { heapPacer } from './heap-trim.ts';
+import { limitHeapGrowth } from './heap-trim.ts';
 import { recordLogger, serviceLogger } from '../../logging.ts';
 import type { ClientLogger } from '../../vendor-client.ts';
 import { addLogOptions, commandLogger, lineDestination, type LogFlags } from './log-options.ts';
@@ -227,14 +227,13 @@ export function serveCommand(loadContexts: ServeContextLoader, io: ServeCommandI
     const running = service;
     const contexts = loaded;
     // `serve` owns its process: keep the heap near its live set under bursts of open requests (B5/R10).
-    const pacer = heapPacer();
+    limitHeapGrowth();
     stdout(`kconnect service listening on ${running.url} (reference: ${running.url}/docs)`);
     io.onListening?.(running);
     await new Promise<void>((resolve) => {
       const stopListening = onStopSignal(() => {
         stopListening();
         logger({ level: 'info', message: 'stopping: finishing the calls in flight' });
-        pacer.stop();
         running
           .close()
           .then(() => contexts.close())
