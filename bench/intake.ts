@@ -18,6 +18,7 @@
 import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { limitHeapGrowth } from '../src/adapters/cli/heap-trim.ts';
 import { CheckpointStore } from '../src/intake/checkpoints/index.ts';
 import { createMapping } from '../src/intake/mappings/index.ts';
 import { runPipeline } from '../src/intake/runner.ts';
@@ -32,6 +33,9 @@ import { openLink, type BenchLink } from './_link.ts';
 import { recordFigure } from '../test/support/proof-figure.ts';
 
 runCompiledUnlessBundled(import.meta.url);
+// This process stands for `kconnect intake run`, which limits its heap's growth (decision 0081): B4 is that
+// process's memory. A library user's program keeps V8's own pacing unless it does the same.
+limitHeapGrowth();
 
 const EVENTS = Number(process.env['KCONNECT_BENCH_EVENTS'] ?? 200_000);
 const MAPPINGS = (process.env['KCONNECT_BENCH_MAPPINGS'] ?? 'ecs,ocsf,d3,raw').split(',') as MappingName[];

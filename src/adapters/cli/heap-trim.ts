@@ -40,20 +40,21 @@ function exposedGc(): (() => void) | undefined {
   }
 }
 
-/** The old generation's growth V8 lets through after a collection, in percent of its live set, for `serve`. */
-export const SERVE_HEAP_GROWTH_PERCENT = 20;
+/** The old generation's growth V8 lets through after a collection, in % of its live set (`serve`, `intake run`). */
+export const HEAP_GROWTH_PERCENT = 20;
 
 /**
- * Keeps a long-running server's heap near its live set under bursts (`kconnect serve`, B5/R10). With 1000 requests
+ * Keeps a long-running process's heap near its live set. `kconnect serve` under bursts (B5/R10): with 1000 requests
  * open, each waits long enough for its short-lived state to be promoted to the old generation, and V8 lets that
  * garbage pile up to 120+ MB before its first mark-compact although the live set stays near 50 MB (a heap snapshot
- * mid-burst, decisions/0069). V8 sets its next collection's trigger from the live set after each collection, times
- * a growing factor it picks itself (1.1–4); this fixes the factor at 1 + `percent` / 100, so the collector's own
- * incremental, concurrent marking starts earlier — pauses of a few ms — instead of the full stop-the-world
- * collections a timer would ask for (decision 0081). V8 reads the factor at every collection, so unlike the
- * young generation's size it takes effect when set from inside the process. For the process that owns the heap
- * (the CLI's `serve`), never for a library user's process.
+ * mid-burst, decisions/0069). `kconnect intake run` while pages stream through (B4): a live set near 20 MB, a heap
+ * of 125 MB. V8 sets its next collection's trigger from the live set after each collection, times a growing factor
+ * it picks itself (1.1–4); this fixes the factor at 1 + `percent` / 100, so the collector's own incremental,
+ * concurrent marking starts earlier — pauses of a few ms — instead of the full stop-the-world collections a timer
+ * would ask for (decision 0081). V8 reads the factor at every collection, so unlike the young generation's size it
+ * takes effect when set from inside the process. For the processes that own their heap (the CLI's `serve` and
+ * `intake run`), never for a library user's process.
  */
-export function limitHeapGrowth(percent: number = SERVE_HEAP_GROWTH_PERCENT): void {
+export function limitHeapGrowth(percent: number = HEAP_GROWTH_PERCENT): void {
   setFlagsFromString(`--heap-growing-percent=${percent}`);
 }

@@ -29,6 +29,7 @@ import type { CliIo } from './cli-io.ts';
 import { stderrLogger } from './commands.ts';
 import { IntakeBoard } from './intake-board.ts';
 import { sinkTarget } from '../../intake/sinks/index.ts';
+import { limitHeapGrowth } from './heap-trim.ts';
 import { summarizePosition } from './intake-position.ts';
 import { commandLogger, lineDestination, type LogFlags } from './log-options.ts';
 
@@ -120,6 +121,8 @@ export async function runCommand(io: CliIo, options: IntakeCommandOptions, flags
     report(io, error);
     return;
   }
+  // `intake run` owns its process: keep the heap near its live set while pages stream through (B4).
+  limitHeapGrowth();
   const board = terminal ? new IntakeBoard(io.stderr, names, now) : undefined;
   const logger: PipelineLogger =
     log ??
